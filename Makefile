@@ -1,0 +1,75 @@
+# Disclosure service. `make run` and `make test` are all a newcomer needs (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.8
+# uv must never fetch its own Python: only the package registries are reachable.
+export UV_PYTHON_DOWNLOADS := never
+PYTEST_ARGS ?=
+
+.PHONY: help install install-dev assets migrate run demo test test-only e2e lint bench check lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(UV)
+	@scripts/system-packages run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(UV) pip install --python $(BIN)/python --require-hashes --compile-bytecode --quiet -r requirements.lock
+	$(UV) pip install --python $(BIN)/python --no-deps --no-build-isolation --quiet -e .
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	@scripts/system-packages test
+	$(UV) pip install --python $(BIN)/python --require-hashes --compile-bytecode --quiet -r requirements-dev.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@scripts/system-packages run
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.runtime node_modules/.installed ## Install the locked dependencies and GOV.UK Frontend
+
+install-dev: install $(VENV)/.dev ## Also install what the tests need (Debian's chromium included)
+
+migrate: install ## Apply the database migrations
+	$(BIN)/disclosure migrate
+
+run: migrate ## Install, migrate and serve on http://127.0.0.1:8000
+	$(BIN)/disclosure serve
+
+demo: migrate ## Load the synthetic demo users (never in production)
+	$(BIN)/disclosure demo load
+
+test: install-dev ## Install what tests need and run the whole suite (unit, integration, browser)
+	$(MAKE) --no-print-directory test-only
+
+test-only: ## Run the suite without installing (DISCLOSURE_TEST_DATABASE_URL picks PostgreSQL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: install-dev ## Run only the browser journeys
+	$(BIN)/pytest e2e $(PYTEST_ARGS)
+
+lint: install-dev ## ruff and mypy
+	$(BIN)/ruff check disclosure tests e2e
+	$(BIN)/ruff format --check disclosure tests e2e
+	$(BIN)/mypy
+
+check: lint test ## Everything CI checks
+
+lock: | $(UV) ## Re-resolve and hash-pin the dependencies after editing pyproject.toml
+	$(UV) pip compile pyproject.toml --extra build --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra build --extra dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements-dev.lock
+
+clean: ## Remove the environments (not the database in var/)
+	rm -rf $(VENV) $(TOOLS) node_modules

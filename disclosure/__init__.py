@@ -1,0 +1,1 @@
+"""disclosure: Clare's Law (DVDS), Sarah's Law (CSODS) and MASH missing-person coordination."""

@@ -1,0 +1,89 @@
+"""The route policy table: which principals may reach each route, by route name (QUALITY.md check 1).
+
+Every route handler has a `name`; the app-wide guard in `disclosure.auth` looks it up here and refuses
+any route that is missing. `tests/accounts/test_policy.py` walks every registered route for anonymous and
+every role against this table. Object-level need to know is the services' job on top of this.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from disclosure.accounts.roles import Role
+from disclosure.auth import AUTOMATIC_OPTIONS, PENDING_MFA, PUBLIC, SIGNED_IN, Principal, Rule, roles
+
+ADMIN = roles(Role.ADMINISTRATOR)
+ADMIN_REAUTH = roles(Role.ADMINISTRATOR, reauth=True)
+AUDITOR = roles(Role.AUDITOR)
+AUDITOR_REAUTH = roles(Role.AUDITOR, reauth=True)
+
+POLICY: dict[str, Rule] = {
+    # Public: assets, health, the sign-in journey and one-time links.
+    "assets": PUBLIC,
+    AUTOMATIC_OPTIONS: PUBLIC,
+    "health": PUBLIC,
+    "accounts.sign_in_form": PUBLIC,
+    "accounts.sign_in": PUBLIC,
+    "accounts.signed_out": PUBLIC,
+    "accounts.setup_form": PUBLIC,
+    "accounts.setup": PUBLIC,
+    "accounts.invitation_form": PUBLIC,
+    "accounts.invitation": PUBLIC,
+    # Password accepted, security code still to come.
+    "accounts.code_form": PENDING_MFA,
+    "accounts.code": PENDING_MFA,
+    "accounts.enrol_form": PENDING_MFA,
+    "accounts.enrol": PENDING_MFA,
+    "accounts.sign_out": PENDING_MFA,
+    # Any signed-in user.
+    "home": SIGNED_IN,
+    "accounts.account": SIGNED_IN,
+    "accounts.password_form": SIGNED_IN,
+    "accounts.password": SIGNED_IN,
+    "accounts.reauth_form": SIGNED_IN,
+    "accounts.reauth": SIGNED_IN,
+    # Administrators: users, tokens and settings; never case content.
+    "admin.users": ADMIN,
+    "admin.user": ADMIN,
+    "admin.new_user_form": ADMIN_REAUTH,
+    "admin.new_user": ADMIN_REAUTH,
+    "admin.roles": ADMIN_REAUTH,
+    "admin.disable": ADMIN,
+    "admin.enable": ADMIN_REAUTH,
+    "admin.reset_mfa": ADMIN_REAUTH,
+    "admin.invitation": ADMIN,
+    "admin.issue_token": ADMIN_REAUTH,
+    "admin.revoke_token": ADMIN,
+    "force.settings_form": ADMIN,
+    "force.settings": ADMIN,
+    # Auditors: read the trail, nothing else.
+    "auditing.events": AUDITOR,
+    "auditing.event": AUDITOR,
+    "auditing.chain": AUDITOR,
+    "auditing.export_form": AUDITOR,
+    "auditing.export": AUDITOR_REAUTH,
+    # JSON API (bearer tokens; re-authentication does not apply to machine clients).
+    "api.openapi": PUBLIC,
+    "api.me": SIGNED_IN,
+    "api.users": ADMIN,
+    "api.user": ADMIN,
+    "api.create_user": ADMIN,
+    "api.audit_events": AUDITOR,
+}
+
+
+def navigation(principal: Principal | None, current_path: str) -> list[dict[str, Any]]:
+    """Service navigation for the principal's roles: only links they may follow."""
+    if principal is None or principal.mfa_pending:
+        return []
+    items = [("/", "Home")]
+    if Role.ADMINISTRATOR in principal.roles:
+        items += [("/admin/users", "Users"), ("/admin/settings", "Settings")]
+    if Role.AUDITOR in principal.roles:
+        items += [("/audit", "Audit trail")]
+    items.append(("/account", "Your account"))
+
+    def active(href: str) -> bool:
+        return current_path == href if href == "/" else current_path.startswith(href)
+
+    return [{"href": href, "text": text, "active": active(href)} for href, text in items]

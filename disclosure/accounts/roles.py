@@ -1,0 +1,49 @@
+"""The roles a user may hold (several at once) and what each is for."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    DATA_ADMINISTRATOR = "data_administrator"
+    RESEARCHER = "researcher"
+    PANEL_MEMBER = "panel_member"
+    PANEL_CHAIR = "panel_chair"
+    DISCLOSING_OFFICER = "disclosing_officer"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def description(self) -> str:
+        return ROLE_DESCRIPTIONS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: "Administrator",
+    Role.DATA_ADMINISTRATOR: "Data administrator",
+    Role.RESEARCHER: "Researcher",
+    Role.PANEL_MEMBER: "Panel member",
+    Role.PANEL_CHAIR: "Panel chair",
+    Role.DISCLOSING_OFFICER: "Disclosing officer",
+    Role.AUDITOR: "Auditor",
+}
+
+ROLE_DESCRIPTIONS = {
+    Role.ADMINISTRATOR: "Manages users, API tokens and settings. Cannot read case content.",
+    Role.DATA_ADMINISTRATOR: "Logs requests, verifies identity, triages risk, coordinates missing-person data.",
+    Role.RESEARCHER: "Compiles evidence packages from police checks and partner-agency returns.",
+    Role.PANEL_MEMBER: "Takes part in multi-agency disclosure decisions.",
+    Role.PANEL_CHAIR: "Chairs decision panels and signs decisions off.",
+    Role.DISCLOSING_OFFICER: "Generates letters and records the in-person disclosure.",
+    Role.AUDITOR: "Reads the audit trail. Cannot change anything.",
+}
+
+# Roles that work with case content; an administrator or auditor account never reads it.
+CASE_ROLES = frozenset(
+    {Role.DATA_ADMINISTRATOR, Role.RESEARCHER, Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.DISCLOSING_OFFICER}
+)

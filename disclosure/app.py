@@ -1,0 +1,194 @@
+"""`create_app()`: the one visible list of controllers, middleware, guards and error handlers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from functools import partial
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.logging.config import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure import logs
+from disclosure.accounts import api as accounts_api
+from disclosure.accounts import controllers as accounts_pages
+from disclosure.accounts import service as accounts_service
+from disclosure.accounts.policy import POLICY, navigation
+from disclosure.auditing import api as auditing_api
+from disclosure.auditing import controllers as auditing_pages
+from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
+from disclosure.config import Settings
+from disclosure.db import create_db_engine, create_session_factory
+from disclosure.errors import DisclosureError, NotAuthenticated, ReauthenticationRequired
+from disclosure.force import controllers as force_pages
+from disclosure.force.service import ForceNameCache
+from disclosure.web import (
+    STATIC_DIR,
+    SecurityHeadersMiddleware,
+    build_environment,
+    page,
+    provide_db,
+    safe_next,
+)
+
+log = logging.getLogger("disclosure.app")
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+) -> Litestar:
+    settings = settings or Settings.from_env()
+    logs.configure(settings.log_level)
+    if session_factory is None:
+        session_factory = create_session_factory(create_db_engine(settings.database_url))
+    environment = build_environment(settings)
+    environment.globals["navigation"] = navigation
+    assets = create_static_files_router(
+        path="/assets",
+        directories=[settings.asset_dir, settings.frontend_dir, STATIC_DIR],
+        name="assets",
+        include_in_schema=False,
+        cache_control=None,
+    )
+    return Litestar(
+        route_handlers=[
+            assets,
+            # One router per feature: Litestar re-registers every handler of a path each time another
+            # handler joins that path, which double-wraps sync handlers registered one by one.
+            Router("/", route_handlers=accounts_pages.ROUTES),
+            Router("/", route_handlers=force_pages.ROUTES),
+            Router("/", route_handlers=auditing_pages.ROUTES),
+            Router("/", route_handlers=[*accounts_api.ROUTES, *auditing_api.ROUTES]),
+        ],
+        dependencies={"db": Provide(provide_db)},
+        guards=[make_policy_guard(POLICY)],
+        middleware=[
+            SecurityHeadersMiddleware(),
+            PrincipalMiddleware(partial(accounts_service.resolve, session_factory, settings)),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=[f"{API_PREFIX}/"],
+        ),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        openapi_config=OpenAPIConfig(
+            title="Disclosure service API",
+            version="1",
+            path=f"{API_PREFIX}/schema",
+            render_plugins=[JsonRenderPlugin()],
+            # Litestar names these handlers with a hash; the policy table knows them by this name instead.
+            openapi_router=Router(
+                f"{API_PREFIX}/schema", route_handlers=[], opt={"policy_name": "api.openapi"}
+            ),
+            description=(
+                "JSON API over the same services as the pages. Authenticate with "
+                "`Authorization: Bearer <token>`; tokens are issued by administrators."
+            ),
+        ),
+        exception_handlers={Exception: handle_exception},
+        logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
+        state=State(
+            {
+                "settings": settings,
+                "session_factory": session_factory,
+                "force_name": ForceNameCache(session_factory),
+            }
+        ),
+        request_max_body_size=2 * 1024 * 1024,
+        debug=False,
+    )
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """One mapping from errors to GOV.UK pages and JSON problem details; unknown errors get a reference."""
+    if isinstance(exc, DisclosureError):
+        return _disclosure_error(request, exc)
+    if isinstance(exc, NotFoundException):
+        return _error(request, 404, "Page not found", "If you typed the web address, check it is correct.")
+    if isinstance(exc, ValidationException):
+        detail = exc.detail or "The request was not valid"
+        return _error(request, 400, "There is a problem", str(detail), extra=exc.extra)
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
+        titles = {
+            403: "You do not have access to this",
+            405: "That cannot be done here",
+            413: "File too large",
+        }
+        title = titles.get(exc.status_code, "There is a problem")
+        message = (
+            "The form has expired. Go back, reload the page and try again."
+            if "CSRF" in str(exc.detail)
+            else str(exc.detail)
+        )
+        return _error(request, exc.status_code, title, message)
+    reference = uuid.uuid4().hex[:12]
+    log.exception("unexpected error, reference %s, route %s", reference, request.scope.get("path_template"))
+    return _error(
+        request,
+        500,
+        "Sorry, there is a problem with the service",
+        "Try again later. If it keeps happening, contact the service desk and give this reference.",
+        reference=reference,
+    )
+
+
+def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> Response[Any]:
+    if not _is_api(request):
+        if isinstance(exc, MfaRequired):
+            return Redirect("/sign-in/security-code", status_code=303)
+        if isinstance(exc, NotAuthenticated):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            query = f"?next={target}" if request.method == "GET" and target != "/" else ""
+            return Redirect(f"/sign-in{query}", status_code=303)
+        if isinstance(exc, ReauthenticationRequired):
+            back = request.url.path if request.method == "GET" else request.headers.get("referer", "/")
+            return Redirect(f"/confirm-identity?next={safe_next(_path_only(back))}", status_code=303)
+    return _error(request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "")
+
+
+def _path_only(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _error(
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    message: str,
+    *,
+    reference: str | None = None,
+    extra: Any = None,
+) -> Response[Any]:
+    if _is_api(request):
+        body: dict[str, Any] = {"title": title, "status": status, "detail": message or title}
+        if reference:
+            body["reference"] = reference
+        if extra:
+            body["errors"] = extra
+        return Response(body, status_code=status, media_type="application/problem+json")
+    template = "errors/error.html"
+    return page(request, template, status_code=status, title=title, message=message, reference=reference)

@@ -1,0 +1,191 @@
+"""The command line (`disclosure ...` or `python -m disclosure ...`): thin, calling the same services."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from disclosure import audit, demo, migrations
+from disclosure.accounts import service as accounts
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import Role
+from disclosure.audit import SystemActor
+from disclosure.config import Settings
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work
+from disclosure.errors import DisclosureError, FormInvalid
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _factory(settings: Settings):  # type: ignore[no-untyped-def]
+    return create_session_factory(create_db_engine(settings.database_url))
+
+
+def _ensure_sqlite_dir(settings: Settings) -> None:
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+
+
+@click.group()
+def main() -> None:
+    """Disclosure service: Clare's Law, Sarah's Law and missing-person coordination."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every database migration (safe to repeat)."""
+    settings = _settings()
+    _ensure_sqlite_dir(settings)
+    migrations.upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@main.command("setup-link")
+def setup_link() -> None:
+    """Print a one-time set-up link for the first administrator (only while no account exists)."""
+    settings = _settings()
+    with unit_of_work(_factory(settings)) as session:
+        link = accounts.issue_setup_link(session, settings)
+    if link is None:
+        click.echo("Accounts already exist; no set-up link is needed.")
+    else:
+        _print_setup_link(settings, link)
+
+
+def _print_setup_link(settings: Settings, link: str) -> None:
+    click.echo("")
+    click.echo("No account exists yet. Create the first administrator with this one-time link")
+    click.echo(f"(it expires in {settings.setup_link_minutes} minutes):")
+    click.echo("")
+    click.echo(f"    {link}")
+    click.echo("")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (DISCLOSURE_HOST).")
+@click.option("--port", default=None, type=int, help="Port (DISCLOSURE_PORT).")
+@click.option("--workers", default=None, type=int, help="Worker processes (DISCLOSURE_WORKERS).")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the application under uvicorn, printing the set-up link first if no account exists."""
+    import uvicorn
+
+    settings = _settings()
+    with unit_of_work(_factory(settings)) as session:
+        link = accounts.issue_setup_link(session, settings)
+    if link:
+        _print_setup_link(settings, link)
+    uvicorn.run(
+        "disclosure.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=False,
+        server_header=False,
+        log_level="warning",
+    )
+
+
+@main.group()
+def users() -> None:
+    """Create and manage user accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="Full name.")
+@click.option("--email", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+def users_create(username: str, display_name: str, email: str, roles: tuple[str, ...]) -> None:
+    """Create a user and print their one-time invitation link."""
+    settings = _settings()
+    try:
+        with unit_of_work(_factory(settings)) as session:
+            values: dict[str, object] = {
+                "username": username,
+                "display_name": display_name,
+                "email": email,
+                "roles": list(roles),
+            }
+            user, link = accounts.create_user(session, SystemActor(label="cli"), settings, values)
+    except FormInvalid as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from exc
+    click.echo(f"Created {user.username}. Invitation link (works once):\n    {link}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts with their roles and status."""
+    settings = _settings()
+    with unit_of_work(_factory(settings)) as session:
+        for user in accounts.list_users(session):
+            status = "disabled" if not user.is_active else ("invited" if not user.password_hash else "active")
+            click.echo(f"{user.username:24} {status:9} {','.join(sorted(user.role_set))}")
+
+
+@users.command("reset-mfa")
+@click.argument("username")
+def users_reset_mfa(username: str) -> None:
+    """Forget a user's authenticator app; they set up a new one at their next sign-in."""
+    settings = _settings()
+    with unit_of_work(_factory(settings)) as session:
+        user = session.scalar(select(User).where(User.username == accounts.normalise_username(username)))
+        if user is None:
+            raise click.ClickException(f"No user called {username}")
+        accounts.reset_mfa(session, SystemActor(label="cli"), user.id)
+    click.echo(f"Authenticator app reset for {username}; their sessions have ended.")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 and name each break if anything was edited, deleted or moved."""
+    settings = _settings()
+    with unit_of_work(_factory(settings)) as session:
+        report = audit.verify(session)
+    if report.intact:
+        click.echo(f"Audit chain intact: {report.checked} events; head {report.head_seq} {report.head_hash}")
+        return
+    click.echo(f"Audit chain BROKEN ({len(report.problems)} problems in {report.checked} events):", err=True)
+    for problem in report.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(1)
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """The synthetic demo data set (never in production)."""
+
+
+@demo_group.command("load")
+def demo_load() -> None:
+    """Load demo users for every role (idempotent)."""
+    settings = _settings()
+    try:
+        with unit_of_work(_factory(settings)) as session:
+            created = demo.load(session, settings)
+    except DisclosureError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Synthetic demo data loaded ({len(created)} new users).")
+    click.echo(f"Every demo user's password is: {demo.DEMO_PASSWORD}")
+    click.echo("Get a security code with: disclosure demo code USERNAME")
+    for username, (name, _) in demo.DEMO_USERS.items():
+        click.echo(f"  {username:20} {name}")
+
+
+@demo_group.command("code")
+@click.argument("username")
+def demo_code(username: str) -> None:
+    """Print the current security code of a demo user."""
+    try:
+        click.echo(demo.current_code(username))
+    except DisclosureError as exc:
+        raise click.ClickException(exc.message) from exc

@@ -1,0 +1,152 @@
+"""Service configuration: one frozen `Settings` read from `DISCLOSURE_*` environment variables.
+
+Everything a deployment may change lives here, one line of documentation per field; the README's
+configuration table is generated from the same docstrings (see `Settings.documented_fields`).
+Settings that administrators change at run time (the force's name and nation) live in the database
+instead, in `disclosure.force`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Environment = Literal["development", "test", "production"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'disclosure.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration. Field docs: `name: type = default  # meaning`."""
+
+    environment: Environment = "development"
+    """`development`, `test` or `production`; production refuses to start without a secret key."""
+    database_url: str = field(default_factory=_default_database_url)
+    """SQLAlchemy URL: the SQLite file under `var/` by default, or `postgresql+psycopg://user@host/db`."""
+    secret_key: str = ""
+    """Signs CSRF tokens. Required in production; development keeps a generated one in `var/secret-key`."""
+    base_url: str = "http://127.0.0.1:8000"
+    """The address users reach the service at; used in set-up and invitation links."""
+    host: str = "127.0.0.1"
+    """Interface `disclosure serve` listens on."""
+    port: int = 8000
+    """Port `disclosure serve` listens on."""
+    workers: int = 1
+    """Server worker processes; sessions live in the database, so any number behave as one service."""
+    session_idle_minutes: int = 30
+    """A session unused for this long ends."""
+    session_absolute_hours: int = 10
+    """A session ends this long after sign-in, however busy."""
+    reauth_minutes: int = 10
+    """Sensitive actions (role changes, API tokens, exports, sign-off) need a password and code this recent."""
+    lockout_threshold: int = 5
+    """Failed sign-ins for one user name within the window before it is locked."""
+    lockout_window_minutes: int = 15
+    """The window failed sign-ins are counted over."""
+    lockout_minutes: int = 15
+    """How long a locked user name stays locked (it unlocks by itself)."""
+    setup_link_minutes: int = 60
+    """How long the first administrator's one-time set-up link lasts."""
+    invitation_hours: int = 72
+    """How long a new user's one-time invitation link lasts."""
+    log_level: str = "INFO"
+    """Application log level."""
+    asset_dir: Path = PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"
+    """GOV.UK Frontend's fonts and images, installed by `make install`."""
+    frontend_dir: Path = PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+    """GOV.UK Frontend's compiled CSS and JavaScript, installed by `make install`."""
+    var_dir: Path = PROJECT_ROOT / "var"
+    """Where the SQLite file and generated secret live by default."""
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are `Secure` whenever the service is reached over HTTPS, and always in production."""
+        return self.is_production or self.base_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def documented_fields(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, meaning) for every field, for the README's configuration table."""
+        docs = _field_docs(cls)
+        rows = []
+        for f in fields(cls):
+            default = "(generated)" if f.default is MISSING else str(f.default)
+            rows.append((f"DISCLOSURE_{f.name.upper()}", default, docs.get(f.name, "")))
+        return rows
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read `DISCLOSURE_*` variables; refuse to start production without its secrets."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"DISCLOSURE_{f.name.upper()}")
+            if raw is None:
+                continue
+            kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "str")
+            if kind == "int":
+                values[f.name] = int(raw)
+            elif kind == "Path":
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = raw
+        values.update(overrides)
+        settings = cls(**values)
+        if settings.environment not in ("development", "test", "production"):
+            raise ConfigurationError("DISCLOSURE_ENVIRONMENT must be development, test or production")
+        if not settings.secret_key:
+            if settings.is_production:
+                raise ConfigurationError("DISCLOSURE_SECRET_KEY is required in production")
+            settings = _with_generated_secret(settings)
+        return settings
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+def _with_generated_secret(settings: Settings) -> Settings:
+    """Development keeps one generated secret on disk so restarts do not invalidate forms."""
+    if settings.environment == "test":
+        return replace(settings, secret_key=secrets.token_urlsafe(32))
+    path = settings.var_dir / "secret-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return replace(settings, secret_key=path.read_text().strip())
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """Attribute docstrings (the string literal after each field) read from the class source."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(cls))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs: dict[str, str] = {}
+    for node, following in zip(body, body[1:], strict=False):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = following.value.value
+    return docs

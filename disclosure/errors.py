@@ -1,0 +1,72 @@
+"""The one error hierarchy services raise; `disclosure.app` maps each to a GOV.UK page and a JSON problem."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class DisclosureError(Exception):
+    """A refusal the user can understand; the message is safe to show."""
+
+    status_code = 400
+    title = "There is a problem"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.title)
+        self.message = message or self.title
+
+
+class NotFound(DisclosureError):
+    status_code = 404
+    title = "Page not found"
+
+
+class NotAuthenticated(DisclosureError):
+    status_code = 401
+    title = "Sign in to continue"
+
+
+class PermissionDenied(DisclosureError):
+    """The actor lacks the role, or the need to know, for this object."""
+
+    status_code = 403
+    title = "You do not have access to this"
+
+
+class ReauthenticationRequired(DisclosureError):
+    """A sensitive action needs a recent password and security code."""
+
+    status_code = 403
+    title = "Confirm it is you"
+
+
+class InvalidTransition(DisclosureError):
+    """The verb is not allowed from the record's current status (see the feature's `workflow.py`)."""
+
+    status_code = 409
+    title = "This cannot be done now"
+
+
+class StaleRecord(DisclosureError):
+    """Someone else saved the record after this form was loaded."""
+
+    status_code = 409
+    title = "This record has changed"
+
+
+class Conflict(DisclosureError):
+    status_code = 409
+    title = "This has already been done"
+
+
+class FormInvalid(DisclosureError):
+    """Input failed validation; `errors` maps each field name to its message, in page order."""
+
+    status_code = 400
+    title = "There is a problem"
+
+    def __init__(self, errors: Mapping[str, str], values: Mapping[str, Any] | None = None) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = dict(errors)
+        self.values = dict(values or {})

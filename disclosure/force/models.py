@@ -1,0 +1,32 @@
+"""The force profile: one row, changed by administrators, every version kept."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from disclosure.db import Base, IdMixin, TimestampMixin
+
+NATIONS = {
+    "england": "England",
+    "wales": "Wales",
+    "scotland": "Scotland",
+    "northern_ireland": "Northern Ireland",
+}
+
+
+class ForceProfile(IdMixin, TimestampMixin, Base):
+    """Each save adds a row; the newest is in force. Old rows show what letters said at the time."""
+
+    __tablename__ = "force_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            "nation IN ('england', 'wales', 'scotland', 'northern_ireland')", name="known_nation"
+        ),
+        {"comment": "The force's name, nation (for bank holidays) and address, one row per version."},
+    )
+
+    name: Mapped[str] = mapped_column(String(200), comment="The force's name, shown in the header.")
+    nation: Mapped[str] = mapped_column(String(20), comment="Nation whose bank holidays apply.")
+    address: Mapped[str] = mapped_column(Text, default="", comment="Postal address for letters.")
+    changed_by: Mapped[str] = mapped_column(String(120), comment="User name of who saved this version.")

@@ -1,0 +1,75 @@
+"""Reading and changing the force profile (administrators only; no case content involved)."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure import audit
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.errors import FormInvalid, PermissionDenied
+from disclosure.force.models import NATIONS, ForceProfile
+
+DEFAULT_NAME = "Police force (set the name in Settings)"
+
+
+def current_profile(session: Session) -> ForceProfile:
+    """The newest saved profile; before anyone saves one, an unsaved default."""
+    profile = session.scalar(select(ForceProfile).order_by(ForceProfile.created_at.desc()).limit(1))
+    return profile or ForceProfile(name=DEFAULT_NAME, nation="england", address="", changed_by="system")
+
+
+def update_profile(session: Session, actor: Principal, values: dict[str, object]) -> ForceProfile:
+    """Save a new version of the force's name, nation and address."""
+    if "administrator" not in actor.roles:
+        raise PermissionDenied()
+    name = str(values.get("name", "")).strip()
+    nation = str(values.get("nation", "")).strip()
+    address = str(values.get("address", "")).strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the force's name"
+    elif len(name) > 200:
+        errors["name"] = "Force name must be 200 characters or fewer"
+    if nation not in NATIONS:
+        errors["nation"] = "Select the nation whose bank holidays apply"
+    if len(address) > 1000:
+        errors["address"] = "Address must be 1,000 characters or fewer"
+    if errors:
+        raise FormInvalid(errors, values)
+    profile = ForceProfile(name=name, nation=nation, address=address, changed_by=actor.username)
+    session.add(profile)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="force_profile.update",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="force_profile",
+        object_id=profile.id,
+        justification="Force settings changed",
+    )
+    return profile
+
+
+class ForceNameCache:
+    """The header shows the force's name on every page; read it at most every `ttl` seconds per worker."""
+
+    def __init__(self, factory: sessionmaker[Session], ttl: float = 30.0) -> None:
+        self.factory, self.ttl = factory, ttl
+        self._value: str | None = None
+        self._read_at = 0.0
+
+    def __call__(self) -> str:
+        now = time.monotonic()
+        if self._value is None or now - self._read_at > self.ttl:
+            with self.factory() as session:
+                self._value = current_profile(session).name
+            self._read_at = now
+        return self._value
+
+    def invalidate(self) -> None:
+        self._value = None

@@ -1,0 +1,9 @@
+"""Imports every feature's models so the metadata is complete (for Alembic and the schema check)."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import disclosure.accounts.models
+    import disclosure.audit
+    import disclosure.force.models  # noqa: F401

@@ -1,0 +1,79 @@
+"""The page fixture: a test client that checks every HTML page it receives.
+
+Each page must answer, parse as HTML5 without errors, have exactly one <h1>, a <title> that starts with
+that heading (after "Error: " when the form has errors), the OFFICIAL-SENSITIVE marking, and every form an
+action and, when it posts, a CSRF token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import html5lib
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.app import create_app
+from disclosure.auth import SESSION_COOKIE
+from disclosure.config import Settings
+
+NS = {"h": "http://www.w3.org/1999/xhtml"}
+
+
+def check_page(html: str, *, path: str) -> None:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=True)
+    try:
+        tree = parser.parse(html)
+    except html5lib.html5parser.ParseError as exc:
+        line = html.splitlines()[parser.errors[0][0][0] - 1] if parser.errors else ""
+        raise AssertionError(f"{path}: HTML does not parse: {exc}: {line.strip()[:200]}") from exc
+    headings = tree.findall(".//h:h1", NS)
+    assert len(headings) == 1, f"{path}: {len(headings)} <h1> elements"
+    heading = " ".join("".join(headings[0].itertext()).split())
+    title = " ".join("".join(tree.find(".//h:title", NS).itertext()).split())
+    assert title.removeprefix("Error: ").startswith(heading), f"{path}: title {title!r} vs h1 {heading!r}"
+    assert html.count("OFFICIAL-SENSITIVE") >= 2, f"{path}: protective marking missing"
+    for form in tree.findall(".//h:form", NS):
+        assert form.get("action"), f"{path}: form without action"
+        if (form.get("method") or "get").lower() == "post":
+            names = [i.get("name") for i in form.findall(".//h:input", NS)]
+            assert "_csrf_token" in names, f"{path}: POST form to {form.get('action')} has no CSRF token"
+
+
+class PageClient(TestClient):  # type: ignore[type-arg]
+    """TestClient that checks every HTML page and fills in the CSRF token on form posts."""
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        response = super().request(method, url, *args, **kwargs)
+        if response.headers.get("content-type", "").startswith("text/html") and response.status_code != 304:
+            check_page(response.text, path=f"{method} {url}")
+        return response
+
+    def csrf(self) -> str:
+        if "csrftoken" not in self.cookies:
+            super().request("GET", "/signed-out")
+        return str(self.cookies["csrftoken"])
+
+    def submit(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form as a browser would: URL-encoded, with the CSRF token, redirects not followed."""
+        body = {**(data or {}), "_csrf_token": self.csrf()}
+        kwargs.setdefault("follow_redirects", False)
+        return self.post(path, data=body, **kwargs)
+
+    def sign_in_as(self, token: str) -> PageClient:
+        self.cookies.set(SESSION_COOKIE, token)
+        return self
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> Litestar:
+    return create_app(settings, session_factory=session_factory)
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[PageClient]:
+    with PageClient(app, base_url="http://testserver.local") as client:
+        yield client
