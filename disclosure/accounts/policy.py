@@ -20,6 +20,7 @@ AUDITOR_REAUTH = roles(Role.AUDITOR, reauth=True)
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
     "assets": PUBLIC,
+    "assets/head": PUBLIC,
     AUTOMATIC_OPTIONS: PUBLIC,
     "health": PUBLIC,
     "accounts.sign_in_form": PUBLIC,

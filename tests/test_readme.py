@@ -1,0 +1,29 @@
+"""The README stays true: its configuration table names every setting, and its quick start the two commands."""
+
+from pathlib import Path
+
+from disclosure.config import PROJECT_ROOT, Settings
+
+README = (PROJECT_ROOT / "README.md").read_text()
+
+
+def test_readme_configuration_table_names_every_setting() -> None:
+    missing = [name for name, _, _ in Settings.documented_fields() if f"`{name}`" not in README]
+    assert missing == []
+
+
+def test_every_setting_has_a_line_of_documentation() -> None:
+    assert all(doc for _, _, doc in Settings.documented_fields())
+
+
+def test_readme_quick_start_is_make_run_and_make_test() -> None:
+    quick_start = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    assert "make run" in quick_start
+    assert "make test" in quick_start
+
+
+def test_env_example_lists_only_real_settings() -> None:
+    names = {name for name, _, _ in Settings.documented_fields()}
+    lines = Path(PROJECT_ROOT / ".env.example").read_text().splitlines()
+    used = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    assert used <= names
