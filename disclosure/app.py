@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from urllib.parse import quote
 from functools import partial
 from typing import Any
 
@@ -31,7 +32,7 @@ from disclosure.auditing import controllers as auditing_pages
 from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory
-from disclosure.errors import DisclosureError, NotAuthenticated, ReauthenticationRequired
+from disclosure.errors import DisclosureError, NeedsStatedReason, NotAuthenticated, ReauthenticationRequired
 from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
 from disclosure.web import (
@@ -161,6 +162,9 @@ def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> 
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             query = f"?next={target}" if request.method == "GET" and target != "/" else ""
             return Redirect(f"/sign-in{query}", status_code=303)
+        if isinstance(exc, NeedsStatedReason):
+            back = _path_only(str(request.url)) if request.method == "GET" else "/"
+            return Redirect(f"{exc.reason_path}?next={quote(safe_next(back))}", status_code=303)
         if isinstance(exc, ReauthenticationRequired):
             back = request.url.path if request.method == "GET" else request.headers.get("referer", "/")
             return Redirect(f"/confirm-identity?next={safe_next(_path_only(back))}", status_code=303)

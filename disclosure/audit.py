@@ -155,7 +155,7 @@ def record(
     )
     event.hash = event.compute_hash()
     session.add(event)
-    session.flush([event])
+    session.flush()
     return event
 
 

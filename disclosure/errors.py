@@ -34,6 +34,17 @@ class PermissionDenied(DisclosureError):
     title = "You do not have access to this"
 
 
+class NeedsStatedReason(PermissionDenied):
+    """Outside the team that needs to know, a user with the right role may still open the record after
+    stating why; `reason_path` is the page that asks (the reason is recorded)."""
+
+    title = "You are not on this case's team"
+
+    def __init__(self, reason_path: str) -> None:
+        super().__init__("Say why you need to open this case. Your reason is recorded.")
+        self.reason_path = reason_path
+
+
 class ReauthenticationRequired(DisclosureError):
     """A sensitive action needs a recent password and security code."""
 
