@@ -34,6 +34,9 @@ from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.errors import DisclosureError, NeedsStatedReason, NotAuthenticated, ReauthenticationRequired
 from disclosure.force import controllers as force_pages
+from disclosure.people import controllers as people_pages
+from disclosure.requests import api as requests_api
+from disclosure.requests import controllers as requests_pages
 from disclosure.force.service import ForceNameCache
 from disclosure.web import (
     STATIC_DIR,
@@ -73,7 +76,9 @@ def create_app(
             Router("/", route_handlers=accounts_pages.ROUTES),
             Router("/", route_handlers=force_pages.ROUTES),
             Router("/", route_handlers=auditing_pages.ROUTES),
-            Router("/", route_handlers=[*accounts_api.ROUTES, *auditing_api.ROUTES]),
+            Router("/", route_handlers=requests_pages.ROUTES),
+            Router("/", route_handlers=people_pages.ROUTES),
+            Router("/", route_handlers=[*accounts_api.ROUTES, *auditing_api.ROUTES, *requests_api.ROUTES]),
         ],
         dependencies={"db": Provide(provide_db)},
         guards=[make_policy_guard(POLICY)],

@@ -6,4 +6,6 @@ from __future__ import annotations
 def import_all_models() -> None:
     import disclosure.accounts.models
     import disclosure.audit
-    import disclosure.force.models  # noqa: F401
+    import disclosure.force.models
+    import disclosure.people.models
+    import disclosure.requests.models  # noqa: F401

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import CASE_ROLES, Role
 from disclosure.auth import AUTOMATIC_OPTIONS, PENDING_MFA, PUBLIC, SIGNED_IN, Principal, Rule, roles
 
 ADMIN = roles(Role.ADMINISTRATOR)
 ADMIN_REAUTH = roles(Role.ADMINISTRATOR, reauth=True)
 AUDITOR = roles(Role.AUDITOR)
+CASE_WORK = roles(*CASE_ROLES)
+INTAKE = roles(Role.DATA_ADMINISTRATOR)
+CASE_PROGRESS = roles(Role.DATA_ADMINISTRATOR, Role.RESEARCHER)
 AUDITOR_REAUTH = roles(Role.AUDITOR, reauth=True)
 
 POLICY: dict[str, Rule] = {
@@ -63,6 +66,36 @@ POLICY: dict[str, Rule] = {
     "auditing.chain": AUDITOR,
     "auditing.export_form": AUDITOR,
     "auditing.export": AUDITOR_REAUTH,
+    # Requests: every case role reads (need to know is checked per case by the service); data
+    # administrators log and triage; data administrators and researchers move cases on.
+    "requests.queue": CASE_WORK,
+    "requests.case": CASE_WORK,
+    "requests.access_form": CASE_WORK,
+    "requests.access": CASE_WORK,
+    "requests.new_form": INTAKE,
+    "requests.log": INTAKE,
+    "requests.add_person_form": INTAKE,
+    "requests.add_person": INTAKE,
+    "requests.remove_person": INTAKE,
+    "requests.triage_form": INTAKE,
+    "requests.triage": INTAKE,
+    "requests.complete_initial_checks": INTAKE,
+    "requests.verify_identity_form": INTAKE,
+    "requests.verify_identity": INTAKE,
+    "requests.start_research": CASE_PROGRESS,
+    "requests.withdraw_form": INTAKE,
+    "requests.withdraw": INTAKE,
+    "requests.out_of_scope_form": INTAKE,
+    "requests.out_of_scope": INTAKE,
+    "requests.pause_form": CASE_PROGRESS,
+    "requests.pause": CASE_PROGRESS,
+    "requests.resume": CASE_PROGRESS,
+    "requests.extend_form": CASE_PROGRESS,
+    "requests.extend": CASE_PROGRESS,
+    "requests.assign_form": INTAKE,
+    "requests.assign": INTAKE,
+    "requests.close": INTAKE,
+    "people.person": CASE_WORK,
     # JSON API (bearer tokens; re-authentication does not apply to machine clients).
     "api.openapi": PUBLIC,
     "api.me": SIGNED_IN,
@@ -70,6 +103,23 @@ POLICY: dict[str, Rule] = {
     "api.user": ADMIN,
     "api.create_user": ADMIN,
     "api.audit_events": AUDITOR,
+    "api.requests": CASE_WORK,
+    "api.request": CASE_WORK,
+    "api.log_request": INTAKE,
+    "api.add_party": INTAKE,
+    "api.triage": INTAKE,
+    "api.complete_initial_checks": INTAKE,
+    "api.verify_identity": INTAKE,
+    "api.start_research": CASE_PROGRESS,
+    "api.withdraw": INTAKE,
+    "api.out_of_scope": INTAKE,
+    "api.pause": CASE_PROGRESS,
+    "api.resume": CASE_PROGRESS,
+    "api.extend": CASE_PROGRESS,
+    "api.assign": INTAKE,
+    "api.find_people": INTAKE,
+    "api.create_person": INTAKE,
+    "api.person": CASE_WORK,
 }
 
 
@@ -78,6 +128,8 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
     if principal is None or principal.mfa_pending:
         return []
     items = [("/", "Home")]
+    if principal.roles & {str(r) for r in CASE_ROLES}:
+        items.append(("/requests", "Work queue"))
     if Role.ADMINISTRATOR in principal.roles:
         items += [("/admin/users", "Users"), ("/admin/settings", "Settings")]
     if Role.AUDITOR in principal.roles:

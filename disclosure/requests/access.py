@@ -1,0 +1,96 @@
+"""Need to know for requests: a case is visible to its team; anyone else with a case role must state a
+reason first, which is recorded [APP-MoPI]. Administrators and auditors never see case content."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.roles import CASE_ROLES
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import FormInvalid, NeedsStatedReason, NotFound, PermissionDenied
+from disclosure.requests.models import AccessGrant, CaseMember, DisclosureRequest
+
+GRANT_HOURS = 8
+
+
+class NeedToKnow(NeedsStatedReason):
+    """The user has a case role but is not on this case's team: they may open it after stating a reason."""
+
+    def __init__(self, request_id: uuid.UUID) -> None:
+        super().__init__(f"/requests/{request_id}/access")
+        self.request_id = request_id
+
+
+def require_case_role(actor: Principal) -> None:
+    if not actor.roles & {str(r) for r in CASE_ROLES}:
+        raise PermissionDenied()
+
+
+def is_on_team(session: Session, actor: Principal, request: DisclosureRequest) -> bool:
+    if request.assignee_id == actor.user_id:
+        return True
+    member = session.get(CaseMember, (request.id, actor.user_id))
+    return member is not None
+
+
+def has_grant(session: Session, actor: Principal, request_id: uuid.UUID) -> bool:
+    return (
+        session.scalar(
+            select(AccessGrant.id).where(
+                AccessGrant.request_id == request_id,
+                AccessGrant.user_id == actor.user_id,
+                AccessGrant.expires_at > utcnow(),
+            ).limit(1)
+        )
+        is not None
+    )
+
+
+def access_basis(session: Session, actor: Principal, request: DisclosureRequest) -> str:
+    """Why this actor may see the case (the justification in the audit trail), or NeedToKnow."""
+    require_case_role(actor)
+    if is_on_team(session, actor, request):
+        return "Case team"
+    if has_grant(session, actor, request.id):
+        return "Stated reason (see access grant)"
+    raise NeedToKnow(request.id)
+
+
+def get_request(session: Session, request_id: uuid.UUID) -> DisclosureRequest:
+    request = session.get(DisclosureRequest, request_id)
+    if request is None:
+        raise NotFound("There is no such request")
+    return request
+
+
+def open_with_reason(session: Session, actor: Principal, request_id: uuid.UUID, reason: str) -> None:
+    """Record a stated reason for opening a case outside one's team; access lasts one working shift."""
+    require_case_role(actor)
+    request = get_request(session, request_id)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise FormInvalid({"reason": "Explain why you need to open this case (at least 10 characters)"}, {"reason": reason})
+    if len(reason) > 2000:
+        raise FormInvalid({"reason": "Reason must be 2,000 characters or fewer"}, {"reason": reason})
+    session.add(
+        AccessGrant(
+            request_id=request.id, user_id=actor.user_id, reason=reason,
+            expires_at=utcnow() + timedelta(hours=GRANT_HOURS),
+        )
+    )
+    audit.record(
+        session, actor=actor, action="request.open_with_reason", category=AuditCategory.CONSULTATION,
+        object_type="request", object_id=request.id, justification=reason,
+    )
+
+
+def add_member(session: Session, request: DisclosureRequest, user_id: uuid.UUID) -> None:
+    if session.get(CaseMember, (request.id, user_id)) is None:
+        session.add(CaseMember(request_id=request.id, user_id=user_id))

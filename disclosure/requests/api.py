@@ -1,0 +1,290 @@
+"""JSON API for requests: the same verbs as the pages, for integrations (e.g. an online application form or
+the force's case system). Bodies use the same field names as the pages; dates are ISO 8601."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from disclosure.auth import require_principal
+from disclosure.requests import queue, service
+from disclosure.requests.models import DisclosureRequest
+from disclosure.web import Db
+
+Id = FromPath[uuid.UUID]
+
+
+@dataclass
+class LogRequestBody:
+    route: str
+    first_contact: datetime
+    channel: str
+    receiving_force: str
+    alleged_crime: bool = False
+    applicant_type: str | None = None
+    police_reference: str = ""
+    information_received: str = ""
+    crime_reference: str = ""
+    open_linked_case: bool = False
+
+
+@dataclass
+class PartyBody:
+    person_id: uuid.UUID
+    role: str
+    relationship: str = ""
+    safe_contact_method: str = ""
+    safe_times: str = ""
+
+
+@dataclass
+class TriageBody:
+    immediate_risk: bool
+    rag: str
+    immediate_risk_action: str = ""
+    dash_score: int | None = None
+    professional_risk_level: str | None = None
+    risk_rationale: str = ""
+    marac_referral: bool = False
+    idva_referral: bool = False
+    version: int | None = None
+
+
+@dataclass
+class IdentityBody:
+    meeting: datetime
+    outcome: str
+    documents: list[str] = field(default_factory=list)
+    notes: str = ""
+    version: int | None = None
+
+
+@dataclass
+class ReasonBody:
+    reason: str
+    notes: str = ""
+    version: int | None = None
+
+
+@dataclass
+class ExtensionBody:
+    days: int
+    reason: str
+
+
+@dataclass
+class AssignBody:
+    assignee_id: uuid.UUID
+    version: int | None = None
+
+
+@dataclass
+class VersionBody:
+    version: int | None = None
+
+
+@dataclass
+class DeadlineOut:
+    key: str
+    name: str
+    due_at: datetime
+    status: str
+    explanation: str
+
+
+@dataclass
+class PartyOut:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    role: str
+    relationship: str
+    safe_contact_method: str
+    safe_times: str
+
+
+@dataclass
+class RequestOut:
+    id: uuid.UUID
+    reference: str
+    scheme: str
+    route: str
+    status: str
+    version: int
+    applicant_type: str | None
+    first_contact_at: datetime
+    channel: str
+    receiving_force: str
+    police_reference: str
+    rag: str | None
+    risk_level: str | None
+    immediate_risk: bool | None
+    identity_verified: bool | None
+    linked_request_id: uuid.UUID | None
+    assignee_id: uuid.UUID | None
+    parties: list[PartyOut]
+    deadlines: list[DeadlineOut]
+    flags: list[str]
+
+
+@dataclass
+class QueueItemOut:
+    id: uuid.UUID
+    reference: str
+    route: str
+    stage: str
+    rag: str | None
+    next_deadline: str | None
+    next_deadline_due_at: datetime | None
+    next_deadline_status: str | None
+    assignee: str | None
+
+
+def _values(body: Any) -> dict[str, Any]:
+    """Bodies become the same field values the pages submit, so one parser serves both."""
+    values: dict[str, Any] = {}
+    for key, value in dataclasses.asdict(body).items():
+        if isinstance(value, bool):
+            values[key] = "yes" if value else "no"
+        elif isinstance(value, datetime | date):
+            values[key] = value.isoformat()
+        elif value is None:
+            values[key] = ""
+        elif isinstance(value, list):
+            values[key] = [str(v) for v in value]
+        else:
+            values[key] = str(value)
+    return values
+
+
+def _out(db: Db, case: DisclosureRequest) -> RequestOut:
+    level = service.risk_level(case)
+    policy = queue.policies(db)[case.clock_policy_code]
+    return RequestOut(
+        id=case.id, reference=case.reference, scheme=case.scheme, route=case.route, status=case.status,
+        version=case.version, applicant_type=case.applicant_type, first_contact_at=case.first_contact_at,
+        channel=case.channel, receiving_force=case.receiving_force, police_reference=case.police_reference,
+        rag=case.rag, risk_level=level.value if level else None, immediate_risk=case.immediate_risk,
+        identity_verified=case.identity_verified, linked_request_id=case.linked_request_id,
+        assignee_id=case.assignee_id,
+        parties=[PartyOut(p.id, p.person_id, p.role, p.relationship_to_person_at_risk, p.safe_contact_method,
+                          p.safe_times) for p in case.parties],
+        deadlines=[DeadlineOut(d.key, d.name, d.due_at, d.status, d.explanation)
+                   for d in queue.deadlines(case, policy, queue.calendar_for(db))],
+        flags=queue.flags(db, case),
+    )
+
+
+@get("/api/v1/requests", name="api.requests", sync_to_thread=True, tags=["requests"])
+def list_requests(
+    request: Request[Any, Any, Any], db: Db, whose: FromQuery[str] = "team", route: FromQuery[str] = "",
+    status: FromQuery[str] = "", assignee: FromQuery[str] = "",
+) -> list[QueueItemOut]:
+    """The work queue: open cases, nearest deadline first, then by RAG."""
+    filters = queue.parse_filters({"whose": whose, "route": route, "status": status, "assignee": assignee})
+    rows = queue.work_queue(db, require_principal(request), filters)
+    return [
+        QueueItemOut(r.id, r.reference, r.route_label, r.status_label, r.rag,
+                     r.deadline.name if r.deadline else None, r.deadline.due_at if r.deadline else None,
+                     r.deadline.status if r.deadline else None, r.assignee)
+        for r in rows
+    ]
+
+
+@post("/api/v1/requests", name="api.log_request", sync_to_thread=True, tags=["requests"])
+def log_request(request: Request[Any, Any, Any], db: Db, data: JSONBody[LogRequestBody]) -> RequestOut:
+    """Log a request at first contact (and optionally a linked case under the other scheme)."""
+    return _out(db, service.log_request(db, require_principal(request), _values(data)))
+
+
+@get("/api/v1/requests/{request_id:uuid}", name="api.request", sync_to_thread=True, tags=["requests"])
+def get_request(request: Request[Any, Any, Any], db: Db, request_id: Id) -> RequestOut:
+    return _out(db, service.view(db, require_principal(request), request_id))
+
+
+def _then(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> RequestOut:
+    return _out(db, service.load(db, require_principal(request), request_id))
+
+
+@post("/api/v1/requests/{request_id:uuid}/parties", name="api.add_party", sync_to_thread=True, tags=["requests"])
+def add_party(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[PartyBody]) -> RequestOut:
+    """Put a person from the people index on the case in a role."""
+    service.add_party(db, require_principal(request), request_id, data.person_id, _values(data))
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/triage", name="api.triage", sync_to_thread=True, tags=["requests"])
+def triage(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[TriageBody]) -> RequestOut:
+    values = _values(data)
+    values["dash_done"] = "yes" if data.dash_score is not None else "no"
+    service.record_triage(db, require_principal(request), request_id, values)
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/complete-initial-checks", name="api.complete_initial_checks",
+      sync_to_thread=True, tags=["requests"])
+def complete_initial_checks(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]) -> RequestOut:
+    service.complete_initial_checks(db, require_principal(request), request_id, data.version)
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/verify-identity", name="api.verify_identity", sync_to_thread=True,
+      tags=["requests"])
+def verify_identity(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[IdentityBody]) -> RequestOut:
+    service.verify_identity(db, require_principal(request), request_id, _values(data))
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/start-research", name="api.start_research", sync_to_thread=True,
+      tags=["requests"])
+def start_research(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]) -> RequestOut:
+    service.start_research(db, require_principal(request), request_id, data.version)
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/withdraw", name="api.withdraw", sync_to_thread=True, tags=["requests"])
+def withdraw(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
+    service.withdraw(db, require_principal(request), request_id, _values(data))
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/out-of-scope", name="api.out_of_scope", sync_to_thread=True,
+      tags=["requests"])
+def out_of_scope(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
+    service.close_out_of_scope(db, require_principal(request), request_id, _values(data))
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/pause", name="api.pause", sync_to_thread=True, tags=["requests"])
+def pause(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
+    service.pause_clock(db, require_principal(request), request_id, _values(data))
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/resume", name="api.resume", sync_to_thread=True, tags=["requests"])
+def resume(request: Request[Any, Any, Any], db: Db, request_id: Id) -> RequestOut:
+    service.resume_clock(db, require_principal(request), request_id)
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/extend", name="api.extend", sync_to_thread=True, tags=["requests"])
+def extend(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ExtensionBody]) -> RequestOut:
+    service.extend_deadline(db, require_principal(request), request_id, _values(data))
+    return _then(db, request, request_id)
+
+
+@post("/api/v1/requests/{request_id:uuid}/assign", name="api.assign", sync_to_thread=True, tags=["requests"])
+def assign(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[AssignBody]) -> RequestOut:
+    service.assign(db, require_principal(request), request_id, _values(data))
+    return _then(db, request, request_id)
+
+
+ROUTES = [
+    list_requests, log_request, get_request, add_party, triage, complete_initial_checks, verify_identity,
+    start_research, withdraw, out_of_scope, pause, resume, extend, assign,
+]

@@ -1,0 +1,156 @@
+"""Pages to find and log requests: the work queue, logging a request, the case page, stating a reason to
+open a case, and adding people to a case with duplicate detection."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from disclosure.auth import require_principal
+from disclosure.errors import FormInvalid
+from disclosure.people import service as people
+from disclosure.requests import access, queue, service
+from disclosure.requests.controllers.common import case_url
+from disclosure.requests.vocabulary import APPLICANT_TYPES, Channel, PartyRole, Route
+from disclosure.requests.workflow import RequestStatus
+from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
+
+ROUTE_OPTIONS = [
+    (Route.RIGHT_TO_ASK.value, "Clare's Law (DVDS): Right to Ask"),
+    (Route.RIGHT_TO_KNOW.value, "Clare's Law (DVDS): Right to Know (police-initiated)"),
+    (Route.CSODS_APPLICATION.value, "Sarah's Law (CSODS): application"),
+]
+APPLICANT_OPTIONS = [(a.value, a.label) for a in {a: None for r in APPLICANT_TYPES.values() for a in r}]
+CHANNEL_OPTIONS = [(c.value, c.label) for c in Channel]
+
+
+@get("/requests", name="requests.queue", sync_to_thread=True)
+def work_queue(request: Request[Any, Any, Any], db: Db) -> Template:
+    principal = require_principal(request)
+    filters = queue.parse_filters(dict(request.query_params))
+    rows = queue.work_queue(db, principal, filters)
+    return page(
+        request, "requests/queue.html", heading="Work queue", rows=rows, filters=filters,
+        form=FormState(filters.as_values(), {}), options=queue.filter_options(db),
+    )
+
+
+@get("/requests/new", name="requests.new_form", sync_to_thread=True)
+def new_form(request: Request[Any, Any, Any]) -> Template:
+    values = {"receiving_force": request.app.state.force_name()}
+    return _new_page(request, FormState(values, {}))
+
+
+def _new_page(request: Request[Any, Any, Any], form: FormState, status_code: int = 200) -> Template:
+    return page(
+        request, "requests/new.html", heading="Log a request", form=form, status_code=status_code,
+        route_options=ROUTE_OPTIONS, applicant_options=APPLICANT_OPTIONS, channel_options=CHANNEL_OPTIONS,
+    )
+
+
+@post("/requests/new", name="requests.log", sync_to_thread=True)
+def log(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redirect:
+    values = form_values(data)
+    try:
+        case = service.log_request(db, require_principal(request), values)
+    except FormInvalid as exc:
+        return _new_page(request, FormState(values, exc.errors), status_code=400)
+    message = f"Request {case.reference} logged"
+    if case.linked_request_id:
+        message += " with a linked case under the other scheme"
+    return redirect(request, case_url(case.id), flash=f"{message}. Add the people next.")
+
+
+@get("/requests/{request_id:uuid}", name="requests.case", sync_to_thread=True)
+def case_page(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
+    principal = require_principal(request)
+    case = service.view(db, principal, request_id)
+    return page(request, "requests/case.html", heading=f"Request {case.reference}",
+                **queue.case_context(db, principal, case))
+
+
+@get("/requests/{request_id:uuid}/access", name="requests.access_form", sync_to_thread=True)
+def access_form(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
+    access.require_case_role(require_principal(request))
+    case = access.get_request(db, request_id)
+    return page(request, "requests/access.html", heading=f"Open request {case.reference}", case=case,
+                next=safe_next(request.query_params.get("next"), case_url(case.id)))
+
+
+@post("/requests/{request_id:uuid}/access", name="requests.access", sync_to_thread=True)
+def state_reason(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form) -> Template | Redirect:
+    values = form_values(data)
+    target = safe_next(values.get("next"), case_url(request_id))
+    try:
+        access.open_with_reason(db, require_principal(request), request_id, values.get("reason", ""))
+    except FormInvalid as exc:
+        case = access.get_request(db, request_id)
+        return page(request, "requests/access.html", heading=f"Open request {case.reference}", case=case,
+                    form=FormState(values, exc.errors), status_code=400, next=target)
+    return Redirect(target, status_code=303)
+
+
+# ---------------------------------------------------------------- people on the case
+
+
+def _person_page(
+    request: Request[Any, Any, Any], db: Db, request_id: uuid.UUID, form: FormState, *,
+    matches: list[Any] | None = None, status_code: int = 200,
+) -> Template:
+    principal = require_principal(request)
+    case = service.load(db, principal, request_id)
+    roles = [(r.value, r.label) for r in service.PARTY_ROLES_BY_ROUTE[Route(case.route)]]
+    return page(
+        request, "requests/add_person.html", heading="Add a person to the case", case=case, form=form,
+        matches=matches, role_options=roles, status_code=status_code, searched=matches is not None,
+        applicant_role=PartyRole.APPLICANT.value,
+    )
+
+
+@get("/requests/{request_id:uuid}/people/add", name="requests.add_person_form", sync_to_thread=True)
+def add_person_form(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
+    role = request.query_params.get("role", "")
+    return _person_page(request, db, request_id, FormState.empty(role=role))
+
+
+@post("/requests/{request_id:uuid}/people/add", name="requests.add_person", sync_to_thread=True)
+def add_person(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form) -> Template | Redirect:
+    """Step 1 (`action=search`) shows likely matches from the people index; step 2 links one
+    (`action=link`, `person_id`) or confirms a new person (`action=create`)."""
+    principal = require_principal(request)
+    values = form_values(data)
+    action = values.get("action", "search")
+    case = service.load(db, principal, request_id)
+    if RequestStatus(case.status) not in service.OPEN_REQUEST_STATUSES:
+        return redirect(request, case_url(request_id))
+    try:
+        details = people.details_from_form(values)
+        if action == "search":
+            matches = people.find_matches(db, principal, details)
+            return _person_page(request, db, request_id, FormState(values, {}), matches=matches)
+        if action == "link":
+            person_id = uuid.UUID(values.get("person_id", ""))
+            people.link_person(db, principal, person_id, context=f"request {case.reference}")
+        else:
+            person_id = people.create_person(db, principal, details).id
+        service.add_party(db, principal, request_id, person_id, values)
+    except FormInvalid as exc:
+        matches = None if action == "search" else people.find_matches(db, principal, people.details_from_form(values, strict=False))
+        return _person_page(request, db, request_id, FormState(values, exc.errors), matches=matches, status_code=400)
+    except ValueError:
+        return _person_page(request, db, request_id, FormState(values, {"person_id": "Select a person or add a new one"}),
+                            matches=[], status_code=400)
+    return redirect(request, case_url(request_id), flash="Person added to the case")
+
+
+@post("/requests/{request_id:uuid}/people/{party_id:uuid}/remove", name="requests.remove_person", sync_to_thread=True)
+def remove_person(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], party_id: FromPath[uuid.UUID]) -> Redirect:
+    service.remove_party(db, require_principal(request), request_id, party_id)
+    return redirect(request, case_url(request_id), flash="Person removed from the case")
+
+
+ROUTES = [work_queue, new_form, log, case_page, access_form, state_reason, add_person_form, add_person, remove_person]

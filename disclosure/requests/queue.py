@@ -1,0 +1,313 @@
+"""Reading requests for people: the work queue ordered by nearest deadline and RAG, deadlines that explain
+themselves, the flags a reviewer must see, and the case page's context. Nothing here changes a case."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import clocks
+from disclosure.accounts.models import User
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.force.service import current_profile
+from disclosure.people import service as people
+from disclosure.requests import access, service
+from disclosure.requests.models import CaseMember, ClockPolicy, DisclosureRequest
+from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
+from disclosure.requests.workflow import (
+    OPEN_REQUEST_STATUSES,
+    STATUS_LABELS,
+    RequestStatus,
+    Verb,
+    allowed_verbs,
+)
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    key: str
+    name: str
+    due_at: datetime
+    explanation: str
+    status: str
+    remaining: str
+    completed: bool
+
+
+def calendar_for(session: Session) -> clocks.WorkingCalendar:
+    """Working days exclude weekends and the bank holidays of the force's nation [Sussex-2014]."""
+    return clocks.WorkingCalendar(clocks.Nation(current_profile(session).nation))
+
+
+def deadlines(
+    case: DisclosureRequest, policy: ClockPolicy, calendar: clocks.WorkingCalendar, now: datetime | None = None
+) -> list[DeadlineView]:
+    """The case's deadlines under the clock policy in force at first contact: initial checks (hours), the
+    face-to-face meeting (working days; none for Right to Know) and the whole process (calendar days plus
+    recorded extensions) [DVDS-2023][Sussex-2014][ASP-CSODS]. Pauses move every deadline still open."""
+    now = now or utcnow()
+    pauses = [clocks.Pause(start=p.started_at, end=p.ended_at, reason=p.reason) for p in case.pauses]
+    rules: list[tuple[str, clocks.ClockRule, datetime | None, str]] = [
+        ("initial_checks", clocks.ClockRule("Initial checks", policy.initial_checks_hours, "hours", policy.source),
+         case.initial_checks_at, ""),
+    ]
+    if Route(case.route).has_applicant and policy.meeting_working_days:
+        rules.append(("meeting", clocks.ClockRule("Face-to-face meeting", policy.meeting_working_days, "working_days",
+                                                  policy.source), case.meeting_at, ""))
+    extra = sum(e.days for e in case.extensions)
+    note = "".join(f" Extended by {e.days} days: {e.reason}." for e in case.extensions)
+    completion_end = case.completed_at or (case.closed_at if case.closure_reason else None)
+    rules.append(("completion", clocks.ClockRule("Whole process", policy.completion_days + extra, "calendar_days",
+                                                 policy.source), completion_end, note))
+    views = []
+    for key, rule, completed_at, suffix in rules:
+        deadline = clocks.compute_deadline(rule, case.first_contact_at, pauses, calendar, now=now)
+        status = clocks.status(deadline, now, completed_at=completed_at)
+        views.append(
+            DeadlineView(
+                key=key, name=rule.name, due_at=deadline.due_at, explanation=deadline.explanation + suffix,
+                status=status.value, remaining=_remaining(deadline, now, status, completed_at),
+                completed=completed_at is not None,
+            )
+        )
+    return views
+
+
+def _remaining(deadline: clocks.Deadline, now: datetime, status: clocks.DeadlineStatus, done: datetime | None) -> str:
+    if done is not None:
+        return "Met" if status is clocks.DeadlineStatus.MET else "Missed"
+    return clocks.remaining(deadline, now)
+
+
+def policies(session: Session) -> dict[str, ClockPolicy]:
+    return {p.code: p for p in session.scalars(select(ClockPolicy))}
+
+
+# ---------------------------------------------------------------- the work queue
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    whose: str = "team"
+    route: str = ""
+    status: str = ""
+    assignee: str = ""
+
+    def as_values(self) -> dict[str, str]:
+        return {"whose": self.whose, "route": self.route, "status": self.status, "assignee": self.assignee}
+
+
+def parse_filters(query: dict[str, Any]) -> QueueFilters:
+    """Unknown filter values are ignored rather than refused: a bookmarked queue always opens."""
+    def pick(name: str, allowed: set[str], default: str = "") -> str:
+        value = str(query.get(name) or "")
+        return value if value in allowed else default
+
+    return QueueFilters(
+        whose=pick("whose", {"mine", "team"}, "team"),
+        route=pick("route", {r.value for r in Route}),
+        status=pick("status", {s.value for s in OPEN_REQUEST_STATUSES}),
+        assignee=str(query.get("assignee") or "")[:36],
+    )
+
+
+def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "whose": [("team", "The team's cases"), ("mine", "My cases")],
+        "routes": [("", "Any route")] + [(r.value, r.label) for r in Route],
+        "statuses": [("", "Any open stage")] + [(s.value, STATUS_LABELS[s]) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
+        "assignees": [("", "Anyone")] + [(str(u.id), u.display_name) for u in service.case_workers(session)],
+    }
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: uuid.UUID
+    reference: str
+    route_label: str
+    status_label: str
+    rag: str | None
+    immediate_risk: bool
+    paused: bool
+    deadline: DeadlineView | None
+    assignee: str | None
+    mine: bool
+
+
+_RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
+
+
+def work_queue(session: Session, actor: Principal, filters: QueueFilters, now: datetime | None = None) -> list[QueueRow]:
+    """Open cases, nearest unmet deadline first, then red before amber before green. The queue shows
+    references, stages and deadlines only; a case's content needs the team's need to know."""
+    access.require_case_role(actor)
+    now = now or utcnow()
+    statement = select(DisclosureRequest).where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
+    if filters.whose == "mine":
+        member_of = select(CaseMember.request_id).where(CaseMember.user_id == actor.user_id)
+        statement = statement.where(
+            (DisclosureRequest.assignee_id == actor.user_id) | DisclosureRequest.id.in_(member_of)
+        )
+    if filters.route:
+        statement = statement.where(DisclosureRequest.route == filters.route)
+    if filters.status:
+        statement = statement.where(DisclosureRequest.status == filters.status)
+    if filters.assignee:
+        try:
+            statement = statement.where(DisclosureRequest.assignee_id == uuid.UUID(filters.assignee))
+        except ValueError:
+            pass
+    cases = session.scalars(statement).all()
+    names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
+    by_code = policies(session)
+    calendar = calendar_for(session)
+    rows = []
+    for case in cases:
+        open_deadlines = [d for d in deadlines(case, by_code[case.clock_policy_code], calendar, now) if not d.completed]
+        nearest = min(open_deadlines, key=lambda d: d.due_at, default=None)
+        rows.append(
+            QueueRow(
+                id=case.id, reference=case.reference, route_label=Route(case.route).label,
+                status_label=STATUS_LABELS[RequestStatus(case.status)], rag=case.rag,
+                immediate_risk=bool(case.immediate_risk), paused=any(p.ended_at is None for p in case.pauses),
+                deadline=nearest, assignee=names.get(case.assignee_id) if case.assignee_id else None,
+                mine=case.assignee_id == actor.user_id,
+            )
+        )
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    rows.sort(key=lambda r: (r.deadline.due_at if r.deadline else far, _RAG_ORDER.get(r.rag, 3), r.reference))
+    return rows
+
+
+# ---------------------------------------------------------------- flags for the reviewer
+
+
+def flags(session: Session, case: DisclosureRequest) -> list[str]:
+    """What a reviewer must see [DOMAIN.md "What is recorded"; issue 3]: repeat applications about the same
+    subject, the same subject asked about by different applicants, and an applicant who is the subject of
+    another request (possible misuse by a perpetrator fishing for information)."""
+    found: list[str] = []
+    subjects = [p.person_id for p in case.parties_in(PartyRole.SUBJECT)]
+    applicants = [p.person_id for p in case.parties_in(PartyRole.APPLICANT)]
+    for subject_id in subjects:
+        others = people_history(session, subject_id, role=PartyRole.SUBJECT, exclude=case.id)
+        if others:
+            refs = ", ".join(o.reference for o in others)
+            found.append(f"The subject is the subject of {len(others)} other request{'s' if len(others) != 1 else ''}: {refs}")
+            other_applicants = {
+                p.person_id for o in others for p in o.parties_in(PartyRole.APPLICANT)
+            } - set(applicants)
+            if other_applicants:
+                found.append(f"Different applicants have asked about this subject ({len(other_applicants) + len(applicants)} in all)")
+    for applicant_id in applicants:
+        as_subject = people_history(session, applicant_id, role=PartyRole.SUBJECT, exclude=case.id)
+        if as_subject:
+            refs = ", ".join(o.reference for o in as_subject)
+            found.append(f"The applicant is the subject of {refs}: consider possible misuse to obtain information")
+    return found
+
+
+def people_history(session: Session, person_id: uuid.UUID, *, role: PartyRole | None = None,
+                   exclude: uuid.UUID | None = None) -> list[DisclosureRequest]:
+    from disclosure.requests.models import CaseParty
+
+    statement = select(DisclosureRequest).join(CaseParty, CaseParty.request_id == DisclosureRequest.id).where(
+        CaseParty.person_id == person_id
+    )
+    if role is not None:
+        statement = statement.where(CaseParty.role == role.value)
+    if exclude is not None:
+        statement = statement.where(DisclosureRequest.id != exclude)
+    return list(session.scalars(statement.order_by(DisclosureRequest.first_contact_at).distinct()))
+
+
+# ---------------------------------------------------------------- the case page
+
+
+def case_context(session: Session, actor: Principal, case: DisclosureRequest) -> dict[str, Any]:
+    status = RequestStatus(case.status)
+    route = Route(case.route)
+    verbs = set(allowed_verbs(status))
+    is_open = status in OPEN_REQUEST_STATUSES
+    policy = policies(session)[case.clock_policy_code]
+    persons = people.summaries(session, [p.person_id for p in case.parties])
+    parties = [
+        {
+            "id": p.id, "person_id": p.person_id, "role": p.role, "role_label": PartyRole(p.role).label,
+            "name": persons[p.person_id].display_name, "aliases": persons[p.person_id].aliases,
+            "date_of_birth": persons[p.person_id].date_of_birth, "relationship": p.relationship_to_person_at_risk,
+            "safe_contact_method": p.safe_contact_method, "safe_times": p.safe_times,
+        }
+        for p in sorted(case.parties, key=lambda p: list(PartyRole).index(PartyRole(p.role)))
+    ]
+    linked = session.get(DisclosureRequest, case.linked_request_id) if case.linked_request_id else None
+    assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    paused = any(p.ended_at is None for p in case.pauses)
+    level = service.risk_level(case)
+    return {
+        "case": case,
+        "labels": {
+            "scheme": Scheme(case.scheme).label, "route": route.label, "status": STATUS_LABELS[status],
+            "closure": ClosureReason(case.closure_reason).label if case.closure_reason else "",
+        },
+        "parties": parties,
+        "applicants": [p for p in parties if p["role"] == PartyRole.APPLICANT.value],
+        "missing": [r.label.lower() for r in service.missing_roles(case)],
+        "add_roles": [(r.value, r.label) for r in service.PARTY_ROLES_BY_ROUTE[route]],
+        "deadlines": deadlines(case, policy, calendar_for(session)),
+        "flags": flags(session, case),
+        "linked": linked,
+        "assignee": assignee.display_name if assignee else None,
+        "paused": paused,
+        "pauses": case.pauses,
+        "extensions": case.extensions,
+        "contact_rows": _rows([
+            ("First contact", _dt(case.first_contact_at)), ("Channel", case.channel.replace("_", " ")),
+            ("Receiving force", case.receiving_force), ("Police reference", case.police_reference or "None"),
+            ("Applicant", case.applicant_type.replace("_", " ") if case.applicant_type else "None (Right to Know)"),
+            ("What prompted it", case.information_received or "Not recorded"),
+            ("Alleged crime", f"Yes, crime reference {case.crime_reference}" if case.alleged_crime else "No"),
+            ("Clock policy", f"{policy.name}"),
+        ]),
+        "risk_rows": _rows([
+            ("Immediate risk", f"Yes. Action: {case.immediate_risk_action}" if case.immediate_risk else "No"),
+            ("DASH score", str(case.dash_score) if case.dash_score is not None else "Not done"),
+            ("Risk level", level.label if level else "Not assessed"),
+            ("Professional judgement", case.risk_rationale or "No change"),
+            ("Referrals", ", ".join(n for n, on in (("MARAC", case.marac_referral), ("IDVA", case.idva_referral)) if on) or "None"),
+            ("RAG", (case.rag or "").capitalize()),
+        ]) if case.rag else [],
+        "identity_rows": _rows([
+            ("Meeting", _dt(case.meeting_at)),
+            ("Identity", "Verified" if case.identity_verified else "Not verified"),
+            ("Documents seen", ", ".join(d.replace("_", " ") for d in case.identity_documents.split(",") if d) or "None"),
+            ("Notes", case.identity_notes or "None"),
+        ]) if case.meeting_at else [],
+        "actions": {
+            "edit_people": is_open and status in (RequestStatus.LOGGED, RequestStatus.INITIAL_CHECKS_DONE, RequestStatus.MEETING_HELD, RequestStatus.IN_RESEARCH),
+            "triage": is_open and status in (RequestStatus.LOGGED, RequestStatus.INITIAL_CHECKS_DONE),
+            "complete_initial_checks": Verb.COMPLETE_INITIAL_CHECKS in verbs,
+            "verify_identity": Verb.RECORD_MEETING in verbs and route.has_applicant,
+            "start_research": Verb.START_RESEARCH in verbs and (status is RequestStatus.MEETING_HELD or not route.has_applicant),
+            "close": Verb.CLOSE in verbs,
+            "out_of_scope": Verb.CLOSE_OUT_OF_SCOPE in verbs and route is Route.CSODS_APPLICATION,
+            "withdraw": Verb.WITHDRAW in verbs,
+            "assign": is_open, "pause": is_open and not paused, "resume": paused, "extend": is_open,
+        },
+    }
+
+
+def _dt(value: datetime | None) -> str:
+    from disclosure.web import format_datetime
+
+    return format_datetime(value) if value else "Not recorded"
+
+
+def _rows(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"key": {"text": k}, "value": {"text": v}} for k, v in pairs]

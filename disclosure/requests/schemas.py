@@ -1,0 +1,129 @@
+"""Input parsing for request forms and the API: field by field, every error at its field, values kept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from disclosure.errors import FormInvalid
+
+UK = ZoneInfo("Europe/London")
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def text(values: dict[str, Any], name: str, *, limit: int = 2000) -> str:
+    value = values.get(name, "")
+    return (value[0] if isinstance(value, list) and value else str(value or "")).strip()[:limit + 1]
+
+
+def parse_date(values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, required: bool = True) -> date | None:
+    """A GOV.UK date input (`name-day`, `name-month`, `name-year`) or an ISO date in `name` (the API)."""
+    iso = text(values, name)
+    parts = [text(values, f"{name}-{p}") for p in ("day", "month", "year")]
+    if iso:
+        try:
+            return date.fromisoformat(iso[:10])
+        except ValueError:
+            errors[name] = f"{label} must be a real date"
+            return None
+    if not any(parts):
+        if required:
+            errors[name] = f"Enter the {label.lower()}"
+        return None
+    missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+    if missing:
+        errors[name] = f"{label} must include a {' and '.join(missing)}"
+        return None
+    try:
+        day, month, year = (int(p) for p in parts)
+        if year < 1000:
+            raise ValueError
+        return date(year, month, day)
+    except ValueError:
+        errors[name] = f"{label} must be a real date"
+        return None
+
+
+def parse_time(raw: str) -> time | None:
+    match = _TIME.match(raw)
+    if not match:
+        return None
+    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def parse_datetime(values: dict[str, Any], name: str, label: str, errors: dict[str, str]) -> datetime | None:
+    """A date input plus `name-time` (UK local time, e.g. 14:30 or 2:30pm); the API may send ISO 8601."""
+    iso = text(values, name)
+    if "T" in iso:
+        try:
+            parsed = datetime.fromisoformat(iso)
+        except ValueError:
+            errors[name] = f"{label} must be a real date and time"
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UK)
+    day = parse_date(values, name, label, errors)
+    raw_time = text(values, f"{name}-time")
+    if not raw_time:
+        if day is not None:
+            errors[f"{name}-time"] = f"Enter the time of the {label.lower()}, like 14:30"
+        return None
+    at = parse_time(raw_time)
+    if at is None:
+        errors[f"{name}-time"] = f"Time of the {label.lower()} must be a real time, like 14:30 or 2:30pm"
+        return None
+    return datetime.combine(day, at, tzinfo=UK) if day else None
+
+
+def yes_no(values: dict[str, Any], name: str, question: str, errors: dict[str, str], *, required: bool = True) -> bool | None:
+    raw = text(values, name).lower()
+    if raw in ("yes", "true", "1", "on"):
+        return True
+    if raw in ("no", "false", "0"):
+        return False
+    if required:
+        errors[name] = f"Select yes if {question}"
+    return None
+
+
+def integer(values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, low: int, high: int) -> int | None:
+    raw = text(values, name)
+    if not raw:
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        errors[name] = f"{label} must be a whole number"
+        return None
+    if not low <= number <= high:
+        errors[name] = f"{label} must be between {low} and {high}"
+        return None
+    return number
+
+
+def raise_if(errors: dict[str, str], values: dict[str, Any]) -> None:
+    if errors:
+        raise FormInvalid(errors, values)
+
+
+@dataclass(frozen=True)
+class LogRequestInput:
+    route: str
+    applicant_type: str | None
+    first_contact_at: datetime
+    channel: str
+    receiving_force: str
+    police_reference: str
+    information_received: str
+    alleged_crime: bool
+    crime_reference: str
+    open_linked_case: bool

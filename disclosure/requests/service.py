@@ -1,0 +1,607 @@
+"""Request verbs: log, add people, triage, complete initial checks, verify identity, start research, withdraw,
+close out of scope, pause and extend clocks, assign. Each checks need to know, applies the workflow table and
+writes its audit event in the same transaction. Rules cite DOMAIN.md's sources.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import CASE_ROLES
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound, StaleRecord
+from disclosure.requests import access
+from disclosure.requests.models import (
+    CaseParty,
+    ClockExtension,
+    ClockPause,
+    ClockPolicy,
+    DisclosureRequest,
+    ReferenceCounter,
+)
+from disclosure.requests.schemas import (
+    LogRequestInput,
+    integer,
+    parse_datetime,
+    raise_if,
+    text,
+    yes_no,
+)
+from disclosure.requests.vocabulary import (
+    APPLICANT_TYPES,
+    OUT_OF_SCOPE_REASONS,
+    Channel,
+    ClosureReason,
+    IdentityDocument,
+    PartyRole,
+    Rag,
+    RiskLevel,
+    Route,
+    Scheme,
+)
+from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus, Verb, transition
+
+# Earliest plausible first contact: DVDS was piloted from 2012, CSODS rolled out in 2010-11 [CSODS-2010].
+EARLIEST_CONTACT_YEAR = 2010
+
+
+def _record(session: Session, actor: Principal, request: DisclosureRequest, action: str,
+            category: AuditCategory, justification: str, **details: Any) -> None:
+    audit.record(
+        session, actor=actor, action=f"request.{action}", category=category, object_type="request",
+        object_id=request.id, justification=justification, details={"reference": request.reference, **details},
+    )
+
+
+def _check_version(request: DisclosureRequest, version: object) -> None:
+    """A form carries the version it was loaded at; a later save by someone else makes it stale."""
+    if version in (None, ""):
+        return
+    try:
+        loaded = int(str(version))
+    except ValueError:
+        loaded = -1
+    if loaded != request.version:
+        raise StaleRecord("Someone else changed this case after you opened the form. Your answers are shown below.")
+
+
+def _apply(request: DisclosureRequest, verb: Verb) -> None:
+    request.status = transition(RequestStatus(request.status), verb).value
+
+
+def load(session: Session, actor: Principal, request_id: uuid.UUID) -> DisclosureRequest:
+    """The case, if the actor has a need to know (no audit: callers record what they do with it)."""
+    request = access.get_request(session, request_id)
+    access.access_basis(session, actor, request)
+    return request
+
+
+def view(session: Session, actor: Principal, request_id: uuid.UUID) -> DisclosureRequest:
+    """Open the case page: a consultation, recorded with the basis of access."""
+    request = access.get_request(session, request_id)
+    basis = access.access_basis(session, actor, request)
+    _record(session, actor, request, "view", AuditCategory.CONSULTATION, basis)
+    return request
+
+
+# ---------------------------------------------------------------- logging a request
+
+
+def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestInput:
+    """Every field checked at once. Right to Know has no applicant [DVDS-2023]; an alleged crime needs its
+    crime reference [Beds]; the first contact cannot be in the future."""
+    errors: dict[str, str] = {}
+    route_raw = text(values, "route")
+    route = Route(route_raw) if route_raw in {r.value for r in Route} else None
+    if route is None:
+        errors["route"] = "Select the scheme and route"
+    applicant_type = text(values, "applicant_type") or None
+    if route is not None and route.has_applicant:
+        if applicant_type is None:
+            errors["applicant_type"] = "Select who is applying"
+        elif applicant_type not in {a.value for a in APPLICANT_TYPES[route]}:
+            errors["applicant_type"] = f"Select who is applying under {route.label}"
+    elif route is Route.RIGHT_TO_KNOW and applicant_type:
+        errors["applicant_type"] = "Right to Know is started by the police and has no applicant"
+    first_contact_at = parse_datetime(values, "first_contact", "Date of first contact", errors)
+    now = now or utcnow()
+    if first_contact_at is not None:
+        if first_contact_at > now + timedelta(minutes=5):
+            errors["first_contact"] = "Date of first contact must be today or in the past"
+        elif first_contact_at.year < EARLIEST_CONTACT_YEAR:
+            errors["first_contact"] = f"Date of first contact must be in {EARLIEST_CONTACT_YEAR} or later"
+    channel = text(values, "channel")
+    if channel not in {c.value for c in Channel}:
+        errors["channel"] = "Select how the first contact was made"
+    receiving_force = text(values, "receiving_force", limit=200)
+    if not receiving_force:
+        errors["receiving_force"] = "Enter the force that received the request"
+    elif len(receiving_force) > 200:
+        errors["receiving_force"] = "Force name must be 200 characters or fewer"
+    police_reference = text(values, "police_reference", limit=60)
+    if len(police_reference) > 60:
+        errors["police_reference"] = "Police reference must be 60 characters or fewer"
+    information = text(values, "information_received", limit=10000)
+    if route is Route.RIGHT_TO_KNOW and not information:
+        errors["information_received"] = "Enter the information that suggests a risk"
+    if len(information) > 10000:
+        errors["information_received"] = "Information must be 10,000 characters or fewer"
+    alleged_crime = yes_no(values, "alleged_crime", "a crime was alleged during the contact", errors)
+    crime_reference = text(values, "crime_reference", limit=60)
+    if alleged_crime and not crime_reference:
+        errors["crime_reference"] = "Enter the crime reference: an alleged crime is recorded and investigated as a crime"
+    if alleged_crime is False and crime_reference:
+        errors["crime_reference"] = "Remove the crime reference, or answer yes to the crime question"
+    open_linked = bool(yes_no(values, "open_linked_case", "", {}, required=False))
+    if open_linked and route is Route.RIGHT_TO_KNOW:
+        errors["open_linked_case"] = "Only an application (Right to Ask or Sarah's Law) can open a linked case"
+    raise_if(errors, values)
+    assert route is not None and first_contact_at is not None and alleged_crime is not None
+    return LogRequestInput(
+        route=route.value, applicant_type=applicant_type if route.has_applicant else None,
+        first_contact_at=first_contact_at, channel=channel, receiving_force=receiving_force,
+        police_reference=police_reference, information_received=information, alleged_crime=alleged_crime,
+        crime_reference=crime_reference, open_linked_case=open_linked,
+    )
+
+
+def clock_policy_for(session: Session, scheme: Scheme, first_contact_at: Any) -> ClockPolicy:
+    """The policy whose dates contain the first-contact date [DVDS-2023][Lancs][ASP-CSODS]."""
+    day = first_contact_at.date()
+    policy = session.scalar(
+        select(ClockPolicy)
+        .where(
+            ClockPolicy.scheme == scheme.value,
+            ClockPolicy.effective_from <= day,
+            (ClockPolicy.effective_to.is_(None)) | (ClockPolicy.effective_to >= day),
+        )
+        .order_by(ClockPolicy.effective_from.desc())
+        .limit(1)
+    )
+    if policy is None:
+        raise FormInvalid({"first_contact": f"No {scheme.label} timescales are configured for that date"})
+    return policy
+
+
+def _next_reference(session: Session, scheme: Scheme, year: int) -> str:
+    prefix = f"{scheme.value.upper()}-{year}"
+    counter = session.get(ReferenceCounter, prefix, with_for_update=True)
+    if counter is None:
+        counter = ReferenceCounter(prefix=prefix, last_number=0)
+        session.add(counter)
+    counter.last_number += 1
+    session.flush()
+    return f"{prefix}-{counter.last_number:06d}"
+
+
+def log_request(session: Session, actor: Principal, values: dict[str, Any]) -> DisclosureRequest:
+    """Log a request at first contact; the person logging it leads it until reassigned. With
+    `open_linked_case`, one application about the same subject opens a DVDS and a CSODS case, linked, each
+    with its own clock [Northumbria]."""
+    access.require_case_role(actor)
+    data = parse_log_request(values)
+    route = Route(data.route)
+    request = _new_request(session, actor, data, route)
+    if data.open_linked_case:
+        other_route = Route.CSODS_APPLICATION if route.scheme is Scheme.DVDS else Route.RIGHT_TO_ASK
+        other_type = data.applicant_type
+        if other_type not in {a.value for a in APPLICANT_TYPES[other_route]}:
+            other_type = APPLICANT_TYPES[other_route][0].value
+        linked = _new_request(session, actor, data, other_route, applicant_type=other_type)
+        request.linked_request_id, linked.linked_request_id = linked.id, request.id
+        _record(session, actor, linked, "link", AuditCategory.COMBINATION, "Same application under both schemes",
+                linked_to=request.reference)
+    return request
+
+
+def _new_request(session: Session, actor: Principal, data: LogRequestInput, route: Route,
+                 applicant_type: str | None = None) -> DisclosureRequest:
+    policy = clock_policy_for(session, route.scheme, data.first_contact_at)
+    request = DisclosureRequest(
+        reference=_next_reference(session, route.scheme, data.first_contact_at.year),
+        scheme=route.scheme.value, route=route.value,
+        applicant_type=applicant_type or data.applicant_type, status=RequestStatus.LOGGED.value,
+        first_contact_at=data.first_contact_at, channel=data.channel, receiving_force=data.receiving_force,
+        police_reference=data.police_reference, information_received=data.information_received,
+        alleged_crime=data.alleged_crime, crime_reference=data.crime_reference, clock_policy_code=policy.code,
+        assignee_id=actor.user_id, created_by_id=actor.user_id,
+    )
+    session.add(request)
+    session.flush()
+    _record(session, actor, request, "log", AuditCategory.COLLECTION, "Request logged at first contact",
+            route=route.value, clock_policy=policy.code)
+    return request
+
+
+# ---------------------------------------------------------------- people on the case
+
+PARTY_ROLES_BY_ROUTE = {
+    Route.RIGHT_TO_ASK: (PartyRole.APPLICANT, PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT, PartyRole.CHILD,
+                         PartyRole.THIRD_PARTY, PartyRole.BEST_PLACED_TO_PROTECT),
+    Route.RIGHT_TO_KNOW: (PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT, PartyRole.CHILD, PartyRole.THIRD_PARTY,
+                          PartyRole.BEST_PLACED_TO_PROTECT),
+    Route.CSODS_APPLICATION: (PartyRole.APPLICANT, PartyRole.CHILD, PartyRole.SUBJECT, PartyRole.THIRD_PARTY,
+                              PartyRole.BEST_PLACED_TO_PROTECT),
+}
+
+
+def required_roles(request: DisclosureRequest) -> list[PartyRole]:
+    """Who must be on the case before initial checks complete: Right to Ask names the applicant, the person at
+    risk and the subject; Right to Know the person at risk and the subject; Sarah's Law the applicant, the
+    subject and the specific child [DVDS-2023][ASP-CSODS]. An applicant who is the person at risk is both."""
+    route = Route(request.route)
+    if route is Route.RIGHT_TO_KNOW:
+        return [PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT]
+    if route is Route.CSODS_APPLICATION:
+        return [PartyRole.APPLICANT, PartyRole.SUBJECT, PartyRole.CHILD]
+    return [PartyRole.APPLICANT, PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT]
+
+
+def missing_roles(request: DisclosureRequest) -> list[PartyRole]:
+    present = {p.role for p in request.parties}
+    return [role for role in required_roles(request) if role.value not in present]
+
+
+def add_party(
+    session: Session, actor: Principal, request_id: uuid.UUID, person_id: uuid.UUID, values: dict[str, Any]
+) -> CaseParty:
+    """Put a person from the people index on the case in a role; the applicant's safe contact method and
+    safe times are required, because they are what keeps contact from putting the applicant at risk [Beds]."""
+    request = load(session, actor, request_id)
+    _require_open(request)
+    errors: dict[str, str] = {}
+    role_raw = text(values, "role")
+    allowed = PARTY_ROLES_BY_ROUTE[Route(request.route)]
+    if role_raw not in {r.value for r in allowed}:
+        errors["role"] = f"Select a role for a {Route(request.route).label} case"
+    relationship = text(values, "relationship", limit=200)
+    safe_contact = text(values, "safe_contact_method", limit=2000)
+    safe_times = text(values, "safe_times", limit=2000)
+    if role_raw == PartyRole.APPLICANT.value:
+        if not safe_contact:
+            errors["safe_contact_method"] = "Enter how the applicant can be contacted safely"
+        if not safe_times:
+            errors["safe_times"] = "Enter when it is safe to contact the applicant"
+    if len(relationship) > 200:
+        errors["relationship"] = "Relationship must be 200 characters or fewer"
+    existing = session.scalar(
+        select(CaseParty.id).where(
+            CaseParty.request_id == request.id, CaseParty.person_id == person_id, CaseParty.role == role_raw
+        )
+    )
+    if existing:
+        errors["role"] = "This person is already on the case in that role"
+    subject_ids = {p.person_id for p in request.parties_in(PartyRole.SUBJECT)}
+    if role_raw in (PartyRole.PERSON_AT_RISK.value, PartyRole.APPLICANT.value) and person_id in subject_ids:
+        errors["role"] = "The subject cannot also be the applicant or the person at risk on the same case"
+    if role_raw == PartyRole.SUBJECT.value and person_id in {
+        p.person_id for p in request.parties if p.role in (PartyRole.APPLICANT.value, PartyRole.PERSON_AT_RISK.value)
+    }:
+        errors["role"] = "The applicant or person at risk cannot also be the subject"
+    raise_if(errors, values)
+    party = CaseParty(
+        request_id=request.id, person_id=person_id, role=role_raw, relationship_to_person_at_risk=relationship,
+        safe_contact_method=safe_contact, safe_times=safe_times, added_by_id=actor.user_id,
+    )
+    request.parties.append(party)
+    request.updated_at = utcnow()
+    session.flush()
+    _record(session, actor, request, "add_party", AuditCategory.COLLECTION, "Person added to the case",
+            role=role_raw, person=str(person_id))
+    return party
+
+
+def remove_party(session: Session, actor: Principal, request_id: uuid.UUID, party_id: uuid.UUID) -> None:
+    request = load(session, actor, request_id)
+    _require_open(request)
+    party = next((p for p in request.parties if p.id == party_id), None)
+    if party is None:
+        raise NotFound("That person is not on this case")
+    if RequestStatus(request.status) is not RequestStatus.LOGGED and PartyRole(party.role) in required_roles(request):
+        raise Conflict("A required person cannot be removed after initial checks; add the right person first")
+    request.parties.remove(party)
+    request.updated_at = utcnow()
+    _record(session, actor, request, "remove_party", AuditCategory.ALTERATION, "Person removed from the case",
+            role=party.role, person=str(party.person_id))
+
+
+def _require_open(request: DisclosureRequest) -> None:
+    if RequestStatus(request.status) not in OPEN_REQUEST_STATUSES:
+        raise InvalidTransition("This case is closed; it cannot be changed")
+
+
+# ---------------------------------------------------------------- initial checks and triage
+
+
+def assess_risk(dash_score: int | None, professional: RiskLevel | None) -> RiskLevel | None:
+    """DASH bands (high 14+, medium 10-13, standard 0-9); professional judgement may raise the level, never
+    lower it [SafeLives][MARAC-criteria]."""
+    dash = RiskLevel.from_dash(dash_score) if dash_score is not None else None
+    if dash is None:
+        return professional
+    if professional is None or professional.rank < dash.rank:
+        return dash
+    return professional
+
+
+def record_triage(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> DisclosureRequest:
+    """Initial checks within 24 hours: immediate risk and the action taken, DASH where done, professional
+    judgement (raise only), referrals, RAG [Sussex-2014][Beds][SafeLives]. High risk (DASH 14+ or raised)
+    requires the MARAC and IDVA referrals to be recorded."""
+    request = load(session, actor, request_id)
+    _require_open(request)
+    _check_version(request, values.get("version"))
+    errors: dict[str, str] = {}
+    immediate = yes_no(values, "immediate_risk", "there is an immediate risk", errors)
+    action = text(values, "immediate_risk_action", limit=5000)
+    if immediate and not action:
+        errors["immediate_risk_action"] = "Enter the action taken on the immediate risk"
+    dash_done = yes_no(values, "dash_done", "a DASH risk checklist was completed", errors)
+    dash = integer(values, "dash_score", "DASH score", errors, low=0, high=27)
+    if dash_done and dash is None and "dash_score" not in errors:
+        errors["dash_score"] = "Enter the number of DASH questions answered yes (0 to 27)"
+    if dash_done is False and dash is not None:
+        errors["dash_score"] = "Remove the DASH score, or answer yes to the DASH question"
+    raw_level = text(values, "professional_risk_level")
+    professional = RiskLevel(raw_level) if raw_level in {r.value for r in RiskLevel} else None
+    if raw_level and professional is None:
+        errors["professional_risk_level"] = "Select a risk level"
+    rationale = text(values, "risk_rationale", limit=5000)
+    dash_level = RiskLevel.from_dash(dash) if dash is not None else None
+    if professional and dash_level and professional.rank < dash_level.rank:
+        errors["professional_risk_level"] = (
+            f"Professional judgement cannot lower the DASH level ({dash_level.label}); it can only raise it"
+        )
+    if professional and dash_level and professional.rank > dash_level.rank and not rationale:
+        errors["risk_rationale"] = "Explain why professional judgement raises the risk level"
+    level = assess_risk(dash, professional)
+    marac = bool(yes_no(values, "marac_referral", "", {}, required=False))
+    idva = bool(yes_no(values, "idva_referral", "", {}, required=False))
+    if level is RiskLevel.HIGH and not (marac and idva):
+        errors["marac_referral"] = "High risk needs a MARAC referral and an immediate IDVA referral"
+    rag_raw = text(values, "rag")
+    if rag_raw not in {r.value for r in Rag}:
+        errors["rag"] = "Select a RAG rating"
+    elif (immediate or level is RiskLevel.HIGH) and rag_raw != Rag.RED.value:
+        errors["rag"] = "Immediate or high risk must be rated red"
+    raise_if(errors, values)
+    request.immediate_risk, request.immediate_risk_action = immediate, action
+    request.dash_score, request.professional_risk_level = dash, professional.value if professional else None
+    request.risk_rationale, request.marac_referral, request.idva_referral = rationale, marac, idva
+    request.rag, request.triaged_at, request.triaged_by_id = rag_raw, utcnow(), actor.user_id
+    request.updated_at = utcnow()
+    _record(session, actor, request, "triage", AuditCategory.ALTERATION, "Initial risk triage recorded",
+            rag=rag_raw, level=level.value if level else None, immediate_risk=immediate)
+    return request
+
+
+def risk_level(request: DisclosureRequest) -> RiskLevel | None:
+    professional = RiskLevel(request.professional_risk_level) if request.professional_risk_level else None
+    return assess_risk(request.dash_score, professional)
+
+
+def complete_initial_checks(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
+    """Initial checks are complete once triage is recorded and the people the route needs are on the case."""
+    request = load(session, actor, request_id)
+    _check_version(request, version)
+    problems = [f"Add the {r.label.lower()}" for r in missing_roles(request)]
+    if request.rag is None:
+        problems.append("Record the risk triage")
+    if problems:
+        raise InvalidTransition(". ".join(problems))
+    _apply(request, Verb.COMPLETE_INITIAL_CHECKS)
+    request.initial_checks_at = utcnow()
+    _record(session, actor, request, "complete_initial_checks", AuditCategory.ALTERATION, "Initial checks completed")
+
+
+# ---------------------------------------------------------------- the face-to-face meeting
+
+
+def verify_identity(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> DisclosureRequest:
+    """Record the face-to-face meeting and the identity check [Cleveland][ASP-CSODS]. Verified needs, for
+    DVDS, two documents, one with a photo; for Sarah's Law, photo ID, proof of address and proof of the
+    relationship to the child. An unverified Sarah's Law applicant can receive no disclosure [ASP-CSODS]."""
+    request = load(session, actor, request_id)
+    _check_version(request, values.get("version"))
+    if not Route(request.route).has_applicant:
+        raise InvalidTransition("Right to Know has no applicant and no identity meeting")
+    errors: dict[str, str] = {}
+    meeting_at = parse_datetime(values, "meeting", "Date of the meeting", errors)
+    raw_docs = values.get("documents") or []
+    docs_raw = [raw_docs] if isinstance(raw_docs, str) else list(raw_docs)
+    known = {d.value for d in IdentityDocument}
+    if any(d not in known for d in docs_raw):
+        errors["documents"] = "Select documents from the list"
+    documents = [IdentityDocument(d) for d in docs_raw if d in known]
+    outcome = text(values, "outcome")
+    if outcome not in ("verified", "not_verified"):
+        errors["outcome"] = "Select whether the applicant's identity was verified"
+    notes = text(values, "notes", limit=5000)
+    if meeting_at is not None:
+        if meeting_at > utcnow() + timedelta(minutes=5):
+            errors["meeting"] = "Date of the meeting must be today or in the past"
+        elif meeting_at < request.first_contact_at - timedelta(minutes=1):
+            errors["meeting"] = "The meeting cannot be before the first contact"
+    if outcome == "verified" and "documents" not in errors:
+        shortfall = identity_shortfall(Scheme(request.scheme), documents)
+        if shortfall:
+            errors["documents"] = shortfall
+    if outcome == "not_verified" and not notes:
+        errors["notes"] = "Explain why identity could not be verified"
+    raise_if(errors, values)
+    _apply(request, Verb.RECORD_MEETING)
+    request.meeting_at = meeting_at
+    request.identity_documents = ",".join(d.value for d in documents)
+    request.identity_verified = outcome == "verified"
+    request.identity_notes, request.verified_by_id = notes, actor.user_id
+    _record(session, actor, request, "verify_identity", AuditCategory.COLLECTION, "Face-to-face meeting recorded",
+            verified=request.identity_verified, documents=len(documents))
+    return request
+
+
+def identity_shortfall(scheme: Scheme, documents: list[IdentityDocument]) -> str | None:
+    if scheme is Scheme.DVDS:
+        if len(set(documents)) < 2 or not any(d.has_photo for d in documents):
+            return "Select at least two documents, one with a photo, to verify identity"
+        return None
+    missing = []
+    if not any(d.has_photo for d in documents):
+        missing.append("photo ID")
+    if not any(d.proves_address for d in documents):
+        missing.append("proof of address")
+    if not any(d.proves_relationship for d in documents):
+        missing.append("proof of the relationship to the child")
+    return f"To verify identity for Sarah's Law, also select {', '.join(missing)}" if missing else None
+
+
+def start_research(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
+    """Hand the case to research: after the meeting (Right to Ask, Sarah's Law) or straight after initial
+    checks (Right to Know, which has no meeting)."""
+    request = load(session, actor, request_id)
+    _check_version(request, version)
+    route = Route(request.route)
+    if route.has_applicant and RequestStatus(request.status) is RequestStatus.INITIAL_CHECKS_DONE:
+        raise InvalidTransition("Record the face-to-face meeting and identity check first")
+    _apply(request, Verb.START_RESEARCH)
+    request.research_started_at = utcnow()
+    _record(session, actor, request, "start_research", AuditCategory.ALTERATION, "Case handed to research")
+
+
+def move_on(session: Session, actor: Principal, request: DisclosureRequest, verb: Verb, justification: str) -> None:
+    """For later stages' services (research, decisions, letters): move the request on after they have
+    checked their own preconditions. The outcome reaching the recipient stops the clock."""
+    _apply(request, verb)
+    if verb is Verb.RECORD_OUTCOME_DELIVERED:
+        request.completed_at = utcnow()
+    if verb is Verb.CLOSE:
+        request.closed_at, request.closure_reason = utcnow(), ClosureReason.COMPLETED.value
+    _record(session, actor, request, verb.value, AuditCategory.ALTERATION, justification)
+
+
+def close_request(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
+    request = load(session, actor, request_id)
+    _check_version(request, version)
+    move_on(session, actor, request, Verb.CLOSE, "Case closed after the outcome was delivered")
+
+
+def close_out_of_scope(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """A Sarah's Law enquiry that names no person or child (a general enquiry about an area) is out of scope
+    and closes with its reason [ASP-CSODS]."""
+    request = load(session, actor, request_id)
+    _check_version(request, values.get("version"))
+    if Scheme(request.scheme) is not Scheme.CSODS:
+        raise InvalidTransition("Only Sarah's Law enquiries close as out of scope; withdraw other requests")
+    errors: dict[str, str] = {}
+    reason = text(values, "reason")
+    if reason not in OUT_OF_SCOPE_REASONS:
+        errors["reason"] = "Select why the enquiry is out of scope"
+    notes = text(values, "notes", limit=5000)
+    if reason == "other" and not notes:
+        errors["notes"] = "Explain why the enquiry is out of scope"
+    raise_if(errors, values)
+    _apply(request, Verb.CLOSE_OUT_OF_SCOPE)
+    request.closed_at, request.closure_reason = utcnow(), ClosureReason.OUT_OF_SCOPE.value
+    request.closure_notes = f"{OUT_OF_SCOPE_REASONS[reason]}. {notes}".strip()
+    _record(session, actor, request, "close_out_of_scope", AuditCategory.ALTERATION, "Closed as out of scope",
+            reason=reason)
+
+
+def withdraw(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Withdrawn at any open stage, with a reason [Bexley]."""
+    request = load(session, actor, request_id)
+    _check_version(request, values.get("version"))
+    reason = text(values, "reason", limit=5000)
+    if not reason:
+        raise FormInvalid({"reason": "Enter why the request is withdrawn"}, values)
+    _apply(request, Verb.WITHDRAW)
+    request.closed_at, request.closure_reason, request.closure_notes = utcnow(), ClosureReason.WITHDRAWN.value, reason
+    _record(session, actor, request, "withdraw", AuditCategory.ALTERATION, "Request withdrawn")
+
+
+# ---------------------------------------------------------------- clocks: pauses and extensions
+
+
+def pause_clock(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> ClockPause:
+    """Stop the clocks for a recorded reason (e.g. the applicant cannot be contacted safely); every deadline
+    then explains the pause [DVDS-2023]."""
+    request = load(session, actor, request_id)
+    _require_open(request)
+    if any(p.ended_at is None for p in request.pauses):
+        raise Conflict("The clock is already paused")
+    reason = text(values, "reason", limit=2000)
+    if not reason:
+        raise FormInvalid({"reason": "Enter why the clock is paused"}, values)
+    pause = ClockPause(started_at=utcnow(), reason=reason, created_by_id=actor.user_id)
+    request.pauses.append(pause)
+    request.updated_at = utcnow()
+    _record(session, actor, request, "pause_clock", AuditCategory.ALTERATION, reason)
+    return pause
+
+
+def resume_clock(session: Session, actor: Principal, request_id: uuid.UUID) -> None:
+    request = load(session, actor, request_id)
+    open_pause = next((p for p in request.pauses if p.ended_at is None), None)
+    if open_pause is None:
+        raise Conflict("The clock is not paused")
+    open_pause.ended_at = utcnow()
+    request.updated_at = utcnow()
+    _record(session, actor, request, "resume_clock", AuditCategory.ALTERATION, "Clock restarted")
+
+
+def extend_deadline(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> ClockExtension:
+    """The whole-process deadline may be extended only for recorded exceptional circumstances [DVDS-2023]."""
+    request = load(session, actor, request_id)
+    _require_open(request)
+    errors: dict[str, str] = {}
+    days = integer(values, "days", "Extra days", errors, low=1, high=90)
+    if days is None and "days" not in errors:
+        errors["days"] = "Enter the number of extra days"
+    reason = text(values, "reason", limit=2000)
+    if not reason:
+        errors["reason"] = "Describe the exceptional circumstances"
+    raise_if(errors, values)
+    assert days is not None
+    extension = ClockExtension(rule_key="completion", days=days, reason=reason, created_by_id=actor.user_id)
+    request.extensions.append(extension)
+    request.updated_at = utcnow()
+    _record(session, actor, request, "extend_deadline", AuditCategory.ALTERATION, reason, days=days)
+    return extension
+
+
+# ---------------------------------------------------------------- assignment
+
+
+def case_workers(session: Session) -> list[User]:
+    """Active users with a case role, for the assignment list."""
+    users = session.scalars(select(User).where(User.disabled_at.is_(None)).order_by(User.display_name)).all()
+    return [u for u in users if u.role_set & {str(r) for r in CASE_ROLES}]
+
+
+def assign(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Assign or reassign the case lead; the previous lead stays on the team."""
+    request = load(session, actor, request_id)
+    _require_open(request)
+    _check_version(request, values.get("version"))
+    raw = text(values, "assignee_id")
+    try:
+        user_id = uuid.UUID(raw)
+    except ValueError:
+        raise FormInvalid({"assignee_id": "Select who will lead the case"}, values) from None
+    if user_id not in {u.id for u in case_workers(session)}:
+        raise FormInvalid({"assignee_id": "Select an active user with a case role"}, values)
+    if request.assignee_id:
+        access.add_member(session, request, request.assignee_id)
+    request.assignee_id = user_id
+    request.updated_at = utcnow()
+    _record(session, actor, request, "assign", AuditCategory.ALTERATION, "Case lead assigned", assignee=str(user_id))
+
+

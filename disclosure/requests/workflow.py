@@ -1,0 +1,98 @@
+"""The request lifecycle: ONE table of (status, verb) -> next status, and the function that applies it.
+
+Steps from DOMAIN.md "Steps and timescales": initial contact -> initial checks and risk assessment ->
+face-to-face meeting with identity verification (Right to Ask and Sarah's Law) -> research -> multi-agency
+decision -> disclosure in person or outcome communicated -> closed [DVDS-2023][ASP-CSODS]. Right to Know has no
+applicant and so no meeting. Withdrawal is possible at any open stage, with a reason.
+
+Preconditions beyond the status (required people present, identity verified, ...) are checked by the service
+verb before it calls `transition`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from disclosure.errors import InvalidTransition
+
+
+class RequestStatus(StrEnum):
+    LOGGED = "logged"
+    INITIAL_CHECKS_DONE = "initial_checks_done"
+    MEETING_HELD = "meeting_held"
+    IN_RESEARCH = "in_research"
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED = "decided"
+    OUTCOME_DELIVERED = "outcome_delivered"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    RequestStatus.LOGGED: "Logged",
+    RequestStatus.INITIAL_CHECKS_DONE: "Initial checks done",
+    RequestStatus.MEETING_HELD: "Meeting held",
+    RequestStatus.IN_RESEARCH: "In research",
+    RequestStatus.AWAITING_DECISION: "Awaiting decision",
+    RequestStatus.DECIDED: "Decided",
+    RequestStatus.OUTCOME_DELIVERED: "Disclosure delivered or outcome communicated",
+    RequestStatus.CLOSED: "Closed",
+    RequestStatus.WITHDRAWN: "Withdrawn",
+}
+
+CLOSED_REQUEST_STATUSES = frozenset({RequestStatus.CLOSED, RequestStatus.WITHDRAWN})
+OPEN_REQUEST_STATUSES = frozenset(RequestStatus) - CLOSED_REQUEST_STATUSES
+# Until the outcome reaches the recipient the whole-process clock runs.
+CLOCK_RUNNING_STATUSES = OPEN_REQUEST_STATUSES - {RequestStatus.OUTCOME_DELIVERED}
+
+
+class Verb(StrEnum):
+    COMPLETE_INITIAL_CHECKS = "complete_initial_checks"
+    RECORD_MEETING = "record_meeting"
+    START_RESEARCH = "start_research"
+    SUBMIT_FOR_DECISION = "submit_for_decision"
+    RECORD_DECISION = "record_decision"
+    RETURN_TO_RESEARCH = "return_to_research"
+    RECORD_OUTCOME_DELIVERED = "record_outcome_delivered"
+    CLOSE = "close"
+    CLOSE_OUT_OF_SCOPE = "close_out_of_scope"
+    WITHDRAW = "withdraw"
+
+
+S, V = RequestStatus, Verb
+
+TRANSITIONS: dict[tuple[RequestStatus, Verb], RequestStatus] = {
+    (S.LOGGED, V.COMPLETE_INITIAL_CHECKS): S.INITIAL_CHECKS_DONE,
+    (S.INITIAL_CHECKS_DONE, V.RECORD_MEETING): S.MEETING_HELD,
+    # Right to Ask and Sarah's Law go to research after the meeting; Right to Know straight after checks.
+    (S.MEETING_HELD, V.START_RESEARCH): S.IN_RESEARCH,
+    (S.INITIAL_CHECKS_DONE, V.START_RESEARCH): S.IN_RESEARCH,
+    (S.IN_RESEARCH, V.SUBMIT_FOR_DECISION): S.AWAITING_DECISION,
+    (S.AWAITING_DECISION, V.RECORD_DECISION): S.DECIDED,
+    (S.AWAITING_DECISION, V.RETURN_TO_RESEARCH): S.IN_RESEARCH,
+    (S.DECIDED, V.RECORD_OUTCOME_DELIVERED): S.OUTCOME_DELIVERED,
+    (S.OUTCOME_DELIVERED, V.CLOSE): S.CLOSED,
+    # Out-of-scope Sarah's Law enquiries close early with a reason [ASP-CSODS].
+    (S.LOGGED, V.CLOSE_OUT_OF_SCOPE): S.CLOSED,
+    (S.INITIAL_CHECKS_DONE, V.CLOSE_OUT_OF_SCOPE): S.CLOSED,
+    **{(status, V.WITHDRAW): S.WITHDRAWN for status in OPEN_REQUEST_STATUSES},
+}
+
+
+def allowed_verbs(status: RequestStatus) -> list[Verb]:
+    return [verb for (source, verb) in TRANSITIONS if source is status]
+
+
+def transition(status: RequestStatus, verb: Verb) -> RequestStatus:
+    """The next status, or `InvalidTransition` naming what is possible instead."""
+    try:
+        return TRANSITIONS[(status, verb)]
+    except KeyError:
+        possible = ", ".join(v.value.replace("_", " ") for v in allowed_verbs(status)) or "nothing"
+        raise InvalidTransition(
+            f"A request that is '{status.label}' cannot '{verb.value.replace('_', ' ')}'. Possible now: {possible}"
+        ) from None

@@ -1,0 +1,18 @@
+"""Fixtures for request tests: a data administrator and a researcher with principals."""
+
+import pytest
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.roles import Role
+from disclosure.auth import Principal
+from tests.builders import make_user, principal_for
+
+
+@pytest.fixture
+def clerk(db: Session) -> Principal:
+    return principal_for(make_user(db, Role.DATA_ADMINISTRATOR, username="dana.admin", display_name="Dana Clerk").user)
+
+
+@pytest.fixture
+def researcher(db: Session) -> Principal:
+    return principal_for(make_user(db, Role.RESEARCHER, username="rory.research", display_name="Rory Research").user)
