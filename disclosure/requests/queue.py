@@ -164,7 +164,7 @@ def work_queue(session: Session, actor: Principal, filters: QueueFilters, now: d
         except ValueError:
             pass
     cases = session.scalars(statement).all()
-    names = dict(session.execute(select(User.id, User.display_name)).tuples().all())
+    names = {row.id: row.display_name for row in session.execute(select(User.id, User.display_name))}
     by_code = policies(session)
     calendar = calendar_for(session)
     rows = []
