@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import logging
 import uuid
-from urllib.parse import quote
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
+import anyio.to_thread
 from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.logging.config import LoggingConfig
+from litestar.middleware import ASGIMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import logs
@@ -34,10 +37,10 @@ from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.errors import DisclosureError, NeedsStatedReason, NotAuthenticated, ReauthenticationRequired
 from disclosure.force import controllers as force_pages
+from disclosure.force.service import ForceNameCache
 from disclosure.people import controllers as people_pages
 from disclosure.requests import api as requests_api
 from disclosure.requests import controllers as requests_pages
-from disclosure.force.service import ForceNameCache
 from disclosure.web import (
     STATIC_DIR,
     SecurityHeadersMiddleware,
@@ -60,6 +63,7 @@ def create_app(
     if session_factory is None:
         session_factory = create_session_factory(create_db_engine(settings.database_url))
     environment = build_environment(settings)
+    force_name = ForceNameCache(session_factory)
     environment.globals["navigation"] = navigation
     assets = create_static_files_router(
         path="/assets",
@@ -84,6 +88,7 @@ def create_app(
         guards=[make_policy_guard(POLICY)],
         middleware=[
             SecurityHeadersMiddleware(),
+            RefreshForceName(force_name),
             PrincipalMiddleware(partial(accounts_service.resolve, session_factory, settings)),
         ],
         csrf_config=CSRFConfig(
@@ -114,12 +119,24 @@ def create_app(
             {
                 "settings": settings,
                 "session_factory": session_factory,
-                "force_name": ForceNameCache(session_factory),
+                "force_name": force_name,
             }
         ),
         request_max_body_size=2 * 1024 * 1024,
         debug=False,
     )
+
+
+class RefreshForceName(ASGIMiddleware):
+    """Re-read the force's name for the header (at most every 30 seconds) before the request opens its own
+    database session, so a page never needs a second connection."""
+
+    def __init__(self, cache: ForceNameCache) -> None:
+        self.cache = cache
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        await anyio.to_thread.run_sync(self.cache.refresh)
+        await next_app(scope, receive, send)
 
 
 def _is_api(request: Request[Any, Any, Any]) -> bool:

@@ -243,7 +243,11 @@ def _security_headers(nonce: str, *, cacheable: bool) -> list[tuple[bytes, bytes
 
 
 async def provide_db(state: State) -> AsyncGenerator[Session, None]:
-    """One unit of work per request: commit when the handler (and its page) succeeded, else roll back."""
+    """One unit of work per request: commit when the handler (and its page) succeeded, else roll back.
+
+    A request holds one connection only: anything else a page needs from the database is read before the
+    handler runs (see `app.RefreshForceName`), because on SQLite a second connection would wait for the
+    write lock the first took at BEGIN IMMEDIATE."""
     session: Session = state.session_factory()
     try:
         yield session

@@ -56,20 +56,25 @@ def update_profile(session: Session, actor: Principal, values: dict[str, object]
 
 
 class ForceNameCache:
-    """The header shows the force's name on every page; read it at most every `ttl` seconds per worker."""
+    """The header shows the force's name on every page. `refresh()` reads it at most every `ttl` seconds,
+    before a request opens its own database session (see `web.provide_db`); calling the cache never touches
+    the database, so a request never holds two connections (on SQLite the second would wait for the first's
+    write lock)."""
 
     def __init__(self, factory: sessionmaker[Session], ttl: float = 30.0) -> None:
         self.factory, self.ttl = factory, ttl
-        self._value: str | None = None
-        self._read_at = 0.0
+        self._value = DEFAULT_NAME
+        self._read_at: float | None = None
 
-    def __call__(self) -> str:
+    def refresh(self) -> None:
         now = time.monotonic()
-        if self._value is None or now - self._read_at > self.ttl:
+        if self._read_at is None or now - self._read_at > self.ttl:
             with self.factory() as session:
                 self._value = current_profile(session).name
             self._read_at = now
+
+    def __call__(self) -> str:
         return self._value
 
     def invalidate(self) -> None:
-        self._value = None
+        self._read_at = None
