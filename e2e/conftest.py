@@ -184,3 +184,34 @@ def error_summary(page: Page) -> list[str]:
 
 
 __all__ = ["Axe", "Visit", "error_summary", "json"]
+
+
+PASSWORD = "paper lantern mountain river"
+
+
+def make_live_user(factory: sessionmaker[Session], username: str, display_name: str, *roles: str) -> str:
+    """A user with a known password and authenticator key in the live database; returns the key."""
+    import pyotp
+
+    from disclosure.accounts.models import User, UserRole
+    from disclosure.accounts.passwords import hash_password
+    from disclosure.db import unit_of_work, utcnow
+
+    secret = pyotp.random_base32()
+    with unit_of_work(factory) as session:
+        user = User(username=username, display_name=display_name, email=f"{username}@police.example",
+                    password_hash=hash_password(PASSWORD), totp_secret=secret, password_changed_at=utcnow())
+        user.roles = [UserRole(role=r) for r in roles]
+        session.add(user)
+    return secret
+
+
+def sign_in(page: Page, base_url: str, username: str, secret: str, target: str = "/") -> None:
+    import pyotp
+
+    page.goto(f"{base_url}{target}")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()

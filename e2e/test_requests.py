@@ -1,0 +1,139 @@
+"""Requests journey: a data administrator logs a Right to Ask, a Right to Know and a Sarah's Law request
+through the pages, adds people (and is offered the existing record for a person already in the index),
+triages, verifies identity, hands a case to research, and sees the deadlines on the work queue."""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.db import utcnow
+from e2e.conftest import Visit, error_summary, make_live_user, sign_in
+
+
+def _log(page: Page, route: str, applicant: str | None, *, information: str = "", days_ago: int = 0) -> str:
+    page.get_by_role("link", name="Log a request").click()
+    page.get_by_label(route).check()
+    if applicant:
+        page.get_by_label(applicant).check()
+    when = utcnow() - timedelta(days=days_ago, hours=1)
+    page.get_by_label("Day").fill(str(when.day))
+    page.get_by_label("Month").fill(str(when.month))
+    page.get_by_label("Year").fill(str(when.year))
+    page.get_by_label("Time of first contact").fill(when.strftime("%H:%M"))
+    page.get_by_label("101 telephone call").check()
+    if information:
+        page.get_by_label("What prompted the request?").fill(information)
+    page.get_by_role("group", name="Was a crime alleged during the contact?").get_by_label("No").check()
+    page.get_by_role("button", name="Log request").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Request (DVDS|CSODS)-"))).to_be_visible()
+    return page.get_by_role("heading", level=1).inner_text().removeprefix("Request ").strip()
+
+
+def _add_person(page: Page, visit: Visit | None, role: str, given: str, family: str, dob: tuple[int, int, int] | None,
+                *, choose_existing: bool = False, applicant: bool = False) -> None:
+    page.get_by_role("link", name=f"Add {role.lower()}", exact=True).click()
+    page.get_by_label("Role on this case").select_option(label=role)
+    page.get_by_label("Given names").fill(given)
+    page.get_by_label("Family name").fill(family)
+    if dob:
+        page.get_by_label("Day").fill(str(dob[0]))
+        page.get_by_label("Month").fill(str(dob[1]))
+        page.get_by_label("Year").fill(str(dob[2]))
+    if applicant:
+        page.get_by_label("Safe way to contact the applicant").fill("Mobile only, never leave a voicemail")
+        page.get_by_label("Safe times to contact the applicant").fill("Weekdays 9am to 2pm")
+    page.get_by_role("button", name="Find matches").click()
+    if choose_existing:
+        expect(page.get_by_role("heading", name="Possible matches in the people index")).to_be_visible()
+        if visit:
+            visit("duplicate suggestion")
+        page.get_by_role("radio").first.check()
+        page.get_by_role("button", name="Add the selected person").click()
+    else:
+        button = page.get_by_role("button", name=re.compile(r"^(Add a new person|None of these: add a new person)$"))
+        button.click()
+    expect(page.get_by_text("Person added to the case")).to_be_visible()
+
+
+def test_a_data_administrator_runs_three_requests_to_research(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session]
+) -> None:
+    secret = make_live_user(live_sessions, "dana.clerk", "Dana Clerk", "data_administrator")
+    sign_in(page, live_server, "dana.clerk", secret, "/requests")
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    visit("empty work queue")
+
+    # Bad input is refused at the field and nothing typed is lost.
+    page.get_by_role("link", name="Log a request").click()
+    page.get_by_label("Police reference (occurrence or non-crime number)").fill("OCC/12/26")
+    page.get_by_role("button", name="Log request").click()
+    assert "Select the scheme and route" in error_summary(page)
+    expect(page.get_by_label("Police reference (occurrence or non-crime number)")).to_have_value("OCC/12/26")
+    visit("log request errors")
+    page.get_by_role("link", name="Back to the work queue").click()
+
+    # Right to Ask, with the applicant as the person at risk.
+    _log(page, "Clare's Law (DVDS): Right to Ask", "The person at risk")
+    visit("right to ask logged")
+    _add_person(page, visit, "Applicant", "Jane", "Doe", (3, 4, 1990), applicant=True)
+    expect(page.get_by_text("Safe contact for the applicant, Jane Doe")).to_be_visible()
+    _add_person(page, visit, "Person at risk", "Jayne", "Doe", (4, 3, 1990), choose_existing=True)
+    _add_person(page, None, "Subject", "John", "Smith", (12, 8, 1985))
+    visit("right to ask with people")
+    page.get_by_role("link", name="Record the risk triage").click()
+    visit("triage form")
+    page.get_by_role("group", name="Is there an immediate risk?").get_by_label("No").check()
+    page.get_by_role("group", name="Was a DASH risk checklist completed?").get_by_label("Yes").check()
+    page.get_by_label("DASH score (questions answered yes)").fill("15")
+    page.get_by_role("radio", name="Green").check()
+    page.get_by_role("button", name="Save triage").click()
+    assert any("MARAC" in e for e in error_summary(page))
+    visit("triage errors")
+    page.get_by_label("Referred to MARAC").check()
+    page.get_by_label("Referred to an IDVA").check()
+    page.get_by_role("radio", name="Red").check()
+    page.get_by_role("button", name="Save triage").click()
+    expect(page.get_by_text("Risk triage recorded")).to_be_visible()
+    page.get_by_role("button", name="Complete initial checks").click()
+    page.get_by_role("link", name="Record the meeting and identity check").click()
+    now = utcnow()
+    page.get_by_label("Day").fill(str(now.day))
+    page.get_by_label("Month").fill(str(now.month))
+    page.get_by_label("Year").fill(str(now.year))
+    page.get_by_label("Time of the meeting").fill((now - timedelta(minutes=10)).astimezone().strftime("%H:%M"))
+    page.get_by_label("Passport (photo)").check()
+    page.get_by_label("Utility bill (address)").check()
+    page.get_by_label("Yes, verified").check()
+    visit("identity form")
+    page.get_by_role("button", name="Record the meeting").click()
+    expect(page.get_by_text("Meeting and identity check recorded")).to_be_visible()
+    page.get_by_role("button", name="Hand to research").click()
+    expect(page.get_by_text("Case handed to research")).to_be_visible()
+    expect(page.get_by_text("In research").first).to_be_visible()
+    visit("right to ask in research")
+
+    # Right to Know: no applicant; started from information received.
+    page.get_by_role("link", name="Back to the work queue").click()
+    _log(page, "Clare's Law (DVDS): Right to Know (police-initiated)", None,
+         information="Partner referral: controlling behaviour towards a new partner", days_ago=2)
+    _add_person(page, None, "Person at risk", "Priya", "Shah", (1, 2, 1995))
+    _add_person(page, None, "Subject", "Jon", "Smyth", (12, 8, 1985), choose_existing=True)
+    expect(page.get_by_text("The subject is the subject of 1 other request")).to_be_visible()
+    visit("right to know with flags")
+
+    # Sarah's Law, about a named child.
+    page.get_by_role("link", name="Back to the work queue").click()
+    _log(page, "Sarah's Law (CSODS): application", "A parent, carer or guardian of the child")
+    _add_person(page, None, "Applicant", "Maria", "Lopez", (9, 9, 1988), applicant=True)
+    _add_person(page, None, "Child", "Leo", "Lopez", (5, 5, 2018))
+    _add_person(page, None, "Subject", "Mark", "Benson", None)
+    visit("sarahs law case")
+
+    page.get_by_role("link", name="Back to the work queue").click()
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    rows = page.get_by_role("row")
+    expect(rows).to_have_count(4)
+    expect(page.get_by_text("overdue by").first).to_be_visible()  # the Right to Know logged 2 days ago
+    visit("work queue with deadlines")
