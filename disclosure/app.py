@@ -38,6 +38,7 @@ from disclosure.db import create_db_engine, create_session_factory
 from disclosure.errors import DisclosureError, NeedsStatedReason, NotAuthenticated, ReauthenticationRequired
 from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
+from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
 from disclosure.requests import api as requests_api
 from disclosure.requests import controllers as requests_pages
@@ -82,7 +83,7 @@ def create_app(
             Router("/", route_handlers=auditing_pages.ROUTES),
             Router("/", route_handlers=requests_pages.ROUTES),
             Router("/", route_handlers=people_pages.ROUTES),
-            Router("/", route_handlers=[*accounts_api.ROUTES, *auditing_api.ROUTES, *requests_api.ROUTES]),
+            Router("/", route_handlers=[*accounts_api.ROUTES, *auditing_api.ROUTES, *requests_api.ROUTES, *people_api.ROUTES]),
         ],
         dependencies={"db": Provide(provide_db)},
         guards=[make_policy_guard(POLICY)],
