@@ -216,7 +216,12 @@ def _stream(session: Session, batch: int) -> Iterator[AuditEvent]:
     last = 0
     while True:
         rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
+            select(AuditEvent)
+            .where(AuditEvent.seq > last)
+            .order_by(AuditEvent.seq)
+            .limit(batch)
+            # verification reads the table as stored, never objects this session already holds
+            .execution_options(populate_existing=True)
         ).all()
         if not rows:
             return
