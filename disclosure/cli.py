@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from disclosure import audit, demo, migrations
 from disclosure.accounts import service as accounts
@@ -21,8 +24,15 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def _factory(settings: Settings):  # type: ignore[no-untyped-def]
-    return create_session_factory(create_db_engine(settings.database_url))
+@contextmanager
+def _unit(settings: Settings) -> Iterator[Session]:
+    """One unit of work on a short-lived engine, disposed afterwards (no connection outlives the command)."""
+    engine = create_db_engine(settings.database_url)
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _ensure_sqlite_dir(settings: Settings) -> None:
@@ -48,7 +58,7 @@ def migrate() -> None:
 def setup_link() -> None:
     """Print a one-time set-up link for the first administrator (only while no account exists)."""
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
+    with _unit(settings) as session:
         link = accounts.issue_setup_link(session, settings)
     if link is None:
         click.echo("Accounts already exist; no set-up link is needed.")
@@ -74,7 +84,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     import uvicorn
 
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
+    with _unit(settings) as session:
         link = accounts.issue_setup_link(session, settings)
     if link:
         _print_setup_link(settings, link)
@@ -104,7 +114,7 @@ def users_create(username: str, display_name: str, email: str, roles: tuple[str,
     """Create a user and print their one-time invitation link."""
     settings = _settings()
     try:
-        with unit_of_work(_factory(settings)) as session:
+        with _unit(settings) as session:
             values: dict[str, object] = {
                 "username": username,
                 "display_name": display_name,
@@ -121,7 +131,7 @@ def users_create(username: str, display_name: str, email: str, roles: tuple[str,
 def users_list() -> None:
     """List accounts with their roles and status."""
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
+    with _unit(settings) as session:
         for user in accounts.list_users(session):
             status = "disabled" if not user.is_active else ("invited" if not user.password_hash else "active")
             click.echo(f"{user.username:24} {status:9} {','.join(sorted(user.role_set))}")
@@ -132,7 +142,7 @@ def users_list() -> None:
 def users_reset_mfa(username: str) -> None:
     """Forget a user's authenticator app; they set up a new one at their next sign-in."""
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
+    with _unit(settings) as session:
         user = session.scalar(select(User).where(User.username == accounts.normalise_username(username)))
         if user is None:
             raise click.ClickException(f"No user called {username}")
@@ -149,7 +159,7 @@ def audit_group() -> None:
 def audit_verify() -> None:
     """Recompute the hash chain; exit 1 and name each break if anything was edited, deleted or moved."""
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
+    with _unit(settings) as session:
         report = audit.verify(session)
     if report.intact:
         click.echo(f"Audit chain intact: {report.checked} events; head {report.head_seq} {report.head_hash}")
@@ -170,7 +180,7 @@ def demo_load() -> None:
     """Load demo users for every role (idempotent)."""
     settings = _settings()
     try:
-        with unit_of_work(_factory(settings)) as session:
+        with _unit(settings) as session:
             created = demo.load(session, settings)
     except DisclosureError as exc:
         raise click.ClickException(exc.message) from exc
