@@ -44,11 +44,11 @@ from disclosure.requests import api as requests_api
 from disclosure.requests import controllers as requests_pages
 from disclosure.web import (
     STATIC_DIR,
-    SecurityHeadersMiddleware,
     build_environment,
     page,
     provide_db,
     safe_next,
+    security_headers,
 )
 
 log = logging.getLogger("disclosure.app")
@@ -87,8 +87,8 @@ def create_app(
         ],
         dependencies={"db": Provide(provide_db)},
         guards=[make_policy_guard(POLICY)],
+        before_send=[security_headers],
         middleware=[
-            SecurityHeadersMiddleware(),
             RefreshForceName(force_name),
             PrincipalMiddleware(partial(accounts_service.resolve, session_factory, settings)),
         ],

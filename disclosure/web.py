@@ -23,10 +23,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from litestar import Request
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
-from litestar.middleware import ASGIMiddleware
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 from sqlalchemy.orm import Session
 
 from disclosure.config import PROJECT_ROOT, Settings
@@ -198,26 +197,18 @@ def csp_nonce(scope: Scope) -> str:
     return str(state["csp_nonce"])
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    """Security headers on every response (QUALITY.md check 15): a nonce-based CSP with no
-    `unsafe-inline`, no framing, HSTS, nosniff, no referrer, and no caching except static assets."""
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        nonce = csp_nonce(scope)
-        is_asset = scope.get("path", "").startswith("/assets/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in (b"cache-control", b"pragma") or is_asset
-                ]
-                headers.extend(_security_headers(nonce, cacheable=is_asset))
-                message["headers"] = headers
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
+async def security_headers(message: Message, scope: Scope) -> None:
+    """Security headers on every response, unknown routes included (a `before_send` hook, so it runs where
+    route middleware does not; QUALITY.md check 15): a nonce-based CSP with no `unsafe-inline`, no framing,
+    HSTS, nosniff, no referrer, and no caching except static assets."""
+    if message["type"] != "http.response.start":
+        return
+    is_asset = scope.get("path", "").startswith("/assets/")
+    headers = [
+        (k, v) for k, v in message.get("headers", []) if is_asset or k.lower() not in (b"cache-control", b"pragma")
+    ]
+    headers.extend(_security_headers(csp_nonce(scope), cacheable=is_asset))
+    message["headers"] = headers
 
 
 def _security_headers(nonce: str, *, cacheable: bool) -> list[tuple[bytes, bytes]]:
