@@ -22,7 +22,7 @@ _hash_cache: dict[str, str] = {}
 
 
 @dataclass
-class TestUser:
+class SampleUser:
     user: User
     password: str = PASSWORD
     secret: str | None = None
@@ -49,7 +49,7 @@ def make_user(
     password: str | None = PASSWORD,
     mfa: bool = True,
     disabled: bool = False,
-) -> TestUser:
+) -> SampleUser:
     username = username or f"user-{secrets.token_hex(4)}"
     secret = pyotp.random_base32() if mfa else None
     user = User(
@@ -60,7 +60,7 @@ def make_user(
     user.roles = [UserRole(role=str(r)) for r in (roles or (Role.DATA_ADMINISTRATOR,))]
     session.add(user)
     session.flush()
-    return TestUser(user, password or "", secret, frozenset(str(r) for r in roles))
+    return SampleUser(user, password or "", secret, frozenset(str(r) for r in roles))
 
 
 def make_session(session: Session, user: User, *, mfa_done: bool = True, reauth: bool = True) -> str:
@@ -85,10 +85,10 @@ def principal_for(user: User, *, reauth: bool = True) -> Principal:
 
 
 @pytest.fixture
-def admin(db: Session) -> TestUser:
+def admin(db: Session) -> SampleUser:
     return make_user(db, Role.ADMINISTRATOR, username="admin.one", display_name="Ada Admin")
 
 
 @pytest.fixture
-def auditor(db: Session) -> TestUser:
+def auditor(db: Session) -> SampleUser:
     return make_user(db, Role.AUDITOR, username="audrey.auditor", display_name="Audrey Auditor")

@@ -1,0 +1,301 @@
+"""The auditor's pages through HTTP: browse, filter and page the trail, one event, the chain check, the CSV
+export (re-authentication, audited with reason and row count, formula cells neutralised), and refusal for
+every other role (QUALITY.md checks 3, 16, 17, 19)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Connection, select, text
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.roles import Role
+from disclosure.audit import SYSTEM, AuditCategory, AuditEvent, SystemActor
+from tests.builders import TestUser, make_session, make_user
+from tests.pages import PageClient
+
+AUDIT_PAGES = ["/audit", "/audit/events/1", "/audit/chain", "/audit/export", "/audit/export.csv?object_id=x&reason=y"]
+
+
+def _record(db: Session, n: int = 1, *, action: str = "test.thing", **overrides: object) -> list[AuditEvent]:
+    values: dict[str, object] = {
+        "actor": SYSTEM,
+        "category": AuditCategory.CONSULTATION,
+        "object_type": "request",
+        "object_id": "R-1",
+        "justification": "Test event",
+    } | overrides
+    return [audit.record(db, action=action, **values) for _ in range(n)]  # type: ignore[arg-type]
+
+
+def _signed_in(client: PageClient, db: Session, user: TestUser, *, reauth: bool = True) -> PageClient:
+    return client.sign_in_as(make_session(db, user.user, reauth=reauth))
+
+
+def _last_event(db: Session, action: str) -> AuditEvent:
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq.desc()))
+    assert event is not None, f"no {action} event"
+    return event
+
+
+def _seqs_on(html: str) -> list[int]:
+    import re
+
+    return [int(s) for s in re.findall(r'href="/audit/events/(\d+)"', html)]
+
+
+# Browsing and filtering ---------------------------------------------------------------------------------
+
+
+def test_the_auditor_pages_through_the_trail_newest_first(client: PageClient, db: Session, auditor: TestUser) -> None:
+    events = _record(db, 55, action="test.paging")
+    _signed_in(client, db, auditor)
+    first = client.get("/audit?action=test.paging")
+    assert first.status_code == 200
+    assert "55 events" in first.text
+    assert _seqs_on(first.text) == [e.seq for e in reversed(events)][:50]
+    assert "page=2" in first.text
+    second = client.get("/audit?action=test.paging&page=2")
+    assert _seqs_on(second.text) == [e.seq for e in reversed(events[:5])]
+    beyond = client.get("/audit?action=test.paging&page=99")
+    assert _seqs_on(beyond.text) == _seqs_on(second.text), "a page past the end shows the last page"
+
+
+def test_unfiltered_trail_lists_the_latest_events(client: PageClient, db: Session, auditor: TestUser) -> None:
+    latest = _record(db, 3, action="test.latest")[-1]
+    _signed_in(client, db, auditor)
+    response = client.get("/audit")
+    assert response.status_code == 200
+    assert _seqs_on(response.text)[0] == latest.seq
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        ("actor=Rory.Researcher", {"rory"}),
+        ("action=test.filter.b", {"b"}),
+        ("action=test.filter", {"rory", "b", "erasure", "person"}),
+        ("category=erasure", {"erasure"}),
+        ("object_type=person", {"person"}),
+        ("object_type=request&object_id=R-77", {"b"}),
+    ],
+)
+def test_filters_narrow_the_trail(
+    client: PageClient, db: Session, auditor: TestUser, query: str, wanted: set[str]
+) -> None:
+    rory = SystemActor(label="rory.researcher", role_names=("researcher",))
+    made = {
+        "rory": _record(db, action="test.filter.a", actor=rory)[0],
+        "b": _record(db, action="test.filter.b", object_id="R-77")[0],
+        "erasure": _record(db, action="test.filter.c", category=AuditCategory.ERASURE)[0],
+        "person": _record(db, action="test.filter.d", object_type="person", object_id="P-1")[0],
+    }
+    _signed_in(client, db, auditor)
+    response = client.get(f"/audit?{query}")
+    assert response.status_code == 200
+    shown = set(_seqs_on(response.text))
+    assert {k for k, e in made.items() if e.seq in shown} == wanted
+
+
+def test_dates_filter_by_utc_day(client: PageClient, db: Session, auditor: TestUser) -> None:
+    event = _record(db, action="test.dated")[0]
+    day = event.occurred_at.date()
+    _signed_in(client, db, auditor)
+
+    def shown(query: str) -> bool:
+        response = client.get(f"/audit?action=test.dated&{query}")
+        assert response.status_code == 200
+        return event.seq in _seqs_on(response.text)
+
+    assert shown(f"date_from={day}&date_to={day}")
+    assert not shown(f"date_from={day + timedelta(days=1)}")
+    assert not shown(f"date_to={day - timedelta(days=1)}")
+
+
+def test_a_search_with_filters_is_itself_recorded(client: PageClient, db: Session, auditor: TestUser) -> None:
+    _signed_in(client, db, auditor)
+    client.get("/audit?object_type=person&object_id=P-9")
+    event = _last_event(db, "audit.search")
+    assert event.actor_label == "audrey.auditor" and event.category == "consultation"
+    assert json.loads(event.details) == {"object_type": "person", "object_id": "P-9"}
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("date_from=31/12/2026&actor=kept.value", "date_from", "From date must be a real date"),
+        ("date_to=2026-02-30&actor=kept.value", "date_to", "To date must be a real date"),
+        ("date_from=2026-11-24&date_to=2026-11-01&actor=kept.value", "date_to", "same as or after"),
+        ("category=gossip&actor=kept.value", "category", "Select an operation"),
+    ],
+)
+def test_a_bad_filter_shows_the_field_error_and_keeps_what_was_typed(
+    client: PageClient, db: Session, auditor: TestUser, query: str, field: str, message: str
+) -> None:
+    _signed_in(client, db, auditor)
+    response = client.get(f"/audit?{query}")
+    assert response.status_code == 400
+    assert response.text.count(message) == 2, "once in the error summary, once at the field"
+    assert f'href="#{field}"' in response.text
+    assert 'value="kept.value"' in response.text
+    if field == "date_from":
+        assert 'value="31/12/2026"' in response.text
+
+
+# One event and the chain check -------------------------------------------------------------------------
+
+
+def test_the_auditor_sees_one_event_in_full(client: PageClient, db: Session, auditor: TestUser) -> None:
+    event = _record(db, action="test.one", justification="Panel meeting 12", recipients="Chief Inspector")[0]
+    _signed_in(client, db, auditor)
+    response = client.get(f"/audit/events/{event.seq}")
+    assert response.status_code == 200
+    for shown in (f"Audit event {event.seq}", "test.one", "Panel meeting 12", "Chief Inspector", event.hash,
+                  event.prev_hash, event.occurred_at.isoformat()):
+        assert shown in response.text
+    assert client.get("/audit/events/999999999").status_code == 404
+
+
+def test_the_chain_check_reports_an_intact_chain_and_is_recorded(
+    client: PageClient, db: Session, auditor: TestUser
+) -> None:
+    _record(db, 3, action="test.chain")
+    _signed_in(client, db, auditor)
+    response = client.get("/audit/chain")
+    assert response.status_code == 200
+    assert "The chain is intact" in response.text
+    event = _last_event(db, "audit.verify")
+    assert event.category == "security" and json.loads(event.details)["intact"] is True
+
+
+def test_the_chain_check_names_an_edited_event(
+    client: PageClient, db: Session, connection: Connection, auditor: TestUser
+) -> None:
+    target = _record(db, 3, action="test.tampered")[1]
+    _signed_in(client, db, auditor)
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+    else:
+        connection.execute(text("DROP TRIGGER audit_events_no_update"))
+    db.execute(text("UPDATE audit_events SET justification = 'forged' WHERE seq = :s"), {"s": target.seq})
+    response = client.get("/audit/chain")
+    assert response.status_code == 200
+    assert "The chain is broken" in response.text
+    assert f"event {target.seq} (" in response.text and "edited" in response.text
+
+
+# Export ----------------------------------------------------------------------------------------------------
+
+
+def test_the_export_form_renders(client: PageClient, db: Session, auditor: TestUser) -> None:
+    _signed_in(client, db, auditor)
+    response = client.get("/audit/export")
+    assert response.status_code == 200
+    assert 'action="/audit/export.csv"' in response.text and 'name="reason"' in response.text
+
+
+def test_the_export_needs_a_recent_password_and_code(client: PageClient, db: Session, auditor: TestUser) -> None:
+    _record(db, action="test.export")
+    before = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    _signed_in(client, db, auditor, reauth=False)
+    response = client.get("/audit/export.csv?action=test.export&reason=SAR-1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/confirm-identity?next=/audit/export.csv")
+    after = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    assert after == before, "nothing exported, nothing recorded"
+
+
+def test_the_export_is_a_csv_and_is_audited_with_reason_and_row_count(
+    client: PageClient, db: Session, auditor: TestUser
+) -> None:
+    made = _record(db, 3, action="test.export", object_type="person", object_id="P-42")
+    _record(db, action="test.export", object_type="person", object_id="P-other")
+    _signed_in(client, db, auditor)
+    response = client.get("/audit/export.csv?object_type=person&object_id=P-42&reason=SAR+2026%2F118")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"].startswith("attachment")
+    assert response.headers["cache-control"] == "no-store"
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [int(r["seq"]) for r in rows] == [e.seq for e in made]
+    assert {r["object_id"] for r in rows} == {"P-42"}
+    exported = _last_event(db, "audit.export")
+    assert exported.justification == "SAR 2026/118"
+    assert exported.category == "disclosure" and exported.recipients == "audrey.auditor"
+    assert json.loads(exported.details) == {"object_type": "person", "object_id": "P-42", "rows": 3}
+
+
+@pytest.mark.parametrize("formula", ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"])
+def test_exported_cells_never_run_as_formulas(
+    client: PageClient, db: Session, auditor: TestUser, formula: str
+) -> None:
+    _record(db, action="test.injection", object_id="INJ-1", justification=formula)
+    _signed_in(client, db, auditor)
+    response = client.get("/audit/export.csv?object_id=INJ-1&reason=check")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["justification"] for r in rows] == ["'" + formula]
+    assert all(not cell.startswith(("=", "+", "@")) for r in rows for cell in r.values())
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("object_id=R-1&reason=", "reason", "Enter why you are exporting"),
+        ("reason=because", "object_id", "Enter a record, user or date range"),
+        ("object_id=R-1&reason=x&date_from=yesterday", "date_from", "From date must be a real date"),
+    ],
+)
+def test_an_export_without_a_reason_or_scope_is_refused_with_the_values_kept(
+    client: PageClient, db: Session, auditor: TestUser, query: str, field: str, message: str
+) -> None:
+    _signed_in(client, db, auditor)
+    before = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    response = client.get(f"/audit/export.csv?{query}")
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert message in response.text and f'href="#{field}"' in response.text
+    if "R-1" in query:
+        assert 'value="R-1"' in response.text
+    assert db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) == before
+
+
+# Who may see it ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.RESEARCHER, Role.DATA_ADMINISTRATOR])
+@pytest.mark.parametrize("path", [*AUDIT_PAGES, "/api/v1/audit/events"])
+def test_other_roles_are_refused_every_audit_route(client: PageClient, db: Session, role: Role, path: str) -> None:
+    _record(db, action="test.refused")
+    _signed_in(client, db, make_user(db, role))
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 403
+    assert "test.refused" not in response.text
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: PageClient) -> None:
+    response = client.get("/audit", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/sign-in?next=/audit")
+
+
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/settings", "/requests"])
+def test_the_auditor_is_refused_administration_and_case_work(
+    client: PageClient, db: Session, auditor: TestUser, path: str
+) -> None:
+    _signed_in(client, db, auditor)
+    assert client.get(path).status_code == 403
+
+
+def test_the_auditor_reads_the_trail_through_the_api(client: PageClient, db: Session, auditor: TestUser) -> None:
+    made = _record(db, 2, action="test.api")
+    _signed_in(client, db, auditor)
+    response = client.get("/api/v1/audit/events?action=test.api")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 2 and [e["seq"] for e in body["events"]] == [e.seq for e in reversed(made)]
+    bad = client.get("/api/v1/audit/events?date_from=not-a-date")
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
