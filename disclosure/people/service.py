@@ -128,9 +128,9 @@ def _name_row(kind: str, entry: NameEntry) -> PersonName:
     )
 
 
-def _candidate_ids(session: Session, details: PersonDetails) -> list[uuid.UUID]:
+def _candidate_statement(details: PersonDetails) -> Any:
     """Indexed lookups only: sound-alike family names (primary or secondary key), the same or swapped date
-    of birth, the same postcode. Each branch is capped."""
+    of birth, the same postcode. Each branch is capped. None when nothing can be looked up."""
     keys = {k for n in details.names for k in matching.phonetic_keys(n.family_name or n.given_names) if k}
     branches = []
     for key in sorted(keys):
@@ -144,9 +144,13 @@ def _candidate_ids(session: Session, details: PersonDetails) -> list[uuid.UUID]:
             select(PersonAddress.person_id).where(PersonAddress.postcode == details.postcode).limit(MAX_CANDIDATES)
         )
     if not branches:
-        return []
-    wrapped = [select(b.subquery().c[0]) for b in branches]
-    return list(session.scalars(union(*wrapped)))[: MAX_CANDIDATES * 2]
+        return None
+    return union(*[select(b.subquery().c[0]) for b in branches])
+
+
+def _candidate_ids(session: Session, details: PersonDetails) -> list[uuid.UUID]:
+    statement = _candidate_statement(details)
+    return [] if statement is None else list(session.scalars(statement))[: MAX_CANDIDATES * 2]
 
 
 def find_matches(session: Session, actor: Actor, details: PersonDetails, *, threshold: int = MATCH_THRESHOLD,
@@ -263,13 +267,12 @@ def merge_people(session: Session, actor: Actor, survivor_id: uuid.UUID, duplica
         raise NotFound("There is no such person")
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise Conflict("One of these records has already been merged")
+    # Re-parent rather than remove-and-append: removal would delete them as orphans.
     for name in list(duplicate.names):
-        duplicate.names.remove(name)
         name.kind = "alias" if name.kind == "primary" else name.kind
-        survivor.names.append(name)
+        name.person = survivor
     for address in list(duplicate.addresses):
-        duplicate.addresses.remove(address)
-        survivor.addresses.append(address)
+        address.person = survivor
     if survivor.date_of_birth is None:
         survivor.date_of_birth, survivor.dob_swapped = duplicate.date_of_birth, duplicate.dob_swapped
     duplicate.merged_into_id, duplicate.merged_at = survivor.id, utcnow()

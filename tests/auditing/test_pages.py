@@ -14,9 +14,10 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from disclosure import audit
+from disclosure.accounts import service as accounts
 from disclosure.accounts.roles import Role
 from disclosure.audit import SYSTEM, AuditCategory, AuditEvent, SystemActor
-from tests.builders import TestUser, make_session, make_user
+from tests.builders import SampleUser, make_session, make_user, principal_for
 from tests.pages import PageClient
 
 AUDIT_PAGES = ["/audit", "/audit/events/1", "/audit/chain", "/audit/export", "/audit/export.csv?object_id=x&reason=y"]
@@ -33,7 +34,7 @@ def _record(db: Session, n: int = 1, *, action: str = "test.thing", **overrides:
     return [audit.record(db, action=action, **values) for _ in range(n)]  # type: ignore[arg-type]
 
 
-def _signed_in(client: PageClient, db: Session, user: TestUser, *, reauth: bool = True) -> PageClient:
+def _signed_in(client: PageClient, db: Session, user: SampleUser, *, reauth: bool = True) -> PageClient:
     return client.sign_in_as(make_session(db, user.user, reauth=reauth))
 
 
@@ -52,7 +53,7 @@ def _seqs_on(html: str) -> list[int]:
 # Browsing and filtering ---------------------------------------------------------------------------------
 
 
-def test_the_auditor_pages_through_the_trail_newest_first(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_the_auditor_pages_through_the_trail_newest_first(client: PageClient, db: Session, auditor: SampleUser) -> None:
     events = _record(db, 55, action="test.paging")
     _signed_in(client, db, auditor)
     first = client.get("/audit?action=test.paging")
@@ -66,7 +67,7 @@ def test_the_auditor_pages_through_the_trail_newest_first(client: PageClient, db
     assert _seqs_on(beyond.text) == _seqs_on(second.text), "a page past the end shows the last page"
 
 
-def test_unfiltered_trail_lists_the_latest_events(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_unfiltered_trail_lists_the_latest_events(client: PageClient, db: Session, auditor: SampleUser) -> None:
     latest = _record(db, 3, action="test.latest")[-1]
     _signed_in(client, db, auditor)
     response = client.get("/audit")
@@ -86,7 +87,7 @@ def test_unfiltered_trail_lists_the_latest_events(client: PageClient, db: Sessio
     ],
 )
 def test_filters_narrow_the_trail(
-    client: PageClient, db: Session, auditor: TestUser, query: str, wanted: set[str]
+    client: PageClient, db: Session, auditor: SampleUser, query: str, wanted: set[str]
 ) -> None:
     rory = SystemActor(label="rory.researcher", role_names=("researcher",))
     made = {
@@ -102,7 +103,7 @@ def test_filters_narrow_the_trail(
     assert {k for k, e in made.items() if e.seq in shown} == wanted
 
 
-def test_dates_filter_by_utc_day(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_dates_filter_by_utc_day(client: PageClient, db: Session, auditor: SampleUser) -> None:
     event = _record(db, action="test.dated")[0]
     day = event.occurred_at.date()
     _signed_in(client, db, auditor)
@@ -117,7 +118,7 @@ def test_dates_filter_by_utc_day(client: PageClient, db: Session, auditor: TestU
     assert not shown(f"date_to={day - timedelta(days=1)}")
 
 
-def test_a_search_with_filters_is_itself_recorded(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_a_search_with_filters_is_itself_recorded(client: PageClient, db: Session, auditor: SampleUser) -> None:
     _signed_in(client, db, auditor)
     client.get("/audit?object_type=person&object_id=P-9")
     event = _last_event(db, "audit.search")
@@ -135,7 +136,7 @@ def test_a_search_with_filters_is_itself_recorded(client: PageClient, db: Sessio
     ],
 )
 def test_a_bad_filter_shows_the_field_error_and_keeps_what_was_typed(
-    client: PageClient, db: Session, auditor: TestUser, query: str, field: str, message: str
+    client: PageClient, db: Session, auditor: SampleUser, query: str, field: str, message: str
 ) -> None:
     _signed_in(client, db, auditor)
     response = client.get(f"/audit?{query}")
@@ -150,7 +151,7 @@ def test_a_bad_filter_shows_the_field_error_and_keeps_what_was_typed(
 # One event and the chain check -------------------------------------------------------------------------
 
 
-def test_the_auditor_sees_one_event_in_full(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_the_auditor_sees_one_event_in_full(client: PageClient, db: Session, auditor: SampleUser) -> None:
     event = _record(db, action="test.one", justification="Panel meeting 12", recipients="Chief Inspector")[0]
     _signed_in(client, db, auditor)
     response = client.get(f"/audit/events/{event.seq}")
@@ -162,7 +163,7 @@ def test_the_auditor_sees_one_event_in_full(client: PageClient, db: Session, aud
 
 
 def test_the_chain_check_reports_an_intact_chain_and_is_recorded(
-    client: PageClient, db: Session, auditor: TestUser
+    client: PageClient, db: Session, auditor: SampleUser
 ) -> None:
     _record(db, 3, action="test.chain")
     _signed_in(client, db, auditor)
@@ -174,7 +175,7 @@ def test_the_chain_check_reports_an_intact_chain_and_is_recorded(
 
 
 def test_the_chain_check_names_an_edited_event(
-    client: PageClient, db: Session, connection: Connection, auditor: TestUser
+    client: PageClient, db: Session, connection: Connection, auditor: SampleUser
 ) -> None:
     target = _record(db, 3, action="test.tampered")[1]
     _signed_in(client, db, auditor)
@@ -192,14 +193,14 @@ def test_the_chain_check_names_an_edited_event(
 # Export ----------------------------------------------------------------------------------------------------
 
 
-def test_the_export_form_renders(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_the_export_form_renders(client: PageClient, db: Session, auditor: SampleUser) -> None:
     _signed_in(client, db, auditor)
     response = client.get("/audit/export")
     assert response.status_code == 200
     assert 'action="/audit/export.csv"' in response.text and 'name="reason"' in response.text
 
 
-def test_the_export_needs_a_recent_password_and_code(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_the_export_needs_a_recent_password_and_code(client: PageClient, db: Session, auditor: SampleUser) -> None:
     _record(db, action="test.export")
     before = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     _signed_in(client, db, auditor, reauth=False)
@@ -211,7 +212,7 @@ def test_the_export_needs_a_recent_password_and_code(client: PageClient, db: Ses
 
 
 def test_the_export_is_a_csv_and_is_audited_with_reason_and_row_count(
-    client: PageClient, db: Session, auditor: TestUser
+    client: PageClient, db: Session, auditor: SampleUser
 ) -> None:
     made = _record(db, 3, action="test.export", object_type="person", object_id="P-42")
     _record(db, action="test.export", object_type="person", object_id="P-other")
@@ -232,7 +233,7 @@ def test_the_export_is_a_csv_and_is_audited_with_reason_and_row_count(
 
 @pytest.mark.parametrize("formula", ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"])
 def test_exported_cells_never_run_as_formulas(
-    client: PageClient, db: Session, auditor: TestUser, formula: str
+    client: PageClient, db: Session, auditor: SampleUser, formula: str
 ) -> None:
     _record(db, action="test.injection", object_id="INJ-1", justification=formula)
     _signed_in(client, db, auditor)
@@ -251,7 +252,7 @@ def test_exported_cells_never_run_as_formulas(
     ],
 )
 def test_an_export_without_a_reason_or_scope_is_refused_with_the_values_kept(
-    client: PageClient, db: Session, auditor: TestUser, query: str, field: str, message: str
+    client: PageClient, db: Session, auditor: SampleUser, query: str, field: str, message: str
 ) -> None:
     _signed_in(client, db, auditor)
     before = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
@@ -267,12 +268,26 @@ def test_an_export_without_a_reason_or_scope_is_refused_with_the_values_kept(
 # Who may see it ----------------------------------------------------------------------------------------------
 
 
+def _api_token(db: Session, user: SampleUser) -> dict[str, str]:
+    admin = make_user(db, Role.ADMINISTRATOR)
+    token = accounts.issue_api_token(db, principal_for(admin.user), user.user.id, "audit page tests")
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.RESEARCHER, Role.DATA_ADMINISTRATOR])
-@pytest.mark.parametrize("path", [*AUDIT_PAGES, "/api/v1/audit/events"])
-def test_other_roles_are_refused_every_audit_route(client: PageClient, db: Session, role: Role, path: str) -> None:
+@pytest.mark.parametrize("path", AUDIT_PAGES)
+def test_other_roles_are_refused_every_audit_page(client: PageClient, db: Session, role: Role, path: str) -> None:
     _record(db, action="test.refused")
     _signed_in(client, db, make_user(db, role))
     response = client.get(path, follow_redirects=False)
+    assert response.status_code == 403
+    assert "test.refused" not in response.text
+
+
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.RESEARCHER, Role.DATA_ADMINISTRATOR])
+def test_other_roles_are_refused_the_audit_api(client: PageClient, db: Session, role: Role) -> None:
+    _record(db, action="test.refused")
+    response = client.get("/api/v1/audit/events", headers=_api_token(db, make_user(db, role)))
     assert response.status_code == 403
     assert "test.refused" not in response.text
 
@@ -284,18 +299,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: PageClient) -> None:
 
 @pytest.mark.parametrize("path", ["/admin/users", "/admin/settings", "/requests"])
 def test_the_auditor_is_refused_administration_and_case_work(
-    client: PageClient, db: Session, auditor: TestUser, path: str
+    client: PageClient, db: Session, auditor: SampleUser, path: str
 ) -> None:
     _signed_in(client, db, auditor)
     assert client.get(path).status_code == 403
 
 
-def test_the_auditor_reads_the_trail_through_the_api(client: PageClient, db: Session, auditor: TestUser) -> None:
+def test_the_auditor_reads_the_trail_through_the_api(client: PageClient, db: Session, auditor: SampleUser) -> None:
     made = _record(db, 2, action="test.api")
-    _signed_in(client, db, auditor)
-    response = client.get("/api/v1/audit/events?action=test.api")
+    headers = _api_token(db, auditor)
+    response = client.get("/api/v1/audit/events?action=test.api", headers=headers)
     assert response.status_code == 200
     body = response.json()
     assert body["total"] == 2 and [e["seq"] for e in body["events"]] == [e.seq for e in reversed(made)]
-    bad = client.get("/api/v1/audit/events?date_from=not-a-date")
+    assert client.get("/api/v1/audit/events").status_code == 401, "no token, no trail"
+    bad = client.get("/api/v1/audit/events?date_from=not-a-date", headers=headers)
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
