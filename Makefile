@@ -65,6 +65,9 @@ lint: install-dev ## ruff and mypy
 	$(BIN)/ruff format --check disclosure tests e2e
 	$(BIN)/mypy
 
+bench: install-dev ## Benchmarks: people matching over a million people (a few minutes)
+	$(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000}
+
 check: lint test ## Everything CI checks
 
 lock: | $(UV) ## Re-resolve and hash-pin the dependencies after editing pyproject.toml

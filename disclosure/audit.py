@@ -183,31 +183,44 @@ class ChainReport:
 
 
 def verify(session: Session, *, batch: int = 2000) -> ChainReport:
-    """Recompute the chain from the first event and name every break.
+    """Recompute the chain from the first event and name every break by the event's number (seq).
 
     - an edited event no longer matches its own hash;
-    - a deleted event leaves a gap in the sequence and a `prev_hash` that points at nothing;
-    - a moved (reordered) event's `prev_hash` no longer names the event before it.
+    - a deleted event leaves a gap in the sequence, and the event after the gap no longer follows the one
+      before it;
+    - a moved (reordered) event no longer matches its hash (the number is hashed) nor follows the one before.
+
+    Removing the newest events leaves a shorter chain that still verifies: compare `head_seq` and `head_hash`
+    with a copy kept outside the service to detect that.
     """
     report = ChainReport()
     expected_seq = 1
     prev_hash = GENESIS_HASH
+    prev_seq = 0
     for event in _stream(session, batch):
         report.checked += 1
         label = f"event {event.seq} ({event.id}, {event.action} at {event.occurred_at.isoformat()})"
-        if event.seq != expected_seq:
+        follows = event.prev_hash == prev_hash
+        if event.seq < expected_seq:
+            report.problems.append(f"{label}: numbered out of sequence (inserted or moved)")
+        elif event.seq != expected_seq:
             missing = (
-                f"{expected_seq}" if event.seq == expected_seq + 1 else f"{expected_seq}-{event.seq - 1}"
+                f"event {expected_seq} is"
+                if event.seq == expected_seq + 1
+                else f"events {expected_seq}-{event.seq - 1} are"
             )
-            report.problems.append(f"{label}: events {missing} are missing (deleted)")
+            report.problems.append(f"{label}: {missing} missing (deleted)")
         if event.compute_hash() != event.hash:
-            report.problems.append(f"{label}: contents do not match its hash (edited)")
-        if event.prev_hash != prev_hash:
+            how = "edited" if follows else "edited or moved"
+            report.problems.append(f"{label}: contents do not match its hash ({how})")
+        if not follows:
+            before = f"event {prev_seq}" if prev_seq else "the start of the chain"
             report.problems.append(
-                f"{label}: does not follow the event before it (deleted, inserted or reordered)"
+                f"{label}: does not follow {before} (an event was deleted, inserted, edited or moved)"
             )
         expected_seq = event.seq + 1
         prev_hash = event.hash
+        prev_seq = event.seq
         report.head_seq, report.head_hash = event.seq, event.hash
     return report
 

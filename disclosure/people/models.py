@@ -50,6 +50,7 @@ class PersonName(IdMixin, TimestampMixin, Base):
         CheckConstraint("kind IN ('primary', 'alias', 'previous')", name="known_kind"),
         Index("ix_person_names_family_key1", "family_key1"),
         Index("ix_person_names_family_key2", "family_key2"),
+        Index("ix_person_names_family_given", "family_key1", "given_key1"),
         Index("ix_person_names_person", "person_id"),
         {"comment": "A person's names: the primary name, aliases and previous names, with phonetic keys."},
     )

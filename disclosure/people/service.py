@@ -28,6 +28,8 @@ MATCH_THRESHOLD = 45
 MAX_MATCHES = 10
 # Enough candidates for any real name; a common surname's sound-alikes are narrowed by the other keys.
 MAX_CANDIDATES = 500
+# Family name alone (nicknames: Bob for Robert): a smaller share, so common surnames stay cheap.
+MAX_FAMILY_ONLY = 200
 
 MergeHook = Callable[[Session, uuid.UUID, uuid.UUID], None]
 MERGE_HOOKS: list[MergeHook] = []
@@ -132,10 +134,15 @@ def _candidate_statement(details: PersonDetails) -> Any:
     """Indexed lookups only: sound-alike family names (primary or secondary key), the same or swapped date
     of birth, the same postcode. Each branch is capped. None when nothing can be looked up."""
     keys = {k for n in details.names for k in matching.phonetic_keys(n.family_name or n.given_names) if k}
+    given = {matching.first_given_key(n.given_names) for n in details.names if n.given_names} - {""}
     branches = []
     for key in sorted(keys):
+        # Sound-alike family and first given name first: a common surname alone would fill the cap.
+        for given_key in sorted(given):
+            branches.append(select(PersonName.person_id).where(
+                PersonName.family_key1 == key, PersonName.given_key1 == given_key).limit(MAX_CANDIDATES))
         for column in (PersonName.family_key1, PersonName.family_key2):
-            branches.append(select(PersonName.person_id).where(column == key).limit(MAX_CANDIDATES))
+            branches.append(select(PersonName.person_id).where(column == key).limit(MAX_FAMILY_ONLY))
     if details.date_of_birth:
         branches.append(select(Person.id).where(Person.date_of_birth == details.date_of_birth).limit(MAX_CANDIDATES))
         branches.append(select(Person.id).where(Person.dob_swapped == details.date_of_birth).limit(MAX_CANDIDATES))

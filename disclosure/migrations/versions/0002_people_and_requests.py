@@ -229,6 +229,7 @@ def upgrade() -> None:
     with op.batch_alter_table('person_names', schema=None) as batch_op:
         batch_op.create_index('ix_person_names_family_key1', ['family_key1'], unique=False)
         batch_op.create_index('ix_person_names_family_key2', ['family_key2'], unique=False)
+        batch_op.create_index('ix_person_names_family_given', ['family_key1', 'given_key1'], unique=False)
         batch_op.create_index('ix_person_names_person', ['person_id'], unique=False)
 
 
@@ -236,6 +237,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('person_names', schema=None) as batch_op:
         batch_op.drop_index('ix_person_names_person')
+        batch_op.drop_index('ix_person_names_family_given')
         batch_op.drop_index('ix_person_names_family_key2')
         batch_op.drop_index('ix_person_names_family_key1')
 
