@@ -83,7 +83,15 @@ def create_app(
             Router("/", route_handlers=auditing_pages.ROUTES),
             Router("/", route_handlers=requests_pages.ROUTES),
             Router("/", route_handlers=people_pages.ROUTES),
-            Router("/", route_handlers=[*accounts_api.ROUTES, *auditing_api.ROUTES, *requests_api.ROUTES, *people_api.ROUTES]),
+            Router(
+                "/",
+                route_handlers=[
+                    *accounts_api.ROUTES,
+                    *auditing_api.ROUTES,
+                    *requests_api.ROUTES,
+                    *people_api.ROUTES,
+                ],
+            ),
         ],
         dependencies={"db": Provide(provide_db)},
         guards=[make_policy_guard(POLICY)],

@@ -226,16 +226,15 @@ def verify(session: Session, *, batch: int = 2000) -> ChainReport:
 
 
 def _stream(session: Session, batch: int) -> Iterator[AuditEvent]:
-    last = 0
+    """Every stored event in seq order, a batch at a time (numbers below 1 included: a forged event
+    numbered 0 or less must not hide before the start)."""
+    last: int | None = None
     while True:
-        rows = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.seq > last)
-            .order_by(AuditEvent.seq)
-            .limit(batch)
-            # verification reads the table as stored, never objects this session already holds
-            .execution_options(populate_existing=True)
-        ).all()
+        statement = select(AuditEvent).order_by(AuditEvent.seq).limit(batch)
+        if last is not None:
+            statement = statement.where(AuditEvent.seq > last)
+        # verification reads the table as stored, never objects this session already holds
+        rows = session.scalars(statement.execution_options(populate_existing=True)).all()
         if not rows:
             return
         yield from rows

@@ -39,7 +39,12 @@ class Nation(StrEnum):
         return self.value.replace("_", " ").title().replace("And", "and")
 
 
-_SUBDIVISIONS = {Nation.ENGLAND: "ENG", Nation.WALES: "WLS", Nation.SCOTLAND: "SCT", Nation.NORTHERN_IRELAND: "NIR"}
+_SUBDIVISIONS = {
+    Nation.ENGLAND: "ENG",
+    Nation.WALES: "WLS",
+    Nation.SCOTLAND: "SCT",
+    Nation.NORTHERN_IRELAND: "NIR",
+}
 
 
 @lru_cache(maxsize=64)
@@ -47,7 +52,9 @@ def _national(nation: Nation, year: int) -> dict[date, str]:
     return dict(holidays.UK(subdiv=_SUBDIVISIONS[nation], years=year).items())
 
 
-def bank_holidays(nation: Nation, years: Iterable[int], extra: Iterable[tuple[date, str]] = ()) -> dict[date, str]:
+def bank_holidays(
+    nation: Nation, years: Iterable[int], extra: Iterable[tuple[date, str]] = ()
+) -> dict[date, str]:
     """The nation's bank holidays (the `holidays` library) plus any the force adds (a one-off holiday)."""
     found: dict[date, str] = {}
     for year in years:
@@ -80,7 +87,9 @@ class WorkingCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`."""
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+        return sum(
+            1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i))
+        )
 
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         days = (start + timedelta(days=i) for i in range(1, (end - start).days + 1))
@@ -124,7 +133,7 @@ class DeadlineStatus(StrEnum):
 
 def _merged(pauses: Sequence[Pause], now: datetime) -> list[tuple[datetime, datetime, list[str]]]:
     """Pauses as non-overlapping intervals (an open pause runs to `now`), with the reasons they carry."""
-    spans = sorted(((p.start, p.end or now, p.reason) for p in pauses if (p.end or now) > p.start))
+    spans = sorted((p.start, p.end or now, p.reason) for p in pauses if (p.end or now) > p.start)
     merged: list[tuple[datetime, datetime, list[str]]] = []
     for start, end, reason in spans:
         if merged and start <= merged[-1][1]:
@@ -149,8 +158,13 @@ def _unpaused_due(rule: ClockRule, started_at: datetime, calendar: WorkingCalend
 
 
 def compute_deadline(
-    rule: ClockRule, started_at: datetime, pauses: Sequence[Pause] = (), calendar: WorkingCalendar | None = None,
-    *, now: datetime | None = None, event: str = "first contact",
+    rule: ClockRule,
+    started_at: datetime,
+    pauses: Sequence[Pause] = (),
+    calendar: WorkingCalendar | None = None,
+    *,
+    now: datetime | None = None,
+    event: str = "first contact",
 ) -> Deadline:
     """When the rule falls due, moved on by every pause that began before it fell due, with an explanation."""
     calendar = calendar or WorkingCalendar()
@@ -181,14 +195,22 @@ def compute_deadline(
         paused_total += amount
         counted.append((start, end, reasons, words))
     return Deadline(
-        rule=rule, started_at=started_at, due_at=due, paused_days=paused_total, pauses=tuple(pauses),
+        rule=rule,
+        started_at=started_at,
+        due_at=due,
+        paused_days=paused_total,
+        pauses=tuple(pauses),
         explanation=_explain(rule, started_at, due, counted, calendar, event),
     )
 
 
 def _explain(
-    rule: ClockRule, started_at: datetime, due: datetime, pauses: list[tuple[datetime, datetime, list[str], str]],
-    calendar: WorkingCalendar, event: str,
+    rule: ClockRule,
+    started_at: datetime,
+    due: datetime,
+    pauses: list[tuple[datetime, datetime, list[str], str]],
+    calendar: WorkingCalendar,
+    event: str,
 ) -> str:
     start_local = started_at.astimezone(UK)
     unit = {"hours": "hours", "calendar_days": "days", "working_days": "working days"}[rule.unit]
@@ -237,7 +259,11 @@ def _duration(span: timedelta) -> str:
 
 
 def status(
-    deadline: Deadline, now: datetime, *, completed_at: datetime | None = None, due_soon: timedelta = timedelta(days=3)
+    deadline: Deadline,
+    now: datetime,
+    *,
+    completed_at: datetime | None = None,
+    due_soon: timedelta = timedelta(days=3),
 ) -> DeadlineStatus:
     if completed_at is not None:
         return DeadlineStatus.MET if completed_at <= deadline.due_at else DeadlineStatus.BREACHED

@@ -12,6 +12,7 @@ import os
 import secrets
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal
 
 Environment = Literal["development", "test", "production"]
@@ -90,30 +91,65 @@ class Settings:
         return rows
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Read `DISCLOSURE_*` variables; refuse to start production without its secrets."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read `DISCLOSURE_*` variables; refuse to start with a value that cannot work, or production
+        without its secret."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(f"DISCLOSURE_{f.name.upper()}")
+            variable = f"DISCLOSURE_{f.name.upper()}"
+            raw = env.get(variable)
             if raw is None:
                 continue
             kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "str")
             if kind == "int":
-                values[f.name] = int(raw)
+                values[f.name] = _whole_number(variable, raw)
             elif kind == "Path":
                 values[f.name] = Path(raw)
             else:
-                values[f.name] = raw
+                values[f.name] = raw.strip()
         values.update(overrides)
         settings = cls(**values)
-        if settings.environment not in ("development", "test", "production"):
-            raise ConfigurationError("DISCLOSURE_ENVIRONMENT must be development, test or production")
+        settings.check()
         if not settings.secret_key:
             if settings.is_production:
                 raise ConfigurationError("DISCLOSURE_SECRET_KEY is required in production")
             settings = _with_generated_secret(settings)
         return settings
+
+    def check(self) -> None:
+        """Refuse values the service cannot run with, naming the variable."""
+        if self.environment not in ("development", "test", "production"):
+            raise ConfigurationError("DISCLOSURE_ENVIRONMENT must be development, test or production")
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise ConfigurationError(f"DISCLOSURE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        if not 1 <= self.port <= 65535:
+            raise ConfigurationError("DISCLOSURE_PORT must be between 1 and 65535")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and value < 1:
+                raise ConfigurationError(f"DISCLOSURE_{f.name.upper()} must be 1 or more")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ConfigurationError("DISCLOSURE_BASE_URL must start with http:// or https://")
+        if self.is_production and self.secret_key:
+            if len(self.secret_key) < MIN_SECRET_LENGTH or self.secret_key == EXAMPLE_SECRET:
+                raise ConfigurationError(
+                    f"DISCLOSURE_SECRET_KEY must be a random string of at least {MIN_SECRET_LENGTH} characters"
+                )
+            if not self.base_url.startswith("https://"):
+                raise ConfigurationError("DISCLOSURE_BASE_URL must use https:// in production")
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MIN_SECRET_LENGTH = 32
+EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105 (the placeholder in .env.example, refused)
+
+
+def _whole_number(variable: str, raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ConfigurationError(f"{variable} must be a whole number, not {raw!r}") from None
 
 
 class ConfigurationError(RuntimeError):

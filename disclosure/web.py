@@ -205,7 +205,9 @@ async def security_headers(message: Message, scope: Scope) -> None:
         return
     is_asset = scope.get("path", "").startswith("/assets/")
     headers = [
-        (k, v) for k, v in message.get("headers", []) if is_asset or k.lower() not in (b"cache-control", b"pragma")
+        (k, v)
+        for k, v in message.get("headers", [])
+        if is_asset or k.lower() not in (b"cache-control", b"pragma")
     ]
     headers.extend(_security_headers(csp_nonce(scope), cacheable=is_asset))
     message["headers"] = headers

@@ -36,8 +36,13 @@ AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT_ROOT / "e2e" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -51,7 +56,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail(
+            "Debian's chromium is not installed: run `make test` (it installs it) or apt-get install chromium"
+        )
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
 
 
@@ -96,15 +103,32 @@ def live_server(live_database_url: str) -> Iterator[str]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ, "DISCLOSURE_DATABASE_URL": live_database_url, "DISCLOSURE_ENVIRONMENT": "test",
-        "DISCLOSURE_BASE_URL": base_url, "DISCLOSURE_LOG_LEVEL": "WARNING",
+        **os.environ,
+        "DISCLOSURE_DATABASE_URL": live_database_url,
+        "DISCLOSURE_ENVIRONMENT": "test",
+        "DISCLOSURE_BASE_URL": base_url,
+        "DISCLOSURE_LOG_LEVEL": "WARNING",
     }
     env.pop("DISCLOSURE_TEST_DATABASE_URL", None)
     log = tempfile.NamedTemporaryFile(prefix="disclosure-e2e-server-", suffix=".log", delete=False)  # noqa: SIM115
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "disclosure.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "disclosure.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -149,9 +173,12 @@ class Axe:
         self.pages_checked += 1
         if violations:
             lines = [
-                f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
+                f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+                for v in violations
             ]
-            raise AssertionError(f"axe found {len(violations)} WCAG violations on {label}:\n" + "\n".join(lines))
+            raise AssertionError(
+                f"axe found {len(violations)} WCAG violations on {label}:\n" + "\n".join(lines)
+            )
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +196,9 @@ class Visit:
         self.step += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png"), full_page=True)
+        self.page.screenshot(
+            path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png"), full_page=True
+        )
         self.axe.check(self.page, f"{label} ({self.page.url})")
 
 
@@ -199,8 +228,14 @@ def make_live_user(factory: sessionmaker[Session], username: str, display_name: 
 
     secret = pyotp.random_base32()
     with unit_of_work(factory) as session:
-        user = User(username=username, display_name=display_name, email=f"{username}@police.example",
-                    password_hash=hash_password(PASSWORD), totp_secret=secret, password_changed_at=utcnow())
+        user = User(
+            username=username,
+            display_name=display_name,
+            email=f"{username}@police.example",
+            password_hash=hash_password(PASSWORD),
+            totp_secret=secret,
+            password_changed_at=utcnow(),
+        )
         user.roles = [UserRole(role=r) for r in roles]
         session.add(user)
     return secret

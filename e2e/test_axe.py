@@ -19,6 +19,8 @@ def test_axe_fails_on_missing_alt_text_unlabelled_inputs_and_poor_contrast(page:
 
 
 def test_axe_passes_a_clean_page(page: Page) -> None:
-    page.set_content('<!DOCTYPE html><html lang="en"><head><title>Fine</title></head><body><main>'
-                     '<h1>Fine</h1><label for="q">Search</label><input id="q" name="q"></main></body></html>')
+    page.set_content(
+        '<!DOCTYPE html><html lang="en"><head><title>Fine</title></head><body><main>'
+        '<h1>Fine</h1><label for="q">Search</label><input id="q" name="q"></main></body></html>'
+    )
     Axe().check(page, "clean page")

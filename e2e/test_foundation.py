@@ -139,8 +139,14 @@ def test_an_auditor_reviews_the_trail(
 ) -> None:
     secret = pyotp.random_base32()
     with unit_of_work(live_sessions) as session:
-        user = User(username="audrey.audit", display_name="Audrey Auditor", email="audrey@police.example",
-                    password_hash=hash_password(PASSWORD), totp_secret=secret, password_changed_at=utcnow())
+        user = User(
+            username="audrey.audit",
+            display_name="Audrey Auditor",
+            email="audrey@police.example",
+            password_hash=hash_password(PASSWORD),
+            totp_secret=secret,
+            password_changed_at=utcnow(),
+        )
         user.roles = [UserRole(role="auditor")]
         session.add(user)
 

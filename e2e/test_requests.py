@@ -31,8 +31,17 @@ def _log(page: Page, route: str, applicant: str | None, *, information: str = ""
     return page.get_by_role("heading", level=1).inner_text().removeprefix("Request ").strip()
 
 
-def _add_person(page: Page, visit: Visit | None, role: str, given: str, family: str, dob: tuple[int, int, int] | None,
-                *, choose_existing: bool = False, applicant: bool = False) -> None:
+def _add_person(
+    page: Page,
+    visit: Visit | None,
+    role: str,
+    given: str,
+    family: str,
+    dob: tuple[int, int, int] | None,
+    *,
+    choose_existing: bool = False,
+    applicant: bool = False,
+) -> None:
     page.get_by_role("link", name=f"Add {role.lower()}", exact=True).click()
     page.get_by_label("Role on this case").select_option(label=role)
     page.get_by_label("Given names").fill(given)
@@ -52,7 +61,9 @@ def _add_person(page: Page, visit: Visit | None, role: str, given: str, family: 
         page.get_by_role("radio").first.check()
         page.get_by_role("button", name="Add the selected person").click()
     else:
-        button = page.get_by_role("button", name=re.compile(r"^(Add a new person|None of these: add a new person)$"))
+        button = page.get_by_role(
+            "button", name=re.compile(r"^(Add a new person|None of these: add a new person)$")
+        )
         button.click()
     expect(page.get_by_text("Person added to the case")).to_be_visible()
 
@@ -102,7 +113,9 @@ def test_a_data_administrator_runs_three_requests_to_research(
     page.get_by_label("Day").fill(str(now.day))
     page.get_by_label("Month").fill(str(now.month))
     page.get_by_label("Year").fill(str(now.year))
-    page.get_by_label("Time of the meeting").fill((now - timedelta(minutes=10)).astimezone().strftime("%H:%M"))
+    page.get_by_label("Time of the meeting").fill(
+        (now - timedelta(minutes=10)).astimezone().strftime("%H:%M")
+    )
     page.get_by_label("Passport (photo)").check()
     page.get_by_label("Utility bill (address)").check()
     page.get_by_label("Yes, verified").check()
@@ -116,8 +129,13 @@ def test_a_data_administrator_runs_three_requests_to_research(
 
     # Right to Know: no applicant; started from information received.
     page.get_by_role("link", name="Back to the work queue").click()
-    _log(page, "Clare's Law (DVDS): Right to Know (police-initiated)", None,
-         information="Partner referral: controlling behaviour towards a new partner", days_ago=2)
+    _log(
+        page,
+        "Clare's Law (DVDS): Right to Know (police-initiated)",
+        None,
+        information="Partner referral: controlling behaviour towards a new partner",
+        days_ago=2,
+    )
     _add_person(page, None, "Person at risk", "Priya", "Shah", (1, 2, 1995))
     _add_person(page, None, "Subject", "Jon", "Smyth", (12, 8, 1985), choose_existing=True)
     expect(page.get_by_text("The subject is the subject of 1 other request")).to_be_visible()

@@ -53,9 +53,13 @@ def make_user(
     username = username or f"user-{secrets.token_hex(4)}"
     secret = pyotp.random_base32() if mfa else None
     user = User(
-        username=username, display_name=display_name, email=f"{username}@police.example",
-        password_hash=hashed(password) if password else None, totp_secret=secret,
-        password_changed_at=utcnow() if password else None, disabled_at=utcnow() if disabled else None,
+        username=username,
+        display_name=display_name,
+        email=f"{username}@police.example",
+        password_hash=hashed(password) if password else None,
+        totp_secret=secret,
+        password_changed_at=utcnow() if password else None,
+        disabled_at=utcnow() if disabled else None,
     )
     user.roles = [UserRole(role=str(r)) for r in (roles or (Role.DATA_ADMINISTRATOR,))]
     session.add(user)
@@ -69,7 +73,9 @@ def make_session(session: Session, user: User, *, mfa_done: bool = True, reauth:
     now = utcnow()
     session.add(
         UserSession(
-            token_hash=token_hash(token), user_id=user.id, mfa_completed_at=now if mfa_done else None,
+            token_hash=token_hash(token),
+            user_id=user.id,
+            mfa_completed_at=now if mfa_done else None,
             reauthenticated_at=now if reauth else None,
         )
     )
@@ -79,8 +85,12 @@ def make_session(session: Session, user: User, *, mfa_done: bool = True, reauth:
 
 def principal_for(user: User, *, reauth: bool = True) -> Principal:
     return Principal(
-        user_id=user.id, username=user.username, display_name=user.display_name, roles=user.role_set,
-        session_id=None, reauthenticated_until=utcnow() + timedelta(minutes=5) if reauth else None,
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=user.role_set,
+        session_id=None,
+        reauthenticated_until=utcnow() + timedelta(minutes=5) if reauth else None,
     )
 
 

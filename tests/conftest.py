@@ -78,7 +78,11 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings.from_env(
-        {}, environment="test", database_url=database_url, var_dir=tmp_path, base_url="http://testserver.local"
+        {},
+        environment="test",
+        database_url=database_url,
+        var_dir=tmp_path,
+        base_url="http://testserver.local",
     )
 
 

@@ -48,7 +48,9 @@ class PageClient(TestClient):  # type: ignore[type-arg]
 
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().request(method, url, *args, **kwargs)
-        is_page = not str(url).startswith("/api/")  # the API answers JSON; Litestar's schema pages are its own
+        is_page = not str(url).startswith(
+            "/api/"
+        )  # the API answers JSON; Litestar's schema pages are its own
         if is_page and response.headers.get("content-type", "").startswith("text/html"):
             check_page(response.text, path=f"{method} {url}")
         return response

@@ -1,100 +1,248 @@
 """The command line against a real (throwaway) database: migrations, the set-up link, users, audit
-verification (exit 1 naming the event), the synthetic demo set."""
+verification (exit 1 naming the event), the synthetic demo set, and configuration errors told plainly."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import select, text
 
 from disclosure.accounts.mfa import matching_step
+from disclosure.accounts.models import User, UserSession
+from disclosure.audit import AuditEvent
 from disclosure.cli import main
 from disclosure.config import PROJECT_ROOT
-from disclosure.db import utcnow
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.demo import DEMO_USERS, demo_secret
-from tests.fresh_db import fresh_database
+from tests import fresh_db
+
+fresh_database_url = fresh_db.fresh_database_url
 
 
 @pytest.fixture
-def cli_env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
-    with fresh_database(database_url, tmp_path) as url:
-        yield {"DISCLOSURE_DATABASE_URL": url, "DISCLOSURE_ENVIRONMENT": "test", "DISCLOSURE_VAR_DIR": str(tmp_path)}
+def cli_env(fresh_database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        "DISCLOSURE_DATABASE_URL": fresh_database_url,
+        "DISCLOSURE_ENVIRONMENT": "test",
+        "DISCLOSURE_VAR_DIR": str(tmp_path),
+        "DISCLOSURE_BASE_URL": "https://disclosure.police.example",
+    }
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
     return result.exit_code, result.output
+
+
+def read(env: dict[str, str], statement: object) -> list[object]:
+    engine = create_db_engine(env["DISCLOSURE_DATABASE_URL"])
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            return list(session.scalars(statement))  # type: ignore[call-overload]
+    finally:
+        engine.dispose()
+
+
+def create(env: dict[str, str], username: str, *roles: str, email: str | None = None) -> tuple[int, str]:
+    role_args = [a for r in roles for a in ("--role", r)]
+    return run(env, "users", "create", "--username", username, "--name", f"{username.title()} Example",
+               "--email", email or f"{username}@police.example", *role_args)
+
+
+# migrate -----------------------------------------------------------------------------------------------------
 
 
 def test_migrate_is_idempotent(cli_env: dict[str, str]) -> None:
     assert run(cli_env, "migrate") == (0, "Database is up to date.\n")
-    assert run(cli_env, "migrate")[0] == 0
+    assert run(cli_env, "migrate") == (0, "Database is up to date.\n")
+
+
+def test_migrate_builds_a_new_sqlite_database_from_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'var' / 'new.db'}"
+    env = {"DISCLOSURE_DATABASE_URL": url, "DISCLOSURE_ENVIRONMENT": "test", "DISCLOSURE_VAR_DIR": str(tmp_path / "var")}
+    assert run(env, "migrate")[0] == 0
+    assert read(env, select(User)) == []
+    assert run(env, "audit", "verify")[0] == 0
+
+
+# setup-link --------------------------------------------------------------------------------------------------
 
 
 def test_setup_link_only_while_no_account_exists(cli_env: dict[str, str]) -> None:
     code, output = run(cli_env, "setup-link")
-    assert code == 0 and re.search(r"/setup/[\w-]{20,}", output)
-    run(cli_env, "users", "create", "--username", "ada", "--name", "Ada", "--email", "ada@police.uk", "--role",
-        "administrator")
+    assert code == 0
+    assert re.search(r"https://disclosure\.police\.example/setup/[\w-]{20,}", output)
+    assert "expires in 60 minutes" in output
+    assert [e.action for e in read(cli_env, select(AuditEvent))] == ["setup_link.issue"]
+    create(cli_env, "ada", "administrator")
     code, output = run(cli_env, "setup-link")
-    assert code == 0 and "no set-up link is needed" in output
+    assert code == 0 and "no set-up link is needed" in output and "/setup/" not in output
 
 
-def test_users_create_prints_an_invitation_and_refuses_bad_input(cli_env: dict[str, str]) -> None:
-    code, output = run(cli_env, "users", "create", "--username", "rory", "--name", "Rory Research",
-                       "--email", "rory@police.uk", "--role", "researcher", "--role", "data_administrator")
-    assert code == 0 and "/invitation/" in output
-    code, output = run(cli_env, "users", "create", "--username", "rory", "--name", "Again", "--email", "not-an-email",
-                       "--role", "researcher")
-    assert code != 0 and "already taken" in output and "correct format" in output
-    code, output = run(cli_env, "users", "list")
-    assert "rory" in output and "invited" in output and "data_administrator,researcher" in output
+def test_each_setup_link_replaces_the_last(cli_env: dict[str, str]) -> None:
+    first = re.search(r"/setup/([\w-]+)", run(cli_env, "setup-link")[1])
+    second = re.search(r"/setup/([\w-]+)", run(cli_env, "setup-link")[1])
+    assert first and second and first.group(1) != second.group(1)
 
 
-def test_audit_verify_names_a_tampered_event_and_exits_1(cli_env: dict[str, str]) -> None:
+# users -------------------------------------------------------------------------------------------------------
+
+
+def test_users_create_prints_an_invitation_and_is_audited(cli_env: dict[str, str]) -> None:
+    code, output = create(cli_env, "Rory", "researcher", "data_administrator")
+    assert code == 0
+    assert "Created rory." in output
+    assert re.search(r"https://disclosure\.police\.example/invitation/[\w-]{20,}", output)
+    events = read(cli_env, select(AuditEvent).where(AuditEvent.action == "user.create"))
+    assert [(e.actor_label, e.actor_id) for e in events] == [("cli", None)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--username", "rory", "--name", "Again", "--email", "x@police.example", "--role", "researcher"],
+         "already taken"),
+        (["--username", "new", "--name", "New", "--email", "not-an-email", "--role", "researcher"],
+         "correct format"),
+        (["--username", "new", "--name", "", "--email", "n@police.example", "--role", "researcher"],
+         "Enter"),
+        (["--username", "new", "--name", "New", "--email", "n@police.example", "--role", "wizard"],
+         "'wizard' is not one of"),
+        (["--username", "new", "--name", "New", "--email", "n@police.example"],
+         "Missing option '--role'"),
+    ],
+)
+def test_users_create_refuses_bad_input_plainly(cli_env: dict[str, str], args: list[str], message: str) -> None:
+    create(cli_env, "rory", "researcher")
+    code, output = run(cli_env, "users", "create", *args)
+    assert code != 0
+    assert message in output
+    assert "Traceback" not in output
+    assert [u.username for u in read(cli_env, select(User))] == ["rory"]  # type: ignore[attr-defined]
+
+
+def test_users_list_shows_roles_and_status(cli_env: dict[str, str]) -> None:
     run(cli_env, "demo", "load")
-    assert run(cli_env, "audit", "verify")[0] == 0
-    engine = create_engine(cli_env["DISCLOSURE_DATABASE_URL"])
+    create(cli_env, "rory", "researcher", "data_administrator")
+    code, output = run(cli_env, "users", "list")
+    assert code == 0
+    lines = {line.split()[0]: line.split()[1:] for line in output.splitlines()}
+    assert lines["rory"] == ["invited", "data_administrator,researcher"]
+    assert lines["demo-admin"] == ["active", "administrator"]
+    assert len(lines) == len(DEMO_USERS) + 1
+
+
+def test_reset_mfa_forgets_the_authenticator_and_ends_sessions(cli_env: dict[str, str]) -> None:
+    run(cli_env, "demo", "load")
+    engine = create_db_engine(cli_env["DISCLOSURE_DATABASE_URL"])
+    with unit_of_work(create_session_factory(engine)) as session:
+        user = session.scalar(select(User).where(User.username == "demo-officer"))
+        assert user is not None
+        session.add(UserSession(token_hash="a" * 64, user_id=user.id, mfa_completed_at=utcnow()))
+    code, output = run(cli_env, "users", "reset-mfa", "Demo-Officer")
+    assert code == 0 and "reset" in output
+    with unit_of_work(create_session_factory(engine)) as session:
+        user = session.scalar(select(User).where(User.username == "demo-officer"))
+        assert user is not None and user.totp_secret is None
+        assert session.scalar(select(UserSession.ended_at).where(UserSession.user_id == user.id)) is not None
+        assert session.scalar(select(AuditEvent.actor_label).where(AuditEvent.action == "user.reset_mfa")) == "cli"
+    engine.dispose()
+    code, output = run(cli_env, "users", "reset-mfa", "nobody")
+    assert code != 0 and "No user called nobody" in output
+
+
+# audit verify ------------------------------------------------------------------------------------------------
+
+
+def _tamper(env: dict[str, str], statement: str) -> None:
+    engine = create_db_engine(env["DISCLOSURE_DATABASE_URL"])
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
         else:
             connection.execute(text("DROP TRIGGER audit_events_no_update"))
-        connection.execute(text("UPDATE audit_events SET justification = 'forged' WHERE seq = 3"))
+            connection.execute(text("DROP TRIGGER audit_events_no_delete"))
+        connection.execute(text(statement))
     engine.dispose()
+
+
+def test_audit_verify_exits_0_on_an_intact_chain(cli_env: dict[str, str]) -> None:
+    run(cli_env, "demo", "load")
+    code, output = run(cli_env, "audit", "verify")
+    assert code == 0
+    assert f"Audit chain intact: {len(DEMO_USERS)} events; head {len(DEMO_USERS)} " in output
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("UPDATE audit_events SET justification = 'forged' WHERE seq = 3", "event 3 ("),
+        ("DELETE FROM audit_events WHERE seq = 3", "event 3 is missing"),
+    ],
+)
+def test_audit_verify_names_a_tampered_event_and_exits_1(cli_env: dict[str, str], statement: str, named: str) -> None:
+    run(cli_env, "demo", "load")
+    _tamper(cli_env, statement)
     code, output = run(cli_env, "audit", "verify")
     assert code == 1
-    assert "event 3 " in output and "edited" in output
+    assert "Audit chain BROKEN" in output and named in output
 
 
-def test_demo_load_creates_one_user_per_role_once_and_codes_work(cli_env: dict[str, str]) -> None:
+# demo --------------------------------------------------------------------------------------------------------
+
+
+def test_demo_load_creates_one_user_per_role_once(cli_env: dict[str, str]) -> None:
     code, output = run(cli_env, "demo", "load")
     assert code == 0 and f"({len(DEMO_USERS)} new users)" in output
+    users = read(cli_env, select(User))
+    roles = {r for u in users for r in u.role_set}  # type: ignore[attr-defined]
+    assert roles == {r.value for _, rs in DEMO_USERS.values() for r in rs}
+    assert all("(synthetic)" in u.display_name for u in users)  # type: ignore[attr-defined]
     assert "(0 new users)" in run(cli_env, "demo", "load")[1]
+    assert len(read(cli_env, select(User))) == len(DEMO_USERS)
+
+
+def test_demo_code_prints_a_code_the_sign_in_accepts(cli_env: dict[str, str]) -> None:
     code, output = run(cli_env, "demo", "code", "demo-admin")
-    assert code == 0 and matching_step(demo_secret("demo-admin"), output.strip(), utcnow(), None) is not None
+    assert code == 0 and re.fullmatch(r"\d{6}\n", output)
+    assert matching_step(demo_secret("demo-admin"), output.strip(), utcnow(), None) is not None
+    code, output = run(cli_env, "demo", "code", "somebody-real")
+    assert code != 0 and "not a demo user" in output
 
 
 def test_demo_load_is_refused_in_production(cli_env: dict[str, str]) -> None:
     env = {**cli_env, "DISCLOSURE_ENVIRONMENT": "production", "DISCLOSURE_SECRET_KEY": "x" * 40}
     code, output = run(env, "demo", "load")
     assert code != 0 and "cannot be loaded in production" in output
+    assert read(cli_env, select(User)) == []
 
 
-def test_reset_mfa_forgets_the_authenticator(cli_env: dict[str, str]) -> None:
-    run(cli_env, "demo", "load")
-    code, output = run(cli_env, "users", "reset-mfa", "demo-officer")
-    assert code == 0 and "reset" in output
-    assert run(cli_env, "users", "reset-mfa", "nobody")[0] != 0
+# configuration errors and the module entry point ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DISCLOSURE_ENVIRONMENT": "production"}, "DISCLOSURE_SECRET_KEY is required in production"),
+        ({"DISCLOSURE_ENVIRONMENT": "staging"}, "DISCLOSURE_ENVIRONMENT must be"),
+        ({"DISCLOSURE_PORT": "eighty"}, "DISCLOSURE_PORT must be a whole number"),
+    ],
+)
+def test_a_bad_configuration_is_told_plainly(cli_env: dict[str, str], overrides: dict[str, str], message: str) -> None:
+    code, output = run({**cli_env, **overrides}, "users", "list")
+    assert code != 0 and message in output and "Traceback" not in output
 
 
 def test_python_dash_m_disclosure_is_the_same_command() -> None:
     result = subprocess.run([sys.executable, "-m", "disclosure", "--help"], capture_output=True, text=True,  # noqa: S603
                             cwd=PROJECT_ROOT, check=False)
-    assert result.returncode == 0 and "audit" in result.stdout and "users" in result.stdout
+    assert result.returncode == 0, result.stderr
+    for command in ("migrate", "setup-link", "serve", "users", "audit", "demo"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command

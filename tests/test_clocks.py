@@ -59,8 +59,12 @@ def test_a_force_added_holiday_moves_a_deadline() -> None:
 
 def test_the_dvds_28_days_and_the_2016_35_days() -> None:
     start = at(2026, 11, 3)
-    assert compute_deadline(ClockRule("Whole process", 28, "calendar_days"), start, now=NOW).due_at.date() == date(2026, 12, 1)
-    assert compute_deadline(ClockRule("Whole process", 35, "calendar_days"), start, now=NOW).due_at.date() == date(2026, 12, 8)
+    assert compute_deadline(
+        ClockRule("Whole process", 28, "calendar_days"), start, now=NOW
+    ).due_at.date() == date(2026, 12, 1)
+    assert compute_deadline(
+        ClockRule("Whole process", 35, "calendar_days"), start, now=NOW
+    ).due_at.date() == date(2026, 12, 8)
 
 
 def test_a_day_deadline_ends_at_the_end_of_the_uk_day() -> None:
@@ -81,14 +85,21 @@ def test_a_pause_moves_the_deadline_and_is_explained() -> None:
     deadline = compute_deadline(rule, at(2026, 11, 3), [pause], ENGLAND, now=NOW)
     assert deadline.due_at.date() == date(2026, 12, 4)
     text = deadline.explanation
-    for part in ("28 days from first contact on 3 November 2026", "paused 3 days for awaiting partner information",
-                 "due 4 December 2026", "DVDS statutory guidance 2023"):
+    for part in (
+        "28 days from first contact on 3 November 2026",
+        "paused 3 days for awaiting partner information",
+        "due 4 December 2026",
+        "DVDS statutory guidance 2023",
+    ):
         assert part in text
 
 
 def test_overlapping_pauses_count_once() -> None:
     rule = ClockRule("Whole process", 28, "calendar_days")
-    pauses = [Pause(at(2026, 11, 10), at(2026, 11, 13), "one"), Pause(at(2026, 11, 12), at(2026, 11, 14), "two")]
+    pauses = [
+        Pause(at(2026, 11, 10), at(2026, 11, 13), "one"),
+        Pause(at(2026, 11, 12), at(2026, 11, 14), "two"),
+    ]
     deadline = compute_deadline(rule, at(2026, 11, 3), pauses, ENGLAND, now=NOW)
     assert deadline.due_at.date() == date(2026, 12, 5)
     assert deadline.paused_days == 4
@@ -96,7 +107,9 @@ def test_overlapping_pauses_count_once() -> None:
 
 def test_an_open_pause_counts_up_to_now() -> None:
     rule = ClockRule("Whole process", 28, "calendar_days")
-    deadline = compute_deadline(rule, at(2026, 11, 3), [Pause(at(2026, 11, 20), None, "applicant abroad")], now=NOW)
+    deadline = compute_deadline(
+        rule, at(2026, 11, 3), [Pause(at(2026, 11, 20), None, "applicant abroad")], now=NOW
+    )
     assert deadline.due_at.date() == date(2026, 12, 5)
 
 
@@ -110,7 +123,9 @@ def test_working_day_pauses_count_working_days() -> None:
     rule = ClockRule("Face-to-face meeting", 10, "working_days")
     plain = compute_deadline(rule, at(2026, 11, 2), [], ENGLAND, now=NOW)
     # Friday to Monday covers one working day (the Monday)
-    paused = compute_deadline(rule, at(2026, 11, 2), [Pause(at(2026, 11, 6), at(2026, 11, 9), "x")], ENGLAND, now=NOW)
+    paused = compute_deadline(
+        rule, at(2026, 11, 2), [Pause(at(2026, 11, 6), at(2026, 11, 9), "x")], ENGLAND, now=NOW
+    )
     assert ENGLAND.working_days_between(plain.due_at.date(), paused.due_at.date()) == 1
     assert "not counting weekends and bank holidays in England" in paused.explanation
 
@@ -130,9 +145,14 @@ def test_status_and_words_for_each_case() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=1, max_value=40),
-       st.sampled_from(list(Nation)))
-def test_adding_working_days_lands_on_a_working_day_n_working_days_later(start: date, n: int, nation: Nation) -> None:
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(list(Nation)),
+)
+def test_adding_working_days_lands_on_a_working_day_n_working_days_later(
+    start: date, n: int, nation: Nation
+) -> None:
     calendar = WorkingCalendar(nation)
     result = calendar.add_working_days(start, n)
     assert result > start and calendar.is_working_day(result)
@@ -140,8 +160,11 @@ def test_adding_working_days_lands_on_a_working_day_n_working_days_later(start: 
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=20),
-       st.sampled_from(["hours", "calendar_days", "working_days"]))
+@given(
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=20),
+    st.sampled_from(["hours", "calendar_days", "working_days"]),
+)
 def test_pauses_never_make_a_deadline_earlier(offset: int, length: int, unit: str) -> None:
     rule = ClockRule("Rule", 10, unit)  # type: ignore[arg-type]
     start = at(2026, 6, 1)

@@ -47,16 +47,22 @@ class PersonOut:
 
 def _details(body: PersonBody) -> service.PersonDetails:
     values: dict[str, Any] = {
-        "given_names": body.given_names, "family_name": body.family_name, "aliases": "\n".join(body.aliases),
+        "given_names": body.given_names,
+        "family_name": body.family_name,
+        "aliases": "\n".join(body.aliases),
         "date_of_birth": body.date_of_birth.isoformat() if body.date_of_birth else "",
-        "address_line_1": body.address_line_1, "town": body.town, "postcode": body.postcode,
+        "address_line_1": body.address_line_1,
+        "town": body.town,
+        "postcode": body.postcode,
     }
     return service.details_from_form(values)
 
 
 def _out(db: Db, person_id: uuid.UUID) -> PersonOut:
     summary = service.summaries(db, [person_id])[person_id]
-    return PersonOut(summary.id, summary.display_name, summary.aliases, summary.date_of_birth, summary.address)
+    return PersonOut(
+        summary.id, summary.display_name, summary.aliases, summary.date_of_birth, summary.address
+    )
 
 
 @post("/api/v1/people/matches", name="api.find_people", sync_to_thread=True, tags=["people"], status_code=200)
@@ -64,8 +70,10 @@ def find_people(request: Request[Any, Any, Any], db: Db, data: JSONBody[PersonBo
     """Likely matches in the people index (fuzzy and phonetic names, dates of birth, postcode), best first."""
     principal = require_principal(request)
     require_case_role(principal)
-    return [MatchOut(m.person_id, m.display_name, m.date_of_birth, m.score, list(m.reasons))  # type: ignore[arg-type]
-            for m in service.find_matches(db, principal, _details(data))]
+    return [
+        MatchOut(m.person_id, m.display_name, m.date_of_birth, m.score, list(m.reasons))  # type: ignore[arg-type]
+        for m in service.find_matches(db, principal, _details(data))
+    ]
 
 
 @post("/api/v1/people", name="api.create_person", sync_to_thread=True, tags=["people"])

@@ -28,12 +28,23 @@ def person(request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUI
     history = []
     for case in queue.people_history(db, record.id):
         roles = [PartyRole(p.role).label for p in case.parties if p.person_id == record.id]
-        history.append({
-            "id": case.id, "reference": case.reference, "route": Route(case.route).label, "roles": roles,
-            "status": STATUS_LABELS[RequestStatus(case.status)], "first_contact_at": case.first_contact_at,
-        })
-    return page(request, "people/person.html", heading=service.summaries(db, [record.id])[record.id].display_name,
-                person=record, history=history)
+        history.append(
+            {
+                "id": case.id,
+                "reference": case.reference,
+                "route": Route(case.route).label,
+                "roles": roles,
+                "status": STATUS_LABELS[RequestStatus(case.status)],
+                "first_contact_at": case.first_contact_at,
+            }
+        )
+    return page(
+        request,
+        "people/person.html",
+        heading=service.summaries(db, [record.id])[record.id].display_name,
+        person=record,
+        history=history,
+    )
 
 
 ROUTES = [person]

@@ -107,7 +107,9 @@ def dob_score(entered: date | None, candidate: date | None) -> tuple[float, str 
         return 100.0, "Date of birth matches"
     if swapped(entered) == candidate:
         return 80.0, "Date of birth matches with day and month swapped"
-    if (entered.month, entered.day) == (candidate.month, candidate.day) and abs(entered.year - candidate.year) == 1:
+    if (entered.month, entered.day) == (candidate.month, candidate.day) and abs(
+        entered.year - candidate.year
+    ) == 1:
         return 60.0, "Date of birth one year apart, same day and month"
     if entered.year == candidate.year and entered.month == candidate.month:
         return 40.0, "Born in the same month and year"
@@ -115,8 +117,12 @@ def dob_score(entered: date | None, candidate: date | None) -> tuple[float, str 
 
 
 def score(
-    names: list[NameEntry], dob: date | None, postcode: str,
-    candidate_names: list[NameEntry], candidate_dob: date | None, candidate_postcodes: list[str],
+    names: list[NameEntry],
+    dob: date | None,
+    postcode: str,
+    candidate_names: list[NameEntry],
+    candidate_dob: date | None,
+    candidate_postcodes: list[str],
 ) -> tuple[int, list[str]]:
     """0-100: names weigh most (each entered name against each of the candidate's names and aliases), then
     date of birth, then address. A date of birth that plainly differs lowers the score."""
@@ -136,7 +142,7 @@ def score(
     if postcode and postcode in candidate_postcodes:
         total += 10
         reasons.append(f"Same postcode {postcode}")
-    elif postcode and any(p.split(" ")[0] == postcode.split(" ")[0] for p in candidate_postcodes if p):
+    elif postcode and any(p.split(" ")[0] == postcode.split(" ", maxsplit=1)[0] for p in candidate_postcodes if p):
         total += 4
-        reasons.append(f"Same postcode area {postcode.split(' ')[0]}")
+        reasons.append(f"Same postcode area {postcode.split(' ', maxsplit=1)[0]}")
     return max(0, min(100, round(total))), reasons

@@ -31,10 +31,16 @@ class Person(IdMixin, TimestampMixin, VersionMixin, Base):
     merged_at: Mapped[datetime | None] = mapped_column(comment="When it was merged.")
 
     names: Mapped[list[PersonName]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="PersonName.created_at", lazy="selectin"
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="PersonName.created_at",
+        lazy="selectin",
     )
     addresses: Mapped[list[PersonAddress]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="PersonAddress.created_at", lazy="selectin"
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="PersonAddress.created_at",
+        lazy="selectin",
     )
 
     __mapper_args__ = {"version_id_col": VersionMixin.version}  # noqa: RUF012
@@ -55,14 +61,24 @@ class PersonName(IdMixin, TimestampMixin, Base):
         {"comment": "A person's names: the primary name, aliases and previous names, with phonetic keys."},
     )
 
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), comment="The person.")
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), comment="The person."
+    )
     kind: Mapped[str] = mapped_column(String(10), comment="primary, alias or previous.")
     given_names: Mapped[str] = mapped_column(String(200), default="", comment="Given names as entered.")
     family_name: Mapped[str] = mapped_column(String(200), default="", comment="Family name as entered.")
-    normalised: Mapped[str] = mapped_column(String(400), comment="Lower-case, accent-free full name for scoring.")
-    family_key1: Mapped[str] = mapped_column(String(12), default="", comment="Double Metaphone primary key of the family name.")
-    family_key2: Mapped[str] = mapped_column(String(12), default="", comment="Double Metaphone secondary key.")
-    given_key1: Mapped[str] = mapped_column(String(12), default="", comment="Double Metaphone key of the first given name.")
+    normalised: Mapped[str] = mapped_column(
+        String(400), comment="Lower-case, accent-free full name for scoring."
+    )
+    family_key1: Mapped[str] = mapped_column(
+        String(12), default="", comment="Double Metaphone primary key of the family name."
+    )
+    family_key2: Mapped[str] = mapped_column(
+        String(12), default="", comment="Double Metaphone secondary key."
+    )
+    given_key1: Mapped[str] = mapped_column(
+        String(12), default="", comment="Double Metaphone key of the first given name."
+    )
 
     person: Mapped[Person] = relationship(back_populates="names")
 
@@ -79,11 +95,15 @@ class PersonAddress(IdMixin, TimestampMixin, Base):
         {"comment": "Current and previous addresses of a person."},
     )
 
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), comment="The person.")
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), comment="The person."
+    )
     line_1: Mapped[str] = mapped_column(String(200), default="", comment="First line of the address.")
     line_2: Mapped[str] = mapped_column(String(200), default="", comment="Second line of the address.")
     town: Mapped[str] = mapped_column(String(100), default="", comment="Town or city.")
-    postcode: Mapped[str] = mapped_column(String(10), default="", comment="Postcode, upper case with one space.")
+    postcode: Mapped[str] = mapped_column(
+        String(10), default="", comment="Postcode, upper case with one space."
+    )
     current: Mapped[bool] = mapped_column(default=True, comment="Whether the person lives there now.")
     from_date: Mapped[date | None] = mapped_column(comment="When they moved in, if known.")
     to_date: Mapped[date | None] = mapped_column(comment="When they moved out, if known.")

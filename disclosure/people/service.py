@@ -80,7 +80,11 @@ def details_from_form(values: dict[str, Any], *, strict: bool = True) -> PersonD
     for line in _text(values, "aliases").splitlines()[:20]:
         parts = line.strip().rsplit(" ", 1)
         if parts and parts[0]:
-            aliases.append(NameEntry(parts[0][:200], parts[1][:200]) if len(parts) == 2 else NameEntry("", parts[0][:200]))
+            aliases.append(
+                NameEntry(parts[0][:200], parts[1][:200])
+                if len(parts) == 2
+                else NameEntry("", parts[0][:200])
+            )
     dob = _date_of_birth(values, errors)
     postcode = _text(values, "postcode")
     if postcode and not matching.is_uk_postcode(postcode):
@@ -88,9 +92,12 @@ def details_from_form(values: dict[str, Any], *, strict: bool = True) -> PersonD
     if errors and strict:
         raise FormInvalid(errors, values)
     return PersonDetails(
-        given_names=given[:200], family_name=family[:200], aliases=tuple(aliases),
+        given_names=given[:200],
+        family_name=family[:200],
+        aliases=tuple(aliases),
         date_of_birth=None if "date_of_birth" in errors else dob,
-        address_line_1=_text(values, "address_line_1")[:200], address_line_2=_text(values, "address_line_2")[:200],
+        address_line_1=_text(values, "address_line_1")[:200],
+        address_line_2=_text(values, "address_line_2")[:200],
         town=_text(values, "town")[:100],
         postcode=matching.normalise_postcode(postcode) if postcode and "postcode" not in errors else "",
     )
@@ -124,9 +131,13 @@ def _date_of_birth(values: dict[str, Any], errors: dict[str, str]) -> date | Non
 def _name_row(kind: str, entry: NameEntry) -> PersonName:
     key1, key2 = matching.phonetic_keys(entry.family_name or entry.given_names)
     return PersonName(
-        kind=kind, given_names=entry.given_names, family_name=entry.family_name,
+        kind=kind,
+        given_names=entry.given_names,
+        family_name=entry.family_name,
         normalised=matching.normalise(f"{entry.given_names} {entry.family_name}")[:400],
-        family_key1=key1, family_key2=key2, given_key1=matching.first_given_key(entry.given_names),
+        family_key1=key1,
+        family_key2=key2,
+        given_key1=matching.first_given_key(entry.given_names),
     )
 
 
@@ -139,16 +150,25 @@ def _candidate_statement(details: PersonDetails) -> Any:
     for key in sorted(keys):
         # Sound-alike family and first given name first: a common surname alone would fill the cap.
         for given_key in sorted(given):
-            branches.append(select(PersonName.person_id).where(
-                PersonName.family_key1 == key, PersonName.given_key1 == given_key).limit(MAX_CANDIDATES))
+            branches.append(
+                select(PersonName.person_id)
+                .where(PersonName.family_key1 == key, PersonName.given_key1 == given_key)
+                .limit(MAX_CANDIDATES)
+            )
         for column in (PersonName.family_key1, PersonName.family_key2):
             branches.append(select(PersonName.person_id).where(column == key).limit(MAX_FAMILY_ONLY))
     if details.date_of_birth:
-        branches.append(select(Person.id).where(Person.date_of_birth == details.date_of_birth).limit(MAX_CANDIDATES))
-        branches.append(select(Person.id).where(Person.dob_swapped == details.date_of_birth).limit(MAX_CANDIDATES))
+        branches.append(
+            select(Person.id).where(Person.date_of_birth == details.date_of_birth).limit(MAX_CANDIDATES)
+        )
+        branches.append(
+            select(Person.id).where(Person.dob_swapped == details.date_of_birth).limit(MAX_CANDIDATES)
+        )
     if details.postcode:
         branches.append(
-            select(PersonAddress.person_id).where(PersonAddress.postcode == details.postcode).limit(MAX_CANDIDATES)
+            select(PersonAddress.person_id)
+            .where(PersonAddress.postcode == details.postcode)
+            .limit(MAX_CANDIDATES)
         )
     if not branches:
         return None
@@ -160,23 +180,41 @@ def _candidate_ids(session: Session, details: PersonDetails) -> list[uuid.UUID]:
     return [] if statement is None else list(session.scalars(statement))[: MAX_CANDIDATES * 2]
 
 
-def find_matches(session: Session, actor: Actor, details: PersonDetails, *, threshold: int = MATCH_THRESHOLD,
-                 limit: int = MAX_MATCHES) -> list[Match]:
+def find_matches(
+    session: Session,
+    actor: Actor,
+    details: PersonDetails,
+    *,
+    threshold: int = MATCH_THRESHOLD,
+    limit: int = MAX_MATCHES,
+) -> list[Match]:
     """Likely matches for the details entered, best first, each with its reasons in words."""
     ids = _candidate_ids(session, details)
-    people = session.scalars(select(Person).where(Person.id.in_(ids), Person.merged_into_id.is_(None))).all() if ids else []
+    people = (
+        session.scalars(select(Person).where(Person.id.in_(ids), Person.merged_into_id.is_(None))).all()
+        if ids
+        else []
+    )
     found = []
     for person in people:
         names = [NameEntry(n.given_names, n.family_name) for n in _ordered_names(person)]
         value, reasons = matching.score(
-            details.names, details.date_of_birth, details.postcode, names, person.date_of_birth,
+            details.names,
+            details.date_of_birth,
+            details.postcode,
+            names,
+            person.date_of_birth,
             [a.postcode for a in person.addresses],
         )
         if value >= threshold:
             found.append(Match(person.id, _display(person), person.date_of_birth, value, tuple(reasons)))
     found.sort(key=lambda m: -m.score)
     audit.record(
-        session, actor=actor, action="person.search", category=AuditCategory.CONSULTATION, object_type="person",
+        session,
+        actor=actor,
+        action="person.search",
+        category=AuditCategory.CONSULTATION,
+        object_type="person",
         justification="Duplicate check while entering a person",
         details={"candidates": len(ids), "matches": min(len(found), limit)},
     )
@@ -195,21 +233,32 @@ def _display(person: Person) -> str:
 def create_person(session: Session, actor: Actor, details: PersonDetails) -> Person:
     """Add a new person after the user confirmed none of the matches is them."""
     person = Person(
-        date_of_birth=details.date_of_birth, dob_swapped=matching.swapped(details.date_of_birth),
+        date_of_birth=details.date_of_birth,
+        dob_swapped=matching.swapped(details.date_of_birth),
         created_by_id=actor.user_id,
     )
     person.names = [_name_row("primary", NameEntry(details.given_names, details.family_name))]
     person.names += [_name_row("alias", alias) for alias in details.aliases]
     if details.address_line_1 or details.postcode or details.town:
         person.addresses = [
-            PersonAddress(line_1=details.address_line_1, line_2=details.address_line_2, town=details.town,
-                          postcode=details.postcode, current=True)
+            PersonAddress(
+                line_1=details.address_line_1,
+                line_2=details.address_line_2,
+                town=details.town,
+                postcode=details.postcode,
+                current=True,
+            )
         ]
     session.add(person)
     session.flush()
     audit.record(
-        session, actor=actor, action="person.create", category=AuditCategory.COLLECTION, object_type="person",
-        object_id=person.id, justification="Person added to the people index",
+        session,
+        actor=actor,
+        action="person.create",
+        category=AuditCategory.COLLECTION,
+        object_type="person",
+        object_id=person.id,
+        justification="Person added to the people index",
     )
     return person
 
@@ -237,8 +286,13 @@ def link_person(session: Session, actor: Actor, person_id: uuid.UUID, *, context
     """The user chose an existing person from the matches: recorded as a combination of records."""
     person = get_person(session, person_id)
     audit.record(
-        session, actor=actor, action="person.link", category=AuditCategory.COMBINATION, object_type="person",
-        object_id=person.id, justification=f"Existing person linked to {context}",
+        session,
+        actor=actor,
+        action="person.link",
+        category=AuditCategory.COMBINATION,
+        object_type="person",
+        object_id=person.id,
+        justification=f"Existing person linked to {context}",
     )
     return person
 
@@ -246,8 +300,13 @@ def link_person(session: Session, actor: Actor, person_id: uuid.UUID, *, context
 def view_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Person:
     person = get_person(session, person_id)
     audit.record(
-        session, actor=actor, action="person.view", category=AuditCategory.CONSULTATION, object_type="person",
-        object_id=person.id, justification="Person page opened",
+        session,
+        actor=actor,
+        action="person.view",
+        category=AuditCategory.CONSULTATION,
+        object_type="person",
+        object_id=person.id,
+        justification="Person page opened",
     )
     return person
 
@@ -257,12 +316,19 @@ def add_alias(session: Session, actor: Actor, person_id: uuid.UUID, alias: NameE
     person.names.append(_name_row("alias", alias))
     person.updated_at = utcnow()
     audit.record(
-        session, actor=actor, action="person.add_alias", category=AuditCategory.COLLECTION, object_type="person",
-        object_id=person.id, justification="Alias added",
+        session,
+        actor=actor,
+        action="person.add_alias",
+        category=AuditCategory.COLLECTION,
+        object_type="person",
+        object_id=person.id,
+        justification="Alias added",
     )
 
 
-def merge_people(session: Session, actor: Actor, survivor_id: uuid.UUID, duplicate_id: uuid.UUID, reason: str) -> Person:
+def merge_people(
+    session: Session, actor: Actor, survivor_id: uuid.UUID, duplicate_id: uuid.UUID, reason: str
+) -> Person:
     """Two records are the same person: the duplicate's names (as aliases) and addresses move to the
     survivor, every feature re-points its references (MERGE_HOOKS), and the duplicate records where it went."""
     if survivor_id == duplicate_id:
@@ -287,8 +353,14 @@ def merge_people(session: Session, actor: Actor, survivor_id: uuid.UUID, duplica
         hook(session, survivor.id, duplicate.id)
     session.flush()
     audit.record(
-        session, actor=actor, action="person.merge", category=AuditCategory.COMBINATION, object_type="person",
-        object_id=survivor.id, justification=reason.strip()[:2000], details={"merged": str(duplicate.id)},
+        session,
+        actor=actor,
+        action="person.merge",
+        category=AuditCategory.COMBINATION,
+        object_type="person",
+        object_id=survivor.id,
+        justification=reason.strip()[:2000],
+        details={"merged": str(duplicate.id)},
     )
     return survivor
 
@@ -304,8 +376,10 @@ def summaries(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UU
         names = _ordered_names(person)
         current = next((a for a in person.addresses if a.current), None)
         result[person.id] = PersonSummary(
-            id=person.id, display_name=_display(person),
-            aliases=[n.full_name for n in names[1:]], date_of_birth=person.date_of_birth,
+            id=person.id,
+            display_name=_display(person),
+            aliases=[n.full_name for n in names[1:]],
+            date_of_birth=person.date_of_birth,
             address=current.one_line if current else "",
         )
     return result

@@ -43,11 +43,13 @@ def is_on_team(session: Session, actor: Principal, request: DisclosureRequest) -
 def has_grant(session: Session, actor: Principal, request_id: uuid.UUID) -> bool:
     return (
         session.scalar(
-            select(AccessGrant.id).where(
+            select(AccessGrant.id)
+            .where(
                 AccessGrant.request_id == request_id,
                 AccessGrant.user_id == actor.user_id,
                 AccessGrant.expires_at > utcnow(),
-            ).limit(1)
+            )
+            .limit(1)
         )
         is not None
     )
@@ -76,18 +78,27 @@ def open_with_reason(session: Session, actor: Principal, request_id: uuid.UUID, 
     request = get_request(session, request_id)
     reason = reason.strip()
     if len(reason) < 10:
-        raise FormInvalid({"reason": "Explain why you need to open this case (at least 10 characters)"}, {"reason": reason})
+        raise FormInvalid(
+            {"reason": "Explain why you need to open this case (at least 10 characters)"}, {"reason": reason}
+        )
     if len(reason) > 2000:
         raise FormInvalid({"reason": "Reason must be 2,000 characters or fewer"}, {"reason": reason})
     session.add(
         AccessGrant(
-            request_id=request.id, user_id=actor.user_id, reason=reason,
+            request_id=request.id,
+            user_id=actor.user_id,
+            reason=reason,
             expires_at=utcnow() + timedelta(hours=GRANT_HOURS),
         )
     )
     audit.record(
-        session, actor=actor, action="request.open_with_reason", category=AuditCategory.CONSULTATION,
-        object_type="request", object_id=request.id, justification=reason,
+        session,
+        actor=actor,
+        action="request.open_with_reason",
+        category=AuditCategory.CONSULTATION,
+        object_type="request",
+        object_id=request.id,
+        justification=reason,
     )
 
 

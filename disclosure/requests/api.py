@@ -166,32 +166,66 @@ def _out(db: Db, case: DisclosureRequest) -> RequestOut:
     level = service.risk_level(case)
     policy = queue.policies(db)[case.clock_policy_code]
     return RequestOut(
-        id=case.id, reference=case.reference, scheme=case.scheme, route=case.route, status=case.status,
-        version=case.version, applicant_type=case.applicant_type, first_contact_at=case.first_contact_at,
-        channel=case.channel, receiving_force=case.receiving_force, police_reference=case.police_reference,
-        rag=case.rag, risk_level=level.value if level else None, immediate_risk=case.immediate_risk,
-        identity_verified=case.identity_verified, linked_request_id=case.linked_request_id,
+        id=case.id,
+        reference=case.reference,
+        scheme=case.scheme,
+        route=case.route,
+        status=case.status,
+        version=case.version,
+        applicant_type=case.applicant_type,
+        first_contact_at=case.first_contact_at,
+        channel=case.channel,
+        receiving_force=case.receiving_force,
+        police_reference=case.police_reference,
+        rag=case.rag,
+        risk_level=level.value if level else None,
+        immediate_risk=case.immediate_risk,
+        identity_verified=case.identity_verified,
+        linked_request_id=case.linked_request_id,
         assignee_id=case.assignee_id,
-        parties=[PartyOut(p.id, p.person_id, p.role, p.relationship_to_person_at_risk, p.safe_contact_method,
-                          p.safe_times) for p in case.parties],
-        deadlines=[DeadlineOut(d.key, d.name, d.due_at, d.status, d.explanation)
-                   for d in queue.deadlines(case, policy, queue.calendar_for(db))],
+        parties=[
+            PartyOut(
+                p.id,
+                p.person_id,
+                p.role,
+                p.relationship_to_person_at_risk,
+                p.safe_contact_method,
+                p.safe_times,
+            )
+            for p in case.parties
+        ],
+        deadlines=[
+            DeadlineOut(d.key, d.name, d.due_at, d.status, d.explanation)
+            for d in queue.deadlines(case, policy, queue.calendar_for(db))
+        ],
         flags=queue.flags(db, case),
     )
 
 
 @get("/api/v1/requests", name="api.requests", sync_to_thread=True, tags=["requests"])
 def list_requests(
-    request: Request[Any, Any, Any], db: Db, whose: FromQuery[str] = "team", route: FromQuery[str] = "",
-    status: FromQuery[str] = "", assignee: FromQuery[str] = "",
+    request: Request[Any, Any, Any],
+    db: Db,
+    whose: FromQuery[str] = "team",
+    route: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    assignee: FromQuery[str] = "",
 ) -> list[QueueItemOut]:
     """The work queue: open cases, nearest deadline first, then by RAG."""
     filters = queue.parse_filters({"whose": whose, "route": route, "status": status, "assignee": assignee})
     rows = queue.work_queue(db, require_principal(request), filters)
     return [
-        QueueItemOut(r.id, r.reference, r.route_label, r.status_label, r.rag,
-                     r.deadline.name if r.deadline else None, r.deadline.due_at if r.deadline else None,
-                     r.deadline.status if r.deadline else None, r.assignee)
+        QueueItemOut(
+            r.id,
+            r.reference,
+            r.route_label,
+            r.status_label,
+            r.rag,
+            r.deadline.name if r.deadline else None,
+            r.deadline.due_at if r.deadline else None,
+            r.deadline.status if r.deadline else None,
+            r.assignee,
+        )
         for r in rows
     ]
 
@@ -211,8 +245,12 @@ def _then(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> Req
     return _out(db, service.load(db, require_principal(request), request_id))
 
 
-@post("/api/v1/requests/{request_id:uuid}/parties", name="api.add_party", sync_to_thread=True, tags=["requests"])
-def add_party(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[PartyBody]) -> RequestOut:
+@post(
+    "/api/v1/requests/{request_id:uuid}/parties", name="api.add_party", sync_to_thread=True, tags=["requests"]
+)
+def add_party(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[PartyBody]
+) -> RequestOut:
     """Put a person from the people index on the case in a role."""
     service.add_party(db, require_principal(request), request_id, data.person_id, _values(data))
     return _then(db, request, request_id)
@@ -226,36 +264,64 @@ def triage(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBo
     return _then(db, request, request_id)
 
 
-@post("/api/v1/requests/{request_id:uuid}/complete-initial-checks", name="api.complete_initial_checks",
-      sync_to_thread=True, tags=["requests"])
-def complete_initial_checks(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]) -> RequestOut:
+@post(
+    "/api/v1/requests/{request_id:uuid}/complete-initial-checks",
+    name="api.complete_initial_checks",
+    sync_to_thread=True,
+    tags=["requests"],
+)
+def complete_initial_checks(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]
+) -> RequestOut:
     service.complete_initial_checks(db, require_principal(request), request_id, data.version)
     return _then(db, request, request_id)
 
 
-@post("/api/v1/requests/{request_id:uuid}/verify-identity", name="api.verify_identity", sync_to_thread=True,
-      tags=["requests"])
-def verify_identity(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[IdentityBody]) -> RequestOut:
+@post(
+    "/api/v1/requests/{request_id:uuid}/verify-identity",
+    name="api.verify_identity",
+    sync_to_thread=True,
+    tags=["requests"],
+)
+def verify_identity(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[IdentityBody]
+) -> RequestOut:
     service.verify_identity(db, require_principal(request), request_id, _values(data))
     return _then(db, request, request_id)
 
 
-@post("/api/v1/requests/{request_id:uuid}/start-research", name="api.start_research", sync_to_thread=True,
-      tags=["requests"])
-def start_research(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]) -> RequestOut:
+@post(
+    "/api/v1/requests/{request_id:uuid}/start-research",
+    name="api.start_research",
+    sync_to_thread=True,
+    tags=["requests"],
+)
+def start_research(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]
+) -> RequestOut:
     service.start_research(db, require_principal(request), request_id, data.version)
     return _then(db, request, request_id)
 
 
-@post("/api/v1/requests/{request_id:uuid}/withdraw", name="api.withdraw", sync_to_thread=True, tags=["requests"])
-def withdraw(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
+@post(
+    "/api/v1/requests/{request_id:uuid}/withdraw", name="api.withdraw", sync_to_thread=True, tags=["requests"]
+)
+def withdraw(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]
+) -> RequestOut:
     service.withdraw(db, require_principal(request), request_id, _values(data))
     return _then(db, request, request_id)
 
 
-@post("/api/v1/requests/{request_id:uuid}/out-of-scope", name="api.out_of_scope", sync_to_thread=True,
-      tags=["requests"])
-def out_of_scope(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
+@post(
+    "/api/v1/requests/{request_id:uuid}/out-of-scope",
+    name="api.out_of_scope",
+    sync_to_thread=True,
+    tags=["requests"],
+)
+def out_of_scope(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]
+) -> RequestOut:
     service.close_out_of_scope(db, require_principal(request), request_id, _values(data))
     return _then(db, request, request_id)
 
@@ -273,7 +339,9 @@ def resume(request: Request[Any, Any, Any], db: Db, request_id: Id) -> RequestOu
 
 
 @post("/api/v1/requests/{request_id:uuid}/extend", name="api.extend", sync_to_thread=True, tags=["requests"])
-def extend(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ExtensionBody]) -> RequestOut:
+def extend(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ExtensionBody]
+) -> RequestOut:
     service.extend_deadline(db, require_principal(request), request_id, _values(data))
     return _then(db, request, request_id)
 
@@ -285,6 +353,18 @@ def assign(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBo
 
 
 ROUTES = [
-    list_requests, log_request, get_request, add_party, triage, complete_initial_checks, verify_identity,
-    start_research, withdraw, out_of_scope, pause, resume, extend, assign,
+    list_requests,
+    log_request,
+    get_request,
+    add_party,
+    triage,
+    complete_initial_checks,
+    verify_identity,
+    start_research,
+    withdraw,
+    out_of_scope,
+    pause,
+    resume,
+    extend,
+    assign,
 ]

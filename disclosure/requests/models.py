@@ -29,58 +29,101 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         {"comment": "A Clare's Law or Sarah's Law request: one case with its own clock."},
     )
 
-    reference: Mapped[str] = mapped_column(String(30), unique=True, comment="Case reference, e.g. DVDS-2026-000123.")
-    scheme: Mapped[str] = mapped_column(String(10), comment="dvds (Clare's Law) or csods (Sarah's Law).")
-    route: Mapped[str] = mapped_column(String(30), comment="Right to Ask, Right to Know or Sarah's Law application.")
-    applicant_type: Mapped[str | None] = mapped_column(
-        String(30), comment="Who applied (person at risk, third party, professional, parent/carer); none for Right to Know."
+    reference: Mapped[str] = mapped_column(
+        String(30), unique=True, comment="Case reference, e.g. DVDS-2026-000123."
     )
-    status: Mapped[str] = mapped_column(String(30), default=RequestStatus.LOGGED.value, comment="Lifecycle stage.")
-    first_contact_at: Mapped[datetime] = mapped_column(comment="When the police were first contacted (starts the clocks).")
-    channel: Mapped[str] = mapped_column(String(30), comment="101, station, street, online or partner referral.")
+    scheme: Mapped[str] = mapped_column(String(10), comment="dvds (Clare's Law) or csods (Sarah's Law).")
+    route: Mapped[str] = mapped_column(
+        String(30), comment="Right to Ask, Right to Know or Sarah's Law application."
+    )
+    applicant_type: Mapped[str | None] = mapped_column(
+        String(30),
+        comment="Who applied (person at risk, third party, professional, parent/carer); none for Right to Know.",
+    )
+    status: Mapped[str] = mapped_column(
+        String(30), default=RequestStatus.LOGGED.value, comment="Lifecycle stage."
+    )
+    first_contact_at: Mapped[datetime] = mapped_column(
+        comment="When the police were first contacted (starts the clocks)."
+    )
+    channel: Mapped[str] = mapped_column(
+        String(30), comment="101, station, street, online or partner referral."
+    )
     receiving_force: Mapped[str] = mapped_column(String(200), comment="Force that received the request.")
-    police_reference: Mapped[str] = mapped_column(String(60), default="", comment="Occurrence or non-crime number.")
+    police_reference: Mapped[str] = mapped_column(
+        String(60), default="", comment="Occurrence or non-crime number."
+    )
     information_received: Mapped[str] = mapped_column(
         Text, default="", comment="What prompted the request (for Right to Know: the information received)."
     )
-    alleged_crime: Mapped[bool] = mapped_column(default=False, comment="An alleged crime was disclosed during contact.")
-    crime_reference: Mapped[str] = mapped_column(String(60), default="", comment="Crime reference for that crime.")
+    alleged_crime: Mapped[bool] = mapped_column(
+        default=False, comment="An alleged crime was disclosed during contact."
+    )
+    crime_reference: Mapped[str] = mapped_column(
+        String(60), default="", comment="Crime reference for that crime."
+    )
     clock_policy_code: Mapped[str] = mapped_column(
         String(30), comment="Clock policy in force on the first-contact date."
     )
     linked_request_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("requests.id"), comment="The linked case under the other scheme (same subject)."
     )
-    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), comment="Officer or staff member leading the case.")
-    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who logged the request.")
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id"), comment="Officer or staff member leading the case."
+    )
+    created_by_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id"), comment="Who logged the request."
+    )
 
     # Initial checks and triage (within 24 hours) [Sussex-2014][Beds][SafeLives]
-    immediate_risk: Mapped[bool | None] = mapped_column(comment="Immediate risk identified at initial checks.")
-    immediate_risk_action: Mapped[str] = mapped_column(Text, default="", comment="Action taken on immediate risk.")
+    immediate_risk: Mapped[bool | None] = mapped_column(
+        comment="Immediate risk identified at initial checks."
+    )
+    immediate_risk_action: Mapped[str] = mapped_column(
+        Text, default="", comment="Action taken on immediate risk."
+    )
     dash_score: Mapped[int | None] = mapped_column(comment="DASH checklist ticks, where a DASH was done.")
     professional_risk_level: Mapped[str | None] = mapped_column(
         String(10), comment="Risk level raised by professional judgement (never lower than DASH)."
     )
-    risk_rationale: Mapped[str] = mapped_column(Text, default="", comment="Reason for the professional judgement.")
+    risk_rationale: Mapped[str] = mapped_column(
+        Text, default="", comment="Reason for the professional judgement."
+    )
     marac_referral: Mapped[bool] = mapped_column(default=False, comment="Referred to MARAC.")
     idva_referral: Mapped[bool] = mapped_column(default=False, comment="Referred to an IDVA.")
     rag: Mapped[str | None] = mapped_column(String(5), comment="Red, amber or green: orders the work queue.")
     triaged_at: Mapped[datetime | None] = mapped_column(comment="When the triage was recorded.")
-    triaged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), comment="Who recorded triage.")
-    initial_checks_at: Mapped[datetime | None] = mapped_column(comment="When the initial checks were completed.")
+    triaged_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id"), comment="Who recorded triage."
+    )
+    initial_checks_at: Mapped[datetime | None] = mapped_column(
+        comment="When the initial checks were completed."
+    )
 
     # Face-to-face meeting and identity verification [Cleveland][ASP-CSODS]
     meeting_at: Mapped[datetime | None] = mapped_column(comment="When the face-to-face meeting took place.")
-    identity_documents: Mapped[str] = mapped_column(Text, default="", comment="Documents seen, comma-separated codes.")
-    identity_verified: Mapped[bool | None] = mapped_column(comment="Whether the applicant's identity was verified.")
+    identity_documents: Mapped[str] = mapped_column(
+        Text, default="", comment="Documents seen, comma-separated codes."
+    )
+    identity_verified: Mapped[bool | None] = mapped_column(
+        comment="Whether the applicant's identity was verified."
+    )
     identity_notes: Mapped[str] = mapped_column(Text, default="", comment="Notes on the verification.")
-    verified_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), comment="Who verified identity.")
+    verified_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id"), comment="Who verified identity."
+    )
 
     research_started_at: Mapped[datetime | None] = mapped_column(comment="When research began.")
-    completed_at: Mapped[datetime | None] = mapped_column(comment="When the outcome reached the recipient (stops the clock).")
+    completed_at: Mapped[datetime | None] = mapped_column(
+        comment="When the outcome reached the recipient (stops the clock)."
+    )
     closed_at: Mapped[datetime | None] = mapped_column(comment="When the case was closed or withdrawn.")
-    closure_reason: Mapped[str | None] = mapped_column(String(30), comment="out_of_scope, withdrawn or completed.")
-    closure_notes: Mapped[str] = mapped_column(Text, default="", comment="Why the case was closed or withdrawn.")
+    closure_reason: Mapped[str | None] = mapped_column(
+        String(30), comment="out_of_scope, withdrawn or completed."
+    )
+    closure_notes: Mapped[str] = mapped_column(
+        Text, default="", comment="Why the case was closed or withdrawn."
+    )
 
     parties: Mapped[list[CaseParty]] = relationship(back_populates="request", cascade="all, delete-orphan")
     pauses: Mapped[list[ClockPause]] = relationship(
@@ -105,17 +148,25 @@ class CaseParty(IdMixin, TimestampMixin, Base):
         {"comment": "A person from the people index in a role on a case (applicant, subject, child...)."},
     )
 
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), comment="The case.")
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), comment="The person in the people index.")
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id"), comment="The person in the people index."
+    )
     role: Mapped[str] = mapped_column(String(30), comment="Applicant, person at risk, subject, child, ...")
     relationship_to_person_at_risk: Mapped[str] = mapped_column(
-        String(200), default="", comment="E.g. mother, friend, social worker; or the relationship to the child."
+        String(200),
+        default="",
+        comment="E.g. mother, friend, social worker; or the relationship to the child.",
     )
     safe_contact_method: Mapped[str] = mapped_column(
         Text, default="", comment="How the applicant can be contacted safely."
     )
     safe_times: Mapped[str] = mapped_column(Text, default="", comment="When contact is safe.")
-    added_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who added the person to the case.")
+    added_by_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id"), comment="Who added the person to the case."
+    )
 
     request: Mapped[DisclosureRequest] = relationship(back_populates="parties")
 
@@ -124,7 +175,9 @@ class ClockPause(IdMixin, Base):
     __tablename__ = "clock_pauses"
     __table_args__ = {"comment": "A stop of the case's clocks, with its reason; shown in every deadline."}
 
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), comment="The case.")
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
+    )
     started_at: Mapped[datetime] = mapped_column(comment="When the clock stopped.")
     ended_at: Mapped[datetime | None] = mapped_column(comment="When it restarted (empty while paused).")
     reason: Mapped[str] = mapped_column(Text, comment="Why the clock is paused.")
@@ -135,9 +188,13 @@ class ClockPause(IdMixin, Base):
 
 class ClockExtension(IdMixin, Base):
     __tablename__ = "clock_extensions"
-    __table_args__ = {"comment": "Extra days on a deadline for recorded exceptional circumstances [DVDS-2023]."}
+    __table_args__ = {
+        "comment": "Extra days on a deadline for recorded exceptional circumstances [DVDS-2023]."
+    }
 
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), comment="The case.")
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
+    )
     rule_key: Mapped[str] = mapped_column(String(30), comment="Which deadline is extended (e.g. completion).")
     days: Mapped[int] = mapped_column(comment="Calendar days added.")
     reason: Mapped[str] = mapped_column(Text, comment="The exceptional circumstances.")
@@ -154,7 +211,9 @@ class CaseMember(Base):
     request_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True, comment="The case."
     )
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, comment="Team member.")
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id"), primary_key=True, comment="Team member."
+    )
     added_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When they joined the team.")
 
 
@@ -165,7 +224,9 @@ class AccessGrant(IdMixin, Base):
         {"comment": "A user outside the case team opening the case for a stated reason (audited)."},
     )
 
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), comment="The case.")
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
+    )
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who opened it.")
     reason: Mapped[str] = mapped_column(Text, comment="Their stated reason.")
     granted_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When.")
@@ -194,7 +255,9 @@ class ClockPolicy(IdMixin, Base):
     scheme: Mapped[str] = mapped_column(String(10), comment="dvds or csods.")
     name: Mapped[str] = mapped_column(String(200), comment="Guidance the timescales come from.")
     effective_from: Mapped[date] = mapped_column(comment="First first-contact date it applies to.")
-    effective_to: Mapped[date | None] = mapped_column(comment="Last first-contact date it applies to (empty: open).")
+    effective_to: Mapped[date | None] = mapped_column(
+        comment="Last first-contact date it applies to (empty: open)."
+    )
     initial_checks_hours: Mapped[int] = mapped_column(comment="Initial checks and triage, in hours.")
     meeting_working_days: Mapped[int | None] = mapped_column(
         comment="Face-to-face meeting, in working days (none for Right to Know)."

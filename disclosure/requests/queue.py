@@ -46,7 +46,10 @@ def calendar_for(session: Session) -> clocks.WorkingCalendar:
 
 
 def deadlines(
-    case: DisclosureRequest, policy: ClockPolicy, calendar: clocks.WorkingCalendar, now: datetime | None = None
+    case: DisclosureRequest,
+    policy: ClockPolicy,
+    calendar: clocks.WorkingCalendar,
+    now: datetime | None = None,
 ) -> list[DeadlineView]:
     """The case's deadlines under the clock policy in force at first contact: initial checks (hours), the
     face-to-face meeting (working days; none for Right to Know) and the whole process (calendar days plus
@@ -54,32 +57,56 @@ def deadlines(
     now = now or utcnow()
     pauses = [clocks.Pause(start=p.started_at, end=p.ended_at, reason=p.reason) for p in case.pauses]
     rules: list[tuple[str, clocks.ClockRule, datetime | None, str]] = [
-        ("initial_checks", clocks.ClockRule("Initial checks", policy.initial_checks_hours, "hours", policy.source),
-         case.initial_checks_at, ""),
+        (
+            "initial_checks",
+            clocks.ClockRule("Initial checks", policy.initial_checks_hours, "hours", policy.source),
+            case.initial_checks_at,
+            "",
+        ),
     ]
     if Route(case.route).has_applicant and policy.meeting_working_days:
-        rules.append(("meeting", clocks.ClockRule("Face-to-face meeting", policy.meeting_working_days, "working_days",
-                                                  policy.source), case.meeting_at, ""))
+        rules.append(
+            (
+                "meeting",
+                clocks.ClockRule(
+                    "Face-to-face meeting", policy.meeting_working_days, "working_days", policy.source
+                ),
+                case.meeting_at,
+                "",
+            )
+        )
     extra = sum(e.days for e in case.extensions)
     note = "".join(f" Extended by {e.days} days: {e.reason}." for e in case.extensions)
     completion_end = case.completed_at or (case.closed_at if case.closure_reason else None)
-    rules.append(("completion", clocks.ClockRule("Whole process", policy.completion_days + extra, "calendar_days",
-                                                 policy.source), completion_end, note))
+    rules.append(
+        (
+            "completion",
+            clocks.ClockRule("Whole process", policy.completion_days + extra, "calendar_days", policy.source),
+            completion_end,
+            note,
+        )
+    )
     views = []
     for key, rule, completed_at, suffix in rules:
         deadline = clocks.compute_deadline(rule, case.first_contact_at, pauses, calendar, now=now)
         status = clocks.status(deadline, now, completed_at=completed_at)
         views.append(
             DeadlineView(
-                key=key, name=rule.name, due_at=deadline.due_at, explanation=deadline.explanation + suffix,
-                status=status.value, remaining=_remaining(deadline, now, status, completed_at),
+                key=key,
+                name=rule.name,
+                due_at=deadline.due_at,
+                explanation=deadline.explanation + suffix,
+                status=status.value,
+                remaining=_remaining(deadline, now, status, completed_at),
                 completed=completed_at is not None,
             )
         )
     return views
 
 
-def _remaining(deadline: clocks.Deadline, now: datetime, status: clocks.DeadlineStatus, done: datetime | None) -> str:
+def _remaining(
+    deadline: clocks.Deadline, now: datetime, status: clocks.DeadlineStatus, done: datetime | None
+) -> str:
     if done is not None:
         return "Met" if status is clocks.DeadlineStatus.MET else "Missed"
     return clocks.remaining(deadline, now)
@@ -105,6 +132,7 @@ class QueueFilters:
 
 def parse_filters(query: dict[str, Any]) -> QueueFilters:
     """Unknown filter values are ignored rather than refused: a bookmarked queue always opens."""
+
     def pick(name: str, allowed: set[str], default: str = "") -> str:
         value = str(query.get(name) or "")
         return value if value in allowed else default
@@ -121,7 +149,8 @@ def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
     return {
         "whose": [("team", "The team's cases"), ("mine", "My cases")],
         "routes": [("", "Any route")] + [(r.value, r.label) for r in Route],
-        "statuses": [("", "Any open stage")] + [(s.value, STATUS_LABELS[s]) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
+        "statuses": [("", "Any open stage")]
+        + [(s.value, STATUS_LABELS[s]) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
         "assignees": [("", "Anyone")] + [(str(u.id), u.display_name) for u in service.case_workers(session)],
     }
 
@@ -143,12 +172,16 @@ class QueueRow:
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
 
 
-def work_queue(session: Session, actor: Principal, filters: QueueFilters, now: datetime | None = None) -> list[QueueRow]:
+def work_queue(
+    session: Session, actor: Principal, filters: QueueFilters, now: datetime | None = None
+) -> list[QueueRow]:
     """Open cases, nearest unmet deadline first, then red before amber before green. The queue shows
     references, stages and deadlines only; a case's content needs the team's need to know."""
     access.require_case_role(actor)
     now = now or utcnow()
-    statement = select(DisclosureRequest).where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
+    statement = select(DisclosureRequest).where(
+        DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES])
+    )
     if filters.whose == "mine":
         member_of = select(CaseMember.request_id).where(CaseMember.user_id == actor.user_id)
         statement = statement.where(
@@ -169,14 +202,21 @@ def work_queue(session: Session, actor: Principal, filters: QueueFilters, now: d
     calendar = calendar_for(session)
     rows = []
     for case in cases:
-        open_deadlines = [d for d in deadlines(case, by_code[case.clock_policy_code], calendar, now) if not d.completed]
+        open_deadlines = [
+            d for d in deadlines(case, by_code[case.clock_policy_code], calendar, now) if not d.completed
+        ]
         nearest = min(open_deadlines, key=lambda d: d.due_at, default=None)
         rows.append(
             QueueRow(
-                id=case.id, reference=case.reference, route_label=Route(case.route).label,
-                status_label=STATUS_LABELS[RequestStatus(case.status)], rag=case.rag,
-                immediate_risk=bool(case.immediate_risk), paused=any(p.ended_at is None for p in case.pauses),
-                deadline=nearest, assignee=names.get(case.assignee_id) if case.assignee_id else None,
+                id=case.id,
+                reference=case.reference,
+                route_label=Route(case.route).label,
+                status_label=STATUS_LABELS[RequestStatus(case.status)],
+                rag=case.rag,
+                immediate_risk=bool(case.immediate_risk),
+                paused=any(p.ended_at is None for p in case.pauses),
+                deadline=nearest,
+                assignee=names.get(case.assignee_id) if case.assignee_id else None,
                 mine=case.assignee_id == actor.user_id,
             )
         )
@@ -199,26 +239,35 @@ def flags(session: Session, case: DisclosureRequest) -> list[str]:
         others = people_history(session, subject_id, role=PartyRole.SUBJECT, exclude=case.id)
         if others:
             refs = ", ".join(o.reference for o in others)
-            found.append(f"The subject is the subject of {len(others)} other request{'s' if len(others) != 1 else ''}: {refs}")
-            other_applicants = {
-                p.person_id for o in others for p in o.parties_in(PartyRole.APPLICANT)
-            } - set(applicants)
+            found.append(
+                f"The subject is the subject of {len(others)} other request{'s' if len(others) != 1 else ''}: {refs}"
+            )
+            other_applicants = {p.person_id for o in others for p in o.parties_in(PartyRole.APPLICANT)} - set(
+                applicants
+            )
             if other_applicants:
-                found.append(f"Different applicants have asked about this subject ({len(other_applicants) + len(applicants)} in all)")
+                found.append(
+                    f"Different applicants have asked about this subject ({len(other_applicants) + len(applicants)} in all)"
+                )
     for applicant_id in applicants:
         as_subject = people_history(session, applicant_id, role=PartyRole.SUBJECT, exclude=case.id)
         if as_subject:
             refs = ", ".join(o.reference for o in as_subject)
-            found.append(f"The applicant is the subject of {refs}: consider possible misuse to obtain information")
+            found.append(
+                f"The applicant is the subject of {refs}: consider possible misuse to obtain information"
+            )
     return found
 
 
-def people_history(session: Session, person_id: uuid.UUID, *, role: PartyRole | None = None,
-                   exclude: uuid.UUID | None = None) -> list[DisclosureRequest]:
+def people_history(
+    session: Session, person_id: uuid.UUID, *, role: PartyRole | None = None, exclude: uuid.UUID | None = None
+) -> list[DisclosureRequest]:
     from disclosure.requests.models import CaseParty
 
-    statement = select(DisclosureRequest).join(CaseParty, CaseParty.request_id == DisclosureRequest.id).where(
-        CaseParty.person_id == person_id
+    statement = (
+        select(DisclosureRequest)
+        .join(CaseParty, CaseParty.request_id == DisclosureRequest.id)
+        .where(CaseParty.person_id == person_id)
     )
     if role is not None:
         statement = statement.where(CaseParty.role == role.value)
@@ -239,10 +288,16 @@ def case_context(session: Session, actor: Principal, case: DisclosureRequest) ->
     persons = people.summaries(session, [p.person_id for p in case.parties])
     parties = [
         {
-            "id": p.id, "person_id": p.person_id, "role": p.role, "role_label": PartyRole(p.role).label,
-            "name": persons[p.person_id].display_name, "aliases": persons[p.person_id].aliases,
-            "date_of_birth": persons[p.person_id].date_of_birth, "relationship": p.relationship_to_person_at_risk,
-            "safe_contact_method": p.safe_contact_method, "safe_times": p.safe_times,
+            "id": p.id,
+            "person_id": p.person_id,
+            "role": p.role,
+            "role_label": PartyRole(p.role).label,
+            "name": persons[p.person_id].display_name,
+            "aliases": persons[p.person_id].aliases,
+            "date_of_birth": persons[p.person_id].date_of_birth,
+            "relationship": p.relationship_to_person_at_risk,
+            "safe_contact_method": p.safe_contact_method,
+            "safe_times": p.safe_times,
         }
         for p in sorted(case.parties, key=lambda p: list(PartyRole).index(PartyRole(p.role)))
     ]
@@ -253,7 +308,9 @@ def case_context(session: Session, actor: Principal, case: DisclosureRequest) ->
     return {
         "case": case,
         "labels": {
-            "scheme": Scheme(case.scheme).label, "route": route.label, "status": STATUS_LABELS[status],
+            "scheme": Scheme(case.scheme).label,
+            "route": route.label,
+            "status": STATUS_LABELS[status],
             "closure": ClosureReason(case.closure_reason).label if case.closure_reason else "",
         },
         "parties": parties,
@@ -267,38 +324,79 @@ def case_context(session: Session, actor: Principal, case: DisclosureRequest) ->
         "paused": paused,
         "pauses": case.pauses,
         "extensions": case.extensions,
-        "contact_rows": _rows([
-            ("First contact", _dt(case.first_contact_at)), ("Channel", case.channel.replace("_", " ")),
-            ("Receiving force", case.receiving_force), ("Police reference", case.police_reference or "None"),
-            ("Applicant", case.applicant_type.replace("_", " ") if case.applicant_type else "None (Right to Know)"),
-            ("What prompted it", case.information_received or "Not recorded"),
-            ("Alleged crime", f"Yes, crime reference {case.crime_reference}" if case.alleged_crime else "No"),
-            ("Clock policy", f"{policy.name}"),
-        ]),
-        "risk_rows": _rows([
-            ("Immediate risk", f"Yes. Action: {case.immediate_risk_action}" if case.immediate_risk else "No"),
-            ("DASH score", str(case.dash_score) if case.dash_score is not None else "Not done"),
-            ("Risk level", level.label if level else "Not assessed"),
-            ("Professional judgement", case.risk_rationale or "No change"),
-            ("Referrals", ", ".join(n for n, on in (("MARAC", case.marac_referral), ("IDVA", case.idva_referral)) if on) or "None"),
-            ("RAG", (case.rag or "").capitalize()),
-        ]) if case.rag else [],
-        "identity_rows": _rows([
-            ("Meeting", _dt(case.meeting_at)),
-            ("Identity", "Verified" if case.identity_verified else "Not verified"),
-            ("Documents seen", ", ".join(d.replace("_", " ") for d in case.identity_documents.split(",") if d) or "None"),
-            ("Notes", case.identity_notes or "None"),
-        ]) if case.meeting_at else [],
+        "contact_rows": _rows(
+            [
+                ("First contact", _dt(case.first_contact_at)),
+                ("Channel", case.channel.replace("_", " ")),
+                ("Receiving force", case.receiving_force),
+                ("Police reference", case.police_reference or "None"),
+                (
+                    "Applicant",
+                    case.applicant_type.replace("_", " ") if case.applicant_type else "None (Right to Know)",
+                ),
+                ("What prompted it", case.information_received or "Not recorded"),
+                (
+                    "Alleged crime",
+                    f"Yes, crime reference {case.crime_reference}" if case.alleged_crime else "No",
+                ),
+                ("Clock policy", f"{policy.name}"),
+            ]
+        ),
+        "risk_rows": _rows(
+            [
+                (
+                    "Immediate risk",
+                    f"Yes. Action: {case.immediate_risk_action}" if case.immediate_risk else "No",
+                ),
+                ("DASH score", str(case.dash_score) if case.dash_score is not None else "Not done"),
+                ("Risk level", level.label if level else "Not assessed"),
+                ("Professional judgement", case.risk_rationale or "No change"),
+                (
+                    "Referrals",
+                    ", ".join(
+                        n for n, on in (("MARAC", case.marac_referral), ("IDVA", case.idva_referral)) if on
+                    )
+                    or "None",
+                ),
+                ("RAG", (case.rag or "").capitalize()),
+            ]
+        )
+        if case.rag
+        else [],
+        "identity_rows": _rows(
+            [
+                ("Meeting", _dt(case.meeting_at)),
+                ("Identity", "Verified" if case.identity_verified else "Not verified"),
+                (
+                    "Documents seen",
+                    ", ".join(d.replace("_", " ") for d in case.identity_documents.split(",") if d) or "None",
+                ),
+                ("Notes", case.identity_notes or "None"),
+            ]
+        )
+        if case.meeting_at
+        else [],
         "actions": {
-            "edit_people": is_open and status in (RequestStatus.LOGGED, RequestStatus.INITIAL_CHECKS_DONE, RequestStatus.MEETING_HELD, RequestStatus.IN_RESEARCH),
+            "edit_people": is_open
+            and status
+            in (
+                RequestStatus.LOGGED,
+                RequestStatus.INITIAL_CHECKS_DONE,
+                RequestStatus.MEETING_HELD,
+                RequestStatus.IN_RESEARCH,
+            ),
             "triage": is_open and status in (RequestStatus.LOGGED, RequestStatus.INITIAL_CHECKS_DONE),
             "complete_initial_checks": Verb.COMPLETE_INITIAL_CHECKS in verbs,
             "verify_identity": Verb.RECORD_MEETING in verbs and route.has_applicant,
-            "start_research": Verb.START_RESEARCH in verbs and (status is RequestStatus.MEETING_HELD or not route.has_applicant),
+            "start_research": Verb.START_RESEARCH in verbs
+            and (status is RequestStatus.MEETING_HELD or not route.has_applicant),
             "close": Verb.CLOSE in verbs,
             "out_of_scope": Verb.CLOSE_OUT_OF_SCOPE in verbs and route is Route.CSODS_APPLICATION,
             "withdraw": Verb.WITHDRAW in verbs,
-            "assign": is_open, "pause": is_open and not paused, "resume": paused, "extend": is_open,
+            "assign": is_open,
+            "pause": is_open and not paused,
+            "resume": paused,
+            "extend": is_open,
         },
     }
 

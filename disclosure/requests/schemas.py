@@ -16,10 +16,12 @@ _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECAS
 
 def text(values: dict[str, Any], name: str, *, limit: int = 2000) -> str:
     value = values.get(name, "")
-    return (value[0] if isinstance(value, list) and value else str(value or "")).strip()[:limit + 1]
+    return (value[0] if isinstance(value, list) and value else str(value or "")).strip()[: limit + 1]
 
 
-def parse_date(values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, required: bool = True) -> date | None:
+def parse_date(
+    values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, required: bool = True
+) -> date | None:
     """A GOV.UK date input (`name-day`, `name-month`, `name-year`) or an ISO date in `name` (the API)."""
     iso = text(values, name)
     parts = [text(values, f"{name}-{p}") for p in ("day", "month", "year")]
@@ -84,7 +86,9 @@ def parse_datetime(values: dict[str, Any], name: str, label: str, errors: dict[s
     return datetime.combine(day, at, tzinfo=UK) if day else None
 
 
-def yes_no(values: dict[str, Any], name: str, question: str, errors: dict[str, str], *, required: bool = True) -> bool | None:
+def yes_no(
+    values: dict[str, Any], name: str, question: str, errors: dict[str, str], *, required: bool = True
+) -> bool | None:
     raw = text(values, name).lower()
     if raw in ("yes", "true", "1", "on"):
         return True
@@ -95,7 +99,9 @@ def yes_no(values: dict[str, Any], name: str, question: str, errors: dict[str, s
     return None
 
 
-def integer(values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, low: int, high: int) -> int | None:
+def integer(
+    values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, low: int, high: int
+) -> int | None:
     raw = text(values, name)
     if not raw:
         return None

@@ -54,11 +54,24 @@ from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus, V
 EARLIEST_CONTACT_YEAR = 2010
 
 
-def _record(session: Session, actor: Principal, request: DisclosureRequest, action: str,
-            category: AuditCategory, justification: str, **details: Any) -> None:
+def _record(
+    session: Session,
+    actor: Principal,
+    request: DisclosureRequest,
+    action: str,
+    category: AuditCategory,
+    justification: str,
+    **details: Any,
+) -> None:
     audit.record(
-        session, actor=actor, action=f"request.{action}", category=category, object_type="request",
-        object_id=request.id, justification=justification, details={"reference": request.reference, **details},
+        session,
+        actor=actor,
+        action=f"request.{action}",
+        category=category,
+        object_type="request",
+        object_id=request.id,
+        justification=justification,
+        details={"reference": request.reference, **details},
     )
 
 
@@ -71,7 +84,9 @@ def _check_version(request: DisclosureRequest, version: object) -> None:
     except ValueError:
         loaded = -1
     if loaded != request.version:
-        raise StaleRecord("Someone else changed this case after you opened the form. Your answers are shown below.")
+        raise StaleRecord(
+            "Someone else changed this case after you opened the form. Your answers are shown below."
+        )
 
 
 def _apply(request: DisclosureRequest, verb: Verb) -> None:
@@ -138,19 +153,29 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
     alleged_crime = yes_no(values, "alleged_crime", "a crime was alleged during the contact", errors)
     crime_reference = text(values, "crime_reference", limit=60)
     if alleged_crime and not crime_reference:
-        errors["crime_reference"] = "Enter the crime reference: an alleged crime is recorded and investigated as a crime"
+        errors["crime_reference"] = (
+            "Enter the crime reference: an alleged crime is recorded and investigated as a crime"
+        )
     if alleged_crime is False and crime_reference:
         errors["crime_reference"] = "Remove the crime reference, or answer yes to the crime question"
     open_linked = bool(yes_no(values, "open_linked_case", "", {}, required=False))
     if open_linked and route is Route.RIGHT_TO_KNOW:
-        errors["open_linked_case"] = "Only an application (Right to Ask or Sarah's Law) can open a linked case"
+        errors["open_linked_case"] = (
+            "Only an application (Right to Ask or Sarah's Law) can open a linked case"
+        )
     raise_if(errors, values)
     assert route is not None and first_contact_at is not None and alleged_crime is not None
     return LogRequestInput(
-        route=route.value, applicant_type=applicant_type if route.has_applicant else None,
-        first_contact_at=first_contact_at, channel=channel, receiving_force=receiving_force,
-        police_reference=police_reference, information_received=information, alleged_crime=alleged_crime,
-        crime_reference=crime_reference, open_linked_case=open_linked,
+        route=route.value,
+        applicant_type=applicant_type if route.has_applicant else None,
+        first_contact_at=first_contact_at,
+        channel=channel,
+        receiving_force=receiving_force,
+        police_reference=police_reference,
+        information_received=information,
+        alleged_crime=alleged_crime,
+        crime_reference=crime_reference,
+        open_linked_case=open_linked,
     )
 
 
@@ -198,39 +223,79 @@ def log_request(session: Session, actor: Principal, values: dict[str, Any]) -> D
             other_type = APPLICANT_TYPES[other_route][0].value
         linked = _new_request(session, actor, data, other_route, applicant_type=other_type)
         request.linked_request_id, linked.linked_request_id = linked.id, request.id
-        _record(session, actor, linked, "link", AuditCategory.COMBINATION, "Same application under both schemes",
-                linked_to=request.reference)
+        _record(
+            session,
+            actor,
+            linked,
+            "link",
+            AuditCategory.COMBINATION,
+            "Same application under both schemes",
+            linked_to=request.reference,
+        )
     return request
 
 
-def _new_request(session: Session, actor: Principal, data: LogRequestInput, route: Route,
-                 applicant_type: str | None = None) -> DisclosureRequest:
+def _new_request(
+    session: Session, actor: Principal, data: LogRequestInput, route: Route, applicant_type: str | None = None
+) -> DisclosureRequest:
     policy = clock_policy_for(session, route.scheme, data.first_contact_at)
     request = DisclosureRequest(
         reference=_next_reference(session, route.scheme, data.first_contact_at.year),
-        scheme=route.scheme.value, route=route.value,
-        applicant_type=applicant_type or data.applicant_type, status=RequestStatus.LOGGED.value,
-        first_contact_at=data.first_contact_at, channel=data.channel, receiving_force=data.receiving_force,
-        police_reference=data.police_reference, information_received=data.information_received,
-        alleged_crime=data.alleged_crime, crime_reference=data.crime_reference, clock_policy_code=policy.code,
-        assignee_id=actor.user_id, created_by_id=actor.user_id,
+        scheme=route.scheme.value,
+        route=route.value,
+        applicant_type=applicant_type or data.applicant_type,
+        status=RequestStatus.LOGGED.value,
+        first_contact_at=data.first_contact_at,
+        channel=data.channel,
+        receiving_force=data.receiving_force,
+        police_reference=data.police_reference,
+        information_received=data.information_received,
+        alleged_crime=data.alleged_crime,
+        crime_reference=data.crime_reference,
+        clock_policy_code=policy.code,
+        assignee_id=actor.user_id,
+        created_by_id=actor.user_id,
     )
     session.add(request)
     session.flush()
-    _record(session, actor, request, "log", AuditCategory.COLLECTION, "Request logged at first contact",
-            route=route.value, clock_policy=policy.code)
+    _record(
+        session,
+        actor,
+        request,
+        "log",
+        AuditCategory.COLLECTION,
+        "Request logged at first contact",
+        route=route.value,
+        clock_policy=policy.code,
+    )
     return request
 
 
 # ---------------------------------------------------------------- people on the case
 
 PARTY_ROLES_BY_ROUTE = {
-    Route.RIGHT_TO_ASK: (PartyRole.APPLICANT, PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT, PartyRole.CHILD,
-                         PartyRole.THIRD_PARTY, PartyRole.BEST_PLACED_TO_PROTECT),
-    Route.RIGHT_TO_KNOW: (PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT, PartyRole.CHILD, PartyRole.THIRD_PARTY,
-                          PartyRole.BEST_PLACED_TO_PROTECT),
-    Route.CSODS_APPLICATION: (PartyRole.APPLICANT, PartyRole.CHILD, PartyRole.SUBJECT, PartyRole.THIRD_PARTY,
-                              PartyRole.BEST_PLACED_TO_PROTECT),
+    Route.RIGHT_TO_ASK: (
+        PartyRole.APPLICANT,
+        PartyRole.PERSON_AT_RISK,
+        PartyRole.SUBJECT,
+        PartyRole.CHILD,
+        PartyRole.THIRD_PARTY,
+        PartyRole.BEST_PLACED_TO_PROTECT,
+    ),
+    Route.RIGHT_TO_KNOW: (
+        PartyRole.PERSON_AT_RISK,
+        PartyRole.SUBJECT,
+        PartyRole.CHILD,
+        PartyRole.THIRD_PARTY,
+        PartyRole.BEST_PLACED_TO_PROTECT,
+    ),
+    Route.CSODS_APPLICATION: (
+        PartyRole.APPLICANT,
+        PartyRole.CHILD,
+        PartyRole.SUBJECT,
+        PartyRole.THIRD_PARTY,
+        PartyRole.BEST_PLACED_TO_PROTECT,
+    ),
 }
 
 
@@ -284,19 +349,34 @@ def add_party(
     if role_raw in (PartyRole.PERSON_AT_RISK.value, PartyRole.APPLICANT.value) and person_id in subject_ids:
         errors["role"] = "The subject cannot also be the applicant or the person at risk on the same case"
     if role_raw == PartyRole.SUBJECT.value and person_id in {
-        p.person_id for p in request.parties if p.role in (PartyRole.APPLICANT.value, PartyRole.PERSON_AT_RISK.value)
+        p.person_id
+        for p in request.parties
+        if p.role in (PartyRole.APPLICANT.value, PartyRole.PERSON_AT_RISK.value)
     }:
         errors["role"] = "The applicant or person at risk cannot also be the subject"
     raise_if(errors, values)
     party = CaseParty(
-        request_id=request.id, person_id=person_id, role=role_raw, relationship_to_person_at_risk=relationship,
-        safe_contact_method=safe_contact, safe_times=safe_times, added_by_id=actor.user_id,
+        request_id=request.id,
+        person_id=person_id,
+        role=role_raw,
+        relationship_to_person_at_risk=relationship,
+        safe_contact_method=safe_contact,
+        safe_times=safe_times,
+        added_by_id=actor.user_id,
     )
     request.parties.append(party)
     request.updated_at = utcnow()
     session.flush()
-    _record(session, actor, request, "add_party", AuditCategory.COLLECTION, "Person added to the case",
-            role=role_raw, person=str(person_id))
+    _record(
+        session,
+        actor,
+        request,
+        "add_party",
+        AuditCategory.COLLECTION,
+        "Person added to the case",
+        role=role_raw,
+        person=str(person_id),
+    )
     return party
 
 
@@ -306,12 +386,22 @@ def remove_party(session: Session, actor: Principal, request_id: uuid.UUID, part
     party = next((p for p in request.parties if p.id == party_id), None)
     if party is None:
         raise NotFound("That person is not on this case")
-    if RequestStatus(request.status) is not RequestStatus.LOGGED and PartyRole(party.role) in required_roles(request):
+    if RequestStatus(request.status) is not RequestStatus.LOGGED and PartyRole(party.role) in required_roles(
+        request
+    ):
         raise Conflict("A required person cannot be removed after initial checks; add the right person first")
     request.parties.remove(party)
     request.updated_at = utcnow()
-    _record(session, actor, request, "remove_party", AuditCategory.ALTERATION, "Person removed from the case",
-            role=party.role, person=str(party.person_id))
+    _record(
+        session,
+        actor,
+        request,
+        "remove_party",
+        AuditCategory.ALTERATION,
+        "Person removed from the case",
+        role=party.role,
+        person=str(party.person_id),
+    )
 
 
 def _require_open(request: DisclosureRequest) -> None:
@@ -333,7 +423,9 @@ def assess_risk(dash_score: int | None, professional: RiskLevel | None) -> RiskL
     return professional
 
 
-def record_triage(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> DisclosureRequest:
+def record_triage(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> DisclosureRequest:
     """Initial checks within 24 hours: immediate risk and the action taken, DASH where done, professional
     judgement (raise only), referrals, RAG [Sussex-2014][Beds][SafeLives]. High risk (DASH 14+ or raised)
     requires the MARAC and IDVA referrals to be recorded."""
@@ -379,8 +471,17 @@ def record_triage(session: Session, actor: Principal, request_id: uuid.UUID, val
     request.risk_rationale, request.marac_referral, request.idva_referral = rationale, marac, idva
     request.rag, request.triaged_at, request.triaged_by_id = rag_raw, utcnow(), actor.user_id
     request.updated_at = utcnow()
-    _record(session, actor, request, "triage", AuditCategory.ALTERATION, "Initial risk triage recorded",
-            rag=rag_raw, level=level.value if level else None, immediate_risk=immediate)
+    _record(
+        session,
+        actor,
+        request,
+        "triage",
+        AuditCategory.ALTERATION,
+        "Initial risk triage recorded",
+        rag=rag_raw,
+        level=level.value if level else None,
+        immediate_risk=immediate,
+    )
     return request
 
 
@@ -389,7 +490,9 @@ def risk_level(request: DisclosureRequest) -> RiskLevel | None:
     return assess_risk(request.dash_score, professional)
 
 
-def complete_initial_checks(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
+def complete_initial_checks(
+    session: Session, actor: Principal, request_id: uuid.UUID, version: object = None
+) -> None:
     """Initial checks are complete once triage is recorded and the people the route needs are on the case."""
     request = load(session, actor, request_id)
     _check_version(request, version)
@@ -400,13 +503,22 @@ def complete_initial_checks(session: Session, actor: Principal, request_id: uuid
         raise InvalidTransition(". ".join(problems))
     _apply(request, Verb.COMPLETE_INITIAL_CHECKS)
     request.initial_checks_at = utcnow()
-    _record(session, actor, request, "complete_initial_checks", AuditCategory.ALTERATION, "Initial checks completed")
+    _record(
+        session,
+        actor,
+        request,
+        "complete_initial_checks",
+        AuditCategory.ALTERATION,
+        "Initial checks completed",
+    )
 
 
 # ---------------------------------------------------------------- the face-to-face meeting
 
 
-def verify_identity(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> DisclosureRequest:
+def verify_identity(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> DisclosureRequest:
     """Record the face-to-face meeting and the identity check [Cleveland][ASP-CSODS]. Verified needs, for
     DVDS, two documents, one with a photo; for Sarah's Law, photo ID, proof of address and proof of the
     relationship to the child. An unverified Sarah's Law applicant can receive no disclosure [ASP-CSODS]."""
@@ -443,8 +555,16 @@ def verify_identity(session: Session, actor: Principal, request_id: uuid.UUID, v
     request.identity_documents = ",".join(d.value for d in documents)
     request.identity_verified = outcome == "verified"
     request.identity_notes, request.verified_by_id = notes, actor.user_id
-    _record(session, actor, request, "verify_identity", AuditCategory.COLLECTION, "Face-to-face meeting recorded",
-            verified=request.identity_verified, documents=len(documents))
+    _record(
+        session,
+        actor,
+        request,
+        "verify_identity",
+        AuditCategory.COLLECTION,
+        "Face-to-face meeting recorded",
+        verified=request.identity_verified,
+        documents=len(documents),
+    )
     return request
 
 
@@ -476,7 +596,9 @@ def start_research(session: Session, actor: Principal, request_id: uuid.UUID, ve
     _record(session, actor, request, "start_research", AuditCategory.ALTERATION, "Case handed to research")
 
 
-def move_on(session: Session, actor: Principal, request: DisclosureRequest, verb: Verb, justification: str) -> None:
+def move_on(
+    session: Session, actor: Principal, request: DisclosureRequest, verb: Verb, justification: str
+) -> None:
     """For later stages' services (research, decisions, letters): move the request on after they have
     checked their own preconditions. The outcome reaching the recipient stops the clock."""
     _apply(request, verb)
@@ -493,7 +615,9 @@ def close_request(session: Session, actor: Principal, request_id: uuid.UUID, ver
     move_on(session, actor, request, Verb.CLOSE, "Case closed after the outcome was delivered")
 
 
-def close_out_of_scope(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
+def close_out_of_scope(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> None:
     """A Sarah's Law enquiry that names no person or child (a general enquiry about an area) is out of scope
     and closes with its reason [ASP-CSODS]."""
     request = load(session, actor, request_id)
@@ -511,8 +635,15 @@ def close_out_of_scope(session: Session, actor: Principal, request_id: uuid.UUID
     _apply(request, Verb.CLOSE_OUT_OF_SCOPE)
     request.closed_at, request.closure_reason = utcnow(), ClosureReason.OUT_OF_SCOPE.value
     request.closure_notes = f"{OUT_OF_SCOPE_REASONS[reason]}. {notes}".strip()
-    _record(session, actor, request, "close_out_of_scope", AuditCategory.ALTERATION, "Closed as out of scope",
-            reason=reason)
+    _record(
+        session,
+        actor,
+        request,
+        "close_out_of_scope",
+        AuditCategory.ALTERATION,
+        "Closed as out of scope",
+        reason=reason,
+    )
 
 
 def withdraw(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
@@ -523,14 +654,20 @@ def withdraw(session: Session, actor: Principal, request_id: uuid.UUID, values: 
     if not reason:
         raise FormInvalid({"reason": "Enter why the request is withdrawn"}, values)
     _apply(request, Verb.WITHDRAW)
-    request.closed_at, request.closure_reason, request.closure_notes = utcnow(), ClosureReason.WITHDRAWN.value, reason
+    request.closed_at, request.closure_reason, request.closure_notes = (
+        utcnow(),
+        ClosureReason.WITHDRAWN.value,
+        reason,
+    )
     _record(session, actor, request, "withdraw", AuditCategory.ALTERATION, "Request withdrawn")
 
 
 # ---------------------------------------------------------------- clocks: pauses and extensions
 
 
-def pause_clock(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> ClockPause:
+def pause_clock(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> ClockPause:
     """Stop the clocks for a recorded reason (e.g. the applicant cannot be contacted safely); every deadline
     then explains the pause [DVDS-2023]."""
     request = load(session, actor, request_id)
@@ -557,7 +694,9 @@ def resume_clock(session: Session, actor: Principal, request_id: uuid.UUID) -> N
     _record(session, actor, request, "resume_clock", AuditCategory.ALTERATION, "Clock restarted")
 
 
-def extend_deadline(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> ClockExtension:
+def extend_deadline(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> ClockExtension:
     """The whole-process deadline may be extended only for recorded exceptional circumstances [DVDS-2023]."""
     request = load(session, actor, request_id)
     _require_open(request)
@@ -602,6 +741,12 @@ def assign(session: Session, actor: Principal, request_id: uuid.UUID, values: di
         access.add_member(session, request, request.assignee_id)
     request.assignee_id = user_id
     request.updated_at = utcnow()
-    _record(session, actor, request, "assign", AuditCategory.ALTERATION, "Case lead assigned", assignee=str(user_id))
-
-
+    _record(
+        session,
+        actor,
+        request,
+        "assign",
+        AuditCategory.ALTERATION,
+        "Case lead assigned",
+        assignee=str(user_id),
+    )

@@ -65,7 +65,9 @@ class ApplicantType(StrEnum):
 APPLICANT_TYPES = {
     Route.RIGHT_TO_ASK: (ApplicantType.PERSON_AT_RISK, ApplicantType.THIRD_PARTY, ApplicantType.PROFESSIONAL),
     Route.CSODS_APPLICATION: (
-        ApplicantType.PARENT_OR_CARER, ApplicantType.THIRD_PARTY, ApplicantType.PROFESSIONAL,
+        ApplicantType.PARENT_OR_CARER,
+        ApplicantType.THIRD_PARTY,
+        ApplicantType.PROFESSIONAL,
     ),
     Route.RIGHT_TO_KNOW: (),
 }
@@ -173,20 +175,29 @@ class IdentityDocument(StrEnum):
 
     @property
     def has_photo(self) -> bool:
-        return self in (IdentityDocument.PASSPORT, IdentityDocument.DRIVING_LICENCE, IdentityDocument.NATIONAL_ID_CARD)
+        return self in (
+            IdentityDocument.PASSPORT,
+            IdentityDocument.DRIVING_LICENCE,
+            IdentityDocument.NATIONAL_ID_CARD,
+        )
 
     @property
     def proves_address(self) -> bool:
         return self in (
-            IdentityDocument.DRIVING_LICENCE, IdentityDocument.UTILITY_BILL, IdentityDocument.BANK_STATEMENT,
-            IdentityDocument.COUNCIL_TAX_BILL, IdentityDocument.BENEFITS_LETTER,
+            IdentityDocument.DRIVING_LICENCE,
+            IdentityDocument.UTILITY_BILL,
+            IdentityDocument.BANK_STATEMENT,
+            IdentityDocument.COUNCIL_TAX_BILL,
+            IdentityDocument.BENEFITS_LETTER,
         )
 
     @property
     def proves_relationship(self) -> bool:
         return self in (
-            IdentityDocument.CHILD_BIRTH_CERTIFICATE, IdentityDocument.CHILD_BENEFIT_LETTER,
-            IdentityDocument.SCHOOL_LETTER, IdentityDocument.COURT_ORDER,
+            IdentityDocument.CHILD_BIRTH_CERTIFICATE,
+            IdentityDocument.CHILD_BENEFIT_LETTER,
+            IdentityDocument.SCHOOL_LETTER,
+            IdentityDocument.COURT_ORDER,
         )
 
 
@@ -213,7 +224,9 @@ class ClosureReason(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"out_of_scope": "Out of scope", "withdrawn": "Withdrawn", "completed": "Completed"}[self.value]
+        return {"out_of_scope": "Out of scope", "withdrawn": "Withdrawn", "completed": "Completed"}[
+            self.value
+        ]
 
 
 OUT_OF_SCOPE_REASONS = {

@@ -78,7 +78,9 @@ def _expected(endpoint: Endpoint, who: str) -> str:
 def _outcome(response: object, api: bool) -> str:
     status = response.status_code  # type: ignore[attr-defined]
     location = response.headers.get("location", "")  # type: ignore[attr-defined]
-    if status == 401 or (not api and status == 303 and location.startswith("/sign-in?") or location == "/sign-in"):
+    if status == 401 or (
+        (not api and status == 303 and location.startswith("/sign-in?")) or location == "/sign-in"
+    ):
         return "sign_in"
     if status == 303 and location.startswith("/sign-in/security-code"):
         return "code"
@@ -112,8 +114,9 @@ def test_every_route_answers_each_principal_as_the_table_says(
             headers["Authorization"] = f"Bearer {api_token}"
         if endpoint.method in UNSAFE:
             if api:
-                response = client.request(endpoint.method, endpoint.path, json={}, headers=headers,
-                                          follow_redirects=False)
+                response = client.request(
+                    endpoint.method, endpoint.path, json={}, headers=headers, follow_redirects=False
+                )
             else:
                 response = client.submit(endpoint.path, {}, headers=headers)
         else:
@@ -123,8 +126,10 @@ def test_every_route_answers_each_principal_as_the_table_says(
         if endpoint.rule.kind == "pending_mfa" and outcome == "code":
             outcome = "allowed"  # the page itself sends an enrolled user on to the code (or set-up) step
         if expected != outcome:
-            mismatches.append(f"{who} {endpoint.method} {endpoint.path} ({endpoint.name}): expected {expected}, got "
-                              f"{outcome} ({response.status_code} {response.headers.get('location', '')})")
+            mismatches.append(
+                f"{who} {endpoint.method} {endpoint.path} ({endpoint.name}): expected {expected}, got "
+                f"{outcome} ({response.status_code} {response.headers.get('location', '')})"
+            )
         checked += 1
     assert not mismatches, "\n".join(mismatches)
     assert checked > 60
@@ -150,8 +155,9 @@ def test_hand_written_expectations(client: PageClient, db: Session) -> None:
     assert client.get("/requests").status_code == 200
 
 
-def test_a_route_missing_from_the_table_is_refused(app: Litestar, client: PageClient, db: Session,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_route_missing_from_the_table_is_refused(
+    app: Litestar, client: PageClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Fail closed: remove one entry and even its rightful users are refused."""
     admin = make_user(db, Role.ADMINISTRATOR)
     client.sign_in_as(make_session(db, admin.user))

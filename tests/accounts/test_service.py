@@ -35,17 +35,25 @@ def test_passwords_are_argon2id_at_or_above_the_library_defaults() -> None:
     assert f"m={defaults.memory_cost},t={defaults.time_cost},p={defaults.parallelism}" in stored
 
 
-@pytest.mark.parametrize("password", ["🦊🌲🏔️ llwybr mynydd 山道", "x" * 1024, " leading and trailing spaces "])
+@pytest.mark.parametrize(
+    "password", ["🦊🌲🏔️ llwybr mynydd 山道", "x" * 1024, " leading and trailing spaces "]
+)
 def test_any_unicode_up_to_1024_characters_is_accepted_untruncated(password: str) -> None:
     stored = passwords.hash_password(password)
     assert passwords.verify_password(stored, password)
     assert not passwords.verify_password(stored, password[:-1] + ("y" if password[-1] != "y" else "z"))
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("short pass", "12 characters or more"), ("password1234", "too common"), ("x" * 1025, "1,024 characters"),
-    ("aaaaaaaaaaaaaaa", "too easy to guess"), ("alexexample2026", "too easy to guess"),
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short pass", "12 characters or more"),
+        ("password1234", "too common"),
+        ("x" * 1025, "1,024 characters"),
+        ("aaaaaaaaaaaaaaa", "too easy to guess"),
+        ("alexexample2026", "too easy to guess"),
+    ],
+)
 def test_weak_passwords_are_refused_with_the_reason(password: str, message: str) -> None:
     problem = passwords.password_problem(password, personal=["alexexample", "Alex Example"])
     assert problem and message in problem
@@ -83,7 +91,9 @@ def test_repeated_failures_lock_the_user_name_and_it_unlocks_later(db: Session, 
     assert service.sign_in(db, settings, "locky", PASSWORD)
 
 
-def test_a_code_is_accepted_once(db: Session, settings: Settings, session_factory: sessionmaker[Session]) -> None:
+def test_a_code_is_accepted_once(
+    db: Session, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
     user = make_user(db, Role.RESEARCHER)
     _, principal = _pending(db, settings, user, session_factory)
     code = user.code()
@@ -93,8 +103,9 @@ def test_a_code_is_accepted_once(db: Session, settings: Settings, session_factor
         service.verify_code(db, again, code)
 
 
-def test_the_session_id_changes_after_the_code(db: Session, settings: Settings,
-                                               session_factory: sessionmaker[Session]) -> None:
+def test_the_session_id_changes_after_the_code(
+    db: Session, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
     user = make_user(db, Role.RESEARCHER)
     old_token, principal = _pending(db, settings, user, session_factory)
     new_token = service.verify_code(db, principal, user.code())
@@ -107,8 +118,12 @@ def test_the_session_id_changes_after_the_code(db: Session, settings: Settings,
 def test_idle_and_absolute_timeouts_end_sessions(db: Session, settings: Settings) -> None:
     user = make_user(db, Role.RESEARCHER)
     idle, old = make_session(db, user.user), make_session(db, user.user)
-    rows = {r.token_hash: r for r in db.scalars(select(UserSession).where(UserSession.user_id == user.user.id))}
-    rows[service.token_hash(idle)].last_seen_at = utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)
+    rows = {
+        r.token_hash: r for r in db.scalars(select(UserSession).where(UserSession.user_id == user.user.id))
+    }
+    rows[service.token_hash(idle)].last_seen_at = utcnow() - timedelta(
+        minutes=settings.session_idle_minutes + 1
+    )
     rows[service.token_hash(old)].created_at = utcnow() - timedelta(hours=settings.session_absolute_hours + 1)
     db.flush()
     assert service._resolve_session(db, settings, idle) is None
@@ -116,7 +131,9 @@ def test_idle_and_absolute_timeouts_end_sessions(db: Session, settings: Settings
     assert {r.end_reason for r in rows.values()} == {"idle", "expired"}
 
 
-def test_disabling_a_user_ends_their_sessions_and_tokens(db: Session, settings: Settings, admin: SampleUser) -> None:
+def test_disabling_a_user_ends_their_sessions_and_tokens(
+    db: Session, settings: Settings, admin: SampleUser
+) -> None:
     user = make_user(db, Role.RESEARCHER)
     token = make_session(db, user.user)
     api = service.issue_api_token(db, principal_for(admin.user), user.user.id, "integration")
@@ -141,8 +158,15 @@ def test_a_password_change_ends_the_other_sessions(db: Session, settings: Settin
     this, other = make_session(db, user.user), make_session(db, user.user)
     principal = service._resolve_session(db, settings, this)
     assert principal is not None
-    service.change_password(db, principal, {"current_password": PASSWORD, "password": "violet harbour lantern seven",
-                                            "confirm_password": "violet harbour lantern seven"})
+    service.change_password(
+        db,
+        principal,
+        {
+            "current_password": PASSWORD,
+            "password": "violet harbour lantern seven",
+            "confirm_password": "violet harbour lantern seven",
+        },
+    )
     assert service._resolve_session(db, settings, this) is not None
     assert service._resolve_session(db, settings, other) is None
 
@@ -164,17 +188,30 @@ def test_the_setup_link_works_once_only_while_no_account_exists(db: Session, set
     with pytest.raises(NotFound):
         service.check_setup_link(db, first.rsplit("/", 1)[1])  # an earlier link dies when a new one is issued
     token = second.rsplit("/", 1)[1]
-    service.create_first_administrator(db, settings, token, {
-        "display_name": "Ada", "username": "ada", "email": "ada@police.uk", "password": PASSWORD + " x",
-        "confirm_password": PASSWORD + " x"})
+    service.create_first_administrator(
+        db,
+        settings,
+        token,
+        {
+            "display_name": "Ada",
+            "username": "ada",
+            "email": "ada@police.uk",
+            "password": PASSWORD + " x",
+            "confirm_password": PASSWORD + " x",
+        },
+    )
     with pytest.raises(NotFound):
         service.check_setup_link(db, token)
     assert service.issue_setup_link(db, settings) is None
 
 
 def test_an_expired_invitation_is_refused(db: Session, settings: Settings, admin: SampleUser) -> None:
-    user, link = service.create_user(db, principal_for(admin.user), settings, {
-        "display_name": "Ivy", "username": "ivy", "email": "ivy@police.uk", "roles": ["researcher"]})
+    user, link = service.create_user(
+        db,
+        principal_for(admin.user),
+        settings,
+        {"display_name": "Ivy", "username": "ivy", "email": "ivy@police.uk", "roles": ["researcher"]},
+    )
     token = link.rsplit("/", 1)[1]
     row = db.scalar(select(OneTimeLink).where(OneTimeLink.user_id == user.id))
     assert row is not None
@@ -184,7 +221,9 @@ def test_an_expired_invitation_is_refused(db: Session, settings: Settings, admin
         service.accept_invitation(db, token, {"password": PASSWORD, "confirm_password": PASSWORD})
 
 
-def test_roles_cannot_lock_out_the_last_administrator_or_include_unknowns(db: Session, admin: SampleUser) -> None:
+def test_roles_cannot_lock_out_the_last_administrator_or_include_unknowns(
+    db: Session, admin: SampleUser
+) -> None:
     principal = principal_for(admin.user)
     with pytest.raises(FormInvalid):
         service.set_roles(db, principal, admin.user.id, ["researcher"])
@@ -198,8 +237,12 @@ def test_roles_cannot_lock_out_the_last_administrator_or_include_unknowns(db: Se
 def test_only_administrators_manage_accounts(db: Session, settings: Settings) -> None:
     clerk = principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
     with pytest.raises(PermissionDenied):
-        service.create_user(db, clerk, settings, {"display_name": "X", "username": "xx1", "email": "x@p.uk",
-                                                  "roles": ["auditor"]})
+        service.create_user(
+            db,
+            clerk,
+            settings,
+            {"display_name": "X", "username": "xx1", "email": "x@p.uk", "roles": ["auditor"]},
+        )
 
 
 def test_api_tokens_are_stored_hashed_and_stop_when_revoked(db: Session, admin: SampleUser) -> None:

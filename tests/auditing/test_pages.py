@@ -20,7 +20,13 @@ from disclosure.audit import SYSTEM, AuditCategory, AuditEvent, SystemActor
 from tests.builders import SampleUser, make_session, make_user, principal_for
 from tests.pages import PageClient
 
-AUDIT_PAGES = ["/audit", "/audit/events/1", "/audit/chain", "/audit/export", "/audit/export.csv?object_id=x&reason=y"]
+AUDIT_PAGES = [
+    "/audit",
+    "/audit/events/1",
+    "/audit/chain",
+    "/audit/export",
+    "/audit/export.csv?object_id=x&reason=y",
+]
 
 
 def _record(db: Session, n: int = 1, *, action: str = "test.thing", **overrides: object) -> list[AuditEvent]:
@@ -53,7 +59,9 @@ def _seqs_on(html: str) -> list[int]:
 # Browsing and filtering ---------------------------------------------------------------------------------
 
 
-def test_the_auditor_pages_through_the_trail_newest_first(client: PageClient, db: Session, auditor: SampleUser) -> None:
+def test_the_auditor_pages_through_the_trail_newest_first(
+    client: PageClient, db: Session, auditor: SampleUser
+) -> None:
     events = _record(db, 55, action="test.paging")
     _signed_in(client, db, auditor)
     first = client.get("/audit?action=test.paging")
@@ -67,7 +75,9 @@ def test_the_auditor_pages_through_the_trail_newest_first(client: PageClient, db
     assert _seqs_on(beyond.text) == _seqs_on(second.text), "a page past the end shows the last page"
 
 
-def test_unfiltered_trail_lists_the_latest_events(client: PageClient, db: Session, auditor: SampleUser) -> None:
+def test_unfiltered_trail_lists_the_latest_events(
+    client: PageClient, db: Session, auditor: SampleUser
+) -> None:
     latest = _record(db, 3, action="test.latest")[-1]
     _signed_in(client, db, auditor)
     response = client.get("/audit")
@@ -118,7 +128,9 @@ def test_dates_filter_by_utc_day(client: PageClient, db: Session, auditor: Sampl
     assert not shown(f"date_to={day - timedelta(days=1)}")
 
 
-def test_a_search_with_filters_is_itself_recorded(client: PageClient, db: Session, auditor: SampleUser) -> None:
+def test_a_search_with_filters_is_itself_recorded(
+    client: PageClient, db: Session, auditor: SampleUser
+) -> None:
     _signed_in(client, db, auditor)
     client.get("/audit?object_type=person&object_id=P-9")
     event = _last_event(db, "audit.search")
@@ -156,8 +168,15 @@ def test_the_auditor_sees_one_event_in_full(client: PageClient, db: Session, aud
     _signed_in(client, db, auditor)
     response = client.get(f"/audit/events/{event.seq}")
     assert response.status_code == 200
-    for shown in (f"Audit event {event.seq}", "test.one", "Panel meeting 12", "Chief Inspector", event.hash,
-                  event.prev_hash, event.occurred_at.isoformat()):
+    for shown in (
+        f"Audit event {event.seq}",
+        "test.one",
+        "Panel meeting 12",
+        "Chief Inspector",
+        event.hash,
+        event.prev_hash,
+        event.occurred_at.isoformat(),
+    ):
         assert shown in response.text
     assert client.get("/audit/events/999999999").status_code == 404
 
@@ -200,7 +219,9 @@ def test_the_export_form_renders(client: PageClient, db: Session, auditor: Sampl
     assert 'action="/audit/export.csv"' in response.text and 'name="reason"' in response.text
 
 
-def test_the_export_needs_a_recent_password_and_code(client: PageClient, db: Session, auditor: SampleUser) -> None:
+def test_the_export_needs_a_recent_password_and_code(
+    client: PageClient, db: Session, auditor: SampleUser
+) -> None:
     _record(db, action="test.export")
     before = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     _signed_in(client, db, auditor, reauth=False)
@@ -231,7 +252,7 @@ def test_the_export_is_a_csv_and_is_audited_with_reason_and_row_count(
     assert json.loads(exported.details) == {"object_type": "person", "object_id": "P-42", "rows": 3}
 
 
-@pytest.mark.parametrize("formula", ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"])
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\tx"])
 def test_exported_cells_never_run_as_formulas(
     client: PageClient, db: Session, auditor: SampleUser, formula: str
 ) -> None:
@@ -276,7 +297,9 @@ def _api_token(db: Session, user: SampleUser) -> dict[str, str]:
 
 @pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.RESEARCHER, Role.DATA_ADMINISTRATOR])
 @pytest.mark.parametrize("path", AUDIT_PAGES)
-def test_other_roles_are_refused_every_audit_page(client: PageClient, db: Session, role: Role, path: str) -> None:
+def test_other_roles_are_refused_every_audit_page(
+    client: PageClient, db: Session, role: Role, path: str
+) -> None:
     _record(db, action="test.refused")
     _signed_in(client, db, make_user(db, role))
     response = client.get(path, follow_redirects=False)
@@ -305,7 +328,9 @@ def test_the_auditor_is_refused_administration_and_case_work(
     assert client.get(path).status_code == 403
 
 
-def test_the_auditor_reads_the_trail_through_the_api(client: PageClient, db: Session, auditor: SampleUser) -> None:
+def test_the_auditor_reads_the_trail_through_the_api(
+    client: PageClient, db: Session, auditor: SampleUser
+) -> None:
     made = _record(db, 2, action="test.api")
     headers = _api_token(db, auditor)
     response = client.get("/api/v1/audit/events?action=test.api", headers=headers)

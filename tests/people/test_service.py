@@ -24,16 +24,32 @@ def details(**values: str) -> service.PersonDetails:
     return service.details_from_form(values)
 
 
-def person(db: Session, actor: Principal, given: str, family: str, dob: str = "", postcode: str = "",
-           aliases: str = "") -> Person:
-    return service.create_person(db, actor, details(given_names=given, family_name=family, date_of_birth=dob,
-                                                    postcode=postcode, aliases=aliases))
+def person(
+    db: Session,
+    actor: Principal,
+    given: str,
+    family: str,
+    dob: str = "",
+    postcode: str = "",
+    aliases: str = "",
+) -> Person:
+    return service.create_person(
+        db,
+        actor,
+        details(given_names=given, family_name=family, date_of_birth=dob, postcode=postcode, aliases=aliases),
+    )
 
 
 def test_details_are_checked_at_each_field() -> None:
     with pytest.raises(FormInvalid) as refused:
-        details(**{"date_of_birth-day": "31", "date_of_birth-month": "2", "date_of_birth-year": "1990",
-                   "postcode": "12345"})
+        details(
+            **{
+                "date_of_birth-day": "31",
+                "date_of_birth-month": "2",
+                "date_of_birth-year": "1990",
+                "postcode": "12345",
+            }
+        )
     assert set(refused.value.errors) == {"given_names", "date_of_birth", "postcode"}
     with pytest.raises(FormInvalid) as future:
         details(given_names="A", date_of_birth="2999-01-01")
@@ -43,14 +59,21 @@ def test_details_are_checked_at_each_field() -> None:
 def test_matches_are_found_by_sound_alias_and_swapped_date(db: Session, clerk: Principal) -> None:
     smith = person(db, clerk, "John", "Smith", "1985-08-12", "LS1 4AP", aliases="Johnny Smithers")
     person(db, clerk, "Priya", "Shah", "1995-02-01")
-    found = service.find_matches(db, clerk, details(given_names="Jon", family_name="Smyth", date_of_birth="1985-12-08"))
+    found = service.find_matches(
+        db, clerk, details(given_names="Jon", family_name="Smyth", date_of_birth="1985-12-08")
+    )
     assert [m.person_id for m in found] == [smith.id]
     assert any("swapped" in r for r in found[0].reasons)
 
 
 def test_no_match_for_someone_else(db: Session, clerk: Principal) -> None:
     person(db, clerk, "John", "Smith", "1985-08-12")
-    assert service.find_matches(db, clerk, details(given_names="Priya", family_name="Shah", date_of_birth="1995-02-01")) == []
+    assert (
+        service.find_matches(
+            db, clerk, details(given_names="Priya", family_name="Shah", date_of_birth="1995-02-01")
+        )
+        == []
+    )
 
 
 def test_searches_are_audited_without_personal_data(db: Session, clerk: Principal) -> None:
@@ -69,7 +92,10 @@ def test_merging_moves_names_and_addresses_and_hides_the_duplicate(db: Session, 
     assert duplicate.merged_into_id == survivor.id
     found = service.find_matches(db, clerk, details(given_names="Johnny", family_name="Smyth"))
     assert [m.person_id for m in found] == [survivor.id]
-    assert db.scalars(select(AuditEvent.category).where(AuditEvent.action == "person.merge")).one() == "combination"
+    assert (
+        db.scalars(select(AuditEvent.category).where(AuditEvent.action == "person.merge")).one()
+        == "combination"
+    )
     with pytest.raises(Conflict):
         service.merge_people(db, clerk, survivor.id, duplicate.id, "again")
     with pytest.raises(Conflict):
@@ -78,13 +104,17 @@ def test_merging_moves_names_and_addresses_and_hides_the_duplicate(db: Session, 
 
 def test_candidate_search_uses_indexes_not_scans(db: Session, clerk: Principal) -> None:
     if db.get_bind().dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's planner rightly prefers scans on tiny tables; the benchmark measures it at scale")
+        pytest.skip(
+            "PostgreSQL's planner rightly prefers scans on tiny tables; the benchmark measures it at scale"
+        )
     probe = details(given_names="Jon", family_name="Smyth", date_of_birth="1985-12-08", postcode="LS1 4AP")
     statement = service._candidate_statement(probe)
     compiled = statement.compile(db.get_bind(), compile_kwargs={"literal_binds": True})
     plan = [row[-1] for row in db.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
     tables = ("people", "person_names", "person_addresses")
-    scans = [line for line in plan if line.startswith("SCAN") and line.split()[1] in tables and "USING" not in line]
+    scans = [
+        line for line in plan if line.startswith("SCAN") and line.split()[1] in tables and "USING" not in line
+    ]
     assert scans == [], plan
     assert any("USING INDEX" in line or "USING COVERING INDEX" in line for line in plan)
 

@@ -20,22 +20,34 @@ def contact_fields(at: datetime) -> dict[str, str]:
 
     local = at.astimezone(ZoneInfo("Europe/London"))
     return {
-        "first_contact-day": str(local.day), "first_contact-month": str(local.month),
-        "first_contact-year": str(local.year), "first_contact-time": local.strftime("%H:%M"),
+        "first_contact-day": str(local.day),
+        "first_contact-month": str(local.month),
+        "first_contact-year": str(local.year),
+        "first_contact-time": local.strftime("%H:%M"),
     }
 
 
 def make_request(
-    db: Session, actor: Principal, *, route: str = "right_to_ask", first_contact_at: datetime | None = None,
+    db: Session,
+    actor: Principal,
+    *,
+    route: str = "right_to_ask",
+    first_contact_at: datetime | None = None,
     **overrides: Any,
 ) -> DisclosureRequest:
     at = first_contact_at or utcnow() - timedelta(hours=2)
     values: dict[str, Any] = {
         "route": route,
-        "applicant_type": {"right_to_ask": "person_at_risk", "csods_application": "parent_or_carer"}.get(route, ""),
+        "applicant_type": {"right_to_ask": "person_at_risk", "csods_application": "parent_or_carer"}.get(
+            route, ""
+        ),
         **contact_fields(at),
-        "channel": "101", "receiving_force": "Testshire Police", "police_reference": "OCC/123/26",
-        "information_received": "Partner referral about controlling behaviour" if route == "right_to_know" else "",
+        "channel": "101",
+        "receiving_force": "Testshire Police",
+        "police_reference": "OCC/123/26",
+        "information_received": "Partner referral about controlling behaviour"
+        if route == "right_to_know"
+        else "",
         "alleged_crime": "no",
     }
     values.update(overrides)
@@ -43,18 +55,28 @@ def make_request(
 
 
 def make_person(
-    db: Session, actor: Principal, given: str = "Sam", family: str = "Taylor", dob: date | None = date(1988, 5, 17),
+    db: Session,
+    actor: Principal,
+    given: str = "Sam",
+    family: str = "Taylor",
+    dob: date | None = date(1988, 5, 17),
     postcode: str = "",
 ) -> Any:
     values = {"given_names": given, "family_name": family, "postcode": postcode}
     if dob:
-        values.update({"date_of_birth-day": str(dob.day), "date_of_birth-month": str(dob.month),
-                       "date_of_birth-year": str(dob.year)})
+        values.update(
+            {
+                "date_of_birth-day": str(dob.day),
+                "date_of_birth-month": str(dob.month),
+                "date_of_birth-year": str(dob.year),
+            }
+        )
     return people.create_person(db, actor, people.details_from_form(values))
 
 
-def add(db: Session, actor: Principal, case: DisclosureRequest, role: PartyRole, person: Any = None,
-        **fields: str) -> Any:
+def add(
+    db: Session, actor: Principal, case: DisclosureRequest, role: PartyRole, person: Any = None, **fields: str
+) -> Any:
     person = person or make_person(db, actor, given=role.value.title().replace("_", ""), family="Example")
     values = {"role": role.value, **fields}
     if role is PartyRole.APPLICANT:
@@ -75,11 +97,18 @@ def ready_for_checks(db: Session, actor: Principal, case: DisclosureRequest) -> 
     triage(db, actor, case)
 
 
-def meeting_fields(at: datetime, documents: list[str], outcome: str = "verified", notes: str = "") -> dict[str, Any]:
+def meeting_fields(
+    at: datetime, documents: list[str], outcome: str = "verified", notes: str = ""
+) -> dict[str, Any]:
     from zoneinfo import ZoneInfo
 
     local = at.astimezone(ZoneInfo("Europe/London"))
     return {
-        "meeting-day": str(local.day), "meeting-month": str(local.month), "meeting-year": str(local.year),
-        "meeting-time": local.strftime("%H:%M"), "documents": documents, "outcome": outcome, "notes": notes,
+        "meeting-day": str(local.day),
+        "meeting-month": str(local.month),
+        "meeting-year": str(local.year),
+        "meeting-time": local.strftime("%H:%M"),
+        "documents": documents,
+        "outcome": outcome,
+        "notes": notes,
     }

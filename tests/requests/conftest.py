@@ -10,9 +10,13 @@ from tests.builders import make_user, principal_for
 
 @pytest.fixture
 def clerk(db: Session) -> Principal:
-    return principal_for(make_user(db, Role.DATA_ADMINISTRATOR, username="dana.admin", display_name="Dana Clerk").user)
+    return principal_for(
+        make_user(db, Role.DATA_ADMINISTRATOR, username="dana.admin", display_name="Dana Clerk").user
+    )
 
 
 @pytest.fixture
 def researcher(db: Session) -> Principal:
-    return principal_for(make_user(db, Role.RESEARCHER, username="rory.research", display_name="Rory Research").user)
+    return principal_for(
+        make_user(db, Role.RESEARCHER, username="rory.research", display_name="Rory Research").user
+    )

@@ -34,8 +34,15 @@ def _reference(db: Session, case_url: str) -> str:
 
 
 def _log(client: PageClient, **overrides: str) -> str:
-    values = {"route": "right_to_ask", "applicant_type": "person_at_risk", **contact_fields(utcnow() - timedelta(hours=3)),
-              "channel": "101", "receiving_force": "Testshire Police", "alleged_crime": "no", **overrides}
+    values = {
+        "route": "right_to_ask",
+        "applicant_type": "person_at_risk",
+        **contact_fields(utcnow() - timedelta(hours=3)),
+        "channel": "101",
+        "receiving_force": "Testshire Police",
+        "alleged_crime": "no",
+        **overrides,
+    }
     response = client.submit("/requests/new", values)
     assert response.status_code == 303, response.text
     return str(response.headers["location"])
@@ -43,9 +50,18 @@ def _log(client: PageClient, **overrides: str) -> str:
 
 def test_logging_a_request_with_errors_keeps_what_was_typed(db: Session, client: PageClient) -> None:
     _signed_in(db, client)
-    response = client.submit("/requests/new", {"route": "right_to_ask", "police_reference": "OCC/55", "channel": "",
-                                                "first_contact-day": "31", "first_contact-month": "2",
-                                                "first_contact-year": "2026", "first_contact-time": "10:00"})
+    response = client.submit(
+        "/requests/new",
+        {
+            "route": "right_to_ask",
+            "police_reference": "OCC/55",
+            "channel": "",
+            "first_contact-day": "31",
+            "first_contact-month": "2",
+            "first_contact-year": "2026",
+            "first_contact-time": "10:00",
+        },
+    )
     assert response.status_code == 400
     assert 'href="#first_contact"' in response.text and "must be a real date" in response.text
     assert 'value="OCC/55"' in response.text
@@ -61,9 +77,17 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
     assert "Still needed for this route" in page.text
 
     # applicant: find matches (none), then add as new
-    person = {"role": "applicant", "given_names": "Jane", "family_name": "Doe", "date_of_birth-day": "3",
-              "date_of_birth-month": "4", "date_of_birth-year": "1990", "safe_contact_method": "Mobile only",
-              "safe_times": "Weekdays 9 to 2", "relationship": "Ex-partner of the subject"}
+    person = {
+        "role": "applicant",
+        "given_names": "Jane",
+        "family_name": "Doe",
+        "date_of_birth-day": "3",
+        "date_of_birth-month": "4",
+        "date_of_birth-year": "1990",
+        "safe_contact_method": "Mobile only",
+        "safe_times": "Weekdays 9 to 2",
+        "relationship": "Ex-partner of the subject",
+    }
     searched = client.submit(f"{case_url}/people/add", {**person, "action": "search"})
     assert searched.status_code == 200 and "No likely matches" in searched.text
     assert client.submit(f"{case_url}/people/add", {**person, "action": "create"}).status_code == 303
@@ -71,8 +95,13 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
     assert "Safe contact for the applicant, Jane Doe" in page.text and "Mobile only" in page.text
 
     # the same person again as person at risk: the index suggests her, with transposed date of birth
-    again = {**person, "role": "person_at_risk", "given_names": "Jayne", "date_of_birth-day": "4",
-             "date_of_birth-month": "3"}
+    again = {
+        **person,
+        "role": "person_at_risk",
+        "given_names": "Jayne",
+        "date_of_birth-day": "4",
+        "date_of_birth-month": "3",
+    }
     searched = client.submit(f"{case_url}/people/add", {**again, "action": "search"})
     assert "Jane Doe" in searched.text and "day and month swapped" in searched.text
     person_id = re.search(r'name="person_id" type="radio" value="([^"]+)"', searched.text).group(1)
@@ -82,16 +111,38 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
     assert client.submit(f"{case_url}/people/add", subject).status_code == 303
 
     version = _version(db, case_url)
-    triage = client.submit(f"{case_url}/triage", {"immediate_risk": "no", "dash_done": "yes", "dash_score": "16",
-                                                  "rag": "green", "version": str(version)})
+    triage = client.submit(
+        f"{case_url}/triage",
+        {
+            "immediate_risk": "no",
+            "dash_done": "yes",
+            "dash_score": "16",
+            "rag": "green",
+            "version": str(version),
+        },
+    )
     assert triage.status_code == 400 and "MARAC" in triage.text and 'value="16"' in triage.text
-    triage = client.submit(f"{case_url}/triage", {"immediate_risk": "no", "dash_done": "yes", "dash_score": "16",
-                                                  "rag": "red", "marac_referral": "yes", "idva_referral": "yes",
-                                                  "version": str(version)})
+    triage = client.submit(
+        f"{case_url}/triage",
+        {
+            "immediate_risk": "no",
+            "dash_done": "yes",
+            "dash_score": "16",
+            "rag": "red",
+            "marac_referral": "yes",
+            "idva_referral": "yes",
+            "version": str(version),
+        },
+    )
     assert triage.status_code == 303
-    assert client.submit(f"{case_url}/complete-initial-checks", {"version": _version(db, case_url)}).status_code == 303
-    meeting = {**meeting_fields(utcnow() - timedelta(minutes=5), ["passport", "utility_bill"]),
-               "version": _version(db, case_url)}
+    assert (
+        client.submit(f"{case_url}/complete-initial-checks", {"version": _version(db, case_url)}).status_code
+        == 303
+    )
+    meeting = {
+        **meeting_fields(utcnow() - timedelta(minutes=5), ["passport", "utility_bill"]),
+        "version": _version(db, case_url),
+    }
     assert client.get(f"{case_url}/verify-identity").status_code == 200
     assert client.submit(f"{case_url}/verify-identity", meeting).status_code == 303
     assert client.submit(f"{case_url}/start-research", {"version": _version(db, case_url)}).status_code == 303
@@ -102,8 +153,9 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
 def test_a_stale_save_shows_this_case_has_changed_with_the_input(db: Session, client: PageClient) -> None:
     _signed_in(db, client)
     case_url = _log(client)
-    response = client.submit(f"{case_url}/triage", {"immediate_risk": "no", "dash_done": "no", "rag": "amber",
-                                                     "version": "999"})
+    response = client.submit(
+        f"{case_url}/triage", {"immediate_risk": "no", "dash_done": "no", "rag": "amber", "version": "999"}
+    )
     assert response.status_code == 409
     assert "This case has changed" in response.text and "amber" in response.text
 
@@ -115,7 +167,7 @@ def test_the_work_queue_shows_deadlines_nearest_first(db: Session, client: PageC
     page = client.get("/requests")
     assert page.status_code == 200
     older_ref, newer_ref = (_reference(db, url) for url in (older, newer))
-    table = page.text[page.text.index("<tbody"):]
+    table = page.text[page.text.index("<tbody") :]
     assert table.index(older_ref) < table.index(newer_ref)
     assert "overdue by 19 days" in page.text  # the older case's 24-hour initial checks
     assert "Initial checks" in page.text
@@ -124,7 +176,16 @@ def test_the_work_queue_shows_deadlines_nearest_first(db: Session, client: PageC
 def test_every_request_form_page_renders(db: Session, client: PageClient) -> None:
     _signed_in(db, client)
     case_url = _log(client, route="csods_application", applicant_type="parent_or_carer")
-    for form in ("triage", "verify-identity", "withdraw", "out-of-scope", "pause", "extend", "assign", "people/add"):
+    for form in (
+        "triage",
+        "verify-identity",
+        "withdraw",
+        "out-of-scope",
+        "pause",
+        "extend",
+        "assign",
+        "people/add",
+    ):
         assert client.get(f"{case_url}/{form}").status_code == 200, form
     assert client.submit(f"{case_url}/pause", {"reason": "Applicant abroad"}).status_code == 303
     assert "Clock paused" in client.get(case_url).text
@@ -133,7 +194,9 @@ def test_every_request_form_page_renders(db: Session, client: PageClient) -> Non
     assert "Out of scope" in client.get(case_url).text
 
 
-def test_a_researcher_outside_the_team_states_a_reason_before_opening(db: Session, client: PageClient) -> None:
+def test_a_researcher_outside_the_team_states_a_reason_before_opening(
+    db: Session, client: PageClient
+) -> None:
     _signed_in(db, client)
     case_url = _log(client)
     researcher = make_user(db, Role.RESEARCHER)
@@ -144,7 +207,9 @@ def test_a_researcher_outside_the_team_states_a_reason_before_opening(db: Sessio
     assert "Why do you need to open this case?" in form.text
     short = client.submit(f"{case_url}/access", {"reason": "x", "next": case_url})
     assert short.status_code == 400
-    opened = client.submit(f"{case_url}/access", {"reason": "Covering the lead's cases this week", "next": case_url})
+    opened = client.submit(
+        f"{case_url}/access", {"reason": "Covering the lead's cases this week", "next": case_url}
+    )
     assert opened.status_code == 303
     assert client.get(case_url).status_code == 200
 

@@ -22,7 +22,9 @@ def _errors(excinfo: pytest.ExceptionInfo[FormInvalid]) -> dict[str, str]:
     return excinfo.value.errors
 
 
-def test_logging_a_right_to_ask_request_gives_a_reference_and_makes_the_logger_lead(db: Session, clerk: Principal) -> None:
+def test_logging_a_right_to_ask_request_gives_a_reference_and_makes_the_logger_lead(
+    db: Session, clerk: Principal
+) -> None:
     case = make_request(db, clerk)
     assert case.reference.startswith(f"DVDS-{case.first_contact_at.year}-")
     assert case.status == RequestStatus.LOGGED
@@ -57,7 +59,9 @@ def test_first_contact_cannot_be_in_the_future_or_impossible(db: Session, clerk:
     assert "real time" in _errors(no_time)["first_contact-time"]
 
 
-def test_an_alleged_crime_needs_its_crime_reference_and_answers_must_agree(db: Session, clerk: Principal) -> None:
+def test_an_alleged_crime_needs_its_crime_reference_and_answers_must_agree(
+    db: Session, clerk: Principal
+) -> None:
     with pytest.raises(FormInvalid) as missing:
         make_request(db, clerk, alleged_crime="yes")
     assert "crime reference" in _errors(missing)["crime_reference"]
@@ -78,8 +82,12 @@ def test_one_application_can_open_linked_cases_each_with_its_own_clock(db: Sessi
 
 @pytest.mark.parametrize(
     ("route", "day", "policy"),
-    [("right_to_ask", date(2020, 6, 1), "dvds-2016"), ("right_to_ask", date(2025, 6, 1), "dvds-2023"),
-     ("csods_application", date(2015, 6, 1), "csods-2010"), ("csods_application", date(2025, 6, 1), "csods-2023")],
+    [
+        ("right_to_ask", date(2020, 6, 1), "dvds-2016"),
+        ("right_to_ask", date(2025, 6, 1), "dvds-2023"),
+        ("csods_application", date(2015, 6, 1), "csods-2010"),
+        ("csods_application", date(2025, 6, 1), "csods-2023"),
+    ],
 )
 def test_the_clock_policy_in_force_on_the_first_contact_date_applies(
     db: Session, clerk: Principal, route: str, day: date, policy: str
@@ -120,7 +128,9 @@ def test_high_dash_needs_marac_and_idva_referrals_and_a_red_rating(db: Session, 
     assert service.risk_level(case) is RiskLevel.HIGH
 
 
-def test_professional_judgement_can_raise_but_never_lower_the_dash_level(db: Session, clerk: Principal) -> None:
+def test_professional_judgement_can_raise_but_never_lower_the_dash_level(
+    db: Session, clerk: Principal
+) -> None:
     case = make_request(db, clerk)
     with pytest.raises(FormInvalid) as lower:
         triage(db, clerk, case, dash_score="12", professional_risk_level="standard", rag="amber")
@@ -128,14 +138,27 @@ def test_professional_judgement_can_raise_but_never_lower_the_dash_level(db: Ses
     with pytest.raises(FormInvalid) as no_reason:
         triage(db, clerk, case, dash_score="5", professional_risk_level="medium", rag="amber")
     assert "risk_rationale" in _errors(no_reason)
-    triage(db, clerk, case, dash_score="5", professional_risk_level="medium", rag="amber",
-           risk_rationale="Escalating threats in the last week")
+    triage(
+        db,
+        clerk,
+        case,
+        dash_score="5",
+        professional_risk_level="medium",
+        rag="amber",
+        risk_rationale="Escalating threats in the last week",
+    )
     assert service.risk_level(case) is RiskLevel.MEDIUM
 
 
 def test_dash_bands() -> None:
     assert [RiskLevel.from_dash(n) for n in (0, 9, 10, 13, 14, 27)] == [
-        RiskLevel.STANDARD, RiskLevel.STANDARD, RiskLevel.MEDIUM, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.HIGH]
+        RiskLevel.STANDARD,
+        RiskLevel.STANDARD,
+        RiskLevel.MEDIUM,
+        RiskLevel.MEDIUM,
+        RiskLevel.HIGH,
+        RiskLevel.HIGH,
+    ]
 
 
 def test_immediate_risk_needs_the_action_taken(db: Session, clerk: Principal) -> None:
@@ -166,7 +189,9 @@ def _checked(db: Session, clerk: Principal, route: str = "right_to_ask"):  # typ
 def test_dvds_identity_needs_two_documents_one_with_a_photo(db: Session, clerk: Principal) -> None:
     case = _checked(db, clerk)
     with pytest.raises(FormInvalid) as refused:
-        service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), ["utility_bill", "bank_statement"]))
+        service.verify_identity(
+            db, clerk, case.id, meeting_fields(utcnow(), ["utility_bill", "bank_statement"])
+        )
     assert "photo" in _errors(refused)["documents"]
     service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), ["passport", "utility_bill"]))
     assert case.identity_verified is True and case.status == RequestStatus.MEETING_HELD
@@ -177,8 +202,9 @@ def test_csods_identity_needs_photo_address_and_relationship(db: Session, clerk:
     with pytest.raises(FormInvalid) as refused:
         service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), ["passport", "utility_bill"]))
     assert "relationship to the child" in _errors(refused)["documents"]
-    service.verify_identity(db, clerk, case.id,
-                            meeting_fields(utcnow(), ["driving_licence", "child_birth_certificate"]))
+    service.verify_identity(
+        db, clerk, case.id, meeting_fields(utcnow(), ["driving_licence", "child_birth_certificate"])
+    )
     assert case.identity_verified is True
 
 
@@ -187,14 +213,21 @@ def test_unverified_identity_needs_a_reason_and_is_recorded(db: Session, clerk: 
     with pytest.raises(FormInvalid) as refused:
         service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), [], outcome="not_verified"))
     assert "notes" in _errors(refused)
-    service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), [], "not_verified", "No documents brought"))
+    service.verify_identity(
+        db, clerk, case.id, meeting_fields(utcnow(), [], "not_verified", "No documents brought")
+    )
     assert case.identity_verified is False
 
 
 def test_the_meeting_cannot_precede_first_contact(db: Session, clerk: Principal) -> None:
     case = _checked(db, clerk)
     with pytest.raises(FormInvalid) as refused:
-        service.verify_identity(db, clerk, case.id, meeting_fields(case.first_contact_at - timedelta(days=1), ["passport", "utility_bill"]))
+        service.verify_identity(
+            db,
+            clerk,
+            case.id,
+            meeting_fields(case.first_contact_at - timedelta(days=1), ["passport", "utility_bill"]),
+        )
     assert "before the first contact" in _errors(refused)["meeting"]
 
 
@@ -239,8 +272,12 @@ def test_a_stale_form_is_refused_rather_than_overwriting(db: Session, clerk: Pri
     loaded_at = case.version
     triage(db, clerk, case)
     with pytest.raises(StaleRecord):
-        service.record_triage(db, clerk, case.id, {"immediate_risk": "no", "dash_done": "no", "rag": "amber",
-                                                   "version": str(loaded_at)})
+        service.record_triage(
+            db,
+            clerk,
+            case.id,
+            {"immediate_risk": "no", "dash_done": "no", "rag": "amber", "version": str(loaded_at)},
+        )
     assert case.rag == "green"
 
 
@@ -260,7 +297,9 @@ def test_an_extension_needs_days_and_exceptional_circumstances(db: Session, cler
     with pytest.raises(FormInvalid) as refused:
         service.extend_deadline(db, clerk, case.id, {"days": "0", "reason": ""})
     assert set(_errors(refused)) == {"days", "reason"}
-    service.extend_deadline(db, clerk, case.id, {"days": "7", "reason": "Partner agency return delayed by flood"})
+    service.extend_deadline(
+        db, clerk, case.id, {"days": "7", "reason": "Partner agency return delayed by flood"}
+    )
     assert case.extensions[0].days == 7
 
 
@@ -278,7 +317,9 @@ def test_someone_outside_the_team_must_state_a_reason_which_is_recorded(
     assert "request.open_with_reason" in actions and actions.count("request.view") == 1
 
 
-def test_administrators_and_auditors_never_read_case_content(db: Session, clerk: Principal, admin, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_administrators_and_auditors_never_read_case_content(
+    db: Session, clerk: Principal, admin, auditor
+) -> None:  # type: ignore[no-untyped-def]
     from tests.builders import principal_for
 
     case = make_request(db, clerk)

@@ -36,8 +36,15 @@ def test_withdrawal_is_possible_from_every_open_stage_and_no_closed_one() -> Non
 
 def test_the_happy_path_reaches_closed() -> None:
     status = RequestStatus.LOGGED
-    for verb in (Verb.COMPLETE_INITIAL_CHECKS, Verb.RECORD_MEETING, Verb.START_RESEARCH, Verb.SUBMIT_FOR_DECISION,
-                 Verb.RECORD_DECISION, Verb.RECORD_OUTCOME_DELIVERED, Verb.CLOSE):
+    for verb in (
+        Verb.COMPLETE_INITIAL_CHECKS,
+        Verb.RECORD_MEETING,
+        Verb.START_RESEARCH,
+        Verb.SUBMIT_FOR_DECISION,
+        Verb.RECORD_DECISION,
+        Verb.RECORD_OUTCOME_DELIVERED,
+        Verb.CLOSE,
+    ):
         status = transition(status, verb)
     assert status is RequestStatus.CLOSED
 

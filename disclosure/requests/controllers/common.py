@@ -17,11 +17,20 @@ def case_url(request_id: uuid.UUID) -> str:
     return f"/requests/{request_id}"
 
 
-def stale_page(request: Request[Any, Any, Any], request_id: uuid.UUID, exc: StaleRecord, values: dict[str, Any]) -> Template:
+def stale_page(
+    request: Request[Any, Any, Any], request_id: uuid.UUID, exc: StaleRecord, values: dict[str, Any]
+) -> Template:
     """The later of two saves: nothing is overwritten; the user's answers are shown to re-enter."""
     shown = {k: v for k, v in values.items() if k not in ("version", "_csrf_token") and v not in ("", [])}
-    return page(request, "requests/stale.html", heading="This case has changed", status_code=409,
-                message=exc.message, values=shown, case_link=case_url(request_id))
+    return page(
+        request,
+        "requests/stale.html",
+        heading="This case has changed",
+        status_code=409,
+        message=exc.message,
+        values=shown,
+        case_link=case_url(request_id),
+    )
 
 
 def to_access(request_id: uuid.UUID) -> Redirect:

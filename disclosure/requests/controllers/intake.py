@@ -34,8 +34,13 @@ def work_queue(request: Request[Any, Any, Any], db: Db) -> Template:
     filters = queue.parse_filters(dict(request.query_params))
     rows = queue.work_queue(db, principal, filters)
     return page(
-        request, "requests/queue.html", heading="Work queue", rows=rows, filters=filters,
-        form=FormState(filters.as_values(), {}), options=queue.filter_options(db),
+        request,
+        "requests/queue.html",
+        heading="Work queue",
+        rows=rows,
+        filters=filters,
+        form=FormState(filters.as_values(), {}),
+        options=queue.filter_options(db),
     )
 
 
@@ -47,8 +52,14 @@ def new_form(request: Request[Any, Any, Any]) -> Template:
 
 def _new_page(request: Request[Any, Any, Any], form: FormState, status_code: int = 200) -> Template:
     return page(
-        request, "requests/new.html", heading="Log a request", form=form, status_code=status_code,
-        route_options=ROUTE_OPTIONS, applicant_options=APPLICANT_OPTIONS, channel_options=CHANNEL_OPTIONS,
+        request,
+        "requests/new.html",
+        heading="Log a request",
+        form=form,
+        status_code=status_code,
+        route_options=ROUTE_OPTIONS,
+        applicant_options=APPLICANT_OPTIONS,
+        channel_options=CHANNEL_OPTIONS,
     )
 
 
@@ -69,28 +80,46 @@ def log(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redir
 def case_page(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
     principal = require_principal(request)
     case = service.view(db, principal, request_id)
-    return page(request, "requests/case.html", heading=f"Request {case.reference}",
-                **queue.case_context(db, principal, case))
+    return page(
+        request,
+        "requests/case.html",
+        heading=f"Request {case.reference}",
+        **queue.case_context(db, principal, case),
+    )
 
 
 @get("/requests/{request_id:uuid}/access", name="requests.access_form", sync_to_thread=True)
 def access_form(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
     access.require_case_role(require_principal(request))
     case = access.get_request(db, request_id)
-    return page(request, "requests/access.html", heading=f"Open request {case.reference}", case=case,
-                next=safe_next(request.query_params.get("next"), case_url(case.id)))
+    return page(
+        request,
+        "requests/access.html",
+        heading=f"Open request {case.reference}",
+        case=case,
+        next=safe_next(request.query_params.get("next"), case_url(case.id)),
+    )
 
 
 @post("/requests/{request_id:uuid}/access", name="requests.access", sync_to_thread=True)
-def state_reason(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form) -> Template | Redirect:
+def state_reason(
+    request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form
+) -> Template | Redirect:
     values = form_values(data)
     target = safe_next(values.get("next"), case_url(request_id))
     try:
         access.open_with_reason(db, require_principal(request), request_id, values.get("reason", ""))
     except FormInvalid as exc:
         case = access.get_request(db, request_id)
-        return page(request, "requests/access.html", heading=f"Open request {case.reference}", case=case,
-                    form=FormState(values, exc.errors), status_code=400, next=target)
+        return page(
+            request,
+            "requests/access.html",
+            heading=f"Open request {case.reference}",
+            case=case,
+            form=FormState(values, exc.errors),
+            status_code=400,
+            next=target,
+        )
     return Redirect(target, status_code=303)
 
 
@@ -98,15 +127,27 @@ def state_reason(request: Request[Any, Any, Any], db: Db, request_id: FromPath[u
 
 
 def _person_page(
-    request: Request[Any, Any, Any], db: Db, request_id: uuid.UUID, form: FormState, *,
-    matches: list[Any] | None = None, status_code: int = 200,
+    request: Request[Any, Any, Any],
+    db: Db,
+    request_id: uuid.UUID,
+    form: FormState,
+    *,
+    matches: list[Any] | None = None,
+    status_code: int = 200,
 ) -> Template:
     principal = require_principal(request)
     case = service.load(db, principal, request_id)
     roles = [(r.value, r.label) for r in service.PARTY_ROLES_BY_ROUTE[Route(case.route)]]
     return page(
-        request, "requests/add_person.html", heading="Add a person to the case", case=case, form=form,
-        matches=matches, role_options=roles, status_code=status_code, searched=matches is not None,
+        request,
+        "requests/add_person.html",
+        heading="Add a person to the case",
+        case=case,
+        form=form,
+        matches=matches,
+        role_options=roles,
+        status_code=status_code,
+        searched=matches is not None,
         applicant_role=PartyRole.APPLICANT.value,
     )
 
@@ -118,7 +159,9 @@ def add_person_form(request: Request[Any, Any, Any], db: Db, request_id: FromPat
 
 
 @post("/requests/{request_id:uuid}/people/add", name="requests.add_person", sync_to_thread=True)
-def add_person(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form) -> Template | Redirect:
+def add_person(
+    request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form
+) -> Template | Redirect:
     """Step 1 (`action=search`) shows likely matches from the people index; step 2 links one
     (`action=link`, `person_id`) or confirms a new person (`action=create`)."""
     principal = require_principal(request)
@@ -139,18 +182,46 @@ def add_person(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uui
             person_id = people.create_person(db, principal, details).id
         service.add_party(db, principal, request_id, person_id, values)
     except FormInvalid as exc:
-        matches = None if action == "search" else people.find_matches(db, principal, people.details_from_form(values, strict=False))
-        return _person_page(request, db, request_id, FormState(values, exc.errors), matches=matches, status_code=400)
+        matches = (
+            None
+            if action == "search"
+            else people.find_matches(db, principal, people.details_from_form(values, strict=False))
+        )
+        return _person_page(
+            request, db, request_id, FormState(values, exc.errors), matches=matches, status_code=400
+        )
     except ValueError:
-        return _person_page(request, db, request_id, FormState(values, {"person_id": "Select a person or add a new one"}),
-                            matches=[], status_code=400)
+        return _person_page(
+            request,
+            db,
+            request_id,
+            FormState(values, {"person_id": "Select a person or add a new one"}),
+            matches=[],
+            status_code=400,
+        )
     return redirect(request, case_url(request_id), flash="Person added to the case")
 
 
-@post("/requests/{request_id:uuid}/people/{party_id:uuid}/remove", name="requests.remove_person", sync_to_thread=True)
-def remove_person(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], party_id: FromPath[uuid.UUID]) -> Redirect:
+@post(
+    "/requests/{request_id:uuid}/people/{party_id:uuid}/remove",
+    name="requests.remove_person",
+    sync_to_thread=True,
+)
+def remove_person(
+    request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], party_id: FromPath[uuid.UUID]
+) -> Redirect:
     service.remove_party(db, require_principal(request), request_id, party_id)
     return redirect(request, case_url(request_id), flash="Person removed from the case")
 
 
-ROUTES = [work_queue, new_form, log, case_page, access_form, state_reason, add_person_form, add_person, remove_person]
+ROUTES = [
+    work_queue,
+    new_form,
+    log,
+    case_page,
+    access_form,
+    state_reason,
+    add_person_form,
+    add_person,
+    remove_person,
+]

@@ -46,8 +46,14 @@ def _form(
 
 
 def _submit(
-    request: Request[Any, Any, Any], db: Db, request_id: uuid.UUID, data: dict[str, Any], template: str,
-    heading: str, verb: Callable[..., Any], flash: str,
+    request: Request[Any, Any, Any],
+    db: Db,
+    request_id: uuid.UUID,
+    data: dict[str, Any],
+    template: str,
+    heading: str,
+    verb: Callable[..., Any],
+    flash: str,
 ) -> Template | Redirect:
     values = form_values(data)
     try:
@@ -55,8 +61,14 @@ def _submit(
     except StaleRecord as exc:
         return stale_page(request, request_id, exc, values)
     except FormInvalid as exc:
-        return page(request, template, heading=heading, form=FormState(values, exc.errors), status_code=400,
-                    **_context(db, request, request_id))
+        return page(
+            request,
+            template,
+            heading=heading,
+            form=FormState(values, exc.errors),
+            status_code=400,
+            **_context(db, request, request_id),
+        )
     return redirect(request, case_url(request_id), flash=flash)
 
 
@@ -64,11 +76,14 @@ def _triage_values(case: Any) -> dict[str, Any]:
     if case.rag is None:
         return {}
     return {
-        "immediate_risk": "yes" if case.immediate_risk else "no", "immediate_risk_action": case.immediate_risk_action,
+        "immediate_risk": "yes" if case.immediate_risk else "no",
+        "immediate_risk_action": case.immediate_risk_action,
         "dash_done": "yes" if case.dash_score is not None else "no",
         "dash_score": "" if case.dash_score is None else str(case.dash_score),
-        "professional_risk_level": case.professional_risk_level or "", "risk_rationale": case.risk_rationale,
-        "marac_referral": "yes" if case.marac_referral else "", "idva_referral": "yes" if case.idva_referral else "",
+        "professional_risk_level": case.professional_risk_level or "",
+        "risk_rationale": case.risk_rationale,
+        "marac_referral": "yes" if case.marac_referral else "",
+        "idva_referral": "yes" if case.idva_referral else "",
         "rag": case.rag,
     }
 
@@ -79,7 +94,9 @@ _withdraw_form = _form("requests/withdraw.html", "Withdraw the request")
 _scope_form = _form("requests/out_of_scope.html", "Close as out of scope")
 _pause_form = _form("requests/pause.html", "Pause the clock")
 _extend_form = _form("requests/extend.html", "Extend the deadline")
-_assign_form = _form("requests/assign.html", "Assign the case", lambda c: {"assignee_id": str(c.assignee_id or "")})
+_assign_form = _form(
+    "requests/assign.html", "Assign the case", lambda c: {"assignee_id": str(c.assignee_id or "")}
+)
 
 
 @get("/requests/{request_id:uuid}/triage", name="requests.triage_form", sync_to_thread=True)
@@ -89,11 +106,23 @@ def triage_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Temp
 
 @post("/requests/{request_id:uuid}/triage", name="requests.triage", sync_to_thread=True)
 def triage(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/triage.html", "Initial checks and risk triage",
-                   service.record_triage, "Risk triage recorded")
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/triage.html",
+        "Initial checks and risk triage",
+        service.record_triage,
+        "Risk triage recorded",
+    )
 
 
-@post("/requests/{request_id:uuid}/complete-initial-checks", name="requests.complete_initial_checks", sync_to_thread=True)
+@post(
+    "/requests/{request_id:uuid}/complete-initial-checks",
+    name="requests.complete_initial_checks",
+    sync_to_thread=True,
+)
 def complete_initial_checks(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Redirect:
     service.complete_initial_checks(db, require_principal(request), request_id, data.get("version"))
     return redirect(request, case_url(request_id), flash="Initial checks completed")
@@ -105,9 +134,19 @@ def verify_identity_form(request: Request[Any, Any, Any], db: Db, request_id: Id
 
 
 @post("/requests/{request_id:uuid}/verify-identity", name="requests.verify_identity", sync_to_thread=True)
-def verify_identity(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/verify_identity.html", "Face-to-face meeting and identity",
-                   service.verify_identity, "Meeting and identity check recorded")
+def verify_identity(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form
+) -> Template | Redirect:
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/verify_identity.html",
+        "Face-to-face meeting and identity",
+        service.verify_identity,
+        "Meeting and identity check recorded",
+    )
 
 
 @post("/requests/{request_id:uuid}/start-research", name="requests.start_research", sync_to_thread=True)
@@ -123,8 +162,16 @@ def withdraw_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Te
 
 @post("/requests/{request_id:uuid}/withdraw", name="requests.withdraw", sync_to_thread=True)
 def withdraw(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/withdraw.html", "Withdraw the request",
-                   service.withdraw, "Request withdrawn")
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/withdraw.html",
+        "Withdraw the request",
+        service.withdraw,
+        "Request withdrawn",
+    )
 
 
 @get("/requests/{request_id:uuid}/out-of-scope", name="requests.out_of_scope_form", sync_to_thread=True)
@@ -134,8 +181,16 @@ def out_of_scope_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -
 
 @post("/requests/{request_id:uuid}/out-of-scope", name="requests.out_of_scope", sync_to_thread=True)
 def out_of_scope(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/out_of_scope.html", "Close as out of scope",
-                   service.close_out_of_scope, "Closed as out of scope")
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/out_of_scope.html",
+        "Close as out of scope",
+        service.close_out_of_scope,
+        "Closed as out of scope",
+    )
 
 
 @get("/requests/{request_id:uuid}/pause", name="requests.pause_form", sync_to_thread=True)
@@ -145,8 +200,16 @@ def pause_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Templ
 
 @post("/requests/{request_id:uuid}/pause", name="requests.pause", sync_to_thread=True)
 def pause(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/pause.html", "Pause the clock",
-                   service.pause_clock, "Clock paused")
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/pause.html",
+        "Pause the clock",
+        service.pause_clock,
+        "Clock paused",
+    )
 
 
 @post("/requests/{request_id:uuid}/resume", name="requests.resume", sync_to_thread=True)
@@ -162,8 +225,16 @@ def extend_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Temp
 
 @post("/requests/{request_id:uuid}/extend", name="requests.extend", sync_to_thread=True)
 def extend(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/extend.html", "Extend the deadline",
-                   service.extend_deadline, "Deadline extended")
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/extend.html",
+        "Extend the deadline",
+        service.extend_deadline,
+        "Deadline extended",
+    )
 
 
 @get("/requests/{request_id:uuid}/assign", name="requests.assign_form", sync_to_thread=True)
@@ -173,8 +244,16 @@ def assign_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Temp
 
 @post("/requests/{request_id:uuid}/assign", name="requests.assign", sync_to_thread=True)
 def assign(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
-    return _submit(request, db, request_id, data, "requests/assign.html", "Assign the case",
-                   service.assign, "Case assigned")
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/assign.html",
+        "Assign the case",
+        service.assign,
+        "Case assigned",
+    )
 
 
 @post("/requests/{request_id:uuid}/close", name="requests.close", sync_to_thread=True)
@@ -184,7 +263,22 @@ def close(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -
 
 
 ROUTES = [
-    triage_form, triage, complete_initial_checks, verify_identity_form, verify_identity, start_research,
-    withdraw_form, withdraw, out_of_scope_form, out_of_scope, pause_form, pause, resume, extend_form, extend,
-    assign_form, assign, close,
+    triage_form,
+    triage,
+    complete_initial_checks,
+    verify_identity_form,
+    verify_identity,
+    start_research,
+    withdraw_form,
+    withdraw,
+    out_of_scope_form,
+    out_of_scope,
+    pause_form,
+    pause,
+    resume,
+    extend_form,
+    extend,
+    assign_form,
+    assign,
+    close,
 ]
