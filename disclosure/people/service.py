@@ -176,8 +176,10 @@ def _candidate_statement(details: PersonDetails) -> Any:
 
 
 def _candidate_ids(session: Session, details: PersonDetails) -> list[uuid.UUID]:
+    """Every branch is capped, so the union is bounded; it is not truncated further, because that would drop
+    arbitrary rows, such as the few people born on the date entered."""
     statement = _candidate_statement(details)
-    return [] if statement is None else list(session.scalars(statement))[: MAX_CANDIDATES * 2]
+    return [] if statement is None else list(session.scalars(statement))
 
 
 def find_matches(
