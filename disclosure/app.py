@@ -35,7 +35,13 @@ from disclosure.auditing import controllers as auditing_pages
 from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory
-from disclosure.errors import DisclosureError, NeedsStatedReason, NotAuthenticated, ReauthenticationRequired
+from disclosure.errors import (
+    DisclosureError,
+    FormInvalid,
+    NeedsStatedReason,
+    NotAuthenticated,
+    ReauthenticationRequired,
+)
 from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
 from disclosure.people import api as people_api
@@ -199,7 +205,8 @@ def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> 
         if isinstance(exc, ReauthenticationRequired):
             back = request.url.path if request.method == "GET" else request.headers.get("referer", "/")
             return Redirect(f"/confirm-identity?next={safe_next(_path_only(back))}", status_code=303)
-    return _error(request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "")
+    extra = exc.errors if isinstance(exc, FormInvalid) else None
+    return _error(request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "", extra=extra)
 
 
 def _path_only(url: str) -> str:
