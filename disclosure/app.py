@@ -197,14 +197,14 @@ def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> 
             return Redirect("/sign-in/security-code", status_code=303)
         if isinstance(exc, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            query = f"?next={target}" if request.method == "GET" and target != "/" else ""
+            query = f"?next={quote(target)}" if request.method == "GET" and target != "/" else ""
             return Redirect(f"/sign-in{query}", status_code=303)
         if isinstance(exc, NeedsStatedReason):
             back = _path_only(str(request.url)) if request.method == "GET" else "/"
             return Redirect(f"{exc.reason_path}?next={quote(safe_next(back))}", status_code=303)
         if isinstance(exc, ReauthenticationRequired):
-            back = request.url.path if request.method == "GET" else request.headers.get("referer", "/")
-            return Redirect(f"/confirm-identity?next={safe_next(_path_only(back))}", status_code=303)
+            back = str(request.url) if request.method == "GET" else request.headers.get("referer", "/")
+            return Redirect(f"/confirm-identity?next={quote(safe_next(_path_only(back)))}", status_code=303)
     extra = exc.errors if isinstance(exc, FormInvalid) else None
     return _error(request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "", extra=extra)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import make_url, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from disclosure import audit, demo, migrations
@@ -15,29 +17,46 @@ from disclosure.accounts import service as accounts
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.audit import SystemActor
-from disclosure.config import Settings
+from disclosure.config import ConfigurationError, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.errors import DisclosureError, FormInvalid
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    """The configuration, or a plain message naming the variable that is wrong (never a traceback)."""
+    try:
+        return Settings.from_env()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @contextmanager
 def _unit(settings: Settings) -> Iterator[Session]:
-    """One unit of work on a short-lived engine, disposed afterwards (no connection outlives the command)."""
+    """One unit of work on a short-lived engine, disposed afterwards (no connection outlives the command).
+    A database that cannot be reached or is not migrated yet is told plainly, not as a traceback."""
     engine = create_db_engine(settings.database_url)
     try:
         with unit_of_work(create_session_factory(engine)) as session:
             yield session
+    except (OperationalError, ProgrammingError) as exc:
+        raise click.ClickException(
+            f"The database cannot be used ({_first_line(exc)}). "
+            "Check DISCLOSURE_DATABASE_URL and run `disclosure migrate`."
+        ) from exc
     finally:
         engine.dispose()
 
 
+def _first_line(exc: OperationalError | ProgrammingError) -> str:
+    text = str(exc.orig or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _ensure_sqlite_dir(settings: Settings) -> None:
-    if settings.is_sqlite:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    """SQLite creates the database file but not its folder."""
+    database = make_url(settings.database_url).database if settings.is_sqlite else None
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 @click.group()
@@ -50,7 +69,10 @@ def migrate() -> None:
     """Apply every database migration (safe to repeat)."""
     settings = _settings()
     _ensure_sqlite_dir(settings)
-    migrations.upgrade(settings.database_url)
+    try:
+        migrations.upgrade(settings.database_url)
+    except OperationalError as exc:
+        raise click.ClickException(f"The database cannot be reached ({_first_line(exc)}).") from exc
     click.echo("Database is up to date.")
 
 

@@ -1,18 +1,19 @@
 """Service configuration: one frozen `Settings` read from `DISCLOSURE_*` environment variables.
 
 Everything a deployment may change lives here, one line of documentation per field; the README's
-configuration table is generated from the same docstrings (see `Settings.documented_fields`).
+configuration table lists the same fields (`Settings.documented_fields`, checked by the tests).
 Settings that administrators change at run time (the force's name and nation) live in the database
 instead, in `disclosure.force`.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, Literal
 
 Environment = Literal["development", "test", "production"]
@@ -29,13 +30,14 @@ class Settings:
     """The service's configuration. Field docs: `name: type = default  # meaning`."""
 
     environment: Environment = "development"
-    """`development`, `test` or `production`; production refuses to start without a secret key."""
+    """`development`, `test` or `production`; production refuses to start without a secret key or HTTPS."""
     database_url: str = field(default_factory=_default_database_url)
     """SQLAlchemy URL: the SQLite file under `var/` by default, or `postgresql+psycopg://user@host/db`."""
     secret_key: str = ""
-    """Signs CSRF tokens. Required in production; development keeps a generated one in `var/secret-key`."""
+    """Signs CSRF tokens and flash messages. Required in production (32+ random characters); development keeps
+    a generated one in `var/secret-key`."""
     base_url: str = "http://127.0.0.1:8000"
-    """The address users reach the service at; used in set-up and invitation links."""
+    """The address users reach the service at, for set-up and invitation links; `https://` in production."""
     host: str = "127.0.0.1"
     """Interface `disclosure serve` listens on."""
     port: int = 8000
@@ -47,7 +49,8 @@ class Settings:
     session_absolute_hours: int = 10
     """A session ends this long after sign-in, however busy."""
     reauth_minutes: int = 10
-    """Sensitive actions (role changes, API tokens, exports, sign-off) need a password and code this recent."""
+    """Sensitive actions (role changes, API tokens, exports, sign-off) need a password and code this
+    recent."""
     lockout_threshold: int = 5
     """Failed sign-ins for one user name within the window before it is locked."""
     lockout_window_minutes: int = 15
@@ -82,12 +85,14 @@ class Settings:
 
     @classmethod
     def documented_fields(cls) -> list[tuple[str, str, str]]:
-        """(variable, default, meaning) for every field, for the README's configuration table."""
+        """(variable, default, meaning) for every field, as the README's configuration table shows them:
+        paths inside the project as `<repo>/...`, an empty default as `(none)`."""
         docs = _field_docs(cls)
         rows = []
         for f in fields(cls):
-            default = "(generated)" if f.default is MISSING else str(f.default)
-            rows.append((f"DISCLOSURE_{f.name.upper()}", default, docs.get(f.name, "")))
+            value = f.default_factory() if f.default_factory is not MISSING else f.default
+            default = str(value).replace(str(PROJECT_ROOT), "<repo>") if value != "" else "(none)"
+            rows.append((f"DISCLOSURE_{f.name.upper()}", default, " ".join(docs.get(f.name, "").split())))
         return rows
 
     @classmethod
@@ -134,7 +139,7 @@ class Settings:
         if self.is_production and self.secret_key:
             if len(self.secret_key) < MIN_SECRET_LENGTH or self.secret_key == EXAMPLE_SECRET:
                 raise ConfigurationError(
-                    f"DISCLOSURE_SECRET_KEY must be a random string of at least {MIN_SECRET_LENGTH} characters"
+                    f"DISCLOSURE_SECRET_KEY must be a random string of {MIN_SECRET_LENGTH} characters or more"
                 )
             if not self.base_url.startswith("https://"):
                 raise ConfigurationError("DISCLOSURE_BASE_URL must use https:// in production")
@@ -176,7 +181,7 @@ def _field_docs(cls: type) -> dict[str, str]:
     tree = ast.parse(inspect.getsource(cls))
     body = tree.body[0].body  # type: ignore[attr-defined]
     docs: dict[str, str] = {}
-    for node, following in zip(body, body[1:], strict=False):
+    for node, following in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)

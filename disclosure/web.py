@@ -153,6 +153,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
         or not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)  # no CR/LF or other control characters
     ):
         return default
     return target

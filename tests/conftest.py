@@ -17,7 +17,7 @@ from disclosure import migrations
 from disclosure.config import Settings
 from disclosure.db import create_db_engine
 
-pytest_plugins = ["tests.builders", "tests.pages"]
+pytest_plugins = ["tests.builders", "tests.pages", "tests.fresh_db"]
 
 
 def _test_database_url(tmp_root: Path) -> str:

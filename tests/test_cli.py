@@ -52,11 +52,21 @@ def read(env: dict[str, str], statement: object) -> list[object]:
 
 def create(env: dict[str, str], username: str, *roles: str, email: str | None = None) -> tuple[int, str]:
     role_args = [a for r in roles for a in ("--role", r)]
-    return run(env, "users", "create", "--username", username, "--name", f"{username.title()} Example",
-               "--email", email or f"{username}@police.example", *role_args)
+    return run(
+        env,
+        "users",
+        "create",
+        "--username",
+        username,
+        "--name",
+        f"{username.title()} Example",
+        "--email",
+        email or f"{username}@police.example",
+        *role_args,
+    )
 
 
-# migrate -----------------------------------------------------------------------------------------------------
+# migrate ------------------------------------------------------------------------------------------
 
 
 def test_migrate_is_idempotent(cli_env: dict[str, str]) -> None:
@@ -64,15 +74,19 @@ def test_migrate_is_idempotent(cli_env: dict[str, str]) -> None:
     assert run(cli_env, "migrate") == (0, "Database is up to date.\n")
 
 
-def test_migrate_builds_a_new_sqlite_database_from_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'var' / 'new.db'}"
-    env = {"DISCLOSURE_DATABASE_URL": url, "DISCLOSURE_ENVIRONMENT": "test", "DISCLOSURE_VAR_DIR": str(tmp_path / "var")}
+def test_migrate_builds_a_new_sqlite_database_in_a_new_folder(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'data' / 'new.db'}"
+    env = {
+        "DISCLOSURE_DATABASE_URL": url,
+        "DISCLOSURE_ENVIRONMENT": "test",
+        "DISCLOSURE_VAR_DIR": str(tmp_path / "var"),
+    }
     assert run(env, "migrate")[0] == 0
     assert read(env, select(User)) == []
     assert run(env, "audit", "verify")[0] == 0
 
 
-# setup-link --------------------------------------------------------------------------------------------------
+# setup-link ---------------------------------------------------------------------------------------
 
 
 def test_setup_link_only_while_no_account_exists(cli_env: dict[str, str]) -> None:
@@ -92,7 +106,7 @@ def test_each_setup_link_replaces_the_last(cli_env: dict[str, str]) -> None:
     assert first and second and first.group(1) != second.group(1)
 
 
-# users -------------------------------------------------------------------------------------------------------
+# users --------------------------------------------------------------------------------------------
 
 
 def test_users_create_prints_an_invitation_and_is_audited(cli_env: dict[str, str]) -> None:
@@ -107,19 +121,25 @@ def test_users_create_prints_an_invitation_and_is_audited(cli_env: dict[str, str
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--username", "rory", "--name", "Again", "--email", "x@police.example", "--role", "researcher"],
-         "already taken"),
-        (["--username", "new", "--name", "New", "--email", "not-an-email", "--role", "researcher"],
-         "correct format"),
-        (["--username", "new", "--name", "", "--email", "n@police.example", "--role", "researcher"],
-         "Enter"),
-        (["--username", "new", "--name", "New", "--email", "n@police.example", "--role", "wizard"],
-         "'wizard' is not one of"),
-        (["--username", "new", "--name", "New", "--email", "n@police.example"],
-         "Missing option '--role'"),
+        (
+            ["--username", "rory", "--name", "Again", "--email", "x@police.example", "--role", "researcher"],
+            "already taken",
+        ),
+        (
+            ["--username", "new", "--name", "New", "--email", "not-an-email", "--role", "researcher"],
+            "correct format",
+        ),
+        (["--username", "new", "--name", "", "--email", "n@police.example", "--role", "researcher"], "Enter"),
+        (
+            ["--username", "new", "--name", "New", "--email", "n@police.example", "--role", "wizard"],
+            "'wizard' is not one of",
+        ),
+        (["--username", "new", "--name", "New", "--email", "n@police.example"], "Missing option '--role'"),
     ],
 )
-def test_users_create_refuses_bad_input_plainly(cli_env: dict[str, str], args: list[str], message: str) -> None:
+def test_users_create_refuses_bad_input_plainly(
+    cli_env: dict[str, str], args: list[str], message: str
+) -> None:
     create(cli_env, "rory", "researcher")
     code, output = run(cli_env, "users", "create", *args)
     assert code != 0
@@ -152,13 +172,16 @@ def test_reset_mfa_forgets_the_authenticator_and_ends_sessions(cli_env: dict[str
         user = session.scalar(select(User).where(User.username == "demo-officer"))
         assert user is not None and user.totp_secret is None
         assert session.scalar(select(UserSession.ended_at).where(UserSession.user_id == user.id)) is not None
-        assert session.scalar(select(AuditEvent.actor_label).where(AuditEvent.action == "user.reset_mfa")) == "cli"
+        assert (
+            session.scalar(select(AuditEvent.actor_label).where(AuditEvent.action == "user.reset_mfa"))
+            == "cli"
+        )
     engine.dispose()
     code, output = run(cli_env, "users", "reset-mfa", "nobody")
     assert code != 0 and "No user called nobody" in output
 
 
-# audit verify ------------------------------------------------------------------------------------------------
+# audit verify -------------------------------------------------------------------------------------
 
 
 def _tamper(env: dict[str, str], statement: str) -> None:
@@ -187,7 +210,9 @@ def test_audit_verify_exits_0_on_an_intact_chain(cli_env: dict[str, str]) -> Non
         ("DELETE FROM audit_events WHERE seq = 3", "event 3 is missing"),
     ],
 )
-def test_audit_verify_names_a_tampered_event_and_exits_1(cli_env: dict[str, str], statement: str, named: str) -> None:
+def test_audit_verify_names_a_tampered_event_and_exits_1(
+    cli_env: dict[str, str], statement: str, named: str
+) -> None:
     run(cli_env, "demo", "load")
     _tamper(cli_env, statement)
     code, output = run(cli_env, "audit", "verify")
@@ -195,7 +220,7 @@ def test_audit_verify_names_a_tampered_event_and_exits_1(cli_env: dict[str, str]
     assert "Audit chain BROKEN" in output and named in output
 
 
-# demo --------------------------------------------------------------------------------------------------------
+# demo ---------------------------------------------------------------------------------------------
 
 
 def test_demo_load_creates_one_user_per_role_once(cli_env: dict[str, str]) -> None:
@@ -224,7 +249,7 @@ def test_demo_load_is_refused_in_production(cli_env: dict[str, str]) -> None:
     assert read(cli_env, select(User)) == []
 
 
-# configuration errors and the module entry point ---------------------------------------------------------
+# configuration errors and the module entry point --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -235,14 +260,36 @@ def test_demo_load_is_refused_in_production(cli_env: dict[str, str]) -> None:
         ({"DISCLOSURE_PORT": "eighty"}, "DISCLOSURE_PORT must be a whole number"),
     ],
 )
-def test_a_bad_configuration_is_told_plainly(cli_env: dict[str, str], overrides: dict[str, str], message: str) -> None:
+def test_a_bad_configuration_is_told_plainly(
+    cli_env: dict[str, str], overrides: dict[str, str], message: str
+) -> None:
     code, output = run({**cli_env, **overrides}, "users", "list")
     assert code != 0 and message in output and "Traceback" not in output
 
 
+def test_a_database_that_is_not_migrated_is_told_plainly(tmp_path: Path) -> None:
+    env = {"DISCLOSURE_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "DISCLOSURE_ENVIRONMENT": "test"}
+    code, output = run(env, "users", "list")
+    assert code == 1
+    assert "The database cannot be used" in output and "disclosure migrate" in output
+    assert "Traceback" not in output
+
+
+def test_an_unreachable_database_is_told_plainly(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "DISCLOSURE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing"}
+    for command in (["migrate"], ["audit", "verify"]):
+        code, output = run(env, *command)
+        assert code == 1 and "The database cannot be" in output and "Traceback" not in output
+
+
 def test_python_dash_m_disclosure_is_the_same_command() -> None:
-    result = subprocess.run([sys.executable, "-m", "disclosure", "--help"], capture_output=True, text=True,  # noqa: S603
-                            cwd=PROJECT_ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "disclosure", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     for command in ("migrate", "setup-link", "serve", "users", "audit", "demo"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command

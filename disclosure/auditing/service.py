@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,8 @@ from disclosure.audit import AuditCategory, AuditEvent
 from disclosure.auth import Principal
 from disclosure.db import Pagination
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
+
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 FILTER_FIELDS = ("actor", "action", "category", "object_type", "object_id", "date_from", "date_to")
 
@@ -69,7 +72,7 @@ def _require_auditor(actor: Principal) -> None:
         raise PermissionDenied()
 
 
-def _filtered(statement: Select[tuple[AuditEvent]], f: EventFilter) -> Select[tuple[AuditEvent]]:
+def _filtered(statement: SelectT, f: EventFilter) -> SelectT:
     if f.actor:
         statement = statement.where(AuditEvent.actor_label == f.actor.lower())
     if f.action:
@@ -93,7 +96,7 @@ def search_events(
 ) -> tuple[list[AuditEvent], Pagination]:
     """Newest first, a page at a time. A search with filters is recorded; plain paging is not."""
     _require_auditor(actor)
-    counted = _filtered(select(func.count(AuditEvent.seq)), f)  # type: ignore[arg-type]
+    counted = _filtered(select(func.count(AuditEvent.seq)), f)
     pagination = Pagination.from_query(page, session.scalar(counted) or 0, per_page)
     ordered = _filtered(select(AuditEvent), f).order_by(AuditEvent.seq.desc())
     events = list(session.scalars(ordered.offset(pagination.offset).limit(per_page)))

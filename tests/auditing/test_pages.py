@@ -56,7 +56,7 @@ def _seqs_on(html: str) -> list[int]:
     return [int(s) for s in re.findall(r'href="/audit/events/(\d+)"', html)]
 
 
-# Browsing and filtering ---------------------------------------------------------------------------------
+# Browsing and filtering ---------------------------------------------------------------------------
 
 
 def test_the_auditor_pages_through_the_trail_newest_first(
@@ -160,7 +160,7 @@ def test_a_bad_filter_shows_the_field_error_and_keeps_what_was_typed(
         assert 'value="31/12/2026"' in response.text
 
 
-# One event and the chain check -------------------------------------------------------------------------
+# One event and the chain check --------------------------------------------------------------------
 
 
 def test_the_auditor_sees_one_event_in_full(client: PageClient, db: Session, auditor: SampleUser) -> None:
@@ -209,7 +209,7 @@ def test_the_chain_check_names_an_edited_event(
     assert f"event {target.seq} (" in response.text and "edited" in response.text
 
 
-# Export ----------------------------------------------------------------------------------------------------
+# Export -------------------------------------------------------------------------------------------
 
 
 def test_the_export_form_renders(client: PageClient, db: Session, auditor: SampleUser) -> None:
@@ -286,7 +286,7 @@ def test_an_export_without_a_reason_or_scope_is_refused_with_the_values_kept(
     assert db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) == before
 
 
-# Who may see it ----------------------------------------------------------------------------------------------
+# Who may see it -----------------------------------------------------------------------------------
 
 
 def _api_token(db: Session, user: SampleUser) -> dict[str, str]:
