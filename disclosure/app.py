@@ -84,11 +84,11 @@ def create_app(
             assets,
             # One router per feature: Litestar re-registers every handler of a path each time another
             # handler joins that path, which double-wraps sync handlers registered one by one.
-            Router("/", route_handlers=accounts_pages.ROUTES),
-            Router("/", route_handlers=force_pages.ROUTES),
-            Router("/", route_handlers=auditing_pages.ROUTES),
-            Router("/", route_handlers=requests_pages.ROUTES),
-            Router("/", route_handlers=people_pages.ROUTES),
+            Router("/", route_handlers=accounts_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=force_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=auditing_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=requests_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=people_pages.ROUTES, include_in_schema=False),
             Router(
                 "/",
                 route_handlers=[
@@ -121,7 +121,10 @@ def create_app(
             render_plugins=[JsonRenderPlugin()],
             # Litestar names these handlers with a hash; the policy table knows them by this name instead.
             openapi_router=Router(
-                f"{API_PREFIX}/schema", route_handlers=[], opt={"policy_name": "api.openapi"}
+                f"{API_PREFIX}/schema",
+                route_handlers=[],
+                opt={"policy_name": "api.openapi"},
+                include_in_schema=False,
             ),
             description=(
                 "JSON API over the same services as the pages. Authenticate with "
