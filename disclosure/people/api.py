@@ -71,7 +71,7 @@ def find_people(request: Request[Any, Any, Any], db: Db, data: JSONBody[PersonBo
     principal = require_principal(request)
     require_case_role(principal)
     return [
-        MatchOut(m.person_id, m.display_name, m.date_of_birth, m.score, list(m.reasons))  # type: ignore[arg-type]
+        MatchOut(m.person_id, m.display_name, m.date_of_birth, m.score, list(m.reasons))
         for m in service.find_matches(db, principal, _details(data))
     ]
 

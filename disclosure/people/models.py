@@ -1,28 +1,41 @@
 """The people index: one record per person across every case and missing-person episode, with their names
-(primary, aliases, previous) and addresses (current and previous: five years are advised [Beds][Phoenix])."""
+(primary, aliases, previous) and addresses (current and previous: five years are advised [Beds][Phoenix]).
+
+Matching reads only indexed columns to find candidates: the phonetic keys of every name (with the first
+given name's key beside them), the date of birth and the postcode. A duplicate merged into another record
+keeps its row, pointing at the survivor, and is never offered as a match again.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin
+
+NAME_KINDS = ("primary", "alias", "previous")
 
 
 class Person(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "people"
     __table_args__ = (
         Index("ix_people_date_of_birth", "date_of_birth"),
-        Index("ix_people_dob_swapped", "dob_swapped"),
+        # Only merged records: a full index of mostly empty values would tempt the planner into scanning it.
+        Index(
+            "ix_people_merged_into_id",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+        ),
         {"comment": "One person in the people index, shared by every case and missing-person episode."},
     )
 
     date_of_birth: Mapped[date | None] = mapped_column(comment="Date of birth, where known.")
-    dob_swapped: Mapped[date | None] = mapped_column(
-        comment="Date of birth with day and month swapped (indexed to find transposed dates); empty if not valid."
+    gender: Mapped[str] = mapped_column(
+        String(40), default="", server_default="", comment="Gender as recorded, if known (free text)."
     )
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who added the person.")
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -49,14 +62,32 @@ class Person(IdMixin, TimestampMixin, VersionMixin, Base):
     def primary_name(self) -> PersonName | None:
         return next((n for n in self.names if n.kind == "primary"), self.names[0] if self.names else None)
 
+    @property
+    def display_name(self) -> str:
+        primary = self.primary_name
+        return primary.full_name if primary else "(no name recorded)"
+
+    @property
+    def other_names(self) -> list[PersonName]:
+        primary = self.primary_name
+        return [n for n in self.names if n is not primary]
+
+    @property
+    def current_address(self) -> PersonAddress | None:
+        return next((a for a in reversed(self.addresses) if a.current), None)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
 
 class PersonName(IdMixin, TimestampMixin, Base):
     __tablename__ = "person_names"
     __table_args__ = (
         CheckConstraint("kind IN ('primary', 'alias', 'previous')", name="known_kind"),
-        Index("ix_person_names_family_key1", "family_key1"),
-        Index("ix_person_names_family_key2", "family_key2"),
+        # Candidate search: a family key alone, or with the first given name's key (both by index prefix).
         Index("ix_person_names_family_given", "family_key1", "given_key1"),
+        Index("ix_person_names_family2_given", "family_key2", "given_key1"),
         Index("ix_person_names_person", "person_id"),
         {"comment": "A person's names: the primary name, aliases and previous names, with phonetic keys."},
     )
@@ -71,13 +102,15 @@ class PersonName(IdMixin, TimestampMixin, Base):
         String(400), comment="Lower-case, accent-free full name for scoring."
     )
     family_key1: Mapped[str] = mapped_column(
-        String(12), default="", comment="Double Metaphone primary key of the family name."
+        String(12),
+        default="",
+        comment="Double Metaphone primary key of the family name (of the given name if there is none).",
     )
     family_key2: Mapped[str] = mapped_column(
-        String(12), default="", comment="Double Metaphone secondary key."
+        String(12), default="", comment="Double Metaphone secondary key of the family name."
     )
     given_key1: Mapped[str] = mapped_column(
-        String(12), default="", comment="Double Metaphone key of the first given name."
+        String(12), default="", comment="Double Metaphone primary key of the first given name."
     )
 
     person: Mapped[Person] = relationship(back_populates="names")
@@ -90,9 +123,12 @@ class PersonName(IdMixin, TimestampMixin, Base):
 class PersonAddress(IdMixin, TimestampMixin, Base):
     __tablename__ = "person_addresses"
     __table_args__ = (
+        CheckConstraint(
+            "from_date IS NULL OR to_date IS NULL OR from_date <= to_date", name="dates_in_order"
+        ),
         Index("ix_person_addresses_postcode", "postcode"),
         Index("ix_person_addresses_person", "person_id"),
-        {"comment": "Current and previous addresses of a person."},
+        {"comment": "Current and previous addresses of a person (five years advised for a subject)."},
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(

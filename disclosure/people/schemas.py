@@ -159,20 +159,16 @@ def _date_of_birth(values: Mapping[str, Any], errors: dict[str, str]) -> date | 
     parts = {p: text_value(values, f"date_of_birth-{p}") for p in ("day", "month", "year")}
     if not iso and not any(parts.values()):
         return None
-    if iso:
-        try:
-            return date.fromisoformat(iso)
-        except ValueError:
-            errors["date_of_birth"] = "Date of birth must be a real date"
-            return None
     missing = [p for p, v in parts.items() if not v]
-    if missing:
+    if not iso and missing:
         errors["date_of_birth"] = f"Date of birth must include a {' and '.join(missing)}"
         return None
-    if len(parts["year"]) != 4:
+    if not iso and len(parts["year"]) != 4:
         errors["date_of_birth"] = "Year of birth must include 4 numbers"
         return None
     try:
+        if iso:
+            return date.fromisoformat(iso)
         return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         errors["date_of_birth"] = "Date of birth must be a real date"

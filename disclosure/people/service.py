@@ -1,185 +1,148 @@
-"""People index verbs: find likely matches while a person is entered, create a person, view, link and merge.
+"""People index verbs: find likely matches while a person is entered, create a person, add names and
+addresses, view and link a person, merge duplicates, and follow a merged record to its survivor.
 
-Candidates come only from indexed lookups (phonetic family-name keys, date of birth, swapped date of birth,
-postcode), never a scan, so matching stays fast with a million people; they are then scored in Python.
-Searches, views, creations and merges are audited (DPA 2018 s.62: consultation, collection, combination).
+Candidates come only from indexed lookups (`candidates`: phonetic keys of any name, the same, swapped or
+year-out date of birth, the same postcode), each capped, never a scan, so matching stays fast with a million
+people; they are then scored in Python (`matching`). Each verb writes its audit event in the caller's
+transaction (DPA 2018 s.62 [DPA-62]): searches and views are consultations, creation a collection, new names
+and addresses alterations, links and merges combinations. Search events carry counts, never the names
+searched for.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from disclosure import audit
 from disclosure.audit import Actor, AuditCategory
 from disclosure.db import utcnow
-from disclosure.errors import Conflict, FormInvalid, NotFound
-from disclosure.people import matching
-from disclosure.people.matching import Match, NameEntry
+from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
+from disclosure.people import candidates, matching
+from disclosure.people.matching import Probe
 from disclosure.people.models import Person, PersonAddress, PersonName
+from disclosure.people.schemas import (
+    AddressDetails,
+    MatchView,
+    NameEntry,
+    PersonDetails,
+    PersonSummary,
+    parse_person_form,
+)
 
-MATCH_THRESHOLD = 45
+__all__ = [
+    "MATCH_THRESHOLD",
+    "MAX_MATCHES",
+    "MERGE_HOOKS",
+    "AddressDetails",
+    "MatchView",
+    "MergeHook",
+    "NameEntry",
+    "PersonDetails",
+    "PersonSummary",
+    "add_address",
+    "add_alias",
+    "create_person",
+    "details_from_form",
+    "find_matches",
+    "get_person",
+    "link_person",
+    "merge_people",
+    "resolve",
+    "summaries",
+    "validate_details",
+    "view_person",
+]
+
+MATCH_THRESHOLD = matching.DEFAULT_THRESHOLD
 MAX_MATCHES = 10
-# Enough candidates for any real name; a common surname's sound-alikes are narrowed by the other keys.
-MAX_CANDIDATES = 500
-# Family name alone (nicknames: Bob for Robert): a smaller share, so common surnames stay cheap.
-MAX_FAMILY_ONLY = 200
+EARLIEST_BIRTH = date(1900, 1, 1)
+_FIELD_ORDER = ("given_names", "family_name", "aliases", "date_of_birth", "gender", "postcode")
 
 MergeHook = Callable[[Session, uuid.UUID, uuid.UUID], None]
 MERGE_HOOKS: list[MergeHook] = []
-"""Features that point at people append a hook: (session, survivor_id, duplicate_id) re-points references."""
+"""Features that point at people append a hook, called as (session, survivor_id, duplicate_id) inside the
+merge's transaction, to re-point their references from the duplicate to the survivor."""
 
 
-@dataclass(frozen=True)
-class PersonDetails:
-    given_names: str = ""
-    family_name: str = ""
-    aliases: tuple[NameEntry, ...] = ()
-    date_of_birth: date | None = None
-    address_line_1: str = ""
-    address_line_2: str = ""
-    town: str = ""
-    postcode: str = ""
-
-    @property
-    def names(self) -> list[NameEntry]:
-        return [NameEntry(self.given_names, self.family_name), *self.aliases]
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    id: uuid.UUID
-    display_name: str
-    aliases: list[str] = field(default_factory=list)
-    date_of_birth: date | None = None
-    address: str = ""
+def _record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    category: AuditCategory,
+    *,
+    person_id: uuid.UUID | None = None,
+    justification: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """One audit event about a person (or, for a search, about the index)."""
+    audit.record(
+        session,
+        actor=actor,
+        action=f"person.{action}",
+        category=category,
+        object_type="person",
+        object_id=person_id,
+        justification=justification,
+        details=details,
+    )
 
 
-def _text(values: dict[str, Any], name: str) -> str:
-    value = values.get(name, "")
-    return (value[0] if isinstance(value, list) and value else str(value or "")).strip()
+# ------------------------------------------------------------------------------------- entering details
 
 
-def details_from_form(values: dict[str, Any], *, strict: bool = True) -> PersonDetails:
-    """Person fields from a form or API body, each refusal at its field. With strict=False bad fields are
-    dropped instead (to keep showing matches beside other errors)."""
+def validate_details(details: PersonDetails) -> dict[str, str]:
+    """The rules a person's details meet, each refusal keyed by its form field: a name (given or family) with
+    at least one letter; a date of birth in the past and not before 1900; a UK-style postcode."""
     errors: dict[str, str] = {}
-    given, family = _text(values, "given_names")[:201], _text(values, "family_name")[:201]
-    if not given and not family:
+    for field, value, label in (
+        ("given_names", details.given_names, "Given names"),
+        ("family_name", details.family_name, "Family name"),
+    ):
+        if value.strip() and not matching.normalise(value):
+            errors[field] = f"{label} must include letters"
+    if not (details.given_names.strip() or details.family_name.strip()):
         errors["given_names"] = "Enter a given name or a family name"
-    for name, value, label in (("given_names", given, "Given names"), ("family_name", family, "Family name")):
-        if len(value) > 200:
-            errors[name] = f"{label} must be 200 characters or fewer"
-    aliases = []
-    for line in _text(values, "aliases").splitlines()[:20]:
-        parts = line.strip().rsplit(" ", 1)
-        if parts and parts[0]:
-            aliases.append(
-                NameEntry(parts[0][:200], parts[1][:200])
-                if len(parts) == 2
-                else NameEntry("", parts[0][:200])
-            )
-    dob = _date_of_birth(values, errors)
-    postcode = _text(values, "postcode")
-    if postcode and not matching.is_uk_postcode(postcode):
+    if any(not matching.normalise(a.full_name) for a in details.aliases):
+        errors["aliases"] = "Each other name must include letters"
+    if details.date_of_birth is not None:
+        if details.date_of_birth > utcnow().date():
+            errors["date_of_birth"] = "Date of birth must be in the past"
+        elif details.date_of_birth < EARLIEST_BIRTH:
+            errors["date_of_birth"] = "Date of birth must be the same as or after 1 January 1900"
+    if len(details.gender) > 40:
+        errors["gender"] = "Gender must be 40 characters or fewer"
+    if details.postcode and not matching.is_uk_postcode(details.postcode):
         errors["postcode"] = "Enter a real postcode, like SW1A 1AA"
+    return errors
+
+
+def details_from_form(values: Mapping[str, Any], *, strict: bool = True) -> PersonDetails:
+    """Person fields from a form or API body, checked (`validate_details`), postcode normalised. Raises
+    `FormInvalid` with every refusal at its field; with strict=False the refused fields are dropped instead,
+    so matches can still be shown beside other errors on the page."""
+    details, errors = parse_person_form(values)
+    for name, message in validate_details(details).items():
+        errors.setdefault(name, message)
     if errors and strict:
-        raise FormInvalid(errors, values)
-    return PersonDetails(
-        given_names=given[:200],
-        family_name=family[:200],
-        aliases=tuple(aliases),
-        date_of_birth=None if "date_of_birth" in errors else dob,
-        address_line_1=_text(values, "address_line_1")[:200],
-        address_line_2=_text(values, "address_line_2")[:200],
-        town=_text(values, "town")[:100],
-        postcode=matching.normalise_postcode(postcode) if postcode and "postcode" not in errors else "",
+        ordered = {k: errors[k] for k in _FIELD_ORDER if k in errors}
+        raise FormInvalid({**ordered, **errors}, dict(values))
+    return replace(
+        details,
+        aliases=() if "aliases" in errors else details.aliases,
+        date_of_birth=None if "date_of_birth" in errors else details.date_of_birth,
+        postcode="" if "postcode" in errors else matching.normalise_postcode(details.postcode),
     )
 
 
-def _date_of_birth(values: dict[str, Any], errors: dict[str, str]) -> date | None:
-    iso = _text(values, "date_of_birth")
-    parts = [_text(values, f"date_of_birth-{p}") for p in ("day", "month", "year")]
-    if not iso and not any(parts):
-        return None
-    try:
-        if iso:
-            day = date.fromisoformat(iso)
-        elif not all(parts):
-            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-            errors["date_of_birth"] = f"Date of birth must include a {' and '.join(missing)}"
-            return None
-        else:
-            d, m, y = (int(p) for p in parts)
-            day = date(y, m, d)
-    except ValueError:
-        errors["date_of_birth"] = "Date of birth must be a real date"
-        return None
-    if day > utcnow().date():
-        errors["date_of_birth"] = "Date of birth must be in the past"
-    elif day.year < 1900:
-        errors["date_of_birth"] = "Date of birth must be after 1900"
-    return day
-
-
-def _name_row(kind: str, entry: NameEntry) -> PersonName:
-    key1, key2 = matching.phonetic_keys(entry.family_name or entry.given_names)
-    return PersonName(
-        kind=kind,
-        given_names=entry.given_names,
-        family_name=entry.family_name,
-        normalised=matching.normalise(f"{entry.given_names} {entry.family_name}")[:400],
-        family_key1=key1,
-        family_key2=key2,
-        given_key1=matching.first_given_key(entry.given_names),
-    )
-
-
-def _candidate_statement(details: PersonDetails) -> Any:
-    """Indexed lookups only: sound-alike family names (primary or secondary key), the same or swapped date
-    of birth, the same postcode. Each branch is capped. None when nothing can be looked up."""
-    keys = {k for n in details.names for k in matching.phonetic_keys(n.family_name or n.given_names) if k}
-    given = {matching.first_given_key(n.given_names) for n in details.names if n.given_names} - {""}
-    branches = []
-    for key in sorted(keys):
-        # Sound-alike family and first given name first: a common surname alone would fill the cap.
-        for given_key in sorted(given):
-            branches.append(
-                select(PersonName.person_id)
-                .where(PersonName.family_key1 == key, PersonName.given_key1 == given_key)
-                .limit(MAX_CANDIDATES)
-            )
-        for column in (PersonName.family_key1, PersonName.family_key2):
-            branches.append(select(PersonName.person_id).where(column == key).limit(MAX_FAMILY_ONLY))
-    if details.date_of_birth:
-        branches.append(
-            select(Person.id).where(Person.date_of_birth == details.date_of_birth).limit(MAX_CANDIDATES)
-        )
-        branches.append(
-            select(Person.id).where(Person.dob_swapped == details.date_of_birth).limit(MAX_CANDIDATES)
-        )
-    if details.postcode:
-        branches.append(
-            select(PersonAddress.person_id)
-            .where(PersonAddress.postcode == details.postcode)
-            .limit(MAX_CANDIDATES)
-        )
-    if not branches:
-        return None
-    return union(*[select(b.subquery().c[0]) for b in branches])
-
-
-def _candidate_ids(session: Session, details: PersonDetails) -> list[uuid.UUID]:
-    """Every branch is capped, so the union is bounded; it is not truncated further, because that would drop
-    arbitrary rows, such as the few people born on the date entered."""
-    statement = _candidate_statement(details)
-    return [] if statement is None else list(session.scalars(statement))
+# ------------------------------------------------------------------------------------------- matching
 
 
 def find_matches(
@@ -189,199 +152,291 @@ def find_matches(
     *,
     threshold: int = MATCH_THRESHOLD,
     limit: int = MAX_MATCHES,
-) -> list[Match]:
-    """Likely matches for the details entered, best first, each with its reasons in words."""
-    ids = _candidate_ids(session, details)
-    people = (
-        session.scalars(select(Person).where(Person.id.in_(ids), Person.merged_into_id.is_(None))).all()
-        if ids
-        else []
+) -> list[MatchView]:
+    """Likely matches for the details being entered, best first, each with a score and its reasons, so the
+    user links the existing record instead of creating a duplicate. Audited as a consultation with counts
+    only: the names searched for are personal data and stay out of the log."""
+    ids = candidates.candidate_ids(session, details)
+    ranked = matching.rank(
+        Probe.of(details), candidates.load_candidates(session, ids), threshold=threshold, limit=limit
     )
-    found = []
-    for person in people:
-        names = [NameEntry(n.given_names, n.family_name) for n in _ordered_names(person)]
-        value, reasons = matching.score(
-            details.names,
-            details.date_of_birth,
-            details.postcode,
-            names,
-            person.date_of_birth,
-            [a.postcode for a in person.addresses],
-        )
-        if value >= threshold:
-            found.append(Match(person.id, _display(person), person.date_of_birth, value, tuple(reasons)))
-    found.sort(key=lambda m: -m.score)
-    audit.record(
+    shown = summaries(session, [m.person_id for m in ranked])
+    _record(
         session,
-        actor=actor,
-        action="person.search",
-        category=AuditCategory.CONSULTATION,
-        object_type="person",
-        justification="Duplicate check while entering a person",
-        details={"candidates": len(ids), "matches": min(len(found), limit)},
+        actor,
+        "search",
+        AuditCategory.CONSULTATION,
+        justification="Checked the people index for likely matches of a person being entered",
+        details={"candidates": len(ids), "matches": len(ranked), "threshold": threshold},
     )
-    return found[:limit]
+    return [
+        MatchView(
+            person_id=m.person_id,
+            display_name=shown[m.person_id].display_name,
+            date_of_birth=shown[m.person_id].date_of_birth,
+            score=m.score,
+            reasons=m.reasons,
+            other_names=tuple(shown[m.person_id].aliases),
+            address=shown[m.person_id].address,
+        )
+        for m in ranked
+    ]
 
 
-def _ordered_names(person: Person) -> list[PersonName]:
-    return sorted(person.names, key=lambda n: (n.kind != "primary", n.created_at))
+# ------------------------------------------------------------------------------------- records
 
 
-def _display(person: Person) -> str:
-    primary = person.primary_name
-    return primary.full_name if primary else "(no name)"
+def _name_row(kind: str, entry: NameEntry) -> PersonName:
+    keys = matching.name_keys(entry)
+    return PersonName(
+        kind=kind,
+        given_names=entry.given_names.strip(),
+        family_name=entry.family_name.strip(),
+        normalised=matching.normalise(entry.full_name)[:400],
+        family_key1=keys.family_key1,
+        family_key2=keys.family_key2,
+        given_key1=keys.given_key1,
+    )
+
+
+def _address_row(address: AddressDetails) -> PersonAddress:
+    return PersonAddress(
+        line_1=address.line_1.strip(),
+        line_2=address.line_2.strip(),
+        town=address.town.strip(),
+        postcode=matching.normalise_postcode(address.postcode) if address.postcode else "",
+        current=address.current,
+        from_date=address.from_date,
+        to_date=address.to_date,
+    )
+
+
+def _same_name(a: NameEntry, b: NameEntry) -> bool:
+    return matching.normalise(a.full_name) == matching.normalise(b.full_name)
 
 
 def create_person(session: Session, actor: Actor, details: PersonDetails) -> Person:
-    """Add a new person after the user confirmed none of the matches is them."""
+    """Add a new person to the index, after the user has seen the likely matches and confirmed none of them
+    is this person. Names and aliases, date of birth and address as known [Beds][Phoenix]."""
+    errors = validate_details(details)
+    if errors:
+        raise FormInvalid(errors, {"given_names": details.given_names, "family_name": details.family_name})
+    if actor.user_id is None:
+        raise PermissionDenied("A person is added to the index by a named user")
     person = Person(
-        date_of_birth=details.date_of_birth,
-        dob_swapped=matching.swapped(details.date_of_birth),
-        created_by_id=actor.user_id,
+        date_of_birth=details.date_of_birth, gender=details.gender.strip(), created_by_id=actor.user_id
     )
-    person.names = [_name_row("primary", NameEntry(details.given_names, details.family_name))]
-    person.names += [_name_row("alias", alias) for alias in details.aliases]
-    if details.address_line_1 or details.postcode or details.town:
-        person.addresses = [
-            PersonAddress(
-                line_1=details.address_line_1,
-                line_2=details.address_line_2,
-                town=details.town,
-                postcode=details.postcode,
-                current=True,
-            )
-        ]
+    person.names = [_name_row("primary", details.name)]
+    for alias in details.aliases:
+        if not any(_same_name(alias, NameEntry(n.given_names, n.family_name)) for n in person.names):
+            person.names.append(_name_row("alias", alias))
+    if not details.address.is_empty:
+        person.addresses = [_address_row(details.address)]
     session.add(person)
     session.flush()
-    audit.record(
+    _record(
         session,
-        actor=actor,
-        action="person.create",
-        category=AuditCategory.COLLECTION,
-        object_type="person",
-        object_id=person.id,
-        justification="Person added to the people index",
+        actor,
+        "create",
+        AuditCategory.COLLECTION,
+        person_id=person.id,
+        justification="Person added to the people index after checking for matches",
+        details={"names": len(person.names), "addresses": len(person.addresses)},
     )
     return person
 
 
 def get_person(session: Session, person_id: uuid.UUID) -> Person:
+    """The record as stored, merged or not."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("There is no such person")
-    return resolve(session, person)
-
-
-def resolve(session: Session, person: Person) -> Person:
-    """Follow merges to the surviving record."""
-    seen = set()
-    while person.merged_into_id is not None and person.id not in seen:
-        seen.add(person.id)
-        survivor = session.get(Person, person.merged_into_id)
-        if survivor is None:
-            break
-        person = survivor
     return person
 
 
-def link_person(session: Session, actor: Actor, person_id: uuid.UUID, *, context: str) -> Person:
-    """The user chose an existing person from the matches: recorded as a combination of records."""
+def resolve(session: Session, person_id: uuid.UUID) -> Person:
+    """The surviving record: a merged duplicate points at the record it was merged into."""
     person = get_person(session, person_id)
-    audit.record(
-        session,
-        actor=actor,
-        action="person.link",
-        category=AuditCategory.COMBINATION,
-        object_type="person",
-        object_id=person.id,
-        justification=f"Existing person linked to {context}",
-    )
+    seen = {person.id}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        seen.add(person.merged_into_id)
+        person = get_person(session, person.merged_into_id)
     return person
 
 
 def view_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Person:
-    person = get_person(session, person_id)
-    audit.record(
+    """A person's record opened by a user: a consultation, audited."""
+    person = resolve(session, person_id)
+    _record(
         session,
-        actor=actor,
-        action="person.view",
-        category=AuditCategory.CONSULTATION,
-        object_type="person",
-        object_id=person.id,
-        justification="Person page opened",
+        actor,
+        "view",
+        AuditCategory.CONSULTATION,
+        person_id=person.id,
+        justification="Person record opened",
+        details={"merged_record_opened": str(person_id)} if person.id != person_id else None,
     )
     return person
 
 
-def add_alias(session: Session, actor: Actor, person_id: uuid.UUID, alias: NameEntry) -> None:
-    person = get_person(session, person_id)
-    person.names.append(_name_row("alias", alias))
-    person.updated_at = utcnow()
-    audit.record(
+def link_person(session: Session, actor: Actor, person_id: uuid.UUID, *, context: str) -> Person:
+    """The user chose an existing person from the matches: the records are combined, which is audited."""
+    person = resolve(session, person_id)
+    _record(
         session,
-        actor=actor,
-        action="person.add_alias",
-        category=AuditCategory.COLLECTION,
-        object_type="person",
-        object_id=person.id,
-        justification="Alias added",
+        actor,
+        "link",
+        AuditCategory.COMBINATION,
+        person_id=person.id,
+        justification=f"Existing person linked to {context}"[:2000],
     )
+    return person
+
+
+def add_alias(
+    session: Session, actor: Actor, person_id: uuid.UUID, name: NameEntry, *, kind: str = "alias"
+) -> PersonName:
+    """Record another name the person uses (alias) or used (previous name); a subject's names and aliases
+    are part of what is recorded [Beds][Phoenix]."""
+    if kind not in {"alias", "previous"}:
+        raise FormInvalid({"kind": "Choose alias or previous name"})
+    if not matching.normalise(name.full_name):
+        raise FormInvalid({"given_names": "Enter a given name or a family name"})
+    if max(len(name.given_names), len(name.family_name)) > 200:
+        raise FormInvalid({"given_names": "Names must be 200 characters or fewer"})
+    person = resolve(session, person_id)
+    if any(_same_name(name, NameEntry(n.given_names, n.family_name)) for n in person.names):
+        raise Conflict("This name is already recorded for the person")
+    row = _name_row(kind, name)
+    person.names.append(row)
+    person.updated_at = utcnow()
+    session.flush()
+    _record(
+        session,
+        actor,
+        "add_name",
+        AuditCategory.ALTERATION,
+        person_id=person.id,
+        justification="Alias added" if kind == "alias" else "Previous name added",
+        details={"kind": kind},
+    )
+    return row
+
+
+def add_address(
+    session: Session, actor: Actor, person_id: uuid.UUID, address: AddressDetails
+) -> PersonAddress:
+    """Record a current or previous address (five years of previous addresses are advised for a subject
+    [Beds][Phoenix]). A new current address makes the earlier current ones previous."""
+    errors: dict[str, str] = {}
+    if address.is_empty:
+        errors["line_1"] = "Enter the address"
+    if address.postcode and not matching.is_uk_postcode(address.postcode):
+        errors["postcode"] = "Enter a real postcode, like SW1A 1AA"
+    today = utcnow().date()
+    if address.from_date and address.from_date > today:
+        errors["from_date"] = "The date moved in must be today or in the past"
+    if address.to_date and address.current:
+        errors["to_date"] = "A current address has no date moved out"
+    elif address.to_date and address.from_date and address.to_date < address.from_date:
+        errors["to_date"] = "The date moved out must be after the date moved in"
+    if errors:
+        raise FormInvalid(errors)
+    person = resolve(session, person_id)
+    if address.current:
+        for earlier in person.addresses:
+            if earlier.current:
+                earlier.current = False
+                if (
+                    earlier.to_date is None
+                    and address.from_date
+                    and (earlier.from_date is None or earlier.from_date <= address.from_date)
+                ):
+                    earlier.to_date = address.from_date
+    row = _address_row(address)
+    person.addresses.append(row)
+    person.updated_at = utcnow()
+    session.flush()
+    _record(
+        session,
+        actor,
+        "add_address",
+        AuditCategory.ALTERATION,
+        person_id=person.id,
+        justification="Current address added" if address.current else "Previous address added",
+    )
+    return row
 
 
 def merge_people(
     session: Session, actor: Actor, survivor_id: uuid.UUID, duplicate_id: uuid.UUID, reason: str
 ) -> Person:
-    """Two records are the same person: the duplicate's names (as aliases) and addresses move to the
-    survivor, every feature re-points its references (MERGE_HOOKS), and the duplicate records where it went."""
-    if survivor_id == duplicate_id:
-        raise Conflict("A person cannot be merged into themselves")
+    """Two records are the same person: the duplicate's names (its primary name becoming an alias) and
+    addresses move to the survivor, each feature re-points its references (MERGE_HOOKS), and the duplicate
+    keeps its row, pointing at the survivor, never to be offered as a match again. Audited as a combination
+    with the reason given. Refuses merging a record into itself or into (or from) a merged record."""
     if not reason.strip():
         raise FormInvalid({"reason": "Enter why these records are the same person"})
-    survivor, duplicate = session.get(Person, survivor_id), session.get(Person, duplicate_id)
-    if survivor is None or duplicate is None:
-        raise NotFound("There is no such person")
-    if survivor.merged_into_id or duplicate.merged_into_id:
-        raise Conflict("One of these records has already been merged")
-    # Re-parent rather than remove-and-append: removal would delete them as orphans.
+    if survivor_id == duplicate_id:
+        raise Conflict("A person cannot be merged into themselves")
+    survivor, duplicate = get_person(session, survivor_id), get_person(session, duplicate_id)
+    if survivor.is_merged or duplicate.is_merged:
+        raise Conflict("One of these records has already been merged into another")
+    earlier = list(session.scalars(select(Person).where(Person.merged_into_id == duplicate.id)))
+    known = [NameEntry(n.given_names, n.family_name) for n in survivor.names]
+    moved_names = moved_addresses = 0
+    # Re-parent rather than remove-and-append: removing from the collection would delete them as orphans.
     for name in list(duplicate.names):
-        name.kind = "alias" if name.kind == "primary" else name.kind
-        name.person = survivor
+        if not any(_same_name(NameEntry(name.given_names, name.family_name), k) for k in known):
+            name.kind = "alias" if name.kind == "primary" else name.kind
+            name.person = survivor
+            moved_names += 1
+    places = {(a.line_1.casefold(), a.postcode) for a in survivor.addresses}
     for address in list(duplicate.addresses):
-        address.person = survivor
-    if survivor.date_of_birth is None:
-        survivor.date_of_birth, survivor.dob_swapped = duplicate.date_of_birth, duplicate.dob_swapped
-    duplicate.merged_into_id, duplicate.merged_at = survivor.id, utcnow()
-    for hook in MERGE_HOOKS:
-        hook(session, survivor.id, duplicate.id)
-    session.flush()
-    audit.record(
+        if (address.line_1.casefold(), address.postcode) not in places:
+            address.person = survivor
+            moved_addresses += 1
+    survivor.date_of_birth = survivor.date_of_birth or duplicate.date_of_birth
+    survivor.gender = survivor.gender or duplicate.gender
+    survivor.updated_at = duplicate.merged_at = utcnow()
+    duplicate.merged_into_id = survivor.id
+    for record in earlier:
+        record.merged_into_id = survivor.id
+    try:  # hooks may query, which flushes: a stale copy can surface there too
+        for hook in MERGE_HOOKS:
+            hook(session, survivor.id, duplicate.id)
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleRecord("One of these records changed while they were being merged") from exc
+    _record(
         session,
-        actor=actor,
-        action="person.merge",
-        category=AuditCategory.COMBINATION,
-        object_type="person",
-        object_id=survivor.id,
+        actor,
+        "merge",
+        AuditCategory.COMBINATION,
+        person_id=survivor.id,
         justification=reason.strip()[:2000],
-        details={"merged": str(duplicate.id)},
+        details={
+            "duplicate": str(duplicate.id),
+            "names_moved": moved_names,
+            "addresses_moved": moved_addresses,
+        },
     )
     return survivor
 
 
 def summaries(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PersonSummary]:
-    """Display details for a set of people in one query."""
+    """Display details for a set of people, in one query (names and addresses load in two more)."""
     ids = set(person_ids)
     if not ids:
         return {}
-    people = session.scalars(select(Person).where(Person.id.in_(ids))).all()
-    result = {}
-    for person in people:
-        names = _ordered_names(person)
-        current = next((a for a in person.addresses if a.current), None)
-        result[person.id] = PersonSummary(
+    found = {}
+    for person in session.scalars(select(Person).where(Person.id.in_(ids))):
+        current = person.current_address
+        found[person.id] = PersonSummary(
             id=person.id,
-            display_name=_display(person),
-            aliases=[n.full_name for n in names[1:]],
+            display_name=person.display_name,
+            aliases=[n.full_name for n in person.other_names],
             date_of_birth=person.date_of_birth,
             address=current.one_line if current else "",
         )
-    return result
+    return found

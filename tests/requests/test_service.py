@@ -345,3 +345,19 @@ def test_every_verb_writes_one_audit_event(db: Session, clerk: Principal) -> Non
     service.resume_clock(db, clerk, case.id)
     after = db.scalar(select(func.count()).select_from(AuditEvent))
     assert after - before == 3
+
+
+def test_merging_people_moves_their_case_roles_to_the_survivor(db: Session, clerk: Principal) -> None:
+    from disclosure.people import service as people
+
+    case, other = make_request(db, clerk), make_request(db, clerk)
+    survivor = add(db, clerk, case, PartyRole.SUBJECT, make_person(db, clerk, "John", "Smith"))
+    duplicate = add(db, clerk, case, PartyRole.THIRD_PARTY, make_person(db, clerk, "Jon", "Smyth"))
+    service.add_party(db, clerk, other.id, duplicate.id, {"role": "subject"})
+    service.add_party(db, clerk, other.id, survivor.id, {"role": "third_party"})
+    people.merge_people(db, clerk, survivor.id, duplicate.id, "Same man: PNC record confirms")
+    db.flush()
+    db.expire_all()
+    roles = sorted((p.request_id == case.id, p.role) for c in (case, other) for p in c.parties)
+    assert all(p.person_id == survivor.id for c in (case, other) for p in c.parties)
+    assert roles == [(False, "subject"), (False, "third_party"), (True, "subject"), (True, "third_party")]
