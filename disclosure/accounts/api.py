@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from typing import Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
 
@@ -37,7 +37,7 @@ def user(db: Db, user_id: FromPath[uuid.UUID]) -> UserView:
 def create_user(request: Request[Any, Any, Any], db: Db, data: JSONBody[CreateUserForm]) -> CreatedUserView:
     """Create an account; the response carries the one-time invitation link to pass to the person."""
     created, link = service.create_user(
-        db, require_principal(request), request.app.state.settings, dataclasses.asdict(data)
+        db, require_principal(request), request.app.state.settings, msgspec.structs.asdict(data)
     )
     return CreatedUserView(UserView.of(created), link)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import unicodedata
 from datetime import datetime
 
 import pyotp
@@ -40,9 +41,12 @@ def grouped(secret: str) -> str:
 
 
 def matching_step(secret: str, code: str, at: datetime, last_step: int | None) -> int | None:
-    """The time step the code belongs to, if valid and newer than the last accepted one, else None."""
-    code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    """The time step the code belongs to, if valid and newer than the last accepted one, else None.
+
+    Spaces are ignored and full-width digits (typed with a CJK keyboard) count as digits; anything else that
+    is not six ASCII digits is refused before comparison, which only handles ASCII."""
+    code = "".join(unicodedata.normalize("NFKC", code).split())
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(at)

@@ -16,7 +16,7 @@ _ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 
 class User(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "users"
-    __table_args__ = {"comment": "People who sign in to the service (staff and partner users)."}
+    __table_args__ = {"comment": "People who sign in to the service (staff and partner users)."}  # noqa: RUF012
 
     username: Mapped[str] = mapped_column(String(120), unique=True, comment="Sign-in name, lower case.")
     display_name: Mapped[str] = mapped_column(String(200), comment="Name shown to colleagues.")
@@ -112,7 +112,7 @@ class OneTimeLink(IdMixin, Base):
 
 class ApiToken(IdMixin, Base):
     __tablename__ = "api_tokens"
-    __table_args__ = {
+    __table_args__ = {  # noqa: RUF012 (SQLAlchemy reads this class attribute)
         "comment": "Per-user bearer tokens for the JSON API, issued and revoked by administrators."
     }
 

@@ -55,7 +55,7 @@ POLICY: dict[str, Rule] = {
     "admin.disable": ADMIN,
     "admin.enable": ADMIN_REAUTH,
     "admin.reset_mfa": ADMIN_REAUTH,
-    "admin.invitation": ADMIN,
+    "admin.invitation": ADMIN_REAUTH,  # a new link sets the account's password: as sensitive as a new user
     "admin.issue_token": ADMIN_REAUTH,
     "admin.revoke_token": ADMIN,
     "force.settings_form": ADMIN,

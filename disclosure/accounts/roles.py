@@ -35,7 +35,9 @@ ROLE_LABELS = {
 
 ROLE_DESCRIPTIONS = {
     Role.ADMINISTRATOR: "Manages users, API tokens and settings. Cannot read case content.",
-    Role.DATA_ADMINISTRATOR: "Logs requests, verifies identity, triages risk, coordinates missing-person data.",
+    Role.DATA_ADMINISTRATOR: (
+        "Logs requests, verifies identity, triages risk, coordinates missing-person data."
+    ),
     Role.RESEARCHER: "Compiles evidence packages from police checks and partner-agency returns.",
     Role.PANEL_MEMBER: "Takes part in multi-agency disclosure decisions.",
     Role.PANEL_CHAIR: "Chairs decision panels and signs decisions off.",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
+
+import msgspec
 
 from disclosure.accounts.models import User
 
@@ -44,12 +47,13 @@ class MeView:
     roles: list[str]
 
 
-@dataclass
-class CreateUserForm:
-    username: str
-    display_name: str
-    email: str
-    roles: list[str] = field(default_factory=list)
+class CreateUserForm(msgspec.Struct, forbid_unknown_fields=True):
+    """Unknown fields are refused rather than ignored, so a misspelt field never passes silently."""
+
+    username: Annotated[str, msgspec.Meta(max_length=120)]
+    display_name: Annotated[str, msgspec.Meta(max_length=200)]
+    email: Annotated[str, msgspec.Meta(max_length=320)]
+    roles: Annotated[list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=20)] = []
 
 
 @dataclass

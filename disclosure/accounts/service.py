@@ -7,9 +7,10 @@ and writes its audit event in the same transaction (DPA 2018 s.62; QUALITY.md ch
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,10 @@ LINK_FAILED = "This link has expired or has already been used. Ask an administra
 # Writing last_seen_at on every request would make every page view a write; once a minute is enough.
 _TOUCH_INTERVAL = timedelta(seconds=60)
 API_TOKEN_DAYS = 365
+# C0 and C1 controls, and the bidirectional overrides that would let a name display as another.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_USERNAME = re.compile(r"[a-z0-9._-]{3,120}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class SignInLocked(DisclosureError):
@@ -46,7 +51,9 @@ def token_hash(token: str) -> str:
 
 
 def normalise_username(username: str) -> str:
-    return username.strip().lower()[:120]
+    """Lower case, trimmed; control characters (which no user name holds, and PostgreSQL cannot store)
+    become U+FFFD so the name simply matches nobody."""
+    return _CONTROL.sub("\ufffd", username.strip().lower()[:120])
 
 
 # ---------------------------------------------------------------- first administrator and invitations
@@ -116,42 +123,67 @@ class NewUser:
     roles: frozenset[str]
 
 
-def validate_new_user(session: Session, values: dict[str, object]) -> NewUser:
+def validate_new_user(session: Session, values: Mapping[str, object]) -> NewUser:
     """Field-level checks for a new account, all reported at once."""
-    errors: dict[str, str] = {}
-    username = normalise_username(str(values.get("username", "")))
+    raw_username = str(values.get("username", "")).strip()
+    username = normalise_username(raw_username)
     display_name = str(values.get("display_name", "")).strip()
     email = str(values.get("email", "")).strip()
     raw_roles = values.get("roles") or []
     role_list = [raw_roles] if isinstance(raw_roles, str) else list(raw_roles)  # type: ignore[call-overload]
-    if not display_name:
-        errors["display_name"] = "Enter the person's full name"
-    elif len(display_name) > 200:
-        errors["display_name"] = "Full name must be 200 characters or fewer"
-    if not username:
-        errors["username"] = "Enter a user name"
-    elif not all(c.isalnum() or c in "._-" for c in username) or len(username) < 3:
-        errors["username"] = "User name must be 3 or more letters, numbers, dots, hyphens or underscores"
-    elif session.scalar(select(User.id).where(User.username == username)) is not None:
-        errors["username"] = "That user name is already taken"
-    if not email:
-        errors["email"] = "Enter a work email address"
-    elif "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 320 or " " in email:
-        errors["email"] = "Enter an email address in the correct format, like name@police.uk"
-    unknown = [r for r in role_list if r not in {x.value for x in Role}]
-    if "roles" in values or "roles" not in errors:
-        if not role_list and values.get("require_roles", True):
-            errors["roles"] = "Select at least one role"
-        elif unknown:
-            errors["roles"] = "Select roles from the list"
+    problems = {
+        "display_name": _display_name_problem(display_name),
+        "username": _username_problem(session, raw_username, username),
+        "email": _email_problem(email),
+        "roles": (
+            "Select at least one role"
+            if not role_list
+            else "Select roles from the list"
+            if set(role_list) - {r.value for r in Role}
+            else None
+        ),
+    }
+    errors = {name: problem for name, problem in problems.items() if problem}
     if errors:
-        raise FormInvalid(errors, values)
+        raise FormInvalid(errors, {k: v for k, v in values.items() if "password" not in k})
     return NewUser(username, display_name, email, frozenset(role_list))
 
 
-def create_first_administrator(
-    session: Session, settings: Settings, token: str, values: dict[str, object]
-) -> User:
+def _display_name_problem(display_name: str) -> str | None:
+    if not display_name:
+        return "Enter the person's full name"
+    if len(display_name) > 200:
+        return "Full name must be 200 characters or fewer"
+    if _CONTROL.search(display_name):
+        return "Full name must only include letters, spaces and punctuation"
+    return None
+
+
+def _username_problem(session: Session, raw_username: str, username: str) -> str | None:
+    if not username:
+        return "Enter a user name"
+    if len(raw_username) > 120:
+        return "User name must be 120 characters or fewer"
+    if not _USERNAME.fullmatch(username):
+        # ASCII only: a Cyrillic letter that looks like a Latin one would make a second "ada.admin" in
+        # the audit trail.
+        return "User name must be 3 or more letters a to z, numbers, dots, hyphens or underscores"
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        return "That user name is already taken"
+    return None
+
+
+def _email_problem(email: str) -> str | None:
+    if not email:
+        return "Enter a work email address"
+    if len(email) > 320:
+        return "Email address must be 320 characters or fewer"
+    if not _EMAIL.fullmatch(email) or _CONTROL.search(email):
+        return "Enter an email address in the correct format, like name@police.uk"
+    return None
+
+
+def create_first_administrator(session: Session, token: str, values: Mapping[str, object]) -> User:
     """Create the first account from the console's set-up link; it holds the administrator role only."""
     check_setup_link(session, token)
     new = validate_new_user(session, {**values, "roles": [Role.ADMINISTRATOR.value]})
@@ -182,19 +214,21 @@ def create_first_administrator(
     return user
 
 
-def _check_new_password(password: str, confirm: str, who: NewUser | User, values: dict[str, object]) -> None:
+def _check_new_password(
+    password: str, confirm: str, who: NewUser | User, values: Mapping[str, object]
+) -> None:
     errors: dict[str, str] = {}
     problem = passwords.password_problem(password, personal=[who.username, who.display_name, who.email])
     if problem:
         errors["password"] = problem
     elif password != confirm:
-        errors["confirm_password"] = "Passwords must match"
+        errors["confirm_password"] = "Passwords must match"  # noqa: S105 (a message, not a password)
     if errors:
         raise FormInvalid(errors, {k: v for k, v in values.items() if "password" not in k})
 
 
 def create_user(
-    session: Session, actor: Actor, settings: Settings, values: dict[str, object]
+    session: Session, actor: Actor, settings: Settings, values: Mapping[str, object]
 ) -> tuple[User, str]:
     """An administrator (or an operator at the command line) creates an account; the person sets their
     password through a one-time link."""
@@ -256,7 +290,7 @@ def reissue_invitation(session: Session, actor: Principal, settings: Settings, u
     return link
 
 
-def accept_invitation(session: Session, token: str, values: dict[str, object]) -> User:
+def accept_invitation(session: Session, token: str, values: Mapping[str, object]) -> User:
     """The invited person sets their password; they enrol their authenticator app at first sign-in."""
     user = check_invitation(session, token)
     password = str(values.get("password", ""))
@@ -283,17 +317,19 @@ def sign_in(session: Session, settings: Settings, username: str, password: str, 
     """Check the password and start a session that still needs the security code; returns its token.
 
     Unknown user names and wrong passwords get the same message and the same work (QUALITY.md check 6).
-    A user name with `lockout_threshold` failures inside the window is locked for `lockout_minutes`,
-    whether or not it exists, so the lock reveals nothing either.
+    A user name with `lockout_threshold` failures (of the password or of the security code) inside the
+    window is locked for `lockout_minutes`, whether or not it exists, so the lock reveals nothing either.
+    Only a complete sign-in (password and code) clears the count: a right password alone does not, or
+    anyone holding it could guess codes without end.
     """
     key = normalise_username(username)
     now = utcnow()
-    _refuse_if_locked(session, settings, key, now)
     user = session.scalar(select(User).where(User.username == key))
+    _refuse_if_locked(session, settings, key, now, user)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
-    session.add(SignInAttempt(username_key=key, succeeded=ok, occurred_at=now))
     if not ok or user is None:
+        session.add(SignInAttempt(username_key=key, succeeded=False, occurred_at=now))
         audit.record(
             session,
             actor=audit.SystemActor(label=f"unauthenticated:{key}"),
@@ -307,7 +343,9 @@ def sign_in(session: Session, settings: Settings, username: str, password: str, 
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=token_hash(token), user_id=user.id, client=client[:200]))
+    session.add(
+        UserSession(token_hash=token_hash(token), user_id=user.id, client=_CONTROL.sub("", client)[:200])
+    )
     audit.record(
         session,
         actor=_user_actor(user),
@@ -320,7 +358,9 @@ def sign_in(session: Session, settings: Settings, username: str, password: str, 
     return token
 
 
-def _refuse_if_locked(session: Session, settings: Settings, key: str, now: datetime) -> None:
+def _refuse_if_locked(
+    session: Session, settings: Settings, key: str, now: datetime, user: User | None = None
+) -> None:
     window_start = now - timedelta(minutes=settings.lockout_window_minutes)
     last_success = session.scalar(
         select(func.max(SignInAttempt.occurred_at)).where(
@@ -342,6 +382,15 @@ def _refuse_if_locked(session: Session, settings: Settings, key: str, now: datet
         unlock_at = failures[0] + timedelta(minutes=settings.lockout_minutes)
         if unlock_at > now:
             minutes = max(1, round((unlock_at - now).total_seconds() / 60))
+            audit.record(
+                session,
+                actor=_user_actor(user) if user else audit.SystemActor(label=f"unauthenticated:{key}"),
+                action="sign_in.locked",
+                category=AuditCategory.SECURITY,
+                object_type="user",
+                object_id=user.id if user else None,
+                justification="Refused: too many failed attempts for this user name",
+            )
             raise SignInLocked(
                 f"Too many failed attempts. Wait {minutes} minute{'s' if minutes != 1 else ''} and try again"
             )
@@ -364,9 +413,10 @@ def start_enrolment(session: Session, principal: Principal) -> str:
     return user.totp_pending_secret
 
 
-def confirm_enrolment(session: Session, principal: Principal, code: str) -> str:
+def confirm_enrolment(session: Session, settings: Settings, principal: Principal, code: str) -> str:
     """The first code from the app confirms the key; the session is re-issued fully signed in."""
     user = get_user(session, principal.user_id)
+    _refuse_if_locked(session, settings, user.username, utcnow(), user)
     secret = user.totp_pending_secret
     step = mfa.matching_step(secret, code, utcnow(), None) if secret else None
     if secret is None or step is None:
@@ -385,9 +435,12 @@ def confirm_enrolment(session: Session, principal: Principal, code: str) -> str:
     return _complete_mfa(session, principal)
 
 
-def verify_code(session: Session, principal: Principal, code: str) -> str:
-    """The second factor: a current code, accepted once; re-issues the session under a new token."""
+def verify_code(session: Session, settings: Settings, principal: Principal, code: str) -> str:
+    """The second factor: a current code, accepted once; re-issues the session under a new token.
+
+    Wrong codes count towards the user name's lock like wrong passwords (QUALITY.md check 6)."""
     user = get_user(session, principal.user_id)
+    _refuse_if_locked(session, settings, user.username, utcnow(), user)
     _accept_code(session, user, code, "sign_in")
     audit.record(
         session,
@@ -425,9 +478,11 @@ def _record_code_failure(session: Session, user: User, purpose: str) -> None:
 
 
 def _complete_mfa(session: Session, principal: Principal) -> str:
-    """A new session id at the change of privilege (session fixation defence)."""
+    """A new session id at the change of privilege (session fixation defence); a complete sign-in clears
+    the user name's count of failures."""
     old = _session_for(session, principal)
     old.ended_at, old.end_reason = utcnow(), "renewed"
+    session.add(SignInAttempt(username_key=principal.username, succeeded=True, occurred_at=utcnow()))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
@@ -443,12 +498,16 @@ def _complete_mfa(session: Session, principal: Principal) -> str:
     return token
 
 
-def reauthenticate(session: Session, principal: Principal, password: str, code: str) -> None:
-    """Confirm password and code again before a sensitive action (QUALITY.md check 7)."""
+def reauthenticate(
+    session: Session, settings: Settings, principal: Principal, password: str, code: str
+) -> None:
+    """Confirm password and code again before a sensitive action (QUALITY.md check 7); failures count
+    towards the user name's lock, so a borrowed session cannot be used to guess the password."""
     user = get_user(session, principal.user_id)
+    _refuse_if_locked(session, settings, user.username, utcnow(), user)
     errors: dict[str, str] = {}
     if not passwords.verify_password(user.password_hash, password):
-        errors["password"] = "Enter your correct password"
+        errors["password"] = "Enter your correct password"  # noqa: S105 (a message, not a password)
     if (
         user.totp_secret is None
         or mfa.matching_step(user.totp_secret, code, utcnow(), user.totp_last_step) is None
@@ -459,6 +518,7 @@ def reauthenticate(session: Session, principal: Principal, password: str, code: 
         raise FormInvalid(errors)
     _accept_code(session, user, code, "reauthenticate")
     _session_for(session, principal).reauthenticated_at = utcnow()
+    session.add(SignInAttempt(username_key=user.username, succeeded=True, occurred_at=utcnow()))
     audit.record(
         session,
         actor=principal,
@@ -484,10 +544,24 @@ def sign_out(session: Session, principal: Principal) -> None:
     )
 
 
-def change_password(session: Session, principal: Principal, values: dict[str, object]) -> None:
-    """A new password ends every other session of the user."""
+def change_password(
+    session: Session, settings: Settings, principal: Principal, values: Mapping[str, object]
+) -> None:
+    """A new password ends every other session of the user. A wrong current password is a failed attempt
+    like any other (logged, and counted towards the lock)."""
     user = get_user(session, principal.user_id)
+    _refuse_if_locked(session, settings, user.username, utcnow(), user)
     if not passwords.verify_password(user.password_hash, str(values.get("current_password", ""))):
+        session.add(SignInAttempt(username_key=user.username, succeeded=False, occurred_at=utcnow()))
+        audit.record(
+            session,
+            actor=principal,
+            action="user.change_password.failed",
+            category=AuditCategory.SECURITY,
+            object_type="user",
+            object_id=user.id,
+            justification="Wrong current password",
+        )
         raise FormInvalid({"current_password": "Enter your current password correctly"})
     _check_new_password(str(values.get("password", "")), str(values.get("confirm_password", "")), user, {})
     user.password_hash = passwords.hash_password(str(values["password"]))
@@ -634,7 +708,7 @@ def set_roles(session: Session, actor: Principal, user_id: uuid.UUID, roles: Ite
 
 
 def disable_user(session: Session, actor: Principal, user_id: uuid.UUID) -> None:
-    """Disabling ends every session and API token use at once."""
+    """Disabling ends every session and revokes every API token at once."""
     _require_administrator(actor)
     user = get_user(session, user_id)
     if user.id == actor.user_id:
@@ -643,6 +717,12 @@ def disable_user(session: Session, actor: Principal, user_id: uuid.UUID) -> None
         raise Conflict("This account is already disabled")
     user.disabled_at = utcnow()
     _end_sessions(session, user.id, "disabled")
+    # Revoked, not just refused while disabled: enabling the account later must not revive old tokens.
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     audit.record(
         session,
         actor=actor,
@@ -703,6 +783,11 @@ def issue_api_token(session: Session, actor: Principal, user_id: uuid.UUID, name
         raise FormInvalid({"token_name": "Enter what the token is for"})
     if len(name) > 120:
         raise FormInvalid({"token_name": "Token name must be 120 characters or fewer"}, {"token_name": name})
+    if _CONTROL.search(name):
+        raise FormInvalid(
+            {"token_name": "Token name must only include letters, numbers, spaces and punctuation"},
+            {"token_name": name},
+        )
     user = get_user(session, user_id)
     if not user.is_active:
         raise Conflict("Enable the account before issuing a token")

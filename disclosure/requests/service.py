@@ -19,6 +19,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound, StaleRecord
+from disclosure.people import service as people_service
 from disclosure.requests import access
 from disclosure.requests.models import (
     CaseParty,
@@ -750,3 +751,23 @@ def assign(session: Session, actor: Principal, request_id: uuid.UUID, values: di
         "Case lead assigned",
         assignee=str(user_id),
     )
+
+
+# ---------------------------------------------------------------- people merged in the index
+
+
+def repoint_parties(session: Session, survivor_id: uuid.UUID, duplicate_id: uuid.UUID) -> None:
+    """When two people-index records are merged, the cases follow the survivor. Where both were on the same
+    case in the same role, the duplicate's row goes (the survivor's already says it)."""
+    parties = session.scalars(select(CaseParty).where(CaseParty.person_id.in_([survivor_id, duplicate_id]))).all()
+    kept = {(p.request_id, p.role) for p in parties if p.person_id == survivor_id}
+    for party in parties:
+        if party.person_id != duplicate_id:
+            continue
+        if (party.request_id, party.role) in kept:
+            session.delete(party)
+        else:
+            party.person_id = survivor_id
+
+
+people_service.MERGE_HOOKS.append(repoint_parties)

@@ -68,7 +68,7 @@ def sign_in(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | R
     if not values.get("username"):
         errors["username"] = "Enter your user name"
     if not data.get("password"):
-        errors["password"] = "Enter your password"
+        errors["password"] = "Enter your password"  # noqa: S105 (a message, not a password)
     if errors:
         return page(
             request,
@@ -87,13 +87,12 @@ def sign_in(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | R
             client=request.headers.get("user-agent", ""),
         )
     except (FormInvalid, service.SignInLocked) as exc:
-        errors = exc.errors if isinstance(exc, FormInvalid) else {"username": exc.message}
         return page(
             request,
             "accounts/sign_in.html",
             heading="Sign in",
-            status_code=400,
-            form=FormState({"username": values.get("username", "")}, errors),
+            status_code=exc.status_code,
+            form=FormState({"username": values.get("username", "")}, _field_errors(exc, "username")),
             next=target,
         )
     return _signed_in_redirect(request, f"/sign-in/security-code?next={target}", token)
@@ -109,6 +108,11 @@ def code_form(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     return page(request, "accounts/code.html", heading="Enter your security code", next=_next(request))
 
 
+def _field_errors(exc: FormInvalid | service.SignInLocked, field: str) -> dict[str, str]:
+    """A form's own errors, or a lock's message shown at the given field."""
+    return exc.errors if isinstance(exc, FormInvalid) else {field: exc.message}
+
+
 def _next(request: Request[Any, Any, Any]) -> str:
     return safe_next(request.query_params.get("next"))
 
@@ -119,14 +123,14 @@ def code(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redi
     values = form_values(data)
     target = safe_next(values.get("next"))
     try:
-        token = service.verify_code(db, principal, values.get("code", ""))
-    except FormInvalid as exc:
+        token = service.verify_code(db, _settings(request), principal, values.get("code", ""))
+    except (FormInvalid, service.SignInLocked) as exc:
         return page(
             request,
             "accounts/code.html",
             heading="Enter your security code",
-            status_code=400,
-            form=FormState({}, exc.errors),
+            status_code=exc.status_code,
+            form=FormState({}, _field_errors(exc, "code")),
             next=target,
         )
     return _signed_in_redirect(request, target, token)
@@ -137,7 +141,9 @@ def enrol_form(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     return _enrol_page(request, db, FormState.empty())
 
 
-def _enrol_page(request: Request[Any, Any, Any], db: Db, form: FormState) -> Template | Redirect:
+def _enrol_page(
+    request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200
+) -> Template | Redirect:
     principal = require_principal(request)
     if service.get_user(db, principal.user_id).mfa_enrolled:
         return Redirect("/sign-in/security-code", status_code=303)
@@ -147,7 +153,7 @@ def _enrol_page(request: Request[Any, Any, Any], db: Db, form: FormState) -> Tem
         request,
         "accounts/enrol.html",
         heading="Set up your authenticator app",
-        status_code=400 if form.errors else 200,
+        status_code=status_code,
         form=form,
         qr_svg=mfa.qr_svg(uri),
         secret=mfa.grouped(secret),
@@ -160,9 +166,9 @@ def enrol(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Red
     principal = require_principal(request)
     values = form_values(data)
     try:
-        token = service.confirm_enrolment(db, principal, values.get("code", ""))
-    except FormInvalid as exc:
-        return _enrol_page(request, db, FormState({}, exc.errors))
+        token = service.confirm_enrolment(db, _settings(request), principal, values.get("code", ""))
+    except (FormInvalid, service.SignInLocked) as exc:
+        return _enrol_page(request, db, FormState({}, _field_errors(exc, "code")), exc.status_code)
     return _signed_in_redirect(request, safe_next(values.get("next")), token)
 
 
@@ -190,7 +196,7 @@ def setup_form(request: Request[Any, Any, Any], db: Db, token: FromPath[str]) ->
 def setup(request: Request[Any, Any, Any], db: Db, token: FromPath[str], data: Form) -> Template | Redirect:
     values = form_values(data)
     try:
-        user = service.create_first_administrator(db, _settings(request), token, values)
+        user = service.create_first_administrator(db, token, values)
     except FormInvalid as exc:
         return page(
             request,
@@ -247,15 +253,19 @@ def reauth(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
     target = safe_next(values.get("next"))
     try:
         service.reauthenticate(
-            db, require_principal(request), str(data.get("password", "")), values.get("code", "")
+            db,
+            _settings(request),
+            require_principal(request),
+            str(data.get("password", "")),
+            values.get("code", ""),
         )
-    except FormInvalid as exc:
+    except (FormInvalid, service.SignInLocked) as exc:
         return page(
             request,
             "accounts/reauth.html",
             heading="Confirm it is you",
-            status_code=400,
-            form=FormState({}, exc.errors),
+            status_code=exc.status_code,
+            form=FormState({}, _field_errors(exc, "password")),
             next=target,
         )
     return Redirect(target, status_code=303)
@@ -283,14 +293,14 @@ def password_form(request: Request[Any, Any, Any]) -> Template:
 @post("/account/password", name="accounts.password", sync_to_thread=True)
 def password(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redirect:
     try:
-        service.change_password(db, require_principal(request), dict(data))
-    except FormInvalid as exc:
+        service.change_password(db, _settings(request), require_principal(request), dict(data))
+    except (FormInvalid, service.SignInLocked) as exc:
         return page(
             request,
             "accounts/password.html",
             heading="Change your password",
-            status_code=400,
-            form=FormState({}, exc.errors),
+            status_code=exc.status_code,
+            form=FormState({}, _field_errors(exc, "current_password")),
         )
     return redirect(
         request, "/account", flash="Your password has been changed. Your other sessions have ended."
