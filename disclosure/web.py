@@ -29,6 +29,7 @@ from litestar.types import Message, Scope
 from sqlalchemy.orm import Session
 
 from disclosure.config import PROJECT_ROOT, Settings
+from disclosure.text import clean
 
 Db = NamedDependency[Session]
 """The request's database session (one unit of work per request), injected as `db`."""
@@ -91,15 +92,15 @@ class FormState:
 
 
 def form_values(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Trim text fields; keep lists (checkboxes) as lists; drop the CSRF token."""
+    """Trim text fields and drop control characters; keep lists (checkboxes) as lists; drop the CSRF token."""
     values: dict[str, Any] = {}
     for key, value in (data or {}).items():
         if key == "_csrf_token":
             continue
         if isinstance(value, list):
-            values[key] = [str(v).strip() for v in value]
+            values[key] = [clean(str(v)).strip() for v in value]
         else:
-            values[key] = str(value).strip()
+            values[key] = clean(str(value)).strip()
     return values
 
 

@@ -442,3 +442,27 @@ def test_an_unexpected_api_error_is_a_problem_document_with_a_reference(
     body = response.json()
     assert re.fullmatch(r"[0-9a-f]{12}", body["reference"]) and "secret detail" not in response.text
     assert any(body["reference"] in line for line in app_log.lines)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/audit/events?actor=%00x", "/audit?actor=%00x&object_id=a%00b"])
+def test_nul_and_control_characters_in_filters_never_break_the_database(client: PageClient, db: Session,
+                                                                        path: str) -> None:
+    from disclosure.accounts import service as accounts
+    from tests.builders import principal_for
+
+    auditor = make_user(db, Role.AUDITOR)
+    if path.startswith("/api/"):
+        admin = make_user(db, Role.ADMINISTRATOR)
+        token = accounts.issue_api_token(db, principal_for(admin.user), auditor.user.id, "siem")
+        response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+    else:
+        client.sign_in_as(make_session(db, auditor.user))
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+def test_control_characters_are_dropped_from_stored_text() -> None:
+    from disclosure.text import clean, clean_line
+
+    assert clean("Flat 1\r\n2 High St\x00\u202e") == "Flat 1\r\n2 High St"
+    assert clean_line("John\nSmith\t") == "JohnSmith"

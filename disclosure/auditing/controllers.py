@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from disclosure.audit import AuditCategory
 from disclosure.auditing import service
+from disclosure.text import clean
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
 from disclosure.web import Db, FormState, page
@@ -19,7 +20,8 @@ CATEGORY_OPTIONS = [("", "Any")] + [(c.value, c.value.capitalize()) for c in Aud
 
 
 def _query(request: Request[Any, Any, Any]) -> dict[str, str]:
-    return {k: request.query_params.get(k, "") for k in (*service.FILTER_FIELDS, "reason")}
+    """Filter values as typed, less control characters (they are shown again in the form)."""
+    return {k: clean(request.query_params.get(k, "")) for k in (*service.FILTER_FIELDS, "reason")}
 
 
 @get("/audit", name="auditing.events", sync_to_thread=True)

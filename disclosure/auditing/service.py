@@ -20,6 +20,7 @@ from disclosure.audit import AuditCategory, AuditEvent
 from disclosure.auth import Principal
 from disclosure.db import Pagination
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
+from disclosure.text import clean_line
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
 
@@ -47,6 +48,7 @@ class EventFilter:
 
 def parse_filter(values: dict[str, str]) -> EventFilter:
     """Filters from a query string; dates as YYYY-MM-DD, with field errors for anything else."""
+    values = {k: clean_line(str(v)) for k, v in values.items()}
     errors: dict[str, str] = {}
     dates: dict[str, date | None] = {}
     for name, label in (("date_from", "From"), ("date_to", "To")):

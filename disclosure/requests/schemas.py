@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from disclosure.errors import FormInvalid
+from disclosure.text import clean
 
 UK = ZoneInfo("Europe/London")
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
@@ -16,7 +17,8 @@ _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECAS
 
 def text(values: dict[str, Any], name: str, *, limit: int = 2000) -> str:
     value = values.get(name, "")
-    return (value[0] if isinstance(value, list) and value else str(value or "")).strip()[: limit + 1]
+    raw = value[0] if isinstance(value, list) and value else str(value or "")
+    return clean(raw).strip()[: limit + 1]
 
 
 def parse_date(
