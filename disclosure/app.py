@@ -209,7 +209,9 @@ def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> 
             back = str(request.url) if request.method == "GET" else request.headers.get("referer", "/")
             return Redirect(f"/confirm-identity?next={quote(safe_next(_path_only(back)))}", status_code=303)
     extra = exc.errors if isinstance(exc, FormInvalid) else None
-    return _error(request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "", extra=extra)
+    return _error(
+        request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "", extra=extra
+    )
 
 
 def _path_only(url: str) -> str:

@@ -1,4 +1,4 @@
-"""The README stays true: its configuration table names every setting, and its quick start the two commands."""
+"""The README stays true: its configuration table names every setting; its quick start, the two commands."""
 
 from pathlib import Path
 

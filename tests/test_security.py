@@ -445,8 +445,9 @@ def test_an_unexpected_api_error_is_a_problem_document_with_a_reference(
 
 
 @pytest.mark.parametrize("path", ["/api/v1/audit/events?actor=%00x", "/audit?actor=%00x&object_id=a%00b"])
-def test_nul_and_control_characters_in_filters_never_break_the_database(client: PageClient, db: Session,
-                                                                        path: str) -> None:
+def test_nul_and_control_characters_in_filters_never_break_the_database(
+    client: PageClient, db: Session, path: str
+) -> None:
     from disclosure.accounts import service as accounts
     from tests.builders import principal_for
 

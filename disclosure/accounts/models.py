@@ -16,7 +16,7 @@ _ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 
 class User(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "users"
-    __table_args__ = {"comment": "People who sign in to the service (staff and partner users)."}  # noqa: RUF012
+    __table_args__ = {"comment": "People who sign in to the service (staff and partner users)."}
 
     username: Mapped[str] = mapped_column(String(120), unique=True, comment="Sign-in name, lower case.")
     display_name: Mapped[str] = mapped_column(String(200), comment="Name shown to colleagues.")
@@ -40,7 +40,7 @@ class User(IdMixin, TimestampMixin, VersionMixin, Base):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    __mapper_args__ = {"version_id_col": VersionMixin.version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": VersionMixin.version}
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -112,7 +112,7 @@ class OneTimeLink(IdMixin, Base):
 
 class ApiToken(IdMixin, Base):
     __tablename__ = "api_tokens"
-    __table_args__ = {  # noqa: RUF012 (SQLAlchemy reads this class attribute)
+    __table_args__ = {
         "comment": "Per-user bearer tokens for the JSON API, issued and revoked by administrators."
     }
 

@@ -11,9 +11,9 @@ from litestar.response import Template
 
 from disclosure.audit import AuditCategory
 from disclosure.auditing import service
-from disclosure.text import clean
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
+from disclosure.text import clean
 from disclosure.web import Db, FormState, page
 
 CATEGORY_OPTIONS = [("", "Any")] + [(c.value, c.value.capitalize()) for c in AuditCategory]

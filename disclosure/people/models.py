@@ -56,7 +56,7 @@ class Person(IdMixin, TimestampMixin, VersionMixin, Base):
         lazy="selectin",
     )
 
-    __mapper_args__ = {"version_id_col": VersionMixin.version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": VersionMixin.version}
 
     @property
     def primary_name(self) -> PersonName | None:

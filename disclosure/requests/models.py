@@ -38,7 +38,7 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     applicant_type: Mapped[str | None] = mapped_column(
         String(30),
-        comment="Who applied (person at risk, third party, professional, parent/carer); none for Right to Know.",
+        comment="Who applied (person at risk, third party, professional, parent or carer); none for RTK.",
     )
     status: Mapped[str] = mapped_column(
         String(30), default=RequestStatus.LOGGED.value, comment="Lifecycle stage."
@@ -133,7 +133,7 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         back_populates="request", cascade="all, delete-orphan", order_by="ClockExtension.created_at"
     )
 
-    __mapper_args__ = {"version_id_col": VersionMixin.version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": VersionMixin.version}
 
     def parties_in(self, role: PartyRole) -> list[CaseParty]:
         return [p for p in self.parties if p.role == role.value]

@@ -3,6 +3,7 @@ themselves, the flags a reviewer must see, and the case page's context. Nothing 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -192,10 +193,8 @@ def work_queue(
     if filters.status:
         statement = statement.where(DisclosureRequest.status == filters.status)
     if filters.assignee:
-        try:
+        with contextlib.suppress(ValueError):
             statement = statement.where(DisclosureRequest.assignee_id == uuid.UUID(filters.assignee))
-        except ValueError:
-            pass
     cases = session.scalars(statement).all()
     names = {row.id: row.display_name for row in session.execute(select(User.id, User.display_name))}
     by_code = policies(session)
@@ -240,14 +239,16 @@ def flags(session: Session, case: DisclosureRequest) -> list[str]:
         if others:
             refs = ", ".join(o.reference for o in others)
             found.append(
-                f"The subject is the subject of {len(others)} other request{'s' if len(others) != 1 else ''}: {refs}"
+                f"The subject is the subject of {len(others)} other "
+                f"request{'s' if len(others) != 1 else ''}: {refs}"
             )
             other_applicants = {p.person_id for o in others for p in o.parties_in(PartyRole.APPLICANT)} - set(
                 applicants
             )
             if other_applicants:
                 found.append(
-                    f"Different applicants have asked about this subject ({len(other_applicants) + len(applicants)} in all)"
+                    "Different applicants have asked about this subject "
+                    f"({len(other_applicants) + len(applicants)} in all)"
                 )
     for applicant_id in applicants:
         as_subject = people_history(session, applicant_id, role=PartyRole.SUBJECT, exclude=case.id)
@@ -279,7 +280,7 @@ def people_history(
 # ---------------------------------------------------------------- the case page
 
 
-def case_context(session: Session, actor: Principal, case: DisclosureRequest) -> dict[str, Any]:
+def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
     status = RequestStatus(case.status)
     route = Route(case.route)
     verbs = set(allowed_verbs(status))

@@ -112,7 +112,7 @@ def view(session: Session, actor: Principal, request_id: uuid.UUID) -> Disclosur
 # ---------------------------------------------------------------- logging a request
 
 
-def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestInput:
+def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestInput:  # noqa: PLR0912
     """Every field checked at once. Right to Know has no applicant [DVDS-2023]; an alleged crime needs its
     crime reference [Beds]; the first contact cannot be in the future."""
     errors: dict[str, str] = {}
@@ -165,7 +165,9 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
             "Only an application (Right to Ask or Sarah's Law) can open a linked case"
         )
     raise_if(errors, values)
-    assert route is not None and first_contact_at is not None and alleged_crime is not None
+    assert route is not None
+    assert first_contact_at is not None
+    assert alleged_crime is not None
     return LogRequestInput(
         route=route.value,
         applicant_type=applicant_type if route.has_applicant else None,
@@ -759,7 +761,9 @@ def assign(session: Session, actor: Principal, request_id: uuid.UUID, values: di
 def repoint_parties(session: Session, survivor_id: uuid.UUID, duplicate_id: uuid.UUID) -> None:
     """When two people-index records are merged, the cases follow the survivor. Where both were on the same
     case in the same role, the duplicate's row goes (the survivor's already says it)."""
-    parties = session.scalars(select(CaseParty).where(CaseParty.person_id.in_([survivor_id, duplicate_id]))).all()
+    parties = session.scalars(
+        select(CaseParty).where(CaseParty.person_id.in_([survivor_id, duplicate_id]))
+    ).all()
     kept = {(p.request_id, p.role) for p in parties if p.person_id == survivor_id}
     for party in parties:
         if party.person_id != duplicate_id:

@@ -2,8 +2,8 @@
 
 Steps from DOMAIN.md "Steps and timescales": initial contact -> initial checks and risk assessment ->
 face-to-face meeting with identity verification (Right to Ask and Sarah's Law) -> research -> multi-agency
-decision -> disclosure in person or outcome communicated -> closed [DVDS-2023][ASP-CSODS]. Right to Know has no
-applicant and so no meeting. Withdrawal is possible at any open stage, with a reason.
+decision -> disclosure in person or outcome communicated -> closed [DVDS-2023][ASP-CSODS]. Right to Know has
+no applicant and so no meeting. Withdrawal is possible at any open stage, with a reason.
 
 Preconditions beyond the status (required people present, identity verified, ...) are checked by the service
 verb before it calls `transition`.
@@ -94,5 +94,6 @@ def transition(status: RequestStatus, verb: Verb) -> RequestStatus:
     except KeyError:
         possible = ", ".join(v.value.replace("_", " ") for v in allowed_verbs(status)) or "nothing"
         raise InvalidTransition(
-            f"A request that is '{status.label}' cannot '{verb.value.replace('_', ' ')}'. Possible now: {possible}"
+            f"A request that is '{status.label}' cannot '{verb.value.replace('_', ' ')}'. "
+            f"Possible now: {possible}"
         ) from None

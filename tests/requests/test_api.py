@@ -22,16 +22,25 @@ def api(db: Session, client: PageClient) -> PageClient:
 
 
 def _person(api: PageClient, given: str, family: str, dob: str) -> str:
-    response = api.post("/api/v1/people", json={"given_names": given, "family_name": family, "date_of_birth": dob})
+    response = api.post(
+        "/api/v1/people", json={"given_names": given, "family_name": family, "date_of_birth": dob}
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
 
 
 def test_a_right_to_ask_request_through_the_api(api: PageClient) -> None:
     first_contact = (utcnow() - timedelta(hours=1)).isoformat()
-    logged = api.post("/api/v1/requests", json={
-        "route": "right_to_ask", "applicant_type": "person_at_risk", "first_contact": first_contact,
-        "channel": "online", "receiving_force": "Testshire Police"})
+    logged = api.post(
+        "/api/v1/requests",
+        json={
+            "route": "right_to_ask",
+            "applicant_type": "person_at_risk",
+            "first_contact": first_contact,
+            "channel": "online",
+            "receiving_force": "Testshire Police",
+        },
+    )
     assert logged.status_code == 201, logged.text
     case = logged.json()
     assert case["reference"].startswith("DVDS-") and case["status"] == "logged"
@@ -39,13 +48,28 @@ def test_a_right_to_ask_request_through_the_api(api: PageClient) -> None:
     url = f"/api/v1/requests/{case['id']}"
 
     jane = _person(api, "Jane", "Doe", "1990-04-03")
-    matches = api.post("/api/v1/people/matches", json={"given_names": "Jayne", "family_name": "Doe",
-                                                       "date_of_birth": "1990-03-04"})
+    matches = api.post(
+        "/api/v1/people/matches",
+        json={"given_names": "Jayne", "family_name": "Doe", "date_of_birth": "1990-03-04"},
+    )
     assert matches.status_code == 200 and matches.json()[0]["person_id"] == jane
     refused = api.post(f"{url}/parties", json={"person_id": jane, "role": "applicant"})
-    assert refused.status_code == 400 and set(refused.json()["errors"]) == {"safe_contact_method", "safe_times"}
-    assert api.post(f"{url}/parties", json={"person_id": jane, "role": "applicant", "safe_contact_method": "Email",
-                                            "safe_times": "Evenings"}).status_code == 201
+    assert refused.status_code == 400 and set(refused.json()["errors"]) == {
+        "safe_contact_method",
+        "safe_times",
+    }
+    assert (
+        api.post(
+            f"{url}/parties",
+            json={
+                "person_id": jane,
+                "role": "applicant",
+                "safe_contact_method": "Email",
+                "safe_times": "Evenings",
+            },
+        ).status_code
+        == 201
+    )
     assert api.post(f"{url}/parties", json={"person_id": jane, "role": "person_at_risk"}).status_code == 201
     john = _person(api, "John", "Smith", "1985-08-12")
     assert api.post(f"{url}/parties", json={"person_id": john, "role": "subject"}).status_code == 201
@@ -53,8 +77,14 @@ def test_a_right_to_ask_request_through_the_api(api: PageClient) -> None:
     assert triaged.status_code == 201 and triaged.json()["risk_level"] == "standard"
     checked = api.post(f"{url}/complete-initial-checks", json={})
     assert checked.status_code == 201 and checked.json()["status"] == "initial_checks_done"
-    met = api.post(f"{url}/verify-identity", json={"meeting": utcnow().isoformat(), "outcome": "verified",
-                                                   "documents": ["passport", "bank_statement"]})
+    met = api.post(
+        f"{url}/verify-identity",
+        json={
+            "meeting": utcnow().isoformat(),
+            "outcome": "verified",
+            "documents": ["passport", "bank_statement"],
+        },
+    )
     assert met.status_code == 201 and met.json()["identity_verified"] is True
     assert api.post(f"{url}/start-research", json={}).json()["status"] == "in_research"
     queue = api.get("/api/v1/requests").json()
@@ -62,18 +92,34 @@ def test_a_right_to_ask_request_through_the_api(api: PageClient) -> None:
 
 
 def test_bad_input_is_a_problem_at_the_field_never_a_500(api: PageClient) -> None:
-    response = api.post("/api/v1/requests", json={"route": "right_to_know", "first_contact": "2999-01-01T10:00:00",
-                                                  "channel": "fax", "receiving_force": ""})
+    response = api.post(
+        "/api/v1/requests",
+        json={
+            "route": "right_to_know",
+            "first_contact": "2999-01-01T10:00:00",
+            "channel": "fax",
+            "receiving_force": "",
+        },
+    )
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert {"first_contact", "channel", "receiving_force", "information_received"} <= set(response.json()["errors"])
+    assert {"first_contact", "channel", "receiving_force", "information_received"} <= set(
+        response.json()["errors"]
+    )
     wrong_type = api.post("/api/v1/requests", json={"route": 5, "first_contact": "yesterday"})
     assert wrong_type.status_code == 400
 
 
 def test_an_invalid_transition_is_a_conflict(api: PageClient) -> None:
-    logged = api.post("/api/v1/requests", json={
-        "route": "csods_application", "applicant_type": "parent_or_carer",
-        "first_contact": (utcnow() - timedelta(hours=1)).isoformat(), "channel": "101", "receiving_force": "T"})
+    logged = api.post(
+        "/api/v1/requests",
+        json={
+            "route": "csods_application",
+            "applicant_type": "parent_or_carer",
+            "first_contact": (utcnow() - timedelta(hours=1)).isoformat(),
+            "channel": "101",
+            "receiving_force": "T",
+        },
+    )
     response = api.post(f"/api/v1/requests/{logged.json()['id']}/start-research", json={})
     assert response.status_code == 409

@@ -218,3 +218,19 @@ def test_administrators_cannot_reach_request_pages(db: Session, client: PageClie
     _signed_in(db, client, Role.ADMINISTRATOR)
     assert client.get("/requests").status_code == 403
     assert client.get("/requests/new").status_code == 403
+
+
+def test_a_refused_person_form_leaves_no_new_person_behind(db: Session, client: PageClient) -> None:
+    from sqlalchemy import func, select
+
+    from disclosure.people.models import Person
+
+    _signed_in(db, client)
+    case_url = _log(client)
+    before = db.scalar(select(func.count()).select_from(Person))
+    refused = client.submit(
+        f"{case_url}/people/add",
+        {"role": "applicant", "given_names": "Ann", "family_name": "Lee", "action": "create"},
+    )
+    assert refused.status_code == 400 and "Enter how the applicant can be contacted safely" in refused.text
+    assert db.scalar(select(func.count()).select_from(Person)) == before

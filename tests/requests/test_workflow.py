@@ -17,12 +17,12 @@ ALL_PAIRS = [(s, v) for s in RequestStatus for v in Verb]
 REFUSED = [pair for pair in ALL_PAIRS if pair not in TRANSITIONS]
 
 
-@pytest.mark.parametrize(("status", "verb"), list(TRANSITIONS), ids=lambda x: str(x))
+@pytest.mark.parametrize(("status", "verb"), list(TRANSITIONS), ids=str)
 def test_every_row_of_the_table_moves_the_request_on(status: RequestStatus, verb: Verb) -> None:
     assert transition(status, verb) is TRANSITIONS[(status, verb)]
 
 
-@pytest.mark.parametrize(("status", "verb"), REFUSED, ids=lambda x: str(x))
+@pytest.mark.parametrize(("status", "verb"), REFUSED, ids=str)
 def test_every_other_pair_is_refused_with_what_is_possible(status: RequestStatus, verb: Verb) -> None:
     with pytest.raises(InvalidTransition) as refused:
         transition(status, verb)

@@ -16,7 +16,7 @@ from disclosure.people import service as people
 from disclosure.requests import access, queue, service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import APPLICANT_TYPES, Channel, PartyRole, Route
-from disclosure.requests.workflow import RequestStatus
+from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
 
 ROUTE_OPTIONS = [
@@ -84,7 +84,7 @@ def case_page(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid
         request,
         "requests/case.html",
         heading=f"Request {case.reference}",
-        **queue.case_context(db, principal, case),
+        **queue.case_context(db, case),
     )
 
 
@@ -168,21 +168,23 @@ def add_person(
     values = form_values(data)
     action = values.get("action", "search")
     case = service.load(db, principal, request_id)
-    if RequestStatus(case.status) not in service.OPEN_REQUEST_STATUSES:
+    if RequestStatus(case.status) not in OPEN_REQUEST_STATUSES:
         return redirect(request, case_url(request_id))
     try:
         details = people.details_from_form(values)
         if action == "search":
-            matches = people.find_matches(db, principal, details)
-            return _person_page(request, db, request_id, FormState(values, {}), matches=matches)
-        if action == "link":
-            person_id = uuid.UUID(values.get("person_id", ""))
-            people.link_person(db, principal, person_id, context=f"request {case.reference}")
-        else:
-            person_id = people.create_person(db, principal, details).id
-        service.add_party(db, principal, request_id, person_id, values)
+            found = people.find_matches(db, principal, details)
+            return _person_page(request, db, request_id, FormState(values, {}), matches=found)
+        # One savepoint: a refused role or contact detail must not leave a new person behind in the index.
+        with db.begin_nested():
+            if action == "link":
+                person_id = uuid.UUID(values.get("person_id", ""))
+                people.link_person(db, principal, person_id, context=f"request {case.reference}")
+            else:
+                person_id = people.create_person(db, principal, details).id
+            service.add_party(db, principal, request_id, person_id, values)
     except FormInvalid as exc:
-        matches = (
+        matches: list[Any] | None = (
             None
             if action == "search"
             else people.find_matches(db, principal, people.details_from_form(values, strict=False))
