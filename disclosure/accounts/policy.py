@@ -96,6 +96,7 @@ POLICY: dict[str, Rule] = {
     "requests.assign": INTAKE,
     "requests.close": INTAKE,
     "people.person": CASE_WORK,
+    "people.merge": INTAKE,
     # JSON API (bearer tokens; re-authentication does not apply to machine clients).
     "api.openapi": PUBLIC,
     "api.me": SIGNED_IN,

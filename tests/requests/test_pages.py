@@ -234,3 +234,25 @@ def test_a_refused_person_form_leaves_no_new_person_behind(db: Session, client: 
     )
     assert refused.status_code == 400 and "Enter how the applicant can be contacted safely" in refused.text
     assert db.scalar(select(func.count()).select_from(Person)) == before
+
+
+def test_a_duplicate_person_is_merged_from_the_person_page(db: Session, client: PageClient) -> None:
+    from tests.builders import principal_for
+    from tests.requests.builders import make_person
+
+    user = make_user(db, Role.DATA_ADMINISTRATOR)
+    client.sign_in_as(make_session(db, user.user))
+    actor = principal_for(user.user)
+    from datetime import date
+
+    keep = make_person(db, actor, "John", "Smith", date(1985, 8, 12))
+    dupe = make_person(db, actor, "Jon", "Smyth", date(1985, 8, 12))
+    page = client.get(f"/people/{keep.id}")
+    assert "Possible duplicates of this record" in page.text and "Jon Smyth" in page.text
+    refused = client.submit(f"/people/{keep.id}/merge", {"duplicate_id": str(dupe.id), "reason": ""})
+    assert refused.status_code == 400
+    merged = client.submit(
+        f"/people/{keep.id}/merge", {"duplicate_id": str(dupe.id), "reason": "PNC confirms"}
+    )
+    assert merged.status_code == 303
+    assert "Jon Smyth (alias)" in client.get(f"/people/{keep.id}").text
