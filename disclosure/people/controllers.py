@@ -13,8 +13,8 @@ from litestar.response import Redirect, Template
 from disclosure.accounts.roles import Role
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
-from disclosure.people.schemas import NameEntry, PersonDetails
 from disclosure.people import service
+from disclosure.people.schemas import NameEntry, PersonDetails
 from disclosure.requests import queue
 from disclosure.requests.access import require_case_role
 from disclosure.requests.vocabulary import PartyRole, Route
@@ -86,7 +86,7 @@ def _person_page(
 def merge(
     request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID], data: Form
 ) -> Template | Redirect:
-    """Merge a duplicate into this record: names, addresses and case roles move here; audited with the reason."""
+    """Merge a duplicate into this record: names, addresses and case roles move here; audited with reason."""
     principal = require_principal(request)
     values = form_values(data)
     try:
