@@ -1,14 +1,15 @@
 """Browser journeys: a live server on a fresh database, Debian's chromium driven by Playwright, axe-core on
-every page, screenshots for review.
+every page, full-page screenshots for review.
 
 Playwright cannot download its own browser here, so the launch uses the `chromium` on PATH
 (`executable_path`). The server is uvicorn in a subprocess against a fresh SQLite file, or a fresh
-PostgreSQL database when DISCLOSURE_TEST_DATABASE_URL is set (as CI's second run does).
+PostgreSQL database created on the server DISCLOSURE_TEST_DATABASE_URL names (and dropped afterwards).
+Test data that a journey does not create through the pages (a user with a known authenticator key, the
+console's set-up link) comes from the services, against the same database.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -19,21 +20,26 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Locator, Page, expect
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import migrations
-from disclosure.config import PROJECT_ROOT
-from disclosure.db import create_db_engine, create_session_factory
+from disclosure.accounts import service as accounts
+from disclosure.audit import SystemActor
+from disclosure.config import PROJECT_ROOT, Settings
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 
+E2E_DIR = Path(__file__).resolve().parent
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = PROJECT_ROOT / "e2e" / "screenshots"
+SCREENSHOTS = E2E_DIR / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -44,28 +50,40 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+PASSWORD = "paper lantern mountain river"
+SERVER_START_SECONDS = 30
+FAILED_CALL = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "e2e" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
+    """Every test in this folder is a browser journey, whoever writes the next one. The journeys share one
+    server, and the foundation journey starts from an empty service (the console's set-up link), so it goes
+    before the journeys that add their own users, in whatever order the files were named."""
+    slots = [i for i, item in enumerate(items) if item.path.is_relative_to(E2E_DIR)]
+    journeys = sorted((items[i] for i in slots), key=lambda item: item.path.name != "test_foundation.py")
+    for i, item in zip(slots, journeys, strict=True):
+        item.add_marker(pytest.mark.e2e)
+        items[i] = item
+
+
+# ---------------------------------------------------------------- the browser
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail(
-            "Debian's chromium is not installed: run `make test` (it installs it) or apt-get install chromium"
-        )
+        pytest.fail("Debian's chromium is not installed: apt-get install chromium (make install does)")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    # axe-core is injected as a script; the page's CSP (rightly) forbids that, so the test browser bypasses it.
+    # axe-core is injected as a script; the pages' CSP (rightly) forbids that, so the test browser ignores it.
     return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1280, "height": 900}}
+
+
+# ---------------------------------------------------------------- the live server and its database
 
 
 def _free_port() -> int:
@@ -76,20 +94,22 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_database_url() -> Iterator[str]:
-    """A database of the e2e run's own, migrated; dropped afterwards."""
+    """A database of the e2e run's own, migrated; dropped (PostgreSQL) or deleted (SQLite) afterwards."""
     base = os.environ.get("DISCLOSURE_TEST_DATABASE_URL")
     if base and base.startswith("postgresql"):
-        name = f"disclosure_e2e_{uuid.uuid4().hex[:8]}"
+        name = f"disclosure_e2e_{uuid.uuid4().hex[:12]}"
         admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
         try:
-            migrations.upgrade(url)
-            yield url
-        finally:
             with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            try:
+                url = make_url(base).set(database=name).render_as_string(hide_password=False)
+                migrations.upgrade(url)
+                yield url
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
             admin.dispose()
         return
     with tempfile.TemporaryDirectory(prefix="disclosure-e2e-") as tmp:
@@ -100,6 +120,7 @@ def live_database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_server(live_database_url: str) -> Iterator[str]:
+    """uvicorn serving the app on a free port; its base URL. An error in its log fails the run."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -110,51 +131,118 @@ def live_server(live_database_url: str) -> Iterator[str]:
         "DISCLOSURE_LOG_LEVEL": "WARNING",
     }
     env.pop("DISCLOSURE_TEST_DATABASE_URL", None)
-    log = tempfile.NamedTemporaryFile(prefix="disclosure-e2e-server-", suffix=".log", delete=False)  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "disclosure.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
+    command = [sys.executable, "-m", "uvicorn", "disclosure.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with tempfile.TemporaryDirectory(prefix="disclosure-e2e-server-") as tmp:
+        log_path = Path(tmp) / "server.log"
+        with log_path.open("wb") as log:
+            server = subprocess.Popen(
+                command, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
             try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {Path(log.name).read_text()}") from None
-                time.sleep(0.2)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
+                _wait_until_healthy(server, base_url, log_path)
+                yield base_url
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+        output = log_path.read_text(errors="replace")
+    if "Traceback" in output or re.search(r"\b(ERROR|CRITICAL)\b", output):
+        pytest.fail(f"the live server logged an error:\n{output[-4000:]}")
+
+
+def _wait_until_healthy(server: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:  # noqa: S310 (our server)
+                if response.status == 200:
+                    return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the server did not start:\n{log_path.read_text(errors='replace')}"
+                ) from None
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
 def live_sessions(live_database_url: str) -> Iterator[sessionmaker[Session]]:
-    """Write set-up data (users with known authenticator keys) straight into the live server's database."""
+    """Sessions on the live server's database, for what a journey sets up through the services."""
     engine = create_db_engine(live_database_url)
     yield create_session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_settings(live_server: str, live_database_url: str) -> Settings:
+    """The settings the live server runs with, as far as links and durations go."""
+    return Settings.from_env({}, environment="test", base_url=live_server, database_url=live_database_url)
+
+
+def setup_link(factory: sessionmaker[Session], settings: Settings) -> str:
+    """The console's one-time link for the first administrator (what `disclosure setup-link` prints)."""
+    with unit_of_work(factory) as session:
+        link = accounts.issue_setup_link(session, settings)
+    if link is None:
+        raise AssertionError("an account already exists, so there is no set-up link")
+    return link
+
+
+class Authenticator:
+    """An authenticator app holding one key. Each code is accepted once, and the service allows one time
+    step of clock drift, so when this step's code is spent the next step's serves (no waiting)."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret.replace(" ", "")
+        self._totp = pyotp.TOTP(self.secret)
+        self._last_step: int | None = None
+
+    def _now(self) -> int:
+        return int(self._totp.timecode(datetime.now(UTC)))
+
+    def code(self) -> str:
+        step = self._now() if self._last_step is None else max(self._now(), self._last_step + 1)
+        while step > self._now() + 1:  # two codes already spent this step: wait for the clock
+            time.sleep(1)
+        self._last_step = step
+        return str(self._totp.generate_otp(step))
+
+    def wrong_code(self) -> str:
+        """Six digits that no step the service would accept produces."""
+        now = self._now()
+        valid = {self._totp.generate_otp(step) for step in range(now - 2, now + 3)}
+        return next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in valid)
+
+
+def make_live_user(
+    factory: sessionmaker[Session], settings: Settings, username: str, display_name: str, *roles: str
+) -> Authenticator:
+    """A user created as an operator would at the console, who has set `PASSWORD` from their invitation
+    and whose authenticator key the test knows."""
+    with unit_of_work(factory) as session:
+        values = {
+            "username": username,
+            "display_name": display_name,
+            "email": f"{username}@police.example",
+            "roles": list(roles),
+        }
+        user, link = accounts.create_user(session, SystemActor(label="e2e"), settings, values)
+        token = link.rsplit("/", 1)[1]
+        accounts.accept_invitation(session, token, {"password": PASSWORD, "confirm_password": PASSWORD})
+        authenticator = Authenticator(pyotp.random_base32())
+        user.totp_secret = authenticator.secret
+    return authenticator
+
+
+# ---------------------------------------------------------------- accessibility and screenshots
+
+
+class AxeViolations(AssertionError):
+    """axe-core found WCAG A/AA faults on a page."""
 
 
 class Axe:
@@ -167,16 +255,18 @@ class Axe:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
         result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            "async (tags) => await axe.run(document, {"
+            "runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
         )
-        violations = result["violations"]
         self.pages_checked += 1
+        violations = result["violations"]
         if violations:
             lines = [
-                f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+                f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
                 for v in violations
             ]
-            raise AssertionError(
+            raise AxeViolations(
                 f"axe found {len(violations)} WCAG violations on {label}:\n" + "\n".join(lines)
             )
 
@@ -187,66 +277,124 @@ def axe() -> Axe:
 
 
 class Visit:
-    """Check and photograph every page a journey reaches: axe first, then a full-page screenshot."""
+    """Photograph and check every page a journey reaches: a full-page screenshot saved as
+    `e2e/screenshots/<test>-<step>-<label>.png`, then axe-core.
+
+    It also notes every new document the tab commits to (a navigation commits before any of the new page can
+    be found, so the note always precedes the visit), so that a page the journey passed through without a
+    visit fails the test at the end. A move to a `#fragment` of the same page is no new page."""
 
     def __init__(self, page: Page, axe: Axe, name: str) -> None:
         self.page, self.axe, self.name, self.step = page, axe, name, 0
+        self.unchecked: list[str] = []
+        self._pending: list[str] = []
+        self._current: str | None = None
+        page.on("framenavigated", self._navigated)
+
+    def _navigated(self, frame: Frame) -> None:
+        if frame.parent_frame is not None:
+            return
+        url, current, self._current = frame.url, self._current, frame.url
+        if "#" in url and current is not None and url.split("#")[0] == current.split("#")[0]:
+            return
+        self._pending.append(url)
 
     def __call__(self, label: str) -> None:
         self.step += 1
+        self.unchecked += self._pending[:-1]
+        self._pending.clear()
+        self.screenshot(label)  # first, so that a failing page has its picture
+        self.axe.check(self.page, f"{label} ({self.page.url})")
+
+    def screenshot(self, label: str) -> Path:
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(
-            path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png"), full_page=True
-        )
-        self.axe.check(self.page, f"{label} ({self.page.url})")
+        path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def missed(self) -> list[str]:
+        return [url for url in self.unchecked + self._pending if not url.startswith("about:")]
 
 
 @pytest.fixture
-def visit(page: Page, axe: Axe, request: pytest.FixtureRequest) -> Visit:
+def visit(page: Page, axe: Axe, request: pytest.FixtureRequest) -> Iterator[Visit]:
     page.set_default_timeout(10_000)
-    return Visit(page, axe, request.node.name.removeprefix("test_"))
+    name = request.node.originalname.removeprefix("test_")
+    for old in SCREENSHOTS.glob(f"{name}-*.png"):  # a shorter journey leaves no stale pictures behind
+        old.unlink()
+    visit = Visit(page, axe, name)
+    yield visit
+    missed = visit.missed()
+    if missed and not request.node.stash.get(FAILED_CALL, False):
+        pytest.fail(f"pages loaded without an accessibility check and screenshot: {missed}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Note a failed test body, so that its unvisited pages are not reported on top of the failure."""
+    report = yield
+    if call.when == "call" and report.failed:
+        item.stash[FAILED_CALL] = True
+    return report
+
+
+# ---------------------------------------------------------------- page helpers
 
 
 def error_summary(page: Page) -> list[str]:
-    return [t.strip() for t in page.locator(".govuk-error-summary__list li").all_inner_texts()]
+    """The messages in the GOV.UK error summary, which is an alert headed "There is a problem"."""
+    return [t.strip() for t in _error_summary(page).get_by_role("link").all_inner_texts()]
 
 
-__all__ = ["Axe", "Visit", "error_summary", "json"]
+def _error_summary(page: Page) -> Locator:
+    heading = page.get_by_role("heading", name="There is a problem")
+    summary = page.get_by_role("alert").filter(has=heading)
+    expect(summary).to_be_visible()
+    return summary
 
 
-PASSWORD = "paper lantern mountain river"
+def navigation(page: Page) -> Locator:
+    """The service navigation (GOV.UK's `<nav>`, labelled "Menu")."""
+    return page.get_by_role("navigation", name="Menu")
 
 
-def make_live_user(factory: sessionmaker[Session], username: str, display_name: str, *roles: str) -> str:
-    """A user with a known password and authenticator key in the live database; returns the key."""
-    import pyotp
-
-    from disclosure.accounts.models import User, UserRole
-    from disclosure.accounts.passwords import hash_password
-    from disclosure.db import unit_of_work, utcnow
-
-    secret = pyotp.random_base32()
-    with unit_of_work(factory) as session:
-        user = User(
-            username=username,
-            display_name=display_name,
-            email=f"{username}@police.example",
-            password_hash=hash_password(PASSWORD),
-            totp_secret=secret,
-            password_changed_at=utcnow(),
-        )
-        user.roles = [UserRole(role=r) for r in roles]
-        session.add(user)
-    return secret
-
-
-def sign_in(page: Page, base_url: str, username: str, secret: str, target: str = "/") -> None:
-    import pyotp
-
-    page.goto(f"{base_url}{target}")
+def sign_in(page: Page, visit: Visit, username: str, authenticator: Authenticator) -> None:
+    """From the sign-in page: user name and password, then the security code."""
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+    visit("sign in")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    visit("security code")
+    page.get_by_label("Security code").fill(authenticator.code())
     page.get_by_role("button", name="Sign in").click()
+
+
+def reflows_at_320_pixels(page: Page, visit: Visit, pages: list[tuple[str, str]]) -> None:
+    """WCAG 1.4.10 (reflow): at 320 CSS pixels wide the page never scrolls sideways; a data table may, inside
+    its own scrolling box. A failure names the elements that stick out."""
+    size = page.viewport_size
+    assert size is not None
+    page.set_viewport_size({"width": 320, "height": 640})
+    for url, heading in pages:
+        page.goto(url)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        visit(f"{heading} at 320 pixels")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            wide = page.evaluate(STICKING_OUT)
+            raise AssertionError(f"{url} scrolls sideways by {overflow}px at 320 pixels wide: {wide}")
+    page.set_viewport_size(size)
+
+
+STICKING_OUT = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .slice(0, 8)
+    .map(e => [e.tagName.toLowerCase(), ...e.classList].join('.')
+              + ` to ${Math.round(e.getBoundingClientRect().right)}px`)"""

@@ -8,12 +8,23 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
+from disclosure.config import Settings
 from disclosure.db import utcnow
-from e2e.conftest import Visit, error_summary, make_live_user, sign_in
+from e2e.conftest import Visit, error_summary, make_live_user, reflows_at_320_pixels, sign_in
 
 
-def _log(page: Page, route: str, applicant: str | None, *, information: str = "", days_ago: int = 0) -> str:
+def _log(
+    page: Page,
+    visit: Visit,
+    route: str,
+    applicant: str | None,
+    *,
+    information: str = "",
+    days_ago: int = 0,
+) -> str:
     page.get_by_role("link", name="Log a request").click()
+    expect(page.get_by_role("heading", name="Log a request")).to_be_visible()
+    visit(f"log a request: {route}")
     page.get_by_label(route).check()
     if applicant:
         page.get_by_label(applicant).check()
@@ -28,12 +39,14 @@ def _log(page: Page, route: str, applicant: str | None, *, information: str = ""
     page.get_by_role("group", name="Was a crime alleged during the contact?").get_by_label("No").check()
     page.get_by_role("button", name="Log request").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Request (DVDS|CSODS)-"))).to_be_visible()
-    return page.get_by_role("heading", level=1).inner_text().removeprefix("Request ").strip()
+    reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Request ").strip()
+    visit(f"request {reference} logged")
+    return reference
 
 
 def _add_person(
     page: Page,
-    visit: Visit | None,
+    visit: Visit,
     role: str,
     given: str,
     family: str,
@@ -43,6 +56,8 @@ def _add_person(
     applicant: bool = False,
 ) -> None:
     page.get_by_role("link", name=f"Add {role.lower()}", exact=True).click()
+    expect(page.get_by_role("heading", name="Add a person to the case")).to_be_visible()
+    visit(f"add {role.lower()}")
     page.get_by_label("Role on this case").select_option(label=role)
     page.get_by_label("Given names").fill(given)
     page.get_by_label("Family name").fill(family)
@@ -54,46 +69,54 @@ def _add_person(
         page.get_by_label("Safe way to contact the applicant").fill("Mobile only, never leave a voicemail")
         page.get_by_label("Safe times to contact the applicant").fill("Weekdays 9am to 2pm")
     page.get_by_role("button", name="Find matches").click()
+    expect(page.get_by_role("heading", name="Add a person to the case")).to_be_visible()
     if choose_existing:
         expect(page.get_by_role("heading", name="Possible matches in the people index")).to_be_visible()
-        if visit:
-            visit("duplicate suggestion")
+        visit(f"matches for {given} {family}")
         page.get_by_role("radio").first.check()
         page.get_by_role("button", name="Add the selected person").click()
     else:
         button = page.get_by_role(
             "button", name=re.compile(r"^(Add a new person|None of these: add a new person)$")
         )
+        expect(button).to_be_visible()
+        visit(f"no match chosen for {given} {family}")
         button.click()
     expect(page.get_by_text("Person added to the case")).to_be_visible()
+    visit(f"{given} {family} added")
 
 
 def test_a_data_administrator_runs_three_requests_to_research(
-    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session]
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
 ) -> None:
-    secret = make_live_user(live_sessions, "dana.clerk", "Dana Clerk", "data_administrator")
-    sign_in(page, live_server, "dana.clerk", secret, "/requests")
+    dana = make_live_user(live_sessions, live_settings, "dana.clerk", "Dana Clerk", "data_administrator")
+    page.goto(f"{live_server}/requests")
+    sign_in(page, visit, "dana.clerk", dana)
     expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
     visit("empty work queue")
 
     # Bad input is refused at the field and nothing typed is lost.
     page.get_by_role("link", name="Log a request").click()
+    expect(page.get_by_role("heading", name="Log a request")).to_be_visible()
+    visit("log a request")
     page.get_by_label("Police reference (occurrence or non-crime number)").fill("OCC/12/26")
     page.get_by_role("button", name="Log request").click()
     assert "Select the scheme and route" in error_summary(page)
     expect(page.get_by_label("Police reference (occurrence or non-crime number)")).to_have_value("OCC/12/26")
     visit("log request errors")
     page.get_by_role("link", name="Back to the work queue").click()
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    visit("work queue")
 
     # Right to Ask, with the applicant as the person at risk.
-    _log(page, "Clare's Law (DVDS): Right to Ask", "The person at risk")
-    visit("right to ask logged")
+    right_to_ask = _log(page, visit, "Clare's Law (DVDS): Right to Ask", "The person at risk")
+    right_to_ask_page = page.url
     _add_person(page, visit, "Applicant", "Jane", "Doe", (3, 4, 1990), applicant=True)
     expect(page.get_by_text("Safe contact for the applicant, Jane Doe")).to_be_visible()
     _add_person(page, visit, "Person at risk", "Jayne", "Doe", (4, 3, 1990), choose_existing=True)
-    _add_person(page, None, "Subject", "John", "Smith", (12, 8, 1985))
-    visit("right to ask with people")
+    _add_person(page, visit, "Subject", "John", "Smith", (12, 8, 1985))
     page.get_by_role("link", name="Record the risk triage").click()
+    expect(page.get_by_role("heading", name="Initial checks and risk triage")).to_be_visible()
     visit("triage form")
     page.get_by_role("group", name="Is there an immediate risk?").get_by_label("No").check()
     page.get_by_role("group", name="Was a DASH risk checklist completed?").get_by_label("Yes").check()
@@ -107,8 +130,12 @@ def test_a_data_administrator_runs_three_requests_to_research(
     page.get_by_role("radio", name="Red").check()
     page.get_by_role("button", name="Save triage").click()
     expect(page.get_by_text("Risk triage recorded")).to_be_visible()
+    visit("triage recorded")
     page.get_by_role("button", name="Complete initial checks").click()
+    expect(page.get_by_role("link", name="Record the meeting and identity check")).to_be_visible()
+    visit("initial checks complete")
     page.get_by_role("link", name="Record the meeting and identity check").click()
+    expect(page.get_by_role("heading", name="Face-to-face meeting and identity")).to_be_visible()
     now = utcnow()
     page.get_by_label("Day").fill(str(now.day))
     page.get_by_label("Month").fill(str(now.month))
@@ -122,32 +149,37 @@ def test_a_data_administrator_runs_three_requests_to_research(
     visit("identity form")
     page.get_by_role("button", name="Record the meeting").click()
     expect(page.get_by_text("Meeting and identity check recorded")).to_be_visible()
+    visit("identity recorded")
     page.get_by_role("button", name="Hand to research").click()
     expect(page.get_by_text("Case handed to research")).to_be_visible()
     expect(page.get_by_text("In research").first).to_be_visible()
     visit("right to ask in research")
+    person_page = page.get_by_role("link", name="John Smith").get_attribute("href")
 
     # Right to Know: no applicant; started from information received.
     page.get_by_role("link", name="Back to the work queue").click()
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    visit("work queue with one request")
     _log(
         page,
+        visit,
         "Clare's Law (DVDS): Right to Know (police-initiated)",
         None,
         information="Partner referral: controlling behaviour towards a new partner",
         days_ago=2,
     )
-    _add_person(page, None, "Person at risk", "Priya", "Shah", (1, 2, 1995))
-    _add_person(page, None, "Subject", "Jon", "Smyth", (12, 8, 1985), choose_existing=True)
+    _add_person(page, visit, "Person at risk", "Priya", "Shah", (1, 2, 1995))
+    _add_person(page, visit, "Subject", "Jon", "Smyth", (12, 8, 1985), choose_existing=True)
     expect(page.get_by_text("The subject is the subject of 1 other request")).to_be_visible()
-    visit("right to know with flags")
 
     # Sarah's Law, about a named child.
     page.get_by_role("link", name="Back to the work queue").click()
-    _log(page, "Sarah's Law (CSODS): application", "A parent, carer or guardian of the child")
-    _add_person(page, None, "Applicant", "Maria", "Lopez", (9, 9, 1988), applicant=True)
-    _add_person(page, None, "Child", "Leo", "Lopez", (5, 5, 2018))
-    _add_person(page, None, "Subject", "Mark", "Benson", None)
-    visit("sarahs law case")
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    visit("work queue with two requests")
+    _log(page, visit, "Sarah's Law (CSODS): application", "A parent, carer or guardian of the child")
+    _add_person(page, visit, "Applicant", "Maria", "Lopez", (9, 9, 1988), applicant=True)
+    _add_person(page, visit, "Child", "Leo", "Lopez", (5, 5, 2018))
+    _add_person(page, visit, "Subject", "Mark", "Benson", None)
 
     page.get_by_role("link", name="Back to the work queue").click()
     expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
@@ -155,3 +187,12 @@ def test_a_data_administrator_runs_three_requests_to_research(
     expect(rows).to_have_count(4)
     expect(page.get_by_text("overdue by").first).to_be_visible()  # the Right to Know logged 2 days ago
     visit("work queue with deadlines")
+    reflows_at_320_pixels(
+        page,
+        visit,
+        [
+            (page.url, "Work queue"),
+            (right_to_ask_page, f"Request {right_to_ask}"),
+            (f"{live_server}{person_page}", "John Smith"),
+        ],
+    )

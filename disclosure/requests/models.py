@@ -38,7 +38,9 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     applicant_type: Mapped[str | None] = mapped_column(
         String(30),
-        comment="Who applied (person at risk, third party, professional, parent or carer); none for RTK.",
+        comment=(
+            "Who applied (person at risk, third party, professional, parent/carer); none for Right to Know."
+        ),
     )
     status: Mapped[str] = mapped_column(
         String(30), default=RequestStatus.LOGGED.value, comment="Lifecycle stage."
