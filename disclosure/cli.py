@@ -204,9 +204,10 @@ def demo_load() -> None:
     try:
         with _unit(settings) as session:
             created = demo.load(session, settings)
+            cases = demo.load_requests(session)
     except DisclosureError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"Synthetic demo data loaded ({len(created)} new users).")
+    click.echo(f"Synthetic demo data loaded ({len(created)} new users, {cases} new requests).")
     click.echo(f"Every demo user's password is: {demo.DEMO_PASSWORD}")
     click.echo("Get a security code with: disclosure demo code USERNAME")
     for username, (name, _) in demo.DEMO_USERS.items():

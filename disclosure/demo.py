@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import select
@@ -71,6 +71,104 @@ def load(session: Session, settings: Settings) -> list[str]:
         )
         created.append(username)
     return created
+
+
+DEMO_REFERENCE = "DEMO"
+"""Police reference on every synthetic request, so they are recognisable (and loaded once)."""
+
+
+def load_requests(session: Session) -> int:
+    """Three synthetic requests led by the demo data administrator, at different stages, so every case role
+    has something to open. Skipped once loaded; the people's names say they are synthetic."""
+    from disclosure.auth import Principal
+    from disclosure.people import service as people
+    from disclosure.requests import service as requests
+    from disclosure.requests.models import DisclosureRequest
+
+    lead = session.scalar(select(User).where(User.username == "demo-data-admin"))
+    already = session.scalar(
+        select(DisclosureRequest.id)
+        .where(DisclosureRequest.police_reference.startswith(DEMO_REFERENCE))
+        .limit(1)
+    )
+    if lead is None or already is not None:
+        return 0
+    actor = Principal(lead.id, lead.username, lead.display_name, lead.role_set, session_id=None)
+
+    def person(given: str, family: str, born: str) -> object:
+        details = people.details_from_form(
+            {"given_names": given, "family_name": family, "date_of_birth": born}
+        )
+        return people.create_person(session, actor, details)
+
+    def contact(days_ago: int) -> dict[str, str]:
+        from zoneinfo import ZoneInfo
+
+        at = (utcnow() - timedelta(days=days_ago, hours=2)).astimezone(ZoneInfo("Europe/London"))
+        return {
+            "first_contact-day": str(at.day),
+            "first_contact-month": str(at.month),
+            "first_contact-year": str(at.year),
+            "first_contact-time": at.strftime("%H:%M"),
+        }
+
+    common = {"channel": "101", "receiving_force": "Demo Constabulary (synthetic)", "alleged_crime": "no"}
+    subject = person("Synthetic", "Subject-Demo", "1984-06-02")
+    ask = requests.log_request(
+        session,
+        actor,
+        {
+            **common,
+            **contact(3),
+            "route": "right_to_ask",
+            "applicant_type": "person_at_risk",
+            "police_reference": f"{DEMO_REFERENCE}-1",
+        },
+    )
+    applicant = person("Synthetic", "Applicant-Demo", "1991-03-14")
+    requests.add_party(
+        session,
+        actor,
+        ask.id,
+        applicant.id,
+        {  # type: ignore[attr-defined]
+            "role": "applicant",
+            "safe_contact_method": "Mobile only (synthetic)",
+            "safe_times": "Weekdays 9am to 2pm",
+        },
+    )
+    requests.add_party(session, actor, ask.id, applicant.id, {"role": "person_at_risk"})  # type: ignore[attr-defined]
+    requests.add_party(session, actor, ask.id, subject.id, {"role": "subject"})  # type: ignore[attr-defined]
+    requests.record_triage(
+        session,
+        actor,
+        ask.id,
+        {"immediate_risk": "no", "dash_done": "yes", "dash_score": "11", "rag": "amber"},
+    )
+    know = requests.log_request(
+        session,
+        actor,
+        {
+            **common,
+            **contact(20),
+            "route": "right_to_know",
+            "police_reference": f"{DEMO_REFERENCE}-2",
+            "information_received": "Synthetic partner referral: concerning behaviour towards a new partner",
+        },
+    )
+    requests.add_party(session, actor, know.id, subject.id, {"role": "subject"})  # type: ignore[attr-defined]
+    requests.log_request(
+        session,
+        actor,
+        {
+            **common,
+            **contact(0),
+            "route": "csods_application",
+            "applicant_type": "parent_or_carer",
+            "police_reference": f"{DEMO_REFERENCE}-3",
+        },
+    )
+    return 3
 
 
 def current_code(username: str, at: datetime | None = None) -> str:

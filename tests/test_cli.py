@@ -19,6 +19,7 @@ from disclosure.cli import main
 from disclosure.config import PROJECT_ROOT
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.demo import DEMO_USERS, demo_secret
+from disclosure.requests.models import DisclosureRequest
 from tests import fresh_db
 
 fresh_database_url = fresh_db.fresh_database_url
@@ -199,8 +200,10 @@ def _tamper(env: dict[str, str], statement: str) -> None:
 def test_audit_verify_exits_0_on_an_intact_chain(cli_env: dict[str, str]) -> None:
     run(cli_env, "demo", "load")
     code, output = run(cli_env, "audit", "verify")
+    events = len(read(cli_env, select(AuditEvent)))
     assert code == 0
-    assert f"Audit chain intact: {len(DEMO_USERS)} events; head {len(DEMO_USERS)} " in output
+    assert events > len(DEMO_USERS)  # the users, then the synthetic requests and their people
+    assert f"Audit chain intact: {events} events; head {events} " in output
 
 
 @pytest.mark.parametrize(
@@ -225,13 +228,15 @@ def test_audit_verify_names_a_tampered_event_and_exits_1(
 
 def test_demo_load_creates_one_user_per_role_once(cli_env: dict[str, str]) -> None:
     code, output = run(cli_env, "demo", "load")
-    assert code == 0 and f"({len(DEMO_USERS)} new users)" in output
+    assert code == 0 and f"({len(DEMO_USERS)} new users, 3 new requests)" in output
     users = read(cli_env, select(User))
     roles = {r for u in users for r in u.role_set}  # type: ignore[attr-defined]
     assert roles == {r.value for _, rs in DEMO_USERS.values() for r in rs}
     assert all("(synthetic)" in u.display_name for u in users)  # type: ignore[attr-defined]
-    assert "(0 new users)" in run(cli_env, "demo", "load")[1]
+    assert "(0 new users, 0 new requests)" in run(cli_env, "demo", "load")[1]
     assert len(read(cli_env, select(User))) == len(DEMO_USERS)
+    requests = read(cli_env, select(DisclosureRequest))
+    assert sorted(r.police_reference for r in requests) == ["DEMO-1", "DEMO-2", "DEMO-3"]  # type: ignore[attr-defined]
 
 
 def test_demo_code_prints_a_code_the_sign_in_accepts(cli_env: dict[str, str]) -> None:
