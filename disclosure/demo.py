@@ -81,6 +81,7 @@ def load_requests(session: Session) -> int:
     """Three synthetic requests led by the demo data administrator, at different stages, so every case role
     has something to open. Skipped once loaded; the people's names say they are synthetic."""
     from disclosure.auth import Principal
+    from disclosure.people.models import Person
     from disclosure.people import service as people
     from disclosure.requests import service as requests
     from disclosure.requests.models import DisclosureRequest
@@ -95,7 +96,7 @@ def load_requests(session: Session) -> int:
         return 0
     actor = Principal(lead.id, lead.username, lead.display_name, lead.role_set, session_id=None)
 
-    def person(given: str, family: str, born: str) -> object:
+    def person(given: str, family: str, born: str) -> Person:
         details = people.details_from_form(
             {"given_names": given, "family_name": family, "date_of_birth": born}
         )
@@ -131,14 +132,14 @@ def load_requests(session: Session) -> int:
         actor,
         ask.id,
         applicant.id,
-        {  # type: ignore[attr-defined]
+        {
             "role": "applicant",
             "safe_contact_method": "Mobile only (synthetic)",
             "safe_times": "Weekdays 9am to 2pm",
         },
     )
-    requests.add_party(session, actor, ask.id, applicant.id, {"role": "person_at_risk"})  # type: ignore[attr-defined]
-    requests.add_party(session, actor, ask.id, subject.id, {"role": "subject"})  # type: ignore[attr-defined]
+    requests.add_party(session, actor, ask.id, applicant.id, {"role": "person_at_risk"})
+    requests.add_party(session, actor, ask.id, subject.id, {"role": "subject"})
     requests.record_triage(
         session,
         actor,
@@ -156,7 +157,7 @@ def load_requests(session: Session) -> int:
             "information_received": "Synthetic partner referral: concerning behaviour towards a new partner",
         },
     )
-    requests.add_party(session, actor, know.id, subject.id, {"role": "subject"})  # type: ignore[attr-defined]
+    requests.add_party(session, actor, know.id, subject.id, {"role": "subject"})
     requests.log_request(
         session,
         actor,
