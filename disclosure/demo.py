@@ -81,8 +81,8 @@ def load_requests(session: Session) -> int:
     """Three synthetic requests led by the demo data administrator, at different stages, so every case role
     has something to open. Skipped once loaded; the people's names say they are synthetic."""
     from disclosure.auth import Principal
-    from disclosure.people.models import Person
     from disclosure.people import service as people
+    from disclosure.people.models import Person
     from disclosure.requests import service as requests
     from disclosure.requests.models import DisclosureRequest
 
