@@ -242,14 +242,10 @@ def flags(session: Session, case: DisclosureRequest) -> list[str]:
                 f"The subject is the subject of {len(others)} other "
                 f"request{'s' if len(others) != 1 else ''}: {refs}"
             )
-            other_applicants = {p.person_id for o in others for p in o.parties_in(PartyRole.APPLICANT)} - set(
-                applicants
-            )
-            if other_applicants:
-                found.append(
-                    "Different applicants have asked about this subject "
-                    f"({len(other_applicants) + len(applicants)} in all)"
-                )
+            every_applicant = {p.person_id for o in others for p in o.parties_in(PartyRole.APPLICANT)}
+            every_applicant |= set(applicants)
+            if len(every_applicant) > 1:
+                found.append(f"{len(every_applicant)} different applicants have asked about this subject")
     for applicant_id in applicants:
         as_subject = people_history(session, applicant_id, role=PartyRole.SUBJECT, exclude=case.id)
         if as_subject:

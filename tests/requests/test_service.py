@@ -361,3 +361,33 @@ def test_merging_people_moves_their_case_roles_to_the_survivor(db: Session, cler
     roles = sorted((p.request_id == case.id, p.role) for c in (case, other) for p in c.parties)
     assert all(p.person_id == survivor.id for c in (case, other) for p in c.parties)
     assert roles == [(False, "subject"), (False, "third_party"), (True, "subject"), (True, "third_party")]
+
+
+def test_flags_count_different_applicants_only_when_there_are_two_or_more(
+    db: Session, clerk: Principal
+) -> None:
+    from disclosure.requests import queue
+
+    subject = make_person(db, clerk, "John", "Smith")
+    first = make_request(db, clerk)
+    add(db, clerk, first, PartyRole.SUBJECT, subject)
+    add(db, clerk, first, PartyRole.APPLICANT, make_person(db, clerk, "Jane", "Doe"))
+    police_initiated = make_request(db, clerk, route="right_to_know")
+    add(db, clerk, police_initiated, PartyRole.SUBJECT, subject)
+    flags = queue.flags(db, police_initiated)
+    assert flags == [f"The subject is the subject of 1 other request: {first.reference}"]
+    second = make_request(db, clerk)
+    add(db, clerk, second, PartyRole.SUBJECT, subject)
+    add(db, clerk, second, PartyRole.APPLICANT, make_person(db, clerk, "Ann", "Other"))
+    assert "2 different applicants have asked about this subject" in queue.flags(db, second)
+
+
+def test_an_applicant_who_is_a_subject_elsewhere_is_flagged(db: Session, clerk: Principal) -> None:
+    from disclosure.requests import queue
+
+    perpetrator = make_person(db, clerk, "Mark", "Benson")
+    earlier = make_request(db, clerk)
+    add(db, clerk, earlier, PartyRole.SUBJECT, perpetrator)
+    fishing = make_request(db, clerk)
+    add(db, clerk, fishing, PartyRole.APPLICANT, perpetrator)
+    assert any("possible misuse" in f and earlier.reference in f for f in queue.flags(db, fishing))
