@@ -1,0 +1,192 @@
+"""Administrators' verbs: users, roles, disabling, authenticator resets and API tokens. Never case content."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.models import ApiToken, User, UserRole, UserSession
+from disclosure.accounts.roles import Role
+from disclosure.accounts.service.common import (
+    _CONTROL,
+    API_TOKEN_DAYS,
+    _end_sessions,
+    _require_administrator,
+    get_user,
+    token_hash,
+)
+from disclosure.audit import Actor, AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import Conflict, FormInvalid, NotFound
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.display_name, User.username)))
+
+
+def user_sessions(session: Session, user_id: uuid.UUID) -> list[UserSession]:
+    return list(
+        session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.created_at.desc())
+        )
+    )
+
+
+def api_tokens(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at))
+    )
+
+
+def set_roles(session: Session, actor: Principal, user_id: uuid.UUID, roles: Iterable[str]) -> None:
+    """Replace a user's roles. An administrator cannot remove their own administrator role (no lock-out)."""
+    _require_administrator(actor)
+    wanted = set(roles)
+    if not wanted:
+        raise FormInvalid({"roles": "Select at least one role"})
+    if wanted - {r.value for r in Role}:
+        raise FormInvalid({"roles": "Select roles from the list"})
+    user = get_user(session, user_id)
+    if user.id == actor.user_id and Role.ADMINISTRATOR.value not in wanted:
+        raise FormInvalid({"roles": "You cannot remove your own administrator role"})
+    before = sorted(user.role_set)
+    user.roles = [UserRole(role=r) for r in sorted(wanted)]
+    user.updated_at = utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.set_roles",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="user",
+        object_id=user.id,
+        justification="Roles changed by an administrator",
+        details={"before": before, "after": sorted(wanted)},
+    )
+
+
+def disable_user(session: Session, actor: Principal, user_id: uuid.UUID) -> None:
+    """Disabling ends every session and revokes every API token at once."""
+    _require_administrator(actor)
+    user = get_user(session, user_id)
+    if user.id == actor.user_id:
+        raise Conflict("You cannot disable your own account")
+    if not user.is_active:
+        raise Conflict("This account is already disabled")
+    user.disabled_at = utcnow()
+    _end_sessions(session, user.id, "disabled")
+    # Revoked, not just refused while disabled: enabling the account later must not revive old tokens.
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="user.disable",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="user",
+        object_id=user.id,
+        justification="Account disabled by an administrator",
+    )
+
+
+def enable_user(session: Session, actor: Principal, user_id: uuid.UUID) -> None:
+    _require_administrator(actor)
+    user = get_user(session, user_id)
+    if user.is_active:
+        raise Conflict("This account is already active")
+    user.disabled_at = None
+    audit.record(
+        session,
+        actor=actor,
+        action="user.enable",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="user",
+        object_id=user.id,
+        justification="Account enabled by an administrator",
+    )
+
+
+def reset_mfa(session: Session, actor: Actor, user_id: uuid.UUID) -> None:
+    """Forget the authenticator key; the user sets a new one up at their next sign-in."""
+    _require_administrator(actor)
+    user = get_user(session, user_id)
+    user.totp_secret = user.totp_pending_secret = user.totp_last_step = None
+    _end_sessions(session, user.id, "security code reset")
+    audit.record(
+        session,
+        actor=actor,
+        action="user.reset_mfa",
+        category=AuditCategory.SECURITY,
+        object_type="user",
+        object_id=user.id,
+        justification="Authenticator app reset",
+    )
+
+
+def issue_api_token(session: Session, actor: Principal, user_id: uuid.UUID, name: str) -> str:
+    """A bearer token for the JSON API, shown once; it carries the user's own roles."""
+    _require_administrator(actor)
+    name = name.strip()
+    if not name:
+        raise FormInvalid({"token_name": "Enter what the token is for"})
+    if len(name) > 120:
+        raise FormInvalid({"token_name": "Token name must be 120 characters or fewer"}, {"token_name": name})
+    if _CONTROL.search(name):
+        raise FormInvalid(
+            {"token_name": "Token name must only include letters, numbers, spaces and punctuation"},
+            {"token_name": name},
+        )
+    user = get_user(session, user_id)
+    if not user.is_active:
+        raise Conflict("Enable the account before issuing a token")
+    raw = "dsc_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=token_hash(raw),
+        prefix=raw[:10],
+        created_by=actor.user_id,
+        expires_at=utcnow() + timedelta(days=API_TOKEN_DAYS),
+    )
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="api_token.issue",
+        category=AuditCategory.SECURITY,
+        object_type="api_token",
+        object_id=token.id,
+        justification=f"API token issued for {user.username}",
+    )
+    return raw
+
+
+def revoke_api_token(session: Session, actor: Principal, user_id: uuid.UUID, token_id: uuid.UUID) -> None:
+    _require_administrator(actor)
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFound("There is no such token")
+    if token.revoked_at is not None:
+        raise Conflict("This token is already revoked")
+    token.revoked_at = utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="api_token.revoke",
+        category=AuditCategory.SECURITY,
+        object_type="api_token",
+        object_id=token.id,
+        justification="API token revoked",
+    )
