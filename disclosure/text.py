@@ -1,11 +1,15 @@
-"""Free text as the service keeps it: NFC-normalised, without control characters (PostgreSQL cannot store
-NUL, and CR/LF or bidirectional overrides in a name can forge a log line or disguise one name as another).
-Tabs and line breaks stay, because addresses and reasons span lines."""
+"""Text as the service keeps and shows it.
+
+Free text is kept NFC-normalised and without control characters (PostgreSQL cannot store NUL, and CR/LF or
+bidirectional overrides in a name can forge a log line or disguise one name as another); tabs and line
+breaks stay, because addresses and reasons span lines. Dates are shown in GOV.UK style, in UK time."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+from zoneinfo import ZoneInfo
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -19,3 +23,19 @@ def clean(value: str) -> str:
 def clean_line(value: str) -> str:
     """For one-line fields (names, references, filters): every control character removed."""
     return _SINGLE_LINE_CONTROL.sub("", unicodedata.normalize("NFC", value))
+
+
+def format_datetime(value: Any) -> str:
+    """GOV.UK style: 24 November 2026 at 2:05pm (UK time)."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo("Europe/London"))
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def format_date(value: Any) -> str:
+    """GOV.UK style: 24 November 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"

@@ -29,7 +29,7 @@ from litestar.types import Message, Scope
 from sqlalchemy.orm import Session
 
 from disclosure.config import PROJECT_ROOT, Settings
-from disclosure.text import clean
+from disclosure.text import clean, format_date, format_datetime
 
 Db = NamedDependency[Session]
 """The request's database session (one unit of work per request), injected as `db`."""
@@ -60,23 +60,6 @@ def build_environment(settings: Settings, template_dir: Path = TEMPLATE_DIR) -> 
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
     return env
-
-
-def format_datetime(value: Any) -> str:
-    """GOV.UK style: 24 November 2026 at 2:05pm (UK time)."""
-    if value is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    local = value.astimezone(ZoneInfo("Europe/London"))
-    hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
-
-
-def format_date(value: Any) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
 
 
 @dataclass

@@ -19,7 +19,7 @@ from disclosure.db import utcnow
 from disclosure.force.service import current_profile
 from disclosure.people import service as people
 from disclosure.requests import access, service
-from disclosure.requests.models import CaseMember, ClockPolicy, DisclosureRequest
+from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, DisclosureRequest
 from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
@@ -28,6 +28,7 @@ from disclosure.requests.workflow import (
     Verb,
     allowed_verbs,
 )
+from disclosure.text import format_datetime
 
 
 @dataclass(frozen=True)
@@ -259,8 +260,6 @@ def flags(session: Session, case: DisclosureRequest) -> list[str]:
 def people_history(
     session: Session, person_id: uuid.UUID, *, role: PartyRole | None = None, exclude: uuid.UUID | None = None
 ) -> list[DisclosureRequest]:
-    from disclosure.requests.models import CaseParty
-
     statement = (
         select(DisclosureRequest)
         .join(CaseParty, CaseParty.request_id == DisclosureRequest.id)
@@ -399,8 +398,6 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
 
 
 def _dt(value: datetime | None) -> str:
-    from disclosure.web import format_datetime
-
     return format_datetime(value) if value else "Not recorded"
 
 

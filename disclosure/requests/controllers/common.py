@@ -1,4 +1,4 @@
-"""What the request pages share: rendering a form page again with its errors, and the stale-save page."""
+"""What the request pages share: the case address, the stale-save page and the stated-reason redirect."""
 
 from __future__ import annotations
 
