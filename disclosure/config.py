@@ -69,6 +69,13 @@ class Settings:
     """GOV.UK Frontend's compiled CSS and JavaScript, installed by `make install`."""
     var_dir: Path = PROJECT_ROOT / "var"
     """Where the SQLite file and generated secret live by default."""
+    attachment_store: str = "local"
+    """Where evidence attachments are kept: `local` (files in `DISCLOSURE_ATTACHMENT_DIR`, outside any served
+    folder) or `database` (file contents in the database, for several servers sharing one database)."""
+    attachment_dir: Path = PROJECT_ROOT / "var" / "attachments"
+    """Folder for attachments when `DISCLOSURE_ATTACHMENT_STORE` is `local`; never served directly."""
+    max_upload_mb: int = 20
+    """Largest attachment accepted, in megabytes; a larger upload is refused before it is read."""
 
     @property
     def is_production(self) -> bool:
@@ -134,6 +141,10 @@ class Settings:
             value = getattr(self, f.name)
             if isinstance(value, int) and value < 1:
                 raise ConfigurationError(f"DISCLOSURE_{f.name.upper()} must be 1 or more")
+        if self.attachment_store not in ATTACHMENT_STORES:
+            raise ConfigurationError(
+                f"DISCLOSURE_ATTACHMENT_STORE must be one of {', '.join(ATTACHMENT_STORES)}"
+            )
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigurationError("DISCLOSURE_BASE_URL must start with http:// or https://")
         if self.is_production and self.secret_key:
@@ -145,6 +156,7 @@ class Settings:
                 raise ConfigurationError("DISCLOSURE_BASE_URL must use https:// in production")
 
 
+ATTACHMENT_STORES = ("local", "database")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MIN_SECRET_LENGTH = 32
 EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105 (the placeholder in .env.example, refused)
