@@ -30,6 +30,7 @@ from disclosure.accounts import api as accounts_api
 from disclosure.accounts import controllers as accounts_pages
 from disclosure.accounts import service as accounts_service
 from disclosure.accounts.policy import POLICY, navigation
+from disclosure.agencies import controllers as agencies_pages
 from disclosure.auditing import api as auditing_api
 from disclosure.auditing import controllers as auditing_pages
 from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
@@ -48,6 +49,9 @@ from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
 from disclosure.requests import api as requests_api
 from disclosure.requests import controllers as requests_pages
+from disclosure.research import api as research_api
+from disclosure.research import controllers as research_pages
+from disclosure.research.controllers import admin as research_admin_pages
 from disclosure.web import (
     STATIC_DIR,
     build_environment,
@@ -89,6 +93,17 @@ def create_app(
             Router("/", route_handlers=auditing_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=requests_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=people_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=research_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=research_admin_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=agencies_pages.ROUTES, include_in_schema=False),
+            # Uploads get the attachment limit (plus room for the form's other fields); every other route
+            # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
+            Router(
+                "/",
+                route_handlers=research_pages.UPLOAD_ROUTES,
+                include_in_schema=False,
+                request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
+            ),
             Router(
                 "/",
                 route_handlers=[
@@ -96,6 +111,7 @@ def create_app(
                     *auditing_api.ROUTES,
                     *requests_api.ROUTES,
                     *people_api.ROUTES,
+                    *research_api.ROUTES,
                 ],
             ),
         ],
@@ -170,6 +186,11 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if isinstance(exc, ValidationException):
         detail = exc.detail or "The request was not valid"
         return _error(request, 400, "There is a problem", str(detail), extra=exc.extra)
+    if isinstance(exc, HTTPException) and exc.status_code == 413 and not _is_api(request):
+        path = request.url.path
+        if path.endswith("/upload") and "/research/evidence/" in path:
+            # Back to the upload form with the message at the file field (the body was never read).
+            return Redirect(path.removesuffix("/upload") + "/attachments?error=too-large", status_code=303)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         titles = {
             403: "You do not have access to this",

@@ -18,6 +18,7 @@ from disclosure import audit
 from disclosure.accounts import passwords
 from disclosure.accounts.models import User, UserRole
 from disclosure.accounts.roles import Role
+from disclosure.agencies.models import Agency, AgencyMember
 from disclosure.audit import SYSTEM, AuditCategory
 from disclosure.config import Settings
 from disclosure.db import utcnow
@@ -32,7 +33,10 @@ DEMO_USERS = {
     "demo-panel-chair": ("Demo Panel Chair (synthetic)", [Role.PANEL_CHAIR, Role.PANEL_MEMBER]),
     "demo-officer": ("Demo Disclosing Officer (synthetic)", [Role.DISCLOSING_OFFICER]),
     "demo-auditor": ("Demo Auditor (synthetic)", [Role.AUDITOR]),
+    "demo-partner": ("Demo Probation Partner (synthetic)", [Role.PARTNER]),
 }
+# Demo partner users answer for this agency (seeded by migration 0006).
+DEMO_PARTNER_AGENCY = "probation"
 
 
 def demo_secret(username: str) -> str:
@@ -60,6 +64,10 @@ def load(session: Session, settings: Settings) -> list[str]:
         user.roles = [UserRole(role=r.value) for r in roles]
         session.add(user)
         session.flush()
+        if Role.PARTNER in roles:
+            agency = session.scalar(select(Agency).where(Agency.code == DEMO_PARTNER_AGENCY))
+            if agency is not None:
+                session.add(AgencyMember(user_id=user.id, agency_id=agency.id))
         audit.record(
             session,
             actor=SYSTEM,

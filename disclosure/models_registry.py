@@ -5,7 +5,10 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     import disclosure.accounts.models
+    import disclosure.agencies.models
     import disclosure.audit
     import disclosure.force.models
     import disclosure.people.models
-    import disclosure.requests.models  # noqa: F401
+    import disclosure.requests.models
+    import disclosure.research.models
+    import disclosure.storage  # noqa: F401

@@ -8,12 +8,14 @@ field's message and every value the user typed (nothing entered is lost).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
 import secrets
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -84,6 +86,23 @@ def form_values(data: Mapping[str, Any] | None) -> dict[str, Any]:
             values[key] = [clean(str(v)).strip() for v in value]
         else:
             values[key] = clean(str(value)).strip()
+    return values
+
+
+def body_values(body: Any) -> dict[str, Any]:
+    """Bodies become the same field values the pages submit, so one parser serves both."""
+    values: dict[str, Any] = {}
+    for key, value in dataclasses.asdict(body).items():
+        if isinstance(value, bool):
+            values[key] = "yes" if value else "no"
+        elif isinstance(value, datetime | date):
+            values[key] = value.isoformat()
+        elif value is None:
+            values[key] = ""
+        elif isinstance(value, list):
+            values[key] = [str(v) for v in value]
+        else:
+            values[key] = str(value)
     return values
 
 

@@ -82,6 +82,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         environment="test",
         database_url=database_url,
         var_dir=tmp_path,
+        attachment_dir=tmp_path / "attachments",
+        max_upload_mb=1,
         base_url="http://testserver.local",
     )
 

@@ -19,6 +19,8 @@ CASE_WORK = roles(*CASE_ROLES)
 INTAKE = roles(Role.DATA_ADMINISTRATOR)
 CASE_PROGRESS = roles(Role.DATA_ADMINISTRATOR, Role.RESEARCHER)
 AUDITOR_REAUTH = roles(Role.AUDITOR, reauth=True)
+RESEARCH = roles(Role.RESEARCHER)
+PARTNER = roles(Role.PARTNER)
 
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
@@ -97,6 +99,53 @@ POLICY: dict[str, Rule] = {
     "requests.close": INTAKE,
     "people.person": CASE_WORK,
     "people.merge": INTAKE,
+    # Research: every case role reads the research page, versions, packs and files (need to know per case);
+    # researchers compile, review and submit.
+    "research.package": CASE_WORK,
+    "research.check_form": RESEARCH,
+    "research.record_check": RESEARCH,
+    "research.remove_check_form": RESEARCH,
+    "research.remove_check": RESEARCH,
+    "research.partner_request_form": RESEARCH,
+    "research.send_partner_request": RESEARCH,
+    "research.chase": RESEARCH,
+    "research.close_partner_request_form": RESEARCH,
+    "research.close_partner_request": RESEARCH,
+    "research.partner_answer_form": RESEARCH,
+    "research.record_partner_answer": RESEARCH,
+    "research.evidence_form": RESEARCH,
+    "research.record_evidence": RESEARCH,
+    "research.change_evidence_form": RESEARCH,
+    "research.change_evidence": RESEARCH,
+    "research.remove_evidence_form": RESEARCH,
+    "research.remove_evidence": RESEARCH,
+    "research.attachment_form": RESEARCH,
+    "research.add_attachment": RESEARCH,
+    "research.download_attachment": CASE_WORK,
+    "research.remove_attachment": RESEARCH,
+    "research.summary_form": RESEARCH,
+    "research.update_summary": RESEARCH,
+    "research.review_form": RESEARCH,
+    "research.send_for_review": RESEARCH,
+    "research.review_decision_form": RESEARCH,
+    "research.review": RESEARCH,
+    "research.submit": RESEARCH,
+    "research.reopen_form": RESEARCH,
+    "research.reopen": RESEARCH,
+    "research.version": CASE_WORK,
+    "research.panel_pack": CASE_WORK,
+    "research.open_partner_requests": RESEARCH,
+    "research.check_lists": ADMIN,
+    "research.update_check_type": ADMIN,
+    "agencies.list": ADMIN,
+    "agencies.agency": ADMIN,
+    "agencies.update": ADMIN,
+    "agencies.add_member": ADMIN,
+    "agencies.remove_member": ADMIN,
+    # Partner agency users: the requests addressed to their agency, nothing else.
+    "partner.inbox": PARTNER,
+    "partner.request": PARTNER,
+    "partner.answer": PARTNER,
     # JSON API (bearer tokens; re-authentication does not apply to machine clients).
     "api.openapi": PUBLIC,
     "api.me": SIGNED_IN,
@@ -121,6 +170,14 @@ POLICY: dict[str, Rule] = {
     "api.find_people": INTAKE,
     "api.create_person": INTAKE,
     "api.person": CASE_WORK,
+    "api.research": CASE_WORK,
+    "api.record_check": RESEARCH,
+    "api.send_partner_request": RESEARCH,
+    "api.record_evidence": RESEARCH,
+    "api.submit_package": RESEARCH,
+    "api.package_version": CASE_WORK,
+    "api.partner_inbox": PARTNER,
+    "api.partner_answer": PARTNER,
 }
 
 
@@ -131,8 +188,17 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
     items = [("/", "Home")]
     if principal.roles & {str(r) for r in CASE_ROLES}:
         items.append(("/requests", "Work queue"))
+    if Role.RESEARCHER in principal.roles:
+        items.append(("/research/partner-requests", "Partner requests"))
+    if Role.PARTNER in principal.roles:
+        items.append(("/partner", "Information requests"))
     if Role.ADMINISTRATOR in principal.roles:
-        items += [("/admin/users", "Users"), ("/admin/settings", "Settings")]
+        items += [
+            ("/admin/users", "Users"),
+            ("/admin/agencies", "Partner agencies"),
+            ("/admin/check-lists", "Check lists"),
+            ("/admin/settings", "Settings"),
+        ]
     if Role.AUDITOR in principal.roles:
         items += [("/audit", "Audit trail")]
     items.append(("/account", "Your account"))

@@ -13,6 +13,7 @@ class Role(StrEnum):
     PANEL_CHAIR = "panel_chair"
     DISCLOSING_OFFICER = "disclosing_officer"
     AUDITOR = "auditor"
+    PARTNER = "partner"
 
     @property
     def label(self) -> str:
@@ -31,6 +32,7 @@ ROLE_LABELS = {
     Role.PANEL_CHAIR: "Panel chair",
     Role.DISCLOSING_OFFICER: "Disclosing officer",
     Role.AUDITOR: "Auditor",
+    Role.PARTNER: "Partner agency user",
 }
 
 ROLE_DESCRIPTIONS = {
@@ -43,6 +45,9 @@ ROLE_DESCRIPTIONS = {
     Role.PANEL_CHAIR: "Chairs decision panels and signs decisions off.",
     Role.DISCLOSING_OFFICER: "Generates letters and records the in-person disclosure.",
     Role.AUDITOR: "Reads the audit trail. Cannot change anything.",
+    Role.PARTNER: (
+        "Answers information requests addressed to their own agency. Sees nothing else of a case."
+    ),
 }
 
 # Roles that work with case content; an administrator or auditor account never reads it.

@@ -3,10 +3,9 @@ the force's case system). Bodies use the same field names as the pages; dates ar
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -15,7 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from disclosure.auth import require_principal
 from disclosure.requests import queue, service
 from disclosure.requests.models import DisclosureRequest
-from disclosure.web import Db
+from disclosure.web import Db, body_values
 
 Id = FromPath[uuid.UUID]
 
@@ -145,23 +144,6 @@ class QueueItemOut:
     assignee: str | None
 
 
-def _values(body: Any) -> dict[str, Any]:
-    """Bodies become the same field values the pages submit, so one parser serves both."""
-    values: dict[str, Any] = {}
-    for key, value in dataclasses.asdict(body).items():
-        if isinstance(value, bool):
-            values[key] = "yes" if value else "no"
-        elif isinstance(value, datetime | date):
-            values[key] = value.isoformat()
-        elif value is None:
-            values[key] = ""
-        elif isinstance(value, list):
-            values[key] = [str(v) for v in value]
-        else:
-            values[key] = str(value)
-    return values
-
-
 def _out(db: Db, case: DisclosureRequest) -> RequestOut:
     level = service.risk_level(case)
     policy = queue.policies(db)[case.clock_policy_code]
@@ -233,7 +215,7 @@ def list_requests(
 @post("/api/v1/requests", name="api.log_request", sync_to_thread=True, tags=["requests"])
 def log_request(request: Request[Any, Any, Any], db: Db, data: JSONBody[LogRequestBody]) -> RequestOut:
     """Log a request at first contact (and optionally a linked case under the other scheme)."""
-    return _out(db, service.log_request(db, require_principal(request), _values(data)))
+    return _out(db, service.log_request(db, require_principal(request), body_values(data)))
 
 
 @get("/api/v1/requests/{request_id:uuid}", name="api.request", sync_to_thread=True, tags=["requests"])
@@ -252,13 +234,13 @@ def add_party(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[PartyBody]
 ) -> RequestOut:
     """Put a person from the people index on the case in a role."""
-    service.add_party(db, require_principal(request), request_id, data.person_id, _values(data))
+    service.add_party(db, require_principal(request), request_id, data.person_id, body_values(data))
     return _then(db, request, request_id)
 
 
 @post("/api/v1/requests/{request_id:uuid}/triage", name="api.triage", sync_to_thread=True, tags=["requests"])
 def triage(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[TriageBody]) -> RequestOut:
-    values = _values(data)
+    values = body_values(data)
     values["dash_done"] = "yes" if data.dash_score is not None else "no"
     service.record_triage(db, require_principal(request), request_id, values)
     return _then(db, request, request_id)
@@ -286,7 +268,7 @@ def complete_initial_checks(
 def verify_identity(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[IdentityBody]
 ) -> RequestOut:
-    service.verify_identity(db, require_principal(request), request_id, _values(data))
+    service.verify_identity(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 
 
@@ -309,7 +291,7 @@ def start_research(
 def withdraw(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]
 ) -> RequestOut:
-    service.withdraw(db, require_principal(request), request_id, _values(data))
+    service.withdraw(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 
 
@@ -322,13 +304,13 @@ def withdraw(
 def out_of_scope(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]
 ) -> RequestOut:
-    service.close_out_of_scope(db, require_principal(request), request_id, _values(data))
+    service.close_out_of_scope(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 
 
 @post("/api/v1/requests/{request_id:uuid}/pause", name="api.pause", sync_to_thread=True, tags=["requests"])
 def pause(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
-    service.pause_clock(db, require_principal(request), request_id, _values(data))
+    service.pause_clock(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 
 
@@ -342,13 +324,13 @@ def resume(request: Request[Any, Any, Any], db: Db, request_id: Id) -> RequestOu
 def extend(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ExtensionBody]
 ) -> RequestOut:
-    service.extend_deadline(db, require_principal(request), request_id, _values(data))
+    service.extend_deadline(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 
 
 @post("/api/v1/requests/{request_id:uuid}/assign", name="api.assign", sync_to_thread=True, tags=["requests"])
 def assign(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[AssignBody]) -> RequestOut:
-    service.assign(db, require_principal(request), request_id, _values(data))
+    service.assign(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 
 

@@ -1,0 +1,1 @@
+"""Research: evidence packages, checks and partner-agency returns."""

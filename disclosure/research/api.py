@@ -1,0 +1,342 @@
+"""JSON API for research: read a case's package, record checks, partner requests and evidence, submit, read
+frozen versions; and, for partner agencies' systems, their inbox and answers. Same verbs as the pages."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath, JSONBody
+
+from disclosure.auth import require_principal
+from disclosure.research import service
+from disclosure.research.overview import overview
+from disclosure.web import Db, body_values
+
+Id = FromPath[uuid.UUID]
+
+
+@dataclass
+class CheckBody:
+    check_type_id: str
+    result: str
+    onward_consent: str
+    performed: datetime
+    name: str = ""
+    kind: str = ""
+    reference: str = ""
+    notes: str = ""
+
+
+@dataclass
+class PartnerRequestBody:
+    agency_id: uuid.UUID
+    asked: str
+    person_ids: list[uuid.UUID]
+
+
+@dataclass
+class EvidenceBody:
+    person_id: uuid.UUID
+    source: str
+    summary: str
+    source_grade: str
+    information_grade: str
+    handling_code: str
+    nature: str
+    disclosable: bool
+    owner_consent: str
+    disclose_to: str | None = None
+    check_id: uuid.UUID | None = None
+    source_reference: str = ""
+    information_date: date | None = None
+
+
+@dataclass
+class AnswerBody:
+    result: str
+    response: str
+    onward_consent: str
+    response_reference: str = ""
+    version: int | None = None
+
+
+@dataclass
+class VersionBody:
+    version: int | None = None
+
+
+@dataclass
+class CheckOut:
+    id: uuid.UUID
+    name: str
+    kind: str
+    result: str
+    reference: str
+    onward_consent: str
+    performed_at: datetime
+    check_type_id: uuid.UUID | None
+
+
+@dataclass
+class PartnerRequestOut:
+    id: uuid.UUID
+    agency: str
+    status: str
+    sent_at: datetime
+    due_on: date
+    overdue: bool
+    chase_count: int
+    version: int
+
+
+@dataclass
+class EvidenceOut:
+    id: uuid.UUID
+    number: int
+    person_id: uuid.UUID
+    source: str
+    source_reference: str
+    information_date: date | None
+    summary: str
+    grading: str
+    nature: str
+    disclosable: bool
+    disclose_to: str | None
+    owner_consent: str
+    recorded_at: datetime
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class PackageOut:
+    request_id: uuid.UUID
+    reference: str
+    status: str
+    version: int
+    summary: str
+    risk_analysis: str
+    recommendation: str | None
+    recommendation_reasons: str
+    draft_disclosure: str
+    missing_checks: list[str]
+    submission_problems: dict[str, str]
+    checks: list[CheckOut]
+    partner_requests: list[PartnerRequestOut]
+    evidence: list[EvidenceOut]
+    versions: list[int]
+
+
+@dataclass
+class VersionOut:
+    number: int
+    sha256: str
+    submitted_at: datetime
+    change_reason: str
+    snapshot: dict[str, Any]
+
+
+@dataclass
+class PartnerInboxOut:
+    id: uuid.UUID
+    reference: str
+    asked: str
+    people: list[dict[str, Any]]
+    due_on: date
+    status: str
+    overdue: bool
+    version: int
+
+
+def _package(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> PackageOut:
+    context = overview(db, require_principal(request), request_id)
+    case, package = context["case"], context["package"]
+    checks = [c for line in context["lines"] for c in line.checks] + context["extras"]
+    return PackageOut(
+        request_id=case.id,
+        reference=case.reference,
+        status=package.status,
+        version=package.version,
+        summary=package.summary,
+        risk_analysis=package.risk_analysis,
+        recommendation=package.recommendation,
+        recommendation_reasons=package.recommendation_reasons,
+        draft_disclosure=package.draft_disclosure,
+        missing_checks=[line.check_type.name for line in context["lines"] if line.missing],
+        submission_problems=context["problems"],
+        checks=[
+            CheckOut(
+                c.id, c.name, c.kind, c.result, c.reference, c.onward_consent, c.performed_at, c.check_type_id
+            )
+            for c in checks
+        ],
+        partner_requests=[
+            PartnerRequestOut(
+                p["row"].id,
+                p["agency"],
+                p["row"].status,
+                p["row"].sent_at,
+                p["row"].due_on,
+                p["overdue"],
+                p["row"].chase_count,
+                p["row"].version,
+            )
+            for p in context["partner_requests"]
+        ],
+        evidence=[
+            EvidenceOut(
+                id=e["item"].id,
+                number=e["item"].number,
+                person_id=e["item"].person_id,
+                source=e["item"].source,
+                source_reference=e["item"].source_reference,
+                information_date=e["item"].information_date,
+                summary=e["item"].summary,
+                grading=e["grading"][0],
+                nature=e["item"].nature,
+                disclosable=e["item"].disclosable,
+                disclose_to=e["item"].disclose_to,
+                owner_consent=e["item"].owner_consent,
+                recorded_at=e["item"].recorded_at,
+                attachments=[
+                    {"id": str(a.id), "filename": a.filename, "size": a.size, "sha256": a.sha256}
+                    for a in e["attachments"]
+                ],
+            )
+            for e in context["items"]
+        ],
+        versions=[v.number for v in context["versions"]],
+    )
+
+
+@get(
+    "/api/v1/requests/{request_id:uuid}/research", name="api.research", sync_to_thread=True, tags=["research"]
+)
+def get_package(request: Request[Any, Any, Any], db: Db, request_id: Id) -> PackageOut:
+    """The case's evidence package as it stands, with what still stops its submission."""
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/checks",
+    name="api.record_check",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def record_check(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[CheckBody]
+) -> PackageOut:
+    """Record a check: `check_type_id` is a line of the check list, or `other` with `name` and `kind`."""
+    service.record_check(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/partner-requests",
+    name="api.send_partner_request",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def send_partner_request(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[PartnerRequestBody]
+) -> PackageOut:
+    service.send_partner_request(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/evidence",
+    name="api.record_evidence",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def record_evidence(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[EvidenceBody]
+) -> PackageOut:
+    service.record_evidence(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/submit",
+    name="api.submit_package",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def submit(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]
+) -> VersionOut:
+    """Submit the reviewed package for decision; refused (with each problem) while anything is missing."""
+    frozen = service.submit(db, require_principal(request), request_id, body_values(data))
+    return VersionOut(
+        frozen.number, frozen.sha256, frozen.submitted_at, frozen.change_reason, frozen.snapshot
+    )
+
+
+@get(
+    "/api/v1/requests/{request_id:uuid}/research/versions/{number:int}",
+    name="api.package_version",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def get_version(request: Request[Any, Any, Any], db: Db, request_id: Id, number: FromPath[int]) -> VersionOut:
+    _case, frozen = service.get_version(db, require_principal(request), request_id, number)
+    return VersionOut(
+        frozen.number, frozen.sha256, frozen.submitted_at, frozen.change_reason, frozen.snapshot
+    )
+
+
+@get("/api/v1/partner/requests", name="api.partner_inbox", sync_to_thread=True, tags=["partner agencies"])
+def partner_inbox(request: Request[Any, Any, Any], db: Db) -> list[PartnerInboxOut]:
+    """For a partner agency's user: the requests addressed to their agency."""
+    _agency, rows = service.partner_inbox(db, require_principal(request))
+    return [
+        PartnerInboxOut(
+            r.id,
+            r.reference,
+            r.asked,
+            [
+                {
+                    "role": p.role,
+                    "name": p.name,
+                    "aliases": p.aliases,
+                    "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
+                    "addresses": p.addresses,
+                }
+                for p in r.people
+            ],
+            r.due_on,
+            r.status.value,
+            r.overdue,
+            r.version,
+        )
+        for r in rows
+    ]
+
+
+@post(
+    "/api/v1/partner/requests/{partner_request_id:uuid}/answer",
+    name="api.partner_answer",
+    sync_to_thread=True,
+    tags=["partner agencies"],
+)
+def partner_answer(
+    request: Request[Any, Any, Any], db: Db, partner_request_id: Id, data: JSONBody[AnswerBody]
+) -> dict[str, str]:
+    sent = service.answer(db, require_principal(request), partner_request_id, body_values(data))
+    return {"id": str(sent.id), "status": sent.status}
+
+
+ROUTES = [
+    get_package,
+    record_check,
+    send_partner_request,
+    record_evidence,
+    submit,
+    get_version,
+    partner_inbox,
+    partner_answer,
+]

@@ -1,0 +1,114 @@
+"""What the research pages share: addresses, the overview's context, and the form round trip (render,
+submit, show errors at their fields with everything typed kept, or redirect with a banner)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
+
+from disclosure.auth import require_principal
+from disclosure.errors import FormInvalid, StaleRecord
+from disclosure.people.service import summaries
+from disclosure.requests.controllers.common import stale_page
+from disclosure.requests.vocabulary import PartyRole
+from disclosure.research import service
+from disclosure.research.overview import overview
+from disclosure.web import Db, FormState, form_values, page, redirect
+
+Id = FromPath[uuid.UUID]
+
+
+def research_url(request_id: uuid.UUID, suffix: str = "") -> str:
+    return f"/requests/{request_id}/research{suffix}"
+
+
+Context = Callable[[Session, Any, uuid.UUID], dict[str, Any]]
+
+
+def base_context(db: Session, principal: Any, request_id: uuid.UUID) -> dict[str, Any]:
+    case = service.open_case(db, principal, request_id)
+    return {"case": case, "package": service.package_for(db, case), "research_url": research_url(case.id)}
+
+
+def form_page(
+    request: Request[Any, Any, Any],
+    db: Db,
+    request_id: uuid.UUID,
+    template: str,
+    heading: str,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    context: Context = base_context,
+    status_code: int = 200,
+    **extra: Any,
+) -> Template:
+    found = context(db, require_principal(request), request_id)
+    return page(
+        request,
+        template,
+        heading=heading,
+        form=FormState(values or {}, errors or {}),
+        status_code=status_code,
+        **found,
+        **extra,
+    )
+
+
+def submit_form(
+    request: Request[Any, Any, Any],
+    db: Db,
+    request_id: uuid.UUID,
+    data: dict[str, Any],
+    *,
+    template: str,
+    heading: str,
+    verb: Callable[[dict[str, Any]], Any],
+    flash: str,
+    context: Context = base_context,
+    after: str = "",
+    **extra: Any,
+) -> Template | Redirect:
+    """Call one service verb with the cleaned form; on bad input show the form again (400) with the GOV.UK
+    error summary and every value kept; on a stale save show what was typed (409)."""
+    values = form_values(data)
+    try:
+        verb(values)
+    except StaleRecord as exc:
+        return stale_page(request, request_id, exc, values)
+    except FormInvalid as exc:
+        db.rollback()
+        return form_page(
+            request,
+            db,
+            request_id,
+            template,
+            heading,
+            values=values,
+            errors=exc.errors,
+            context=context,
+            status_code=400,
+            **extra,
+        )
+    return redirect(request, research_url(request_id, after), flash=flash)
+
+
+def people_options(db: Session, case: Any) -> list[tuple[str, str, str | None]]:
+    people = summaries(db, [p.person_id for p in case.parties])
+    seen: dict[uuid.UUID, tuple[str, str, str | None]] = {}
+    for party in case.parties:
+        person = people.get(party.person_id)
+        if person and party.person_id not in seen:
+            born = f"born {person.date_of_birth:%d %B %Y}" if person.date_of_birth else None
+            label = f"{person.display_name} ({PartyRole(party.role).label.lower()})"
+            seen[party.person_id] = (str(party.person_id), label, born)
+    return list(seen.values())
+
+
+__all__ = ["Id", "overview", "people_options", "research_url"]

@@ -1,0 +1,124 @@
+"""What the research verbs share: opening a case for research (need to know), the package of a case, the
+rule that only a draft package changes, version checks and audit events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.models import User
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.errors import InvalidTransition, StaleRecord
+from disclosure.requests import service as requests_service
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.workflow import RequestStatus
+from disclosure.research.models import ResearchPackage
+from disclosure.research.workflow import (
+    EDITABLE_STATUSES,
+    MESSAGES,
+    PackageStatus,
+    PackageVerb,
+    transition,
+)
+
+# Research happens while the request is in research; the package is read while a decision is awaited and
+# after it (the panel's version stays readable).
+RESEARCH_STATUSES = frozenset({RequestStatus.IN_RESEARCH})
+
+
+def record(
+    session: Session,
+    actor: Principal,
+    case: DisclosureRequest,
+    action: str,
+    category: AuditCategory,
+    justification: str,
+    *,
+    object_type: str = "request",
+    object_id: uuid.UUID | None = None,
+    recipients: str | None = None,
+    **details: Any,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=f"research.{action}",
+        category=category,
+        object_type=object_type,
+        object_id=object_id or case.id,
+        justification=justification,
+        recipients=recipients,
+        details={"reference": case.reference, **details},
+    )
+
+
+def open_case(session: Session, actor: Principal, request_id: uuid.UUID) -> DisclosureRequest:
+    """The case, if the actor has a need to know (the requests feature decides; NeedToKnow otherwise)."""
+    return requests_service.load(session, actor, request_id)
+
+
+def package_for(session: Session, case: DisclosureRequest) -> ResearchPackage:
+    """The case's one evidence package, made on first use."""
+    package = session.scalar(select(ResearchPackage).where(ResearchPackage.request_id == case.id))
+    if package is None:
+        package = ResearchPackage(request_id=case.id)
+        session.add(package)
+        session.flush()
+    return package
+
+
+def check_version(current: int, version: object) -> None:
+    """A form carries the version it was loaded at; someone else's later save makes it stale."""
+    if version in (None, ""):
+        return
+    try:
+        loaded = int(str(version))
+    except ValueError:
+        loaded = -1
+    if loaded != current:
+        raise StaleRecord(
+            "Someone else changed this after you opened the form. Your answers are shown below."
+        )
+
+
+def require_in_research(case: DisclosureRequest) -> None:
+    if RequestStatus(case.status) not in RESEARCH_STATUSES:
+        raise InvalidTransition(
+            f"Research is closed for this case: it is '{RequestStatus(case.status).label}'"
+        )
+
+
+def begin_change(session: Session, actor: Principal, case: DisclosureRequest) -> ResearchPackage:
+    """Before any change to checks, returns, evidence or the summary: the case must be in research and the
+    package a draft. A change to a reviewed package voids the review, which must be given again."""
+    require_in_research(case)
+    package = package_for(session, case)
+    status = PackageStatus(package.status)
+    if status not in EDITABLE_STATUSES:
+        raise InvalidTransition(MESSAGES[status])
+    if status is PackageStatus.REVIEWED:
+        package.status = transition(status, PackageVerb.REVISE).value
+        package.reviewed_at = None
+        record(
+            session,
+            actor,
+            case,
+            "package.review_voided",
+            AuditCategory.ALTERATION,
+            "The package changed after its review",
+            object_type="research_package",
+            object_id=package.id,
+        )
+    return package
+
+
+def user_names(session: Session, ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(wanted)))}

@@ -1,0 +1,411 @@
+"""Partner-agency information requests: sending one to a named agency (due after its agreed response time
+in working days), chasing overdue ones, closing one without an answer with a reason, and the partner's
+answer, given in the service by a partner user who sees only what the request asks [SafeLives][issue 4]."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.roles import Role
+from disclosure.agencies import service as agencies_service
+from disclosure.agencies.models import Agency
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import FormInvalid, NotFound, PermissionDenied
+from disclosure.people.models import Person
+from disclosure.requests import access
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.queue import calendar_for
+from disclosure.research.models import Check, CheckType, PartnerRequest, PartnerRequestPerson
+from disclosure.research.schemas import (
+    LONG,
+    choice,
+    identifier,
+    identifiers,
+    optional_text,
+    present,
+    raise_if,
+    required_text,
+)
+from disclosure.research.service.common import begin_change, check_version, open_case, record
+from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
+from disclosure.research.workflow import PartnerRequestStatus, PartnerVerb, partner_transition
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_today(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(UK).date()
+
+
+def is_overdue(request: PartnerRequest, today: date) -> bool:
+    return request.status == PartnerRequestStatus.OPEN.value and request.due_on < today
+
+
+def send_partner_request(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> PartnerRequest:
+    """Ask a named agency about named people on the case; the answer is due after the agency's agreed
+    response time in working days (weekends and the force's bank holidays excluded)."""
+    case = open_case(session, actor, request_id)
+    begin_change(session, actor, case)
+    errors: dict[str, str] = {}
+    agency_id = identifier(values, "agency_id", "Select the agency to ask", errors)
+    agency = session.get(Agency, agency_id) if agency_id else None
+    if agency_id and (agency is None or not agency.active):
+        errors["agency_id"] = "Select an agency that takes requests"
+    asked = required_text(values, "asked", "Enter what the agency is asked", errors, limit=LONG)
+    parties = {p.person_id: p.role for p in case.parties}
+    people = [pid for pid in identifiers(values, "person_ids") if pid in parties]
+    if not people:
+        errors["person_ids"] = "Select who the agency is asked about"
+    raise_if(errors, values)
+    agency = present(agency)
+    check_type = session.scalar(
+        select(CheckType).where(
+            CheckType.scheme == case.scheme,
+            CheckType.agency_id == agency.id,
+            CheckType.active.is_(True),
+        )
+    )
+    sent = PartnerRequest(
+        request_id=case.id,
+        agency_id=agency.id,
+        check_type_id=check_type.id if check_type else None,
+        asked=asked,
+        sent_by_id=actor.user_id,
+        sent_at=utcnow(),
+        due_on=calendar_for(session).add_working_days(uk_today(), agency.response_working_days),
+        people=[PartnerRequestPerson(person_id=pid, role=parties[pid]) for pid in people],
+    )
+    session.add(sent)
+    session.flush()
+    record(
+        session,
+        actor,
+        case,
+        "partner_request.send",
+        AuditCategory.DISCLOSURE,
+        "Information requested from a partner agency",
+        object_type="partner_request",
+        object_id=sent.id,
+        recipients=agency.name,
+        people=[str(p) for p in people],
+    )
+    return sent
+
+
+def _case_request(
+    session: Session, actor: Principal, request_id: uuid.UUID, partner_request_id: uuid.UUID
+) -> tuple[DisclosureRequest, PartnerRequest]:
+    case = open_case(session, actor, request_id)
+    sent = session.get(PartnerRequest, partner_request_id)
+    if sent is None or sent.request_id != case.id:
+        raise NotFound("There is no such partner request on this case")
+    return case, sent
+
+
+def chase(
+    session: Session, actor: Principal, request_id: uuid.UUID, partner_request_id: uuid.UUID, version: object
+) -> None:
+    """Record a chase of an open request; the partner sees when it was last chased."""
+    case, sent = _case_request(session, actor, request_id, partner_request_id)
+    check_version(sent.version, version)
+    partner_transition(PartnerRequestStatus(sent.status), PartnerVerb.CHASE)
+    sent.chase_count += 1
+    sent.last_chased_at = utcnow()
+    agency = session.get(Agency, sent.agency_id)
+    record(
+        session,
+        actor,
+        case,
+        "partner_request.chase",
+        AuditCategory.ALTERATION,
+        "Partner request chased",
+        object_type="partner_request",
+        object_id=sent.id,
+        recipients=agency.name if agency else None,
+    )
+
+
+def close_without_answer(
+    session: Session,
+    actor: Principal,
+    request_id: uuid.UUID,
+    partner_request_id: uuid.UUID,
+    values: dict[str, Any],
+) -> None:
+    """Close an unanswered request with a recorded reason, so the package may go to the panel without it."""
+    case, sent = _case_request(session, actor, request_id, partner_request_id)
+    begin_change(session, actor, case)
+    check_version(sent.version, values.get("version"))
+    errors: dict[str, str] = {}
+    reason = required_text(values, "reason", "Enter why the package can go ahead without an answer", errors)
+    raise_if(errors, values)
+    sent.status = partner_transition(PartnerRequestStatus(sent.status), PartnerVerb.CLOSE).value
+    sent.closed_reason = reason
+    record(
+        session,
+        actor,
+        case,
+        "partner_request.close",
+        AuditCategory.ALTERATION,
+        reason,
+        object_type="partner_request",
+        object_id=sent.id,
+    )
+
+
+# ---------------------------------------------------------------- the partner's side
+
+
+def _for_partner(session: Session, actor: Principal, partner_request_id: uuid.UUID) -> PartnerRequest:
+    """A partner user reaches only requests addressed to their own agency; anything else is 'not found'
+    (so a guessed id reveals nothing)."""
+    if Role.PARTNER.value not in actor.roles:
+        raise PermissionDenied()
+    agency = agencies_service.agency_of(session, actor.user_id)
+    sent = session.get(PartnerRequest, partner_request_id)
+    if agency is None or sent is None or sent.agency_id != agency.id:
+        raise NotFound("There is no such request for your agency")
+    return sent
+
+
+@dataclass(frozen=True)
+class PartnerPerson:
+    role: str
+    name: str
+    aliases: list[str]
+    date_of_birth: date | None
+    addresses: list[str]
+
+
+@dataclass(frozen=True)
+class PartnerRequestView:
+    """Everything a partner sees of a case: the reference, what is asked, about whom, and when it is due."""
+
+    id: uuid.UUID
+    reference: str
+    agency: str
+    asked: str
+    people: list[PartnerPerson]
+    sent_at: datetime
+    due_on: date
+    status: PartnerRequestStatus
+    overdue: bool
+    last_chased_at: datetime | None
+    version: int
+    response: str
+    responded_at: datetime | None
+
+
+def _view(session: Session, sent: PartnerRequest) -> PartnerRequestView:
+    case = session.get(DisclosureRequest, sent.request_id)
+    agency = session.get(Agency, sent.agency_id)
+    people = []
+    for link in sent.people:
+        person = session.get(Person, link.person_id)
+        if person is None:
+            continue
+        people.append(
+            PartnerPerson(
+                role=link.role.replace("_", " ").capitalize(),
+                name=person.display_name,
+                aliases=[n.full_name for n in person.other_names],
+                date_of_birth=person.date_of_birth,
+                addresses=[a.one_line for a in person.addresses],
+            )
+        )
+    return PartnerRequestView(
+        id=sent.id,
+        reference=case.reference if case else "",
+        agency=agency.name if agency else "",
+        asked=sent.asked,
+        people=people,
+        sent_at=sent.sent_at,
+        due_on=sent.due_on,
+        status=PartnerRequestStatus(sent.status),
+        overdue=is_overdue(sent, uk_today()),
+        last_chased_at=sent.last_chased_at,
+        version=sent.version,
+        response=sent.response,
+        responded_at=sent.responded_at,
+    )
+
+
+def partner_inbox(session: Session, actor: Principal) -> tuple[Agency | None, list[PartnerRequestView]]:
+    """The requests addressed to the partner user's agency: open ones first by due date, then answered."""
+    if Role.PARTNER.value not in actor.roles:
+        raise PermissionDenied()
+    agency = agencies_service.agency_of(session, actor.user_id)
+    if agency is None:
+        return None, []
+    rows = session.scalars(
+        select(PartnerRequest)
+        .where(PartnerRequest.agency_id == agency.id)
+        .order_by(PartnerRequest.status != PartnerRequestStatus.OPEN.value, PartnerRequest.due_on)
+        .limit(200)
+    )
+    return agency, [_view(session, sent) for sent in rows]
+
+
+def partner_view(session: Session, actor: Principal, partner_request_id: uuid.UUID) -> PartnerRequestView:
+    sent = _for_partner(session, actor, partner_request_id)
+    view = _view(session, sent)
+    case = session.get(DisclosureRequest, sent.request_id)
+    if case is not None:
+        record(
+            session,
+            actor,
+            case,
+            "partner_request.view",
+            AuditCategory.CONSULTATION,
+            "Partner agency reading a request addressed to it",
+            object_type="partner_request",
+            object_id=sent.id,
+        )
+    return view
+
+
+def answer(
+    session: Session, actor: Principal, partner_request_id: uuid.UUID, values: dict[str, Any]
+) -> PartnerRequest:
+    """The partner's answer: nil return or information found, what it is, its own reference and whether it
+    consents to onward disclosure. It becomes a check on the case (its provenance is the partner)."""
+    sent = _for_partner(session, actor, partner_request_id)
+    return _record_answer(session, actor, sent, values, "Answered by the partner agency in the service")
+
+
+def record_answer_for_partner(
+    session: Session,
+    actor: Principal,
+    request_id: uuid.UUID,
+    partner_request_id: uuid.UUID,
+    values: dict[str, Any],
+) -> PartnerRequest:
+    """A researcher records an answer the agency gave outside the service (secure email, phone)."""
+    case, sent = _case_request(session, actor, request_id, partner_request_id)
+    access.require_case_role(actor)
+    begin_change(session, actor, case)
+    return _record_answer(session, actor, sent, values, "Answer received outside the service, recorded")
+
+
+def _record_answer(
+    session: Session, actor: Principal, sent: PartnerRequest, values: dict[str, Any], how: str
+) -> PartnerRequest:
+    check_version(sent.version, values.get("version"))
+    status = partner_transition(PartnerRequestStatus(sent.status), PartnerVerb.ANSWER)
+    errors: dict[str, str] = {}
+    result = choice(values, "result", CheckResult, "Select whether you hold information", errors)
+    response = required_text(values, "response", "Enter your answer", errors, limit=LONG)
+    reference = optional_text(values, "response_reference", "Your reference", errors, limit=120)
+    consent = choice(
+        values, "onward_consent", OnwardConsent, "Select whether you consent to onward disclosure", errors
+    )
+    raise_if(errors, values)
+    case = session.get(DisclosureRequest, sent.request_id)
+    agency = session.get(Agency, sent.agency_id)
+    if case is None or agency is None:
+        raise FormInvalid({"response": "This request can no longer be answered"}, values)
+    now = utcnow()
+    sent.status = status.value
+    sent.result, sent.response, sent.response_reference = present(result).value, response, reference
+    sent.onward_consent = present(consent).value
+    sent.responded_at, sent.responded_by_id = now, actor.user_id
+    session.add(
+        Check(
+            request_id=sent.request_id,
+            check_type_id=sent.check_type_id,
+            name=agency.name,
+            kind=CheckKind.PARTNER_AGENCY.value,
+            result=sent.result,
+            reference=reference,
+            onward_consent=sent.onward_consent,
+            notes=response,
+            performed_at=now,
+            performed_by_id=actor.user_id,
+            partner_request_id=sent.id,
+        )
+    )
+    record(
+        session,
+        actor,
+        case,
+        "partner_request.answer",
+        AuditCategory.COLLECTION,
+        how,
+        object_type="partner_request",
+        object_id=sent.id,
+        result=sent.result,
+    )
+    return sent
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class OpenRequestRow:
+    """An open partner request in the chase list: no personal data, only the case and the agency."""
+
+    id: uuid.UUID
+    request_id: uuid.UUID
+    reference: str
+    agency: str
+    sent_at: datetime
+    due_on: date
+    overdue: bool
+    chase_count: int
+    last_chased_at: datetime | None
+    version: int
+
+
+def open_requests(session: Session, *, overdue_only: bool = False) -> list[OpenRequestRow]:
+    """Every open partner request, most overdue first, for researchers to chase."""
+    today = uk_today()
+    query = (
+        select(PartnerRequest, DisclosureRequest.reference, Agency.name)
+        .join(DisclosureRequest, DisclosureRequest.id == PartnerRequest.request_id)
+        .join(Agency, Agency.id == PartnerRequest.agency_id)
+        .where(PartnerRequest.status == PartnerRequestStatus.OPEN.value)
+        .order_by(PartnerRequest.due_on, PartnerRequest.sent_at)
+    )
+    if overdue_only:
+        query = query.where(PartnerRequest.due_on < today)
+    return [
+        OpenRequestRow(
+            id=sent.id,
+            request_id=sent.request_id,
+            reference=reference,
+            agency=agency,
+            sent_at=sent.sent_at,
+            due_on=sent.due_on,
+            overdue=is_overdue(sent, today),
+            chase_count=sent.chase_count,
+            last_chased_at=sent.last_chased_at,
+            version=sent.version,
+        )
+        for sent, reference, agency in session.execute(query)
+    ]
+
+
+def case_requests(session: Session, case_id: uuid.UUID) -> list[PartnerRequest]:
+    return list(
+        session.scalars(
+            select(PartnerRequest)
+            .where(PartnerRequest.request_id == case_id)
+            .order_by(PartnerRequest.sent_at)
+        )
+    )
+
+
+def unanswered(session: Session, case_id: uuid.UUID) -> list[PartnerRequest]:
+    return [r for r in case_requests(session, case_id) if r.status == PartnerRequestStatus.OPEN.value]

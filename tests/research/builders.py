@@ -1,0 +1,139 @@
+"""Builders for research tests: a case in research with a researcher on its team, and filled-in forms."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.roles import Role
+from disclosure.agencies.models import Agency, AgencyMember
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.requests import service as requests_service
+from disclosure.requests.models import DisclosureRequest
+from disclosure.research import service
+from disclosure.research.models import CheckType
+from tests.builders import make_user, principal_for
+from tests.requests.builders import make_request, meeting_fields, ready_for_checks
+
+UK = ZoneInfo("Europe/London")
+
+
+def case_in_research(
+    db: Session, clerk: Principal, researcher: Principal, *, route: str = "right_to_know"
+) -> DisclosureRequest:
+    """A Right to Know case (no meeting) handed to research, led by the researcher."""
+    case = make_request(db, clerk, route=route)
+    ready_for_checks(db, clerk, case)
+    requests_service.complete_initial_checks(db, clerk, case.id)
+    if route != "right_to_know":
+        documents = (
+            ["passport", "utility_bill", "child_birth_certificate"]
+            if route == "csods_application"
+            else ["passport", "utility_bill"]
+        )
+        requests_service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), documents))
+    requests_service.assign(db, clerk, case.id, {"assignee_id": str(researcher.user_id)})
+    requests_service.start_research(db, researcher, case.id)
+    return case
+
+
+def when(at: datetime | None = None, name: str = "performed") -> dict[str, str]:
+    local = (at or utcnow() - timedelta(minutes=30)).astimezone(UK)
+    return {
+        f"{name}-day": str(local.day),
+        f"{name}-month": str(local.month),
+        f"{name}-year": str(local.year),
+        f"{name}-time": local.strftime("%H:%M"),
+    }
+
+
+def check_type(db: Session, case: DisclosureRequest, code: str) -> CheckType:
+    found = db.scalar(select(CheckType).where(CheckType.scheme == case.scheme, CheckType.code == code))
+    assert found is not None
+    return found
+
+
+def check_values(db: Session, case: DisclosureRequest, code: str, **overrides: str) -> dict[str, Any]:
+    return {
+        "check_type_id": str(check_type(db, case, code).id),
+        "result": "nil_return",
+        "onward_consent": "not_applicable",
+        "reference": f"{code.upper()}/2026/1",
+        **when(),
+        **overrides,
+    }
+
+
+def do_required_checks(db: Session, researcher: Principal, case: DisclosureRequest) -> None:
+    for code in ("pnc", "pnd", "visor", "force-intelligence"):
+        service.record_check(db, researcher, case.id, check_values(db, case, code))
+
+
+def agency(db: Session, code: str = "probation") -> Agency:
+    found = db.scalar(select(Agency).where(Agency.code == code))
+    assert found is not None
+    return found
+
+
+def partner_user(db: Session, code: str = "probation", username: str = "pat.probation") -> Principal:
+    user = make_user(db, Role.PARTNER, username=username, display_name="Pat Partner").user
+    db.add(AgencyMember(user_id=user.id, agency_id=agency(db, code).id))
+    db.flush()
+    return principal_for(user)
+
+
+def subject_id(case: DisclosureRequest) -> str:
+    return str(next(p.person_id for p in case.parties if p.role == "subject"))
+
+
+def evidence_values(case: DisclosureRequest, **overrides: str) -> dict[str, Any]:
+    return {
+        "person_id": subject_id(case),
+        "summary": "Convicted of assault occasioning actual bodily harm against a former partner in 2019.",
+        "source": "Police National Computer (PNC)",
+        "source_reference": "PNC/19/0001234X",
+        "information_date-day": "1",
+        "information_date-month": "5",
+        "information_date-year": "2019",
+        "source_grade": "A",
+        "information_grade": "1",
+        "handling_code": "P",
+        "nature": "fact",
+        "disclosable": "yes",
+        "disclose_to": "person_at_risk" if case.scheme == "dvds" else "parent_or_carer",
+        "owner_consent": "not_needed",
+        **overrides,
+    }
+
+
+def summary_values(package_version: int, **overrides: str) -> dict[str, Any]:
+    return {
+        "summary": "The subject has one unspent conviction for violence against a former partner.",
+        "risk_analysis": "Pattern of controlling behaviour; risk of serious harm to the person at risk.",
+        "recommendation": "disclose",
+        "recommendation_reasons": "Lawful, necessary and proportionate; a pressing need to protect her.",
+        "draft_disclosure": "He was convicted in 2019 of assaulting a former partner.",
+        "version": str(package_version),
+        **overrides,
+    }
+
+
+def second_researcher(db: Session) -> Principal:
+    return principal_for(
+        make_user(db, Role.RESEARCHER, username="sue.supervisor", display_name="Sue Supervisor").user
+    )
+
+
+def ready_to_submit(db: Session, researcher: Principal, reviewer: Principal, case: DisclosureRequest) -> None:
+    """Required checks, one disclosable item, the summary, sent for review and approved."""
+    do_required_checks(db, researcher, case)
+    service.record_evidence(db, researcher, case.id, evidence_values(case))
+    package = service.package_for(db, case)
+    service.update_summary(db, researcher, case.id, summary_values(package.version))
+    service.send_for_review(db, researcher, case.id, {"reviewer_id": str(reviewer.user_id)})
+    service.approve(db, reviewer, case.id, {"review_notes": "Checked against PNC."})
