@@ -134,6 +134,7 @@ def live_server(live_database_url: str) -> Iterator[str]:
     command = [sys.executable, "-m", "uvicorn", "disclosure.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     with tempfile.TemporaryDirectory(prefix="disclosure-e2e-server-") as tmp:
+        env["DISCLOSURE_ATTACHMENT_DIR"] = str(Path(tmp) / "attachments")
         log_path = Path(tmp) / "server.log"
         with log_path.open("wb") as log:
             server = subprocess.Popen(

@@ -1,0 +1,284 @@
+"""Research journey: a researcher takes a case in research through the police checks, asks probation, whose
+partner user answers in the service (seeing nothing else of the case), records evidence with an attachment
+(a hostile file is refused at the field), writes the summary, has it reviewed by a second researcher,
+submits it and downloads the panel pack, whose every page carries the marking and whose text has the facts."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.accounts.models import User
+from disclosure.agencies.models import Agency, AgencyMember
+from disclosure.auth import Principal
+from disclosure.config import Settings
+from disclosure.db import unit_of_work, utcnow
+from disclosure.people import service as people
+from disclosure.requests import service as requests_service
+from e2e.conftest import Visit, error_summary, make_live_user, reflows_at_320_pixels, sign_in
+
+FACT = "Convicted in 2019 of assaulting a former partner (ABH), sentenced to 18 months."
+
+
+def _principal(session: Session, username: str) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return Principal(user.id, user.username, user.display_name, user.role_set, None)
+
+
+def _person(
+    session: Session, actor: Principal, given: str, family: str, born: tuple[int, int, int]
+) -> object:
+    values = {
+        "given_names": given,
+        "family_name": family,
+        "date_of_birth-day": str(born[0]),
+        "date_of_birth-month": str(born[1]),
+        "date_of_birth-year": str(born[2]),
+        "postcode": "LS1 4AB",
+    }
+    return people.create_person(session, actor, people.details_from_form(values))
+
+
+def _case_in_research(factory: sessionmaker[Session]) -> tuple[str, str]:
+    """A Right to Know case logged, triaged and handed to the researcher (the requests journey covers those
+    pages); its id and reference."""
+    with unit_of_work(factory) as session:
+        clerk, rory = _principal(session, "dana.research"), _principal(session, "rory.research")
+        local = utcnow() - timedelta(hours=5)
+        case = requests_service.log_request(
+            session,
+            clerk,
+            {
+                "route": "right_to_know",
+                "first_contact": local.isoformat(),
+                "channel": "partner_referral",
+                "receiving_force": "Testshire Police",
+                "information_received": "IDVA referral: controlling behaviour by a new partner",
+                "alleged_crime": "no",
+            },
+        )
+        at_risk = _person(session, clerk, "Alice", "Brown", (2, 2, 1992))
+        subject = _person(session, clerk, "Mark", "Stone", (9, 9, 1984))
+        requests_service.add_party(session, clerk, case.id, at_risk.id, {"role": "person_at_risk"})  # type: ignore[attr-defined]
+        requests_service.add_party(session, clerk, case.id, subject.id, {"role": "subject"})  # type: ignore[attr-defined]
+        requests_service.record_triage(
+            session, clerk, case.id, {"immediate_risk": "no", "dash_done": "no", "rag": "amber"}
+        )
+        requests_service.complete_initial_checks(session, clerk, case.id)
+        requests_service.assign(session, clerk, case.id, {"assignee_id": str(rory.user_id)})
+        requests_service.start_research(session, rory, case.id)
+        probation = session.scalar(select(Agency).where(Agency.code == "probation"))
+        partner = session.scalar(select(User).where(User.username == "pat.probation"))
+        assert probation is not None and partner is not None
+        session.add(AgencyMember(user_id=partner.id, agency_id=probation.id))
+        return str(case.id), case.reference
+
+
+def _pdf_file(tmp_path: Path) -> Path:
+    writer = PdfWriter()
+    writer.add_blank_page(width=300, height=300)
+    out = io.BytesIO()
+    writer.write(out)
+    path = tmp_path / "PNC printout.pdf"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def _record_check(page: Page, visit: Visit, name: str) -> None:
+    page.get_by_role("link", name=f"Record {name} check").click()
+    expect(page.get_by_role("heading", name="Record a check")).to_be_visible()
+    visit(f"record {name}")
+    now = utcnow()
+    page.get_by_label("Day").fill(str(now.day))
+    page.get_by_label("Month").fill(str(now.month))
+    page.get_by_label("Year").fill(str(now.year))
+    page.get_by_label("Time of the check").fill("09:30")
+    page.get_by_role("group", name="Result").get_by_label("No trace (nil return)").check()
+    page.get_by_role("group", name="Does the owner of the information consent").get_by_label(
+        "Not applicable"
+    ).check()
+    page.get_by_role("button", name="Record the check").click()
+    expect(page.get_by_text("Check recorded")).to_be_visible()
+
+
+def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
+    page: Page,
+    visit: Visit,
+    live_server: str,
+    live_sessions: sessionmaker[Session],
+    live_settings: Settings,
+    tmp_path: Path,
+) -> None:
+    make_live_user(live_sessions, live_settings, "dana.research", "Dana Clerk", "data_administrator")
+    rory = make_live_user(live_sessions, live_settings, "rory.research", "Rory Research", "researcher")
+    sue = make_live_user(live_sessions, live_settings, "sue.review", "Sue Supervisor", "researcher")
+    pat = make_live_user(live_sessions, live_settings, "pat.probation", "Pat Probation", "partner")
+    case_id, reference = _case_in_research(live_sessions)
+    research_url = f"{live_server}/requests/{case_id}/research"
+
+    page.goto(f"{live_server}/requests/{case_id}")
+    sign_in(page, visit, "rory.research", rory)
+    page.get_by_role("link", name="Checks, evidence and the evidence package").click()
+    expect(page.get_by_role("heading", name=f"Research for {reference}")).to_be_visible()
+    visit("research page, nothing done")
+
+    # A check with an error keeps what was typed; then the four police checks.
+    page.get_by_role("link", name="Record Police National Computer (PNC) check").click()
+    page.get_by_label("Reference in that system (optional)").fill("PNC/KEEP")
+    page.get_by_role("button", name="Record the check").click()
+    assert "Select the result of the check" in error_summary(page)
+    expect(page.get_by_label("Reference in that system (optional)")).to_have_value("PNC/KEEP")
+    visit("check errors")
+    page.get_by_role("link", name=f"Back to research for {reference}").click()
+    for name in (
+        "Police National Computer (PNC)",
+        "Police National Database (PND)",
+        "ViSOR (violent and sex offender register)",
+        "Force intelligence and local systems",
+    ):
+        _record_check(page, visit, name)
+    visit("police checks done")
+
+    # Ask probation about the subject.
+    page.get_by_role("link", name="Ask Probation", exact=True).click()
+    expect(page.get_by_role("heading", name="Ask a partner agency")).to_be_visible()
+    visit("ask a partner agency")
+    page.get_by_label("Mark Stone (subject)").check()
+    page.get_by_label("What are you asking?").fill("Any supervision of Mark Stone, and any concerns?")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text("Request sent to the partner agency")).to_be_visible()
+    _sign_out(page)
+
+    # The partner answers in the service and can reach nothing else of the case.
+    page.goto(f"{live_server}/partner")
+    sign_in(page, visit, "pat.probation", pat)
+    expect(page.get_by_role("heading", name="Information requests")).to_be_visible()
+    visit("partner inbox")
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_text("Any supervision of Mark Stone, and any concerns?")).to_be_visible()
+    visit("partner request")
+    page.get_by_role("button", name="Send your answer").click()
+    assert "Enter your answer" in error_summary(page)
+    visit("partner answer errors")
+    page.get_by_role("group", name="Does your agency hold information about them?").get_by_label(
+        "Information found"
+    ).check()
+    page.get_by_label("Your answer").fill("Supervised on licence 2019 to 2021; breached once.")
+    page.get_by_role("group", name="Do you consent").get_by_label("Consents", exact=True).check()
+    page.get_by_role("button", name="Send your answer").click()
+    expect(page.get_by_text("your answer has been sent to the police")).to_be_visible()
+    page.goto(research_url)
+    expect(page.get_by_role("heading", name="You do not have access to this")).to_be_visible()
+    page.goto(f"{live_server}/partner")
+    _sign_out(page)
+
+    # Evidence with an attachment; a hostile file is refused at the field.
+    page.goto(research_url)
+    sign_in(page, visit, "rory.research", rory)
+    expect(page.get_by_text("Supervised on licence 2019 to 2021")).to_be_visible()
+    page.get_by_role("link", name="Record an evidence item").click()
+    expect(page.get_by_role("heading", name="Record an evidence item")).to_be_visible()
+    visit("evidence form")
+    page.get_by_role("group", name="Who is it about?").get_by_label("Mark Stone (subject)").check()
+    page.get_by_label("The fact or opinion").fill(FACT)
+    page.get_by_role("button", name="Save the evidence item").click()
+    assert "Enter the source system or agency" in error_summary(page)
+    expect(page.get_by_label("The fact or opinion")).to_have_value(FACT)
+    visit("evidence errors")
+    page.get_by_role("group", name="Is it a fact or an opinion?").get_by_label("Fact").check()
+    page.get_by_label("Source system or agency").fill("Police National Computer (PNC)")
+    page.get_by_label("Reference in the source (optional)").fill("PNC/19/0001234X")
+    page.get_by_role("group", name="Source evaluation").get_by_label("A: Reliable").check()
+    page.get_by_role("group", name="Intelligence assessment").get_by_label(
+        "1: Known directly to the source"
+    ).check()
+    page.get_by_role("group", name="Handling code").get_by_label(
+        "P: Lawful sharing permitted", exact=True
+    ).check()
+    page.get_by_role("group", name="Could it be disclosed?").get_by_label("Yes").check()
+    page.get_by_role("group", name="If yes: who could it be disclosed to?").get_by_label(
+        "Person at risk"
+    ).check()
+    page.get_by_role("group", name="Has the owning agency consented").get_by_label(
+        "Not needed (police information)"
+    ).check()
+    page.get_by_role("button", name="Save the evidence item").click()
+    expect(page.get_by_text("Evidence item recorded")).to_be_visible()
+    page.get_by_role("link", name="Attach a file to item E1").click()
+    expect(page.get_by_role("heading", name="Attach a file")).to_be_visible()
+    visit("attach a file")
+    hostile = tmp_path / "payload.pdf"
+    hostile.write_text("<html><script>alert(1)</script></html>")
+    page.get_by_label("Upload a file").set_input_files(hostile)
+    page.get_by_role("button", name="Attach the file").click()
+    assert any("PDF" in message or "file" in message for message in error_summary(page))
+    visit("hostile upload refused")
+    page.get_by_label("Upload a file").set_input_files(_pdf_file(tmp_path))
+    page.get_by_role("button", name="Attach the file").click()
+    expect(page.get_by_text("File attached")).to_be_visible()
+    expect(page.get_by_role("link", name="PNC printout.pdf")).to_be_visible()
+    visit("evidence with attachment")
+
+    # Summary, then review by a second researcher.
+    page.get_by_role("link", name="Write the summary and recommendation").click()
+    expect(page.get_by_role("heading", name="Summary and recommendation")).to_be_visible()
+    expect(page.get_by_label("Draft of what could be disclosed")).to_have_value(
+        f"E1 (to the person at risk): {FACT}"
+    )
+    page.get_by_label("Research summary").fill("One unspent conviction for violence against a partner.")
+    page.get_by_label("Risk analysis").fill(
+        "Controlling behaviour reported by the IDVA; serious harm is likely."
+    )
+    page.get_by_role("group", name="Your recommendation").get_by_label("Disclose", exact=True).check()
+    page.get_by_label("Reasons for your recommendation").fill(
+        "Lawful, necessary, proportionate; pressing need."
+    )
+    visit("summary form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Summary and recommendation saved")).to_be_visible()
+    page.get_by_role("link", name="Send for review").click()
+    page.get_by_label("Sue Supervisor").check()
+    visit("send for review")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("Package sent for review")).to_be_visible()
+    _sign_out(page)
+
+    page.goto(research_url)
+    sign_in(page, visit, "sue.review", sue)
+    page.get_by_role("link", name="Review the package").click()
+    expect(page.get_by_role("heading", name="Review the package")).to_be_visible()
+    visit("review the package")
+    page.get_by_label("Your notes").fill("Checked against the PNC printout.")
+    page.get_by_role("button", name="Approve for submission").click()
+    expect(page.get_by_text("Package approved for submission")).to_be_visible()
+    page.get_by_role("button", name="Submit for decision").click()
+    expect(page.get_by_text("Version 1 submitted for decision")).to_be_visible()
+    visit("package submitted")
+
+    # The panel pack: the facts, and the marking on every page.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the panel pack for version 1 (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    (Path(__file__).parent / "screenshots" / "panel-pack.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    texts = [p.extract_text() for p in reader.pages]
+    assert len(texts) >= 3
+    for number, text in enumerate(texts, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks the marking"
+    whole = " ".join(" ".join(t.split()) for t in texts)
+    for expected in (reference, "PNC/19/0001234X", "Supervised on licence 2019 to 2021", "A1 P"):
+        assert expected in whole, expected
+    assert " ".join(FACT.split()) in whole
+
+    reflows_at_320_pixels(page, visit, [(research_url, f"Research for {reference}")])
