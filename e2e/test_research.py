@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +22,7 @@ from disclosure.db import unit_of_work, utcnow
 from disclosure.people import service as people
 from disclosure.requests import service as requests_service
 from e2e.conftest import Visit, error_summary, make_live_user, reflows_at_320_pixels, sign_in
+from tests import samples
 
 FACT = "Convicted in 2019 of assaulting a former partner (ABH), sentenced to 18 months."
 
@@ -82,24 +83,22 @@ def _case_in_research(factory: sessionmaker[Session]) -> tuple[str, str]:
 
 
 def _pdf_file(tmp_path: Path) -> Path:
-    writer = PdfWriter()
-    writer.add_blank_page(width=300, height=300)
-    out = io.BytesIO()
-    writer.write(out)
     path = tmp_path / "PNC printout.pdf"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(samples.pdf())
     return path
 
 
-def _sign_out(page: Page) -> None:
+def _sign_out(page: Page, visit: Visit) -> None:
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    visit("signed out")
 
 
 def _record_check(page: Page, visit: Visit, name: str) -> None:
     page.get_by_role("link", name=f"Record {name} check").click()
     expect(page.get_by_role("heading", name="Record a check")).to_be_visible()
     visit(f"record {name}")
-    now = utcnow()
+    now = utcnow() - timedelta(days=1)  # a time surely in the past, whatever the hour
     page.get_by_label("Day").fill(str(now.day))
     page.get_by_label("Month").fill(str(now.month))
     page.get_by_label("Year").fill(str(now.year))
@@ -110,6 +109,7 @@ def _record_check(page: Page, visit: Visit, name: str) -> None:
     ).check()
     page.get_by_role("button", name="Record the check").click()
     expect(page.get_by_text("Check recorded")).to_be_visible()
+    visit(f"{name} recorded")
 
 
 def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
@@ -129,18 +129,22 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
 
     page.goto(f"{live_server}/requests/{case_id}")
     sign_in(page, visit, "rory.research", rory)
+    expect(page.get_by_role("heading", name=reference)).to_be_visible()
+    visit("case page")
     page.get_by_role("link", name="Checks, evidence and the evidence package").click()
     expect(page.get_by_role("heading", name=f"Research for {reference}")).to_be_visible()
     visit("research page, nothing done")
 
     # A check with an error keeps what was typed; then the four police checks.
     page.get_by_role("link", name="Record Police National Computer (PNC) check").click()
+    visit("check form")
     page.get_by_label("Reference in that system (optional)").fill("PNC/KEEP")
     page.get_by_role("button", name="Record the check").click()
     assert "Select the result of the check" in error_summary(page)
     expect(page.get_by_label("Reference in that system (optional)")).to_have_value("PNC/KEEP")
     visit("check errors")
     page.get_by_role("link", name=f"Back to research for {reference}").click()
+    visit("research page after a cancelled check")
     for name in (
         "Police National Computer (PNC)",
         "Police National Database (PND)",
@@ -148,7 +152,6 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
         "Force intelligence and local systems",
     ):
         _record_check(page, visit, name)
-    visit("police checks done")
 
     # Ask probation about the subject.
     page.get_by_role("link", name="Ask Probation", exact=True).click()
@@ -158,7 +161,8 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     page.get_by_label("What are you asking?").fill("Any supervision of Mark Stone, and any concerns?")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_text("Request sent to the partner agency")).to_be_visible()
-    _sign_out(page)
+    visit("partner request sent")
+    _sign_out(page, visit)
 
     # The partner answers in the service and can reach nothing else of the case.
     page.goto(f"{live_server}/partner")
@@ -178,15 +182,19 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     page.get_by_role("group", name="Do you consent").get_by_label("Consents", exact=True).check()
     page.get_by_role("button", name="Send your answer").click()
     expect(page.get_by_text("your answer has been sent to the police")).to_be_visible()
+    visit("partner answer sent")
     page.goto(research_url)
     expect(page.get_by_role("heading", name="You do not have access to this")).to_be_visible()
+    visit("partner refused the case")
     page.goto(f"{live_server}/partner")
-    _sign_out(page)
+    visit("partner inbox after answering")
+    _sign_out(page, visit)
 
     # Evidence with an attachment; a hostile file is refused at the field.
     page.goto(research_url)
     sign_in(page, visit, "rory.research", rory)
-    expect(page.get_by_text("Supervised on licence 2019 to 2021")).to_be_visible()
+    expect(page.get_by_text("Supervised on licence 2019 to 2021").first).to_be_visible()
+    visit("research with the partner's answer")
     page.get_by_role("link", name="Record an evidence item").click()
     expect(page.get_by_role("heading", name="Record an evidence item")).to_be_visible()
     visit("evidence form")
@@ -215,6 +223,7 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     ).check()
     page.get_by_role("button", name="Save the evidence item").click()
     expect(page.get_by_text("Evidence item recorded")).to_be_visible()
+    visit("evidence recorded")
     page.get_by_role("link", name="Attach a file to item E1").click()
     expect(page.get_by_role("heading", name="Attach a file")).to_be_visible()
     visit("attach a file")
@@ -247,21 +256,26 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     visit("summary form")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Summary and recommendation saved")).to_be_visible()
+    visit("summary saved")
     page.get_by_role("link", name="Send for review").click()
     page.get_by_label("Sue Supervisor").check()
     visit("send for review")
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Package sent for review")).to_be_visible()
-    _sign_out(page)
+    visit("sent for review")
+    _sign_out(page, visit)
 
     page.goto(research_url)
     sign_in(page, visit, "sue.review", sue)
+    expect(page.get_by_role("link", name="Review the package")).to_be_visible()
+    visit("research awaiting review")
     page.get_by_role("link", name="Review the package").click()
     expect(page.get_by_role("heading", name="Review the package")).to_be_visible()
     visit("review the package")
     page.get_by_label("Your notes").fill("Checked against the PNC printout.")
     page.get_by_role("button", name="Approve for submission").click()
     expect(page.get_by_text("Package approved for submission")).to_be_visible()
+    visit("package approved")
     page.get_by_role("button", name="Submit for decision").click()
     expect(page.get_by_text("Version 1 submitted for decision")).to_be_visible()
     visit("package submitted")

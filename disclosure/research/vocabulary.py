@@ -10,7 +10,7 @@ from enum import StrEnum
 class _Labelled(StrEnum):
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return LABELS[(type(self), self.value)]
 
 
 class CheckKind(_Labelled):
@@ -85,36 +85,40 @@ class Recommendation(_Labelled):
     MORE_INFORMATION = "more_information"
 
 
-LABELS: dict[StrEnum, str] = {
-    CheckKind.POLICE_SYSTEM: "Police system",
-    CheckKind.PARTNER_AGENCY: "Partner agency",
-    CheckResult.NIL_RETURN: "No trace (nil return)",
-    CheckResult.INFORMATION_FOUND: "Information found",
-    OnwardConsent.CONSENTS: "Consents",
-    OnwardConsent.DOES_NOT_CONSENT: "Does not consent",
-    OnwardConsent.NOT_APPLICABLE: "Not applicable",
-    SourceGrade.A: "Reliable",
-    SourceGrade.B: "Untested",
-    SourceGrade.C: "Not reliable",
-    InformationGrade.KNOWN_DIRECTLY: "Known directly to the source",
-    InformationGrade.INDIRECTLY_CORROBORATED: "Known indirectly to the source but corroborated",
-    InformationGrade.INDIRECTLY: "Known indirectly to the source",
-    InformationGrade.NOT_KNOWN: "Not known",
-    InformationGrade.SUSPECTED_FALSE: "Suspected to be false",
-    HandlingCode.PERMITTED: "Lawful sharing permitted",
-    HandlingCode.CONDITIONS: "Lawful sharing permitted subject to conditions",
-    Nature.FACT: "Fact",
-    Nature.OPINION: "Opinion",
-    OwnerConsent.GIVEN: "Given",
-    OwnerConsent.REFUSED: "Refused",
-    OwnerConsent.NOT_NEEDED: "Not needed (police information)",
-    OwnerConsent.AWAITED: "Awaited",
-    DiscloseTo.PERSON_AT_RISK: "Person at risk",
-    DiscloseTo.BEST_PLACED_TO_PROTECT: "Person best placed to protect",
-    DiscloseTo.PARENT_OR_CARER: "Parent, carer or guardian",
-    Recommendation.DISCLOSE: "Disclose",
-    Recommendation.NO_DISCLOSURE: "Do not disclose",
-    Recommendation.MORE_INFORMATION: "More information needed",
+_LABELS: list[tuple[StrEnum, str]] = [
+    (CheckKind.POLICE_SYSTEM, "Police system"),
+    (CheckKind.PARTNER_AGENCY, "Partner agency"),
+    (CheckResult.NIL_RETURN, "No trace (nil return)"),
+    (CheckResult.INFORMATION_FOUND, "Information found"),
+    (OnwardConsent.CONSENTS, "Consents"),
+    (OnwardConsent.DOES_NOT_CONSENT, "Does not consent"),
+    (OnwardConsent.NOT_APPLICABLE, "Not applicable"),
+    (SourceGrade.A, "Reliable"),
+    (SourceGrade.B, "Untested"),
+    (SourceGrade.C, "Not reliable"),
+    (InformationGrade.KNOWN_DIRECTLY, "Known directly to the source"),
+    (InformationGrade.INDIRECTLY_CORROBORATED, "Known indirectly to the source but corroborated"),
+    (InformationGrade.INDIRECTLY, "Known indirectly to the source"),
+    (InformationGrade.NOT_KNOWN, "Not known"),
+    (InformationGrade.SUSPECTED_FALSE, "Suspected to be false"),
+    (HandlingCode.PERMITTED, "Lawful sharing permitted"),
+    (HandlingCode.CONDITIONS, "Lawful sharing permitted subject to conditions"),
+    (Nature.FACT, "Fact"),
+    (Nature.OPINION, "Opinion"),
+    (OwnerConsent.GIVEN, "Given"),
+    (OwnerConsent.REFUSED, "Refused"),
+    (OwnerConsent.NOT_NEEDED, "Not needed (police information)"),
+    (OwnerConsent.AWAITED, "Awaited"),
+    (DiscloseTo.PERSON_AT_RISK, "Person at risk"),
+    (DiscloseTo.BEST_PLACED_TO_PROTECT, "Person best placed to protect"),
+    (DiscloseTo.PARENT_OR_CARER, "Parent, carer or guardian"),
+    (Recommendation.DISCLOSE, "Disclose"),
+    (Recommendation.NO_DISCLOSURE, "Do not disclose"),
+    (Recommendation.MORE_INFORMATION, "More information needed"),
+]
+# Keyed by (kind, value): members of different kinds may share a value (source grade C, handling code C).
+LABELS: dict[tuple[type[StrEnum], str], str] = {
+    (type(member), member.value): text for member, text in _LABELS
 }
 
 

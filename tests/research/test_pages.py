@@ -150,6 +150,9 @@ def test_submission_problems_link_to_their_sections_and_a_good_package_submits(
     package = service.package_for(db, case)
     ok = client.submit(f"/requests/{case.id}/research/submit", {"version": str(package.version)})
     assert ok.status_code == 303
+    research = client.get(f"/requests/{case.id}/research")
+    assert package.summary in research.text
+    assert "&lt;span" not in research.text and "&lt;strong" not in research.text
     version = client.get(f"/requests/{case.id}/research/versions/1")
     assert version.status_code == 200 and "PNC/19/0001234X" in version.text
     pack = client.get(f"/requests/{case.id}/research/versions/1/panel-pack.pdf")

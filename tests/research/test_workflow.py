@@ -56,3 +56,25 @@ def test_every_partner_request_transition_applies(
 def test_an_answered_or_closed_request_cannot_change(pair: tuple[PartnerRequestStatus, PartnerVerb]) -> None:
     with pytest.raises(InvalidTransition, match="cannot be"):
         partner_transition(*pair)
+
+
+def test_every_research_word_has_its_own_label_even_where_codes_coincide() -> None:
+    from disclosure.research import vocabulary
+
+    kinds = [
+        value
+        for value in vars(vocabulary).values()
+        if isinstance(value, type)
+        and value.__module__ == vocabulary.__name__
+        and issubclass(value, vocabulary._Labelled)
+        and value is not vocabulary._Labelled
+    ]
+    assert len(kinds) >= 10
+    for kind in kinds:
+        assert all(member.label for member in kind)
+    assert vocabulary.SourceGrade.C.label == "Not reliable"
+    assert vocabulary.HandlingCode.CONDITIONS.label == "Lawful sharing permitted subject to conditions"
+    assert vocabulary.grading("C", "5", "C")[1] == (
+        "Source: not reliable (C); information: suspected to be false (5); "
+        "handling: lawful sharing permitted subject to conditions (C)"
+    )
