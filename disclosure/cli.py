@@ -20,6 +20,7 @@ from disclosure.audit import SystemActor
 from disclosure.config import ConfigurationError, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.errors import DisclosureError, FormInvalid
+from disclosure.storage import LocalFileStore, store_for
 
 
 def _settings() -> Settings:
@@ -170,6 +171,30 @@ def users_reset_mfa(username: str) -> None:
             raise click.ClickException(f"No user called {username}")
         accounts.reset_mfa(session, SystemActor(label="cli"), user.id)
     click.echo(f"Authenticator app reset for {username}; their sessions have ended.")
+
+
+@main.group()
+def attachments() -> None:
+    """Evidence attachment files."""
+
+
+@attachments.command("orphans")
+@click.option("--remove", is_flag=True, help="Delete them (audited); without it, only list them.")
+def attachments_orphans(remove: bool) -> None:
+    """List files in the local attachment store that no attachment record refers to (older than an hour)."""
+    from disclosure.research import service as research
+
+    settings = _settings()
+    store = store_for(settings)
+    if not isinstance(store, LocalFileStore):
+        click.echo("Attachments are kept in the database, with their records: there is nothing to sweep.")
+        return
+    with _unit(settings) as session:
+        orphans = research.sweep_orphan_files(session, store, SystemActor(label="cli"), remove=remove)
+    for key in orphans:
+        click.echo(key)
+    verb = "Removed" if remove else "Found"
+    click.echo(f"{verb} {len(orphans)} file(s) with no attachment record in {store.root}.")
 
 
 @main.group("audit")

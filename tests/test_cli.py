@@ -298,3 +298,38 @@ def test_python_dash_m_disclosure_is_the_same_command() -> None:
     assert result.returncode == 0, result.stderr
     for command in ("migrate", "setup-link", "serve", "users", "audit", "demo"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
+
+
+def test_attachment_orphans_are_listed_then_removed_with_an_audit_event(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import os
+
+    from disclosure.storage import LocalFileStore
+
+    run(cli_env, "migrate")
+    env = {**cli_env, "DISCLOSURE_ATTACHMENT_DIR": str(tmp_path / "files")}
+    store = LocalFileStore(tmp_path / "files")
+    engine = create_db_engine(env["DISCLOSURE_DATABASE_URL"])
+    try:
+        with unit_of_work(create_session_factory(engine)) as session:
+            orphan = store.put(session, b"left by a crash")
+            young = store.put(session, b"mid-upload")
+    finally:
+        engine.dispose()
+    os.utime(store.path_for(orphan), (0, 0))
+
+    code, listed = run(env, "attachments", "orphans")
+    assert code == 0 and orphan in listed and young not in listed and "Found 1 file(s)" in listed
+    assert store.path_for(orphan).exists()
+    code, removed = run(env, "attachments", "orphans", "--remove")
+    assert code == 0 and "Removed 1 file(s)" in removed
+    assert not store.path_for(orphan).exists() and store.path_for(young).exists()
+    actions = read(env, select(AuditEvent.action).where(AuditEvent.action == "attachments.orphans_removed"))
+    assert actions == ["attachments.orphans_removed"]
+
+
+def test_attachment_orphans_in_the_database_store_need_no_sweep(cli_env: dict[str, str]) -> None:
+    run(cli_env, "migrate")
+    code, output = run({**cli_env, "DISCLOSURE_ATTACHMENT_STORE": "database"}, "attachments", "orphans")
+    assert code == 0 and "nothing to sweep" in output

@@ -11,6 +11,7 @@ from disclosure.research.service.evidence import (
     record_evidence,
     remove_attachment,
     remove_evidence,
+    sweep_orphan_files,
 )
 from disclosure.research.service.package import (
     approve,
@@ -73,6 +74,7 @@ __all__ = [
     "send_partner_request",
     "submission_problems",
     "submit",
+    "sweep_orphan_files",
     "update_summary",
     "versions",
 ]

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from disclosure.audit import AuditCategory
+from disclosure import audit
+from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, NotFound
@@ -39,7 +40,7 @@ from disclosure.research.vocabulary import (
     OwnerConsent,
     SourceGrade,
 )
-from disclosure.storage import AttachmentStore
+from disclosure.storage import AttachmentStore, LocalFileStore
 from disclosure.uploads import UploadRefused, check_upload
 
 # Sarah's Law disclosures go only to a parent, carer or guardian [ASP-CSODS]; Clare's Law ones to the
@@ -315,3 +316,23 @@ def remove_attachment(
         object_type="attachment",
         object_id=attachment.id,
     )
+
+
+def sweep_orphan_files(session: Session, store: LocalFileStore, actor: Actor, *, remove: bool) -> list[str]:
+    """Files in the local store that no attachment row refers to: left by a crash between writing a file
+    and committing its row (a rolled-back upload removes its own file). Removal is audited."""
+    referenced = set(session.scalars(select(Attachment.storage_key)))
+    orphans = store.orphans(referenced)
+    if remove and orphans:
+        for key in orphans:
+            store.delete(key)
+        audit.record(
+            session,
+            actor=actor,
+            action="attachments.orphans_removed",
+            category=AuditCategory.ERASURE,
+            object_type="stored_file",
+            justification=f"{len(orphans)} attachment file(s) with no record removed from the local store",
+            details={"keys": orphans},
+        )
+    return orphans
