@@ -51,7 +51,7 @@ def _case_in_research(factory: sessionmaker[Session]) -> tuple[str, str]:
     """A Right to Know case logged, triaged and handed to the researcher (the requests journey covers those
     pages); its id and reference."""
     with unit_of_work(factory) as session:
-        clerk, rory = _principal(session, "dana.research"), _principal(session, "rory.research")
+        clerk, rory = _principal(session, "dana.research"), _principal(session, "rowan.research")
         local = utcnow() - timedelta(hours=5)
         case = requests_service.log_request(
             session,
@@ -121,14 +121,14 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     tmp_path: Path,
 ) -> None:
     make_live_user(live_sessions, live_settings, "dana.research", "Dana Clerk", "data_administrator")
-    rory = make_live_user(live_sessions, live_settings, "rory.research", "Rory Research", "researcher")
+    rory = make_live_user(live_sessions, live_settings, "rowan.research", "Rowan Research", "researcher")
     sue = make_live_user(live_sessions, live_settings, "sue.review", "Sue Supervisor", "researcher")
     pat = make_live_user(live_sessions, live_settings, "pat.probation", "Pat Probation", "partner")
     case_id, reference = _case_in_research(live_sessions)
     research_url = f"{live_server}/requests/{case_id}/research"
 
     page.goto(f"{live_server}/requests/{case_id}")
-    sign_in(page, visit, "rory.research", rory)
+    sign_in(page, visit, "rowan.research", rory)
     expect(page.get_by_role("heading", name=reference)).to_be_visible()
     visit("case page")
     page.get_by_role("link", name="Checks, evidence and the evidence package").click()
@@ -192,7 +192,7 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
 
     # Evidence with an attachment; a hostile file is refused at the field.
     page.goto(research_url)
-    sign_in(page, visit, "rory.research", rory)
+    sign_in(page, visit, "rowan.research", rory)
     expect(page.get_by_text("Supervised on licence 2019 to 2021").first).to_be_visible()
     visit("research with the partner's answer")
     page.get_by_role("link", name="Record an evidence item").click()

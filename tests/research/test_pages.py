@@ -14,6 +14,7 @@ from disclosure.accounts.roles import Role
 from disclosure.auth import Principal
 from disclosure.research import service
 from disclosure.research.models import Attachment
+from tests import samples
 from tests.builders import make_session, make_user
 from tests.pages import PageClient
 from tests.research.builders import (
@@ -32,16 +33,6 @@ def _as(db: Session, client: PageClient, principal: Principal) -> PageClient:
     user = db.get(User, principal.user_id)
     assert user is not None
     return client.sign_in_as(make_session(db, user))
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    out = io.BytesIO()
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_the_research_page_shows_the_check_list_and_what_stops_submission(
@@ -80,14 +71,14 @@ def test_evidence_and_an_attachment_round_trip(
     upload = client.post(
         f"/requests/{case.id}/research/evidence/{item.id}/upload",
         data={"_csrf_token": client.csrf()},
-        files={"file": ("conviction record.pdf", _pdf(), "application/pdf")},
+        files={"file": ("conviction record.pdf", samples.pdf(), "application/pdf")},
         follow_redirects=False,
     )
     assert upload.status_code == 303, upload.text
     attachment = db.scalar(select(Attachment).where(Attachment.evidence_item_id == item.id))
     assert attachment is not None and attachment.filename == "conviction record.pdf"
     download = client.get(f"/requests/{case.id}/research/attachments/{attachment.id}")
-    assert download.status_code == 200 and download.content == _pdf()
+    assert download.status_code == 200 and download.content == samples.pdf()
     assert download.headers["content-disposition"].startswith("attachment;")
     assert download.headers["cache-control"] == "no-store"
     assert download.headers["x-content-type-options"] == "nosniff"
@@ -102,7 +93,7 @@ def test_hostile_uploads_are_refused_at_the_field(
     url = f"/requests/{case.id}/research/evidence/{item.id}/upload"
     cases = [
         ("evil.pdf", b"<script>alert(1)</script>", "application/pdf"),
-        ("image.png", _pdf(), "image/png"),
+        ("image.png", samples.pdf(), "image/png"),
         ("run.exe", b"MZ\x90\x00", "application/octet-stream"),
         ("empty.pdf", b"", "application/pdf"),
     ]

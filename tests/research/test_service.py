@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +17,11 @@ from disclosure.errors import FormInvalid, InvalidTransition, NotFound, Permissi
 from disclosure.requests.queue import calendar_for
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research import service
-from disclosure.research.models import Check, PackageVersion
+from disclosure.research.models import Attachment, Check, PackageVersion
 from disclosure.research.service.partners import uk_today
 from disclosure.research.workflow import PackageStatus, PartnerRequestStatus
+from disclosure.storage import AttachmentStore, DatabaseStore, LocalFileStore
+from tests import samples
 from tests.research.builders import (
     agency,
     case_in_research,
@@ -386,3 +390,61 @@ def test_the_panel_pack_of_a_version_is_a_pdf_and_its_download_is_audited(
     assert _events(db, "research.panel_pack.download") == 1
     with pytest.raises(NotFound):
         service.panel_pack(db, researcher, case.id, 2)
+
+
+@pytest.fixture(params=["local", "database"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> AttachmentStore:
+    return LocalFileStore(tmp_path / "files") if request.param == "local" else DatabaseStore()
+
+
+def test_attachments_round_trip_through_either_store_and_downloads_are_audited(
+    db: Session, clerk: Principal, researcher: Principal, store: AttachmentStore
+) -> None:
+    case = case_in_research(db, clerk, researcher)
+    item = service.record_evidence(db, researcher, case.id, evidence_values(case))
+    data = samples.pdf()
+    attachment = service.add_attachment(
+        db,
+        researcher,
+        store,
+        case.id,
+        item.id,
+        filename="C:\\scans\\PNC print.pdf",
+        data=data,
+        max_bytes=10**6,
+    )
+    assert attachment.filename == "PNC print.pdf" and attachment.content_type == "application/pdf"
+    assert attachment.sha256 == hashlib.sha256(data).hexdigest() and attachment.storage_key != "PNC print.pdf"
+    found, content = service.download_attachment(db, researcher, store, case.id, attachment.id)
+    assert found.id == attachment.id and content == data
+    assert _events(db, "research.attachment.add") == 1
+    assert _events(db, "research.attachment.download") == 1
+
+
+def test_a_refused_upload_stores_nothing(
+    db: Session, clerk: Principal, researcher: Principal, tmp_path: Path
+) -> None:
+    case = case_in_research(db, clerk, researcher)
+    item = service.record_evidence(db, researcher, case.id, evidence_values(case))
+    store = LocalFileStore(tmp_path / "files")
+    with pytest.raises(FormInvalid) as refused:
+        service.add_attachment(
+            db, researcher, store, case.id, item.id, filename="x.pdf", data=b"<script>", max_bytes=10**6
+        )
+    assert "does not match its name" in refused.value.errors["file"]
+    assert list(store.keys()) == []
+    assert db.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_an_attachment_is_reachable_only_through_its_own_case(
+    db: Session, clerk: Principal, researcher: Principal, tmp_path: Path
+) -> None:
+    store = LocalFileStore(tmp_path / "files")
+    case = case_in_research(db, clerk, researcher)
+    other = case_in_research(db, clerk, researcher)
+    item = service.record_evidence(db, researcher, case.id, evidence_values(case))
+    attachment = service.add_attachment(
+        db, researcher, store, case.id, item.id, filename="a.png", data=samples.image(), max_bytes=10**6
+    )
+    with pytest.raises(NotFound):
+        service.download_attachment(db, researcher, store, other.id, attachment.id)
