@@ -296,3 +296,49 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     assert " ".join(FACT.split()) in whole
 
     reflows_at_320_pixels(page, visit, [(research_url, f"Research for {reference}")])
+
+
+def test_an_administrator_sets_response_times_partner_users_and_check_lists(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    ada = make_live_user(live_sessions, live_settings, "ada.agencies", "Ada Admin", "administrator")
+    make_live_user(live_sessions, live_settings, "hal.housing", "Hal Housing", "partner")
+
+    page.goto(f"{live_server}/admin/agencies")
+    sign_in(page, visit, "ada.agencies", ada)
+    expect(page.get_by_role("heading", name="Partner agencies")).to_be_visible()
+    visit("partner agencies")
+    page.get_by_role("link", name="Housing", exact=True).click()
+    expect(page.get_by_role("heading", name="Housing", exact=True)).to_be_visible()
+    visit("housing agency")
+
+    days = page.get_by_label("Agreed response time, in working days")
+    days.fill("0")
+    page.get_by_role("button", name="Save the agency").click()
+    assert any("response time" in message.lower() for message in error_summary(page))
+    expect(days).to_have_value("0")
+    visit("agency errors")
+    days.fill("7")
+    page.get_by_role("button", name="Save the agency").click()
+    expect(page.get_by_text("Agency saved")).to_be_visible()
+    visit("agency saved")
+
+    page.get_by_label("Add a partner user").select_option(label="Hal Housing (hal.housing)")
+    page.get_by_role("button", name="Add to the agency").click()
+    expect(page.get_by_text("Hal Housing (hal.housing)")).to_be_visible()
+    visit("partner user added")
+
+    page.goto(f"{live_server}/admin/check-lists")
+    expect(page.get_by_role("heading", name="Check lists")).to_be_visible()
+    visit("check lists")
+    page.get_by_label("Required (Probation, Clare's Law (DVDS))").check()
+    page.get_by_role("button", name="Save Probation for Clare's Law (DVDS)").click()
+    expect(page.get_by_text("Check list saved")).to_be_visible()
+    expect(page.get_by_label("Required (Probation, Clare's Law (DVDS))")).to_be_checked()
+    visit("check list saved")
+
+    with unit_of_work(live_sessions) as session:
+        housing = session.scalar(select(Agency).where(Agency.code == "housing"))
+        assert housing is not None and housing.response_working_days == 7
+        member = session.scalar(select(AgencyMember).where(AgencyMember.agency_id == housing.id))
+        assert member is not None
