@@ -24,7 +24,10 @@ class Agency(IdMixin, TimestampMixin, VersionMixin, Base):
         UniqueConstraint("code", name="uq_agencies_code"),
         CheckConstraint(f"kind IN ({_KINDS})", name="known_kind"),
         CheckConstraint("response_working_days >= 1 AND response_working_days <= 60", name="response_range"),
-        {"comment": "Partner agencies that research asks for information (probation, health...)."},
+        {
+            "comment": "Partner agencies that research asks for information "
+            "(probation, social care, health...)."
+        },
     )
 
     code: Mapped[str] = mapped_column(String(40), comment="Short stable code, e.g. probation.")

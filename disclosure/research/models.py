@@ -134,7 +134,8 @@ class PartnerRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     responded_at: Mapped[datetime | None] = mapped_column(comment="When the answer was recorded.")
     responded_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id"), comment="Partner user (or researcher, for a phoned answer) who recorded it."
+        ForeignKey("users.id"),
+        comment="Partner user (or researcher, for an answer by phone) who recorded it.",
     )
     closed_reason: Mapped[str] = mapped_column(
         Text, default="", comment="Why it was closed without an answer."
