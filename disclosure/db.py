@@ -22,6 +22,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from disclosure.errors import StaleRecord
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -82,6 +84,21 @@ class VersionMixin:
     `StaleDataError`, which services turn into `StaleRecord`."""
 
     version: Mapped[int] = mapped_column(default=1, comment="Edit counter for optimistic locking.")
+
+
+def check_version(current: int, version: object, *, what: str = "this") -> None:
+    """Optimistic locking for forms: a form carries the version it was loaded at, and someone else's later
+    save makes it stale (the page then shows the user's answers again with the news)."""
+    if version in (None, ""):
+        return
+    try:
+        loaded = int(str(version))
+    except ValueError:
+        loaded = -1
+    if loaded != current:
+        raise StaleRecord(
+            f"Someone else changed {what} after you opened the form. Your answers are shown below."
+        )
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
+from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.agencies.models import Agency, AgencyMember
@@ -90,9 +91,8 @@ def update_agency(session: Session, actor: Principal, agency_id: uuid.UUID, valu
 
 def partner_users_without_agency(session: Session) -> list[User]:
     """Active users holding the partner role who do not yet answer for an agency."""
-    users = session.scalars(select(User).where(User.disabled_at.is_(None)).order_by(User.display_name))
     taken = set(session.scalars(select(AgencyMember.user_id)))
-    return [u for u in users if Role.PARTNER.value in u.role_set and u.id not in taken]
+    return [u for u in active_users_with(session, [Role.PARTNER]) if u.id not in taken]
 
 
 def members(session: Session, agency_id: uuid.UUID) -> list[User]:

@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
+from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import CASE_ROLES
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.db import utcnow
-from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound, StaleRecord
+from disclosure.db import check_version, utcnow
+from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
 from disclosure.people import service as people_service
 from disclosure.requests import access
 from disclosure.requests.models import (
@@ -77,17 +78,7 @@ def _record(
 
 
 def _check_version(request: DisclosureRequest, version: object) -> None:
-    """A form carries the version it was loaded at; a later save by someone else makes it stale."""
-    if version in (None, ""):
-        return
-    try:
-        loaded = int(str(version))
-    except ValueError:
-        loaded = -1
-    if loaded != request.version:
-        raise StaleRecord(
-            "Someone else changed this case after you opened the form. Your answers are shown below."
-        )
+    check_version(request.version, version, what="this case")
 
 
 def _apply(request: DisclosureRequest, verb: Verb) -> None:
@@ -724,8 +715,7 @@ def extend_deadline(
 
 def case_workers(session: Session) -> list[User]:
     """Active users with a case role, for the assignment list."""
-    users = session.scalars(select(User).where(User.disabled_at.is_(None)).order_by(User.display_name)).all()
-    return [u for u in users if u.role_set & {str(r) for r in CASE_ROLES}]
+    return active_users_with(session, CASE_ROLES)
 
 
 def assign(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:

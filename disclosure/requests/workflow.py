@@ -22,7 +22,8 @@ class RequestStatus(StrEnum):
     MEETING_HELD = "meeting_held"
     IN_RESEARCH = "in_research"
     AWAITING_DECISION = "awaiting_decision"
-    DECIDED = "decided"
+    TO_DISCLOSE = "to_disclose"
+    OUTCOME_TO_COMMUNICATE = "outcome_to_communicate"
     OUTCOME_DELIVERED = "outcome_delivered"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
@@ -38,7 +39,8 @@ STATUS_LABELS = {
     RequestStatus.MEETING_HELD: "Meeting held",
     RequestStatus.IN_RESEARCH: "In research",
     RequestStatus.AWAITING_DECISION: "Awaiting decision",
-    RequestStatus.DECIDED: "Decided",
+    RequestStatus.TO_DISCLOSE: "Decided: disclosure to deliver",
+    RequestStatus.OUTCOME_TO_COMMUNICATE: "Decided: no disclosure, outcome to communicate",
     RequestStatus.OUTCOME_DELIVERED: "Disclosure delivered or outcome communicated",
     RequestStatus.CLOSED: "Closed",
     RequestStatus.WITHDRAWN: "Withdrawn",
@@ -55,7 +57,8 @@ class Verb(StrEnum):
     RECORD_MEETING = "record_meeting"
     START_RESEARCH = "start_research"
     SUBMIT_FOR_DECISION = "submit_for_decision"
-    RECORD_DECISION = "record_decision"
+    DECIDE_TO_DISCLOSE = "decide_to_disclose"
+    DECIDE_NOT_TO_DISCLOSE = "decide_not_to_disclose"
     RETURN_TO_RESEARCH = "return_to_research"
     RECORD_OUTCOME_DELIVERED = "record_outcome_delivered"
     CLOSE = "close"
@@ -72,9 +75,13 @@ TRANSITIONS: dict[tuple[RequestStatus, Verb], RequestStatus] = {
     (S.MEETING_HELD, V.START_RESEARCH): S.IN_RESEARCH,
     (S.INITIAL_CHECKS_DONE, V.START_RESEARCH): S.IN_RESEARCH,
     (S.IN_RESEARCH, V.SUBMIT_FOR_DECISION): S.AWAITING_DECISION,
-    (S.AWAITING_DECISION, V.RECORD_DECISION): S.DECIDED,
+    # The panel's signed decision: disclose (delivery in person follows), do not disclose (the outcome is
+    # communicated, with safety advice), or defer for more information (back to research) [DVDS-2023].
+    (S.AWAITING_DECISION, V.DECIDE_TO_DISCLOSE): S.TO_DISCLOSE,
+    (S.AWAITING_DECISION, V.DECIDE_NOT_TO_DISCLOSE): S.OUTCOME_TO_COMMUNICATE,
     (S.AWAITING_DECISION, V.RETURN_TO_RESEARCH): S.IN_RESEARCH,
-    (S.DECIDED, V.RECORD_OUTCOME_DELIVERED): S.OUTCOME_DELIVERED,
+    (S.TO_DISCLOSE, V.RECORD_OUTCOME_DELIVERED): S.OUTCOME_DELIVERED,
+    (S.OUTCOME_TO_COMMUNICATE, V.RECORD_OUTCOME_DELIVERED): S.OUTCOME_DELIVERED,
     (S.OUTCOME_DELIVERED, V.CLOSE): S.CLOSED,
     # Out-of-scope Sarah's Law enquiries close early with a reason [ASP-CSODS].
     (S.LOGGED, V.CLOSE_OUT_OF_SCOPE): S.CLOSED,

@@ -34,14 +34,15 @@ def test_withdrawal_is_possible_from_every_open_stage_and_no_closed_one() -> Non
     assert all(not allowed_verbs(s) for s in CLOSED_REQUEST_STATUSES)
 
 
-def test_the_happy_path_reaches_closed() -> None:
+@pytest.mark.parametrize("decision", [Verb.DECIDE_TO_DISCLOSE, Verb.DECIDE_NOT_TO_DISCLOSE])
+def test_the_happy_path_reaches_closed(decision: Verb) -> None:
     status = RequestStatus.LOGGED
     for verb in (
         Verb.COMPLETE_INITIAL_CHECKS,
         Verb.RECORD_MEETING,
         Verb.START_RESEARCH,
         Verb.SUBMIT_FOR_DECISION,
-        Verb.RECORD_DECISION,
+        decision,
         Verb.RECORD_OUTCOME_DELIVERED,
         Verb.CLOSE,
     ):
@@ -50,5 +51,5 @@ def test_the_happy_path_reaches_closed() -> None:
 
 
 def test_the_table_has_refusals_to_test() -> None:
-    # 9 statuses x 10 verbs; guards against the table silently allowing everything
+    # 10 statuses x 11 verbs; guards against the table silently allowing everything
     assert len(REFUSED) > 60

@@ -13,7 +13,7 @@ from disclosure import audit
 from disclosure.accounts.models import User
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.errors import InvalidTransition, StaleRecord
+from disclosure.errors import InvalidTransition
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.workflow import RequestStatus
@@ -70,20 +70,6 @@ def package_for(session: Session, case: DisclosureRequest) -> ResearchPackage:
         session.add(package)
         session.flush()
     return package
-
-
-def check_version(current: int, version: object) -> None:
-    """A form carries the version it was loaded at; someone else's later save makes it stale."""
-    if version in (None, ""):
-        return
-    try:
-        loaded = int(str(version))
-    except ValueError:
-        loaded = -1
-    if loaded != current:
-        raise StaleRecord(
-            "Someone else changed this after you opened the form. Your answers are shown below."
-        )
 
 
 def require_in_research(case: DisclosureRequest) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
-from disclosure.db import utcnow
+from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import Scheme
@@ -31,7 +31,7 @@ from disclosure.research.schemas import (
     required_text,
     yes_no,
 )
-from disclosure.research.service.common import begin_change, check_version, open_case, record
+from disclosure.research.service.common import begin_change, open_case, record
 from disclosure.research.vocabulary import (
     DiscloseTo,
     HandlingCode,

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.db import utcnow
+from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, NotFound, PermissionDenied
 from disclosure.force.service import current_profile
 from disclosure.requests import access
@@ -29,7 +30,6 @@ from disclosure.research.schemas import LONG, choice, identifier, raise_if, requ
 from disclosure.research.service.checks import missing_required
 from disclosure.research.service.common import (
     begin_change,
-    check_version,
     open_case,
     package_for,
     record,
@@ -104,8 +104,7 @@ def draft_from_items(session: Session, case: DisclosureRequest) -> str:
 
 def reviewers(session: Session, actor: Principal) -> list[User]:
     """Active researchers other than the actor: a supervisor or second researcher reviews."""
-    users = session.scalars(select(User).where(User.disabled_at.is_(None)).order_by(User.display_name))
-    return [u for u in users if Role.RESEARCHER.value in u.role_set and u.id != actor.user_id]
+    return [u for u in active_users_with(session, [Role.RESEARCHER]) if u.id != actor.user_id]
 
 
 def send_for_review(

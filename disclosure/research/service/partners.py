@@ -18,7 +18,7 @@ from disclosure.agencies import service as agencies_service
 from disclosure.agencies.models import Agency
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.db import utcnow
+from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
 from disclosure.people.models import Person
 from disclosure.requests import access
@@ -35,7 +35,7 @@ from disclosure.research.schemas import (
     raise_if,
     required_text,
 )
-from disclosure.research.service.common import begin_change, check_version, open_case, record
+from disclosure.research.service.common import begin_change, open_case, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus, PartnerVerb, partner_transition
 

@@ -1,0 +1,1 @@
+"""Decisions: multi-agency panels that record lawful, reasoned disclosure decisions [issue 5]."""

@@ -1,0 +1,193 @@
+"""What the decision verbs share: who convenes and who sits, loading meetings and items with need to know,
+the quorum, the current policy and audit events.
+
+Need to know (QUALITY.md check 2): a meeting is visible to its members and to conveners; an agenda item's
+case is visible to members taking part in it (present and without a conflict of interest; before attendance
+is taken, to every member) and to conveners. Everyone else gets "not found", so guessed addresses learn
+nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.roles import Role
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.decisions.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    PanelAgency,
+    PanelMeeting,
+    PanelMember,
+    PanelPolicy,
+)
+from disclosure.errors import NotFound, PermissionDenied
+
+# Conveners set panels up (members, agenda, attendance): data administrators (the MASH coordinators) and
+# panel chairs.
+CONVENER_ROLES = frozenset({Role.DATA_ADMINISTRATOR.value, Role.PANEL_CHAIR.value})
+PANEL_ROLES = frozenset({Role.PANEL_MEMBER.value, Role.PANEL_CHAIR.value})
+
+
+def record(
+    session: Session,
+    actor: Principal,
+    action: str,
+    category: AuditCategory,
+    justification: str,
+    *,
+    object_type: str,
+    object_id: uuid.UUID,
+    recipients: str | None = None,
+    **details: Any,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=f"decisions.{action}",
+        category=category,
+        object_type=object_type,
+        object_id=object_id,
+        justification=justification,
+        recipients=recipients,
+        details=details or None,
+    )
+
+
+def is_convener(actor: Principal) -> bool:
+    return bool(actor.roles & CONVENER_ROLES)
+
+
+def require_convener(actor: Principal) -> None:
+    if not is_convener(actor):
+        raise PermissionDenied()
+
+
+def membership(session: Session, meeting: PanelMeeting, actor: Principal) -> PanelMember | None:
+    return session.scalar(
+        select(PanelMember).where(PanelMember.meeting_id == meeting.id, PanelMember.user_id == actor.user_id)
+    )
+
+
+def load_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID) -> PanelMeeting:
+    meeting = session.get(PanelMeeting, meeting_id)
+    if meeting is None or not (is_convener(actor) or membership(session, meeting, actor) is not None):
+        raise NotFound("There is no such panel meeting")
+    return meeting
+
+
+def attendance_of(session: Session, item: AgendaItem, member: PanelMember) -> Attendance | None:
+    return session.get(Attendance, (item.id, member.id))
+
+
+def takes_part(session: Session, item: AgendaItem, member: PanelMember | None) -> bool:
+    """A member takes part in a case unless recorded absent or conflicted for it."""
+    if member is None:
+        return False
+    attended = attendance_of(session, item, member)
+    return attended is None or attended.takes_part
+
+
+def can_see_item(session: Session, actor: Principal, item: AgendaItem) -> bool:
+    if is_convener(actor):
+        return True
+    return takes_part(session, item, membership(session, item.meeting, actor))
+
+
+def load_item(session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID) -> AgendaItem:
+    meeting = load_meeting(session, actor, meeting_id)
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id or not can_see_item(session, actor, item):
+        raise NotFound("There is no such case on this agenda")
+    return item
+
+
+def decision_for(session: Session, item: AgendaItem) -> Decision | None:
+    return session.scalar(select(Decision).where(Decision.agenda_item_id == item.id))
+
+
+def current_policy(session: Session) -> PanelPolicy:
+    policy = session.scalar(select(PanelPolicy).limit(1))
+    if policy is None:  # migration 0007 seeds it; a hand-made database may not have it
+        policy = PanelPolicy(required_agency_codes=["police"], min_other_agencies=1, signer_not_drafter=True)
+        session.add(policy)
+        session.flush()
+    return policy
+
+
+@dataclass
+class Quorum:
+    """Who takes part in one case and whether the panel's quorum rule is met."""
+
+    met: bool
+    problems: list[str] = field(default_factory=list)
+    participants: list[dict[str, str]] = field(default_factory=list)
+    agencies: list[PanelAgency] = field(default_factory=list)
+
+    def as_record(self, policy: PanelPolicy) -> dict[str, Any]:
+        return {
+            "participants": self.participants,
+            "rule": {
+                "required_agencies": list(policy.required_agency_codes),
+                "min_other_agencies": policy.min_other_agencies,
+                "signer_not_drafter": policy.signer_not_drafter,
+            },
+        }
+
+
+def quorum(session: Session, item: AgendaItem) -> Quorum:
+    """The chair, every required agency and at least `min_other_agencies` more must take part, by recorded
+    attendance (DOMAIN.md "Decision": no national quorum exists, so the rule is configuration)."""
+    from disclosure.accounts.models import User
+
+    policy = current_policy(session)
+    meeting = item.meeting
+    rows = {a.member_id: a for a in item.attendance}
+    taking_part = [m for m in meeting.members if m.id in rows and rows[m.id].takes_part]
+    problems: list[str] = []
+    if not rows:
+        problems.append("Record who is present for this case")
+    if meeting.chair_id not in {m.user_id for m in taking_part}:
+        problems.append("The chair must take part in this case")
+    codes = {m.agency.code for m in taking_part}
+    names = {a.code: a.name for a in session.scalars(select(PanelAgency))}
+    problems.extend(
+        f"{names.get(code, code)} must take part in this case"
+        for code in policy.required_agency_codes
+        if code not in codes
+    )
+    others = codes - set(policy.required_agency_codes)
+    if len(others) < policy.min_other_agencies:
+        wanted = policy.min_other_agencies
+        problems.append(
+            f"At least {wanted} other agenc{'y' if wanted == 1 else 'ies'} must take part in this case"
+        )
+    people = {
+        u.id: u.display_name
+        for u in session.scalars(select(User).where(User.id.in_([m.user_id for m in taking_part])))
+    }
+    agencies: list[PanelAgency] = []
+    for member in taking_part:
+        if member.agency not in agencies:
+            agencies.append(member.agency)
+    agencies.sort(key=lambda a: (a.position, a.name))
+    return Quorum(
+        met=not problems,
+        problems=problems,
+        participants=[
+            {
+                "name": people.get(m.user_id, ""),
+                "agency": m.agency.name,
+                "chair": str(m.user_id == meeting.chair_id),
+            }
+            for m in taking_part
+        ],
+        agencies=agencies,
+    )

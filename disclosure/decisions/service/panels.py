@@ -1,0 +1,433 @@
+"""Panel meetings: convening, members by agency, the agenda of submitted packages, attendance per case, and
+what members may read: the package version put to them, for the cases they take part in [issue 5]."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.directory import active_users_with
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import Role
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import check_version, utcnow
+from disclosure.decisions.models import AgendaItem, Attendance, PanelAgency, PanelMeeting, PanelMember
+from disclosure.decisions.service.common import (
+    PANEL_ROLES,
+    decision_for,
+    is_convener,
+    load_item,
+    load_meeting,
+    membership,
+    record,
+    require_convener,
+    takes_part,
+)
+from disclosure.decisions.vocabulary import DecisionStatus, Forum, MeetingStatus
+from disclosure.errors import InvalidTransition, NotFound
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.schemas import parse_datetime, raise_if, yes_no
+from disclosure.requests.workflow import RequestStatus
+from disclosure.research.models import PackageVersion, ResearchPackage
+from disclosure.research.schemas import choice, identifier, optional_text, present, required_text
+
+
+def chairs(session: Session) -> list[User]:
+    return active_users_with(session, [Role.PANEL_CHAIR])
+
+
+def panel_users(session: Session) -> list[User]:
+    return active_users_with(session, PANEL_ROLES)
+
+
+def panel_agencies(session: Session, *, active_only: bool = True) -> list[PanelAgency]:
+    query = select(PanelAgency).order_by(PanelAgency.position, PanelAgency.name)
+    if active_only:
+        query = query.where(PanelAgency.active.is_(True))
+    return list(session.scalars(query))
+
+
+def _meeting_values(session: Session, values: dict[str, Any]) -> tuple[str, datetime, str, uuid.UUID]:
+    errors: dict[str, str] = {}
+    forum = choice(values, "forum", Forum, "Select the forum", errors)
+    meets_at = parse_datetime(values, "meets_at", "Meeting", errors)
+    if meets_at is None and "meets_at" not in errors and "meets_at-time" not in errors:
+        errors["meets_at"] = "Enter the date of the meeting"
+    location = optional_text(values, "location", "Where it meets", errors)
+    chair_id = identifier(values, "chair_id", "Select the chair", errors)
+    if chair_id and chair_id not in {u.id for u in chairs(session)}:
+        errors["chair_id"] = "Select an active user with the panel chair role"
+    raise_if(errors, values)
+    return present(forum).value, present(meets_at), location, present(chair_id)
+
+
+def convene(session: Session, actor: Principal, values: dict[str, Any]) -> PanelMeeting:
+    """A new meeting: forum, date and time, place and chair; the chair sits for the police unless another
+    agency is chosen when members are added."""
+    require_convener(actor)
+    forum, meets_at, location, chair_id = _meeting_values(session, values)
+    meeting = PanelMeeting(
+        forum=forum, meets_at=meets_at, location=location, chair_id=chair_id, convened_by_id=actor.user_id
+    )
+    session.add(meeting)
+    session.flush()
+    _seat_chair(session, meeting)
+    record(
+        session,
+        actor,
+        "meeting.convene",
+        AuditCategory.COLLECTION,
+        "Panel meeting convened",
+        object_type="panel_meeting",
+        object_id=meeting.id,
+        forum=forum,
+        meets_at=meets_at.isoformat(),
+    )
+    session.flush()
+    return meeting
+
+
+def update_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID, values: dict[str, Any]) -> None:
+    require_convener(actor)
+    meeting = _open_meeting(session, actor, meeting_id)
+    check_version(meeting.version, values.get("version"), what="this meeting")
+    meeting.forum, meeting.meets_at, meeting.location, meeting.chair_id = _meeting_values(session, values)
+    if membership_of_user(meeting, meeting.chair_id) is None:
+        police = session.scalar(select(PanelAgency).where(PanelAgency.code == "police"))
+        if police is not None:
+            session.add(
+                PanelMember(meeting_id=meeting.id, user_id=meeting.chair_id, panel_agency_id=police.id)
+            )
+    record(
+        session,
+        actor,
+        "meeting.update",
+        AuditCategory.ALTERATION,
+        "Panel meeting details changed",
+        object_type="panel_meeting",
+        object_id=meeting.id,
+    )
+
+
+def _seat_chair(session: Session, meeting: PanelMeeting) -> None:
+    """The chair is a member of their meeting, for the police unless added for another agency first."""
+    police = session.scalar(select(PanelAgency).where(PanelAgency.code == "police"))
+    if police is not None and membership_of_user(meeting, meeting.chair_id) is None:
+        session.add(PanelMember(meeting_id=meeting.id, user_id=meeting.chair_id, panel_agency_id=police.id))
+        session.flush()
+        session.expire(meeting, ["members"])
+
+
+def membership_of_user(meeting: PanelMeeting, user_id: uuid.UUID) -> PanelMember | None:
+    return next((m for m in meeting.members if m.user_id == user_id), None)
+
+
+def _open_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID) -> PanelMeeting:
+    meeting = load_meeting(session, actor, meeting_id)
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise InvalidTransition("This meeting is closed")
+    return meeting
+
+
+def add_member(session: Session, actor: Principal, meeting_id: uuid.UUID, values: dict[str, Any]) -> None:
+    require_convener(actor)
+    meeting = _open_meeting(session, actor, meeting_id)
+    errors: dict[str, str] = {}
+    user_id = identifier(values, "user_id", "Select who sits on the panel", errors)
+    agency_id = identifier(values, "panel_agency_id", "Select the agency they represent", errors)
+    if user_id and user_id not in {u.id for u in panel_users(session)}:
+        errors["user_id"] = "Select an active user with the panel member or panel chair role"
+    elif user_id and membership_of_user(meeting, user_id) is not None:
+        errors["user_id"] = "They are already on this panel"
+    if agency_id and agency_id not in {a.id for a in panel_agencies(session)}:
+        errors["panel_agency_id"] = "Select an agency from the list"
+    raise_if(errors, values)
+    member = PanelMember(meeting_id=meeting.id, user_id=present(user_id), panel_agency_id=present(agency_id))
+    session.add(member)
+    session.flush()
+    record(
+        session,
+        actor,
+        "meeting.add_member",
+        AuditCategory.ALTERATION,
+        "Member added to a panel meeting",
+        object_type="panel_meeting",
+        object_id=meeting.id,
+        user_id=str(user_id),
+        agency_id=str(agency_id),
+    )
+
+
+def remove_member(session: Session, actor: Principal, meeting_id: uuid.UUID, member_id: uuid.UUID) -> None:
+    require_convener(actor)
+    meeting = _open_meeting(session, actor, meeting_id)
+    member = session.get(PanelMember, member_id)
+    if member is None or member.meeting_id != meeting.id:
+        raise NotFound("There is no such member of this panel")
+    if member.user_id == meeting.chair_id:
+        raise InvalidTransition("The chair stays on the panel; change the chair instead")
+    if session.scalar(select(func.count()).select_from(Attendance).where(Attendance.member_id == member.id)):
+        raise InvalidTransition("Attendance is recorded for this member; they stay on the record")
+    session.delete(member)
+    record(
+        session,
+        actor,
+        "meeting.remove_member",
+        AuditCategory.ALTERATION,
+        "Member taken off a panel meeting",
+        object_type="panel_meeting",
+        object_id=meeting.id,
+        user_id=str(member.user_id),
+    )
+
+
+# ---------------------------------------------------------------- the agenda
+
+
+@dataclass(frozen=True)
+class Candidate:
+    request_id: uuid.UUID
+    reference: str
+    scheme: str
+    version: int
+    submitted_at: datetime
+
+
+def latest_version(session: Session, request_id: uuid.UUID) -> PackageVersion | None:
+    return session.scalar(
+        select(PackageVersion)
+        .join(ResearchPackage, ResearchPackage.id == PackageVersion.package_id)
+        .where(ResearchPackage.request_id == request_id)
+        .order_by(PackageVersion.number.desc())
+        .limit(1)
+    )
+
+
+def _on_an_open_agenda(session: Session, request_id: uuid.UUID) -> bool:
+    """On the agenda of a scheduled meeting and not yet decided there."""
+    rows = session.scalars(
+        select(AgendaItem)
+        .join(PanelMeeting, PanelMeeting.id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.request_id == request_id,
+            AgendaItem.removed_at.is_(None),
+            PanelMeeting.status == MeetingStatus.SCHEDULED.value,
+        )
+    )
+    for item in rows:
+        decision = decision_for(session, item)
+        if decision is None or decision.status != DecisionStatus.SIGNED.value:
+            return True
+    return False
+
+
+def agenda_candidates(session: Session, actor: Principal) -> list[Candidate]:
+    """Cases awaiting a decision whose latest submitted version is not on an open agenda."""
+    require_convener(actor)
+    cases = session.scalars(
+        select(DisclosureRequest)
+        .where(DisclosureRequest.status == RequestStatus.AWAITING_DECISION.value)
+        .order_by(DisclosureRequest.reference)
+    )
+    found = []
+    for case in cases:
+        version = latest_version(session, case.id)
+        if version is None or _on_an_open_agenda(session, case.id):
+            continue
+        found.append(Candidate(case.id, case.reference, case.scheme, version.number, version.submitted_at))
+    return found
+
+
+def add_to_agenda(session: Session, actor: Principal, meeting_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Put a submitted package's latest version on the agenda."""
+    require_convener(actor)
+    meeting = _open_meeting(session, actor, meeting_id)
+    errors: dict[str, str] = {}
+    request_id = identifier(values, "request_id", "Select a case awaiting a decision", errors)
+    candidates = {c.request_id for c in agenda_candidates(session, actor)} if request_id else set()
+    if request_id and request_id not in candidates:
+        errors["request_id"] = "Select a case awaiting a decision that is not already on an agenda"
+    raise_if(errors, values)
+    case_id = present(request_id)
+    version = present(latest_version(session, case_id))
+    position = 1 + max((i.position for i in meeting.items), default=0)
+    item = AgendaItem(
+        meeting_id=meeting.id, request_id=case_id, package_version_id=version.id, position=position
+    )
+    session.add(item)
+    session.flush()
+    record(
+        session,
+        actor,
+        "agenda.add",
+        AuditCategory.ALTERATION,
+        f"Case put on the panel agenda with package version {version.number}",
+        object_type="agenda_item",
+        object_id=item.id,
+        request_id=str(request_id),
+        version=version.number,
+    )
+
+
+def remove_from_agenda(
+    session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    require_convener(actor)
+    item = load_item(session, actor, meeting_id, item_id)
+    decision = decision_for(session, item)
+    if decision is not None and decision.status == DecisionStatus.SIGNED.value:
+        raise InvalidTransition("The panel has signed a decision on this case; it stays on the agenda")
+    errors: dict[str, str] = {}
+    reason = required_text(values, "reason", "Enter why the case is taken off the agenda", errors)
+    raise_if(errors, values)
+    if decision is not None:
+        session.delete(decision)
+    item.removed_at, item.removed_reason = utcnow(), reason
+    record(
+        session,
+        actor,
+        "agenda.remove",
+        AuditCategory.ALTERATION,
+        reason,
+        object_type="agenda_item",
+        object_id=item.id,
+    )
+
+
+def record_attendance(
+    session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    """Who is present for this case, and who declared a conflict of interest (recorded as not taking
+    part). Fields per member id: `present-<id>` (yes/no), `conflict-<id>` and `conflict-note-<id>`."""
+    require_convener(actor)
+    item = load_item(session, actor, meeting_id, item_id)
+    decision = decision_for(session, item)
+    if decision is not None and decision.status == DecisionStatus.SIGNED.value:
+        raise InvalidTransition("The decision on this case is signed; its attendance is part of the record")
+    errors: dict[str, str] = {}
+    rows = []
+    for member in item.meeting.members:
+        key = str(member.id)
+        present = yes_no(values, f"present-{key}", "they were present for this case", errors)
+        conflict = yes_no(values, f"conflict-{key}", "they declared a conflict", errors, required=False)
+        note = optional_text(values, f"conflict-note-{key}", "The conflict", errors, limit=2000)
+        if conflict and not note:
+            errors[f"conflict-note-{key}"] = "Describe the conflict of interest"
+        rows.append((member, bool(present), bool(conflict), note))
+    raise_if(errors, values)
+    for member, present, conflict, note in rows:
+        row = session.get(Attendance, (item.id, member.id))
+        if row is None:
+            row = Attendance(agenda_item_id=item.id, member_id=member.id, present=present)
+            session.add(row)
+        row.present, row.conflict, row.conflict_note = present, conflict, note if conflict else ""
+    session.flush()
+    session.expire(item, ["attendance"])
+    record(
+        session,
+        actor,
+        "agenda.attendance",
+        AuditCategory.ALTERATION,
+        "Attendance recorded for a case",
+        object_type="agenda_item",
+        object_id=item.id,
+        present=sum(1 for r in rows if r[1]),
+        conflicts=sum(1 for r in rows if r[2]),
+    )
+
+
+def close_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID) -> None:
+    """Close a meeting once every case on it has a signed decision or has been taken off."""
+    require_convener(actor)
+    meeting = _open_meeting(session, actor, meeting_id)
+    for item in meeting.items:
+        if item.removed_at is not None:
+            continue
+        decision = decision_for(session, item)
+        if decision is None or decision.status != DecisionStatus.SIGNED.value:
+            raise InvalidTransition("Every case on the agenda needs a signed decision, or taking off, first")
+    meeting.status = MeetingStatus.CLOSED.value
+    record(
+        session,
+        actor,
+        "meeting.close",
+        AuditCategory.ALTERATION,
+        "Panel meeting closed",
+        object_type="panel_meeting",
+        object_id=meeting.id,
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def my_meetings(session: Session, actor: Principal) -> list[PanelMeeting]:
+    """Conveners see every meeting; members see the meetings they sit on. Soonest first."""
+    query = select(PanelMeeting).order_by(PanelMeeting.status.desc(), PanelMeeting.meets_at)
+    if not is_convener(actor):
+        query = query.join(PanelMember, PanelMember.meeting_id == PanelMeeting.id).where(
+            PanelMember.user_id == actor.user_id
+        )
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    item: AgendaItem
+    visible: bool
+    reference: str
+    version: int
+    decision_status: str | None
+    outcome: str | None
+
+
+def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[AgendaLine]:
+    """The agenda as this actor may see it: a case they do not take part in shows as a number only."""
+    mine = membership(session, meeting, actor)
+    lines = []
+    for item in meeting.items:
+        if item.removed_at is not None:
+            continue
+        visible = is_convener(actor) or takes_part(session, item, mine)
+        case = session.get(DisclosureRequest, item.request_id)
+        version = session.get(PackageVersion, item.package_version_id)
+        decision = decision_for(session, item)
+        lines.append(
+            AgendaLine(
+                item=item,
+                visible=visible,
+                reference=case.reference if case and visible else "",
+                version=version.number if version else 0,
+                decision_status=decision.status if decision else None,
+                outcome=decision.outcome if decision and visible else None,
+            )
+        )
+    return lines
+
+
+def package_for_item(
+    session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID
+) -> tuple[AgendaItem, DisclosureRequest, PackageVersion]:
+    """The frozen version put to the panel, for a member taking part (or a convener); reading is audited."""
+    item = load_item(session, actor, meeting_id, item_id)
+    case = session.get(DisclosureRequest, item.request_id)
+    frozen = session.get(PackageVersion, item.package_version_id)
+    if case is None or frozen is None:
+        raise NotFound("There is no such case on this agenda")
+    record(
+        session,
+        actor,
+        "package.view",
+        AuditCategory.CONSULTATION,
+        f"Package version {frozen.number} read for the panel",
+        object_type="package_version",
+        object_id=frozen.id,
+        reference=case.reference,
+    )
+    return item, case, frozen
