@@ -331,13 +331,13 @@ def record_decision(
     """Save (or change) the draft decision on one case."""
     item = load_item(session, actor, meeting_id, item_id)
     _may_draft(session, actor, item)
-    case = _case_awaiting(session, item)
-    met = _require_quorum(session, item)
     decision = decision_for(session, item)
     if decision is not None:
         if decision.status == DecisionStatus.SIGNED.value:
             raise InvalidTransition("This decision is signed off; add an addendum to correct it")
         check_version(decision.version, values.get("version"), what="this decision")
+    case = _case_awaiting(session, item)
+    met = _require_quorum(session, item)
     fields, views = _parse(session, case, met.agencies, values)
     version = session.get(PackageVersion, item.package_version_id)
     if decision is None:
