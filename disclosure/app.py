@@ -36,6 +36,9 @@ from disclosure.auditing import controllers as auditing_pages
 from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory
+from disclosure.decisions import api as decisions_api
+from disclosure.decisions import controllers as decisions_pages
+from disclosure.decisions.controllers import admin as decisions_admin_pages
 from disclosure.errors import (
     DisclosureError,
     FormInvalid,
@@ -96,6 +99,8 @@ def create_app(
             Router("/", route_handlers=research_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=research_admin_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=agencies_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=decisions_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=decisions_admin_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(
@@ -112,6 +117,7 @@ def create_app(
                     *requests_api.ROUTES,
                     *people_api.ROUTES,
                     *research_api.ROUTES,
+                    *decisions_api.ROUTES,
                 ],
             ),
         ],

@@ -11,7 +11,6 @@ gives screen-reader users the headings and reading order.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -27,18 +26,6 @@ CLASSIFICATION = "OFFICIAL-SENSITIVE"
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _as_date(value: Any) -> str:
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return format_date(value)
-
-
-def _as_datetime(value: Any) -> str:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return format_datetime(value)
-
-
 def _printable(value: Any) -> str:
     return _UNPRINTABLE.sub("", str(value))
 
@@ -52,8 +39,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["date"] = _as_date
-    env.filters["datetime"] = _as_datetime
+    env.filters["date"] = format_date
+    env.filters["datetime"] = format_datetime
     env.filters["printable"] = _printable
     env.globals["classification"] = CLASSIFICATION
     return env

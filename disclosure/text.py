@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,16 +27,20 @@ def clean_line(value: str) -> str:
 
 
 def format_datetime(value: Any) -> str:
-    """GOV.UK style: 24 November 2026 at 2:05pm (UK time)."""
-    if value is None:
+    """GOV.UK style: 24 November 2026 at 2:05pm (UK time). Accepts ISO 8601 text (frozen snapshots)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     local = value.astimezone(ZoneInfo("Europe/London"))
     hour = local.strftime("%I").lstrip("0") or "12"
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
 
 
 def format_date(value: Any) -> str:
-    """GOV.UK style: 24 November 2026."""
-    if value is None:
+    """GOV.UK style: 24 November 2026. Accepts ISO 8601 text (frozen snapshots)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
     return f"{value.day} {value:%B %Y}"

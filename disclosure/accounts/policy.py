@@ -21,6 +21,12 @@ CASE_PROGRESS = roles(Role.DATA_ADMINISTRATOR, Role.RESEARCHER)
 AUDITOR_REAUTH = roles(Role.AUDITOR, reauth=True)
 RESEARCH = roles(Role.RESEARCHER)
 PARTNER = roles(Role.PARTNER)
+# Panels: members and chairs sit, data administrators (MASH coordinators) and chairs convene; only the
+# chair signs, with a recent password and code.
+PANEL_READ = roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.DATA_ADMINISTRATOR)
+CONVENE = roles(Role.DATA_ADMINISTRATOR, Role.PANEL_CHAIR)
+PANEL = roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+CHAIR_REAUTH = roles(Role.PANEL_CHAIR, reauth=True)
 
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
@@ -142,6 +148,36 @@ POLICY: dict[str, Rule] = {
     "agencies.update": ADMIN,
     "agencies.add_member": ADMIN,
     "agencies.remove_member": ADMIN,
+    # Decisions: need to know per meeting and per case is the service's (members taking part, conveners).
+    "decisions.meetings": PANEL_READ,
+    "decisions.meeting": PANEL_READ,
+    "decisions.convene_form": CONVENE,
+    "decisions.convene": CONVENE,
+    "decisions.add_member": CONVENE,
+    "decisions.remove_member": CONVENE,
+    "decisions.add_to_agenda": CONVENE,
+    "decisions.close": CONVENE,
+    "decisions.item": PANEL_READ,
+    "decisions.attendance_form": CONVENE,
+    "decisions.attendance": CONVENE,
+    "decisions.remove_item_form": CONVENE,
+    "decisions.remove_item": CONVENE,
+    "decisions.package": PANEL_READ,
+    "decisions.panel_pack": PANEL_READ,
+    "decisions.decision_form": PANEL,
+    "decisions.record": PANEL,
+    "decisions.sign_form": CHAIR_REAUTH,
+    "decisions.sign": CHAIR_REAUTH,
+    "decisions.addendum_form": PANEL,
+    "decisions.addendum": PANEL,
+    "decisions.minutes": PANEL_READ,
+    "decisions.case_decisions": CASE_WORK,
+    "decisions.settings": ADMIN,
+    "decisions.update_policy": ADMIN,
+    "decisions.add_agency": ADMIN,
+    "decisions.agency_active": ADMIN,
+    "decisions.add_reason": ADMIN,
+    "decisions.reason_active": ADMIN,
     # Partner agency users: the requests addressed to their agency, nothing else.
     "partner.inbox": PARTNER,
     "partner.request": PARTNER,
@@ -178,6 +214,8 @@ POLICY: dict[str, Rule] = {
     "api.package_version": CASE_WORK,
     "api.partner_inbox": PARTNER,
     "api.partner_answer": PARTNER,
+    "api.decision": CASE_WORK,
+    "api.case_decisions": CASE_WORK,
 }
 
 
@@ -190,6 +228,8 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
         items.append(("/requests", "Work queue"))
     if Role.RESEARCHER in principal.roles:
         items.append(("/research/partner-requests", "Partner requests"))
+    if principal.roles & {Role.PANEL_MEMBER.value, Role.PANEL_CHAIR.value, Role.DATA_ADMINISTRATOR.value}:
+        items.append(("/panels", "Panels"))
     if Role.PARTNER in principal.roles:
         items.append(("/partner", "Information requests"))
     if Role.ADMINISTRATOR in principal.roles:
@@ -197,6 +237,7 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
             ("/admin/users", "Users"),
             ("/admin/agencies", "Partner agencies"),
             ("/admin/check-lists", "Check lists"),
+            ("/admin/panel-settings", "Panel settings"),
             ("/admin/settings", "Settings"),
         ]
     if Role.AUDITOR in principal.roles:

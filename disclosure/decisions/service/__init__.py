@@ -1,6 +1,12 @@
 """Decision verbs, by concern: panels and their agendas, the decision record, and panel settings."""
 
-from disclosure.decisions.service.common import can_see_item, current_policy, decision_for, quorum
+from disclosure.decisions.service.common import (
+    can_see_item,
+    current_policy,
+    decision_for,
+    load_meeting,
+    quorum,
+)
 from disclosure.decisions.service.decisions import (
     add_addendum,
     case_decisions,
@@ -30,6 +36,7 @@ from disclosure.decisions.service.panels import (
     remove_member,
     update_meeting,
 )
+from disclosure.decisions.service.reading import describe
 from disclosure.decisions.service.settings import (
     add_agency,
     add_reason,
@@ -54,9 +61,11 @@ __all__ = [
     "current_policy",
     "decision_for",
     "decision_on_item",
+    "describe",
     "disclosing_officers",
     "get_decision",
     "latest_version",
+    "load_meeting",
     "my_meetings",
     "no_disclosure_reasons",
     "package_for_item",

@@ -1,0 +1,234 @@
+"""Decision pages: the decision form, the chair's sign-off (re-authenticated), addenda, a case's signed
+decisions for its team, and the meeting's minutes as a PDF [issue 5]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from disclosure.auth import require_principal
+from disclosure.decisions import service
+from disclosure.decisions.controllers.common import Id, item_url, round_trip
+from disclosure.decisions.minutes import render_minutes
+from disclosure.decisions.models import Decision
+from disclosure.decisions.vocabulary import (
+    LegalTest,
+    Outcome,
+    Safeguarding,
+    SpentConvictions,
+    View,
+    options,
+)
+from disclosure.research.controllers.evidence import attachment_response
+from disclosure.web import Db, Form, FormState, page
+
+MEETING = "/panels/{meeting_id:uuid}"
+ITEM = MEETING + "/items/{item_id:uuid}"
+
+
+def _values(decision: Decision | None, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The form as last saved, or a new one with the draft wording from the package put to the panel."""
+    if decision is None:
+        return {"wording": snapshot.get("draft_disclosure", ""), "recipients": [], "safeguarding": []}
+    values: dict[str, Any] = {
+        "version": str(decision.version),
+        "outcome": decision.outcome,
+        "article8": decision.article8,
+        "spent_convictions": decision.spent_convictions,
+        "spent_reasoning": decision.spent_reasoning,
+        "wording": decision.wording or snapshot.get("draft_disclosure", ""),
+        "recipients": [r["party_id"] for r in decision.recipients],
+        "recipient_reasons": decision.recipient_reasons,
+        "deliverer_id": str(decision.deliverer_id or ""),
+        "subject_views_sought": {True: "yes", False: "no"}.get(decision.subject_views_sought, ""),  # type: ignore[arg-type]
+        "subject_views": decision.subject_views,
+        "subject_told": {True: "yes", False: "no"}.get(decision.subject_told, ""),  # type: ignore[arg-type]
+        "subject_told_reason": decision.subject_told_reason,
+        "safety_plan": decision.safety_plan,
+        "safeguarding": list(decision.safeguarding),
+        "safeguarding_details": decision.safeguarding_details,
+        "no_disclosure_reason_id": str(decision.no_disclosure_reason_id or ""),
+        "safety_advice": decision.safety_advice,
+        "applicant_told": decision.applicant_told,
+        "questions": decision.questions,
+        "rationale": decision.rationale,
+    }
+    for test, answer in decision.legal_tests.items():
+        values[f"test-{test}"] = "yes" if answer["met"] else "no"
+        values[f"test-{test}-reasoning"] = answer["reasoning"]
+    for view in decision.views:
+        values[f"view-{view.panel_agency_id}"] = view.view
+        values[f"view-{view.panel_agency_id}-reasons"] = view.reasons
+    return values
+
+
+def _decision_page(
+    request: Request[Any, Any, Any],
+    db: Db,
+    meeting_id: Any,
+    item_id: Any,
+    form: FormState | None = None,
+    status: int = 200,
+) -> Template:
+    principal = require_principal(request)
+    item, case, frozen = service.package_for_item(db, principal, meeting_id, item_id)
+    decision = service.decision_for(db, item)
+    quorum = service.quorum(db, item)
+    return page(
+        request,
+        "decisions/decision_form.html",
+        heading="Record the panel's decision",
+        meeting=item.meeting,
+        item=item,
+        case=case,
+        frozen=frozen,
+        quorum=quorum,
+        form=form or FormState(_values(decision, frozen.snapshot), {}),
+        status_code=status,
+        outcomes=options(Outcome),
+        tests=list(LegalTest),
+        spent_options=options(SpentConvictions),
+        recipients=[(str(o.party_id), o.name, o.role.label) for o in service.recipient_options(db, case)],
+        officers=[(str(u.id), u.display_name) for u in service.disclosing_officers(db)],
+        safeguarding=[(value, label, None) for value, label in options(Safeguarding)],
+        reasons=[(str(r.id), r.label) for r in service.no_disclosure_reasons(db)],
+        view_options=options(View),
+        csods=case.scheme == "csods",
+        has_applicant=case.route != "right_to_know",
+    )
+
+
+@get(f"{ITEM}/decision", name="decisions.decision_form", sync_to_thread=True)
+def decision_form(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id) -> Template:
+    return _decision_page(request, db, meeting_id, item_id)
+
+
+@post(f"{ITEM}/decision", name="decisions.record", sync_to_thread=True)
+def record_decision(
+    request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id, data: Form
+) -> Template | Redirect:
+    principal = require_principal(request)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: service.record_decision(db, principal, meeting_id, item_id, values),
+        lambda form, status: _decision_page(request, db, meeting_id, item_id, form, status),
+        success=item_url(meeting_id, item_id, "#decision"),
+        flash="Decision saved. The chair signs it off to make it final.",
+    )
+
+
+def _sign_page(
+    request: Request[Any, Any, Any], db: Db, meeting_id: Any, item_id: Any, status: int = 200, error: Any = ""
+) -> Template:
+    principal = require_principal(request)
+    item, decision = service.decision_on_item(db, principal, meeting_id, item_id)
+    _, case, _frozen = service.package_for_item(db, principal, meeting_id, item_id)
+    return page(
+        request,
+        "decisions/sign.html",
+        heading="Sign off the decision",
+        meeting=item.meeting,
+        item=item,
+        case=case,
+        decision=decision,
+        shown=service.describe(db, decision) if decision else None,
+        error=error,
+        status_code=status,
+    )
+
+
+@get(f"{ITEM}/sign", name="decisions.sign_form", sync_to_thread=True)
+def sign_form(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id) -> Template:
+    return _sign_page(request, db, meeting_id, item_id)
+
+
+@post(f"{ITEM}/sign", name="decisions.sign", sync_to_thread=True)
+def sign(
+    request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id, data: Form
+) -> Template | Redirect:
+    principal = require_principal(request)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: service.sign(db, principal, meeting_id, item_id, values),
+        lambda form, status: _sign_page(
+            request, db, meeting_id, item_id, status, form.errors.get("version", "")
+        ),
+        success=item_url(meeting_id, item_id, "#decision"),
+        flash="Decision signed off. The case has moved on.",
+    )
+
+
+def _addendum_page(
+    request: Request[Any, Any, Any], db: Db, meeting_id: Any, item_id: Any, form: FormState, status: int = 200
+) -> Template:
+    item, _decision = service.decision_on_item(db, require_principal(request), meeting_id, item_id)
+    return page(
+        request,
+        "decisions/addendum.html",
+        heading="Add an addendum",
+        meeting=item.meeting,
+        item=item,
+        form=form,
+        status_code=status,
+    )
+
+
+@get(f"{ITEM}/addendum", name="decisions.addendum_form", sync_to_thread=True)
+def addendum_form(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id) -> Template:
+    return _addendum_page(request, db, meeting_id, item_id, FormState.empty())
+
+
+@post(f"{ITEM}/addendum", name="decisions.addendum", sync_to_thread=True)
+def addendum(
+    request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id, data: Form
+) -> Template | Redirect:
+    principal = require_principal(request)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: service.add_addendum(db, principal, meeting_id, item_id, values),
+        lambda form, status: _addendum_page(request, db, meeting_id, item_id, form, status),
+        success=item_url(meeting_id, item_id, "#addenda"),
+        flash="Addendum added",
+    )
+
+
+@get(f"{MEETING}/minutes.pdf", name="decisions.minutes", sync_to_thread=True)
+def minutes(request: Request[Any, Any, Any], db: Db, meeting_id: Id) -> Response[bytes]:
+    filename, pdf = render_minutes(db, require_principal(request), meeting_id)
+    return attachment_response(pdf, filename, "application/pdf")
+
+
+@get("/requests/{request_id:uuid}/decisions", name="decisions.case_decisions", sync_to_thread=True)
+def case_decisions(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    from disclosure.requests import service as requests_service
+
+    principal = require_principal(request)
+    case = requests_service.load(db, principal, request_id)
+    decisions = service.case_decisions(db, principal, request_id)
+    return page(
+        request,
+        "decisions/case_decisions.html",
+        heading=f"Decisions on {case.reference}",
+        case=case,
+        decisions=[service.describe(db, d) for d in decisions],
+    )
+
+
+ROUTES = [
+    decision_form,
+    record_decision,
+    sign_form,
+    sign,
+    addendum_form,
+    addendum,
+    minutes,
+    case_decisions,
+]
