@@ -157,8 +157,8 @@ def test_a_disclosure_cannot_be_saved_without_the_legal_tests(db: Session, cast:
     values.pop("article8")
     values["test-lawful-reasoning"] = ""
     errors = _errors(lambda: _draft(db, cast, panel, values))
-    assert errors["test-lawful"] == "Select yes if this test is met"
-    assert errors["test-pressing_need"] == "Select yes if this test is met"
+    assert errors["test-lawful"] == "Select yes if the lawful test is met"
+    assert errors["test-pressing_need"] == "Select yes if the pressing need test is met"
     assert errors["article8"] == "Enter the Article 8 balance and its reasoning"
 
 

@@ -140,13 +140,12 @@ def _case_awaiting(session: Session, item: AgendaItem) -> DisclosureRequest:
 def _parse_tests(values: dict[str, Any], errors: dict[str, str], *, disclose: bool) -> dict[str, Any]:
     tests: dict[str, Any] = {}
     for test in LegalTest:
-        name = f"test-{test.value}"
-        answer = yes_no(values, name, "this test is met", errors, required=disclose)
+        name, words = f"test-{test.value}", test.value.replace("_", " ")
+        answer = yes_no(values, name, f"the {words} test is met", errors, required=disclose)
         reasoning = text(values, f"{name}-reasoning", limit=LONG)
         if answer is not None and not reasoning:
-            errors[f"{name}-reasoning"] = f"Give the reasoning for the {test.value.replace('_', ' ')} test"
+            errors[f"{name}-reasoning"] = f"Give the reasoning for the {words} test"
         if disclose and answer is False and name not in errors:
-            words = test.value.replace("_", " ")
             errors[name] = f"A disclosure needs the {words} test met; if it is not, do not disclose"
         if answer is not None:
             tests[test.value] = {"met": answer, "reasoning": reasoning}

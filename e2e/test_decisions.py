@@ -1,0 +1,215 @@
+"""Browser journey for decisions [issue 5]: a chair convenes a panel, members take part case by case, a
+member records a disclose and a do-not-disclose decision (with a dissent), the chair signs both off, and
+the cases move on: one to delivery, one to communicating the outcome. The minutes download as a PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.accounts.models import User
+from disclosure.auth import Principal
+from disclosure.config import Settings
+from disclosure.db import unit_of_work
+from disclosure.requests.models import DisclosureRequest
+from e2e.conftest import Visit, error_summary, make_live_user, sign_in
+from tests.decisions.builders import submitted_case
+
+
+def _principal(session: Session, username: str) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return Principal(user.id, user.username, user.display_name, user.role_set, None)
+
+
+def _two_submitted_cases(factory: sessionmaker[Session]) -> list[str]:
+    """Two Right to Know cases researched, reviewed and submitted (the research journey covers the pages)."""
+    with unit_of_work(factory) as session:
+        clerk, researcher, reviewer = (
+            _principal(session, name) for name in ("dee.intake", "ray.research", "rhea.review")
+        )
+        return [submitted_case(session, clerk, researcher, reviewer).reference for _ in range(2)]
+
+
+def _status(factory: sessionmaker[Session], reference: str) -> str:
+    with unit_of_work(factory) as session:
+        case = session.scalar(select(DisclosureRequest).where(DisclosureRequest.reference == reference))
+        assert case is not None
+        return case.status
+
+
+def _sign_out(page: Page, visit: Visit) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    visit("signed out")
+
+
+def _record_attendance(page: Page, visit: Visit, reference: str) -> None:
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name=reference)).to_be_visible()
+    visit(f"{reference} before attendance")
+    page.get_by_role("link", name="Record attendance").click()
+    visit(f"{reference} attendance form")
+    for group in page.get_by_role("group", name="present for this case").all():
+        group.get_by_label("Present").check()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("The panel is quorate for this case")).to_be_visible()
+    visit(f"{reference} quorate")
+    page.get_by_role("link", name="Back to the meeting").click()
+    visit(f"meeting after {reference} attendance")
+
+
+def _views(page: Page, dissent: str = "") -> None:
+    for agency in ("Police", "Probation Service", "Health"):
+        group = page.get_by_role("group", name=agency, exact=True)
+        if agency == "Health" and dissent:
+            group.get_by_label("Dissents").check()
+            page.get_by_label("Reasons: Health").fill(dissent)
+        else:
+            group.get_by_label("Agrees").check()
+
+
+def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    for username, name, role in (
+        ("dee.intake", "Dee Intake", "data_administrator"),
+        ("ray.research", "Ray Research", "researcher"),
+        ("rhea.review", "Rhea Review", "researcher"),
+        ("oscar.officer", "Oscar Officer", "disclosing_officer"),
+    ):
+        make_live_user(live_sessions, live_settings, username, name, role)
+    carla = make_live_user(live_sessions, live_settings, "carla.chair", "Carla Chair", "panel_chair")
+    paul = make_live_user(live_sessions, live_settings, "paul.probation", "Paul Probation", "panel_member")
+    make_live_user(live_sessions, live_settings, "hetty.health", "Hetty Health", "panel_member")
+    first, second = _two_submitted_cases(live_sessions)
+
+    # The chair convenes the panel; a mistake keeps what was typed.
+    page.goto(f"{live_server}/panels")
+    sign_in(page, visit, "carla.chair", carla)
+    expect(page.get_by_role("heading", name="Decision panels")).to_be_visible()
+    visit("decision panels")
+    page.get_by_role("link", name="Convene a panel").click()
+    visit("convene form")
+    page.get_by_label("Where (optional)").fill("MASH room 2")
+    page.get_by_role("button", name="Convene the panel").click()
+    assert "Select the chair" in error_summary(page)
+    expect(page.get_by_label("Where (optional)")).to_have_value("MASH room 2")
+    visit("convene errors")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("12")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Time").fill("10:00")
+    page.get_by_label("Chair").select_option(label="Carla Chair")
+    page.get_by_role("button", name="Convene the panel").click()
+    expect(page.get_by_text("Panel convened")).to_be_visible()
+    visit("panel convened")
+    for person, agency in (("Paul Probation", "Probation Service"), ("Hetty Health", "Health")):
+        page.get_by_label("Add a member").select_option(label=person)
+        page.get_by_label("For which agency").select_option(label=agency)
+        page.get_by_role("button", name="Add the member").click()
+        expect(page.get_by_text("Member added")).to_be_visible()
+        visit(f"{person} added")
+    for reference in (first, second):
+        page.get_by_label("Add a case awaiting a decision").select_option(
+            label=f"{reference} (package version 1)"
+        )
+        page.get_by_role("button", name="Add to the agenda").click()
+        expect(page.get_by_text("Case added to the agenda")).to_be_visible()
+        visit(f"{reference} on the agenda")
+    for reference in (first, second):
+        _record_attendance(page, visit, reference)
+    _sign_out(page, visit)
+
+    # A member records both decisions: a disclosure with a dissent, and no disclosure.
+    page.goto(f"{live_server}/panels")
+    sign_in(page, visit, "paul.probation", paul)
+    visit("member's panels")
+    page.get_by_role("link", name="3 December 2026 at 10:00am").click()
+    visit("member's meeting")
+    page.get_by_role("link", name=first).click()
+    visit("first case")
+    page.get_by_role("link", name="Read the package").click()
+    expect(page.get_by_role("heading", name="Evidence package version 1")).to_be_visible()
+    visit("package put to the panel")
+    page.get_by_role("link", name=f"Back to {first}").click()
+    visit("first case again")
+    page.get_by_role("link", name="Record the decision").click()
+    expect(page.get_by_role("heading", name="Record the panel's decision")).to_be_visible()
+    visit("decision form")
+    page.get_by_role("group", name="What did the panel decide?").get_by_label("Disclose", exact=True).check()
+    page.get_by_role("button", name="Save the decision").click()
+    messages = error_summary(page)
+    assert "Select yes if the lawful test is met" in messages and "Enter the chair's rationale" in messages
+    visit("decision errors")
+    for test in ("Lawful", "Necessary", "Proportionate", "Pressing need"):
+        page.get_by_role("group", name=test).get_by_label("Met", exact=True).check()
+        page.get_by_label(f"Reasoning: {test}").fill(f"{test}: reasoning recorded by the panel.")
+    page.get_by_label("The Article 8 balance").fill("Her safety outweighs his privacy.")
+    page.get_by_role("group", name="Spent convictions").get_by_label("There are no spent convictions").check()
+    page.get_by_role("group", name="Who will be told?").get_by_role("checkbox").first.check()
+    page.get_by_label("Who will deliver the disclosure in person?").select_option(label="Oscar Officer")
+    page.get_by_role("group", name="Were the subject's views sought?").get_by_label("No").check()
+    page.get_by_label("The subject's views, or why they were not sought").fill(
+        "Not sought: it would raise the risk."
+    )
+    page.get_by_role("group", name="Will the subject be told of the disclosure?").get_by_label("No").check()
+    page.get_by_label("Why the subject will or will not be told").fill("Telling him would raise the risk.")
+    page.get_by_label("Safety plan").fill("IDVA present; safe word; marker on the address.")
+    page.get_by_role("group", name="Further safeguarding actions").get_by_label("MARAC referral").check()
+    _views(page, dissent="Health would wait for the GP's records.")
+    page.get_by_label("The chair's rationale").fill("All four tests are met; disclosure protects her now.")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("Decision saved")).to_be_visible()
+    visit("disclosure drafted")
+    page.get_by_role("link", name="Back to the meeting").click()
+    visit("meeting after the first decision")
+    page.get_by_role("link", name=second).click()
+    visit("second case")
+    page.get_by_role("link", name="Record the decision").click()
+    visit("second decision form")
+    page.get_by_role("group", name="What did the panel decide?").get_by_label("Do not disclose").check()
+    page.get_by_label("Reason", exact=True).select_option(label="There is no pressing need to disclose")
+    page.get_by_label("Safety advice still to be given").fill("IDVA contact details; 999 in an emergency.")
+    _views(page)
+    page.get_by_label("The chair's rationale").fill("No pressing need: the relationship ended a year ago.")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("Decision saved")).to_be_visible()
+    visit("no disclosure drafted")
+    _sign_out(page, visit)
+
+    # The chair signs both off; the cases move on.
+    page.goto(f"{live_server}/panels")
+    sign_in(page, visit, "carla.chair", carla)
+    visit("chair's panels")
+    page.get_by_role("link", name="3 December 2026 at 10:00am").click()
+    visit("chair's meeting")
+    for reference, outcome in ((first, "Disclose"), (second, "Do not disclose")):
+        page.get_by_role("link", name=reference).click()
+        visit(f"{reference} to sign")
+        page.get_by_role("link", name="Sign off the decision").click()
+        expect(page.get_by_role("heading", name="Sign off the decision")).to_be_visible()
+        visit(f"{reference} sign-off")
+        page.get_by_role("button", name="Sign off as chair").click()
+        expect(page.get_by_text("Decision signed off. The case has moved on.")).to_be_visible()
+        expect(page.get_by_text(f"{outcome} (signed off)")).to_be_visible()
+        visit(f"{reference} signed")
+        page.get_by_role("link", name="Back to the meeting").click()
+        visit(f"meeting after signing {reference}")
+    assert _status(live_sessions, first) == "to_disclose"
+    assert _status(live_sessions, second) == "outcome_to_communicate"
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the minutes (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    (Path(__file__).parent / "screenshots" / "panel-minutes.pdf").write_bytes(pdf)
+    texts = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert all("OFFICIAL-SENSITIVE" in t for t in texts)
+    whole = " ".join(texts)
+    for expected in (first, second, "Health would wait for the GP's records.", "Carla Chair"):
+        assert expected in whole, expected
