@@ -72,3 +72,14 @@ def test_documents_fetch_no_files_or_network_addresses(tmp_path: Path) -> None:
         .replace("<body>", "<body><p>Still visible</p>")
     )
     assert "Still visible" in pages_text(render_pdf(html))[0]
+
+
+def test_a_long_running_head_never_breaks_the_marking() -> None:
+    template = environment().from_string(
+        '{% extends "documents/base.html" %}{% block title %}T{% endblock %}'
+        "{% block running_head %}Minutes · Disclosure decision panel · 3 December 2026 · "
+        "a heading long enough to crowd the top of the page{% endblock %}"
+        "{% block body %}<p>x</p>{% endblock %}"
+    )
+    [text] = pages_text(render_pdf(template.render()))
+    assert text.count(CLASSIFICATION) == 2
