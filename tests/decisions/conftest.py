@@ -30,6 +30,10 @@ class Cast:
 
 @pytest.fixture
 def cast(db: Session) -> Cast:
+    return make_cast(db)
+
+
+def make_cast(db: Session) -> Cast:
     return Cast(
         clerk=person(db, Role.DATA_ADMINISTRATOR, "dana.admin", "Dana Clerk"),
         researcher=person(db, Role.RESEARCHER, "rory.research", "Rory Research"),
@@ -57,6 +61,10 @@ class Panel:
 
 @pytest.fixture
 def panel(db: Session, cast: Cast) -> Panel:
+    return make_panel(db, cast)
+
+
+def make_panel(db: Session, cast: Cast) -> Panel:
     """A submitted Right to Know case on a meeting chaired by Chris (police) with police, probation and
     health members, everyone present."""
     case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer)
