@@ -153,6 +153,8 @@ POLICY: dict[str, Rule] = {
     "decisions.meeting": PANEL_READ,
     "decisions.convene_form": CONVENE,
     "decisions.convene": CONVENE,
+    "decisions.edit_meeting_form": CONVENE,
+    "decisions.edit_meeting": CONVENE,
     "decisions.add_member": CONVENE,
     "decisions.remove_member": CONVENE,
     "decisions.add_to_agenda": CONVENE,

@@ -39,6 +39,14 @@ def test_a_convener_sets_up_a_panel_and_errors_keep_what_was_typed(
     assert made.status_code == 303
     meeting = client.get(made.headers["location"])
     assert meeting.status_code == 200 and "Chris Chair, Police (chair)" in meeting.text
+    edit = client.get(made.headers["location"] + "/edit")
+    assert edit.status_code == 200 and 'value="MASH meeting room 2"' in edit.text
+    moved = client.submit(
+        made.headers["location"] + "/edit", {**meeting_values(cast.chair), "location": "Room 4"}
+    )
+    assert moved.status_code == 303 and "Room 4" in client.get(made.headers["location"]).text
+    stale = client.submit(made.headers["location"] + "/edit", {**meeting_values(cast.chair), "version": "1"})
+    assert stale.status_code == 409 and "Someone else changed this meeting" in stale.text
 
 
 def test_every_panel_page_renders_for_a_member_taking_part(

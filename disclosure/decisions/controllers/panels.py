@@ -4,6 +4,7 @@ and the package version members read [issue 5]."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
@@ -15,6 +16,8 @@ from disclosure.decisions.service.common import is_convener
 from disclosure.decisions.vocabulary import Forum, Outcome, options
 from disclosure.research.pack import render_panel_pack
 from disclosure.web import Db, Form, FormState, page, redirect
+
+UK = ZoneInfo("Europe/London")
 
 MEETING = "/panels/{meeting_id:uuid}"
 ITEM = MEETING + "/items/{item_id:uuid}"
@@ -34,15 +37,18 @@ def meetings(request: Request[Any, Any, Any], db: Db) -> Template:
     )
 
 
-def _convene_page(request: Request[Any, Any, Any], db: Db, form: FormState, status: int = 200) -> Template:
+def _convene_page(
+    request: Request[Any, Any, Any], db: Db, form: FormState, status: int = 200, meeting: Any = None
+) -> Template:
     return page(
         request,
         "decisions/convene.html",
-        heading="Convene a panel",
+        heading="Change the meeting" if meeting else "Convene a panel",
         form=form,
         status_code=status,
         forums=options(Forum),
         chairs=[(str(u.id), u.display_name) for u in service.chairs(db)],
+        meeting=meeting,
     )
 
 
@@ -101,6 +107,38 @@ def _candidates(db: Db, principal: Any) -> list[tuple[str, str]]:
 @get("/panels/{meeting_id:uuid}", name="decisions.meeting", sync_to_thread=True)
 def meeting(request: Request[Any, Any, Any], db: Db, meeting_id: Id) -> Template:
     return _meeting_page(request, db, meeting_id)
+
+
+@get(f"{MEETING}/edit", name="decisions.edit_meeting_form", sync_to_thread=True)
+def edit_meeting_form(request: Request[Any, Any, Any], db: Db, meeting_id: Id) -> Template:
+    meeting = service.load_meeting(db, require_principal(request), meeting_id)
+    local = meeting.meets_at.astimezone(UK)
+    values = {
+        "version": str(meeting.version),
+        "forum": meeting.forum,
+        "meets_at-day": str(local.day),
+        "meets_at-month": str(local.month),
+        "meets_at-year": str(local.year),
+        "meets_at-time": local.strftime("%H:%M"),
+        "location": meeting.location,
+        "chair_id": str(meeting.chair_id),
+    }
+    return _convene_page(request, db, FormState(values, {}), meeting=meeting)
+
+
+@post(f"{MEETING}/edit", name="decisions.edit_meeting", sync_to_thread=True)
+def edit_meeting(request: Request[Any, Any, Any], db: Db, meeting_id: Id, data: Form) -> Template | Redirect:
+    principal = require_principal(request)
+    meeting = service.load_meeting(db, principal, meeting_id)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: service.update_meeting(db, principal, meeting_id, values),
+        lambda form, status: _convene_page(request, db, form, status, meeting=meeting),
+        success=meeting_url(meeting_id),
+        flash="Meeting details saved",
+    )
 
 
 @post("/panels/{meeting_id:uuid}/members", name="decisions.add_member", sync_to_thread=True)
@@ -317,6 +355,8 @@ ROUTES = [
     convene_form,
     convene,
     meeting,
+    edit_meeting_form,
+    edit_meeting,
     add_member,
     remove_member,
     add_to_agenda,
