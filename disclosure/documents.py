@@ -10,7 +10,9 @@ gives screen-reader users the headings and reading order.
 
 from __future__ import annotations
 
+import io
 import re
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -22,7 +24,8 @@ from disclosure.text import format_date, format_datetime
 
 DOCUMENT_TEMPLATES = PROJECT_ROOT / "templates"
 CLASSIFICATION = "OFFICIAL-SENSITIVE"
-# Control characters other than tab and line breaks have no place in a printed document.
+# Control characters other than tab and line breaks have no place in a printed document (and Word's XML
+# cannot hold them).
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -57,3 +60,164 @@ def render_pdf(html: str) -> bytes:
         pdf_tags=True
     )
     return pdf
+
+
+# ---------------------------------------------------------------- letters: one text, three outputs
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a letter: `heading` (level 1 or 2), `paragraph`, `bullets` or `notice`."""
+
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    force_name: str
+    force_address: str
+    reference: str
+    date: str
+    addressee: tuple[str, ...]
+    title: str
+    keep_from_recipient: bool = False
+
+
+KEEP_FROM_RECIPIENT = "Not to be left with the recipient. Read it out; do not hand it over."
+
+
+def parse_letter(text: str) -> list[Block]:
+    """The letter markup templates write: `# ` and `## ` headings, `- ` bullets, `> ` a boxed notice, and
+    paragraphs separated by blank lines (lines within a paragraph join). Kept this small so that wording
+    editors need no HTML and the same letter becomes HTML, PDF and DOCX."""
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    bullets: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Block("paragraph", " ".join(paragraph)))
+            paragraph.clear()
+        if bullets:
+            blocks.append(Block("bullets", items=tuple(bullets)))
+            bullets.clear()
+
+    for raw in _printable(text).splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif line.startswith("## "):
+            flush()
+            blocks.append(Block("heading", line[3:].strip(), level=2))
+        elif line.startswith("# "):
+            flush()
+            blocks.append(Block("heading", line[2:].strip(), level=1))
+        elif line.startswith("- "):
+            if paragraph:
+                flush()
+            bullets.append(line[2:].strip())
+        elif line.startswith("> "):
+            flush()
+            blocks.append(Block("notice", line[2:].strip()))
+        else:
+            if bullets:
+                flush()
+            paragraph.append(line)
+    flush()
+    return blocks
+
+
+def _clean(head: Letterhead) -> Letterhead:
+    return replace(
+        head,
+        force_name=_printable(head.force_name),
+        force_address=_printable(head.force_address),
+        reference=_printable(head.reference),
+        date=_printable(head.date),
+        addressee=tuple(_printable(line) for line in head.addressee),
+        title=_printable(head.title),
+    )
+
+
+def letter_html(head: Letterhead, blocks: list[Block]) -> str:
+    head = _clean(head)
+    return render_html("documents/letter.html", head=head, blocks=blocks, keep_notice=KEEP_FROM_RECIPIENT)
+
+
+def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
+    """The same letter as a Word document: A4, the marking in the header and footer of every page, and
+    "Page N of M" from Word's own PAGE and NUMPAGES fields."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    head = _clean(head)
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(25)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Liberation Sans", Pt(11)
+    document.core_properties.title = head.title
+    document.core_properties.author = head.force_name
+
+    top = section.header.paragraphs[0]
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    top.add_run(CLASSIFICATION).bold = True
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(CLASSIFICATION).bold = True
+    numbers = section.footer.add_paragraph()
+    numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    numbers.add_run("Page ")
+    _docx_field(numbers, "PAGE")
+    numbers.add_run(" of ")
+    _docx_field(numbers, "NUMPAGES")
+
+    letterhead = document.add_paragraph()
+    letterhead.add_run(_printable(head.force_name)).bold = True
+    for line in _printable(head.force_address).splitlines():
+        letterhead.add_run().add_break()
+        letterhead.add_run(line)
+    document.add_paragraph(f"Our reference: {head.reference}\n{head.date}")
+    if head.addressee:
+        document.add_paragraph("\n".join(_printable(line) for line in head.addressee))
+    if head.keep_from_recipient:
+        warning = document.add_paragraph()
+        warning.add_run(KEEP_FROM_RECIPIENT).bold = True
+    document.add_heading(_printable(head.title), level=1)
+    for block in blocks:
+        if block.kind == "heading":
+            document.add_heading(block.text, level=min(block.level + 1, 3))
+        elif block.kind == "bullets":
+            for item in block.items:
+                document.add_paragraph(item, style="List Bullet")
+        elif block.kind == "notice":
+            document.add_paragraph().add_run(block.text).bold = True
+        else:
+            document.add_paragraph(block.text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_field(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    begin, separate, end = (OxmlElement("w:fldChar") for _ in range(3))
+    begin.set(qn("w:fldCharType"), "begin")
+    separate.set(qn("w:fldCharType"), "separate")
+    end.set(qn("w:fldCharType"), "end")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    for element in (begin, code, separate, shown, end):
+        run._r.append(element)

@@ -6,10 +6,22 @@ import io
 from pathlib import Path
 
 import pytest
+from docx import Document
 from jinja2 import UndefinedError
 from pypdf import PdfReader
 
-from disclosure.documents import CLASSIFICATION, environment, render_html, render_pdf
+from disclosure.documents import (
+    CLASSIFICATION,
+    KEEP_FROM_RECIPIENT,
+    Block,
+    Letterhead,
+    environment,
+    letter_html,
+    parse_letter,
+    render_docx,
+    render_html,
+    render_pdf,
+)
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -83,3 +95,67 @@ def test_a_long_running_head_never_breaks_the_marking() -> None:
     )
     [text] = pages_text(render_pdf(template.render()))
     assert text.count(CLASSIFICATION) == 2
+
+
+# ---------------------------------------------------------------- letters
+
+
+def _letter(text: str, **head: object) -> tuple[Letterhead, list[Block]]:
+    values: dict[str, object] = {
+        "force_name": "Testshire Police",
+        "force_address": "1 Station Road\nTesttown TT1 1TT",
+        "reference": "DVDS-2026-000007",
+        "date": "30 November 2026",
+        "addressee": ("Alice Brown",),
+        "title": "Outcome of your request",
+        **head,
+    }
+    return Letterhead(**values), parse_letter(text)  # type: ignore[arg-type]
+
+
+def test_the_letter_markup_has_headings_paragraphs_bullets_and_notices() -> None:
+    blocks = parse_letter("# Title\nfirst line\nsecond line\n\n- one\n- two\n> careful\n## Sub\nend")
+    assert blocks == [
+        Block("heading", "Title", level=1),
+        Block("paragraph", "first line second line"),
+        Block("bullets", items=("one", "two")),
+        Block("notice", "careful"),
+        Block("heading", "Sub", level=2),
+        Block("paragraph", "end"),
+    ]
+
+
+def test_a_letter_is_the_same_in_pdf_and_word_with_the_marking_and_page_numbers() -> None:
+    head, blocks = _letter("# What happens next\n" + "A long paragraph of advice. " * 400)
+    pdf_pages = pages_text(render_pdf(letter_html(head, blocks)))
+    assert len(pdf_pages) >= 2
+    for number, text in enumerate(pdf_pages, start=1):
+        assert text.count(CLASSIFICATION) == 2 and f"Page {number} of {len(pdf_pages)}" in text
+    assert "DVDS-2026-000007" in pdf_pages[0] and "What happens next" in pdf_pages[0]
+    word = Document(io.BytesIO(render_docx(head, blocks)))
+    section = word.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert section.header.paragraphs[0].text == CLASSIFICATION
+    assert section.footer.paragraphs[0].text == CLASSIFICATION
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+    body = "\n".join(p.text for p in word.paragraphs)
+    assert "Our reference: DVDS-2026-000007" in body and "What happens next" in body
+
+
+def test_hostile_text_renders_as_text_in_both_outputs() -> None:
+    hostile = "<script>alert(1)</script> {{ 7*7 }} {% raw %}x\x00\x1b\u202e"
+    head, blocks = _letter(f"Words: {hostile}", addressee=(hostile,), title=hostile)
+    html = letter_html(head, blocks)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "{{ 7*7 }}" in html and "\x00" not in html
+    assert "{{ 7*7 }}" in " ".join(pages_text(render_pdf(html)))
+    word = Document(io.BytesIO(render_docx(head, blocks)))
+    assert any("{{ 7*7 }}" in p.text for p in word.paragraphs)
+
+
+def test_the_recipients_copy_warning_appears_when_the_letter_must_not_be_left() -> None:
+    head, blocks = _letter("Body", keep_from_recipient=True)
+    assert KEEP_FROM_RECIPIENT in pages_text(render_pdf(letter_html(head, blocks)))[0]
+    assert any(
+        KEEP_FROM_RECIPIENT in p.text for p in Document(io.BytesIO(render_docx(head, blocks))).paragraphs
+    )
