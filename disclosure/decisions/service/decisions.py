@@ -60,6 +60,7 @@ from disclosure.decisions.vocabulary import (
 )
 from disclosure.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from disclosure.people.models import Person
+from disclosure.requests import access
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.schemas import raise_if, text, yes_no
@@ -421,6 +422,8 @@ def sign(
     outcome = Outcome(decision.outcome)
     if outcome is Outcome.DISCLOSE:
         requests_service.move_on(session, actor, case, Verb.DECIDE_TO_DISCLOSE, "Panel decided to disclose")
+        if decision.deliverer_id:  # the disclosing officer needs the case to prepare and record the delivery
+            access.add_member(session, case, decision.deliverer_id)
     elif outcome is Outcome.NO_DISCLOSURE:
         requests_service.move_on(
             session, actor, case, Verb.DECIDE_NOT_TO_DISCLOSE, "Panel decided not to disclose"

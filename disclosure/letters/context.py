@@ -1,0 +1,171 @@
+"""What each letter is rendered from: plain values taken from the case, its signed decision, the force's
+settings and (for partner requests) the research record. The same context gives the HTML preview, the PDF
+and the Word file. Which letters a case offers depends on where it is:
+
+- after a signed decision to disclose: the disclosure record and script (kept by police, not left with the
+  recipient [Beds][Bexley]), the confidentiality undertaking, and the subject notification letter when the
+  panel decided the subject is told;
+- after a signed decision not to disclose, where there is an applicant: the non-disclosure outcome letter;
+- after any signed decision, where the applicant is a third party or a professional: the third-party outcome
+  letter, which never says what was disclosed [Bexley];
+- for each partner-agency request research sent: the information request letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.models import User
+from disclosure.agencies.models import Agency
+from disclosure.decisions.models import Decision, NoDisclosureReason
+from disclosure.decisions.vocabulary import DecisionStatus, Outcome, Safeguarding
+from disclosure.force.service import current_profile
+from disclosure.letters.vocabulary import LetterKind
+from disclosure.people.models import Person
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import ApplicantType, PartyRole, Route, Scheme
+from disclosure.research.models import PartnerRequest, PartnerRequestPerson
+from disclosure.text import format_date, format_datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One letter the case can have now, with everything it is rendered from."""
+
+    kind: LetterKind
+    addressee: tuple[str, ...]
+    context: dict[str, Any] = field(default_factory=dict)
+    target_id: str = ""
+    subtitle: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind.heading}: {self.subtitle}" if self.subtitle else self.kind.heading
+
+
+def _person(session: Session, case: DisclosureRequest, role: PartyRole) -> dict[str, str]:
+    party = next((p for p in case.parties if p.role == role.value), None)
+    person = session.get(Person, party.person_id) if party else None
+    if person is None:
+        return {"name": "", "address": "", "first_name": ""}
+    address = person.current_address
+    parts = (address.line_1, address.line_2, address.town, address.postcode) if address else ()
+    primary = person.primary_name
+    given = primary.given_names.split() if primary else []
+    return {
+        "name": person.display_name,
+        "first_name": given[0] if given else person.display_name,
+        "address": "\n".join(p for p in parts if p),
+    }
+
+
+def signed_decision(session: Session, case: DisclosureRequest) -> Decision | None:
+    return session.scalar(
+        select(Decision)
+        .where(Decision.request_id == case.id, Decision.status == DecisionStatus.SIGNED.value)
+        .order_by(Decision.signed_at.desc())
+        .limit(1)
+    )
+
+
+def _decision(session: Session, decision: Decision | None) -> dict[str, Any]:
+    if decision is None:
+        return {}
+    deliverer = session.get(User, decision.deliverer_id) if decision.deliverer_id else None
+    reason_id = decision.no_disclosure_reason_id
+    reason = session.get(NoDisclosureReason, reason_id) if reason_id else None
+    return {
+        "outcome": decision.outcome,
+        "wording": decision.wording,
+        "recipients": ", ".join(r["name"] for r in decision.recipients),
+        "safety_plan": decision.safety_plan,
+        "safeguarding": [Safeguarding(s).label for s in decision.safeguarding],
+        "deliverer": deliverer.display_name if deliverer else "",
+        "subject_told": bool(decision.subject_told),
+        "safety_advice": decision.safety_advice,
+        "applicant_told": decision.applicant_told,
+        "reason": reason.label if reason else "",
+        "signed_on": format_date(decision.signed_at) if decision.signed_at else "",
+    }
+
+
+def base_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
+    force = current_profile(session)
+    return {
+        "force": {"name": force.name, "address": force.address},
+        "case": {
+            "reference": case.reference,
+            "scheme": Scheme(case.scheme).label,
+            "route": Route(case.route).label,
+            "sarahs_law": case.scheme == Scheme.CSODS.value,
+            "received_on": format_date(case.first_contact_at),
+        },
+        "today": format_date(datetime.now(ZoneInfo("Europe/London")).date()),
+        "applicant": _person(session, case, PartyRole.APPLICANT),
+        "person_at_risk": _person(session, case, PartyRole.PERSON_AT_RISK),
+        "subject": _person(session, case, PartyRole.SUBJECT),
+        "decision": _decision(session, signed_decision(session, case)),
+    }
+
+
+def _lines(person: dict[str, str]) -> tuple[str, ...]:
+    return tuple(line for line in [person["name"], *person["address"].splitlines()] if line)
+
+
+def drafts(session: Session, case: DisclosureRequest) -> list[Draft]:
+    """Every letter this case can have now (see the module docstring)."""
+    context = base_context(session, case)
+    decision = signed_decision(session, case)
+    outcome = Outcome(decision.outcome) if decision else None
+    route = Route(case.route)
+    found: list[Draft] = []
+    if outcome is Outcome.DISCLOSE:
+        recipients = (context["decision"]["recipients"],)
+        found += [
+            Draft(LetterKind.DISCLOSURE_RECORD, (), context),
+            Draft(LetterKind.CONFIDENTIALITY_UNDERTAKING, recipients, context),
+        ]
+        if context["decision"]["subject_told"]:
+            found.append(Draft(LetterKind.SUBJECT_NOTIFICATION, _lines(context["subject"]), context))
+    if outcome is Outcome.NO_DISCLOSURE and route.has_applicant:
+        found.append(Draft(LetterKind.NON_DISCLOSURE, _lines(context["applicant"]), context))
+    third_party = case.applicant_type in (ApplicantType.THIRD_PARTY.value, ApplicantType.PROFESSIONAL.value)
+    if outcome in (Outcome.DISCLOSE, Outcome.NO_DISCLOSURE) and route.has_applicant and third_party:
+        found.append(Draft(LetterKind.THIRD_PARTY_OUTCOME, _lines(context["applicant"]), context))
+    sent_requests = session.scalars(
+        select(PartnerRequest).where(PartnerRequest.request_id == case.id).order_by(PartnerRequest.sent_at)
+    )
+    for sent in sent_requests:
+        agency = session.get(Agency, sent.agency_id)
+        name = agency.name if agency else ""
+        partner = {
+            "agency": name,
+            "asked": sent.asked,
+            "due_on": format_date(sent.due_on),
+            "sent_at": format_datetime(sent.sent_at),
+            "people": _asked_about(session, sent),
+        }
+        found.append(
+            Draft(LetterKind.PARTNER_REQUEST, (name,), {**context, "partner": partner}, str(sent.id), name)
+        )
+    return found
+
+
+def _asked_about(session: Session, sent: PartnerRequest) -> list[str]:
+    rows = session.scalars(
+        select(PartnerRequestPerson).where(PartnerRequestPerson.partner_request_id == sent.id)
+    )
+    people = [session.get(Person, row.person_id) for row in rows]
+    return [p.display_name for p in people if p is not None]
+
+
+def draft_for(
+    session: Session, case: DisclosureRequest, kind: LetterKind, target_id: str = ""
+) -> Draft | None:
+    return next((d for d in drafts(session, case) if d.kind is kind and d.target_id == target_id), None)

@@ -1,0 +1,140 @@
+"""Recording how the outcome reached the recipient [issue 6]: the in-person disclosure (identity re-confirmed,
+confidentiality warning given and acknowledged, safety plan agreed, support signposted, the reaction, whether
+the subject was told) or how a decision not to disclose was communicated (DOMAIN.md "What is recorded":
+Delivery [ASP-CSODS][Gloucs]). Recording it completes the request's clock and allows closure; it needs a
+signed decision and happens once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.decisions.vocabulary import Outcome
+from disclosure.errors import Conflict, InvalidTransition
+from disclosure.letters.context import signed_decision
+from disclosure.letters.models import Delivery, GeneratedLetter
+from disclosure.letters.service import record
+from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
+from disclosure.requests import service as requests_service
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.schemas import parse_datetime, raise_if, text, yes_no
+from disclosure.requests.workflow import RequestStatus, Verb
+from disclosure.research.schemas import LONG, SHORT, choice, optional_text, present, required_text
+
+DELIVERY_STATUSES = frozenset({RequestStatus.TO_DISCLOSE, RequestStatus.OUTCOME_TO_COMMUNICATE})
+
+
+def delivery_for(session: Session, case: DisclosureRequest) -> Delivery | None:
+    return session.scalar(select(Delivery).where(Delivery.request_id == case.id))
+
+
+def undertakings(session: Session, case: DisclosureRequest) -> list[GeneratedLetter]:
+    return list(
+        session.scalars(
+            select(GeneratedLetter)
+            .where(
+                GeneratedLetter.request_id == case.id,
+                GeneratedLetter.kind == LetterKind.CONFIDENTIALITY_UNDERTAKING.value,
+            )
+            .order_by(GeneratedLetter.number.desc())
+        )
+    )
+
+
+def _parse_disclosure(
+    session: Session, case: DisclosureRequest, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "present": optional_text(values, "present", "Who else was present", errors, limit=LONG),
+        "identity_reconfirmed": yes_no(
+            values, "identity_reconfirmed", "their identity was re-confirmed", errors
+        ),
+        "warning_given": yes_no(values, "warning_given", "the confidentiality warning was given", errors),
+        "safety_plan_agreed": yes_no(values, "safety_plan_agreed", "the safety plan was agreed", errors),
+        "support": required_text(values, "support", "Enter the support services signposted", errors),
+        "reaction": required_text(values, "reaction", "Enter how the recipient reacted", errors),
+        "subject_told": yes_no(values, "subject_told", "the subject has been told", errors),
+    }
+    if fields["identity_reconfirmed"] is False:
+        errors["identity_reconfirmed"] = "Nothing is disclosed until the recipient's identity is re-confirmed"
+    if fields["warning_given"] is False:
+        errors["warning_given"] = "The confidentiality warning must be given with every disclosure"
+    acknowledgement = choice(
+        values, "acknowledgement", Acknowledgement, "Select how the warning was acknowledged", errors
+    )
+    fields["acknowledgement"] = acknowledgement.value if acknowledgement else None
+    if acknowledgement is Acknowledgement.SIGNED:
+        chosen = text(values, "undertaking_letter_id")
+        known = {str(u.id): u.id for u in undertakings(session, case)}
+        if chosen not in known:
+            errors["undertaking_letter_id"] = "Select the undertaking that was signed (generate it first)"
+        fields["undertaking_letter_id"] = known.get(chosen)
+    if fields["subject_told"]:
+        fields["subject_told_at"] = parse_datetime(
+            values, "subject_told_at", "When the subject was told", errors
+        )
+        if fields["subject_told_at"] is None and "subject_told_at" not in errors:
+            errors["subject_told_at"] = "Enter when the subject was told"
+    return fields
+
+
+def record_delivery(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> Delivery:
+    """Record the disclosure or the communication of the outcome, once, after a signed decision."""
+    case = requests_service.load(session, actor, request_id)
+    if delivery_for(session, case) is not None:
+        raise Conflict("The delivery of this outcome is already recorded")
+    decision = signed_decision(session, case)
+    if decision is None or RequestStatus(case.status) not in DELIVERY_STATUSES:
+        raise InvalidTransition("A delivery can be recorded only after the panel has signed off its decision")
+    disclosure = decision.outcome == Outcome.DISCLOSE.value
+    errors: dict[str, str] = {}
+    method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)
+    if disclosure and method not in (None, DeliveryMethod.IN_PERSON):
+        errors["method"] = "A disclosure is always made in person"
+    occurred_at = parse_datetime(values, "occurred", "Delivery", errors)
+    if occurred_at is None and "occurred" not in errors and "occurred-time" not in errors:
+        errors["occurred"] = "Enter when it happened"
+    place = optional_text(values, "place", "Where it happened", errors, limit=SHORT)
+    if method is DeliveryMethod.IN_PERSON and not place:
+        errors["place"] = "Enter where it happened"
+    fields = _parse_disclosure(session, case, values, errors) if disclosure else {}
+    notes = optional_text(values, "notes", "Notes", errors, limit=LONG)
+    raise_if(errors, values)
+    delivery = Delivery(
+        request_id=case.id,
+        decision_id=decision.id,
+        disclosure=disclosure,
+        method=present(method).value,
+        occurred_at=present(occurred_at),
+        place=place,
+        officer_id=actor.user_id,
+        notes=notes,
+        recorded_by_id=actor.user_id,
+        **fields,
+    )
+    session.add(delivery)
+    session.flush()
+    what = "Disclosure delivered" if disclosure else "Outcome communicated"
+    requests_service.move_on(session, actor, case, Verb.RECORD_OUTCOME_DELIVERED, what)
+    record(
+        session,
+        actor,
+        case,
+        "delivery",
+        AuditCategory.DISCLOSURE if disclosure else AuditCategory.COLLECTION,
+        what,
+        recipients=decision_recipients(decision) if disclosure else None,
+        method=delivery.method,
+    )
+    return delivery
+
+
+def decision_recipients(decision: Any) -> str:
+    return ", ".join(r["name"] for r in decision.recipients)

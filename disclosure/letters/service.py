@@ -1,0 +1,172 @@
+"""Letter and delivery verbs [issue 6]. Need to know is the case team's (the requests feature decides); the
+disclosing officer named in a signed decision joins the team when it is signed."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.documents import letter_html, render_docx, render_pdf
+from disclosure.errors import NotFound
+from disclosure.letters.context import Draft, draft_for, drafts
+from disclosure.letters.models import GeneratedLetter
+from disclosure.letters.render import compose
+from disclosure.letters.vocabulary import LetterKind
+from disclosure.requests import service as requests_service
+from disclosure.requests.models import DisclosureRequest
+from disclosure.storage import AttachmentStore
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def record(
+    session: Session,
+    actor: Principal,
+    case: DisclosureRequest,
+    action: str,
+    category: AuditCategory,
+    justification: str,
+    *,
+    object_id: uuid.UUID | None = None,
+    recipients: str | None = None,
+    **details: Any,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=f"letters.{action}",
+        category=category,
+        object_type="letter" if object_id else "request",
+        object_id=object_id or case.id,
+        justification=justification,
+        recipients=recipients,
+        details={"reference": case.reference, **details},
+    )
+
+
+def _draft(session: Session, case: DisclosureRequest, kind: str, target_id: str) -> Draft:
+    try:
+        letter_kind = LetterKind(kind)
+    except ValueError:
+        raise NotFound("There is no such letter") from None
+    draft = draft_for(session, case, letter_kind, target_id)
+    if draft is None:
+        raise NotFound("This letter is not available for this case now")
+    return draft
+
+
+def available(
+    session: Session, actor: Principal, request_id: uuid.UUID
+) -> tuple[DisclosureRequest, list[Draft]]:
+    case = requests_service.load(session, actor, request_id)
+    return case, drafts(session, case)
+
+
+def generated(session: Session, case: DisclosureRequest) -> list[GeneratedLetter]:
+    return list(
+        session.scalars(
+            select(GeneratedLetter)
+            .where(GeneratedLetter.request_id == case.id)
+            .order_by(GeneratedLetter.kind, GeneratedLetter.target_id, GeneratedLetter.number.desc())
+        )
+    )
+
+
+def preview(
+    session: Session, actor: Principal, request_id: uuid.UUID, kind: str, target_id: str = ""
+) -> tuple[DisclosureRequest, Draft, str]:
+    """The letter as HTML, exactly as the PDF will print it; reading it is audited."""
+    case = requests_service.load(session, actor, request_id)
+    draft = _draft(session, case, kind, target_id)
+    head, blocks = compose(draft)
+    record(session, actor, case, "preview", AuditCategory.CONSULTATION, f"{draft.kind.label} previewed")
+    return case, draft, letter_html(head, blocks)
+
+
+def generate(
+    session: Session,
+    actor: Principal,
+    store: AttachmentStore,
+    request_id: uuid.UUID,
+    kind: str,
+    target_id: str = "",
+) -> GeneratedLetter:
+    """Render the letter to PDF and Word and keep both as the next version (earlier versions stay)."""
+    case = requests_service.load(session, actor, request_id)
+    draft = _draft(session, case, kind, target_id)
+    head, blocks = compose(draft)
+    pdf, docx = render_pdf(letter_html(head, blocks)), render_docx(head, blocks)
+    latest = session.scalar(
+        select(func.max(GeneratedLetter.number)).where(
+            GeneratedLetter.request_id == case.id,
+            GeneratedLetter.kind == draft.kind.value,
+            GeneratedLetter.target_id == draft.target_id,
+        )
+    )
+    letter = GeneratedLetter(
+        request_id=case.id,
+        kind=draft.kind.value,
+        target_id=draft.target_id,
+        number=(latest or 0) + 1,
+        title=draft.title,
+        addressee="\n".join(draft.addressee),
+        pdf_key=store.put(session, pdf),
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        docx_key=store.put(session, docx),
+        docx_sha256=hashlib.sha256(docx).hexdigest(),
+        generated_by_id=actor.user_id,
+    )
+    session.add(letter)
+    session.flush()
+    record(
+        session,
+        actor,
+        case,
+        "generate",
+        AuditCategory.DISCLOSURE,
+        f"{draft.kind.label} generated (version {letter.number})",
+        object_id=letter.id,
+        recipients=letter.addressee.splitlines()[0] if letter.addressee else None,
+        kind=letter.kind,
+        version=letter.number,
+        pdf_sha256=letter.pdf_sha256,
+        docx_sha256=letter.docx_sha256,
+    )
+    return letter
+
+
+def download(
+    session: Session,
+    actor: Principal,
+    store: AttachmentStore,
+    request_id: uuid.UUID,
+    letter_id: uuid.UUID,
+    form: str,
+) -> tuple[str, bytes, str]:
+    """One generated file (checked against its SHA-256); every download is audited."""
+    case = requests_service.load(session, actor, request_id)
+    letter = session.get(GeneratedLetter, letter_id)
+    if letter is None or letter.request_id != case.id or form not in ("pdf", "docx"):
+        raise NotFound("There is no such letter on this case")
+    if form == "pdf":
+        data, content_type = store.read(session, letter.pdf_key, sha256=letter.pdf_sha256), "application/pdf"
+    else:
+        data, content_type = store.read(session, letter.docx_key, sha256=letter.docx_sha256), DOCX
+    record(
+        session,
+        actor,
+        case,
+        "download",
+        AuditCategory.CONSULTATION,
+        f"{LetterKind(letter.kind).label} version {letter.number} downloaded ({form})",
+        object_id=letter.id,
+    )
+    filename = f"{case.reference}-{letter.kind.replace('_', '-')}-v{letter.number}.{form}"
+    return filename, data, content_type
