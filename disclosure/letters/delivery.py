@@ -76,7 +76,7 @@ def _parse_disclosure(
         fields["undertaking_letter_id"] = known.get(chosen)
     if fields["subject_told"]:
         fields["subject_told_at"] = parse_datetime(
-            values, "subject_told_at", "When the subject was told", errors
+            values, "subject_told_at", "Date the subject was told", errors
         )
         if fields["subject_told_at"] is None and "subject_told_at" not in errors:
             errors["subject_told_at"] = "Enter when the subject was told"

@@ -1,0 +1,239 @@
+"""Letters: which a case offers, what they say, every version kept with its SHA-256, downloads audited, and
+the delivery record that completes the request [issue 6]."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from disclosure.audit import AuditEvent
+from disclosure.db import utcnow
+from disclosure.documents import CLASSIFICATION
+from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
+from disclosure.letters import delivery, service
+from disclosure.letters.vocabulary import LetterKind
+from disclosure.requests.workflow import RequestStatus
+from disclosure.storage import LocalFileStore
+from tests.decisions.conftest import Cast
+from tests.letters.conftest import Decide
+
+
+def _when(prefix: str = "occurred") -> dict[str, str]:
+    from zoneinfo import ZoneInfo
+
+    local = (utcnow() - timedelta(hours=1)).astimezone(ZoneInfo("Europe/London"))
+    return {
+        f"{prefix}-day": str(local.day),
+        f"{prefix}-month": str(local.month),
+        f"{prefix}-year": str(local.year),
+        f"{prefix}-time": local.strftime("%H:%M"),
+    }
+
+
+def _kinds(db: Session, cast: Cast, case: object) -> set[LetterKind]:
+    _, drafts = service.available(db, cast.researcher, case.id)  # type: ignore[attr-defined]
+    return {d.kind for d in drafts}
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_disclosure_offers_the_record_the_undertaking_and_the_partner_letters(
+    db: Session, cast: Cast, decided: Decide
+) -> None:
+    case = decided("disclose")
+    assert _kinds(db, cast, case) == {LetterKind.DISCLOSURE_RECORD, LetterKind.CONFIDENTIALITY_UNDERTAKING}
+    told = decided("disclose", subject_told="yes")
+    assert LetterKind.SUBJECT_NOTIFICATION in _kinds(db, cast, told)
+
+
+def test_no_disclosure_offers_the_outcome_letter_only_where_there_is_an_applicant(
+    db: Session, cast: Cast, decided: Decide
+) -> None:
+    assert _kinds(db, cast, decided("no_disclosure")) == set()
+    case = decided("no_disclosure", route="right_to_ask")
+    assert _kinds(db, cast, case) == {LetterKind.NON_DISCLOSURE}
+
+
+def test_a_third_party_letter_never_says_what_was_disclosed(
+    db: Session, cast: Cast, decided: Decide, store: LocalFileStore
+) -> None:
+    case = decided("disclose", route="right_to_ask", applicant_type="third_party")
+    assert LetterKind.THIRD_PARTY_OUTCOME in _kinds(db, cast, case)
+    letter = service.generate(db, cast.officer, store, case.id, "third_party_outcome")
+    _, pdf, _ = service.download(db, cast.officer, store, case.id, letter.id, "pdf")
+    text = " ".join(_pdf_text(pdf))
+    assert "We cannot tell you what that action was" in text
+    assert "convicted" not in text and "assaulting" not in text
+
+
+def test_generating_keeps_every_version_with_its_hashes_and_audits_it(
+    db: Session, cast: Cast, decided: Decide, store: LocalFileStore
+) -> None:
+    case = decided("disclose")
+    first = service.generate(db, cast.officer, store, case.id, "disclosure_record")
+    second = service.generate(db, cast.officer, store, case.id, "disclosure_record")
+    assert (first.number, second.number) == (1, 2)
+    name, pdf, content_type = service.download(db, cast.officer, store, case.id, first.id, "pdf")
+    assert content_type == "application/pdf" and hashlib.sha256(pdf).hexdigest() == first.pdf_sha256
+    assert name == f"{case.reference}-disclosure-record-v1.pdf"
+    pages = _pdf_text(pdf)
+    assert all(page.count(CLASSIFICATION) == 2 for page in pages)
+    whole = " ".join(pages)
+    assert case.reference in whole and "In 2019 he was convicted of assaulting a former partner." in whole
+    assert "Not to be left with the recipient" in whole
+    assert "{{" not in whole and "{%" not in whole
+    _, docx, _ = service.download(db, cast.officer, store, case.id, second.id, "docx")
+    word = Document(io.BytesIO(docx))
+    body = "\n".join(p.text for p in word.paragraphs)
+    assert case.reference in body and "{{" not in body
+    assert word.sections[0].header.paragraphs[0].text == CLASSIFICATION
+    events = dict(
+        db.execute(
+            select(AuditEvent.action, func.count())
+            .where(AuditEvent.action.like("letters.%"))
+            .group_by(AuditEvent.action)
+        ).all()
+    )
+    assert events == {"letters.generate": 2, "letters.download": 2}
+    generated = db.scalar(select(AuditEvent).where(AuditEvent.action == "letters.generate"))
+    assert generated is not None and generated.category == "disclosure"
+
+
+def test_a_letter_not_available_now_is_not_found(
+    db: Session, cast: Cast, decided: Decide, store: LocalFileStore
+) -> None:
+    case = decided("no_disclosure")
+    with pytest.raises(NotFound, match="not available"):
+        service.generate(db, cast.researcher, store, case.id, "disclosure_record")
+    with pytest.raises(NotFound, match="no such letter"):
+        service.generate(db, cast.researcher, store, case.id, "ransom_note")
+
+
+def test_hostile_values_render_as_text(
+    db: Session, cast: Cast, decided: Decide, store: LocalFileStore
+) -> None:
+    hostile = "<img src=x onerror=alert(1)> {{ config }} {% for x in range(9) %}\x00\x07" + "long " * 2000
+    case = decided("disclose", wording=hostile, safety_plan=hostile)
+    _, _, html = service.preview(db, cast.officer, case.id, "disclosure_record")
+    assert "<img" not in html and "&lt;img src=x" in html and "{{ config }}" in html and "\x00" not in html
+    letter = service.generate(db, cast.officer, store, case.id, "disclosure_record")
+    _, pdf, _ = service.download(db, cast.officer, store, case.id, letter.id, "pdf")
+    pages = _pdf_text(pdf)
+    assert len(pages) > 1 and all(p.count(CLASSIFICATION) == 2 for p in pages)
+    assert "{{ config }}" in " ".join(pages)
+
+
+def test_a_partner_agency_letter_for_each_request(db: Session, cast: Cast, store: LocalFileStore) -> None:
+    from disclosure.research import service as research
+    from tests.research.builders import agency, case_in_research, subject_id
+
+    case = case_in_research(db, cast.clerk, cast.researcher)
+    research.send_partner_request(
+        db,
+        cast.researcher,
+        case.id,
+        {
+            "agency_id": str(agency(db).id),
+            "asked": "Any supervision since 2020?",
+            "person_ids": [subject_id(case)],
+        },
+    )
+    _, drafts = service.available(db, cast.researcher, case.id)
+    [draft] = drafts
+    assert (
+        draft.kind is LetterKind.PARTNER_REQUEST
+        and draft.title == "Request for information: Probation Service"
+    )
+    letter = service.generate(db, cast.researcher, store, case.id, "partner_request", draft.target_id)
+    _, pdf, _ = service.download(db, cast.researcher, store, case.id, letter.id, "pdf")
+    text = " ".join(_pdf_text(pdf))
+    assert "Any supervision since 2020?" in text and "Please reply by" in text
+
+
+# ---------------------------------------------------------------- delivery
+
+
+def _disclosure_delivery(**overrides: object) -> dict[str, object]:
+    return {
+        "method": "in_person",
+        **_when(),
+        "place": "Leeds Central police station",
+        "present": "Jo Smith, IDVA",
+        "identity_reconfirmed": "yes",
+        "warning_given": "yes",
+        "acknowledgement": "verbal",
+        "safety_plan_agreed": "yes",
+        "support": "IDVA service and the National Domestic Abuse Helpline",
+        "reaction": "Shocked, then relieved to know.",
+        "subject_told": "no",
+        **overrides,
+    }
+
+
+def test_a_delivery_completes_the_clock_once(db: Session, cast: Cast, decided: Decide) -> None:
+    case = decided("disclose")
+    recorded = delivery.record_delivery(db, cast.officer, case.id, _disclosure_delivery())
+    db.refresh(case)
+    assert case.status == RequestStatus.OUTCOME_DELIVERED.value and case.completed_at is not None
+    assert recorded.officer_id == cast.officer.user_id and recorded.disclosure
+    with pytest.raises(Conflict):
+        delivery.record_delivery(db, cast.officer, case.id, _disclosure_delivery())
+
+
+def test_no_delivery_before_a_signed_decision(db: Session, cast: Cast) -> None:
+    from tests.decisions.builders import submitted_case
+
+    case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer)
+    with pytest.raises(InvalidTransition, match="signed off"):
+        delivery.record_delivery(db, cast.researcher, case.id, _disclosure_delivery())
+
+
+def test_a_disclosure_is_in_person_with_identity_and_warning(
+    db: Session, cast: Cast, decided: Decide
+) -> None:
+    case = decided("disclose")
+    values = _disclosure_delivery(
+        method="telephone",
+        identity_reconfirmed="no",
+        warning_given="no",
+        acknowledgement="signed",
+        support="",
+        subject_told="yes",
+    )
+    with pytest.raises(FormInvalid) as refused:
+        delivery.record_delivery(db, cast.officer, case.id, values)
+    assert refused.value.errors == {
+        "method": "A disclosure is always made in person",
+        "identity_reconfirmed": "Nothing is disclosed until the recipient's identity is re-confirmed",
+        "warning_given": "The confidentiality warning must be given with every disclosure",
+        "support": "Enter the support services signposted",
+        "undertaking_letter_id": "Select the undertaking that was signed (generate it first)",
+        "subject_told_at": "Enter the date the subject was told",
+    }
+
+
+def test_a_signed_undertaking_is_linked(
+    db: Session, cast: Cast, decided: Decide, store: LocalFileStore
+) -> None:
+    case = decided("disclose")
+    undertaking = service.generate(db, cast.officer, store, case.id, "confidentiality_undertaking")
+    values = _disclosure_delivery(acknowledgement="signed", undertaking_letter_id=str(undertaking.id))
+    assert delivery.record_delivery(db, cast.officer, case.id, values).undertaking_letter_id == undertaking.id
+
+
+def test_an_outcome_letter_by_post_completes_a_no_disclosure(
+    db: Session, cast: Cast, decided: Decide
+) -> None:
+    case = decided("no_disclosure", route="right_to_ask")
+    recorded = delivery.record_delivery(db, cast.clerk, case.id, {"method": "letter", **_when()})
+    db.refresh(case)
+    assert not recorded.disclosure and case.status == RequestStatus.OUTCOME_DELIVERED.value
