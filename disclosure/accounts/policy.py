@@ -27,6 +27,9 @@ PANEL_READ = roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.DATA_ADMINISTRATOR)
 CONVENE = roles(Role.DATA_ADMINISTRATOR, Role.PANEL_CHAIR)
 PANEL = roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 CHAIR_REAUTH = roles(Role.PANEL_CHAIR, reauth=True)
+# Letters: officers, data administrators and researchers (partner requests) generate; need to know per case.
+LETTERS = roles(Role.DISCLOSING_OFFICER, Role.DATA_ADMINISTRATOR, Role.RESEARCHER)
+DELIVERY = roles(Role.DISCLOSING_OFFICER, Role.DATA_ADMINISTRATOR)
 
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
@@ -180,6 +183,12 @@ POLICY: dict[str, Rule] = {
     "decisions.agency_active": ADMIN,
     "decisions.add_reason": ADMIN,
     "decisions.reason_active": ADMIN,
+    "letters.list": CASE_WORK,
+    "letters.preview": LETTERS,
+    "letters.generate": LETTERS,
+    "letters.download": CASE_WORK,
+    "letters.delivery_form": DELIVERY,
+    "letters.record_delivery": DELIVERY,
     # Partner agency users: the requests addressed to their agency, nothing else.
     "partner.inbox": PARTNER,
     "partner.request": PARTNER,

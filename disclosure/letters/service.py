@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.documents import letter_html, render_docx, render_pdf
+from disclosure.documents import Block, Letterhead, letter_html, render_docx, render_pdf
 from disclosure.errors import NotFound
 from disclosure.letters.context import Draft, draft_for, drafts
 from disclosure.letters.models import GeneratedLetter
@@ -81,13 +81,14 @@ def generated(session: Session, case: DisclosureRequest) -> list[GeneratedLetter
 
 def preview(
     session: Session, actor: Principal, request_id: uuid.UUID, kind: str, target_id: str = ""
-) -> tuple[DisclosureRequest, Draft, str]:
-    """The letter as HTML, exactly as the PDF will print it; reading it is audited."""
+) -> tuple[DisclosureRequest, Draft, Letterhead, list[Block]]:
+    """The letter's parts, for the HTML preview (the same parts print as the PDF and Word files); reading
+    it is audited."""
     case = requests_service.load(session, actor, request_id)
     draft = _draft(session, case, kind, target_id)
     head, blocks = compose(draft)
     record(session, actor, case, "preview", AuditCategory.CONSULTATION, f"{draft.kind.label} previewed")
-    return case, draft, letter_html(head, blocks)
+    return case, draft, head, blocks
 
 
 def generate(

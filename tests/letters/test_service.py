@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from disclosure.audit import AuditEvent
 from disclosure.db import utcnow
-from disclosure.documents import CLASSIFICATION
+from disclosure.documents import CLASSIFICATION, letter_html
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
 from disclosure.letters import delivery, service
 from disclosure.letters.vocabulary import LetterKind
@@ -123,7 +123,8 @@ def test_hostile_values_render_as_text(
 ) -> None:
     hostile = "<img src=x onerror=alert(1)> {{ config }} {% for x in range(9) %}\x00\x07" + "long " * 2000
     case = decided("disclose", wording=hostile, safety_plan=hostile)
-    _, _, html = service.preview(db, cast.officer, case.id, "disclosure_record")
+    _, _, head, blocks = service.preview(db, cast.officer, case.id, "disclosure_record")
+    html = letter_html(head, blocks)
     assert "<img" not in html and "&lt;img src=x" in html and "{{ config }}" in html and "\x00" not in html
     letter = service.generate(db, cast.officer, store, case.id, "disclosure_record")
     _, pdf, _ = service.download(db, cast.officer, store, case.id, letter.id, "pdf")

@@ -1,0 +1,130 @@
+"""Letter and delivery pages: the case's letters (preview, generate, download each version) and the record
+of the delivery [issue 6]."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from disclosure.auth import require_principal
+from disclosure.decisions.vocabulary import Outcome
+from disclosure.errors import FormInvalid
+from disclosure.letters import delivery as deliveries
+from disclosure.letters import service
+from disclosure.letters.context import signed_decision
+from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
+from disclosure.research.controllers.evidence import attachment_response
+from disclosure.storage import store_for
+from disclosure.web import Db, Form, FormState, form_values, page, redirect
+
+Id = FromPath[uuid.UUID]
+CASE = "/requests/{request_id:uuid}"
+
+
+def letters_url(request_id: uuid.UUID, suffix: str = "") -> str:
+    return f"/requests/{request_id}/letters{suffix}"
+
+
+@get(f"{CASE}/letters", name="letters.list", sync_to_thread=True)
+def letters(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    case, drafts = service.available(db, require_principal(request), request_id)
+    return page(
+        request,
+        "letters/letters.html",
+        heading=f"Letters for {case.reference}",
+        case=case,
+        drafts=drafts,
+        generated=service.generated(db, case),
+        labels={k.value: k.label for k in LetterKind},
+        delivery=deliveries.delivery_for(db, case),
+    )
+
+
+@get(f"{CASE}/letters/{{kind:str}}/preview", name="letters.preview", sync_to_thread=True)
+def preview(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, kind: FromPath[str], target: FromQuery[str] = ""
+) -> Template:
+    case, draft, head, blocks = service.preview(db, require_principal(request), request_id, kind, target)
+    return page(
+        request,
+        "letters/preview.html",
+        heading=draft.title,
+        case=case,
+        draft=draft,
+        head=head,
+        blocks=blocks,
+        target=target,
+    )
+
+
+@post(f"{CASE}/letters/{{kind:str}}", name="letters.generate", sync_to_thread=True)
+def generate(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, kind: FromPath[str], data: Form
+) -> Redirect:
+    target = str(form_values(data).get("target", ""))
+    store = store_for(request.app.state.settings)
+    letter = service.generate(db, require_principal(request), store, request_id, kind, target)
+    return redirect(
+        request, letters_url(request_id, "#generated"), flash=f"{letter.title}: version {letter.number} ready"
+    )
+
+
+@get(f"{CASE}/letters/files/{{letter_id:uuid}}/{{form:str}}", name="letters.download", sync_to_thread=True)
+def download(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, letter_id: Id, form: FromPath[str]
+) -> Response[bytes]:
+    store = store_for(request.app.state.settings)
+    filename, data, content_type = service.download(
+        db, require_principal(request), store, request_id, letter_id, form
+    )
+    return attachment_response(data, filename, content_type)
+
+
+def _delivery_page(
+    request: Request[Any, Any, Any], db: Db, request_id: uuid.UUID, form: FormState, status: int = 200
+) -> Template:
+    case, _drafts = service.available(db, require_principal(request), request_id)
+    decision = signed_decision(db, case)
+    disclosure = decision is not None and decision.outcome == Outcome.DISCLOSE.value
+    signed_forms = deliveries.undertakings(db, case)
+    return page(
+        request,
+        "letters/delivery.html",
+        heading="Record the disclosure" if disclosure else "Record how the outcome was communicated",
+        case=case,
+        decision=decision,
+        disclosure=disclosure,
+        form=form,
+        status_code=status,
+        methods=[(m.value, m.label) for m in DeliveryMethod],
+        acknowledgements=[(a.value, a.label) for a in Acknowledgement],
+        undertakings=[(str(u.id), f"{u.title}, version {u.number}") for u in signed_forms],
+        recorded=deliveries.delivery_for(db, case),
+    )
+
+
+@get(f"{CASE}/delivery", name="letters.delivery_form", sync_to_thread=True)
+def delivery_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    return _delivery_page(request, db, request_id, FormState.empty(method="in_person"))
+
+
+@post(f"{CASE}/delivery", name="letters.record_delivery", sync_to_thread=True)
+def record_delivery(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form
+) -> Template | Redirect:
+    values = form_values(data)
+    try:
+        deliveries.record_delivery(db, require_principal(request), request_id, values)
+    except FormInvalid as exc:
+        db.rollback()
+        return _delivery_page(request, db, request_id, FormState(values, exc.errors), 400)
+    return redirect(
+        request, f"/requests/{request_id}", flash="Delivery recorded. The request's clock is complete."
+    )
+
+
+ROUTES = [letters, preview, generate, download, delivery_form, record_delivery]
