@@ -125,7 +125,7 @@ def _add_a_user(page: Page, visit: Visit) -> tuple[str, str]:
 
 
 def _change_the_force_name(page: Page, visit: Visit) -> None:
-    navigation(page).get_by_role("link", name="Settings").click()
+    navigation(page).get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_role("heading", name="Settings")).to_be_visible()
     visit("settings")
     page.get_by_label("Force name").fill("Testshire Police")
