@@ -20,6 +20,7 @@ from disclosure.audit import SystemActor
 from disclosure.config import ConfigurationError, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.errors import DisclosureError, FormInvalid
+from disclosure.letters.vocabulary import LetterKind
 from disclosure.storage import LocalFileStore, store_for
 
 
@@ -195,6 +196,34 @@ def attachments_orphans(remove: bool) -> None:
         click.echo(key)
     verb = "Removed" if remove else "Found"
     click.echo(f"{verb} {len(orphans)} file(s) with no attachment record in {store.root}.")
+
+
+@main.group()
+def letters() -> None:
+    """Letters for cases."""
+
+
+@letters.command("render")
+@click.argument("reference")
+@click.argument("kind", type=click.Choice([k.value for k in LetterKind]))
+@click.option("--target", default="", help="For a partner agency request: the request's id.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def letters_render(reference: str, kind: str, target: str, out_dir: Path) -> None:
+    """Write one letter for a case as PDF and Word files into --out (for batch printing; audited)."""
+    from disclosure.letters import service as letters_service
+
+    settings = _settings()
+    try:
+        with _unit(settings) as session:
+            stem, pdf, docx = letters_service.render_for_print(
+                session, SystemActor(label="cli"), reference, kind, target
+            )
+    except DisclosureError as exc:
+        raise click.ClickException(exc.message) from exc
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{stem}.pdf").write_bytes(pdf)
+    (out_dir / f"{stem}.docx").write_bytes(docx)
+    click.echo(f"Wrote {out_dir / stem}.pdf and .docx")
 
 
 @main.group("audit")

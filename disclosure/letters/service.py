@@ -102,8 +102,7 @@ def generate(
     """Render the letter to PDF and Word and keep both as the next version (earlier versions stay)."""
     case = requests_service.load(session, actor, request_id)
     draft = _draft(session, case, kind, target_id)
-    head, blocks = compose(draft)
-    pdf, docx = render_pdf(letter_html(head, blocks)), render_docx(head, blocks)
+    pdf, docx = render_files(draft)
     latest = session.scalar(
         select(func.max(GeneratedLetter.number)).where(
             GeneratedLetter.request_id == case.id,
@@ -141,6 +140,36 @@ def generate(
         docx_sha256=letter.docx_sha256,
     )
     return letter
+
+
+def render_files(draft: Draft) -> tuple[bytes, bytes]:
+    """The letter as PDF and Word, from one composition."""
+    head, blocks = compose(draft)
+    return render_pdf(letter_html(head, blocks)), render_docx(head, blocks)
+
+
+def render_for_print(
+    session: Session, actor: audit.Actor, reference: str, kind: str, target_id: str = ""
+) -> tuple[str, bytes, bytes]:
+    """For batch printing from the command line (an operator, not a case worker): the letter's file name
+    stem and its PDF and Word bytes, without storing a version; audited as a disclosure."""
+    case = session.scalar(select(DisclosureRequest).where(DisclosureRequest.reference == reference))
+    if case is None:
+        raise NotFound(f"There is no request {reference}")
+    draft = _draft(session, case, kind, target_id)
+    pdf, docx = render_files(draft)
+    audit.record(
+        session,
+        actor=actor,
+        action="letters.print",
+        category=AuditCategory.DISCLOSURE,
+        object_type="request",
+        object_id=case.id,
+        justification=f"{draft.kind.label} rendered for printing",
+        recipients=draft.addressee[0] if draft.addressee else None,
+        details={"reference": case.reference, "kind": draft.kind.value},
+    )
+    return f"{case.reference}-{draft.kind.value.replace('_', '-')}", pdf, docx
 
 
 def download(
