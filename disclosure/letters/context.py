@@ -46,7 +46,13 @@ class Draft:
 
     @property
     def title(self) -> str:
+        """The heading printed on the letter."""
         return f"{self.kind.heading}: {self.subtitle}" if self.subtitle else self.kind.heading
+
+    @property
+    def name(self) -> str:
+        """What staff call it in lists."""
+        return f"{self.kind.label}: {self.subtitle}" if self.subtitle else self.kind.label
 
 
 def _person(session: Session, case: DisclosureRequest, role: PartyRole) -> dict[str, str]:

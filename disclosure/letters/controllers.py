@@ -68,8 +68,9 @@ def generate(
     target = str(form_values(data).get("target", ""))
     store = store_for(request.app.state.settings)
     letter = service.generate(db, require_principal(request), store, request_id, kind, target)
+    name = LetterKind(letter.kind).label + (f": {letter.addressee}" if letter.target_id else "")
     return redirect(
-        request, letters_url(request_id, "#generated"), flash=f"{letter.title}: version {letter.number} ready"
+        request, letters_url(request_id, "#generated"), flash=f"{name}: version {letter.number} ready"
     )
 
 

@@ -1,0 +1,198 @@
+"""Browser journey for letters and delivery [issue 6]: after signed decisions, an officer previews,
+generates and downloads every kind of letter (PDF and Word), then records the disclosure; the case's clock
+completes. Every PDF is read with a PDF reader and every Word file with python-docx."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.accounts.models import User
+from disclosure.auth import Principal
+from disclosure.config import Settings
+from disclosure.db import unit_of_work
+from disclosure.decisions import service as decisions
+from disclosure.requests.models import DisclosureRequest
+from disclosure.research import service as research
+from e2e.conftest import Visit, error_summary, make_live_user, sign_in
+from tests.decisions.builders import all_present, disclose_values, no_disclosure_values, panel_with
+from tests.research.builders import agency, case_in_research, ready_to_submit, subject_id
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def _principal(session: Session, username: str) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return Principal(user.id, user.username, user.display_name, user.role_set, None)
+
+
+def _decided(factory: sessionmaker[Session], outcome: str) -> str:
+    """A Right to Ask from a third party, researched (with a partner request closed unanswered), put to a
+    panel and decided; its reference."""
+    with unit_of_work(factory) as session:
+        clerk, researcher, reviewer, chair, member, officer = (
+            _principal(session, name)
+            for name in (
+                "lou.intake",
+                "lee.research",
+                "liv.review",
+                "lara.chair",
+                "leon.probation",
+                "lyn.officer",
+            )
+        )
+        case = case_in_research(session, clerk, researcher, route="right_to_ask")
+        case.applicant_type = "third_party"
+        sent = research.send_partner_request(
+            session,
+            researcher,
+            case.id,
+            {
+                "agency_id": str(agency(session).id),
+                "asked": "Any supervision since 2020?",
+                "person_ids": [subject_id(case)],
+            },
+        )
+        research.close_without_answer(
+            session, researcher, case.id, sent.id, {"reason": "Probation confirmed by phone: no record."}
+        )
+        ready_to_submit(session, researcher, reviewer, case)
+        research.submit(
+            session, researcher, case.id, {"version": str(research.package_for(session, case).version)}
+        )
+        meeting, [item] = panel_with(session, clerk, chair, [(member, "probation")], case)
+        decisions.record_attendance(session, clerk, meeting.id, item.id, all_present(meeting))
+        agencies = decisions.quorum(session, item).agencies
+        form = (
+            disclose_values(session, case, officer, agencies, subject_told="yes")
+            if outcome == "disclose"
+            else no_disclosure_values(session, agencies)
+        )
+        decisions.record_decision(session, member, meeting.id, item.id, form)
+        decisions.sign(session, chair, meeting.id, item.id, {})
+        if outcome != "disclose":
+            from disclosure.requests import access
+
+            access.add_member(session, case, officer.user_id)
+        return case.reference
+
+
+def _check_files(page: Page, reference: str, title: str, version: int = 1) -> str:
+    texts = []
+    for form in ("PDF", "Word"):
+        row = page.get_by_role("row").filter(has_text=title).filter(has_text=f"{version}")
+        with page.expect_download() as download:
+            row.get_by_role("link", name=form).first.click()
+        data = Path(download.value.path()).read_bytes()
+        if form == "PDF":
+            pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
+            assert all(p.count("OFFICIAL-SENSITIVE") >= 2 for p in pages), (
+                title
+            )  # the partner letter says it too
+            text = " ".join(pages)
+            slug = title.split(":", maxsplit=1)[0].lower().replace(" ", "-").replace(":", "")
+            (SCREENSHOTS / f"letter-{slug}.pdf").write_bytes(data)
+        else:
+            word = Document(io.BytesIO(data))
+            assert word.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+            text = "\n".join(p.text for p in word.paragraphs)
+        assert reference in text and "{{" not in text and "{%" not in text, (title, text[:3000])
+        texts.append(text)
+    return texts[0]
+
+
+def test_an_officer_generates_every_letter_and_records_the_disclosure(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    for username, name, role in (
+        ("lou.intake", "Lou Intake", "data_administrator"),
+        ("lee.research", "Lee Research", "researcher"),
+        ("liv.review", "Liv Review", "researcher"),
+        ("lara.chair", "Lara Chair", "panel_chair"),
+        ("leon.probation", "Leon Probation", "panel_member"),
+    ):
+        make_live_user(live_sessions, live_settings, username, name, role)
+    lyn = make_live_user(live_sessions, live_settings, "lyn.officer", "Lyn Officer", "disclosing_officer")
+    disclosed, refused = _decided(live_sessions, "disclose"), _decided(live_sessions, "no_disclosure")
+
+    page.goto(f"{live_server}/requests")
+    sign_in(page, visit, "lyn.officer", lyn)
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    visit("officer's work queue")
+    for reference, letters in (
+        (
+            disclosed,
+            [
+                "Disclosure record and script",
+                "Confidentiality undertaking",
+                "Subject notification letter",
+                "Outcome letter to a third-party applicant",
+                "Partner agency information request: Probation Service",
+            ],
+        ),
+        (refused, ["Outcome letter: no disclosure", "Outcome letter to a third-party applicant"]),
+    ):
+        page.goto(f"{live_server}/requests")
+        visit(f"work queue before {reference}")
+        page.get_by_role("link", name=reference).click()
+        visit(f"{reference} case page")
+        page.get_by_role("link", name="Letters and delivery").click()
+        expect(page.get_by_role("heading", name=f"Letters for {reference}")).to_be_visible()
+        visit(f"{reference} letters")
+        for title in letters:
+            page.get_by_role("link", name=f"Preview {title}").click()
+            expect(page.get_by_text(f"{reference} · preview")).to_be_visible()
+            visit(f"preview {title}")
+            page.get_by_role("button", name="Generate PDF and Word").click()
+            expect(page.get_by_text(f"{title}: version 1 ready")).to_be_visible()
+            visit(f"{title} generated")
+            text = _check_files(page, reference, title)
+            if title == "Outcome letter to a third-party applicant":
+                assert "convicted" not in text
+        if reference == disclosed:
+            page.get_by_role("link", name="Record the disclosure").click()
+            visit("delivery form")
+            page.get_by_role("button", name="Record the delivery").click()
+            assert "Enter where it happened" in error_summary(page)
+            visit("delivery errors")
+            page.get_by_label("Day").first.fill("29")
+            page.get_by_label("Month").first.fill("11")
+            page.get_by_label("Year").first.fill("2026")
+            page.get_by_label("Time", exact=True).fill("15:00")
+            page.get_by_label("Where?").fill("Leeds Central police station")
+            page.get_by_role("group", name="Was the recipient's identity re-confirmed?").get_by_label(
+                "Yes"
+            ).check()
+            page.get_by_role("group", name="Was the confidentiality warning given?").get_by_label(
+                "Yes"
+            ).check()
+            page.get_by_role("group", name="How did they acknowledge the warning?").get_by_label(
+                "Signed undertaking"
+            ).check()
+            page.get_by_label("The signed undertaking").select_option(
+                label="Confidentiality undertaking, version 1"
+            )
+            page.get_by_role("group", name="Was the safety plan agreed?").get_by_label("Yes").check()
+            page.get_by_label("Support services signposted").fill(
+                "IDVA service; National Domestic Abuse Helpline"
+            )
+            page.get_by_label("How the recipient reacted").fill("Upset, then relieved.")
+            page.get_by_role("group", name="Has the subject been told?").get_by_label("No").check()
+            page.get_by_role("button", name="Record the delivery").click()
+            expect(page.get_by_text("Delivery recorded. The request's clock is complete.")).to_be_visible()
+            visit("disclosure recorded")
+    with unit_of_work(live_sessions) as session:
+        statuses = {
+            c.reference: c.status
+            for c in session.scalars(
+                select(DisclosureRequest).where(DisclosureRequest.reference.in_([disclosed, refused]))
+            )
+        }
+    assert statuses == {disclosed: "outcome_delivered", refused: "outcome_to_communicate"}
