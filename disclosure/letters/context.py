@@ -33,6 +33,12 @@ from disclosure.requests.vocabulary import ApplicantType, PartyRole, Route, Sche
 from disclosure.research.models import PartnerRequest, PartnerRequestPerson
 from disclosure.text import format_date, format_datetime
 
+# How a letter names the scheme, in full, for people who have never heard of it.
+SCHEME_NAMES = {
+    Scheme.DVDS: "the Domestic Violence Disclosure Scheme (Clare's Law)",
+    Scheme.CSODS: "the Child Sex Offender Disclosure Scheme (Sarah's Law)",
+}
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -108,6 +114,7 @@ def base_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         "case": {
             "reference": case.reference,
             "scheme": Scheme(case.scheme).label,
+            "scheme_name": SCHEME_NAMES[Scheme(case.scheme)],
             "route": Route(case.route).label,
             "sarahs_law": case.scheme == Scheme.CSODS.value,
             "received_on": format_date(case.first_contact_at),

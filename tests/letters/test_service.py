@@ -238,3 +238,14 @@ def test_an_outcome_letter_by_post_completes_a_no_disclosure(
     recorded = delivery.record_delivery(db, cast.clerk, case.id, {"method": "letter", **_when()})
     db.refresh(case)
     assert not recorded.disclosure and case.status == RequestStatus.OUTCOME_DELIVERED.value
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_every_letter_renders_from_sample_data_with_nothing_left_unrendered(kind: LetterKind) -> None:
+    from disclosure.letters.render import compose
+    from disclosure.letters.samples import sample_draft
+
+    head, blocks = compose(sample_draft(kind))
+    html = letter_html(head, blocks)
+    assert "{{" not in html and "{%" not in html and "DVDS-2026-000123" in html
+    assert blocks, kind
