@@ -65,7 +65,9 @@ lint: install-dev ## ruff and mypy
 	$(BIN)/ruff format --check disclosure tests e2e
 	$(BIN)/mypy
 
-bench: install-dev ## Benchmarks: people matching over a million people (a few minutes)
+bench: install-dev ## Benchmarks: letters (beside LibreOffice) and people matching over a million people
+	scripts/system-packages bench
+	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000}
 
 check: lint test ## Everything CI checks

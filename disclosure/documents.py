@@ -189,13 +189,13 @@ def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
     if head.keep_from_recipient:
         warning = document.add_paragraph()
         warning.add_run(KEEP_FROM_RECIPIENT).bold = True
-    document.add_heading(_printable(head.title), level=1)
+    _styled(document, head.title, "Heading1")
     for block in blocks:
         if block.kind == "heading":
-            document.add_heading(block.text, level=min(block.level + 1, 3))
+            _styled(document, block.text, f"Heading{min(block.level + 1, 3)}")
         elif block.kind == "bullets":
             for item in block.items:
-                document.add_paragraph(item, style="List Bullet")
+                _styled(document, item, "ListBullet")
         elif block.kind == "notice":
             document.add_paragraph().add_run(block.text).bold = True
         else:
@@ -203,6 +203,13 @@ def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _styled(document: Any, text: str, style_id: str) -> None:
+    """A paragraph in one of the template's styles, set by id: python-docx's lookup by name scans every
+    style for each paragraph and was most of a letter's time."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = style_id
 
 
 def _docx_field(paragraph: Any, instruction: str) -> None:
