@@ -48,6 +48,7 @@ from disclosure.errors import (
 )
 from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
+from disclosure.letters import admin as letters_admin_pages
 from disclosure.letters import controllers as letters_pages
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
@@ -103,6 +104,7 @@ def create_app(
             Router("/", route_handlers=decisions_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=decisions_admin_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=letters_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=letters_admin_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(

@@ -183,6 +183,9 @@ POLICY: dict[str, Rule] = {
     "decisions.agency_active": ADMIN,
     "decisions.add_reason": ADMIN,
     "decisions.reason_active": ADMIN,
+    "letters.templates": ADMIN,
+    "letters.template": ADMIN,
+    "letters.template_save": ADMIN,
     "letters.list": CASE_WORK,
     "letters.preview": LETTERS,
     "letters.generate": LETTERS,
@@ -249,6 +252,7 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
             ("/admin/agencies", "Partner agencies"),
             ("/admin/check-lists", "Check lists"),
             ("/admin/panel-settings", "Panel settings"),
+            ("/admin/letter-templates", "Letter wording"),
             ("/admin/settings", "Settings"),
         ]
     if Role.AUDITOR in principal.roles:

@@ -38,6 +38,9 @@ class GeneratedLetter(IdMixin, Base):
     )
     number: Mapped[int] = mapped_column(comment="Version of this letter for this case, from 1.")
     title: Mapped[str] = mapped_column(String(200), comment="The letter's title.")
+    template_version: Mapped[int] = mapped_column(
+        default=0, comment="Version of the wording used (0: the bundled template)."
+    )
     addressee: Mapped[str] = mapped_column(Text, default="", comment="Who it is addressed to.")
     pdf_key: Mapped[str] = mapped_column(String(64), comment="PDF in the attachment store.")
     pdf_sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of the PDF.")
@@ -83,3 +86,22 @@ class Delivery(IdMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="", comment="Anything else recorded.")
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who recorded it.")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was recorded (UTC).")
+
+
+class LetterTemplate(IdMixin, Base):
+    """A published wording of one letter kind. The newest version is used; every version is kept. With
+    none published, the bundled file under `templates/letters/` is used (version 0)."""
+
+    __tablename__ = "letter_templates"
+    __table_args__ = (
+        UniqueConstraint("kind", "version", name="uq_letter_templates_kind_version"),
+        CheckConstraint(_in("kind", LetterKind), name="known_kind"),
+        {"comment": "Published wordings of each letter, every version kept."},
+    )
+
+    kind: Mapped[str] = mapped_column(String(40), comment="Which letter.")
+    version: Mapped[int] = mapped_column(comment="Version of this letter's wording, from 1.")
+    body: Mapped[str] = mapped_column(Text, comment="The wording: letter markup with Jinja fields.")
+    note: Mapped[str] = mapped_column(Text, default="", comment="What changed and why.")
+    published_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who published it.")
+    published_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When (UTC).")

@@ -1,16 +1,31 @@
-"""Letter templates to letters: the wording (under `templates/letters/`) renders in Jinja's sandbox with
-strict undefined names, into the letter markup that `disclosure.documents` turns into HTML, PDF and Word.
-Values from the case are never evaluated as template code."""
+"""Letter templates to letters: the wording renders in Jinja's sandbox with strict undefined names, into the
+letter markup that `disclosure.documents` turns into HTML, PDF and Word. Values from the case are never
+evaluated as template code.
+
+The wording of each kind is the newest version an administrator published (`LetterTemplate`), or else the
+bundled file under `templates/letters/`. Before a version is published it is checked: it must parse, may use
+only the fields the letters' context provides, and must render against the synthetic sample data."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from disclosure.documents import DOCUMENT_TEMPLATES, Block, Letterhead, parse_letter
 from disclosure.letters.context import Draft
+from disclosure.letters.models import LetterTemplate
+from disclosure.letters.vocabulary import LetterKind
+
+# The top-level names a letter's wording may use (see `context.base_context`).
+FIELDS = frozenset(
+    {"force", "case", "today", "applicant", "person_at_risk", "subject", "decision", "partner"}
+)
 
 
 @cache
@@ -24,9 +39,41 @@ def letter_environment() -> SandboxedEnvironment:
     )
 
 
-def compose(draft: Draft) -> tuple[Letterhead, list[Block]]:
+def bundled_wording(kind: LetterKind) -> str:
+    return (DOCUMENT_TEMPLATES / kind.template).read_text(encoding="utf-8")
+
+
+def current_template(session: Session, kind: LetterKind) -> LetterTemplate | None:
+    return session.scalar(
+        select(LetterTemplate)
+        .where(LetterTemplate.kind == kind.value)
+        .order_by(LetterTemplate.version.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Wording:
+    body: str
+    version: int
+
+
+def wording(session: Session | None, kind: LetterKind) -> Wording:
+    published = current_template(session, kind) if session is not None else None
+    if published is not None:
+        return Wording(published.body, published.version)
+    return Wording(bundled_wording(kind), 0)
+
+
+def compose(draft: Draft, body: str | None = None) -> tuple[Letterhead, list[Block]]:
+    """The letter's head and blocks, from `body` (a wording) or the bundled file."""
     context = draft.context
-    text = letter_environment().get_template(draft.kind.template).render(**context)
+    template = (
+        letter_environment().from_string(body)
+        if body is not None
+        else letter_environment().get_template(draft.kind.template)
+    )
+    text = template.render(**context)
     head = Letterhead(
         force_name=context["force"]["name"],
         force_address=context["force"]["address"],
@@ -37,3 +84,34 @@ def compose(draft: Draft) -> tuple[Letterhead, list[Block]]:
         keep_from_recipient=draft.kind.keep_from_recipient,
     )
     return head, parse_letter(text)
+
+
+def problems(body: str, sample: Draft) -> list[str]:
+    """Why a wording cannot be published, in words an editor can act on (empty when it can)."""
+    env = letter_environment()
+    try:
+        parsed = env.parse(body)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        return [f"The wording has a template error{f' on line {line}' if line else ''}: {exc.message}"]
+    unknown = sorted(meta.find_undeclared_variables(parsed) - FIELDS)
+    if unknown:
+        return [f"Unknown field: {name}" for name in unknown]
+    try:
+        compose(sample, body)
+    except UndefinedError as exc:
+        return [f"Unknown field: {exc.message}"]
+    except Exception as exc:  # the sandbox refuses unsafe attribute access, among others
+        return [f"The wording cannot be rendered: {exc}"]
+    return []
+
+
+def field_names(context: dict[str, Any]) -> list[str]:
+    """Every field a wording may use, as `decision.wording` etc., for the editor's help list."""
+    names = []
+    for key, value in context.items():
+        if isinstance(value, dict):
+            names += [f"{key}.{inner}" for inner in value]
+        else:
+            names.append(key)
+    return sorted(names)

@@ -17,7 +17,7 @@ from disclosure.documents import Block, Letterhead, letter_html, render_docx, re
 from disclosure.errors import NotFound
 from disclosure.letters.context import Draft, draft_for, drafts
 from disclosure.letters.models import GeneratedLetter
-from disclosure.letters.render import compose
+from disclosure.letters.render import compose, wording
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
@@ -86,7 +86,7 @@ def preview(
     it is audited."""
     case = requests_service.load(session, actor, request_id)
     draft = _draft(session, case, kind, target_id)
-    head, blocks = compose(draft)
+    head, blocks = compose(draft, wording(session, draft.kind).body)
     record(session, actor, case, "preview", AuditCategory.CONSULTATION, f"{draft.kind.label} previewed")
     return case, draft, head, blocks
 
@@ -102,7 +102,8 @@ def generate(
     """Render the letter to PDF and Word and keep both as the next version (earlier versions stay)."""
     case = requests_service.load(session, actor, request_id)
     draft = _draft(session, case, kind, target_id)
-    pdf, docx = render_files(draft)
+    used = wording(session, draft.kind)
+    pdf, docx = render_files(draft, used.body)
     latest = session.scalar(
         select(func.max(GeneratedLetter.number)).where(
             GeneratedLetter.request_id == case.id,
@@ -116,6 +117,7 @@ def generate(
         target_id=draft.target_id,
         number=(latest or 0) + 1,
         title=draft.title,
+        template_version=used.version,
         addressee="\n".join(draft.addressee),
         pdf_key=store.put(session, pdf),
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
@@ -142,9 +144,9 @@ def generate(
     return letter
 
 
-def render_files(draft: Draft) -> tuple[bytes, bytes]:
+def render_files(draft: Draft, body: str | None = None) -> tuple[bytes, bytes]:
     """The letter as PDF and Word, from one composition."""
-    head, blocks = compose(draft)
+    head, blocks = compose(draft, body)
     return render_pdf(letter_html(head, blocks)), render_docx(head, blocks)
 
 
@@ -157,7 +159,7 @@ def render_for_print(
     if case is None:
         raise NotFound(f"There is no request {reference}")
     draft = _draft(session, case, kind, target_id)
-    pdf, docx = render_files(draft)
+    pdf, docx = render_files(draft, wording(session, draft.kind).body)
     audit.record(
         session,
         actor=actor,

@@ -1,5 +1,6 @@
 """Letters and delivery: generated letters (each version with the SHA-256 of its PDF and Word files, the
-contents in the attachment store) and the delivery record that completes a request [issue 6].
+contents in the attachment store, and the wording version used), published letter wordings (every version
+kept), and the delivery record that completes a request [issue 6].
 
 Revision ID: 0008
 Revises: 0007
@@ -20,6 +21,30 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "letter_templates",
+        sa.Column("kind", sa.String(length=40), nullable=False, comment="Which letter."),
+        sa.Column(
+            "version", sa.Integer(), nullable=False, comment="Version of this letter's wording, from 1."
+        ),
+        sa.Column("body", sa.Text(), nullable=False, comment="The wording: letter markup with Jinja fields."),
+        sa.Column("note", sa.Text(), nullable=False, comment="What changed and why."),
+        sa.Column("published_by_id", sa.Uuid(), nullable=False, comment="Who published it."),
+        sa.Column(
+            "published_at", disclosure.db.UTCDateTime(timezone=True), nullable=False, comment="When (UTC)."
+        ),
+        sa.Column("id", sa.Uuid(), nullable=False, comment="Record identifier (UUIDv7)."),
+        sa.CheckConstraint(
+            "kind IN ('disclosure_record', 'confidentiality_undertaking', 'non_disclosure', 'third_party_outcome', 'subject_notification', 'partner_request')",
+            name=op.f("ck_letter_templates_known_kind"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["published_by_id"], ["users.id"], name=op.f("fk_letter_templates_published_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_templates")),
+        sa.UniqueConstraint("kind", "version", name="uq_letter_templates_kind_version"),
+        comment="Published wordings of each letter, every version kept.",
+    )
+    op.create_table(
         "generated_letters",
         sa.Column("request_id", sa.Uuid(), nullable=False, comment="The case."),
         sa.Column("kind", sa.String(length=40), nullable=False, comment="Which letter."),
@@ -33,6 +58,12 @@ def upgrade() -> None:
             "number", sa.Integer(), nullable=False, comment="Version of this letter for this case, from 1."
         ),
         sa.Column("title", sa.String(length=200), nullable=False, comment="The letter's title."),
+        sa.Column(
+            "template_version",
+            sa.Integer(),
+            nullable=False,
+            comment="Version of the wording used (0: the bundled template).",
+        ),
         sa.Column("addressee", sa.Text(), nullable=False, comment="Who it is addressed to."),
         sa.Column("pdf_key", sa.String(length=64), nullable=False, comment="PDF in the attachment store."),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=False, comment="SHA-256 of the PDF."),
@@ -155,3 +186,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_generated_letters_request_id"))
 
     op.drop_table("generated_letters")
+    op.drop_table("letter_templates")
