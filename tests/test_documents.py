@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,32 @@ def test_the_recipients_copy_warning_appears_when_the_letter_must_not_be_left() 
     assert any(
         KEEP_FROM_RECIPIENT in p.text for p in Document(io.BytesIO(render_docx(head, blocks))).paragraphs
     )
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed (make bench installs it)"
+)
+def test_libreoffice_reads_our_word_letters_as_we_wrote_them(tmp_path: Path) -> None:
+    """A real word processor as the oracle: the Word file opens, and every page has the marking and number."""
+    head, blocks = _letter("# Safety\n" + "Advice paragraph. " * 500)
+    source = tmp_path / "letter.docx"
+    source.write_bytes(render_docx(head, blocks))
+    subprocess.run(  # noqa: S603
+        [
+            shutil.which("soffice") or "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = pages_text((tmp_path / "letter.pdf").read_bytes())
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert text.count(CLASSIFICATION) == 2 and f"Page {number} of {len(pages)}" in text
+    assert "DVDS-2026-000007" in pages[0]
