@@ -10,6 +10,7 @@ gives screen-reader users the headings and reading order.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from dataclasses import dataclass, replace
@@ -84,6 +85,15 @@ class Letterhead:
     addressee: tuple[str, ...]
     title: str
     keep_from_recipient: bool = False
+    logo: bytes | None = None
+    logo_type: str = ""
+
+    @property
+    def logo_uri(self) -> str:
+        """The logo inline as a `data:` URL: the only kind of address WeasyPrint may fetch here."""
+        if not self.logo:
+            return ""
+        return f"data:{self.logo_type};base64,{base64.b64encode(self.logo).decode()}"
 
 
 KEEP_FROM_RECIPIENT = "Not to be left with the recipient. Read it out; do not hand it over."
@@ -178,6 +188,8 @@ def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
     numbers.add_run(" of ")
     _docx_field(numbers, "NUMPAGES")
 
+    if head.logo:
+        document.add_paragraph().add_run().add_picture(io.BytesIO(head.logo), height=Mm(18))
     letterhead = document.add_paragraph()
     letterhead.add_run(_printable(head.force_name)).bold = True
     for line in _printable(head.force_address).splitlines():

@@ -71,6 +71,8 @@ POLICY: dict[str, Rule] = {
     "admin.revoke_token": ADMIN,
     "force.settings_form": ADMIN,
     "force.settings": ADMIN,
+    "force.logo": ADMIN,
+    "force.logo_image": ADMIN,
     # Auditors: read the trail, nothing else.
     "auditing.events": AUDITOR,
     "auditing.event": AUDITOR,

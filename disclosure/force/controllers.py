@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
-from disclosure.errors import FormInvalid
+from disclosure.errors import FormInvalid, NotFound
 from disclosure.force import service
 from disclosure.force.models import NATIONS
 from disclosure.web import Db, Form, FormState, form_values, page, redirect
@@ -44,4 +47,52 @@ def save_settings(request: Request[Any, Any, Any], db: Db, data: Form) -> Templa
     return redirect(request, "/admin/settings", flash="Settings saved")
 
 
-ROUTES = [settings_form, save_settings]
+@post(
+    "/admin/settings/logo",
+    name="force.logo",
+    sync_to_thread=True,
+    request_max_body_size=service.MAX_LOGO_BYTES + 64 * 1024,
+)
+def save_logo(
+    request: Request[Any, Any, Any],
+    db: Db,
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Template | Redirect:
+    """Upload a new logo, or remove it (`remove=yes`)."""
+    upload = data.get("logo")
+    try:
+        if data.get("remove") == "yes":
+            service.update_logo(db, require_principal(request), "", None)
+        elif not isinstance(upload, UploadFile) or not upload.filename:
+            raise FormInvalid({"logo": "Select a PNG or JPEG image"}, {})
+        else:
+            content = upload.file.read(service.MAX_LOGO_BYTES + 1)
+            service.update_logo(db, require_principal(request), upload.filename, content)
+    except FormInvalid as exc:
+        db.rollback()
+        profile = service.current_profile(db)
+        form = FormState.empty(name=profile.name, nation=profile.nation, address=profile.address)
+        form.errors.update(exc.errors)
+        return page(
+            request,
+            "force/settings.html",
+            heading="Settings",
+            status_code=400,
+            form=form,
+            nations=NATION_OPTIONS,
+            profile=profile,
+        )
+    return redirect(
+        request, "/admin/settings", flash="Logo saved" if data.get("remove") != "yes" else "Logo removed"
+    )
+
+
+@get("/admin/settings/logo", name="force.logo_image", sync_to_thread=True)
+def logo_image(db: Db) -> Response[bytes]:
+    profile = service.current_profile(db)
+    if not profile.logo:
+        raise NotFound("There is no logo")
+    return Response(profile.logo, media_type=profile.logo_type, headers={"Cache-Control": "no-store"})
+
+
+ROUTES = [settings_form, save_settings, save_logo, logo_image]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from disclosure.db import Base, IdMixin, TimestampMixin
@@ -30,3 +30,7 @@ class ForceProfile(IdMixin, TimestampMixin, Base):
     nation: Mapped[str] = mapped_column(String(20), comment="Nation whose bank holidays apply.")
     address: Mapped[str] = mapped_column(Text, default="", comment="Postal address for letters.")
     changed_by: Mapped[str] = mapped_column(String(120), comment="User name of who saved this version.")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, comment="Logo printed on letters (PNG or JPEG).")
+    logo_type: Mapped[str] = mapped_column(
+        String(20), default="", comment="The logo's type: image/png or jpeg."
+    )

@@ -19,7 +19,9 @@ DEFAULT_NAME = "Police force (set the name in Settings)"
 def current_profile(session: Session) -> ForceProfile:
     """The newest saved profile; before anyone saves one, an unsaved default."""
     profile = session.scalar(select(ForceProfile).order_by(ForceProfile.created_at.desc()).limit(1))
-    return profile or ForceProfile(name=DEFAULT_NAME, nation="england", address="", changed_by="system")
+    return profile or ForceProfile(
+        name=DEFAULT_NAME, nation="england", address="", changed_by="system", logo=None, logo_type=""
+    )
 
 
 def update_profile(session: Session, actor: Principal, values: dict[str, object]) -> ForceProfile:
@@ -40,7 +42,15 @@ def update_profile(session: Session, actor: Principal, values: dict[str, object]
         errors["address"] = "Address must be 1,000 characters or fewer"
     if errors:
         raise FormInvalid(errors, values)
-    profile = ForceProfile(name=name, nation=nation, address=address, changed_by=actor.username)
+    logo = current_profile(session)
+    profile = ForceProfile(
+        name=name,
+        nation=nation,
+        address=address,
+        changed_by=actor.username,
+        logo=logo.logo,
+        logo_type=logo.logo_type or "",
+    )
     session.add(profile)
     session.flush()
     audit.record(
@@ -51,6 +61,48 @@ def update_profile(session: Session, actor: Principal, values: dict[str, object]
         object_type="force_profile",
         object_id=profile.id,
         justification="Force settings changed",
+    )
+    return profile
+
+
+MAX_LOGO_BYTES = 500 * 1024
+LOGO_TYPES = frozenset({"image/png", "image/jpeg"})
+
+
+def update_logo(session: Session, actor: Principal, filename: str, data: bytes | None) -> ForceProfile:
+    """Save a new version with a new logo (PNG or JPEG, checked from its content), or without one."""
+    from disclosure.uploads import UploadRefused, check_upload
+
+    if "administrator" not in actor.roles:
+        raise PermissionDenied()
+    logo_type = ""
+    if data is not None:
+        try:
+            checked = check_upload(filename, data, max_bytes=MAX_LOGO_BYTES)
+        except UploadRefused as exc:
+            raise FormInvalid({"logo": exc.message}, {}) from None
+        if checked.content_type not in LOGO_TYPES:
+            raise FormInvalid({"logo": "The logo must be a PNG or JPEG image"}, {})
+        logo_type = checked.content_type
+    current = current_profile(session)
+    profile = ForceProfile(
+        name=current.name,
+        nation=current.nation,
+        address=current.address,
+        changed_by=actor.username,
+        logo=data,
+        logo_type=logo_type,
+    )
+    session.add(profile)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="force_profile.logo",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="force_profile",
+        object_id=profile.id,
+        justification="Logo changed" if data else "Logo removed",
     )
     return profile
 

@@ -111,6 +111,8 @@ def base_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
     force = current_profile(session)
     return {
         "force": {"name": force.name, "address": force.address},
+        # For the letterhead only (not a wording field): see `render.compose`.
+        "logo": {"data": force.logo, "type": force.logo_type},
         "case": {
             "reference": case.reference,
             "scheme": Scheme(case.scheme).label,

@@ -82,6 +82,8 @@ def compose(draft: Draft, body: str | None = None) -> tuple[Letterhead, list[Blo
         addressee=draft.addressee,
         title=draft.title,
         keep_from_recipient=draft.kind.keep_from_recipient,
+        logo=context.get("logo", {}).get("data"),
+        logo_type=context.get("logo", {}).get("type", ""),
     )
     return head, parse_letter(text)
 

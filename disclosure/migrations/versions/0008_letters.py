@@ -1,6 +1,6 @@
 """Letters and delivery: generated letters (each version with the SHA-256 of its PDF and Word files, the
 contents in the attachment store, and the wording version used), published letter wordings (every version
-kept), and the delivery record that completes a request [issue 6].
+kept), the delivery record that completes a request, and the force's logo for letterheads [issue 6].
 
 Revision ID: 0008
 Revises: 0007
@@ -178,9 +178,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("request_id", name="uq_deliveries_request_id"),
         comment="The record of each disclosure delivered or outcome communicated.",
     )
+    with op.batch_alter_table("force_profiles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "logo", sa.LargeBinary(), nullable=True, comment="Logo printed on letters (PNG or JPEG)."
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
+                "logo_type",
+                sa.String(length=20),
+                nullable=False,
+                server_default="",  # existing profiles have no logo
+                comment="The logo's type: image/png or jpeg.",
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("force_profiles", schema=None) as batch_op:
+        batch_op.drop_column("logo_type")
+        batch_op.drop_column("logo")
+
     op.drop_table("deliveries")
     with op.batch_alter_table("generated_letters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_generated_letters_request_id"))
