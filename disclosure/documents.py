@@ -172,8 +172,8 @@ def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
     section.top_margin = section.bottom_margin = Mm(25)
     style = document.styles["Normal"]
     style.font.name, style.font.size = "Liberation Sans", Pt(11)
-    document.core_properties.title = head.title
-    document.core_properties.author = head.force_name
+    document.core_properties.title = head.title[:255]  # Word's document properties hold 255 characters
+    document.core_properties.author = head.force_name[:255]
 
     top = section.header.paragraphs[0]
     top.alignment = WD_ALIGN_PARAGRAPH.CENTER

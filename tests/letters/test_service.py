@@ -249,3 +249,34 @@ def test_every_letter_renders_from_sample_data_with_nothing_left_unrendered(kind
     html = letter_html(head, blocks)
     assert "{{" not in html and "{%" not in html and "DVDS-2026-000123" in html
     assert blocks, kind
+
+
+HOSTILE = "<b>x</b> {{ 7*7 }} {% if 1 %}y{% endif %} \x00\x1b[31m\u202e # heading? " + "very long text " * 40
+
+
+def _poisoned(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _poisoned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_poisoned(v) for v in value]
+    return HOSTILE if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_hostile_text_in_every_field_renders_safely_in_every_letter(kind: LetterKind) -> None:
+    from dataclasses import replace
+
+    from disclosure.documents import render_docx, render_pdf
+    from disclosure.letters.render import compose
+    from disclosure.letters.samples import sample_draft
+
+    draft = sample_draft(kind)
+    draft = replace(draft, context=_poisoned(draft.context), addressee=(HOSTILE,))  # type: ignore[arg-type]
+    head, blocks = compose(draft)
+    html = letter_html(head, blocks)
+    assert "<b>x</b>" not in html and "\x00" not in html and "\u202e" not in html
+    pages = _pdf_text(render_pdf(html))
+    assert all(p.count(CLASSIFICATION) >= 2 for p in pages)
+    assert "{{ 7*7 }}" in " ".join(pages) and "49" not in " ".join(pages).replace("2026", "")
+    word = Document(io.BytesIO(render_docx(head, blocks)))
+    assert any("{{ 7*7 }}" in p.text for p in word.paragraphs)
