@@ -188,6 +188,11 @@ def test_a_delivery_completes_the_clock_once(db: Session, cast: Cast, decided: D
     assert recorded.officer_id == cast.officer.user_id and recorded.disclosure
     with pytest.raises(Conflict):
         delivery.record_delivery(db, cast.officer, case.id, _disclosure_delivery())
+    from disclosure.requests import service as requests_service
+
+    requests_service.close_request(db, cast.researcher, case.id)
+    db.refresh(case)
+    assert case.status == RequestStatus.CLOSED.value
 
 
 def test_no_delivery_before_a_signed_decision(db: Session, cast: Cast) -> None:
