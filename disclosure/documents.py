@@ -91,7 +91,7 @@ class Letterhead:
     @property
     def logo_uri(self) -> str:
         """The logo inline as a `data:` URL: the only kind of address WeasyPrint may fetch here."""
-        if not self.logo:
+        if not self.logo or self.logo_type not in ("image/png", "image/jpeg"):
             return ""
         return f"data:{self.logo_type};base64,{base64.b64encode(self.logo).decode()}"
 
@@ -188,8 +188,8 @@ def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
     numbers.add_run(" of ")
     _docx_field(numbers, "NUMPAGES")
 
-    if head.logo:
-        document.add_paragraph().add_run().add_picture(io.BytesIO(head.logo), height=Mm(18))
+    if head.logo_uri:
+        document.add_paragraph().add_run().add_picture(io.BytesIO(head.logo or b""), height=Mm(18))
     letterhead = document.add_paragraph()
     letterhead.add_run(_printable(head.force_name)).bold = True
     for line in _printable(head.force_address).splitlines():

@@ -51,14 +51,8 @@ def _parse_disclosure(
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "present": optional_text(values, "present", "Who else was present", errors, limit=LONG),
-        "identity_reconfirmed": yes_no(
-            values, "identity_reconfirmed", "their identity was re-confirmed", errors
-        ),
+        "identity_reconfirmed": yes_no(values, "identity_reconfirmed", "identity was re-confirmed", errors),
         "warning_given": yes_no(values, "warning_given", "the confidentiality warning was given", errors),
-        "safety_plan_agreed": yes_no(values, "safety_plan_agreed", "the safety plan was agreed", errors),
-        "support": required_text(values, "support", "Enter the support services signposted", errors),
-        "reaction": required_text(values, "reaction", "Enter how the recipient reacted", errors),
-        "subject_told": yes_no(values, "subject_told", "the subject has been told", errors),
     }
     if fields["identity_reconfirmed"] is False:
         errors["identity_reconfirmed"] = "Nothing is disclosed until the recipient's identity is re-confirmed"
@@ -74,6 +68,11 @@ def _parse_disclosure(
         if chosen not in known:
             errors["undertaking_letter_id"] = "Select the undertaking that was signed (generate it first)"
         fields["undertaking_letter_id"] = known.get(chosen)
+    # In the order the form asks, so the error summary reads top to bottom.
+    fields["safety_plan_agreed"] = yes_no(values, "safety_plan_agreed", "the safety plan was agreed", errors)
+    fields["support"] = required_text(values, "support", "Enter the support services signposted", errors)
+    fields["reaction"] = required_text(values, "reaction", "Enter how the recipient reacted", errors)
+    fields["subject_told"] = yes_no(values, "subject_told", "the subject has been told", errors)
     if fields["subject_told"]:
         fields["subject_told_at"] = parse_datetime(
             values, "subject_told_at", "Date the subject was told", errors
@@ -98,7 +97,7 @@ def record_delivery(
     method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)
     if disclosure and method not in (None, DeliveryMethod.IN_PERSON):
         errors["method"] = "A disclosure is always made in person"
-    occurred_at = parse_datetime(values, "occurred", "Delivery", errors)
+    occurred_at = parse_datetime(values, "occurred", "Delivery date", errors)
     if occurred_at is None and "occurred" not in errors and "occurred-time" not in errors:
         errors["occurred"] = "Enter when it happened"
     place = optional_text(values, "place", "Where it happened", errors, limit=SHORT)

@@ -3,6 +3,7 @@ picture). Every name here is invented."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from disclosure.letters.context import Draft
@@ -61,4 +62,4 @@ def sample_draft(kind: LetterKind) -> Draft:
         LetterKind.PARTNER_REQUEST: ("Probation Service",),
     }[kind]
     subtitle = "Probation Service" if kind is LetterKind.PARTNER_REQUEST else ""
-    return Draft(kind, addressee, SAMPLE_CONTEXT, target_id="", subtitle=subtitle)
+    return Draft(kind, addressee, copy.deepcopy(SAMPLE_CONTEXT), target_id="", subtitle=subtitle)
