@@ -9,7 +9,7 @@ malfunction, restorable after interruption).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,6 +84,12 @@ class VersionMixin:
     `StaleDataError`, which services turn into `StaleRecord`."""
 
     version: Mapped[int] = mapped_column(default=1, comment="Edit counter for optimistic locking.")
+
+
+def one_of(column: str, values: Iterable[object], *, nullable: bool = False) -> str:
+    """A CHECK constraint's text: `column` holds one of `values` (an enumeration's members)."""
+    listed = ", ".join(repr(str(v)) for v in values)
+    return f"{column} IS NULL OR {column} IN ({listed})" if nullable else f"{column} IN ({listed})"
 
 
 def check_version(current: int, version: object, *, what: str = "this") -> None:

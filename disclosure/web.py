@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from litestar import Request
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.types import Message, Scope
 from sqlalchemy.orm import Session
@@ -35,6 +36,8 @@ from disclosure.text import clean, format_date, format_datetime
 
 Db = NamedDependency[Session]
 """The request's database session (one unit of work per request), injected as `db`."""
+Id = FromPath[uuid.UUID]
+"""A record's id in the path."""
 Form = URLEncodedBody[dict[str, Any]]
 """A submitted HTML form: each field a string, repeated fields (checkboxes) a list."""
 

@@ -7,16 +7,13 @@ import uuid
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from disclosure.agencies import service
 from disclosure.agencies.vocabulary import AgencyKind
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
-from disclosure.web import Db, Form, FormState, form_values, page, redirect
-
-Id = FromPath[uuid.UUID]
+from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
 
 
 @get("/admin/agencies", name="agencies.list", sync_to_thread=True)

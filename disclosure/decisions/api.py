@@ -3,18 +3,14 @@ team or the panel members who took part. Decisions are made in the service, neve
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, get
-from litestar.params import FromPath
 
 from disclosure.auth import require_principal
 from disclosure.decisions import service
-from disclosure.web import Db
-
-Id = FromPath[uuid.UUID]
+from disclosure.web import Db, Id
 
 
 @dataclass

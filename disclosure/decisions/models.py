@@ -12,13 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, utcnow
+from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
 from disclosure.decisions.vocabulary import DecisionStatus, Forum, MeetingStatus, Outcome, View
-
-
-def _in(column: str, values: Any, *, nullable: bool = False) -> str:
-    listed = ", ".join(repr(str(v.value)) for v in values)
-    return f"{column} IS NULL OR {column} IN ({listed})" if nullable else f"{column} IN ({listed})"
 
 
 class PanelAgency(IdMixin, VersionMixin, Base):
@@ -81,8 +76,8 @@ class PanelMeeting(IdMixin, TimestampMixin, VersionMixin, Base):
 
     __tablename__ = "panel_meetings"
     __table_args__ = (
-        CheckConstraint(_in("forum", Forum), name="known_forum"),
-        CheckConstraint(_in("status", MeetingStatus), name="known_status"),
+        CheckConstraint(one_of("forum", Forum), name="known_forum"),
+        CheckConstraint(one_of("status", MeetingStatus), name="known_status"),
         {"comment": "Multi-agency panel meetings that decide disclosure requests."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}
@@ -180,8 +175,8 @@ class Decision(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "decisions"
     __table_args__ = (
         UniqueConstraint("agenda_item_id", name="uq_decisions_agenda_item_id"),
-        CheckConstraint(_in("outcome", Outcome), name="known_outcome"),
-        CheckConstraint(_in("status", DecisionStatus), name="known_status"),
+        CheckConstraint(one_of("outcome", Outcome), name="known_outcome"),
+        CheckConstraint(one_of("status", DecisionStatus), name="known_status"),
         {"comment": "Disclosure decisions with the legal tests, recipients, views and sign-off."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}
@@ -258,7 +253,7 @@ class AgencyView(IdMixin, Base):
     __tablename__ = "agency_views"
     __table_args__ = (
         UniqueConstraint("decision_id", "panel_agency_id", name="uq_agency_views_decision_agency"),
-        CheckConstraint(_in("view", View), name="known_view"),
+        CheckConstraint(one_of("view", View), name="known_view"),
         {"comment": "Each agency's view of a decision, with dissent reasoned."},
     )
 

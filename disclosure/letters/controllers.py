@@ -19,9 +19,8 @@ from disclosure.letters.context import signed_decision
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
 from disclosure.research.controllers.evidence import attachment_response
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, FormState, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
 
-Id = FromPath[uuid.UUID]
 CASE = "/requests/{request_id:uuid}"
 
 

@@ -9,13 +9,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from disclosure.db import Base, IdMixin, utcnow
+from disclosure.db import Base, IdMixin, one_of, utcnow
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
-
-
-def _in(column: str, values: type, *, nullable: bool = False) -> str:
-    listed = ", ".join(repr(str(v.value)) for v in values)  # type: ignore[attr-defined]
-    return f"{column} IS NULL OR {column} IN ({listed})" if nullable else f"{column} IN ({listed})"
 
 
 class GeneratedLetter(IdMixin, Base):
@@ -25,7 +20,7 @@ class GeneratedLetter(IdMixin, Base):
     __tablename__ = "generated_letters"
     __table_args__ = (
         UniqueConstraint("request_id", "kind", "target_id", "number", name="uq_generated_letters_version"),
-        CheckConstraint(_in("kind", LetterKind), name="known_kind"),
+        CheckConstraint(one_of("kind", LetterKind), name="known_kind"),
         {"comment": "Generated letters: each version kept with the SHA-256 of its PDF and Word files."},
     )
 
@@ -57,8 +52,10 @@ class Delivery(IdMixin, Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("request_id", name="uq_deliveries_request_id"),
-        CheckConstraint(_in("method", DeliveryMethod), name="known_method"),
-        CheckConstraint(_in("acknowledgement", Acknowledgement, nullable=True), name="known_acknowledgement"),
+        CheckConstraint(one_of("method", DeliveryMethod), name="known_method"),
+        CheckConstraint(
+            one_of("acknowledgement", Acknowledgement, nullable=True), name="known_acknowledgement"
+        ),
         {"comment": "The record of each disclosure delivered or outcome communicated."},
     )
 
@@ -95,7 +92,7 @@ class LetterTemplate(IdMixin, Base):
     __tablename__ = "letter_templates"
     __table_args__ = (
         UniqueConstraint("kind", "version", name="uq_letter_templates_kind_version"),
-        CheckConstraint(_in("kind", LetterKind), name="known_kind"),
+        CheckConstraint(one_of("kind", LetterKind), name="known_kind"),
         {"comment": "Published wordings of each letter, every version kept."},
     )
 

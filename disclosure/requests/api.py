@@ -9,14 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from disclosure.auth import require_principal
 from disclosure.requests import queue, service
 from disclosure.requests.models import DisclosureRequest
-from disclosure.web import Db, body_values
-
-Id = FromPath[uuid.UUID]
+from disclosure.web import Db, Id, body_values
 
 
 @dataclass

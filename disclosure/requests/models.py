@@ -9,21 +9,17 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, utcnow
+from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
 from disclosure.requests.vocabulary import PartyRole, Route, Scheme
 from disclosure.requests.workflow import RequestStatus
-
-
-def _in(column: str, values: object) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"  # type: ignore[attr-defined]
 
 
 class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "requests"
     __table_args__ = (
-        CheckConstraint(_in("scheme", Scheme), name="known_scheme"),
-        CheckConstraint(_in("route", Route), name="known_route"),
-        CheckConstraint(_in("status", RequestStatus), name="known_status"),
+        CheckConstraint(one_of("scheme", Scheme), name="known_scheme"),
+        CheckConstraint(one_of("route", Route), name="known_route"),
+        CheckConstraint(one_of("status", RequestStatus), name="known_status"),
         CheckConstraint("dash_score IS NULL OR (dash_score >= 0 AND dash_score <= 27)", name="dash_range"),
         Index("ix_requests_status_assignee", "status", "assignee_id"),
         {"comment": "A Clare's Law or Sarah's Law request: one case with its own clock."},
@@ -144,7 +140,7 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
 class CaseParty(IdMixin, TimestampMixin, Base):
     __tablename__ = "case_parties"
     __table_args__ = (
-        CheckConstraint(_in("role", PartyRole), name="known_role"),
+        CheckConstraint(one_of("role", PartyRole), name="known_role"),
         UniqueConstraint("request_id", "person_id", "role", name="uq_case_parties_request_person_role"),
         Index("ix_case_parties_person", "person_id", "role"),
         {"comment": "A person from the people index in a role on a case (applicant, subject, child...)."},

@@ -14,9 +14,7 @@ from litestar.params import FromPath, JSONBody
 from disclosure.auth import require_principal
 from disclosure.research import service
 from disclosure.research.overview import overview
-from disclosure.web import Db, body_values
-
-Id = FromPath[uuid.UUID]
+from disclosure.web import Db, Id, body_values
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, utcnow
+from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
 from disclosure.research.vocabulary import (
     CheckKind,
     CheckResult,
@@ -26,11 +26,6 @@ from disclosure.research.vocabulary import (
 from disclosure.research.workflow import PackageStatus, PartnerRequestStatus
 
 
-def _in(column: str, values: Any, *, nullable: bool = False) -> str:
-    listed = ", ".join(repr(str(v.value)) for v in values)
-    return f"{column} IS NULL OR {column} IN ({listed})" if nullable else f"{column} IN ({listed})"
-
-
 class CheckType(IdMixin, Base):
     """One line of a scheme's check list: reference data seeded by migration 0005, changed by administrators.
     Required lines are the minimum before the panel: PNC, PND, ViSOR and force intelligence [WMP]."""
@@ -38,7 +33,7 @@ class CheckType(IdMixin, Base):
     __tablename__ = "check_types"
     __table_args__ = (
         UniqueConstraint("scheme", "code", name="uq_check_types_scheme_code"),
-        CheckConstraint(_in("kind", CheckKind), name="known_kind"),
+        CheckConstraint(one_of("kind", CheckKind), name="known_kind"),
         {"comment": "The check list per scheme: police systems to search and partner agencies to ask."},
     )
 
@@ -60,8 +55,8 @@ class Check(IdMixin, Base):
 
     __tablename__ = "checks"
     __table_args__ = (
-        CheckConstraint(_in("result", CheckResult), name="known_result"),
-        CheckConstraint(_in("onward_consent", OnwardConsent), name="known_consent"),
+        CheckConstraint(one_of("result", CheckResult), name="known_result"),
+        CheckConstraint(one_of("onward_consent", OnwardConsent), name="known_consent"),
         Index("ix_checks_request", "request_id", "check_type_id"),
         {"comment": "Checks recorded for a case: police systems searched and partner returns received."},
     )
@@ -98,9 +93,9 @@ class PartnerRequest(IdMixin, TimestampMixin, VersionMixin, Base):
 
     __tablename__ = "partner_requests"
     __table_args__ = (
-        CheckConstraint(_in("status", PartnerRequestStatus), name="known_status"),
-        CheckConstraint(_in("result", CheckResult, nullable=True), name="known_result"),
-        CheckConstraint(_in("onward_consent", OnwardConsent, nullable=True), name="known_consent"),
+        CheckConstraint(one_of("status", PartnerRequestStatus), name="known_status"),
+        CheckConstraint(one_of("result", CheckResult, nullable=True), name="known_result"),
+        CheckConstraint(one_of("onward_consent", OnwardConsent, nullable=True), name="known_consent"),
         Index("ix_partner_requests_agency_status", "agency_id", "status", "due_on"),
         Index("ix_partner_requests_request", "request_id"),
         {"comment": "Information requests to partner agencies and their answers."},
@@ -172,12 +167,12 @@ class EvidenceItem(IdMixin, TimestampMixin, VersionMixin, Base):
 
     __tablename__ = "evidence_items"
     __table_args__ = (
-        CheckConstraint(_in("source_grade", SourceGrade), name="known_source_grade"),
-        CheckConstraint(_in("information_grade", InformationGrade), name="known_information_grade"),
-        CheckConstraint(_in("handling_code", HandlingCode), name="known_handling_code"),
-        CheckConstraint(_in("nature", Nature), name="known_nature"),
-        CheckConstraint(_in("disclose_to", DiscloseTo, nullable=True), name="known_recipient"),
-        CheckConstraint(_in("owner_consent", OwnerConsent), name="known_owner_consent"),
+        CheckConstraint(one_of("source_grade", SourceGrade), name="known_source_grade"),
+        CheckConstraint(one_of("information_grade", InformationGrade), name="known_information_grade"),
+        CheckConstraint(one_of("handling_code", HandlingCode), name="known_handling_code"),
+        CheckConstraint(one_of("nature", Nature), name="known_nature"),
+        CheckConstraint(one_of("disclose_to", DiscloseTo, nullable=True), name="known_recipient"),
+        CheckConstraint(one_of("owner_consent", OwnerConsent), name="known_owner_consent"),
         Index("ix_evidence_items_request", "request_id", "number"),
         {"comment": "Facts and opinions found in research, each with its provenance and disclosability."},
     )
@@ -251,8 +246,8 @@ class ResearchPackage(IdMixin, TimestampMixin, VersionMixin, Base):
 
     __tablename__ = "research_packages"
     __table_args__ = (
-        CheckConstraint(_in("status", PackageStatus), name="known_status"),
-        CheckConstraint(_in("recommendation", Recommendation, nullable=True), name="known_recommendation"),
+        CheckConstraint(one_of("status", PackageStatus), name="known_status"),
+        CheckConstraint(one_of("recommendation", Recommendation, nullable=True), name="known_recommendation"),
         {"comment": "One evidence package per case, drafted, reviewed and submitted for decision."},
     )
 

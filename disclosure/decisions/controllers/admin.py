@@ -10,8 +10,8 @@ from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
 from disclosure.decisions import service
-from disclosure.decisions.controllers.common import Id, round_trip
-from disclosure.web import Db, Form, FormState, page, redirect
+from disclosure.decisions.controllers.common import round_trip
+from disclosure.web import Db, Form, FormState, Id, page, redirect
 
 SETTINGS = "/admin/panel-settings"
 

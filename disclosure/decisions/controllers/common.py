@@ -8,14 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Request
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.web import FormState, form_values, redirect
-
-Id = FromPath[uuid.UUID]
 
 
 def meeting_url(meeting_id: uuid.UUID, suffix: str = "") -> str:

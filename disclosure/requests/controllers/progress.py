@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
@@ -16,9 +15,7 @@ from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.requests import service
 from disclosure.requests.controllers.common import case_url, stale_page
 from disclosure.requests.vocabulary import OUT_OF_SCOPE_REASONS, IdentityDocument, Rag, RiskLevel, Scheme
-from disclosure.web import Db, Form, FormState, form_values, page, redirect
-
-Id = FromPath[uuid.UUID]
+from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
 
 
 def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> dict[str, Any]:

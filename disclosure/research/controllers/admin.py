@@ -10,9 +10,8 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
 from disclosure.requests.vocabulary import Scheme
-from disclosure.research.controllers.common import Id
 from disclosure.research.service.checks import MINIMUM_POLICE_CHECKS, all_check_types, update_check_type
-from disclosure.web import Db, Form, FormState, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
 
 
 def _page(request: Request[Any, Any, Any], db: Db, form: FormState, status: int = 200) -> Template:

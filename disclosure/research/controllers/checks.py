@@ -16,7 +16,6 @@ from disclosure.auth import require_principal
 from disclosure.errors import NotFound
 from disclosure.research import service
 from disclosure.research.controllers.common import (
-    Id,
     base_context,
     form_page,
     people_options,
@@ -31,7 +30,7 @@ from disclosure.research.vocabulary import (
     OnwardConsent,
     options,
 )
-from disclosure.web import Db, Form, page, redirect
+from disclosure.web import Db, Form, Id, page, redirect
 
 
 @get("/requests/{request_id:uuid}/research", name="research.package", sync_to_thread=True)

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Request
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
@@ -20,8 +19,6 @@ from disclosure.requests.vocabulary import PartyRole
 from disclosure.research import service
 from disclosure.research.overview import overview
 from disclosure.web import Db, FormState, form_values, page, redirect
-
-Id = FromPath[uuid.UUID]
 
 
 def research_url(request_id: uuid.UUID, suffix: str = "") -> str:
@@ -111,4 +108,4 @@ def people_options(db: Session, case: Any) -> list[tuple[str, str, str | None]]:
     return list(seen.values())
 
 
-__all__ = ["Id", "overview", "people_options", "research_url"]
+__all__ = ["overview", "people_options", "research_url"]

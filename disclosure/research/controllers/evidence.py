@@ -18,7 +18,6 @@ from disclosure.errors import FormInvalid
 from disclosure.requests.vocabulary import Scheme
 from disclosure.research import service
 from disclosure.research.controllers.common import (
-    Id,
     base_context,
     form_page,
     people_options,
@@ -35,7 +34,7 @@ from disclosure.research.vocabulary import (
     options,
 )
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, redirect
+from disclosure.web import Db, Form, Id, redirect
 
 # ---------------------------------------------------------------- evidence items
 

@@ -12,9 +12,8 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.research import service
-from disclosure.research.controllers.common import Id
 from disclosure.research.vocabulary import CheckResult, OnwardConsent, options
-from disclosure.web import Db, Form, FormState, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
 
 
 @get("/partner", name="partner.inbox", sync_to_thread=True)
