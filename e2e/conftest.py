@@ -28,12 +28,14 @@ from typing import Any
 import pyotp
 import pytest
 from playwright.sync_api import Frame, Locator, Page, expect
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import migrations
 from disclosure.accounts import service as accounts
+from disclosure.accounts.models import User
 from disclosure.audit import SystemActor
+from disclosure.auth import Principal
 from disclosure.config import PROJECT_ROOT, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 
@@ -217,6 +219,14 @@ class Authenticator:
         now = self._now()
         valid = {self._totp.generate_otp(step) for step in range(now - 2, now + 3)}
         return next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in valid)
+
+
+def live_principal(session: Session, username: str) -> Principal:
+    """A principal for a live user, to drive services directly when a journey's earlier steps are covered
+    elsewhere."""
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return Principal(user.id, user.username, user.display_name, user.role_set, None)
 
 
 def make_live_user(

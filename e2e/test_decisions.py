@@ -12,26 +12,18 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from disclosure.accounts.models import User
-from disclosure.auth import Principal
 from disclosure.config import Settings
 from disclosure.db import unit_of_work
 from disclosure.requests.models import DisclosureRequest
-from e2e.conftest import Visit, error_summary, make_live_user, sign_in
+from e2e.conftest import Visit, error_summary, live_principal, make_live_user, sign_in
 from tests.decisions.builders import submitted_case
-
-
-def _principal(session: Session, username: str) -> Principal:
-    user = session.scalar(select(User).where(User.username == username))
-    assert user is not None
-    return Principal(user.id, user.username, user.display_name, user.role_set, None)
 
 
 def _two_submitted_cases(factory: sessionmaker[Session]) -> list[str]:
     """Two Right to Know cases researched, reviewed and submitted (the research journey covers the pages)."""
     with unit_of_work(factory) as session:
         clerk, researcher, reviewer = (
-            _principal(session, name) for name in ("dee.intake", "ray.research", "rhea.review")
+            live_principal(session, name) for name in ("dee.intake", "ray.research", "rhea.review")
         )
         return [submitted_case(session, clerk, researcher, reviewer).reference for _ in range(2)]
 

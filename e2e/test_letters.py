@@ -13,24 +13,16 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from disclosure.accounts.models import User
-from disclosure.auth import Principal
 from disclosure.config import Settings
 from disclosure.db import unit_of_work
 from disclosure.decisions import service as decisions
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research import service as research
-from e2e.conftest import Visit, error_summary, make_live_user, sign_in
+from e2e.conftest import Visit, error_summary, live_principal, make_live_user, sign_in
 from tests.decisions.builders import all_present, disclose_values, no_disclosure_values, panel_with
 from tests.research.builders import agency, case_in_research, ready_to_submit, subject_id
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-
-
-def _principal(session: Session, username: str) -> Principal:
-    user = session.scalar(select(User).where(User.username == username))
-    assert user is not None
-    return Principal(user.id, user.username, user.display_name, user.role_set, None)
 
 
 def _decided(factory: sessionmaker[Session], outcome: str) -> str:
@@ -38,7 +30,7 @@ def _decided(factory: sessionmaker[Session], outcome: str) -> str:
     panel and decided; its reference."""
     with unit_of_work(factory) as session:
         clerk, researcher, reviewer, chair, member, officer = (
-            _principal(session, name)
+            live_principal(session, name)
             for name in (
                 "lou.intake",
                 "lee.research",

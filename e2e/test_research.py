@@ -21,16 +21,10 @@ from disclosure.config import Settings
 from disclosure.db import unit_of_work, utcnow
 from disclosure.people import service as people
 from disclosure.requests import service as requests_service
-from e2e.conftest import Visit, error_summary, make_live_user, reflows_at_320_pixels, sign_in
+from e2e.conftest import Visit, error_summary, live_principal, make_live_user, reflows_at_320_pixels, sign_in
 from tests import samples
 
 FACT = "Convicted in 2019 of assaulting a former partner (ABH), sentenced to 18 months."
-
-
-def _principal(session: Session, username: str) -> Principal:
-    user = session.scalar(select(User).where(User.username == username))
-    assert user is not None
-    return Principal(user.id, user.username, user.display_name, user.role_set, None)
 
 
 def _person(
@@ -51,7 +45,7 @@ def _case_in_research(factory: sessionmaker[Session]) -> tuple[str, str]:
     """A Right to Know case logged, triaged and handed to the researcher (the requests journey covers those
     pages); its id and reference."""
     with unit_of_work(factory) as session:
-        clerk, rory = _principal(session, "dana.research"), _principal(session, "rowan.research")
+        clerk, rory = live_principal(session, "dana.research"), live_principal(session, "rowan.research")
         local = utcnow() - timedelta(hours=5)
         case = requests_service.log_request(
             session,

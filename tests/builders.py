@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -102,3 +103,10 @@ def admin(db: Session) -> SampleUser:
 @pytest.fixture
 def auditor(db: Session) -> SampleUser:
     return make_user(db, Role.AUDITOR, username="audrey.auditor", display_name="Audrey Auditor")
+
+
+def sign_in_as(db: Session, client: Any, principal: Principal, *, reauth: bool = True) -> Any:
+    """The page client signed in as `principal`'s user (with a recent confirmation unless `reauth=False`)."""
+    user = db.get(User, principal.user_id)
+    assert user is not None
+    return client.sign_in_as(make_session(db, user, reauth=reauth))

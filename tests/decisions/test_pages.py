@@ -8,19 +8,12 @@ import io
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from disclosure.accounts.models import User
 from disclosure.auth import Principal
 from disclosure.decisions import service
-from tests.builders import make_session
+from tests.builders import sign_in_as
 from tests.decisions.builders import disclose_values, meeting_values, no_disclosure_values
 from tests.decisions.conftest import Cast, Panel
 from tests.pages import PageClient
-
-
-def _as(db: Session, client: PageClient, principal: Principal, *, reauth: bool = True) -> PageClient:
-    user = db.get(User, principal.user_id)
-    assert user is not None
-    return client.sign_in_as(make_session(db, user, reauth=reauth))
 
 
 def _base(panel: Panel) -> str:
@@ -30,7 +23,7 @@ def _base(panel: Panel) -> str:
 def test_a_convener_sets_up_a_panel_and_errors_keep_what_was_typed(
     db: Session, client: PageClient, cast: Cast
 ) -> None:
-    _as(db, client, cast.clerk)
+    sign_in_as(db, client, cast.clerk)
     assert client.get("/panels").status_code == 200
     assert client.get("/panels/new").status_code == 200
     bad = client.submit("/panels", {**meeting_values(cast.chair), "chair_id": "", "location": "Room 9"})
@@ -52,7 +45,7 @@ def test_a_convener_sets_up_a_panel_and_errors_keep_what_was_typed(
 def test_every_panel_page_renders_for_a_member_taking_part(
     db: Session, client: PageClient, cast: Cast, panel: Panel
 ) -> None:
-    _as(db, client, cast.probation)
+    sign_in_as(db, client, cast.probation)
     base = _base(panel)
     for path in (
         "/panels",
@@ -71,7 +64,7 @@ def test_every_panel_page_renders_for_a_member_taking_part(
 def test_the_decision_form_shows_every_error_at_its_field(
     db: Session, client: PageClient, cast: Cast, panel: Panel
 ) -> None:
-    _as(db, client, cast.probation)
+    sign_in_as(db, client, cast.probation)
     response = client.submit(f"{_base(panel)}/decision", {"outcome": "disclose", "article8": "Kept text"})
     assert response.status_code == 400
     assert 'href="#test-lawful"' in response.text and 'href="#rationale"' in response.text
@@ -89,10 +82,10 @@ def test_the_chair_signs_off_after_confirming_identity(
         panel.item.id,
         disclose_values(db, panel.case, cast.officer, agencies),
     )
-    _as(db, client, cast.chair, reauth=False)
+    sign_in_as(db, client, cast.chair, reauth=False)
     asked = client.get(f"{_base(panel)}/sign", follow_redirects=False)
     assert asked.status_code == 303 and asked.headers["location"].startswith("/confirm-identity")
-    _as(db, client, cast.chair)
+    sign_in_as(db, client, cast.chair)
     form = client.get(f"{_base(panel)}/sign")
     assert form.status_code == 200 and "In 2019 he was convicted" in form.text
     decision = service.decision_for(db, panel.item)
@@ -107,9 +100,9 @@ def test_the_chair_signs_off_after_confirming_identity(
 def test_members_cannot_sign_and_outsiders_find_nothing(
     db: Session, client: PageClient, cast: Cast, panel: Panel
 ) -> None:
-    _as(db, client, cast.probation)
+    sign_in_as(db, client, cast.probation)
     assert client.get(f"{_base(panel)}/sign").status_code == 403
-    _as(db, client, cast.outsider)
+    sign_in_as(db, client, cast.outsider)
     assert client.get(_base(panel)).status_code == 404
     assert client.get(f"/panels/{panel.meeting.id}").status_code == 404
 
@@ -124,7 +117,7 @@ def test_minutes_and_the_case_page_show_the_decision_with_dissent(
     values[f"view-{health.id}-reasons"] = "Health would disclose: the GP records escalating injuries."
     service.record_decision(db, cast.probation, panel.meeting.id, panel.item.id, values)
     service.sign(db, cast.chair, panel.meeting.id, panel.item.id, {})
-    _as(db, client, cast.chair)
+    sign_in_as(db, client, cast.chair)
     minutes = client.get(f"/panels/{panel.meeting.id}/minutes.pdf")
     assert minutes.status_code == 200
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(minutes.content)).pages]
@@ -132,7 +125,7 @@ def test_minutes_and_the_case_page_show_the_decision_with_dissent(
     text = " ".join(pages)
     assert panel.case.reference in text
     assert "Health would disclose: the GP records escalating injuries." in text
-    _as(db, client, cast.researcher)
+    sign_in_as(db, client, cast.researcher)
     page = client.get(f"/requests/{panel.case.id}/decisions")
     assert page.status_code == 200 and "Do not disclose" in page.text
     assert "Health: <strong>dissents</strong>" in page.text
@@ -161,7 +154,7 @@ def test_the_api_reads_decisions_and_offers_no_way_to_change_them(
 def test_administrators_change_the_quorum_and_lists(
     db: Session, client: PageClient, cast: Cast, admin_principal: Principal
 ) -> None:
-    _as(db, client, admin_principal)
+    sign_in_as(db, client, admin_principal)
     assert client.get("/admin/panel-settings").status_code == 200
     bad = client.submit(
         "/admin/panel-settings/policy",
@@ -180,5 +173,5 @@ def test_administrators_change_the_quorum_and_lists(
     assert service.current_policy(db).required_agency_codes == ["police", "probation"]
     assert client.submit("/admin/panel-settings/reasons", {"label": "Subject has died"}).status_code == 303
     assert "Subject has died" in client.get("/admin/panel-settings").text
-    _as(db, client, cast.chair)
+    sign_in_as(db, client, cast.chair)
     assert client.get("/admin/panel-settings").status_code == 403

@@ -7,25 +7,17 @@ import io
 from docx import Document
 from sqlalchemy.orm import Session
 
-from disclosure.accounts.models import User
-from disclosure.auth import Principal
-from tests.builders import make_session
+from tests.builders import sign_in_as
 from tests.decisions.conftest import Cast
 from tests.letters.conftest import Decide
 from tests.pages import PageClient
-
-
-def _as(db: Session, client: PageClient, principal: Principal) -> PageClient:
-    user = db.get(User, principal.user_id)
-    assert user is not None
-    return client.sign_in_as(make_session(db, user))
 
 
 def test_an_officer_previews_generates_and_downloads_letters(
     db: Session, client: PageClient, cast: Cast, decided: Decide
 ) -> None:
     case = decided("disclose")
-    _as(db, client, cast.officer)
+    sign_in_as(db, client, cast.officer)
     listed = client.get(f"/requests/{case.id}/letters")
     assert listed.status_code == 200 and "Disclosure record and script" in listed.text
     preview = client.get(f"/requests/{case.id}/letters/disclosure_record/preview")
@@ -47,7 +39,7 @@ def test_the_delivery_form_keeps_what_was_typed_and_then_completes_the_case(
     db: Session, client: PageClient, cast: Cast, decided: Decide
 ) -> None:
     case = decided("disclose")
-    _as(db, client, cast.officer)
+    sign_in_as(db, client, cast.officer)
     assert client.get(f"/requests/{case.id}/delivery").status_code == 200
     bad = client.submit(f"/requests/{case.id}/delivery", {"method": "in_person", "reaction": "Kept words"})
     assert bad.status_code == 400 and 'href="#occurred"' in bad.text and "Kept words" in bad.text

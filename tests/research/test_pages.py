@@ -15,7 +15,7 @@ from disclosure.auth import Principal
 from disclosure.research import service
 from disclosure.research.models import Attachment
 from tests import samples
-from tests.builders import make_session, make_user
+from tests.builders import make_session, make_user, sign_in_as
 from tests.pages import PageClient
 from tests.research.builders import (
     agency,
@@ -27,19 +27,11 @@ from tests.research.builders import (
 )
 
 
-def _as(db: Session, client: PageClient, principal: Principal) -> PageClient:
-    from disclosure.accounts.models import User
-
-    user = db.get(User, principal.user_id)
-    assert user is not None
-    return client.sign_in_as(make_session(db, user))
-
-
 def test_the_research_page_shows_the_check_list_and_what_stops_submission(
     db: Session, client: PageClient, clerk: Principal, researcher: Principal
 ) -> None:
     case = case_in_research(db, clerk, researcher)
-    page = _as(db, client, researcher).get(f"/requests/{case.id}/research")
+    page = sign_in_as(db, client, researcher).get(f"/requests/{case.id}/research")
     assert page.status_code == 200
     assert "Police National Computer (PNC)" in page.text
     assert "Record the required checks first" in page.text
@@ -51,7 +43,7 @@ def test_a_check_form_with_errors_keeps_what_was_typed(
 ) -> None:
     case = case_in_research(db, clerk, researcher)
     values = check_values(db, case, "pnc", result="information_found", reference="PNC/KEEP/1")
-    response = _as(db, client, researcher).submit(f"/requests/{case.id}/research/checks", values)
+    response = sign_in_as(db, client, researcher).submit(f"/requests/{case.id}/research/checks", values)
     assert response.status_code == 400
     assert 'href="#notes"' in response.text and 'value="PNC/KEEP/1"' in response.text
     ok = client.submit(f"/requests/{case.id}/research/checks", {**values, "notes": "One conviction, 2019"})
@@ -62,7 +54,7 @@ def test_evidence_and_an_attachment_round_trip(
     db: Session, client: PageClient, clerk: Principal, researcher: Principal
 ) -> None:
     case = case_in_research(db, clerk, researcher)
-    _as(db, client, researcher)
+    sign_in_as(db, client, researcher)
     response = client.submit(f"/requests/{case.id}/research/evidence", evidence_values(case))
     assert response.status_code == 303
     item = service.live_items(db, case.id)[0]
@@ -89,7 +81,7 @@ def test_hostile_uploads_are_refused_at_the_field(
 ) -> None:
     case = case_in_research(db, clerk, researcher)
     item = service.record_evidence(db, researcher, case.id, evidence_values(case))
-    _as(db, client, researcher)
+    sign_in_as(db, client, researcher)
     url = f"/requests/{case.id}/research/evidence/{item.id}/upload"
     cases = [
         ("evil.pdf", b"<script>alert(1)</script>", "application/pdf"),
@@ -115,7 +107,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
 ) -> None:
     case = case_in_research(db, clerk, researcher)
     item = service.record_evidence(db, researcher, case.id, evidence_values(case))
-    _as(db, client, researcher)
+    sign_in_as(db, client, researcher)
     big = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)
     response = client.post(
         f"/requests/{case.id}/research/evidence/{item.id}/upload",
@@ -133,7 +125,7 @@ def test_submission_problems_link_to_their_sections_and_a_good_package_submits(
     db: Session, client: PageClient, clerk: Principal, researcher: Principal, reviewer: Principal
 ) -> None:
     case = case_in_research(db, clerk, researcher)
-    _as(db, client, researcher)
+    sign_in_as(db, client, researcher)
     package = service.package_for(db, case)
     refused = client.submit(f"/requests/{case.id}/research/submit", {"version": str(package.version)})
     assert refused.status_code == 400 and 'href="#checks"' in refused.text
@@ -170,7 +162,7 @@ def test_a_partner_answers_in_the_service_and_sees_nothing_else(
         },
     )
     partner = partner_user(db)
-    _as(db, client, partner)
+    sign_in_as(db, client, partner)
     inbox = client.get("/partner")
     assert inbox.status_code == 200 and case.reference in inbox.text
     page = client.get(f"/partner/requests/{sent.id}")

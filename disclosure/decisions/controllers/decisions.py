@@ -73,7 +73,7 @@ def _decision_page(
     status: int = 200,
 ) -> Template:
     principal = require_principal(request)
-    item, case, frozen = service.package_for_item(db, principal, meeting_id, item_id)
+    item, case, frozen = service.open_item(db, principal, meeting_id, item_id)
     decision = service.decision_for(db, item)
     quorum = service.quorum(db, item)
     return page(
@@ -125,8 +125,8 @@ def _sign_page(
     request: Request[Any, Any, Any], db: Db, meeting_id: Any, item_id: Any, status: int = 200, error: Any = ""
 ) -> Template:
     principal = require_principal(request)
-    item, decision = service.decision_on_item(db, principal, meeting_id, item_id)
-    _, case, _frozen = service.package_for_item(db, principal, meeting_id, item_id)
+    item, case, _frozen = service.open_item(db, principal, meeting_id, item_id)
+    decision = service.decision_for(db, item)
     return page(
         request,
         "decisions/sign.html",

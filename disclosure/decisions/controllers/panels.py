@@ -190,8 +190,8 @@ def close(request: Request[Any, Any, Any], db: Db, meeting_id: Id) -> Redirect:
 
 def item_page(request: Request[Any, Any, Any], db: Db, meeting_id: Any, item_id: Any) -> Template:
     principal = require_principal(request)
-    item, decision = service.decision_on_item(db, principal, meeting_id, item_id)
-    _, case, frozen = service.package_for_item(db, principal, meeting_id, item_id)
+    item, case, frozen = service.open_item(db, principal, meeting_id, item_id)
+    decision = service.decision_for(db, item)
     return page(
         request,
         "decisions/item.html",

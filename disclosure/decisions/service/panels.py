@@ -411,15 +411,23 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
     return lines
 
 
-def package_for_item(
+def open_item(
     session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID
 ) -> tuple[AgendaItem, DisclosureRequest, PackageVersion]:
-    """The frozen version put to the panel, for a member taking part (or a convener); reading is audited."""
+    """An agenda item with its case and the frozen version put to the panel (need to know checked)."""
     item = load_item(session, actor, meeting_id, item_id)
     case = session.get(DisclosureRequest, item.request_id)
     frozen = session.get(PackageVersion, item.package_version_id)
     if case is None or frozen is None:
         raise NotFound("There is no such case on this agenda")
+    return item, case, frozen
+
+
+def package_for_item(
+    session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID
+) -> tuple[AgendaItem, DisclosureRequest, PackageVersion]:
+    """The frozen version put to the panel, for a member taking part (or a convener); reading is audited."""
+    item, case, frozen = open_item(session, actor, meeting_id, item_id)
     record(
         session,
         actor,
