@@ -76,6 +76,18 @@ class Settings:
     """Folder for attachments when `DISCLOSURE_ATTACHMENT_STORE` is `local`; never served directly."""
     max_upload_mb: int = 20
     """Largest attachment accepted, in megabytes; a larger upload is refused before it is read."""
+    smtp_host: str = ""
+    """Mail server for the partner outbox. Empty: notifications stay in the in-service inbox only."""
+    smtp_port: int = 587
+    """Mail server port (587 with STARTTLS, 465 for implicit TLS)."""
+    smtp_security: str = "starttls"
+    """`starttls`, `tls` (implicit, port 465) or `none` (a relay on the same machine only)."""
+    smtp_username: str = ""
+    """Mail server user name, if it needs one."""
+    smtp_password: str = ""
+    """Mail server password, if it needs one."""
+    smtp_from: str = "disclosure@localhost"
+    """Sender address of outbox messages."""
 
     @property
     def is_production(self) -> bool:
@@ -145,6 +157,8 @@ class Settings:
             raise ConfigurationError(
                 f"DISCLOSURE_ATTACHMENT_STORE must be one of {', '.join(ATTACHMENT_STORES)}"
             )
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ConfigurationError(f"DISCLOSURE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}")
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigurationError("DISCLOSURE_BASE_URL must start with http:// or https://")
         if self.is_production and self.secret_key:
@@ -157,6 +171,7 @@ class Settings:
 
 
 ATTACHMENT_STORES = ("local", "database")
+SMTP_SECURITY = ("starttls", "tls", "none")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MIN_SECRET_LENGTH = 32
 EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105 (the placeholder in .env.example, refused)

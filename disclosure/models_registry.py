@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import disclosure.decisions.models
     import disclosure.force.models
     import disclosure.letters.models
+    import disclosure.missing.models
     import disclosure.people.models
     import disclosure.requests.models
     import disclosure.research.models

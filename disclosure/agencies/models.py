@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.agencies.vocabulary import AgencyKind
@@ -61,3 +61,23 @@ class AgencyMember(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When they were added.")
 
     agency: Mapped[Agency] = relationship(back_populates="members")
+
+
+class OutboxMessage(IdMixin, Base):
+    """A message waiting for (or sent by) the mail server. Written in the same transaction as what it
+    announces, so nothing is sent for work that rolled back and nothing is lost if the server is down;
+    messages carry no case content, only a pointer into the service [APP-MoPI]."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_unsent", "sent_at", "created_at"),
+        {"comment": "Mail to partners: queued in the transaction, sent by `disclosure outbox send`."},
+    )
+
+    to_address: Mapped[str] = mapped_column(String(320), comment="Recipient address.")
+    subject: Mapped[str] = mapped_column(String(200), comment="Subject line (no personal data).")
+    body: Mapped[str] = mapped_column(Text, comment="Plain-text body (no personal data).")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was queued (UTC).")
+    sent_at: Mapped[datetime | None] = mapped_column(comment="When the mail server accepted it (UTC).")
+    attempts: Mapped[int] = mapped_column(default=0, comment="Sending attempts so far.")
+    last_error: Mapped[str] = mapped_column(Text, default="", comment="The last sending error, if any.")

@@ -6,6 +6,7 @@ writes its audit event in the same transaction. Rules cite DOMAIN.md's sources.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -310,6 +311,12 @@ def missing_roles(request: DisclosureRequest) -> list[PartyRole]:
     return [role for role in required_roles(request) if role.value not in present]
 
 
+PartyHook = Callable[[Session, Principal, CaseParty], None]
+PARTY_HOOKS: list[PartyHook] = []
+"""Features that care who is on a case (missing-person coordination raises a Right to Know consideration)
+append a hook, called as (session, actor, party) inside the transaction that adds the party."""
+
+
 def add_party(
     session: Session, actor: Principal, request_id: uuid.UUID, person_id: uuid.UUID, values: dict[str, Any]
 ) -> CaseParty:
@@ -371,6 +378,8 @@ def add_party(
         role=role_raw,
         person=str(person_id),
     )
+    for hook in PARTY_HOOKS:
+        hook(session, actor, party)
     return party
 
 

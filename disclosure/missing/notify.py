@@ -1,0 +1,315 @@
+"""Telling partners about missing episodes without flooding them: every event (reported, risk reviewed,
+returned, interview, repeat flag) joins the one digest each partner has for that person in the current
+period, sent when the period ends; a child on a child-protection plan going missing (or an urgent risk
+rise) also goes at once to the allocated social worker [Wales-SP]. Partners acknowledge in the service; an
+urgent notice unacknowledged after the configured hours escalates to the agency's mailbox and the MASH.
+
+Mail goes through the outbox (`agencies.outbox`), written in the same transaction, carrying no case
+content: only that there is something to read in the service.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import Role
+from disclosure.agencies import outbox
+from disclosure.agencies.models import Agency, AgencyMember
+from disclosure.agencies.service import agency_of
+from disclosure.audit import Actor, AuditCategory, SystemActor
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import Conflict, NotFound, PermissionDenied
+from disclosure.missing.models import Episode, MissingSettings, Notification, NotificationItem
+from disclosure.missing.vocabulary import PartnerRole
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: PartnerRole
+    agency_id: uuid.UUID
+    user_id: uuid.UUID | None = None
+
+
+def recipients(session: Session, episode: Episode) -> list[Recipient]:
+    """Who is told about this episode: the allocated social worker (through their agency), the placing
+    authority, the school and health, each once."""
+    found: list[Recipient] = []
+    if episode.social_worker_id:
+        agency_id = session.scalar(
+            select(AgencyMember.agency_id).where(AgencyMember.user_id == episode.social_worker_id)
+        )
+        if agency_id:
+            found.append(Recipient(PartnerRole.SOCIAL_WORKER, agency_id, episode.social_worker_id))
+    for role, agency_id in (
+        (PartnerRole.PLACING_AUTHORITY, episode.placing_authority_id),
+        (PartnerRole.SCHOOL, episode.school_id),
+        (PartnerRole.HEALTH, episode.health_id),
+    ):
+        if agency_id and not any(r.agency_id == agency_id and r.user_id is None for r in found):
+            found.append(Recipient(role, agency_id))
+    return found
+
+
+def period_of(moment: datetime, hours: int) -> tuple[datetime, datetime]:
+    """The digest period holding `moment`: periods of `hours` counted from midnight UTC, 1 January 2000,
+    so daily digests run midnight to midnight."""
+    length = timedelta(hours=hours)
+    start = _EPOCH + ((moment - _EPOCH) // length) * length
+    return start, start + length
+
+
+def _rules(session: Session) -> MissingSettings:
+    row = session.scalar(select(MissingSettings).limit(1))
+    if row is None:
+        raise NotFound("The missing-person settings are not set up: run the migrations")
+    return row
+
+
+def episode_event(
+    session: Session, episode: Episode, kind: str, summary: str, *, urgent: bool = False
+) -> None:
+    """Add an event to each partner's digest for this person and period; when urgent, also send a notice
+    at once to the social worker (or, without one, the placing authority)."""
+    if episode.person_id is None:
+        return
+    now = utcnow()
+    rules = _rules(session)
+    start, end = period_of(now, rules.digest_hours)
+    people = recipients(session, episode)
+    for recipient in people:
+        digest = session.scalar(
+            select(Notification).where(
+                Notification.agency_id == recipient.agency_id,
+                Notification.person_id == episode.person_id,
+                Notification.urgent.is_(False),
+                Notification.period_start == start,
+                Notification.sent_at.is_(None),
+                Notification.user_id.is_(None)
+                if recipient.user_id is None
+                else Notification.user_id == recipient.user_id,
+            )
+        )
+        if digest is None:
+            digest = Notification(
+                agency_id=recipient.agency_id,
+                user_id=recipient.user_id,
+                role=recipient.role.value,
+                person_id=episode.person_id,
+                period_start=start,
+                period_end=end,
+            )
+            session.add(digest)
+        digest.items.append(
+            NotificationItem(episode_id=episode.id, kind=kind, summary=summary, created_at=now)
+        )
+    if urgent and people:
+        first = next((r for r in people if r.role is PartnerRole.SOCIAL_WORKER), people[0])
+        notice = Notification(
+            agency_id=first.agency_id,
+            user_id=first.user_id,
+            role=first.role.value,
+            person_id=episode.person_id,
+            urgent=True,
+            period_start=now,
+            period_end=now,
+            sent_at=now,
+        )
+        notice.items.append(
+            NotificationItem(episode_id=episode.id, kind=kind, summary=summary, created_at=now)
+        )
+        session.add(notice)
+        session.flush()
+        _queue_mail(session, notice, urgent=True)
+    session.flush()
+
+
+def _addresses(session: Session, notification: Notification) -> list[str]:
+    if notification.user_id:
+        email = session.scalar(select(User.email).where(User.id == notification.user_id))
+        return [email] if email else []
+    email = session.scalar(select(Agency.contact_email).where(Agency.id == notification.agency_id))
+    return [email] if email else []
+
+
+def _queue_mail(session: Session, notification: Notification, *, urgent: bool = False) -> None:
+    kind = "an urgent missing-person notice" if urgent else "a missing-person digest"
+    for address in _addresses(session, notification):
+        outbox.queue(
+            session,
+            to=address,
+            subject="Urgent: missing-person notice to acknowledge" if urgent else "Missing-person digest",
+            body=(
+                f"There is {kind} for you in the disclosure service.\n\n"
+                f"Sign in to read and acknowledge it: {{base_url}}/partner/missing/{notification.id}\n\n"
+                "This message holds no personal details. OFFICIAL-SENSITIVE."
+            ),
+        )
+
+
+# ------------------------------------------------------------------------------------ dispatching
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    digests_sent: int
+    escalated: int
+
+
+def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
+    """Send the digests whose period has ended and escalate urgent notices unacknowledged for longer than
+    the configured hours. Safe to run as often as wanted (`disclosure missing dispatch`, or the server's
+    own minute-by-minute loop)."""
+    now = now or utcnow()
+    rules = _rules(session)
+    due = list(
+        session.scalars(
+            select(Notification).where(Notification.sent_at.is_(None), Notification.period_end <= now)
+        )
+    )
+    for digest in due:
+        digest.sent_at = now
+        _queue_mail(session, digest)
+    overdue = list(
+        session.scalars(
+            select(Notification).where(
+                Notification.urgent.is_(True),
+                Notification.acknowledged_at.is_(None),
+                Notification.escalated_at.is_(None),
+                Notification.sent_at <= now - timedelta(hours=rules.escalate_hours),
+            )
+        )
+    )
+    coordinators = [
+        u.email
+        for u in session.scalars(select(User).where(User.disabled_at.is_(None)))
+        if Role.DATA_ADMINISTRATOR.value in u.role_set and u.email
+    ]
+    for notice in overdue:
+        notice.escalated_at = now
+        agency_mail = session.scalar(select(Agency.contact_email).where(Agency.id == notice.agency_id))
+        for address in dict.fromkeys([a for a in (agency_mail, *coordinators) if a]):
+            outbox.queue(
+                session,
+                to=address,
+                subject="Escalation: urgent missing-person notice not acknowledged",
+                body=(
+                    f"An urgent missing-person notice sent {rules.escalate_hours} hours ago or more has not "
+                    "been acknowledged.\n\n"
+                    f"Sign in to see it: {{base_url}}/partner/missing/{notice.id} (partner) or "
+                    "{base_url}/missing (MASH).\n\nThis message holds no personal details. OFFICIAL-SENSITIVE."
+                ),
+            )
+        audit.record(
+            session,
+            actor=SystemActor("dispatcher"),
+            action="missing.escalate",
+            category=AuditCategory.DISCLOSURE,
+            object_type="missing_notification",
+            object_id=notice.id,
+            justification="Urgent notice unacknowledged: escalated to the agency and the MASH",
+        )
+    session.flush()
+    return DispatchResult(len(due), len(overdue))
+
+
+# --------------------------------------------------------------------------------- partner inbox
+
+
+def partner_agency(session: Session, actor: Principal) -> Agency:
+    """The agency a partner user answers for; a partner account without one sees nothing."""
+    agency = agency_of(session, actor.user_id)
+    if agency is None:
+        raise PermissionDenied("Your account is not linked to a partner agency")
+    return agency
+
+
+def _visible_to(session: Session, actor: Principal) -> ColumnElement[bool]:
+    agency = partner_agency(session, actor)
+    return (Notification.agency_id == agency.id) & or_(
+        Notification.user_id.is_(None), Notification.user_id == actor.user_id
+    )
+
+
+def partner_notifications(session: Session, actor: Principal, *, limit: int = 200) -> list[Notification]:
+    """What a partner user's agency has been told (and what is addressed to them by name), newest first;
+    digests still collecting are shown too, marked as such."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(_visible_to(session, actor))
+            .order_by(Notification.acknowledged_at.is_not(None), Notification.period_end.desc())
+            .limit(limit)
+        )
+    )
+
+
+def open_for_partner(session: Session, actor: Principal, notification_id: uuid.UUID) -> Notification:
+    """One notification read by a partner: a disclosure to that agency, audited with the recipient."""
+    notification = session.scalar(
+        select(Notification).where(Notification.id == notification_id, _visible_to(session, actor))
+    )
+    if notification is None:
+        raise NotFound("There is no such notification for your agency")
+    audit.record(
+        session,
+        actor=actor,
+        action="missing.partner_read",
+        category=AuditCategory.DISCLOSURE,
+        object_type="missing_notification",
+        object_id=notification.id,
+        justification="Partner read a missing-person notification addressed to their agency",
+        recipients=str(notification.agency_id),
+    )
+    return notification
+
+
+def acknowledge(session: Session, actor: Principal, notification_id: uuid.UUID) -> Notification:
+    notification = open_for_partner(session, actor, notification_id)
+    if notification.sent_at is None:
+        raise Conflict("This digest is still collecting: acknowledge it once it has been sent")
+    if notification.acknowledged_at is not None:
+        raise Conflict("This notification has already been acknowledged")
+    notification.acknowledged_at = utcnow()
+    notification.acknowledged_by_id = actor.user_id
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="missing.acknowledge",
+        category=AuditCategory.ALTERATION,
+        object_type="missing_notification",
+        object_id=notification.id,
+        justification="Partner acknowledged a missing-person notification",
+    )
+    return notification
+
+
+def for_person(session: Session, person_id: uuid.UUID) -> list[Notification]:
+    """Every notification about a person, for the coordinator's view of who was told what and when."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.person_id == person_id)
+            .order_by(Notification.period_end.desc())
+        )
+    )
+
+
+def agency_names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all())
+
+
+def actor_for_dispatch() -> Actor:
+    return SystemActor("dispatcher")

@@ -1,0 +1,325 @@
+"""Philomena and Herbert protocol forms, and people waiting for a confirmed match.
+
+A protocol form is prepared in advance by the carer (a children's home for Philomena, a family or care home
+for Herbert) and released to police only on a missing report [Philomena][Herbert]: the carer's organisation
+lodges it here; police (the MASH coordinators) see that it exists, and can open it, only while the person
+has an open episode; each opening is audited as a disclosure. The carer names the person; the index match
+follows the feed's rule (certain links, likely waits for a coordinator in the same queue as the feed's).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied
+from disclosure.missing import notify, service
+from disclosure.missing.models import Episode, PendingMatch, ProtocolForm
+from disclosure.missing.vocabulary import EpisodeStatus, MatchStatus, ProtocolKind
+from disclosure.people import candidates, matching
+from disclosure.people import service as people
+from disclosure.people.matching import Probe
+from disclosure.people.schemas import PersonDetails
+from disclosure.requests.schemas import raise_if, text
+from disclosure.storage import AttachmentStore
+from disclosure.uploads import UploadRefused, check_upload
+
+CERTAIN_SCORE = 90
+CLEAR_MARGIN = 10
+
+
+def _audit(
+    session: Session, actor: Principal, form: ProtocolForm, action: str, category: AuditCategory, why: str
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=f"missing.protocol_{action}",
+        category=category,
+        object_type="protocol_form",
+        object_id=form.id,
+        justification=why,
+        details={"kind": form.kind, "agency": str(form.agency_id)},
+    )
+
+
+def judge(session: Session, details: PersonDetails) -> tuple[uuid.UUID | None, list[dict[str, Any]] | None]:
+    """The intake's candidate search and scoring, then one rule for the feed and the forms: a best match
+    at or above CERTAIN_SCORE and clear of the next by CLEAR_MARGIN is the person (id, None); likely
+    matches wait for a person to choose (None, candidates); nothing close means someone new (None, None)."""
+    ranked = matching.rank(
+        Probe.of(details),
+        candidates.load_candidates(session, candidates.candidate_ids(session, details)),
+        threshold=people.MATCH_THRESHOLD,
+        limit=5,
+    )
+    if (
+        ranked
+        and ranked[0].score >= CERTAIN_SCORE
+        and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - CLEAR_MARGIN)
+    ):
+        return ranked[0].person_id, None
+    if ranked:
+        return None, [
+            {"person_id": str(m.person_id), "score": m.score, "reasons": list(m.reasons)} for m in ranked
+        ]
+    return None, None
+
+
+def match_or_queue(
+    session: Session, actor: Principal, details: PersonDetails, **source: Any
+) -> uuid.UUID | None:
+    """The person's id when matching is certain or nobody is close (a new person); otherwise None, with a
+    PendingMatch for `source` (episode_id or protocol_form_id) holding the likely candidates."""
+    person_id, likely = judge(session, details)
+    if person_id is not None:
+        return person_id
+    if likely is None:
+        return people.create_person(session, actor, details).id
+    session.add(
+        PendingMatch(
+            given_names=details.given_names,
+            family_name=details.family_name,
+            date_of_birth=details.date_of_birth,
+            gender=details.gender,
+            postcode=details.postcode,
+            candidates=likely,
+            **source,
+        )
+    )
+    return None
+
+
+# -------------------------------------------------------------------------------- protocol forms
+
+
+def lodge(
+    session: Session,
+    actor: Principal,
+    store: AttachmentStore,
+    values: dict[str, Any],
+    *,
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+) -> ProtocolForm:
+    """A carer's organisation lodges a form about a person it cares for."""
+    agency = notify.partner_agency(session, actor)
+    errors: dict[str, str] = {}
+    kind = text(values, "kind")
+    if kind not in {k.value for k in ProtocolKind}:
+        errors["kind"] = "Select Philomena or Herbert protocol"
+    try:
+        details = people.details_from_form(values)
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+        details = None
+    checked = None
+    try:
+        checked = check_upload(filename, data, max_bytes=max_bytes)
+    except UploadRefused as exc:
+        errors["file"] = exc.message
+    raise_if(errors, values)
+    assert details is not None and checked is not None
+    form = ProtocolForm(
+        kind=kind,
+        person_name=details.name.full_name[:400],
+        agency_id=agency.id,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        file_key=store.put(session, data),
+        sha256=checked.sha256,
+        lodged_by_id=actor.user_id,
+    )
+    session.add(form)
+    session.flush()
+    form.person_id = match_or_queue(session, actor, details, protocol_form_id=form.id)
+    session.flush()
+    _audit(
+        session,
+        actor,
+        form,
+        "lodge",
+        AuditCategory.COLLECTION,
+        "Protocol form lodged by the carer's organisation",
+    )
+    return form
+
+
+def forms_of_agency(session: Session, actor: Principal) -> list[ProtocolForm]:
+    agency = notify.partner_agency(session, actor)
+    return list(
+        session.scalars(
+            select(ProtocolForm)
+            .where(ProtocolForm.agency_id == agency.id, ProtocolForm.withdrawn_at.is_(None))
+            .order_by(ProtocolForm.created_at.desc())
+        )
+    )
+
+
+def withdraw(session: Session, actor: Principal, form_id: uuid.UUID) -> ProtocolForm:
+    form = session.get(ProtocolForm, form_id)
+    if form is None or form.agency_id != notify.partner_agency(session, actor).id or form.withdrawn_at is not None:
+        raise NotFound("There is no such form held by your organisation")
+    form.withdrawn_at = utcnow()
+    session.flush()
+    _audit(session, actor, form, "withdraw", AuditCategory.ERASURE, "Protocol form withdrawn by the carer")
+    return form
+
+
+def has_open_episode(session: Session, person_id: uuid.UUID | None) -> bool:
+    return person_id is not None and bool(
+        session.scalar(
+            select(Episode.id)
+            .where(Episode.person_id == person_id, Episode.status == EpisodeStatus.OPEN.value)
+            .limit(1)
+        )
+    )
+
+
+def released_forms(session: Session, person_id: uuid.UUID) -> list[ProtocolForm]:
+    """The forms police may see: only while the person has an open episode [Philomena][Herbert]."""
+    if not has_open_episode(session, person_id):
+        return []
+    return list(
+        session.scalars(
+            select(ProtocolForm)
+            .where(ProtocolForm.person_id == person_id, ProtocolForm.withdrawn_at.is_(None))
+            .order_by(ProtocolForm.created_at.desc())
+        )
+    )
+
+
+def held_count(session: Session, person_id: uuid.UUID) -> int:
+    """How many forms are held (shown without their content while no episode is open)."""
+    return len(
+        session.scalars(
+            select(ProtocolForm.id).where(
+                ProtocolForm.person_id == person_id, ProtocolForm.withdrawn_at.is_(None)
+            )
+        ).all()
+    )
+
+
+def open_released(
+    session: Session, actor: Principal, store: AttachmentStore, form_id: uuid.UUID
+) -> tuple[ProtocolForm, bytes]:
+    """Police open a released form: refused unless the person is missing now; audited as a disclosure from
+    the carer's organisation to the police."""
+    service.require_coordinator(actor)
+    form = session.get(ProtocolForm, form_id)
+    if form is None or form.withdrawn_at is not None:
+        raise NotFound("There is no such protocol form")
+    if not has_open_episode(session, form.person_id):
+        raise PermissionDenied("A protocol form is released to police only while the person is missing")
+    data = store.read(session, form.file_key, sha256=form.sha256)
+    _audit(
+        session,
+        actor,
+        form,
+        "release",
+        AuditCategory.DISCLOSURE,
+        "Protocol form released to police: person missing",
+    )
+    return form, data
+
+
+def open_own(
+    session: Session, actor: Principal, store: AttachmentStore, form_id: uuid.UUID
+) -> tuple[ProtocolForm, bytes]:
+    form = session.get(ProtocolForm, form_id)
+    if form is None or form.agency_id != notify.partner_agency(session, actor).id or form.withdrawn_at is not None:
+        raise NotFound("There is no such form held by your organisation")
+    data = store.read(session, form.file_key, sha256=form.sha256)
+    _audit(
+        session, actor, form, "read", AuditCategory.CONSULTATION, "Protocol form opened by its organisation"
+    )
+    return form, data
+
+
+# ---------------------------------------------------------------------------------- pending matches
+
+
+def pending_matches(session: Session, actor: Principal, *, limit: int = 200) -> list[PendingMatch]:
+    service.require_coordinator(actor)
+    return list(
+        session.scalars(
+            select(PendingMatch)
+            .where(PendingMatch.status == MatchStatus.PENDING.value)
+            .order_by(PendingMatch.created_at, PendingMatch.line)
+            .limit(limit)
+        )
+    )
+
+
+def get_pending(session: Session, actor: Principal, match_id: uuid.UUID) -> PendingMatch:
+    service.require_coordinator(actor)
+    pending = session.get(PendingMatch, match_id)
+    if pending is None:
+        raise NotFound("There is no such match to confirm")
+    return pending
+
+
+def confirm_match(
+    session: Session, actor: Principal, match_id: uuid.UUID, values: dict[str, Any]
+) -> PendingMatch:
+    """A coordinator confirms which person it is (`person_id`) or that it is someone new (`new`); the
+    episode or form then points at them, and the episode is told to partners if still current."""
+    pending = get_pending(session, actor, match_id)
+    if pending.status != MatchStatus.PENDING:
+        raise Conflict("This match has already been confirmed")
+    choice = text(values, "person_id")
+    offered = {c["person_id"] for c in pending.candidates}
+    details = PersonDetails(
+        given_names=pending.given_names,
+        family_name=pending.family_name,
+        date_of_birth=pending.date_of_birth,
+        gender=pending.gender,
+        postcode=pending.postcode,
+    )
+    if choice == "new":
+        person_id = people.create_person(session, actor, details).id
+        pending.status = MatchStatus.CREATED.value
+    elif choice in offered:
+        person_id = people.link_person(
+            session, actor, uuid.UUID(choice), context="a missing-person record"
+        ).id
+        pending.status = MatchStatus.LINKED.value
+    else:
+        raise FormInvalid({"person_id": "Select the matching person, or that this is someone new"}, values)
+    pending.person_id = person_id
+    pending.resolved_by_id = actor.user_id
+    pending.resolved_at = utcnow()
+    if pending.protocol_form_id:
+        form = session.get(ProtocolForm, pending.protocol_form_id)
+        assert form is not None
+        form.person_id = person_id
+    if pending.episode_id:
+        episode = service.get_episode(session, pending.episode_id)
+        episode.person_id = person_id
+        session.flush()
+        if episode.is_open:
+            service.after_new_episode(session, actor, episode)
+        else:
+            service.raise_considerations(session, actor, person_id=person_id, episode=episode)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="missing.match_confirmed",
+        category=AuditCategory.COMBINATION,
+        object_type="person",
+        object_id=person_id,
+        justification="Person confirmed for a missing-person record"
+        + (" (new person)" if choice == "new" else ""),
+        details={"pending_match": str(pending.id)},
+    )
+    return pending

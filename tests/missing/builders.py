@@ -1,0 +1,90 @@
+"""Builders for missing-person tests: a coordinator, partners, a person, episode and return form values."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.roles import Role
+from disclosure.agencies.models import Agency
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.people import service as people
+from disclosure.people.models import Person
+from disclosure.people.schemas import PersonDetails
+from tests.builders import make_user, principal_for
+from tests.research.builders import partner_user
+
+UK = ZoneInfo("Europe/London")
+
+
+def coordinator(db: Session, username: str = "dana.mash") -> Principal:
+    return principal_for(
+        make_user(db, Role.DATA_ADMINISTRATOR, username=username, display_name="Dana Mash").user
+    )
+
+
+def social_worker(db: Session, username: str = "sam.social") -> Principal:
+    return partner_user(db, "childrens-social-care", username)
+
+
+def agency_id(db: Session, code: str) -> str:
+    return str(db.scalar(select(Agency.id).where(Agency.code == code)))
+
+
+def person(
+    db: Session, actor: Principal, given: str = "Jamie", family: str = "Rivers", born: str = "2011-04-27"
+) -> Person:
+    return people.create_person(
+        db,
+        actor,
+        PersonDetails(
+            given_names=given, family_name=family, date_of_birth=datetime.fromisoformat(born).date()
+        ),
+    )
+
+
+def when(moment: datetime, name: str) -> dict[str, str]:
+    """A GOV.UK date input and time for `name`, in UK time."""
+    local = moment.astimezone(UK)
+    return {
+        f"{name}-day": str(local.day),
+        f"{name}-month": str(local.month),
+        f"{name}-year": str(local.year),
+        f"{name}-time": local.strftime("%H:%M"),
+    }
+
+
+def episode_values(hours_ago: float = 3, **overrides: Any) -> dict[str, Any]:
+    reported = utcnow() - timedelta(hours=hours_ago)
+    values: dict[str, Any] = {
+        "care_status": "looked_after",
+        "placement": "Oak House children's home",
+        **when(reported, "reported"),
+        "reported_by": "Oak House staff",
+        **when(reported - timedelta(hours=1), "last_seen"),
+        "last_seen_place": "Bus station, Leeds",
+        "clothing": "Black hoodie, grey joggers",
+        "risk_level": "medium",
+        "risk_rationale": "Young, first episode this month, known associates in the city centre",
+        "risk_source": "Call handler and care home manager",
+        "risk_factors": ["exploitation"],
+    }
+    values.update(overrides)
+    return values
+
+
+def return_values(hours_ago: float = 1, **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        **when(utcnow() - timedelta(hours=hours_ago), "returned"),
+        "return_place": "Friend's flat, Armley",
+        "returned_with": "Two older males",
+        "safe_and_well": "concerns",
+        "safe_and_well_notes": "Tired; said she had been given alcohol",
+    }
+    values.update(overrides)
+    return values
