@@ -50,6 +50,8 @@ from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
 from disclosure.letters import admin as letters_admin_pages
 from disclosure.letters import controllers as letters_pages
+from disclosure.missing import controllers as missing_pages
+from disclosure.missing import panels as missing_panels
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
 from disclosure.requests import api as requests_api
@@ -69,6 +71,9 @@ from disclosure.web import (
 log = logging.getLogger("disclosure.app")
 
 API_PREFIX = "/api/v1"
+
+
+assert missing_panels  # registers the missing-person panels and hooks on the case and person pages
 
 
 def create_app(
@@ -105,11 +110,12 @@ def create_app(
             Router("/", route_handlers=decisions_admin_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=letters_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=letters_admin_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=missing_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(
                 "/",
-                route_handlers=research_pages.UPLOAD_ROUTES,
+                route_handlers=[*research_pages.UPLOAD_ROUTES, *missing_pages.UPLOAD_ROUTES],
                 include_in_schema=False,
                 request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
             ),

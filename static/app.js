@@ -2,3 +2,26 @@
 import { initAll } from "/assets/govuk-frontend.min.js";
 
 initAll();
+
+// A feed import running in the background: follow its progress (JSON) and show the result when done.
+const progress = document.querySelector("[data-progress-url]");
+if (progress) {
+  const bar = progress.querySelector("progress");
+  const label = progress.querySelector("label");
+  const percent = progress.querySelector("[data-percent]");
+  const poll = async () => {
+    const response = await fetch(progress.dataset.progressUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const state = await response.json();
+    bar.value = state.percent;
+    bar.textContent = `${state.percent}%`;
+    percent.textContent = `${state.percent}%`;
+    label.textContent = `Importing: ${state.processed} of ${state.total || "?"} rows`;
+    if (state.status === "running") {
+      window.setTimeout(poll, 1500);
+    } else {
+      window.location.reload();
+    }
+  };
+  window.setTimeout(poll, 1500);
+}

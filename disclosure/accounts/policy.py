@@ -194,6 +194,41 @@ POLICY: dict[str, Rule] = {
     "letters.download": CASE_WORK,
     "letters.delivery_form": DELIVERY,
     "letters.record_delivery": DELIVERY,
+    # Missing-person coordination: the MASH data administrators; administrators set the local rules.
+    "missing.overview": INTAKE,
+    "missing.new_form": INTAKE,
+    "missing.record": INTAKE,
+    "missing.episode": INTAKE,
+    "missing.risk_form": INTAKE,
+    "missing.change_risk": INTAKE,
+    "missing.close_form": INTAKE,
+    "missing.close": INTAKE,
+    "missing.interview_form": INTAKE,
+    "missing.record_interview": INTAKE,
+    "missing.consideration_form": INTAKE,
+    "missing.decide_consideration": INTAKE,
+    "missing.person": INTAKE,
+    "missing.protocol_form": INTAKE,
+    "missing.matches": INTAKE,
+    "missing.match_form": INTAKE,
+    "missing.confirm_match": INTAKE,
+    "missing.imports": INTAKE,
+    "missing.import_feed": INTAKE,
+    "missing.import": INTAKE,
+    "missing.import_progress": INTAKE,
+    "missing.export_form": INTAKE,
+    "missing.export": INTAKE,
+    "missing.settings_form": ADMIN,
+    "missing.update_settings": ADMIN,
+    "missing.update_risk_level": ADMIN,
+    # Partner agency users: notifications and protocol forms of their own agency.
+    "missing.partner_inbox": PARTNER,
+    "missing.partner_notification": PARTNER,
+    "missing.acknowledge": PARTNER,
+    "missing.partner_forms": PARTNER,
+    "missing.lodge_form": PARTNER,
+    "missing.partner_form_file": PARTNER,
+    "missing.withdraw_form": PARTNER,
     # Partner agency users: the requests addressed to their agency, nothing else.
     "partner.inbox": PARTNER,
     "partner.request": PARTNER,
@@ -246,8 +281,14 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
         items.append(("/research/partner-requests", "Partner requests"))
     if principal.roles & {Role.PANEL_MEMBER.value, Role.PANEL_CHAIR.value, Role.DATA_ADMINISTRATOR.value}:
         items.append(("/panels", "Panels"))
+    if Role.DATA_ADMINISTRATOR in principal.roles:
+        items.append(("/missing", "Missing people"))
     if Role.PARTNER in principal.roles:
-        items.append(("/partner", "Information requests"))
+        items += [
+            ("/partner", "Information requests"),
+            ("/partner/missing", "Missing-person notifications"),
+            ("/partner/protocol-forms", "Protocol forms"),
+        ]
     if Role.ADMINISTRATOR in principal.roles:
         items += [
             ("/admin/users", "Users"),
@@ -255,13 +296,16 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
             ("/admin/check-lists", "Check lists"),
             ("/admin/panel-settings", "Panel settings"),
             ("/admin/letter-templates", "Letter wording"),
+            ("/admin/missing", "Missing-person rules"),
             ("/admin/settings", "Settings"),
         ]
     if Role.AUDITOR in principal.roles:
         items += [("/audit", "Audit trail")]
     items.append(("/account", "Your account"))
 
-    def active(href: str) -> bool:
+    def matches(href: str) -> bool:
         return current_path == href if href == "/" else current_path.startswith(href)
 
-    return [{"href": href, "text": text, "active": active(href)} for href, text in items]
+    # The longest matching link is the current one (/partner/missing, not also /partner).
+    current = max((href for href, _ in items if matches(href)), key=len, default=None)
+    return [{"href": href, "text": text, "active": href == current} for href, text in items]

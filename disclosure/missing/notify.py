@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
@@ -225,16 +225,15 @@ def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
 # --------------------------------------------------------------------------------- partner inbox
 
 
-def partner_agency(session: Session, actor: Principal) -> Agency:
+def partner_agency(session: Session, actor: Principal) -> Agency | None:
     """The agency a partner user answers for; a partner account without one sees nothing."""
-    agency = agency_of(session, actor.user_id)
-    if agency is None:
-        raise PermissionDenied("Your account is not linked to a partner agency")
-    return agency
+    return agency_of(session, actor.user_id)
 
 
 def _visible_to(session: Session, actor: Principal) -> ColumnElement[bool]:
     agency = partner_agency(session, actor)
+    if agency is None:
+        return false()
     return (Notification.agency_id == agency.id) & or_(
         Notification.user_id.is_(None), Notification.user_id == actor.user_id
     )

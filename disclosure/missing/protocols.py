@@ -112,6 +112,8 @@ def lodge(
 ) -> ProtocolForm:
     """A carer's organisation lodges a form about a person it cares for."""
     agency = notify.partner_agency(session, actor)
+    if agency is None:
+        raise FormInvalid({"file": "Your account is not linked to a partner agency: ask an administrator"}, values)
     errors: dict[str, str] = {}
     kind = text(values, "kind")
     if kind not in {k.value for k in ProtocolKind}:
@@ -156,6 +158,8 @@ def lodge(
 
 def forms_of_agency(session: Session, actor: Principal) -> list[ProtocolForm]:
     agency = notify.partner_agency(session, actor)
+    if agency is None:
+        return []
     return list(
         session.scalars(
             select(ProtocolForm)
@@ -165,9 +169,14 @@ def forms_of_agency(session: Session, actor: Principal) -> list[ProtocolForm]:
     )
 
 
+def _agency_id(session: Session, actor: Principal) -> uuid.UUID | None:
+    agency = notify.partner_agency(session, actor)
+    return agency.id if agency else None
+
+
 def withdraw(session: Session, actor: Principal, form_id: uuid.UUID) -> ProtocolForm:
     form = session.get(ProtocolForm, form_id)
-    if form is None or form.agency_id != notify.partner_agency(session, actor).id or form.withdrawn_at is not None:
+    if form is None or form.agency_id != _agency_id(session, actor) or form.withdrawn_at is not None:
         raise NotFound("There is no such form held by your organisation")
     form.withdrawn_at = utcnow()
     session.flush()
@@ -236,7 +245,7 @@ def open_own(
     session: Session, actor: Principal, store: AttachmentStore, form_id: uuid.UUID
 ) -> tuple[ProtocolForm, bytes]:
     form = session.get(ProtocolForm, form_id)
-    if form is None or form.agency_id != notify.partner_agency(session, actor).id or form.withdrawn_at is not None:
+    if form is None or form.agency_id != _agency_id(session, actor) or form.withdrawn_at is not None:
         raise NotFound("There is no such form held by your organisation")
     data = store.read(session, form.file_key, sha256=form.sha256)
     _audit(

@@ -4,6 +4,7 @@ likely duplicates that a data administrator can merge into it (with a recorded r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -60,6 +61,12 @@ def _duplicates(db: Db, principal: Any, record: Any) -> list[Any]:
     return [m for m in service.find_matches(db, principal, details) if m.person_id != record.id]
 
 
+PersonPanel = Callable[[Db, Any, Any], dict[str, Any]]
+PERSON_PANELS: list[PersonPanel] = []
+"""Features that add to the person page (the missing-person history) append a function of (session,
+principal, person) returning extra template context."""
+
+
 def _person_page(
     request: Request[Any, Any, Any],
     db: Db,
@@ -70,6 +77,9 @@ def _person_page(
 ) -> Template:
     principal = require_principal(request)
     can_merge = principal.has_any(Role.DATA_ADMINISTRATOR.value)
+    extra: dict[str, Any] = {}
+    for panel in PERSON_PANELS:
+        extra.update(panel(db, principal, record))
     return page(
         request,
         "people/person.html",
@@ -79,6 +89,7 @@ def _person_page(
         duplicates=_duplicates(db, principal, record) if can_merge else [],
         form=form,
         status_code=status_code,
+        **extra,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -273,6 +274,12 @@ def people_history(
 
 
 # ---------------------------------------------------------------- the case page
+
+
+CasePanel = Callable[[Session, DisclosureRequest], dict[str, Any]]
+CASE_PANELS: list[CasePanel] = []
+"""Later features that show something on the case page (missing-person links) append a function returning
+extra template context; the case page stays ignorant of them."""
 
 
 def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:

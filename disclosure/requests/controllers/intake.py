@@ -80,12 +80,10 @@ def log(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redir
 def case_page(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
     principal = require_principal(request)
     case = service.view(db, principal, request_id)
-    return page(
-        request,
-        "requests/case.html",
-        heading=f"Request {case.reference}",
-        **queue.case_context(db, case),
-    )
+    context = queue.case_context(db, case)
+    for panel in queue.CASE_PANELS:
+        context.update(panel(db, case))
+    return page(request, "requests/case.html", heading=f"Request {case.reference}", **context)
 
 
 @get("/requests/{request_id:uuid}/access", name="requests.access_form", sync_to_thread=True)
