@@ -52,6 +52,7 @@ from disclosure.letters import admin as letters_admin_pages
 from disclosure.letters import controllers as letters_pages
 from disclosure.missing import controllers as missing_pages
 from disclosure.missing import panels as missing_panels
+from disclosure.missing.dispatcher import Dispatcher
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
 from disclosure.requests import api as requests_api
@@ -93,7 +94,12 @@ def create_app(
         include_in_schema=False,
         cache_control=None,
     )
+    # Partner digests and escalations go out on time without an operator (`disclosure missing dispatch`
+    # does the same from cron); tests drive them by hand.
+    dispatcher = Dispatcher(session_factory, settings) if settings.environment != "test" else None
     return Litestar(
+        on_startup=[dispatcher.start] if dispatcher else [],
+        on_shutdown=[dispatcher.stop] if dispatcher else [],
         route_handlers=[
             assets,
             # One router per feature: Litestar re-registers every handler of a path each time another

@@ -226,6 +226,83 @@ def letters_render(reference: str, kind: str, target: str, out_dir: Path) -> Non
     click.echo(f"Wrote {out_dir / stem}.pdf and .docx")
 
 
+@main.group("missing")
+def missing_group() -> None:
+    """Missing-person coordination: the police feed and partner notifications."""
+
+
+@missing_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "username", required=True, help="The data administrator the import is recorded for.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another layout.")
+def missing_import(csv_file: Path, username: str, mapping: Path | None) -> None:
+    """Import the police missing-person feed (CSV), with a progress bar; bad rows are listed by line."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from disclosure.missing import feed
+
+    settings = _settings()
+    data = csv_file.read_bytes()
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            user = session.scalar(select(User).where(User.username == username.strip().lower()))
+            if user is None or Role.DATA_ADMINISTRATOR.value not in user.role_set or user.disabled_at:
+                raise click.ClickException(f"{username} is not an active data administrator")
+            actor = SystemActor(label=f"cli:{user.username}", user_id=user.id)
+            try:
+                layout = feed.Layout.from_mapping(mapping.read_bytes(), mapping.stem) if mapping else feed.Layout()
+                record = feed.start_import(session, actor, filename=csv_file.name, data=data, layout=layout)
+                session.commit()
+                with Progress(
+                    "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+                ) as bar:
+                    task = bar.add_task("Importing rows", total=None)
+                    outcome = feed.run_import(
+                        session,
+                        actor,
+                        record,
+                        data,
+                        layout,
+                        progress=lambda done, total: bar.update(task, completed=done, total=total),
+                        commit=session.commit,
+                    )
+            except FormInvalid as exc:
+                raise click.ClickException("; ".join(exc.errors.values())) from exc
+    except (OperationalError, ProgrammingError) as exc:
+        raise click.ClickException(f"The database cannot be used ({_first_line(exc)})") from exc
+    finally:
+        engine.dispose()
+    click.echo(
+        f"{outcome.total} rows: {outcome.loaded} loaded ({outcome.to_confirm} to confirm), {outcome.updated} "
+        f"closed by a return, {outcome.unchanged} already loaded, {outcome.rejected} refused"
+    )
+    for line, reference, reason in outcome.problems[:200]:
+        click.echo(f"  line {line}{f' ({reference})' if reference else ''}: {reason}")
+    if len(outcome.problems) > 200:
+        click.echo(f"  ... and {len(outcome.problems) - 200} more: see the import's page")
+
+
+@missing_group.command("dispatch")
+def missing_dispatch() -> None:
+    """Send due partner digests, escalate unacknowledged urgent notices and send the outbox (for cron)."""
+    from disclosure.missing.dispatcher import run_once
+
+    settings = _settings()
+    engine = create_db_engine(settings.database_url)
+    try:
+        result = run_once(create_session_factory(engine), settings)
+    except (OperationalError, ProgrammingError) as exc:
+        raise click.ClickException(f"The database cannot be used ({_first_line(exc)})") from exc
+    finally:
+        engine.dispose()
+    click.echo(
+        f"{result.digests_sent} digests sent, {result.escalated} escalated; mail: {result.mail_sent} sent, "
+        f"{result.mail_failed} failed, {result.mail_waiting} waiting"
+        + ("" if settings.smtp_host else " (no DISCLOSURE_SMTP_HOST: partners read them in the service)")
+    )
+
+
 @main.group("audit")
 def audit_group() -> None:
     """The audit trail."""

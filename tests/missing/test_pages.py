@@ -1,0 +1,249 @@
+"""Missing-person pages end to end through the web layer: errors at their fields with answers kept, the
+episode journey, imports, exports, partners' notifications and protocol forms [issue 7]."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure.audit import AuditEvent
+from disclosure.db import utcnow
+from disclosure.missing import notify
+from disclosure.missing.models import Episode, Notification, ProtocolForm
+from tests.builders import make_user, principal_for, sign_in_as
+from tests.missing.builders import (
+    agency_id,
+    coordinator,
+    episode_values,
+    person,
+    return_values,
+    social_worker,
+    when,
+)
+from tests.missing.test_feed import csv_of, line
+from tests.pages import PageClient
+from tests.samples import pdf
+
+
+def _episode_id(response) -> str:  # type: ignore[no-untyped-def]
+    return response.headers["location"].rsplit("/", 1)[-1]
+
+
+def test_a_coordinator_records_reviews_closes_and_follows_up_an_episode(
+    db: Session, client: PageClient
+) -> None:
+    actor = coordinator(db)
+    sign_in_as(db, client, actor)
+    assert client.get("/missing").status_code == 200
+    assert client.get("/missing/new").status_code == 200
+    values = {"given_names": "Jamie", "family_name": "Rivers", **episode_values(), "risk_rationale": ""}
+    searched = client.submit("/missing/new", {**values, "action": "search"})
+    assert searched.status_code == 200 and "No likely matches" in searched.text
+    refused = client.submit("/missing/new", {**values, "action": "create"})
+    assert refused.status_code == 400 and 'href="#risk_rationale"' in refused.text
+    assert "Bus station, Leeds" in refused.text, "answers are kept"
+    made = client.submit("/missing/new", {**values, "risk_rationale": "First episode", "action": "create"})
+    assert made.status_code == 303
+    episode_id = _episode_id(made)
+    page = client.get(f"/missing/episodes/{episode_id}")
+    assert page.status_code == 200 and "Missing: Jamie Rivers" in page.text and "First episode" in page.text
+
+    risk = client.get(f"/missing/episodes/{episode_id}/risk")
+    version = re.search(r'name="version" value="(\d+)"', risk.text).group(1)  # type: ignore[union-attr]
+    bad = client.submit(f"/missing/episodes/{episode_id}/risk", {"risk_level": "high", "version": version})
+    assert bad.status_code == 400 and 'href="#rationale"' in bad.text
+    raised = client.submit(
+        f"/missing/episodes/{episode_id}/risk",
+        {
+            "risk_level": "high",
+            "rationale": "Seen with older males",
+            "source": "CCTV",
+            **when(utcnow(), "obtained"),
+            "version": version,
+        },
+    )
+    assert raised.status_code == 303
+    stale = client.submit(
+        f"/missing/episodes/{episode_id}/risk",
+        {
+            "risk_level": "low",
+            "rationale": "x",
+            "source": "y",
+            **when(utcnow(), "obtained"),
+            "version": version,
+        },
+    )
+    assert stale.status_code == 409 and "Someone else changed" in stale.text
+
+    episode = db.get(Episode, __import__("uuid").UUID(episode_id))
+    assert episode is not None
+    assert client.get(f"/missing/episodes/{episode_id}/close").status_code == 200
+    closed = client.submit(
+        f"/missing/episodes/{episode_id}/close", {**return_values(), "version": str(episode.version)}
+    )
+    assert closed.status_code == 303
+    interview = client.get(f"/missing/episodes/{episode_id}/interview")
+    version = re.search(r'name="version" value="(\d+)"', interview.text).group(1)  # type: ignore[union-attr]
+    saved = client.submit(
+        f"/missing/episodes/{episode_id}/interview",
+        {"outcome": "not_offered", "reason": "Moved out of area the next day", "version": version},
+    )
+    assert saved.status_code == 303
+    page = client.get(f"/missing/episodes/{episode_id}")
+    assert "Not offered" in page.text and "Moved out of area" in page.text
+    history = client.get(f"/missing/people/{episode.person_id}")
+    assert history.status_code == 200 and "Timeline" in history.text and "Risk Medium to High" in history.text
+    assert "Missing history and timeline" in client.get(f"/people/{episode.person_id}").text
+
+
+def test_the_partner_reads_and_acknowledges_its_digest(db: Session, client: PageClient) -> None:
+    actor = coordinator(db)
+    worker = social_worker(db)
+    from disclosure.missing import service
+
+    who = person(db, actor)
+    service.record_episode(db, actor, who.id, episode_values(social_worker_id=str(worker.user_id)))
+    digest = db.scalar(select(Notification).where(Notification.user_id == worker.user_id))
+    assert digest is not None
+    notify.dispatch(db, digest.period_end + timedelta(seconds=1))
+    sign_in_as(db, client, worker)
+    inbox = client.get("/partner/missing")
+    assert inbox.status_code == 200 and "Jamie Rivers" in inbox.text and "To acknowledge" in inbox.text
+    opened = client.get(f"/partner/missing/{digest.id}")
+    assert opened.status_code == 200 and "Reported missing" in opened.text
+    assert client.submit(f"/partner/missing/{digest.id}/acknowledge").status_code == 303
+    db.refresh(digest)
+    assert digest.acknowledged_at is not None
+    other = social_worker(db, "other.worker")
+    sign_in_as(db, client, other)
+    assert client.get(f"/partner/missing/{digest.id}").status_code == 404
+
+
+def test_an_uploaded_feed_reports_each_refused_row_and_a_match_is_confirmed(
+    db: Session, client: PageClient
+) -> None:
+    actor = coordinator(db)
+    person(db, actor)
+    person(db, actor)  # the same details twice: the feed row must wait for a person to choose
+    sign_in_as(db, client, actor)
+    assert client.get("/missing/imports").status_code == 200
+    empty = client.post(
+        "/missing/imports/new",
+        files={"file": ("feed.csv", b"", "text/csv")},
+        data={"_csrf_token": client.csrf()},
+    )
+    assert empty.status_code == 400 and "The selected file is empty" in empty.text
+    data = csv_of(line(), line(police_reference="MP/26/0002", risk_level="extreme"))
+    done = client.post(
+        "/missing/imports/new",
+        files={"file": ("feed.csv", data, "text/csv")},
+        data={"_csrf_token": client.csrf()},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    result = client.get(done.headers["location"])
+    assert "Line" in result.text and "Risk level &#39;extreme&#39;" in result.text
+    matches = client.get("/missing/matches")
+    match_id = re.search(r'href="/missing/matches/([0-9a-f-]+)"', matches.text).group(1)  # type: ignore[union-attr]
+    assert client.get(f"/missing/matches/{match_id}").status_code == 200
+    refused = client.submit(f"/missing/matches/{match_id}", {})
+    assert refused.status_code == 400
+    assert client.submit(f"/missing/matches/{match_id}", {"person_id": "new"}).status_code == 303
+    episode = db.scalar(select(Episode).where(Episode.police_reference == "MP/26/0001"))
+    assert episode is not None and episode.person_id is not None
+
+
+def test_the_export_is_audited_and_opens_as_csv_and_excel(db: Session, client: PageClient) -> None:
+    actor = coordinator(db)
+    from disclosure.missing import service
+
+    who = person(db, actor, "=HYPERLINK(1)", "Rivers")
+    service.record_episode(db, actor, who.id, episode_values(police_reference="MP/1"))
+    sign_in_as(db, client, actor)
+    assert client.get("/missing/export").status_code == 200
+    refused = client.submit("/missing/export", {"format": "csv"})
+    assert refused.status_code == 400 and 'href="#recipient"' in refused.text
+    answer = {"recipient": "Children's services", "reason": "Monthly missing meeting", "days": "30"}
+    as_csv = client.submit("/missing/export", {**answer, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Police reference" and rows[1][0] == "MP/1" and rows[1][1].startswith("'=")
+    as_xlsx = client.submit("/missing/export", {**answer, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None and sheet["A2"].value == "MP/1" and sheet["K2"].value == "No"
+    events = db.scalars(select(AuditEvent).where(AuditEvent.action == "missing.export")).all()
+    assert len(events) == 2 and events[0].recipients == "Children's services"
+
+
+def test_protocol_forms_are_released_to_police_only_while_the_person_is_missing(
+    db: Session, client: PageClient
+) -> None:
+    actor = coordinator(db)
+    who = person(db, actor)
+    carer = social_worker(db, "carer.home")
+    sign_in_as(db, client, carer)
+    assert client.get("/partner/protocol-forms").status_code == 200
+    details = {
+        "kind": "philomena",
+        "given_names": "Jamie",
+        "family_name": "Rivers",
+        "date_of_birth-day": "27",
+        "date_of_birth-month": "4",
+        "date_of_birth-year": "2011",
+    }
+    lodged = client.post(
+        "/partner/protocol-forms/new",
+        files={"file": ("philomena.pdf", pdf(), "application/pdf")},
+        data={**details, "_csrf_token": client.csrf()},
+        follow_redirects=False,
+    )
+    assert lodged.status_code == 303
+    form = db.scalar(select(ProtocolForm))
+    assert form is not None and form.person_id == who.id
+    sign_in_as(db, client, actor)
+    assert client.get(f"/missing/protocol-forms/{form.id}").status_code == 403
+    assert "1 form is held" in client.get(f"/missing/people/{who.id}").text
+    from disclosure.missing import service
+
+    service.record_episode(db, actor, who.id, episode_values())
+    released = client.get(f"/missing/protocol-forms/{form.id}")
+    assert released.status_code == 200 and released.content.startswith(b"%PDF")
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "missing.protocol_release"))
+
+
+def test_administrators_set_the_rules_with_errors_at_their_fields(db: Session, client: PageClient) -> None:
+    admin = principal_for(make_user(db, "administrator").user)
+    sign_in_as(db, client, admin)
+    page = client.get("/admin/missing")
+    assert page.status_code == 200 and "Repeat missing" in page.text
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)  # type: ignore[union-attr]
+    bad = client.submit(
+        "/admin/missing",
+        {
+            "repeat_episodes": "1",
+            "repeat_days": "x",
+            "digest_hours": "24",
+            "escalate_hours": "2",
+            "version": version,
+        },
+    )
+    assert (
+        bad.status_code == 400 and 'href="#repeat_episodes"' in bad.text and 'href="#repeat_days"' in bad.text
+    )
+    good = client.submit(
+        "/admin/missing",
+        {
+            "repeat_episodes": "4",
+            "repeat_days": "60",
+            "digest_hours": "12",
+            "escalate_hours": "1",
+            "version": version,
+        },
+    )
+    assert good.status_code == 303
+    assert agency_id(db, "education")
