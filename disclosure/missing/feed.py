@@ -17,6 +17,7 @@ again (DPA 2018 s.66 [DPA-62]); `progress(done, total)` is called after every ba
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -27,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
@@ -134,8 +135,8 @@ class FeedRow:
     @property
     def identity(self) -> tuple[str, str, date | None, str]:
         return (
-            matching.normalise(self.details.given_names),
-            matching.normalise(self.details.family_name),
+            _normalise(self.details.given_names),
+            _normalise(self.details.family_name),
             self.details.date_of_birth,
             self.details.postcode,
         )
@@ -173,14 +174,16 @@ def _moment(raw: str) -> datetime | None:
     raw = raw.strip()
     if not raw:
         return None
-    for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M"):
-        try:
-            return datetime.strptime(raw, pattern).replace(tzinfo=UK)
-        except ValueError:
-            continue
-    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if "/" in raw or (len(raw) > 2 and raw[2] == "-"):
+        for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M"):
+            try:
+                return datetime.strptime(raw, pattern).replace(tzinfo=UK)
+            except ValueError:
+                continue
+        raise ValueError("not a date and time")
     if len(raw) <= 10:
         raise ValueError("no time")
+    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UK)
 
 
@@ -188,10 +191,13 @@ def _day(raw: str) -> date | None:
     raw = raw.strip()
     if not raw:
         return None
-    try:
+    if "/" in raw:
         return datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError:
-        return date.fromisoformat(raw[:10])
+    return date.fromisoformat(raw[:10])
+
+
+_normalise = functools.lru_cache(maxsize=100_000)(matching.normalise)
+"""Feeds repeat the same names many times over: each is normalised once."""
 
 
 class _Reader:
@@ -207,9 +213,8 @@ class _Reader:
         self.now = utcnow()
 
     def value(self, row: Mapping[str, str], name: str) -> str:
-        raw = (row.get(name) or "").strip()
-        translated = self.layout.values.get(name, {})
-        return translated.get(raw.casefold(), raw) if translated and raw else raw
+        """Cells arrive stripped and translated (`read_rows`)."""
+        return row.get(name, "")
 
     def read(self, line: int, row: Mapping[str, str]) -> FeedRow | str:
         v = self.value
@@ -220,7 +225,7 @@ class _Reader:
         elif len(reference) > 40:
             problems.append("police reference longer than 40 characters")
         given, family = v(row, "given_names")[:200], v(row, "family_name")[:200]
-        if not matching.normalise(f"{given} {family}"):
+        if not (_normalise(given) or _normalise(family)):
             problems.append("no name")
         born = None
         try:
@@ -336,6 +341,7 @@ def read_rows(
             {"file": f"The file has no column headed {', '.join(missing)}: check the layout (see the README)"}
         )
     row_reader = _Reader(session, layout)
+    translations = [(name, codes) for name, codes in layout.values.items() if codes]
     good: list[FeedRow] = []
     problems: list[tuple[int, str, str]] = []
     total = 0
@@ -345,7 +351,10 @@ def read_rows(
             if not any(c.strip() for c in cells):
                 continue
             total += 1
-            row = {name: cells[i] if i < len(cells) else "" for name, i in index.items()}
+            row = {name: cells[i].strip() if i < len(cells) else "" for name, i in index.items()}
+            for name, codes in translations:
+                if row.get(name):
+                    row[name] = codes.get(row[name].casefold(), row[name])
             result = row_reader.read(line, row)
             if isinstance(result, str):
                 problems.append((line, (row.get("police_reference") or "").strip()[:40], result))
@@ -382,51 +391,36 @@ class _Matcher:
         if not fresh:
             return
         exact = self._exact(list(fresh.values()))
-        for key, row in fresh.items():
-            person_id = exact.get(key)
-            self.known[key] = _Resolution(person_id=person_id) if person_id else self._search(row)
+        rest = [(key, row) for key, row in fresh.items() if key not in exact]
+        for key, person_id in exact.items():
+            self.known[key] = _Resolution(person_id=person_id)
+        verdicts = protocols.judge_many(self.session, [row.details for _, row in rest])
+        for (key, row), (person_id, likely) in zip(rest, verdicts, strict=True):
+            if person_id is None and likely is None:
+                person_id = people.create_person(self.session, self.actor, row.details).id
+                self.people_created += 1
+            self.known[key] = _Resolution(person_id=person_id, pending=likely)
 
     def _exact(self, rows: list[FeedRow]) -> dict[tuple[str, str, date | None, str], uuid.UUID]:
-        """Identical name and date of birth held by exactly one person: linked without scoring."""
-        keyed: dict[tuple[str, str], list[FeedRow]] = {}
+        """Identical name and date of birth held by exactly one person: linked without scoring. Found
+        through the date-of-birth index (a few dozen people a day even in a million), names compared."""
+        by_birth: dict[date, dict[str, list[FeedRow]]] = {}
         for row in rows:
-            if row.details.date_of_birth is None:
-                continue
-            keys = matching.name_keys(row.details.name)
-            keyed.setdefault((keys.family_key1, keys.given_key1), []).append(row)
+            if row.details.date_of_birth is not None:
+                name = _normalise(row.details.name.full_name)
+                by_birth.setdefault(row.details.date_of_birth, {}).setdefault(name, []).append(row)
         found: dict[tuple[str, str, date | None, str], set[uuid.UUID]] = {}
-        pairs = list(keyed)
-        for start in range(0, len(pairs), 400):
-            chunk = pairs[start : start + 400]
+        days = list(by_birth)
+        for start in range(0, len(days), 500):
             hits = self.session.execute(
-                select(
-                    PersonName.person_id,
-                    PersonName.normalised,
-                    PersonName.family_key1,
-                    PersonName.given_key1,
-                    Person.date_of_birth,
-                )
+                select(PersonName.person_id, PersonName.normalised, Person.date_of_birth)
                 .join(Person, Person.id == PersonName.person_id)
-                .where(
-                    tuple_(PersonName.family_key1, PersonName.given_key1).in_(chunk),
-                    Person.merged_into_id.is_(None),
-                )
-            ).all()
-            for person_id, normalised, fkey, gkey, born in hits:
-                for row in keyed.get((fkey, gkey), ()):
-                    if born == row.details.date_of_birth and normalised == matching.normalise(
-                        row.details.name.full_name
-                    ):
-                        found.setdefault(row.identity, set()).add(person_id)
+                .where(Person.date_of_birth.in_(days[start : start + 500]), Person.merged_into_id.is_(None))
+            )
+            for person_id, normalised, born in hits:
+                for row in by_birth.get(born, {}).get(normalised, ()):
+                    found.setdefault(row.identity, set()).add(person_id)
         return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
-
-    def _search(self, row: FeedRow) -> _Resolution:
-        """Certain links, likely waits for a person to confirm, nothing close is someone new."""
-        person_id, likely = protocols.judge(self.session, row.details)
-        if person_id is None and likely is None:
-            person_id = people.create_person(self.session, self.actor, row.details).id
-            self.people_created += 1
-        return _Resolution(person_id=person_id, pending=likely)
 
 
 # -------------------------------------------------------------------------------------- the import
@@ -645,12 +639,13 @@ def _load_batch(
         ):
             to_notify.append(episode_id)
         seen[row.police_reference] = (episode_id, status)
-    session.execute(insert(Episode), episodes)
-    session.execute(insert(RiskChange), changes)
+    # Core inserts, many rows a statement: the ORM's bookkeeping is not needed for rows nobody holds yet.
+    session.execute(insert(Episode.__table__), episodes)
+    session.execute(insert(RiskChange.__table__), changes)
     if interviews:
-        session.execute(insert(ReturnInterview), interviews)
+        session.execute(insert(ReturnInterview.__table__), interviews)
     if pending:
-        session.execute(insert(PendingMatch), pending)
+        session.execute(insert(PendingMatch.__table__), pending)
     outcome.loaded += len(episodes)
     # Partners hear about current episodes (open, or returned this period), not a backfill of history.
     for episode_id in to_notify:

@@ -55,7 +55,9 @@ def recipients(session: Session, episode: Episode) -> list[Recipient]:
         (PartnerRole.SCHOOL, episode.school_id),
         (PartnerRole.HEALTH, episode.health_id),
     ):
-        if agency_id and not any(r.agency_id == agency_id and r.user_id is None for r in found):
+        # One digest per partner: the social worker's own covers their agency when it is also the
+        # placing authority.
+        if agency_id and not any(r.agency_id == agency_id for r in found):
             found.append(Recipient(role, agency_id))
     return found
 

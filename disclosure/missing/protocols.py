@@ -50,7 +50,10 @@ def _audit(
     )
 
 
-def judge(session: Session, details: PersonDetails) -> tuple[uuid.UUID | None, list[dict[str, Any]] | None]:
+Judgement = tuple[uuid.UUID | None, list[dict[str, Any]] | None]
+
+
+def judge(session: Session, details: PersonDetails) -> Judgement:
     """The intake's candidate search and scoring, then one rule for the feed and the forms: a best match
     at or above CERTAIN_SCORE and clear of the next by CLEAR_MARGIN is the person (id, None); likely
     matches wait for a person to choose (None, candidates); nothing close means someone new (None, None)."""
@@ -60,16 +63,33 @@ def judge(session: Session, details: PersonDetails) -> tuple[uuid.UUID | None, l
         threshold=people.MATCH_THRESHOLD,
         limit=5,
     )
-    if (
-        ranked
-        and ranked[0].score >= CERTAIN_SCORE
-        and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - CLEAR_MARGIN)
+    return _verdict(ranked)
+
+
+def judge_many(session: Session, many: list[PersonDetails]) -> list[Judgement]:
+    """`judge` for a batch (the feed): the candidates of all found together, each scored on its own."""
+    ids = candidates.candidate_ids_many(session, many)
+    loaded = candidates.load_candidates_many(session, (i for found in ids for i in found))
+    return [
+        _verdict(
+            matching.rank(
+                Probe.of(details),
+                [loaded[i] for i in found if i in loaded],
+                threshold=people.MATCH_THRESHOLD,
+                limit=5,
+            )
+        )
+        for details, found in zip(many, ids, strict=True)
+    ]
+
+
+def _verdict(ranked: list[matching.Match]) -> Judgement:
+    if ranked and ranked[0].score >= CERTAIN_SCORE and (
+        len(ranked) == 1 or ranked[1].score <= ranked[0].score - CLEAR_MARGIN
     ):
         return ranked[0].person_id, None
     if ranked:
-        return None, [
-            {"person_id": str(m.person_id), "score": m.score, "reasons": list(m.reasons)} for m in ranked
-        ]
+        return None, [{"person_id": str(m.person_id), "score": m.score, "reasons": list(m.reasons)} for m in ranked]
     return None, None
 
 

@@ -699,7 +699,7 @@ def timeline(session: Session, episodes: Sequence[Episode]) -> list[TimelineEntr
     labels = risk_labels(session)
     entries: list[TimelineEntry] = []
     for episode in episodes:
-        reference = episode.police_reference or "no police reference"
+        reference = episode.police_reference or "No police reference"
         entries.append(
             TimelineEntry(
                 episode.reported_at,

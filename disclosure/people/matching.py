@@ -12,6 +12,7 @@ of birth and addresses [Beds][Phoenix].
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -82,8 +83,9 @@ class NameKeys:
     given_key1: str
 
 
+@functools.lru_cache(maxsize=65536)
 def name_keys(name: NameEntry) -> NameKeys:
-    """Keys of one name. A name with no family name is keyed on its first given name instead, so that a
+    """Keys of one name (cached: imports and benchmarks key the same names over and over). A name with no family name is keyed on its first given name instead, so that a
     person known by one name is still found by it."""
     source = family_key_text(name.family_name) or first_given_name(name.given_names)
     family1, family2 = double_metaphone(source) if source else ("", "")
@@ -91,7 +93,8 @@ def name_keys(name: NameEntry) -> NameKeys:
     return NameKeys(family1, family2, double_metaphone(given)[0] if given else "")
 
 
-def lookup_family_keys(name: NameEntry) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def lookup_family_keys(name: NameEntry) -> frozenset[str]:
     """Every family key worth looking up for an entered name: its stored key, and for a name in several
     parts each part and the parts run together (Smith-Jones also finds Smith and Jones; Smith Jones finds
     Smith-Jones). Particles (de, la, van, al, ...) are not looked up alone: they would find half the index."""
@@ -103,7 +106,7 @@ def lookup_family_keys(name: NameEntry) -> set[str]:
         for part in parts:
             if part not in _PARTICLES:
                 keys.update(double_metaphone(part))
-    return keys - {""}
+    return frozenset(keys - {""})
 
 
 # ------------------------------------------------------------------------------------ dates and places

@@ -1,0 +1,195 @@
+"""Browser journey for missing-person coordination [issue 7]: a MASH data administrator records an episode
+for a person already in the index (who has been missing twice before, so the repeat flag shows), raises the
+risk, records the return and the return home interview, and reads the timeline; the allocated social worker
+reads the one consolidated digest and acknowledges it. A feed file with good, bad and duplicate rows is
+imported through the page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.agencies.models import Agency, AgencyMember
+from disclosure.config import Settings
+from disclosure.db import unit_of_work, utcnow
+from disclosure.missing import notify, service
+from disclosure.missing.models import Notification
+from disclosure.people import service as people
+from disclosure.people.schemas import PersonDetails
+from e2e.conftest import Visit, error_summary, live_principal, make_live_user, navigation, sign_in
+from tests.missing.builders import episode_values, return_values
+from tests.missing.test_feed import csv_of, line
+
+
+def _earlier_episodes(factory: sessionmaker[Session], social_worker: str) -> None:
+    """Kayla has been missing twice in the last three months (returned each time)."""
+    with unit_of_work(factory) as session:
+        mash = live_principal(session, "mo.mash")
+        worker = live_principal(session, social_worker)
+        care = session.scalar(select(Agency).where(Agency.code == "childrens-social-care"))
+        assert care is not None
+        session.add(AgencyMember(user_id=worker.user_id, agency_id=care.id))
+        session.flush()
+        kayla = people.create_person(
+            session,
+            mash,
+            PersonDetails(given_names="Kayla", family_name="Morgan", date_of_birth=date(2010, 9, 14)),
+        )
+        for days in (60, 20):
+            episode = service.record_episode(
+                session,
+                mash,
+                kayla.id,
+                episode_values(hours_ago=days * 24, social_worker_id=str(worker.user_id)),
+            )
+            service.close_episode(session, mash, episode.id, return_values(hours_ago=days * 24 - 12))
+
+
+def _pick_date(page: Page, group: str, moment: date, time: str) -> None:
+    fieldset = page.get_by_role("group", name=group)
+    fieldset.get_by_label("Day").fill(str(moment.day))
+    fieldset.get_by_label("Month").fill(str(moment.month))
+    fieldset.get_by_label("Year").fill(str(moment.year))
+    page.locator(f"#{fieldset.locator('input').first.get_attribute('id')}-time").fill(time)
+
+
+def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    mo = make_live_user(live_sessions, live_settings, "mo.mash", "Mo Mash", "data_administrator")
+    sw = make_live_user(live_sessions, live_settings, "sol.worker", "Sol Worker", "partner")
+    _earlier_episodes(live_sessions, "sol.worker")
+    today = utcnow().date()
+
+    page.goto(f"{live_server}/missing")
+    sign_in(page, visit, "mo.mash", mo)
+    expect(page.get_by_role("heading", name="Missing people")).to_be_visible()
+    visit("missing people")
+    page.get_by_role("link", name="Record a missing episode").click()
+    visit("record an episode")
+    page.get_by_label("Given names").fill("Kayla")
+    page.get_by_label("Family name").fill("Morgan")
+    birth = page.get_by_role("group", name="Date of birth")
+    birth.get_by_label("Day").fill("14")
+    birth.get_by_label("Month").fill("9")
+    birth.get_by_label("Year").fill("2010")
+    page.get_by_label("Police reference").fill("MP/26/7001")
+    page.get_by_label("Looked-after child").check()
+    page.get_by_label("Placing authority").select_option(label="Children's Social Care")
+    page.get_by_label("Where they live or are placed").fill("Birch Lodge children's home")
+    page.get_by_label("Who reported them missing?").fill("Birch Lodge night staff")
+    page.get_by_label("Where were they last seen?").fill("Leeds bus station")
+    page.get_by_label("Clothing when last seen").fill("Red puffer jacket")
+    page.get_by_role("group", name="Risk level").get_by_label("Medium").check()
+    page.get_by_label("Where did the information come from?").fill("Night staff")
+    page.get_by_label("Exploitation (sexual or criminal)").check()
+    page.get_by_label("Allocated social worker").select_option(label="Sol Worker (Children's Social Care)")
+    page.get_by_role("button", name="Find the person").click()
+    visit("matches")
+    page.get_by_role("button", name="Record for the selected person").click()
+    messages = error_summary(page)
+    assert "Select a person or add a new one" in messages or "Enter when they were reported" in " ".join(messages)
+    visit("errors shown, answers kept")
+    expect(page.get_by_label("Where were they last seen?")).to_have_value("Leeds bus station")
+    _pick_date(page, "When were they reported missing?", today, "06:30")
+    page.get_by_label("Why this risk level?").fill("Third time this quarter; known older associates")
+    page.get_by_role("radio", name="Kayla Morgan").check()
+    page.get_by_role("button", name="Record for the selected person").click()
+    expect(page.get_by_role("heading", name="Missing: Kayla Morgan")).to_be_visible()
+    expect(page.get_by_text("Repeat missing").first).to_be_visible()
+    visit("episode recorded with repeat flag")
+
+    page.get_by_role("link", name="Review the risk").click()
+    visit("risk review")
+    page.get_by_role("group", name="Risk level now").get_by_label("High").check()
+    page.get_by_label("Why is the risk at this level?").fill("Seen getting into a car with two older men")
+    page.get_by_label("Where did the information come from?").fill("CCTV, Leeds bus station")
+    _pick_date(page, "When was the information obtained?", today, "07:15")
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.get_by_text("Risk reviewed")).to_be_visible()
+    expect(page.get_by_role("cell", name="Seen getting into a car with two older men")).to_be_visible()
+    visit("risk raised")
+
+    page.get_by_role("link", name="Record the return").click()
+    visit("return form")
+    _pick_date(page, "When were they found or did they return?", today, "08:00")
+    page.get_by_label("Where?").fill("A flat in Armley")
+    page.get_by_label("Who were they with?").fill("Two older males")
+    page.get_by_label("Completed, concerns found").check()
+    page.get_by_role("button", name="Close the episode").click()
+    expect(page.get_by_text("the return home interview is due within 72 hours")).to_be_visible()
+    visit("episode closed")
+
+    page.get_by_role("link", name="Record the return home interview").click()
+    visit("interview form")
+    page.get_by_role("group", name="Where does the interview stand?").get_by_label("Completed").check()
+    _pick_date(page, "When was it offered?", today, "08:30")
+    _pick_date(page, "When did it take place?", today, "08:45")
+    page.get_by_label("Interviewer", exact=True).fill("Robin Reyes")
+    page.get_by_label("Interviewer's organisation").fill("Birch Lodge")
+    page.get_by_label("The interviewer is independent of the placement").check()
+    page.get_by_label("What the interview found").fill("Says she was given alcohol and a phone")
+    page.get_by_role("button", name="Save the interview").click()
+    assert "The interviewer must be independent of the placement" in error_summary(page)
+    visit("interviewer not independent")
+    page.get_by_label("Interviewer's organisation").fill("Safer Futures (independent)")
+    page.get_by_role("button", name="Save the interview").click()
+    expect(page.get_by_text("Return home interview recorded")).to_be_visible()
+    visit("interview recorded")
+
+    page.get_by_role("link", name="Full missing history").click()
+    expect(page.get_by_role("heading", name="Missing history: Kayla Morgan")).to_be_visible()
+    expect(page.get_by_text("Repeat missing").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Risk Medium to High")).to_be_visible()
+    visit("history and timeline")
+
+    # The feed: good, bad and duplicate rows, each accounted for.
+    page.get_by_role("link", name="Back to missing people").click()
+    visit("missing people after the episode")
+    page.get_by_role("link", name="Import the police feed").click()
+    visit("import form")
+    feed = csv_of(
+        line(police_reference="MP/26/8001", given_names="Tyler", family_name="Quinlan", date_of_birth="2009-03-02"),
+        line(police_reference="MP/26/8002", risk_level="extreme"),
+        line(police_reference="MP/26/8001", given_names="Tyler", family_name="Quinlan", date_of_birth="2009-03-02"),
+    )
+    page.get_by_label("The feed (CSV)").set_input_files(
+        files=[{"name": "police-feed.csv", "mimeType": "text/csv", "buffer": feed}]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Finished: all 3 rows dealt with")).to_be_visible()
+    expect(page.get_by_role("cell", name="Risk level 'extreme' is not one of high, low, medium, no_apparent_risk")).to_be_visible()
+    visit("import result")
+    navigation(page).get_by_role("link", name="Your account").click()
+    visit("account page")
+    page.get_by_role("button", name="Sign out").click()
+    visit("signed out")
+
+    # The social worker: one digest for Kayla listing the episode and every change.
+    with unit_of_work(live_sessions) as session:
+        worker = live_principal(session, "sol.worker")
+        digest = session.scalar(
+            select(Notification)
+            .where(Notification.user_id == worker.user_id, Notification.urgent.is_(False))
+            .order_by(Notification.period_start.desc())
+        )
+        assert digest is not None
+        kinds = [item.kind for item in digest.items]
+        notify.dispatch(session, digest.period_end + timedelta(seconds=1))
+    assert {"reported", "repeat", "risk", "returned", "interview"} <= set(kinds), kinds
+    page.goto(f"{live_server}/partner/missing")
+    sign_in(page, visit, "sol.worker", sw)
+    expect(page.get_by_role("heading", name="Missing-person notifications")).to_be_visible()
+    visit("partner notifications")
+    page.get_by_role("row").filter(has_text="Digest").filter(has_text="To acknowledge").first.get_by_role(
+        "link", name="Kayla Morgan"
+    ).click()
+    expect(page.get_by_role("heading", name="Missing-person digest")).to_be_visible()
+    expect(page.get_by_text("Risk raised to High")).to_be_visible()
+    visit("the digest")
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_text("Acknowledged").first).to_be_visible()
+    visit("digest acknowledged")
