@@ -65,10 +65,11 @@ lint: install-dev ## ruff and mypy
 	$(BIN)/ruff format --check disclosure tests e2e
 	$(BIN)/mypy
 
-bench: install-dev ## Benchmarks: letters (beside LibreOffice) and people matching over a million people
+bench: install-dev ## Benchmarks: letters (beside LibreOffice), people matching over a million people, the missing-person feed
 	scripts/system-packages bench
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000}
+	$(BIN)/python bench/missing_import.py --rows $${FEED_ROWS:-100000}
 
 check: lint test ## Everything CI checks
 

@@ -4,7 +4,8 @@ Builds a people index of N synthetic people (default 100,000, with the people be
 then writes a feed of R rows (default 100,000) about P distinct people (default 17,000: about six episodes
 each, as 70,250 episodes by 11,530 looked-after children in England in 2017/18 [CYPNow]). Of those people
 70% are already in the index as recorded, 10% are in it but the feed misspells their family name, and 20%
-are new. Episodes are spread over two years; those older than three days are closed with a return. It then times `feed.run_import` on the file (batches
+are new. Episodes are spread over two years; those older than three days are closed with a return. It then
+times `feed.run_import` on the file (batches
 committed as the server does), the same file again (idempotent: nothing changes), and prints rows per
 second, peak memory and what happened to every row. It asserts no timings: it exits non-zero only on an
 error or a row not accounted for.
@@ -31,15 +32,15 @@ from sqlalchemy import func, insert, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import people_matching  # noqa: E402
+import people_matching
 
-from disclosure import migrations  # noqa: E402
-from disclosure.accounts.models import User, UserRole  # noqa: E402
-from disclosure.audit import SystemActor  # noqa: E402
-from disclosure.db import create_db_engine, create_session_factory, new_id, utcnow  # noqa: E402
-from disclosure.missing import feed  # noqa: E402
-from disclosure.missing.models import Episode, PendingMatch  # noqa: E402
-from disclosure.people.models import Person  # noqa: E402
+from disclosure import migrations
+from disclosure.accounts.models import User, UserRole
+from disclosure.audit import SystemActor
+from disclosure.db import create_db_engine, create_session_factory, new_id, utcnow
+from disclosure.missing import feed
+from disclosure.missing.models import Episode, PendingMatch
+from disclosure.people.models import Person
 
 
 def write_feed(targets: list[people_matching.Target], rows: int, distinct: int, seed: int) -> bytes:
@@ -105,8 +106,17 @@ def run(url: str, people: int, rows: int, distinct: int, seed: int) -> None:
     with engine.begin() as connection:
         connection.execute(
             insert(User),
-            [{"id": user_id, "username": "mash", "display_name": "MASH", "email": "mash@example.invalid",
-              "version": 1, "created_at": now, "updated_at": now}],
+            [
+                {
+                    "id": user_id,
+                    "username": "mash",
+                    "display_name": "MASH",
+                    "email": "mash@example.invalid",
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
         )
         connection.execute(insert(UserRole), [{"user_id": user_id, "role": "data_administrator"}])
     data = write_feed(targets, rows, distinct, seed + 1)
@@ -122,7 +132,8 @@ def run(url: str, people: int, rows: int, distinct: int, seed: int) -> None:
         accounted = outcome.loaded + outcome.updated + outcome.unchanged + outcome.rejected
         print(
             f"  {label:16} {elapsed:6.1f} s  {rows / elapsed:8,.0f} rows/s  loaded {outcome.loaded:,} "
-            f"(to confirm {outcome.to_confirm:,}), closed {outcome.updated:,}, unchanged {outcome.unchanged:,}, "
+            f"(to confirm {outcome.to_confirm:,}), closed {outcome.updated:,}, "
+            f"unchanged {outcome.unchanged:,}, "
             f"refused {outcome.rejected:,}, new people {outcome.people_created:,}"
         )
         if accounted != outcome.total or outcome.total != rows:

@@ -234,7 +234,9 @@ def missing_group() -> None:
 @missing_group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "username", required=True, help="The data administrator the import is recorded for.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another layout.")
+@click.option(
+    "--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another layout."
+)
 def missing_import(csv_file: Path, username: str, mapping: Path | None) -> None:
     """Import the police missing-person feed (CSV), with a progress bar; bad rows are listed by line."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -251,11 +253,16 @@ def missing_import(csv_file: Path, username: str, mapping: Path | None) -> None:
                 raise click.ClickException(f"{username} is not an active data administrator")
             actor = SystemActor(label=f"cli:{user.username}", user_id=user.id)
             try:
-                layout = feed.Layout.from_mapping(mapping.read_bytes(), mapping.stem) if mapping else feed.Layout()
+                layout = (
+                    feed.Layout.from_mapping(mapping.read_bytes(), mapping.stem) if mapping else feed.Layout()
+                )
                 record = feed.start_import(session, actor, filename=csv_file.name, data=data, layout=layout)
                 session.commit()
                 with Progress(
-                    "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+                    "[progress.description]{task.description}",
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
                 ) as bar:
                     task = bar.add_task("Importing rows", total=None)
                     outcome = feed.run_import(

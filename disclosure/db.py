@@ -8,8 +8,9 @@ malfunction, restorable after interruption).
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from math import ceil
 from typing import Any
 
 import uuid_utils
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -144,6 +145,39 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Many new rows at once in the session's transaction (a feed import), without per-row statement work:
+    PostgreSQL's COPY, or SQLite's executemany of one prepared INSERT. Every row has the same keys; values
+    go through the columns' own types, as an ORM insert would, and missing columns are NULL (no defaults)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = [table.c[name] for name in rows[0]]
+    names = ", ".join(column.name for column in columns)
+    if dialect.name == "postgresql":
+        as_text = [isinstance(column.type, JSON) for column in columns]
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in rows:
+                values = (row[column.name] for column in columns)
+                copy.write_row(
+                    [
+                        json.dumps(v) if text and v is not None else v
+                        for v, text in zip(values, as_text, strict=True)
+                    ]
+                )
+        return
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    values = [
+        tuple(p(row[c.name]) if p else row[c.name] for c, p in zip(columns, processors, strict=True))
+        for row in rows
+    ]
+    marks = ", ".join("?" for _ in columns)
+    # Table and column names come from the models, never from input.
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)  # noqa: S608
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -91,7 +91,9 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     visit("matches")
     page.get_by_role("button", name="Record for the selected person").click()
     messages = error_summary(page)
-    assert "Select a person or add a new one" in messages or "Enter when they were reported" in " ".join(messages)
+    assert "Select a person or add a new one" in messages or "Enter when they were reported" in " ".join(
+        messages
+    )
     visit("errors shown, answers kept")
     expect(page.get_by_label("Where were they last seen?")).to_have_value("Leeds bus station")
     _pick_date(page, "When were they reported missing?", today, "06:30")
@@ -152,16 +154,30 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     page.get_by_role("link", name="Import the police feed").click()
     visit("import form")
     feed = csv_of(
-        line(police_reference="MP/26/8001", given_names="Tyler", family_name="Quinlan", date_of_birth="2009-03-02"),
+        line(
+            police_reference="MP/26/8001",
+            given_names="Tyler",
+            family_name="Quinlan",
+            date_of_birth="2009-03-02",
+        ),
         line(police_reference="MP/26/8002", risk_level="extreme"),
-        line(police_reference="MP/26/8001", given_names="Tyler", family_name="Quinlan", date_of_birth="2009-03-02"),
+        line(
+            police_reference="MP/26/8001",
+            given_names="Tyler",
+            family_name="Quinlan",
+            date_of_birth="2009-03-02",
+        ),
     )
     page.get_by_label("The feed (CSV)").set_input_files(
         files=[{"name": "police-feed.csv", "mimeType": "text/csv", "buffer": feed}]
     )
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("Finished: all 3 rows dealt with")).to_be_visible()
-    expect(page.get_by_role("cell", name="Risk level 'extreme' is not one of high, low, medium, no_apparent_risk")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "cell", name="Risk level 'extreme' is not one of high, low, medium, no_apparent_risk"
+        )
+    ).to_be_visible()
     visit("import result")
     navigation(page).get_by_role("link", name="Your account").click()
     visit("account page")

@@ -27,3 +27,11 @@ def test_env_example_lists_only_real_settings() -> None:
     lines = Path(PROJECT_ROOT / ".env.example").read_text().splitlines()
     used = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
     assert used <= names
+
+
+def test_the_readme_documents_every_column_of_the_feed_layout() -> None:
+    from disclosure.missing.feed import STANDARD_COLUMNS
+
+    for column in STANDARD_COLUMNS:
+        required = "yes" if column.required else ""
+        assert f"| `{column.name}` | {required} | {column.meaning} |" in README, column.name

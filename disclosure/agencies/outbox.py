@@ -5,6 +5,7 @@ in-service inboxes are where partners read everything (the default). Messages ca
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -94,9 +95,7 @@ def send_pending(session: Session, settings: Settings) -> SendResult:
             message.last_error = ""
             sent += 1
     finally:
-        try:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
             server.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
     session.flush()
     return SendResult(sent, failed, waiting - sent)

@@ -18,13 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.accounts.models import User
-from disclosure.accounts.roles import Role
 from disclosure.agencies.models import Agency
 from disclosure.auth import Principal, require_principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, StaleRecord
 from disclosure.missing import export, feed, notify, protocols, service
-from disclosure.missing.models import FeedImport, ProtocolForm
+from disclosure.missing.models import FeedImport
 from disclosure.missing.vocabulary import (
     CareStatus,
     ConsiderationStatus,
@@ -52,10 +51,10 @@ def _options(session: Session) -> dict[str, Any]:
         "care_options": [(c.value, c.label) for c in CareStatus],
         "risk_options": [(r.code, r.label) for r in service.risk_levels(session, active_only=True)],
         "factor_options": [(f.value, f.label, None) for f in RiskFactor],
-        "placing_options": [("", "None")] + choices.placing_authorities,
-        "school_options": [("", "None")] + choices.schools,
-        "health_options": [("", "None")] + choices.health,
-        "worker_options": [("", "None allocated")] + choices.social_workers,
+        "placing_options": [("", "None"), *choices.placing_authorities],
+        "school_options": [("", "None"), *choices.schools],
+        "health_options": [("", "None"), *choices.health],
+        "worker_options": [("", "None allocated"), *choices.social_workers],
     }
 
 
@@ -85,14 +84,23 @@ def overview(request: Request[Any, Any, Any], db: Db) -> Template:
 def _case_references(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    return dict(db.execute(select(DisclosureRequest.id, DisclosureRequest.reference).where(DisclosureRequest.id.in_(ids))).all())
+    return dict(
+        db.execute(
+            select(DisclosureRequest.id, DisclosureRequest.reference).where(DisclosureRequest.id.in_(ids))
+        ).all()
+    )
 
 
 # ------------------------------------------------------------------------------------ new episode
 
 
 def _new_page(
-    request: Request[Any, Any, Any], db: Db, form: FormState, *, matches: list[Any] | None = None, status_code: int = 200
+    request: Request[Any, Any, Any],
+    db: Db,
+    form: FormState,
+    *,
+    matches: list[Any] | None = None,
+    status_code: int = 200,
 ) -> Template:
     return page(
         request,
@@ -119,14 +127,18 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
     principal = require_principal(request)
     service.require_coordinator(principal)
     values = form_values(data)
-    values["risk_factors"] = data.get("risk_factors", []) if isinstance(data.get("risk_factors"), list) else [
-        v for v in [data.get("risk_factors")] if v
-    ]
+    values["risk_factors"] = (
+        data.get("risk_factors", [])
+        if isinstance(data.get("risk_factors"), list)
+        else [v for v in [data.get("risk_factors")] if v]
+    )
     action = values.get("action", "search")
     try:
         details = people.details_from_form(values)
         if action == "search":
-            return _new_page(request, db, FormState(values, {}), matches=people.find_matches(db, principal, details))
+            return _new_page(
+                request, db, FormState(values, {}), matches=people.find_matches(db, principal, details)
+            )
         with db.begin_nested():
             if action == "link":
                 try:
@@ -138,7 +150,11 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
                 person_id = people.create_person(db, principal, details).id
             episode = service.record_episode(db, principal, person_id, values)
     except FormInvalid as exc:
-        matches = None if action == "search" else people.find_matches(db, principal, people.details_from_form(values, strict=False))
+        matches = (
+            None
+            if action == "search"
+            else people.find_matches(db, principal, people.details_from_form(values, strict=False))
+        )
         return _new_page(request, db, FormState(values, exc.errors), matches=matches, status_code=400)
     return redirect(request, f"/missing/episodes/{episode.id}", flash="Missing episode recorded")
 
@@ -163,7 +179,12 @@ def _episode_page(request: Request[Any, Any, Any], db: Db, episode_id: uuid.UUID
         episode=episode,
         person=person,
         labels=service.risk_labels(db),
-        users={u.id: u.display_name for u in db.scalars(select(User).where(User.id.in_({c.recorded_by_id for c in episode.risk_changes})))},
+        users={
+            u.id: u.display_name
+            for u in db.scalars(
+                select(User).where(User.id.in_({c.recorded_by_id for c in episode.risk_changes}))
+            )
+        },
         considerations=considerations,
         cases=_case_references(db, [c.request_id for c in considerations]),
         agencies=agencies,
@@ -199,7 +220,10 @@ def _episode_form(
     service.require_coordinator(principal)
     episode = service.get_episode(db, episode_id)
     person = people.summaries(db, [episode.person_id])[episode.person_id] if episode.person_id else None
-    agencies = [(str(a.id), a.name) for a in db.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))]
+    agencies = [
+        (str(a.id), a.name)
+        for a in db.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))
+    ]
     return page(
         request,
         template,
@@ -236,21 +260,32 @@ def _post_episode_form(
     except FormInvalid as exc:
         return _episode_form(request, db, episode_id, template, heading, FormState(values, exc.errors), 400)
     except (StaleRecord, Conflict) as exc:
-        return _episode_form(request, db, episode_id, template, heading, FormState(values, {"version": exc.message}), 409)
+        return _episode_form(
+            request, db, episode_id, template, heading, FormState(values, {"version": exc.message}), 409
+        )
     return redirect(request, f"/missing/episodes/{episode_id}", flash=flash)
 
 
 @get("/missing/episodes/{episode_id:uuid}/risk", name="missing.risk_form", sync_to_thread=True)
 def risk_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template:
     episode = service.get_episode(db, episode_id)
-    form = FormState.empty(risk_level=episode.risk_level, risk_factors=episode.risk_factors, version=str(episode.version))
+    form = FormState.empty(
+        risk_level=episode.risk_level, risk_factors=episode.risk_factors, version=str(episode.version)
+    )
     return _episode_form(request, db, episode_id, "missing/risk.html", "Review the risk", form)
 
 
 @post("/missing/episodes/{episode_id:uuid}/risk", name="missing.change_risk", sync_to_thread=True)
 def change_risk(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form) -> Template | Redirect:
     return _post_episode_form(
-        request, db, episode_id, data, service.change_risk, "missing/risk.html", "Review the risk", "Risk reviewed"
+        request,
+        db,
+        episode_id,
+        data,
+        service.change_risk,
+        "missing/risk.html",
+        "Review the risk",
+        "Risk reviewed",
     )
 
 
@@ -288,7 +323,9 @@ def interview_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> T
 
 
 @post("/missing/episodes/{episode_id:uuid}/interview", name="missing.record_interview", sync_to_thread=True)
-def record_interview(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form) -> Template | Redirect:
+def record_interview(
+    request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form
+) -> Template | Redirect:
     return _post_episode_form(
         request,
         db,
@@ -304,13 +341,19 @@ def record_interview(request: Request[Any, Any, Any], db: Db, episode_id: Id, da
 # ------------------------------------------------------------------------ considerations, history
 
 
-@get("/missing/considerations/{consideration_id:uuid}", name="missing.consideration_form", sync_to_thread=True)
+@get(
+    "/missing/considerations/{consideration_id:uuid}", name="missing.consideration_form", sync_to_thread=True
+)
 def consideration_form(request: Request[Any, Any, Any], db: Db, consideration_id: Id) -> Template:
     return _consideration_page(request, db, consideration_id, FormState.empty())
 
 
 def _consideration_page(
-    request: Request[Any, Any, Any], db: Db, consideration_id: uuid.UUID, form: FormState, status_code: int = 200
+    request: Request[Any, Any, Any],
+    db: Db,
+    consideration_id: uuid.UUID,
+    form: FormState,
+    status_code: int = 200,
 ) -> Template:
     from disclosure.missing.models import LinkConsideration
 
@@ -335,12 +378,20 @@ def _consideration_page(
     )
 
 
-@post("/missing/considerations/{consideration_id:uuid}", name="missing.decide_consideration", sync_to_thread=True)
-def decide_consideration(request: Request[Any, Any, Any], db: Db, consideration_id: Id, data: Form) -> Template | Redirect:
+@post(
+    "/missing/considerations/{consideration_id:uuid}",
+    name="missing.decide_consideration",
+    sync_to_thread=True,
+)
+def decide_consideration(
+    request: Request[Any, Any, Any], db: Db, consideration_id: Id, data: Form
+) -> Template | Redirect:
     values = form_values(data)
     try:
         with db.begin_nested():
-            consideration = service.decide_consideration(db, require_principal(request), consideration_id, values)
+            consideration = service.decide_consideration(
+                db, require_principal(request), consideration_id, values
+            )
     except FormInvalid as exc:
         return _consideration_page(request, db, consideration_id, FormState(values, exc.errors), 400)
     return redirect(
@@ -376,7 +427,9 @@ def person_history(request: Request[Any, Any, Any], db: Db, person_id: Id) -> Te
 
 @get("/missing/protocol-forms/{form_id:uuid}", name="missing.protocol_form", sync_to_thread=True)
 def released_form(request: Request[Any, Any, Any], db: Db, form_id: Id) -> Response[bytes]:
-    form, data = protocols.open_released(db, require_principal(request), store_for(request.app.state.settings), form_id)
+    form, data = protocols.open_released(
+        db, require_principal(request), store_for(request.app.state.settings), form_id
+    )
     return attachment_response(data, form.filename, form.content_type)
 
 
@@ -389,7 +442,9 @@ def matches(request: Request[Any, Any, Any], db: Db) -> Template:
     return page(request, "missing/matches.html", heading="People to confirm", waiting=waiting)
 
 
-def _match_page(request: Request[Any, Any, Any], db: Db, match_id: uuid.UUID, form: FormState, status_code: int = 200) -> Template:
+def _match_page(
+    request: Request[Any, Any, Any], db: Db, match_id: uuid.UUID, form: FormState, status_code: int = 200
+) -> Template:
     pending = protocols.get_pending(db, require_principal(request), match_id)
     shown = people.summaries(db, [uuid.UUID(c["person_id"]) for c in pending.candidates])
     return page(
@@ -427,7 +482,9 @@ def imports(request: Request[Any, Any, Any], db: Db) -> Template:
     return _imports_page(request, db, FormState.empty())
 
 
-def _imports_page(request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200) -> Template:
+def _imports_page(
+    request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200
+) -> Template:
     service.require_coordinator(require_principal(request))
     recent = list(db.scalars(select(FeedImport).order_by(FeedImport.started_at.desc()).limit(20)))
     return page(
@@ -442,7 +499,13 @@ def _imports_page(request: Request[Any, Any, Any], db: Db, form: FormState, stat
     )
 
 
-def _run_in_background(factory: sessionmaker[Session], principal: Principal, import_id: uuid.UUID, data: bytes, layout: feed.Layout) -> None:
+def _run_in_background(
+    factory: sessionmaker[Session],
+    principal: Principal,
+    import_id: uuid.UUID,
+    data: bytes,
+    layout: feed.Layout,
+) -> None:
     """Load a large file in its own session, committing each batch so the progress page can follow it."""
     with factory() as session:
         record = session.get(FeedImport, import_id)
@@ -497,7 +560,11 @@ def import_page(request: Request[Any, Any, Any], db: Db, import_id: Id) -> Templ
         from disclosure.errors import NotFound
 
         raise NotFound("There is no such import")
-    percent = int(100 * record.processed_rows / record.total_rows) if record.total_rows else (0 if record.status == "running" else 100)
+    percent = (
+        int(100 * record.processed_rows / record.total_rows)
+        if record.total_rows
+        else (0 if record.status == "running" else 100)
+    )
     return page(
         request,
         "missing/import.html",
@@ -530,9 +597,14 @@ def import_progress(request: Request[Any, Any, Any], db: Db, import_id: Id) -> d
 
 
 @get("/missing/export", name="missing.export_form", sync_to_thread=True)
-def export_form(request: Request[Any, Any, Any], db: Db) -> Template:
+def export_form(request: Request[Any, Any, Any]) -> Template:
     service.require_coordinator(require_principal(request))
-    return page(request, "missing/export.html", heading="Export for partners", form=FormState.empty(format="xlsx", days="90"))
+    return page(
+        request,
+        "missing/export.html",
+        heading="Export for partners",
+        form=FormState.empty(format="xlsx", days="90"),
+    )
 
 
 @post("/missing/export", name="missing.export", sync_to_thread=True)
@@ -541,7 +613,13 @@ def export_file(request: Request[Any, Any, Any], db: Db, data: Form) -> Template
     try:
         content, filename, media = export.export(db, require_principal(request), values)
     except FormInvalid as exc:
-        return page(request, "missing/export.html", heading="Export for partners", form=FormState(values, exc.errors), status_code=400)
+        return page(
+            request,
+            "missing/export.html",
+            heading="Export for partners",
+            form=FormState(values, exc.errors),
+            status_code=400,
+        )
     return attachment_response(content, filename, media)
 
 
@@ -551,11 +629,18 @@ def export_file(request: Request[Any, Any, Any], db: Db, data: Form) -> Template
 @get("/admin/missing", name="missing.settings_form", sync_to_thread=True)
 def settings_form(request: Request[Any, Any, Any], db: Db) -> Template:
     rules = service.current_settings(db)
-    form = FormState.empty(**{k: str(getattr(rules, k)) for k in ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")})
+    form = FormState.empty(
+        **{
+            k: str(getattr(rules, k))
+            for k in ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")
+        }
+    )
     return _settings_page(request, db, form)
 
 
-def _settings_page(request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200) -> Template:
+def _settings_page(
+    request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200
+) -> Template:
     return page(
         request,
         "missing/settings.html",
@@ -579,7 +664,9 @@ def update_settings(request: Request[Any, Any, Any], db: Db, data: Form) -> Temp
 
 
 @post("/admin/missing/risk-levels/{level_id:uuid}", name="missing.update_risk_level", sync_to_thread=True)
-def update_risk_level(request: Request[Any, Any, Any], db: Db, level_id: Id, data: Form) -> Template | Redirect:
+def update_risk_level(
+    request: Request[Any, Any, Any], db: Db, level_id: Id, data: Form
+) -> Template | Redirect:
     values = form_values(data)
     try:
         with db.begin_nested():
@@ -587,7 +674,13 @@ def update_risk_level(request: Request[Any, Any, Any], db: Db, level_id: Id, dat
     except (FormInvalid, StaleRecord) as exc:
         errors = exc.errors if isinstance(exc, FormInvalid) else {"version": exc.message}
         rules = service.current_settings(db)
-        form = FormState({k: str(getattr(rules, k)) for k in ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")}, {f"level-{level_id}-{k}" if k != "version" else "version": v for k, v in errors.items()})
+        form = FormState(
+            {
+                k: str(getattr(rules, k))
+                for k in ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")
+            },
+            {f"level-{level_id}-{k}" if k != "version" else "version": v for k, v in errors.items()},
+        )
         return _settings_page(request, db, form, 400)
     return redirect(request, "/admin/missing", flash="Risk level saved")
 
@@ -637,7 +730,9 @@ def partner_forms(request: Request[Any, Any, Any], db: Db) -> Template:
     return _partner_forms_page(request, db, FormState.empty())
 
 
-def _partner_forms_page(request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200) -> Template:
+def _partner_forms_page(
+    request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200
+) -> Template:
     principal = require_principal(request)
     return page(
         request,
@@ -673,12 +768,18 @@ def lodge_form(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Temp
             )
     except FormInvalid as exc:
         return _partner_forms_page(request, db, FormState(values, exc.errors), 400)
-    return redirect(request, "/partner/protocol-forms", flash="Form lodged. Police see it only if the person is reported missing.")
+    return redirect(
+        request,
+        "/partner/protocol-forms",
+        flash="Form lodged. Police see it only if the person is reported missing.",
+    )
 
 
 @get("/partner/protocol-forms/{form_id:uuid}/file", name="missing.partner_form_file", sync_to_thread=True)
 def partner_form_file(request: Request[Any, Any, Any], db: Db, form_id: Id) -> Response[bytes]:
-    form, content = protocols.open_own(db, require_principal(request), store_for(request.app.state.settings), form_id)
+    form, content = protocols.open_own(
+        db, require_principal(request), store_for(request.app.state.settings), form_id
+    )
     return attachment_response(content, form.filename, form.content_type)
 
 

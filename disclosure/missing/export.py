@@ -90,7 +90,7 @@ def rows(session: Session, since: datetime) -> Iterator[tuple[Any, ...]]:
                 labels.get(episode.risk_level, episode.risk_level),
                 _stamp(episode.reported_at),
                 _stamp(episode.returned_at),
-                "Overdue" if state == "overdue" else (InterviewOutcome(state).label if state else ""),
+                _interview_label(state, episode),
                 _stamp(interview.due_at) if interview else "",
                 "Yes" if repeat and repeat.flagged else "No",
                 repeat.count if repeat else 0,
@@ -102,6 +102,14 @@ def rows(session: Session, since: datetime) -> Iterator[tuple[Any, ...]]:
             yield from flush()
             batch.clear()
     yield from flush()
+
+
+def _interview_label(state: str, episode: Episode) -> str:
+    if state == "overdue":
+        return "Overdue"
+    if state:
+        return InterviewOutcome(state).label
+    return "" if episode.status == EpisodeStatus.OPEN else "Not tracked (returned before it was imported)"
 
 
 def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[bytes, str, str]:

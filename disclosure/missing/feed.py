@@ -28,13 +28,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
 from disclosure.agencies.models import Agency
 from disclosure.audit import Actor, AuditCategory
-from disclosure.db import new_id, utcnow
+from disclosure.db import bulk_insert, new_id, utcnow
 from disclosure.errors import FormInvalid
 from disclosure.missing import protocols, service
 from disclosure.missing.models import (
@@ -192,7 +192,8 @@ def _day(raw: str) -> date | None:
     if not raw:
         return None
     if "/" in raw:
-        return datetime.strptime(raw, "%d/%m/%Y").date()
+        day, month, year = (int(part) for part in raw.split("/"))
+        return date(year, month, day)
     return date.fromisoformat(raw[:10])
 
 
@@ -212,108 +213,122 @@ class _Reader:
             self.agencies[name.casefold()] = agency_id
         self.now = utcnow()
 
-    def value(self, row: Mapping[str, str], name: str) -> str:
-        """Cells arrive stripped and translated (`read_rows`)."""
-        return row.get(name, "")
-
     def read(self, line: int, row: Mapping[str, str]) -> FeedRow | str:
-        v = self.value
+        """The row as an episode to load, or every reason it cannot be, in one sentence."""
         problems: list[str] = []
-        reference = v(row, "police_reference").upper()
+        reference = row.get("police_reference", "").upper()
         if not reference:
             problems.append("no police reference")
         elif len(reference) > 40:
             problems.append("police reference longer than 40 characters")
-        given, family = v(row, "given_names")[:200], v(row, "family_name")[:200]
+        details = self._person(row, problems)
+        moments = self._moments(row, problems)
+        episode, risk = self._circumstances(row, problems)
+        returned = self._returned(row, moments, problems)
+        if problems:
+            sentence = "; ".join(problems)
+            return sentence[:1].upper() + sentence[1:]
+        episode.update(
+            reported_at=moments["reported_at"],
+            last_seen_at=moments["last_seen_at"],
+            reported_by=row.get("reported_by", "")[:200],
+            last_seen_place=row.get("last_seen_place", "")[:300],
+            clothing=row.get("clothing", "")[:2000],
+            placement=row.get("placement", "")[:200],
+        )
+        return FeedRow(line, reference, details, episode, risk, returned)
+
+    def _person(self, row: Mapping[str, str], problems: list[str]) -> PersonDetails:
+        given, family = row.get("given_names", "")[:200], row.get("family_name", "")[:200]
         if not (_normalise(given) or _normalise(family)):
             problems.append("no name")
         born = None
+        raw_birth = row.get("date_of_birth", "")
         try:
-            born = _day(v(row, "date_of_birth"))
-            if born and not (people.EARLIEST_BIRTH <= born <= self.now.date()):
-                problems.append(f"date of birth {born:%d/%m/%Y} is not a real date of birth")
-                born = None
+            born = _day(raw_birth)
         except ValueError:
-            problems.append(f"date of birth '{v(row, 'date_of_birth')[:20]}' is not a date")
-        postcode = matching.normalise_postcode(v(row, "postcode"))
+            problems.append(f"date of birth '{raw_birth[:20]}' is not a date")
+        if born and not (people.EARLIEST_BIRTH <= born <= self.now.date()):
+            problems.append(f"date of birth {born:%d/%m/%Y} is not a real date of birth")
+            born = None
+        postcode = matching.normalise_postcode(row.get("postcode", ""))
         if postcode and not matching.is_uk_postcode(postcode):
             problems.append(f"postcode '{postcode[:10]}' is not a UK postcode")
             postcode = ""
+        return PersonDetails(
+            given_names=given,
+            family_name=family,
+            date_of_birth=born,
+            gender=row.get("gender", "")[:40],
+            postcode=postcode,
+        )
+
+    def _moments(self, row: Mapping[str, str], problems: list[str]) -> dict[str, datetime | None]:
         moments: dict[str, datetime | None] = {}
+        latest = self.now + timedelta(minutes=5)
         for name, label in (
             ("reported_at", "reported at"),
             ("last_seen_at", "last seen at"),
             ("returned_at", "returned at"),
         ):
+            raw = row.get(name, "")
             try:
-                moments[name] = _moment(v(row, name))
+                moment = _moment(raw)
             except ValueError:
-                problems.append(f"{label} '{v(row, name)[:25]}' is not a date and time")
-                moments[name] = None
-            if moments[name] and moments[name] > self.now + timedelta(minutes=5):  # type: ignore[operator]
+                problems.append(f"{label} '{raw[:25]}' is not a date and time")
+                moment = None
+            if moment is not None and moment > latest:
                 problems.append(f"{label} is in the future")
-        if moments["reported_at"] is None and not any(p.startswith("reported at") for p in problems):
+            moments[name] = moment
+        if moments["reported_at"] is None and not row.get("reported_at"):
             problems.append("no reported at date and time")
-        care = v(row, "care_status").lower() or CareStatus.NONE.value
-        if care not in {c.value for c in CareStatus}:
-            problems.append(
-                f"care status '{care[:30]}' is not one of {', '.join(c.value for c in CareStatus)}"
-            )
-        placing = v(row, "placing_authority")
+        return moments
+
+    def _circumstances(self, row: Mapping[str, str], problems: list[str]) -> tuple[dict[str, Any], str]:
+        care = row.get("care_status", "").lower() or CareStatus.NONE.value
+        if care not in _CARE:
+            problems.append(f"care status '{care[:30]}' is not one of {', '.join(_CARE)}")
+        placing = row.get("placing_authority", "")
         placing_id = self.agencies.get(placing.casefold()) if placing else None
         if placing and placing_id is None:
             problems.append(f"placing authority '{placing[:60]}' is not a partner agency")
-        risk = v(row, "risk_level").lower()
+        risk = row.get("risk_level", "").lower()
         if risk not in self.levels:
             problems.append(f"risk level '{risk[:30]}' is not one of {', '.join(sorted(self.levels))}")
-        factors = {
-            f.strip().lower() for f in v(row, "risk_factors").replace(",", ";").split(";") if f.strip()
-        }
-        unknown = factors - {f.value for f in RiskFactor}
+        raw_factors = row.get("risk_factors", "").replace(",", ";").split(";")
+        factors = {f.strip().lower() for f in raw_factors if f.strip()}
+        unknown = factors - set(_FACTORS)
         if unknown:
             problems.append(f"unknown risk factor {', '.join(sorted(unknown))}")
-        returned = None
-        if moments["returned_at"]:
-            place = v(row, "return_place")[:300]
-            check = v(row, "safe_and_well").lower()
-            if not place:
-                problems.append("returned at is given without the return place")
-            if check not in {s.value for s in SafeAndWell}:
-                problems.append("returned at is given without a safe and well outcome")
-            if moments["reported_at"] and moments["returned_at"] < moments["reported_at"] - timedelta(days=1):  # type: ignore[operator]
-                problems.append("returned before being reported missing")
-            returned = {
-                "returned_at": moments["returned_at"],
-                "return_place": place,
-                "returned_with": v(row, "returned_with")[:300],
-                "safe_and_well": check,
-            }
-        if problems:
-            return "; ".join(problems).capitalize()
-        return FeedRow(
-            line=line,
-            police_reference=reference,
-            details=PersonDetails(
-                given_names=given,
-                family_name=family,
-                date_of_birth=born,
-                gender=v(row, "gender")[:40],
-                postcode=postcode,
-            ),
-            episode={
-                "care_status": care,
-                "placing_authority_id": placing_id,
-                "placement": v(row, "placement")[:200],
-                "reported_at": moments["reported_at"],
-                "reported_by": v(row, "reported_by")[:200],
-                "last_seen_at": moments["last_seen_at"],
-                "last_seen_place": v(row, "last_seen_place")[:300],
-                "clothing": v(row, "clothing")[:2000],
-                **{f.value: f.value in factors for f in RiskFactor},
-            },
-            risk_level=risk,
-            returned=returned,
-        )
+        episode = {"care_status": care, "placing_authority_id": placing_id}
+        episode.update({factor: factor in factors for factor in _FACTORS})
+        return episode, risk
+
+    def _returned(
+        self, row: Mapping[str, str], moments: dict[str, datetime | None], problems: list[str]
+    ) -> dict[str, Any] | None:
+        returned_at, reported_at = moments["returned_at"], moments["reported_at"]
+        if returned_at is None:
+            return None
+        place = row.get("return_place", "")[:300]
+        check = row.get("safe_and_well", "").lower()
+        if not place:
+            problems.append("returned at is given without the return place")
+        if check not in _CHECKS:
+            problems.append("returned at is given without a safe and well outcome")
+        if reported_at and returned_at < reported_at - timedelta(days=1):
+            problems.append("returned before being reported missing")
+        return {
+            "returned_at": returned_at,
+            "return_place": place,
+            "returned_with": row.get("returned_with", "")[:300],
+            "safe_and_well": check,
+        }
+
+
+_CARE = tuple(c.value for c in CareStatus)
+_FACTORS = tuple(f.value for f in RiskFactor)
+_CHECKS = frozenset(s.value for s in SafeAndWell)
 
 
 def read_rows(
@@ -384,6 +399,7 @@ class _Matcher:
         self.people_created = 0
 
     def resolve(self, rows: Iterable[FeedRow]) -> None:
+        """Decide each identity not seen before in this import (in one batch of queries)."""
         fresh: dict[tuple[str, str, date | None, str], FeedRow] = {}
         for row in rows:
             if row.identity not in self.known:
@@ -395,8 +411,9 @@ class _Matcher:
         for key, person_id in exact.items():
             self.known[key] = _Resolution(person_id=person_id)
         verdicts = protocols.judge_many(self.session, [row.details for _, row in rest])
-        for (key, row), (person_id, likely) in zip(rest, verdicts, strict=True):
-            if person_id is None and likely is None:
+        for (key, row), (found, likely) in zip(rest, verdicts, strict=True):
+            person_id = found
+            if found is None and likely is None:
                 person_id = people.create_person(self.session, self.actor, row.details).id
                 self.people_created += 1
             self.known[key] = _Resolution(person_id=person_id, pending=likely)
@@ -429,7 +446,7 @@ class _Matcher:
 Progress = Callable[[int, int], None]
 
 
-def _no_progress(done: int, total: int) -> None:
+def _no_progress(_done: int, _total: int) -> None:
     return None
 
 
@@ -523,6 +540,45 @@ def _load_batch(
     seen: dict[str, tuple[uuid.UUID, str]],
     outcome: Outcome,
 ) -> None:
+    """One batch: rows already loaded are left (or closed, when they bring the return); the new ones are
+    matched, inserted in bulk, told to partners when current, and checked against disclosure cases."""
+    new_rows = _split_batch(session, actor, batch, seen, outcome)
+    if not new_rows:
+        return
+    matcher.resolve(new_rows)
+    tables, to_notify = _new_records(session, actor, record, new_rows, matcher, seen, outcome)
+    for table, rows in tables.items():  # the ORM's bookkeeping is not needed for rows nobody holds yet
+        bulk_insert(session, table, rows)
+    outcome.loaded += len(new_rows)
+    # Partners hear about current episodes (open, or returned this period), not a backfill of history.
+    for episode_id in to_notify:
+        episode = session.get(Episode, episode_id)
+        if episode is not None:
+            service.after_new_episode(session, actor, episode)
+    # Right to Know considerations: only people who are on a case at all are looked at one by one.
+    notified = set(to_notify)
+    linked = [e["person_id"] for e in tables[Episode.__table__] if e["person_id"] and e["id"] not in notified]
+    for start in range(0, len(linked), 500):
+        on_cases = session.scalars(
+            select(CaseParty.person_id)
+            .where(
+                CaseParty.person_id.in_(linked[start : start + 500]), CaseParty.role.in_(service.LINKED_ROLES)
+            )
+            .distinct()
+        ).all()
+        for person_id in on_cases:
+            service.raise_considerations(session, actor, person_id=person_id)
+
+
+def _split_batch(
+    session: Session,
+    actor: Actor,
+    batch: list[FeedRow],
+    seen: dict[str, tuple[uuid.UUID, str]],
+    outcome: Outcome,
+) -> list[FeedRow]:
+    """The batch's new rows; a known reference changes nothing unless it brings the return of an open
+    episode. The same reference twice in a batch: the first row loads, taking the later row's return."""
     references = [r.police_reference for r in batch if r.police_reference not in seen]
     for start in range(0, len(references), 500):
         chunk = references[start : start + 500]
@@ -537,8 +593,6 @@ def _load_batch(
         known = seen.get(row.police_reference)
         earlier = new_rows.get(row.police_reference)
         if earlier is not None:
-            # The same reference twice in one batch: the first row loads, taking the return if only the
-            # later row has it.
             if earlier.returned is None and row.returned is not None:
                 earlier.returned = row.returned
             outcome.unchanged += 1
@@ -546,20 +600,38 @@ def _load_batch(
             new_rows[row.police_reference] = row
         elif known[1] == EpisodeStatus.OPEN.value and row.returned:
             episode = session.get(Episode, known[0])
-            assert episode is not None
+            if episode is None:
+                raise RuntimeError(f"Episode {known[0]} vanished during the import")
             service.finish_episode(session, actor, episode, **row.returned)
             seen[row.police_reference] = (episode.id, EpisodeStatus.CLOSED.value)
             outcome.updated += 1
         else:
             outcome.unchanged += 1
-    if not new_rows:
-        return
-    matcher.resolve(new_rows.values())
+    return list(new_rows.values())
+
+
+_NOT_RETURNED = {"returned_at": None, "return_place": "", "returned_with": "", "safe_and_well": None}
+
+
+def _new_records(
+    session: Session,
+    actor: Actor,
+    record: FeedImport,
+    new_rows: list[FeedRow],
+    matcher: _Matcher,
+    seen: dict[str, tuple[uuid.UUID, str]],
+    outcome: Outcome,
+) -> tuple[dict[Any, list[dict[str, Any]]], list[uuid.UUID]]:
+    """The rows to insert, by table, and the episodes partners are to hear about."""
     now = utcnow()
-    episodes, changes, interviews, pending = [], [], [], []
     current_cutoff = now - timedelta(hours=service.current_settings(session).digest_hours)
+    episodes: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    interviews: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
     to_notify: list[uuid.UUID] = []
-    for row in new_rows.values():
+    stamps = {"created_at": now, "updated_at": now}
+    for row in new_rows:
         resolution = matcher.known[row.identity]
         episode_id = new_id()
         status = EpisodeStatus.CLOSED.value if row.returned else EpisodeStatus.OPEN.value
@@ -574,15 +646,11 @@ def _load_batch(
                 "source": "feed",
                 "import_id": record.id,
                 "recorded_by_id": actor.user_id,
-                "created_at": now,
-                "updated_at": now,
                 "version": 1,
-                **row.episode,
-                **(
-                    row.returned
-                    or {"returned_at": None, "return_place": "", "returned_with": "", "safe_and_well": None}
-                ),
                 "safe_and_well_notes": "",
+                **stamps,
+                **row.episode,
+                **(row.returned or _NOT_RETURNED),
             }
         )
         changes.append(
@@ -598,74 +666,61 @@ def _load_batch(
                 "recorded_at": now,
             }
         )
-        if row.returned:
+        # The interview task is raised while it can still be done in time; an episode whose return was more
+        # than 72 hours before the import is history, and would only flood the list with overdue tasks.
+        returned_at = row.returned["returned_at"] if row.returned else None
+        if returned_at and returned_at + service.INTERVIEW_DUE > now:
             interviews.append(
                 {
                     "id": new_id(),
                     "episode_id": episode_id,
-                    "due_at": row.returned["returned_at"] + service.INTERVIEW_DUE,
+                    "due_at": returned_at + service.INTERVIEW_DUE,
                     "outcome": "due",
                     "reason": "",
                     "interviewer_name": "",
                     "interviewer_organisation": "",
                     "findings": "",
                     "shared_with": [],
-                    "created_at": now,
-                    "updated_at": now,
                     "version": 1,
+                    **stamps,
                 }
             )
         if resolution.pending is not None:
             outcome.to_confirm += 1
-            pending.append(
-                {
-                    "id": new_id(),
-                    "episode_id": episode_id,
-                    "import_id": record.id,
-                    "line": row.line,
-                    "given_names": row.details.given_names,
-                    "family_name": row.details.family_name,
-                    "date_of_birth": row.details.date_of_birth,
-                    "gender": row.details.gender,
-                    "postcode": row.details.postcode,
-                    "candidates": resolution.pending,
-                    "status": "pending",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        elif status == EpisodeStatus.OPEN.value or (
-            row.returned and row.returned["returned_at"] >= current_cutoff
-        ):
+            pending.append(_pending_row(record, row, episode_id, resolution.pending, stamps))
+        elif returned_at is None or returned_at >= current_cutoff:
             to_notify.append(episode_id)
         seen[row.police_reference] = (episode_id, status)
-    # Core inserts, many rows a statement: the ORM's bookkeeping is not needed for rows nobody holds yet.
-    session.execute(insert(Episode.__table__), episodes)
-    session.execute(insert(RiskChange.__table__), changes)
-    if interviews:
-        session.execute(insert(ReturnInterview.__table__), interviews)
-    if pending:
-        session.execute(insert(PendingMatch.__table__), pending)
-    outcome.loaded += len(episodes)
-    # Partners hear about current episodes (open, or returned this period), not a backfill of history.
-    for episode_id in to_notify:
-        episode = session.get(Episode, episode_id)
-        assert episode is not None
-        service.after_new_episode(session, actor, episode)
-    # Right to Know considerations: only people who are on a case at all are looked at one by one.
-    linked = [
-        e["person_id"] for e in episodes if e["person_id"] is not None and e["id"] not in set(to_notify)
-    ]
-    for start in range(0, len(linked), 500):
-        on_cases = session.scalars(
-            select(CaseParty.person_id)
-            .where(
-                CaseParty.person_id.in_(linked[start : start + 500]), CaseParty.role.in_(service.LINKED_ROLES)
-            )
-            .distinct()
-        ).all()
-        for person_id in on_cases:
-            service.raise_considerations(session, actor, person_id=person_id)
+    tables = {
+        Episode.__table__: episodes,
+        RiskChange.__table__: changes,
+        ReturnInterview.__table__: interviews,
+        PendingMatch.__table__: pending,
+    }
+    return tables, to_notify
+
+
+def _pending_row(
+    record: FeedImport,
+    row: FeedRow,
+    episode_id: uuid.UUID,
+    likely: list[dict[str, Any]],
+    stamps: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "episode_id": episode_id,
+        "import_id": record.id,
+        "line": row.line,
+        "given_names": row.details.given_names,
+        "family_name": row.details.family_name,
+        "date_of_birth": row.details.date_of_birth,
+        "gender": row.details.gender,
+        "postcode": row.details.postcode,
+        "candidates": likely,
+        "status": "pending",
+        **stamps,
+    }
 
 
 def fail_import(session: Session, record: FeedImport, reason: str) -> None:

@@ -26,7 +26,7 @@ from disclosure.agencies.service import agency_of
 from disclosure.audit import Actor, AuditCategory, SystemActor
 from disclosure.auth import Principal
 from disclosure.db import utcnow
-from disclosure.errors import Conflict, NotFound, PermissionDenied
+from disclosure.errors import Conflict, NotFound
 from disclosure.missing.models import Episode, MissingSettings, Notification, NotificationItem
 from disclosure.missing.vocabulary import PartnerRole
 
@@ -208,7 +208,8 @@ def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
                     f"An urgent missing-person notice sent {rules.escalate_hours} hours ago or more has not "
                     "been acknowledged.\n\n"
                     f"Sign in to see it: {{base_url}}/partner/missing/{notice.id} (partner) or "
-                    "{base_url}/missing (MASH).\n\nThis message holds no personal details. OFFICIAL-SENSITIVE."
+                    "{base_url}/missing (MASH).\n\n"
+                    "This message holds no personal details. OFFICIAL-SENSITIVE."
                 ),
             )
         audit.record(

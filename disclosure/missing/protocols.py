@@ -84,12 +84,16 @@ def judge_many(session: Session, many: list[PersonDetails]) -> list[Judgement]:
 
 
 def _verdict(ranked: list[matching.Match]) -> Judgement:
-    if ranked and ranked[0].score >= CERTAIN_SCORE and (
-        len(ranked) == 1 or ranked[1].score <= ranked[0].score - CLEAR_MARGIN
+    if (
+        ranked
+        and ranked[0].score >= CERTAIN_SCORE
+        and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - CLEAR_MARGIN)
     ):
         return ranked[0].person_id, None
     if ranked:
-        return None, [{"person_id": str(m.person_id), "score": m.score, "reasons": list(m.reasons)} for m in ranked]
+        return None, [
+            {"person_id": str(m.person_id), "score": m.score, "reasons": list(m.reasons)} for m in ranked
+        ]
     return None, None
 
 
@@ -133,7 +137,9 @@ def lodge(
     """A carer's organisation lodges a form about a person it cares for."""
     agency = notify.partner_agency(session, actor)
     if agency is None:
-        raise FormInvalid({"file": "Your account is not linked to a partner agency: ask an administrator"}, values)
+        raise FormInvalid(
+            {"file": "Your account is not linked to a partner agency: ask an administrator"}, values
+        )
     errors: dict[str, str] = {}
     kind = text(values, "kind")
     if kind not in {k.value for k in ProtocolKind}:
@@ -149,7 +155,8 @@ def lodge(
     except UploadRefused as exc:
         errors["file"] = exc.message
     raise_if(errors, values)
-    assert details is not None and checked is not None
+    assert details is not None
+    assert checked is not None
     form = ProtocolForm(
         kind=kind,
         person_name=details.name.full_name[:400],

@@ -34,6 +34,8 @@ from disclosure.missing.models import (
     Episode,
     LinkConsideration,
     MissingSettings,
+    Notification,
+    PendingMatch,
     ReturnInterview,
     RiskChange,
     RiskLevel,
@@ -43,6 +45,7 @@ from disclosure.missing.vocabulary import (
     ConsiderationStatus,
     EpisodeStatus,
     InterviewOutcome,
+    MatchStatus,
     RiskFactor,
     SafeAndWell,
 )
@@ -305,9 +308,11 @@ def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
         "school_id": _choice(values, "school_id", choices.schools, "Select the school", errors),
         "health_id": _choice(values, "health_id", choices.health, "Select the health service", errors),
     }
-    if care == CareStatus.CP_PLAN and fields["social_worker_id"] is None and "social_worker_id" not in errors:
-        errors["social_worker_id"] = (
-            "Select the allocated social worker: a child on a child-protection plan is notified to them at once"
+    if care == CareStatus.CP_PLAN and fields["social_worker_id"] is None:
+        errors.setdefault(
+            "social_worker_id",
+            "Select the allocated social worker: a child on a child-protection plan is notified to them "
+            "at once",
         )
     raise_if(errors, values)
     return {
@@ -379,7 +384,8 @@ def after_new_episode(session: Session, actor: Actor, episode: Episode) -> None:
         session,
         episode,
         "reported",
-        f"Reported missing {_when(episode.reported_at)}; risk {labels.get(episode.risk_level, episode.risk_level)}",
+        f"Reported missing {_when(episode.reported_at)}; "
+        f"risk {labels.get(episode.risk_level, episode.risk_level)}",
         urgent=episode.care_status == CareStatus.CP_PLAN or _is_urgent_level(session, episode.risk_level),
     )
     status = repeat_status(session, episode.person_id)
@@ -562,35 +568,13 @@ def record_interview(
     reason = text(values, "reason", limit=4000)
     if outcome == InterviewOutcome.NOT_OFFERED and not reason:
         errors["reason"] = "Enter why the interview was not offered"
-    offered_at = completed_at = None
-    if outcome in (InterviewOutcome.OFFERED, InterviewOutcome.DECLINED, InterviewOutcome.COMPLETED):
-        offered_at = parse_datetime(values, "offered", "Date offered", errors)
-        _not_future(offered_at, "offered", "The date offered", errors)
-    if outcome == InterviewOutcome.COMPLETED:
-        completed_at = parse_datetime(values, "completed", "Date of the interview", errors)
-        _not_future(completed_at, "completed", "The date of the interview", errors)
-        if completed_at and offered_at and completed_at < offered_at:
-            errors.setdefault("completed", "The interview must be on or after the date it was offered")
-    interviewer = text(values, "interviewer_name", limit=200)
-    organisation = text(values, "interviewer_organisation", limit=200)
-    findings = text(values, "findings", limit=8000)
+    offered_at, completed_at = _interview_times(values, outcome, errors)
+    interviewer, organisation, findings = _interviewer(values, outcome, episode.placement, errors)
     agencies = {str(a.id): a for a in session.scalars(select(Agency).where(Agency.active.is_(True)))}
     shared = values.get("shared_with", [])
     shared = [shared] if isinstance(shared, str) else list(shared or [])
     if any(s not in agencies for s in shared):
         errors["shared_with"] = "Select partner agencies from the list"
-    if outcome in (InterviewOutcome.OFFERED, InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED):
-        if not organisation:
-            errors["interviewer_organisation"] = "Enter the interviewer's organisation"
-        elif _same_organisation(organisation, episode.placement):
-            errors["interviewer_organisation"] = "The interviewer must be independent of the placement"
-        elif values.get("independent") not in ("yes", "on"):
-            errors["independent"] = "Confirm the interviewer is independent of the placement"
-    if outcome == InterviewOutcome.COMPLETED:
-        if not interviewer:
-            errors["interviewer_name"] = "Enter who carried out the interview"
-        if not findings:
-            errors["findings"] = "Enter what the interview found"
     raise_if(errors, values)
     interview.outcome = outcome
     interview.reason = reason
@@ -616,6 +600,48 @@ def record_interview(
         session, episode, "interview", f"Return home interview: {InterviewOutcome(outcome).label.lower()}"
     )
     return interview
+
+
+_TAKEN_UP = (InterviewOutcome.OFFERED, InterviewOutcome.DECLINED, InterviewOutcome.COMPLETED)
+
+
+def _interview_times(
+    values: dict[str, Any], outcome: str, errors: dict[str, str]
+) -> tuple[datetime | None, datetime | None]:
+    """When it was offered (if it was) and when it took place (if it did)."""
+    offered_at = completed_at = None
+    if outcome in _TAKEN_UP:
+        offered_at = parse_datetime(values, "offered", "Date offered", errors)
+        _not_future(offered_at, "offered", "The date offered", errors)
+    if outcome == InterviewOutcome.COMPLETED:
+        completed_at = parse_datetime(values, "completed", "Date of the interview", errors)
+        _not_future(completed_at, "completed", "The date of the interview", errors)
+        if completed_at and offered_at and completed_at < offered_at:
+            errors.setdefault("completed", "The interview must be on or after the date it was offered")
+    return offered_at, completed_at
+
+
+def _interviewer(
+    values: dict[str, Any], outcome: str, placement: str, errors: dict[str, str]
+) -> tuple[str, str, str]:
+    """Who interviewed, their organisation (independent of the placement [MissingPeople-2024]) and the
+    findings."""
+    interviewer = text(values, "interviewer_name", limit=200)
+    organisation = text(values, "interviewer_organisation", limit=200)
+    findings = text(values, "findings", limit=8000)
+    if outcome in _TAKEN_UP:
+        if not organisation:
+            errors["interviewer_organisation"] = "Enter the interviewer's organisation"
+        elif _same_organisation(organisation, placement):
+            errors["interviewer_organisation"] = "The interviewer must be independent of the placement"
+        elif values.get("independent") not in ("yes", "on"):
+            errors["independent"] = "Confirm the interviewer is independent of the placement"
+    if outcome == InterviewOutcome.COMPLETED:
+        if not interviewer:
+            errors["interviewer_name"] = "Enter who carried out the interview"
+        if not findings:
+            errors["findings"] = "Enter what the interview found"
+    return interviewer, organisation, findings
 
 
 def _same_organisation(a: str, b: str) -> bool:
@@ -709,17 +735,17 @@ def timeline(session: Session, episodes: Sequence[Episode]) -> list[TimelineEntr
                 episode.id,
             )
         )
-        for change in episode.risk_changes:
-            if change.previous_level:
-                entries.append(
-                    TimelineEntry(
-                        change.obtained_at,
-                        f"Risk {labels.get(change.previous_level, change.previous_level)} to "
-                        f"{labels.get(change.level, change.level)}",
-                        f"{change.rationale} (source: {change.source})",
-                        episode.id,
-                    )
-                )
+        entries.extend(
+            TimelineEntry(
+                change.obtained_at,
+                f"Risk {labels.get(change.previous_level, change.previous_level)} to "
+                f"{labels.get(change.level, change.level)}",
+                f"{change.rationale} (source: {change.source})",
+                episode.id,
+            )
+            for change in episode.risk_changes
+            if change.previous_level
+        )
         if episode.returned_at:
             entries.append(
                 TimelineEntry(
@@ -889,12 +915,9 @@ class Overview:
     escalated: int
 
 
-def overview(session: Session, actor: Principal, now: datetime | None = None) -> Overview:
+def overview(session: Session, actor: Principal) -> Overview:
     """The coordinator's page: who is missing now (highest risk first), interviews due or overdue (soonest
     first), open Right to Know considerations, matches to confirm and escalated notifications."""
-    from disclosure.missing.models import Notification, PendingMatch
-    from disclosure.missing.vocabulary import MatchStatus
-
     require_coordinator(actor)
     ranks = {level.code: level.rank for level in risk_levels(session)}
     open_episodes = sorted(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, literal_column, or_, select, tuple_, union_all
+from sqlalchemy import CompoundSelect, Select, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from disclosure.people import matching
@@ -168,74 +168,74 @@ def candidate_ids_many(
     indexed query per few thousand values instead of one per person. The family-name-only tier (nicknames)
     needs a capped lookup per key, so probes without a date of birth, the ones it serves, take the single
     path; with a date of birth the date tier already brings in the person."""
-    results: list[list[uuid.UUID] | None] = [None] * len(probes)
     batched = [i for i, p in enumerate(probes) if p.date_of_birth is not None]
-    for i, probe in enumerate(probes):
-        if probe.date_of_birth is None:
-            results[i] = candidate_ids(session, probe, limits)
-    if not batched:
-        return [r or [] for r in results]
-
-    wanted_dates = sorted({d for i in batched for d in _dates_of(probes[i])})
-    by_date: defaultdict[date, list[uuid.UUID]] = defaultdict(list)
-    for chunk in _chunks(wanted_dates):
-        for person_id, born in session.execute(
-            select(Person.id, Person.date_of_birth).where(Person.date_of_birth.in_(chunk))
-        ):
-            if len(by_date[born]) < limits.per_date:
-                by_date[born].append(person_id)
-
-    postcodes = sorted(
-        {matching.normalise_postcode(probes[i].postcode) for i in batched} - {""}
-    )
-    postcodes = [p for p in postcodes if matching.is_uk_postcode(p)]
-    by_postcode: defaultdict[str, list[uuid.UUID]] = defaultdict(list)
-    for chunk in _chunks(postcodes):
-        for person_id, postcode in session.execute(
-            select(PersonAddress.person_id, PersonAddress.postcode).where(PersonAddress.postcode.in_(chunk))
-        ):
-            if len(by_postcode[postcode]) < limits.per_postcode:
-                by_postcode[postcode].append(person_id)
-
-    lookups: dict[int, list[tuple[str, str]]] = {}
-    for i in batched:
-        pairs = []
-        for name in probes[i].names:
-            given = matching.name_keys(name).given_key1
-            if given:
-                pairs.extend((key, given) for key in sorted(matching.lookup_family_keys(name)))
-        lookups[i] = pairs
-    wanted_pairs = sorted({pair for pairs in lookups.values() for pair in pairs})
-    by_pair: defaultdict[tuple[str, str, int], list[uuid.UUID]] = defaultdict(list)
-    for chunk in _chunks(wanted_pairs, 1000):
-        statement = select(
-            PersonName.person_id, PersonName.family_key1, PersonName.family_key2, PersonName.given_key1
-        ).where(
-            or_(
-                tuple_(PersonName.family_key1, PersonName.given_key1).in_(chunk),
-                tuple_(PersonName.family_key2, PersonName.given_key1).in_(chunk),
-            )
-        )
-        for person_id, key1, key2, given in session.execute(statement):
-            for column, key in ((1, key1), (2, key2)):
-                found = by_pair[(key, given, column)]
-                if len(found) < limits.per_name_lookup:
-                    found.append(person_id)
-
+    results = {i: candidate_ids(session, p, limits) for i, p in enumerate(probes) if p.date_of_birth is None}
+    by_date = _people_by_date(session, {d for i in batched for d in _dates_of(probes[i])}, limits)
+    by_postcode = _people_by_postcode(session, {probes[i].postcode for i in batched}, limits)
+    lookups = {i: _name_lookups(probes[i]) for i in batched}
+    by_name = _people_by_name(session, {pair for pairs in lookups.values() for pair in pairs}, limits)
     for i in batched:
         probe = probes[i]
         chosen = dict.fromkeys(p for day in _dates_of(probe) for p in by_date.get(day, ()))
         chosen.update(dict.fromkeys(by_postcode.get(matching.normalise_postcode(probe.postcode), ())))
-        named = [
-            p
-            for key, given in lookups[i]
-            for column in (1, 2)
-            for p in by_pair.get((key, given, column), ())
-            if p not in chosen
-        ]
+        named = (p for pair in lookups[i] for p in by_name.get(pair, ()) if p not in chosen)
         chosen.update(dict.fromkeys(list(dict.fromkeys(named))[: limits.names]))
         results[i] = list(chosen)
-    return [r or [] for r in results]
+    return [results[i] for i in range(len(probes))]
+
+
+def _people_by_date(session: Session, days: set[date], limits: Limits) -> dict[date, list[uuid.UUID]]:
+    found: defaultdict[date, list[uuid.UUID]] = defaultdict(list)
+    for chunk in _chunks(sorted(days)):
+        for person_id, born in session.execute(
+            select(Person.id, Person.date_of_birth).where(Person.date_of_birth.in_(chunk))
+        ):
+            if len(found[born]) < limits.per_date:
+                found[born].append(person_id)
+    return found
+
+
+def _people_by_postcode(session: Session, raw: set[str], limits: Limits) -> dict[str, list[uuid.UUID]]:
+    postcodes = sorted(p for p in {matching.normalise_postcode(r) for r in raw} if matching.is_uk_postcode(p))
+    found: defaultdict[str, list[uuid.UUID]] = defaultdict(list)
+    for chunk in _chunks(postcodes):
+        for person_id, postcode in session.execute(
+            select(PersonAddress.person_id, PersonAddress.postcode).where(PersonAddress.postcode.in_(chunk))
+        ):
+            if len(found[postcode]) < limits.per_postcode:
+                found[postcode].append(person_id)
+    return found
+
+
+def _name_lookups(probe: PersonDetails) -> list[tuple[str, str]]:
+    """(family key, first given name key) pairs, as `candidate_statement` looks them up."""
+    pairs = []
+    for name in probe.names:
+        given = matching.name_keys(name).given_key1
+        if given:
+            pairs.extend((key, given) for key in sorted(matching.lookup_family_keys(name)))
+    return pairs
+
+
+def _people_by_name(
+    session: Session, pairs: set[tuple[str, str]], limits: Limits
+) -> dict[tuple[str, str], list[uuid.UUID]]:
+    """People under each pair, by either family key, each key's lookup capped as in the single path."""
+    by_column: defaultdict[tuple[str, str, int], list[uuid.UUID]] = defaultdict(list)
+    # One query per key column, by family keys and given keys (each IN uses the (key, given key) index; a
+    # row-value IN or an OR of the two columns scans the table); pairs not asked for are dropped here.
+    for column, key_column in ((1, PersonName.family_key1), (2, PersonName.family_key2)):
+        for chunk in _chunks(sorted(pairs), 60):
+            keys, givens = sorted({k for k, _ in chunk}), sorted({g for _, g in chunk})
+            wanted = set(chunk)
+            statement = select(PersonName.person_id, key_column, PersonName.given_key1).where(
+                key_column.in_(keys), PersonName.given_key1.in_(givens)
+            )
+            for person_id, key, given in session.execute(statement):
+                found = by_column[(key, given, column)]
+                if (key, given) in wanted and len(found) < limits.per_name_lookup:
+                    found.append(person_id)
+    return {pair: by_column.get((*pair, 1), []) + by_column.get((*pair, 2), []) for pair in pairs}
 
 
 def load_candidates_many(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Candidate]:

@@ -85,8 +85,8 @@ class NameKeys:
 
 @functools.lru_cache(maxsize=65536)
 def name_keys(name: NameEntry) -> NameKeys:
-    """Keys of one name (cached: imports and benchmarks key the same names over and over). A name with no family name is keyed on its first given name instead, so that a
-    person known by one name is still found by it."""
+    """Keys of one name. A name with no family name is keyed on its first given name instead, so that a
+    person known by one name is still found by it. Cached: imports key the same names over and over."""
     source = family_key_text(name.family_name) or first_given_name(name.given_names)
     family1, family2 = double_metaphone(source) if source else ("", "")
     given = first_given_name(name.given_names) if name.family_name.strip() else ""

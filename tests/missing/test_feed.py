@@ -4,16 +4,18 @@ police reference, matching to the people index and every row accounted for [issu
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
 from disclosure.missing import feed
 from disclosure.missing.models import Episode, ImportProblem, PendingMatch, ReturnInterview
 from disclosure.people.models import Person
-from tests.missing.builders import coordinator, person
+from tests.missing.builders import UK, coordinator, person
 
 HEADER = ",".join(feed.FIELDS)
 
@@ -36,6 +38,10 @@ def line(**cells: str) -> str:
     return ",".join(f'"{base.get(name, "")}"' for name in feed.FIELDS)
 
 
+def _ago(hours: float) -> str:
+    return (utcnow() - timedelta(hours=hours)).astimezone(UK).strftime("%Y-%m-%d %H:%M")
+
+
 def csv_of(*rows: str) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
@@ -55,8 +61,8 @@ def test_good_bad_and_duplicate_rows_are_each_accounted_for(db: Session) -> None
         line(),  # line 2: good, matches the known person exactly
         line(
             police_reference="MP/26/0002",
-            reported_at="2026-11-05 08:00",
-            returned_at="2026-11-05 20:00",
+            reported_at=_ago(20),
+            returned_at=_ago(10),
             return_place="Leeds station",
             safe_and_well="no_concerns",
         ),  # line 3: good, closed
@@ -100,6 +106,20 @@ def test_good_bad_and_duplicate_rows_are_each_accounted_for(db: Session) -> None
     interview = db.scalar(select(ReturnInterview).where(ReturnInterview.episode_id == closed.id))
     assert interview is not None and (interview.due_at - closed.returned_at).total_seconds() == 72 * 3600
     assert record.status == "finished" and record.processed_rows == 8
+
+
+def test_history_returned_long_ago_raises_no_interview_task(db: Session) -> None:
+    data = csv_of(
+        line(
+            reported_at="2025-01-05 08:00",
+            returned_at="2025-01-05 20:00",
+            return_place="Home",
+            safe_and_well="completed",
+        )
+    )
+    run(db, coordinator(db), data)
+    episode = db.scalar(select(Episode).where(Episode.police_reference == "MP/26/0001"))
+    assert episode is not None and episode.status == "closed" and episode.interview is None
 
 
 def test_line_numbers_count_the_header_as_line_one(db: Session) -> None:

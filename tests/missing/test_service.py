@@ -16,9 +16,9 @@ from disclosure.config import Settings
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, PermissionDenied
 from disclosure.missing import notify, service
+from disclosure.missing import panels as missing_panels
 from disclosure.missing.models import Notification, RiskChange
 from disclosure.missing.vocabulary import CareStatus
-from disclosure.missing import panels as missing_panels
 from disclosure.requests.vocabulary import PartyRole
 from tests.builders import make_user, principal_for
 from tests.missing.builders import (
@@ -235,7 +235,8 @@ def test_a_partner_acknowledges_only_its_own_notifications(db: Session) -> None:
 class FakeSMTP:
     sent: list[Any] = []
 
-    def __init__(self, host: str, port: int, timeout: int) -> None:
+    def __init__(self, host: str, _port: int, timeout: int = 30) -> None:
+        del timeout
         self.host = host
 
     def starttls(self, context: Any) -> None:

@@ -522,3 +522,32 @@ def test_summaries_show_the_primary_name_other_names_and_current_address(
         ["Annie Lee"],
         "LS1 4AP",
     )
+
+
+def test_batched_candidates_find_what_the_single_search_finds_through_indexes(
+    db: Session, clerk: Principal
+) -> None:
+    """The feed's batch search (`candidate_ids_many`) keeps the single path's tiers: the same people for
+    each probe with a date of birth, found without scanning a table."""
+    from disclosure.people import candidates
+
+    person(db, clerk, "John", "Smith", "1985-04-03", "LS1 4AP", aliases="Jon Smyth")
+    person(db, clerk, "Joan", "Smithers", "1985-04-03", "M1 1AE")
+    person(db, clerk, "Priya", "Shah", "1990-12-25", "LS1 4AP")
+    probes = [
+        details(given_names="Jon", family_name="Smith-Jones", date_of_birth="1985-03-04", postcode="LS1 4AP"),
+        details(given_names="Priya", family_name="Shaw", date_of_birth="1991-12-25"),
+        details(given_names="Nobody", family_name="Known", date_of_birth="2001-01-01"),
+        details(given_names="John", family_name="Smith"),  # no date of birth: the single path
+    ]
+    single = [set(candidates.candidate_ids(db, p)) for p in probes]
+    with captured_selects(db) as statements:
+        batched = [set(found) for found in candidates.candidate_ids_many(db, probes)]
+    assert batched == single and single[0] and single[1] and not single[2]
+    if db.get_bind().dialect.name == "sqlite":
+        for sql, parameters in statements:
+            plan = [
+                row[-1] for row in db.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)
+            ]
+            ours = [line for line in plan if line.split()[1:2] and line.split()[1] in TABLES]
+            assert not [line for line in ours if line.startswith("SCAN")], (sql, plan)
