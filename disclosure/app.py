@@ -50,6 +50,7 @@ from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
 from disclosure.letters import admin as letters_admin_pages
 from disclosure.letters import controllers as letters_pages
+from disclosure.missing import api as missing_api
 from disclosure.missing import controllers as missing_pages
 from disclosure.missing import panels as missing_panels
 from disclosure.missing.dispatcher import Dispatcher
@@ -134,7 +135,14 @@ def create_app(
                     *people_api.ROUTES,
                     *research_api.ROUTES,
                     *decisions_api.ROUTES,
+                    *missing_api.ROUTES,
                 ],
+            ),
+            # The feed pushed by an integration may be as large as an uploaded file.
+            Router(
+                "/",
+                route_handlers=missing_api.UPLOAD_ROUTES,
+                request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
             ),
         ],
         dependencies={"db": Provide(provide_db)},

@@ -162,11 +162,10 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
             for row in rows:
-                values = (row[column.name] for column in columns)
                 copy.write_row(
                     [
-                        json.dumps(v) if text and v is not None else v
-                        for v, text in zip(values, as_text, strict=True)
+                        json.dumps(row[c.name]) if text and row[c.name] is not None else row[c.name]
+                        for c, text in zip(columns, as_text, strict=True)
                     ]
                 )
         return

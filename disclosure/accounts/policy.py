@@ -267,6 +267,10 @@ POLICY: dict[str, Rule] = {
     "api.partner_answer": PARTNER,
     "api.decision": CASE_WORK,
     "api.case_decisions": CASE_WORK,
+    "api.missing_import": INTAKE,
+    "api.missing_episodes": INTAKE,
+    "api.missing_episode": INTAKE,
+    "api.missing_risk": INTAKE,
 }
 
 

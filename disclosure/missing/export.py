@@ -10,8 +10,9 @@ import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
+from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,7 @@ HEADINGS = (
     "Episodes in repeat window",
 )
 FORMATS = ("csv", "xlsx")
+UK = ZoneInfo("Europe/London")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,13 +53,8 @@ def _safe(value: Any) -> Any:
 
 
 def _stamp(moment: datetime | None) -> str:
-    return moment.astimezone(service_timezone()).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def service_timezone():  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("Europe/London")
+    """UK local time, as partners read it."""
+    return moment.astimezone(UK).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def rows(session: Session, since: datetime) -> Iterator[tuple[Any, ...]]:

@@ -300,7 +300,7 @@ class _Reader:
         unknown = factors - set(_FACTORS)
         if unknown:
             problems.append(f"unknown risk factor {', '.join(sorted(unknown))}")
-        episode = {"care_status": care, "placing_authority_id": placing_id}
+        episode: dict[str, Any] = {"care_status": care, "placing_authority_id": placing_id}
         episode.update({factor: factor in factors for factor in _FACTORS})
         return episode, risk
 
@@ -408,15 +408,18 @@ class _Matcher:
             return
         exact = self._exact(list(fresh.values()))
         rest = [(key, row) for key, row in fresh.items() if key not in exact]
-        for key, person_id in exact.items():
-            self.known[key] = _Resolution(person_id=person_id)
+        for key, linked in exact.items():
+            self.known[key] = _Resolution(person_id=linked)
         verdicts = protocols.judge_many(self.session, [row.details for _, row in rest])
         for (key, row), (found, likely) in zip(rest, verdicts, strict=True):
-            person_id = found
-            if found is None and likely is None:
-                person_id = people.create_person(self.session, self.actor, row.details).id
-                self.people_created += 1
-            self.known[key] = _Resolution(person_id=person_id, pending=likely)
+            self.known[key] = _Resolution(person_id=found or self._new(row, likely), pending=likely)
+
+    def _new(self, row: FeedRow, likely: list[dict[str, Any]] | None) -> uuid.UUID | None:
+        """Nobody close (no likely matches either): a new person; likely matches wait, with no person."""
+        if likely is not None:
+            return None
+        self.people_created += 1
+        return people.create_person(self.session, self.actor, row.details).id
 
     def _exact(self, rows: list[FeedRow]) -> dict[tuple[str, str, date | None, str], uuid.UUID]:
         """Identical name and date of birth held by exactly one person: linked without scoring. Found
@@ -435,7 +438,7 @@ class _Matcher:
                 .where(Person.date_of_birth.in_(days[start : start + 500]), Person.merged_into_id.is_(None))
             )
             for person_id, normalised, born in hits:
-                for row in by_birth.get(born, {}).get(normalised, ()):
+                for row in by_birth.get(born, {}).get(normalised, ()) if born else ():
                     found.setdefault(row.identity, set()).add(person_id)
         return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
 
@@ -587,7 +590,8 @@ def _split_batch(
                 Episode.police_reference.in_(chunk)
             )
         ):
-            seen[reference] = (episode_id, status)
+            if reference is not None:
+                seen[reference] = (episode_id, status)
     new_rows: dict[str, FeedRow] = {}
     for row in batch:
         known = seen.get(row.police_reference)

@@ -416,6 +416,16 @@ def get_episode(session: Session, episode_id: uuid.UUID) -> Episode:
     return episode
 
 
+def episodes_by_status(session: Session, actor: Principal, status: str, *, limit: int = 500) -> list[Episode]:
+    """Open or closed episodes, newest report first (the API's list)."""
+    require_coordinator(actor)
+    return list(
+        session.scalars(
+            select(Episode).where(Episode.status == status).order_by(Episode.reported_at.desc()).limit(limit)
+        )
+    )
+
+
 def view_episode(session: Session, actor: Principal, episode_id: uuid.UUID) -> Episode:
     """An episode opened by a coordinator: a consultation, audited."""
     require_coordinator(actor)
@@ -529,6 +539,8 @@ def finish_episode(session: Session, actor: Actor, episode: Episode, **fields: A
     """Close an episode (typed in or from the feed) and set its return home interview going."""
     for name, value in fields.items():
         setattr(episode, name, value)
+    if episode.returned_at is None:
+        raise FormInvalid({"returned": "Enter when the person was found or returned"})
     episode.status = EpisodeStatus.CLOSED.value
     episode.updated_at = utcnow()
     session.add(ReturnInterview(episode_id=episode.id, due_at=episode.returned_at + INTERVIEW_DUE))
@@ -542,7 +554,7 @@ def finish_episode(session: Session, actor: Actor, episode: Episode, **fields: A
             episode,
             "returned",
             f"Found or returned {_when(episode.returned_at)}; safe and well check: "
-            f"{SafeAndWell(episode.safe_and_well).label.lower()}",
+            f"{SafeAndWell(episode.safe_and_well or SafeAndWell.NOT_COMPLETED).label.lower()}",
         )
 
 
@@ -691,13 +703,12 @@ def repeat_statuses(
     counts: dict[uuid.UUID, int] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        counts.update(
-            session.execute(
-                select(Episode.person_id, func.count())
-                .where(Episode.person_id.in_(chunk), Episode.reported_at >= since)
-                .group_by(Episode.person_id)
-            ).all()
+        rows = session.execute(
+            select(Episode.person_id, func.count())
+            .where(Episode.person_id.in_(chunk), Episode.reported_at >= since)
+            .group_by(Episode.person_id)
         )
+        counts.update({person_id: count for person_id, count in rows if person_id is not None})
     return {pid: RepeatStatus(counts.get(pid, 0), rules.repeat_episodes, rules.repeat_days) for pid in ids}
 
 

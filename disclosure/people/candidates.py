@@ -190,7 +190,7 @@ def _people_by_date(session: Session, days: set[date], limits: Limits) -> dict[d
         for person_id, born in session.execute(
             select(Person.id, Person.date_of_birth).where(Person.date_of_birth.in_(chunk))
         ):
-            if len(found[born]) < limits.per_date:
+            if born is not None and len(found[born]) < limits.per_date:
                 found[born].append(person_id)
     return found
 
@@ -209,7 +209,7 @@ def _people_by_postcode(session: Session, raw: set[str], limits: Limits) -> dict
 
 def _name_lookups(probe: PersonDetails) -> list[tuple[str, str]]:
     """(family key, first given name key) pairs, as `candidate_statement` looks them up."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name in probe.names:
         given = matching.name_keys(name).given_key1
         if given:

@@ -1,0 +1,161 @@
+"""JSON API for missing-person coordination: the police feed pushed by an integration, and episodes read
+or their risk reviewed, over the same services as the pages [issue 7]."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromQuery, JSONBody
+
+from disclosure.auth import require_principal
+from disclosure.errors import FormInvalid
+from disclosure.missing import feed, service
+from disclosure.missing.models import Episode
+from disclosure.people import service as people
+from disclosure.web import Db, Id
+
+TAGS = ["missing persons"]
+
+
+@dataclass
+class ImportBody:
+    csv: str
+    filename: str = "feed.csv"
+    mapping: dict[str, Any] | None = None
+
+
+@dataclass
+class ProblemOut:
+    line: int
+    police_reference: str
+    reason: str
+
+
+@dataclass
+class ImportOut:
+    id: uuid.UUID
+    total: int
+    loaded: int
+    updated: int
+    unchanged: int
+    rejected: int
+    to_confirm: int
+    problems: list[ProblemOut]
+
+
+@dataclass
+class EpisodeOut:
+    id: uuid.UUID
+    police_reference: str | None
+    person_id: uuid.UUID | None
+    name: str
+    status: str
+    care_status: str
+    risk_level: str
+    reported_at: datetime
+    returned_at: datetime | None
+    interview: str
+    repeat_missing: bool
+
+
+@dataclass
+class RiskBody:
+    risk_level: str
+    rationale: str
+    source: str
+    obtained_at: datetime
+    risk_factors: list[str] = field(default_factory=list)
+    version: int | None = None
+
+
+@post("/api/v1/missing/imports", name="api.missing_import", sync_to_thread=True, tags=TAGS, status_code=201)
+def import_feed(request: Request[Any, Any, Any], db: Db, data: JSONBody[ImportBody]) -> ImportOut:
+    """Import the police feed (CSV text in the documented layout, or another with `mapping`); every row is
+    accounted for, refused rows with their line number and reason."""
+    principal = require_principal(request)
+    service.require_coordinator(principal)
+    content = data.csv.encode()
+    if not content.strip():
+        raise FormInvalid({"csv": "The feed is empty"})
+    layout = feed.Layout.from_mapping(json.dumps(data.mapping), "api") if data.mapping else feed.Layout()
+    record = feed.start_import(db, principal, filename=data.filename, data=content, layout=layout)
+    outcome = feed.run_import(db, principal, record, content, layout)
+    return ImportOut(
+        record.id,
+        outcome.total,
+        outcome.loaded,
+        outcome.updated,
+        outcome.unchanged,
+        outcome.rejected,
+        outcome.to_confirm,
+        [ProblemOut(line, reference, reason) for line, reference, reason in outcome.problems],
+    )
+
+
+def _out(db: Db, episodes: list[Episode]) -> list[EpisodeOut]:
+    ids = [e.person_id for e in episodes if e.person_id]
+    names = people.summaries(db, ids)
+    repeats = service.repeat_statuses(db, ids)
+    return [
+        EpisodeOut(
+            e.id,
+            e.police_reference,
+            e.person_id,
+            names[e.person_id].display_name if e.person_id in names else e.reported_name,
+            e.status,
+            e.care_status,
+            e.risk_level,
+            e.reported_at,
+            e.returned_at,
+            service.interview_state(e.interview),
+            bool(e.person_id and repeats[e.person_id].flagged),
+        )
+        for e in episodes
+    ]
+
+
+@get("/api/v1/missing/episodes", name="api.missing_episodes", sync_to_thread=True, tags=TAGS)
+def episodes(request: Request[Any, Any, Any], db: Db, status: FromQuery[str] = "open") -> list[EpisodeOut]:
+    """Episodes by status (`open` or `closed`), newest report first, at most 500."""
+    principal = require_principal(request)
+    if status not in ("open", "closed"):
+        raise FormInvalid({"status": "Status must be open or closed"})
+    return _out(db, service.episodes_by_status(db, principal, status))
+
+
+@get("/api/v1/missing/episodes/{episode_id:uuid}", name="api.missing_episode", sync_to_thread=True, tags=TAGS)
+def episode(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> EpisodeOut:
+    return _out(db, [service.view_episode(db, require_principal(request), episode_id)])[0]
+
+
+@post(
+    "/api/v1/missing/episodes/{episode_id:uuid}/risk",
+    name="api.missing_risk",
+    sync_to_thread=True,
+    tags=TAGS,
+    status_code=200,
+)
+def change_risk(
+    request: Request[Any, Any, Any], db: Db, episode_id: Id, data: JSONBody[RiskBody]
+) -> EpisodeOut:
+    """Review an episode's risk: level, rationale, source and when the information was obtained."""
+    principal = require_principal(request)
+    values = {
+        "risk_level": data.risk_level,
+        "rationale": data.rationale,
+        "source": data.source,
+        "obtained": data.obtained_at.isoformat(),
+        "risk_factors": data.risk_factors,
+        "version": "" if data.version is None else str(data.version),
+    }
+    service.change_risk(db, principal, episode_id, values)
+    return _out(db, [service.get_episode(db, episode_id)])[0]
+
+
+ROUTES = [episodes, episode, change_risk]
+UPLOAD_ROUTES = [import_feed]

@@ -1,0 +1,47 @@
+"""The missing-person JSON API: a feed pushed by an integration, episodes read and their risk reviewed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from disclosure.db import utcnow
+from tests.missing.test_feed import csv_of, line
+from tests.pages import PageClient
+from tests.requests.test_api import api
+
+__all__ = ["api"]
+
+
+def test_an_integration_pushes_the_feed_and_reviews_the_risk(db: Session, api: PageClient) -> None:
+    data = csv_of(line(), line(police_reference="MP/26/0002", risk_level="extreme"), line())
+    pushed = api.post("/api/v1/missing/imports", json={"csv": data.decode(), "filename": "nightly.csv"})
+    assert pushed.status_code == 201, pushed.text
+    result = pushed.json()
+    assert (result["total"], result["loaded"], result["unchanged"], result["rejected"]) == (3, 1, 1, 1)
+    assert result["problems"][0]["line"] == 3 and "extreme" in result["problems"][0]["reason"]
+    listed = api.get("/api/v1/missing/episodes?status=open").json()
+    [mine] = [e for e in listed if e["police_reference"] == "MP/26/0001"]
+    assert (
+        mine["name"] == "Jamie Rivers" and mine["risk_level"] == "medium" and mine["repeat_missing"] is False
+    )
+    reviewed = api.post(
+        f"/api/v1/missing/episodes/{mine['id']}/risk",
+        json={
+            "risk_level": "high",
+            "rationale": "Phone switched off",
+            "source": "Mother",
+            "obtained_at": (utcnow() - timedelta(minutes=5)).isoformat(),
+        },
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    assert api.get(f"/api/v1/missing/episodes/{mine['id']}").json()["risk_level"] == "high"
+    refused = api.post(
+        f"/api/v1/missing/episodes/{mine['id']}/risk",
+        json={"risk_level": "high", "rationale": "", "source": "", "obtained_at": utcnow().isoformat()},
+    )
+    assert refused.status_code == 400 and "rationale" in refused.text
+    assert api.get("/api/v1/missing/episodes?status=lost").status_code == 400
+    empty = api.post("/api/v1/missing/imports", json={"csv": "  "})
+    assert empty.status_code == 400
