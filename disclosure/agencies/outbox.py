@@ -66,6 +66,7 @@ def send_pending(session: Session, settings: Settings) -> SendResult:
             .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
             .order_by(OutboxMessage.created_at)
             .limit(BATCH)
+            .with_for_update(skip_locked=True)  # two workers never send the same message
         )
     )
     sent = failed = 0

@@ -169,13 +169,15 @@ class DispatchResult:
 
 def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
     """Send the digests whose period has ended and escalate urgent notices unacknowledged for longer than
-    the configured hours. Safe to run as often as wanted (`disclosure missing dispatch`, or the server's
-    own minute-by-minute loop)."""
+    the configured hours. Safe to run as often as wanted, and from several workers at once: rows another
+    round holds are skipped (PostgreSQL), and SQLite runs one writing transaction at a time."""
     now = now or utcnow()
     rules = _rules(session)
     due = list(
         session.scalars(
-            select(Notification).where(Notification.sent_at.is_(None), Notification.period_end <= now)
+            select(Notification)
+            .where(Notification.sent_at.is_(None), Notification.period_end <= now)
+            .with_for_update(skip_locked=True)
         )
     )
     for digest in due:
@@ -189,6 +191,7 @@ def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
                 Notification.escalated_at.is_(None),
                 Notification.sent_at <= now - timedelta(hours=rules.escalate_hours),
             )
+            .with_for_update(skip_locked=True)
         )
     )
     coordinators = [
