@@ -25,7 +25,7 @@ from disclosure.missing import service
 from disclosure.missing.models import Episode, ReturnInterview
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewOutcome
 from disclosure.people import service as people
-from disclosure.requests.schemas import text
+from disclosure.requests.schemas import integer, text
 
 HEADINGS = (
     "Police reference",
@@ -123,14 +123,7 @@ def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[
     reason = text(values, "reason", limit=2000)
     if not reason:
         errors["reason"] = "Enter why they need it"
-    days_raw = text(values, "days") or "90"
-    try:
-        days = int(days_raw)
-        if not 1 <= days <= 3660:
-            raise ValueError
-    except ValueError:
-        errors["days"] = "Enter a number of days between 1 and 3660"
-        days = 90
+    days = integer(values, "days", "The number of days", errors, low=1, high=3660) or 90
     if errors:
         raise FormInvalid(errors, values)
     since = utcnow() - timedelta(days=days)

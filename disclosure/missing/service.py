@@ -51,7 +51,7 @@ from disclosure.missing.vocabulary import (
 )
 from disclosure.people import service as people
 from disclosure.requests.models import CaseParty, DisclosureRequest
-from disclosure.requests.schemas import parse_datetime, raise_if, text
+from disclosure.requests.schemas import integer, parse_datetime, raise_if, text
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.requests.workflow import OPEN_REQUEST_STATUSES
 
@@ -124,15 +124,11 @@ def update_settings(session: Session, actor: Principal, values: dict[str, Any]) 
     }
     parsed: dict[str, int] = {}
     for name, (label, low, high) in limits.items():
-        raw = text(values, name)
-        try:
-            number = int(raw)
-        except ValueError:
-            errors[name] = f"{label} must be a whole number" if raw else f"Enter {label.lower()}"
-            continue
-        if not low <= number <= high:
-            errors[name] = f"{label} must be between {low} and {high}"
-        parsed[name] = number
+        number = integer(values, name, label, errors, low=low, high=high)
+        if number is None:
+            errors.setdefault(name, f"Enter {label.lower()}")
+        else:
+            parsed[name] = number
     raise_if(errors, values)
     before = {name: getattr(row, name) for name in limits}
     for name, number in parsed.items():
