@@ -185,7 +185,8 @@ def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
         _queue_mail(session, digest)
     overdue = list(
         session.scalars(
-            select(Notification).where(
+            select(Notification)
+            .where(
                 Notification.urgent.is_(True),
                 Notification.acknowledged_at.is_(None),
                 Notification.escalated_at.is_(None),
@@ -246,13 +247,17 @@ def _visible_to(session: Session, actor: Principal) -> ColumnElement[bool]:
 
 
 def partner_notifications(session: Session, actor: Principal, *, limit: int = 200) -> list[Notification]:
-    """What a partner user's agency has been told (and what is addressed to them by name), newest first;
-    digests still collecting are shown too, marked as such."""
+    """What a partner user's agency has been told (and what is addressed to them by name): unacknowledged
+    first, urgent notices first among them, then newest; digests still collecting are shown too."""
     return list(
         session.scalars(
             select(Notification)
             .where(_visible_to(session, actor))
-            .order_by(Notification.acknowledged_at.is_not(None), Notification.period_end.desc())
+            .order_by(
+                Notification.acknowledged_at.is_not(None),
+                Notification.urgent.desc(),
+                Notification.period_end.desc(),
+            )
             .limit(limit)
         )
     )
