@@ -91,9 +91,8 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     visit("matches")
     page.get_by_role("button", name="Record for the selected person").click()
     messages = error_summary(page)
-    assert "Select a person or add a new one" in messages or "Enter when they were reported" in " ".join(
-        messages
-    )
+    assert "Select a person or add a new one" in messages
+    assert "Enter why this risk level was given" in messages
     visit("errors shown, answers kept")
     expect(page.get_by_label("Where were they last seen?")).to_have_value("Leeds bus station")
     _pick_date(page, "When were they reported missing?", today, "06:30")

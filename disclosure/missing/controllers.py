@@ -144,7 +144,7 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
                 try:
                     person_id = uuid.UUID(values.get("person_id", ""))
                 except ValueError:
-                    raise FormInvalid({"person_id": "Select a person or add a new one"}, values) from None
+                    raise FormInvalid(_with_episode_errors(db, values), values) from None
                 people.link_person(db, principal, person_id, context="a missing episode")
             else:
                 person_id = people.create_person(db, principal, details).id
@@ -157,6 +157,16 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
         )
         return _new_page(request, db, FormState(values, exc.errors), matches=matches, status_code=400)
     return redirect(request, f"/missing/episodes/{episode.id}", flash="Missing episode recorded")
+
+
+def _with_episode_errors(db: Db, values: dict[str, Any]) -> dict[str, str]:
+    """No person chosen: say so, and what else the episode still needs, all at once."""
+    errors = {"person_id": "Select a person or add a new one"}
+    try:
+        service.parse_episode(db, values)
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+    return errors
 
 
 # --------------------------------------------------------------------------------------- episode
