@@ -259,6 +259,9 @@ def _post_episode_form(
     heading: str,
     flash: str,
 ) -> Template | Redirect:
+    """Save one of the episode's forms. Errors come back at their fields with the answers kept; a save made
+    after someone else's shows the news at the first field, with the form now at the current version so
+    saving again applies the answers; a closed episode sends the user back to it."""
     principal = require_principal(request)
     values = form_values(data)
     for many in ("risk_factors", "shared_with"):
@@ -269,16 +272,27 @@ def _post_episode_form(
             verb(db, principal, episode_id, values)
     except FormInvalid as exc:
         return _episode_form(request, db, episode_id, template, heading, FormState(values, exc.errors), 400)
-    except (StaleRecord, Conflict) as exc:
+    except StaleRecord as exc:
+        episode = service.get_episode(db, episode_id)
+        db.refresh(episode)
+        current = episode.interview if template == "missing/interview.html" else episode
+        values["version"] = str(current.version) if current else ""
+        first = {"missing/risk.html": "risk_level", "missing/close.html": "returned"}.get(template, "outcome")
         return _episode_form(
-            request, db, episode_id, template, heading, FormState(values, {"version": exc.message}), 409
+            request, db, episode_id, template, heading, FormState(values, {first: exc.message}), 409
         )
+    except Conflict as exc:
+        return redirect(request, f"/missing/episodes/{episode_id}", flash=exc.message)
     return redirect(request, f"/missing/episodes/{episode_id}", flash=flash)
 
 
 @get("/missing/episodes/{episode_id:uuid}/risk", name="missing.risk_form", sync_to_thread=True)
-def risk_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template:
+def risk_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template | Redirect:
     episode = service.get_episode(db, episode_id)
+    if not episode.is_open:
+        return redirect(
+            request, f"/missing/episodes/{episode_id}", flash="The person has returned: the episode is closed"
+        )
     form = FormState.empty(
         risk_level=episode.risk_level, risk_factors=episode.risk_factors, version=str(episode.version)
     )
@@ -300,8 +314,10 @@ def change_risk(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: F
 
 
 @get("/missing/episodes/{episode_id:uuid}/close", name="missing.close_form", sync_to_thread=True)
-def close_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template:
+def close_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template | Redirect:
     episode = service.get_episode(db, episode_id)
+    if not episode.is_open:
+        return redirect(request, f"/missing/episodes/{episode_id}", flash="This episode is already closed")
     form = FormState.empty(version=str(episode.version))
     return _episode_form(request, db, episode_id, "missing/close.html", "Record the return", form)
 
@@ -321,9 +337,15 @@ def close(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form) -
 
 
 @get("/missing/episodes/{episode_id:uuid}/interview", name="missing.interview_form", sync_to_thread=True)
-def interview_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template:
+def interview_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template | Redirect:
     episode = service.get_episode(db, episode_id)
     interview = episode.interview
+    if interview is None:
+        return redirect(
+            request,
+            f"/missing/episodes/{episode_id}",
+            flash="The interview is due once the person has returned",
+        )
     form = FormState.empty(
         version=str(interview.version) if interview else "",
         outcome="" if interview is None or interview.outcome == InterviewOutcome.DUE else interview.outcome,

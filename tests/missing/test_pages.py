@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -79,15 +80,24 @@ def test_a_coordinator_records_reviews_closes_and_follows_up_an_episode(
             "version": version,
         },
     )
-    assert stale.status_code == 409 and "Someone else changed" in stale.text
+    assert (
+        stale.status_code == 409
+        and "Someone else changed" in stale.text
+        and 'href="#risk_level"' in stale.text
+    )
+    fresh = re.search(r'name="version" value="(\d+)"', stale.text).group(1)  # type: ignore[union-attr]
+    assert fresh != version, "saving again applies the answers"
 
-    episode = db.get(Episode, __import__("uuid").UUID(episode_id))
+    episode = db.get(Episode, uuid.UUID(episode_id))
     assert episode is not None
     assert client.get(f"/missing/episodes/{episode_id}/close").status_code == 200
     closed = client.submit(
         f"/missing/episodes/{episode_id}/close", {**return_values(), "version": str(episode.version)}
     )
     assert closed.status_code == 303
+    assert client.get(f"/missing/episodes/{episode_id}/risk", follow_redirects=False).status_code == 303
+    twice = client.submit(f"/missing/episodes/{episode_id}/close", {**return_values(), "version": ""})
+    assert twice.status_code == 303 and twice.headers["location"] == f"/missing/episodes/{episode_id}"
     interview = client.get(f"/missing/episodes/{episode_id}/interview")
     version = re.search(r'name="version" value="(\d+)"', interview.text).group(1)  # type: ignore[union-attr]
     saved = client.submit(
