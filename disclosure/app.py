@@ -221,6 +221,8 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         if path.endswith("/upload") and "/research/evidence/" in path:
             # Back to the upload form with the message at the file field (the body was never read).
             return Redirect(path.removesuffix("/upload") + "/attachments?error=too-large", status_code=303)
+        if path in ("/missing/imports/new", "/partner/protocol-forms/new"):
+            return Redirect(path.removesuffix("/new") + "?error=too-large", status_code=303)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         titles = {
             403: "You do not have access to this",

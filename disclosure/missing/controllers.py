@@ -509,9 +509,18 @@ def confirm_match(request: Request[Any, Any, Any], db: Db, match_id: Id, data: F
 # ----------------------------------------------------------------------------------- feed imports
 
 
+def _too_large(request: Request[Any, Any, Any]) -> FormState:
+    """The upload form again after a file over the limit was refused unread (see `app.handle_exception`)."""
+    if request.query_params.get("error") == "too-large":
+        limit = request.app.state.settings.max_upload_mb
+        return FormState({}, {"file": f"The selected file must be smaller than {limit} MB"})
+    return FormState.empty()
+
+
 @get("/missing/imports", name="missing.imports", sync_to_thread=True)
 def imports(request: Request[Any, Any, Any], db: Db) -> Template:
-    return _imports_page(request, db, FormState.empty())
+    form = _too_large(request)
+    return _imports_page(request, db, form, 400 if form.errors else 200)
 
 
 def _imports_page(
@@ -759,7 +768,8 @@ def acknowledge(request: Request[Any, Any, Any], db: Db, notification_id: Id) ->
 
 @get("/partner/protocol-forms", name="missing.partner_forms", sync_to_thread=True)
 def partner_forms(request: Request[Any, Any, Any], db: Db) -> Template:
-    return _partner_forms_page(request, db, FormState.empty())
+    form = _too_large(request)
+    return _partner_forms_page(request, db, form, 400 if form.errors else 200)
 
 
 def _partner_forms_page(

@@ -257,3 +257,17 @@ def test_administrators_set_the_rules_with_errors_at_their_fields(db: Session, c
     )
     assert good.status_code == 303
     assert agency_id(db, "education")
+
+
+def test_a_feed_over_the_upload_limit_is_refused_at_the_file_field(db: Session, client: PageClient) -> None:
+    sign_in_as(db, client, coordinator(db))
+    big = csv_of(line()) + b"x" * (2 * 1024 * 1024)
+    response = client.post(
+        "/missing/imports/new",
+        data={"_csrf_token": client.csrf()},
+        files={"file": ("feed.csv", big, "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/missing/imports?error=too-large"
+    shown = client.get(response.headers["location"])
+    assert shown.status_code == 400 and 'href="#file"' in shown.text and "smaller than 1 MB" in shown.text
