@@ -207,6 +207,15 @@ def _is_api(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _upload_form(path: str) -> str | None:
+    """The form an upload route was posted from."""
+    if path.endswith("/upload") and "/research/evidence/" in path:
+        return path.removesuffix("/upload") + "/attachments"
+    if path in ("/missing/imports/new", "/partner/protocol-forms/new"):
+        return path.removesuffix("/new")
+    return None
+
+
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """One mapping from errors to GOV.UK pages and JSON problem details; unknown errors get a reference."""
     if isinstance(exc, DisclosureError):
@@ -217,12 +226,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         detail = exc.detail or "The request was not valid"
         return _error(request, 400, "There is a problem", str(detail), extra=exc.extra)
     if isinstance(exc, HTTPException) and exc.status_code == 413 and not _is_api(request):
-        path = request.url.path
-        if path.endswith("/upload") and "/research/evidence/" in path:
-            # Back to the upload form with the message at the file field (the body was never read).
-            return Redirect(path.removesuffix("/upload") + "/attachments?error=too-large", status_code=303)
-        if path in ("/missing/imports/new", "/partner/protocol-forms/new"):
-            return Redirect(path.removesuffix("/new") + "?error=too-large", status_code=303)
+        back = _upload_form(request.url.path)
+        if back:  # the upload form again, with the message at the file field (the body was never read)
+            return Redirect(back + "?error=too-large", status_code=303)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         titles = {
             403: "You do not have access to this",
