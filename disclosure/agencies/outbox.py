@@ -9,6 +9,7 @@ import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
@@ -34,6 +35,35 @@ class SendResult:
     sent: int
     failed: int
     waiting: int
+
+
+@dataclass(frozen=True)
+class Health:
+    """What an administrator needs to know: is mail going out?"""
+
+    waiting: int
+    failing: int
+    last_error: str
+    last_sent_at: datetime | None
+
+
+def health(session: Session) -> Health:
+    waiting = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    )
+    failing = session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error != "")
+    )
+    last_error = session.scalar(
+        select(OutboxMessage.last_error)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error != "")
+        .order_by(OutboxMessage.created_at.desc())
+        .limit(1)
+    )
+    last_sent = session.scalar(select(func.max(OutboxMessage.sent_at)))
+    return Health(waiting or 0, failing or 0, last_error or "", last_sent)
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:

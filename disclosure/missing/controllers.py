@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.accounts.models import User
+from disclosure.agencies import outbox
 from disclosure.agencies.models import Agency
 from disclosure.auth import Principal, require_principal
 from disclosure.db import utcnow
@@ -688,6 +689,8 @@ def _settings_page(
         heading="Missing-person rules",
         form=form,
         levels=service.risk_levels(db),
+        mail=outbox.health(db),
+        smtp_host=request.app.state.settings.smtp_host,
         status_code=status_code,
     )
 

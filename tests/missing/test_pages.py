@@ -230,7 +230,7 @@ def test_administrators_set_the_rules_with_errors_at_their_fields(db: Session, c
     admin = principal_for(make_user(db, "administrator").user)
     sign_in_as(db, client, admin)
     page = client.get("/admin/missing")
-    assert page.status_code == 200 and "Repeat missing" in page.text
+    assert page.status_code == 200 and "Repeat missing" in page.text and "No mail server is set" in page.text
     version = re.search(r'name="version" value="(\d+)"', page.text).group(1)  # type: ignore[union-attr]
     bad = client.submit(
         "/admin/missing",
