@@ -249,6 +249,8 @@ class Notification(IdMixin, TimestampMixin, Base):
     __tablename__ = "missing_notifications"
     __table_args__ = (
         CheckConstraint(one_of("role", PartnerRole), name="known_role"),
+        # One digest per partner, recipient, person and period, even when two events arrive at once.
+        UniqueConstraint("digest_key", name="uq_missing_notifications_digest_key"),
         Index("ix_missing_notifications_agency", "agency_id", "period_start"),
         Index("ix_missing_notifications_open", "sent_at", "period_end"),
         Index("ix_missing_notifications_person", "person_id"),
@@ -270,6 +272,10 @@ class Notification(IdMixin, TimestampMixin, Base):
         ForeignKey("users.id"), comment="Who acknowledged it."
     )
     escalated_at: Mapped[datetime | None] = mapped_column(comment="When it escalated unacknowledged (UTC).")
+    digest_key: Mapped[str | None] = mapped_column(
+        String(200),
+        comment="Partner, recipient, person and period of a digest (unique); empty for urgent notices.",
+    )
 
     items: Mapped[list[NotificationItem]] = relationship(
         back_populates="notification", order_by="NotificationItem.created_at", cascade="all, delete-orphan"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from disclosure import audit
@@ -23,7 +24,7 @@ from disclosure.accounts.roles import Role
 from disclosure.agencies import outbox
 from disclosure.agencies.models import Agency, AgencyMember
 from disclosure.agencies.service import agency_of
-from disclosure.audit import Actor, AuditCategory, SystemActor
+from disclosure.audit import AuditCategory, SystemActor
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, NotFound
@@ -89,28 +90,7 @@ def episode_event(
     start, end = period_of(now, rules.digest_hours)
     people = recipients(session, episode)
     for recipient in people:
-        digest = session.scalar(
-            select(Notification).where(
-                Notification.agency_id == recipient.agency_id,
-                Notification.person_id == episode.person_id,
-                Notification.urgent.is_(False),
-                Notification.period_start == start,
-                Notification.sent_at.is_(None),
-                Notification.user_id.is_(None)
-                if recipient.user_id is None
-                else Notification.user_id == recipient.user_id,
-            )
-        )
-        if digest is None:
-            digest = Notification(
-                agency_id=recipient.agency_id,
-                user_id=recipient.user_id,
-                role=recipient.role.value,
-                person_id=episode.person_id,
-                period_start=start,
-                period_end=end,
-            )
-            session.add(digest)
+        digest = _digest(session, recipient, episode.person_id, start, end)
         digest.items.append(
             NotificationItem(episode_id=episode.id, kind=kind, summary=summary, created_at=now)
         )
@@ -133,6 +113,36 @@ def episode_event(
         session.flush()
         _queue_mail(session, notice, urgent=True)
     session.flush()
+
+
+def _digest(
+    session: Session, recipient: Recipient, person_id: uuid.UUID, start: datetime, end: datetime
+) -> Notification:
+    """The recipient's digest for this person and period, created if need be. Its key is unique, so two
+    events arriving at once cannot make two: the second insert fails and finds the first."""
+    key = f"{recipient.agency_id}/{recipient.user_id or '-'}/{person_id}/{start:%Y-%m-%dT%H:%M}"
+    found = session.scalar(select(Notification).where(Notification.digest_key == key))
+    if found is not None:
+        return found
+    digest = Notification(
+        agency_id=recipient.agency_id,
+        user_id=recipient.user_id,
+        role=recipient.role.value,
+        person_id=person_id,
+        period_start=start,
+        period_end=end,
+        digest_key=key,
+    )
+    try:
+        with session.begin_nested():
+            session.add(digest)
+            session.flush()
+    except IntegrityError:
+        found = session.scalar(select(Notification).where(Notification.digest_key == key))
+        if found is None:
+            raise
+        return found
+    return digest
 
 
 def _addresses(session: Session, notification: Notification) -> list[str]:
@@ -319,7 +329,3 @@ def agency_names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all())
-
-
-def actor_for_dispatch() -> Actor:
-    return SystemActor("dispatcher")

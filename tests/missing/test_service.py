@@ -305,3 +305,23 @@ def test_adding_a_person_with_episodes_to_a_case_raises_one_too(db: Session) -> 
     assert consideration.person_id == who.id and consideration.party_role == "person_at_risk"
     add(db, actor, case, PartyRole.APPLICANT)
     assert len(service.considerations_for_case(db, case.id)) == 1, "applicants do not raise one"
+
+
+def test_two_events_at_once_still_make_one_digest(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest's key is unique: an insert that loses the race finds the winner's digest instead."""
+    actor = coordinator(db)
+    episode = record(db, actor, school_id=agency_id(db, "education"))
+    [digest] = db.scalars(select(Notification).where(Notification.agency_id == episode.school_id)).all()
+    [recipient] = notify.recipients(db, episode)
+    real_scalar = db.scalar
+    calls = {"n": 0}
+
+    def blind_first_lookup(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real_scalar(*args, **kwargs)
+
+    monkeypatch.setattr(db, "scalar", blind_first_lookup)
+    again = notify._digest(db, recipient, episode.person_id, digest.period_start, digest.period_end)
+    monkeypatch.undo()
+    assert again.id == digest.id
+    assert len(db.scalars(select(Notification).where(Notification.agency_id == episode.school_id)).all()) == 1

@@ -461,6 +461,12 @@ def upgrade() -> None:
             nullable=True,
             comment="When it escalated unacknowledged (UTC).",
         ),
+        sa.Column(
+            "digest_key",
+            sa.String(length=200),
+            nullable=True,
+            comment="Partner, recipient, person and period of a digest (unique); empty for urgent notices.",
+        ),
         sa.Column("id", sa.Uuid(), nullable=False, comment="Record identifier (UUIDv7)."),
         sa.Column(
             "created_at",
@@ -493,6 +499,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_missing_notifications_user_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_missing_notifications")),
+        sa.UniqueConstraint("digest_key", name=op.f("uq_missing_notifications_digest_key")),
         comment="Partner notifications: one digest per partner, person and period, or urgent notices.",
     )
     with op.batch_alter_table("missing_notifications", schema=None) as batch_op:
