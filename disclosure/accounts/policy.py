@@ -221,6 +221,7 @@ POLICY: dict[str, Rule] = {
     "missing.settings_form": ADMIN,
     "missing.update_settings": ADMIN,
     "missing.update_risk_level": ADMIN,
+    "missing.add_risk_level": ADMIN,
     # Partner agency users: notifications and protocol forms of their own agency.
     "missing.partner_inbox": PARTNER,
     "missing.partner_notification": PARTNER,

@@ -668,15 +668,13 @@ def export_file(request: Request[Any, Any, Any], db: Db, data: Form) -> Template
 # ------------------------------------------------------------------------------------ settings
 
 
+_RULES = ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")
+
+
 @get("/admin/missing", name="missing.settings_form", sync_to_thread=True)
 def settings_form(request: Request[Any, Any, Any], db: Db) -> Template:
     rules = service.current_settings(db)
-    form = FormState.empty(
-        **{
-            k: str(getattr(rules, k))
-            for k in ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")
-        }
-    )
+    form = FormState.empty(**{k: str(getattr(rules, k)) for k in _RULES})
     return _settings_page(request, db, form)
 
 
@@ -701,10 +699,31 @@ def update_settings(request: Request[Any, Any, Any], db: Db, data: Form) -> Temp
     try:
         with db.begin_nested():
             service.update_settings(db, require_principal(request), values)
-    except (FormInvalid, StaleRecord) as exc:
-        errors = exc.errors if isinstance(exc, FormInvalid) else {"version": exc.message}
-        return _settings_page(request, db, FormState(values, errors), 400)
+    except FormInvalid as exc:
+        return _settings_page(request, db, FormState(values, exc.errors), 400)
+    except StaleRecord as exc:
+        values["version"] = str(service.current_settings(db).version)
+        return _settings_page(request, db, FormState(values, {"repeat_episodes": exc.message}), 409)
     return redirect(request, "/admin/missing", flash="Missing-person rules saved")
+
+
+def _rules_form(
+    db: Db, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
+) -> FormState:
+    """The rules as saved (a risk-level form was the one posted), with that form's answers and errors."""
+    rules = service.current_settings(db)
+    return FormState({**{k: str(getattr(rules, k)) for k in _RULES}, **(values or {})}, errors or {})
+
+
+@post("/admin/missing/risk-levels", name="missing.add_risk_level", sync_to_thread=True)
+def add_risk_level(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redirect:
+    values = form_values(data)
+    try:
+        with db.begin_nested():
+            level = service.add_risk_level(db, require_principal(request), values)
+    except FormInvalid as exc:
+        return _settings_page(request, db, _rules_form(db, values, exc.errors), 400)
+    return redirect(request, "/admin/missing", flash=f"Risk level {level.code} added")
 
 
 @post("/admin/missing/risk-levels/{level_id:uuid}", name="missing.update_risk_level", sync_to_thread=True)
@@ -716,16 +735,10 @@ def update_risk_level(
         with db.begin_nested():
             service.update_risk_level(db, require_principal(request), level_id, values)
     except (FormInvalid, StaleRecord) as exc:
-        errors = exc.errors if isinstance(exc, FormInvalid) else {"version": exc.message}
-        rules = service.current_settings(db)
-        form = FormState(
-            {
-                k: str(getattr(rules, k))
-                for k in ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")
-            },
-            {f"level-{level_id}-{k}" if k != "version" else "version": v for k, v in errors.items()},
+        errors = exc.errors if isinstance(exc, FormInvalid) else {"label": exc.message}
+        return _settings_page(
+            request, db, _rules_form(db, errors={f"level-{level_id}-{k}": v for k, v in errors.items()}), 400
         )
-        return _settings_page(request, db, form, 400)
     return redirect(request, "/admin/missing", flash="Risk level saved")
 
 
@@ -860,6 +873,7 @@ ROUTES = [
     settings_form,
     update_settings,
     update_risk_level,
+    add_risk_level,
     partner_inbox,
     partner_notification,
     acknowledge,

@@ -11,6 +11,7 @@ event in the caller's transaction (DPA 2018 s.62 [DPA-62]).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,6 +146,52 @@ def update_settings(session: Session, actor: Principal, values: dict[str, Any]) 
         details={"before": before, "after": parsed},
     )
     return row
+
+
+def add_risk_level(session: Session, actor: Principal, values: dict[str, Any]) -> RiskLevel:
+    """A force that words the continuum with more steps adds one: a new code (kept for ever, so history
+    keeps its meaning), its wording, its place on the continuum and whether it is urgent [APP-missing]."""
+    errors: dict[str, str] = {}
+    code = text(values, "new_code", limit=40).lower()
+    if not code:
+        errors["new_code"] = "Enter a code, like very_high"
+    elif not _CODE.fullmatch(code):
+        errors["new_code"] = "The code must be lower-case letters, digits and underscores, up to 40"
+    elif session.scalar(select(RiskLevel.id).where(RiskLevel.code == code)):
+        errors["new_code"] = "There is already a risk level with this code"
+    label = text(values, "new_label", limit=100)
+    if not label:
+        errors["new_label"] = "Enter the wording of the level"
+    elif len(label) > 100:
+        errors["new_label"] = "The wording must be 100 characters or fewer"
+    rank = integer(values, "new_rank", "The place on the continuum", errors, low=1, high=99)
+    if rank is None:
+        errors.setdefault("new_rank", "Enter its place on the continuum, from 1 (lowest risk)")
+    raise_if(errors, values)
+    assert rank is not None
+    level = RiskLevel(
+        code=code,
+        label=label,
+        description=text(values, "new_description", limit=2000),
+        rank=rank,
+        urgent=values.get("new_urgent") in ("yes", "on", True),
+    )
+    session.add(level)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="missing.risk_level_added",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="missing_risk_level",
+        object_id=level.id,
+        justification="Risk level added",
+        details={"code": code, "rank": rank, "urgent": level.urgent},
+    )
+    return level
+
+
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def update_risk_level(

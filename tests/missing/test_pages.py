@@ -271,3 +271,32 @@ def test_a_feed_over_the_upload_limit_is_refused_at_the_file_field(db: Session, 
     assert response.status_code == 303 and response.headers["location"] == "/missing/imports?error=too-large"
     shown = client.get(response.headers["location"])
     assert shown.status_code == 400 and 'href="#file"' in shown.text and "smaller than 1 MB" in shown.text
+
+
+def test_administrators_add_a_risk_level_and_reword_one(db: Session, client: PageClient) -> None:
+    sign_in_as(db, client, principal_for(make_user(db, "administrator").user))
+    bad = client.submit(
+        "/admin/missing/risk-levels", {"new_code": "Very High!", "new_label": "", "new_rank": "x"}
+    )
+    assert bad.status_code == 400
+    for field in ("new_code", "new_label", "new_rank"):
+        assert f'href="#{field}"' in bad.text
+    assert 'value="Very High!"' in bad.text, "answers are kept"
+    added = client.submit(
+        "/admin/missing/risk-levels",
+        {"new_code": "very_high", "new_label": "Very high", "new_rank": "5", "new_urgent": "yes"},
+    )
+    assert added.status_code == 303
+    from disclosure.missing import service
+
+    level = next(level for level in service.risk_levels(db) if level.code == "very_high")
+    assert level.urgent and level.rank == 5
+    duplicate = client.submit(
+        "/admin/missing/risk-levels", {"new_code": "very_high", "new_label": "x", "new_rank": "6"}
+    )
+    assert duplicate.status_code == 400 and "already a risk level with this code" in duplicate.text
+    reworded = client.submit(
+        f"/admin/missing/risk-levels/{level.id}",
+        {"label": "", "active": "yes", "version": str(level.version)},
+    )
+    assert reworded.status_code == 400 and f'href="#level-{level.id}-label"' in reworded.text
