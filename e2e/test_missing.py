@@ -208,3 +208,144 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("Acknowledged").first).to_be_visible()
     visit("digest acknowledged")
+
+
+def test_protocol_forms_matches_considerations_export_and_rules(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    """The other pages of the feature, each checked with axe: a carer lodges a Philomena form, the MASH
+    confirms an uncertain match, decides a Right to Know consideration, exports for partners, and an
+    administrator changes the rules."""
+    mia = make_live_user(live_sessions, live_settings, "mia.mash", "Mia Mash", "data_administrator")
+    cara = make_live_user(live_sessions, live_settings, "cara.carer", "Cara Carer", "partner")
+    ada = make_live_user(live_sessions, live_settings, "ada.rules", "Ada Rules", "administrator")
+    with unit_of_work(live_sessions) as session:
+        mash = live_principal(session, "mia.mash")
+        carer = live_principal(session, "cara.carer")
+        home = session.scalar(select(Agency).where(Agency.code == "childrens-social-care"))
+        assert home is not None
+        session.add(AgencyMember(user_id=carer.user_id, agency_id=home.id))
+        for _ in range(2):  # two records with the same details: the feed cannot tell which
+            people.create_person(
+                session,
+                mash,
+                PersonDetails(given_names="Rowan", family_name="Ashby", date_of_birth=date(2012, 1, 9)),
+            )
+        from disclosure.requests import service as requests_service
+        from disclosure.requests.vocabulary import PartyRole
+        from tests.requests.builders import add, make_request
+
+        case = make_request(session, mash)
+        noah = people.create_person(
+            session,
+            mash,
+            PersonDetails(given_names="Noah", family_name="Penrose", date_of_birth=date(2009, 5, 1)),
+        )
+        add(session, mash, case, PartyRole.PERSON_AT_RISK, person=noah)
+        assert requests_service
+        service.record_episode(session, mash, noah.id, episode_values())
+
+    # The carer lodges a Philomena form.
+    page.goto(f"{live_server}/partner/protocol-forms")
+    sign_in(page, visit, "cara.carer", cara)
+    expect(page.get_by_role("heading", name="Philomena and Herbert protocol forms")).to_be_visible()
+    visit("protocol forms")
+    page.get_by_role("button", name="Lodge the form").click()
+    assert "Select Philomena or Herbert protocol" in error_summary(page)
+    visit("protocol form errors")
+    page.get_by_label("Philomena protocol").check()
+    page.get_by_label("Given names").fill("Noah")
+    page.get_by_label("Family name").fill("Penrose")
+    birth = page.get_by_role("group", name="Date of birth")
+    birth.get_by_label("Day").fill("1")
+    birth.get_by_label("Month").fill("5")
+    birth.get_by_label("Year").fill("2009")
+    page.get_by_label("The completed form").set_input_files(
+        files=[{"name": "philomena.pdf", "mimeType": "application/pdf", "buffer": _pdf()}]
+    )
+    page.get_by_role("button", name="Lodge the form").click()
+    expect(page.get_by_text("Form lodged")).to_be_visible()
+    visit("form lodged")
+    page.get_by_role("button", name="Sign out").click()
+    visit("carer signed out")
+
+    # The MASH: the feed's uncertain match, the released form, the consideration, the export.
+    page.goto(f"{live_server}/missing/imports")
+    sign_in(page, visit, "mia.mash", mia)
+    visit("imports")
+    page.get_by_label("The feed (CSV)").set_input_files(
+        files=[
+            {
+                "name": "feed.csv",
+                "mimeType": "text/csv",
+                "buffer": csv_of(
+                    line(
+                        police_reference="MP/26/9001",
+                        given_names="Rowan",
+                        family_name="Ashby",
+                        date_of_birth="2012-01-09",
+                    )
+                ),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Finished: all 1 rows dealt with")).to_be_visible()
+    visit("feed with a match to confirm")
+    page.get_by_role("link", name="1 with a person to confirm").click()
+    visit("people to confirm")
+    page.get_by_role("link", name="Rowan Ashby").click()
+    visit("confirm the person")
+    page.get_by_role("button", name="Confirm").click()
+    assert "Select the matching person, or that this is someone new" in error_summary(page)
+    visit("confirm errors")
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("Person confirmed")).to_be_visible()
+    visit("person confirmed")
+
+    page.goto(f"{live_server}/missing")
+    visit("overview with a consideration")
+    page.get_by_role("link", name="consider a Right to Know").first.click()
+    visit("consideration")
+    page.get_by_label("Accept: consider a Right to Know disclosure").check()
+    page.get_by_role("button", name="Save the decision").click()
+    assert "Enter the reason for your decision" in error_summary(page)
+    visit("consideration errors")
+    page.get_by_label("Reason").fill("Person at risk on a live Clare's Law case has gone missing twice")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("Right to Know consideration accepted")).to_be_visible()
+    visit("episode after the consideration")
+    page.get_by_role("link", name="Philomena protocol form: philomena.pdf").wait_for()
+    page.get_by_role("link", name="Full missing history").click()
+    visit("history with a released form")
+
+    page.goto(f"{live_server}/missing/export")
+    visit("export")
+    page.get_by_label("Who is it for?").fill("Children's services missing coordinator")
+    page.get_by_label("Why do they need it?").fill("Weekly missing-children meeting")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.get_by_role("button", name="Sign out").click()
+    visit("coordinator signed out")
+
+    # The administrator's rules.
+    page.goto(f"{live_server}/admin/missing")
+    sign_in(page, visit, "ada.rules", ada)
+    expect(page.get_by_role("heading", name="Missing-person rules")).to_be_visible()
+    visit("rules")
+    page.get_by_label("Episodes", exact=True).fill("1")
+    page.get_by_role("button", name="Save the rules").click()
+    assert "Episodes that make a repeat must be between 2 and 50" in error_summary(page)
+    visit("rules errors")
+    page.get_by_label("Episodes", exact=True).fill("3")
+    page.get_by_role("button", name="Save the rules").click()
+    expect(page.get_by_text("Missing-person rules saved")).to_be_visible()
+    visit("rules saved")
+
+
+def _pdf() -> bytes:
+    from tests.samples import pdf
+
+    return pdf()

@@ -811,17 +811,17 @@ def lodge_form(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Temp
     settings = request.app.state.settings
     upload = data.get("file")
     values = {k: v for k, v in data.items() if isinstance(v, str)}
+    chosen = upload if isinstance(upload, UploadFile) and upload.filename else None
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise FormInvalid({"file": "Select the completed form to upload"}, values)
+        # Every field is checked together, the file with the rest (no file: "Select a file to upload").
         with db.begin_nested():
             protocols.lodge(
                 db,
                 require_principal(request),
                 store_for(settings),
                 values,
-                filename=upload.filename,
-                data=upload.file.read(),
+                filename=chosen.filename if chosen else "",
+                data=chosen.file.read() if chosen else b"",
                 max_bytes=settings.max_upload_mb * 1024 * 1024,
             )
     except FormInvalid as exc:
