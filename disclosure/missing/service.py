@@ -295,6 +295,27 @@ def _not_future(moment: datetime | None, name: str, label: str, errors: dict[str
         errors.setdefault(name, f"{label} must be now or in the past")
 
 
+def _assessment(
+    session: Session, values: dict[str, Any], errors: dict[str, str], *, rationale: str, source: str, why: str
+) -> tuple[str, str, str]:
+    """A risk assessment's level (one in use), rationale and the source of the information [APP-missing],
+    read from the form's fields of those names."""
+    level = text(values, "risk_level")
+    if level not in {r.code for r in risk_levels(session, active_only=True)}:
+        errors["risk_level"] = "Select the risk level"
+    reasons = text(values, rationale, limit=4000)
+    if not reasons:
+        errors[rationale] = f"Enter why {why}"
+    elif len(reasons) > 4000:
+        errors[rationale] = "The rationale must be 4,000 characters or fewer"
+    origin = text(values, source, limit=300)
+    if not origin:
+        errors[source] = "Enter where the information came from"
+    elif len(origin) > 300:
+        errors[source] = "The source must be 300 characters or fewer"
+    return level, reasons, origin
+
+
 def _risk_factors(values: dict[str, Any]) -> dict[str, bool]:
     chosen = values.get("risk_factors", [])
     chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
@@ -329,16 +350,14 @@ def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
         select(Episode.id).where(Episode.police_reference == police_reference)
     ) not in (None, values.get("episode_id")):
         errors["police_reference"] = "An episode with this police reference is already recorded"
-    levels = {level.code for level in risk_levels(session, active_only=True)}
-    risk = text(values, "risk_level")
-    if risk not in levels:
-        errors["risk_level"] = "Select the risk level"
-    rationale = text(values, "risk_rationale", limit=4000)
-    if not rationale:
-        errors["risk_rationale"] = "Enter why this risk level was given"
-    source = text(values, "risk_source", limit=300)
-    if not source:
-        errors["risk_source"] = "Enter where the information came from"
+    risk, rationale, source = _assessment(
+        session,
+        values,
+        errors,
+        rationale="risk_rationale",
+        source="risk_source",
+        why="this risk level was given",
+    )
     choices = partner_choices(session)
     fields = {
         "care_status": care,
@@ -489,17 +508,9 @@ def change_risk(
         raise Conflict("The person has returned: the episode is closed")
     errors: dict[str, str] = {}
     levels = {level.code: level for level in risk_levels(session, active_only=True)}
-    level = text(values, "risk_level")
-    if level not in levels:
-        errors["risk_level"] = "Select the risk level"
-    rationale = text(values, "rationale", limit=4000)
-    if not rationale:
-        errors["rationale"] = "Enter why the risk is at this level"
-    source = text(values, "source", limit=300)
-    if not source:
-        errors["source"] = "Enter where the information came from"
-    elif len(source) > 300:
-        errors["source"] = "The source must be 300 characters or fewer"
+    level, rationale, source = _assessment(
+        session, values, errors, rationale="rationale", source="source", why="the risk is at this level"
+    )
     obtained_at = parse_datetime(values, "obtained", "Date the information was obtained", errors)
     _not_future(obtained_at, "obtained", "The date the information was obtained", errors)
     if obtained_at and obtained_at < episode.reported_at - timedelta(days=1):
@@ -684,6 +695,13 @@ def _interviewer(
     interviewer = text(values, "interviewer_name", limit=200)
     organisation = text(values, "interviewer_organisation", limit=200)
     findings = text(values, "findings", limit=8000)
+    for name, value, label, most in (
+        ("interviewer_name", interviewer, "The interviewer's name", 200),
+        ("interviewer_organisation", organisation, "The organisation", 200),
+        ("findings", findings, "The findings", 8000),
+    ):
+        if len(value) > most:
+            errors[name] = f"{label} must be {most:,} characters or fewer"
     if outcome in _TAKEN_UP:
         if not organisation:
             errors["interviewer_organisation"] = "Enter the interviewer's organisation"

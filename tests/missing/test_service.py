@@ -325,3 +325,26 @@ def test_two_events_at_once_still_make_one_digest(db: Session, monkeypatch: pyte
     monkeypatch.undo()
     assert again.id == digest.id
     assert len(db.scalars(select(Notification).where(Notification.agency_id == episode.school_id)).all()) == 1
+
+
+def test_overlong_answers_are_refused_at_their_fields_not_truncated_or_crashed(db: Session) -> None:
+    actor = coordinator(db)
+    with pytest.raises(FormInvalid) as refused:
+        record(db, actor, risk_source="x" * 301, reported_by="y" * 201)
+    assert set(refused.value.errors) >= {"risk_source", "reported_by"}
+    episode = record(db, actor)
+    service.close_episode(db, actor, episode.id, return_values())
+    with pytest.raises(FormInvalid) as interview:
+        service.record_interview(
+            db,
+            actor,
+            episode.id,
+            {
+                "outcome": "offered",
+                **when(utcnow(), "offered"),
+                "interviewer_name": "z" * 201,
+                "interviewer_organisation": "Safer Futures",
+                "independent": "yes",
+            },
+        )
+    assert "interviewer_name" in interview.value.errors
