@@ -44,3 +44,14 @@ def format_date(value: Any) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     return f"{value.day} {value:%B %Y}"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection); other values
+    pass unchanged. For every export opened in Excel (CSV or XLSX)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

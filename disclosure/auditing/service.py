@@ -20,7 +20,7 @@ from disclosure.audit import AuditCategory, AuditEvent
 from disclosure.auth import Principal
 from disclosure.db import Pagination
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
-from disclosure.text import clean_line
+from disclosure.text import clean_line, spreadsheet_safe
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
 
@@ -189,4 +189,4 @@ def export_csv(session: Session, actor: Principal, f: EventFilter, reason: str) 
 
 def _cell(value: object) -> str:
     text = value.isoformat() if isinstance(value, datetime) else ("" if value is None else str(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return str(spreadsheet_safe(text))

@@ -26,6 +26,7 @@ from disclosure.missing.models import Episode, ReturnInterview
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewOutcome
 from disclosure.people import service as people
 from disclosure.requests.schemas import integer, text
+from disclosure.text import spreadsheet_safe
 
 HEADINGS = (
     "Police reference",
@@ -43,13 +44,6 @@ HEADINGS = (
 )
 FORMATS = ("csv", "xlsx")
 UK = ZoneInfo("Europe/London")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -133,14 +127,14 @@ def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(HEADINGS)
-        writer.writerows(tuple(_safe(v) for v in row) for row in data)
+        writer.writerows(tuple(spreadsheet_safe(v) for v in row) for row in data)
         content, media = buffer.getvalue().encode("utf-8-sig"), "text/csv"
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Missing episodes")
         sheet.append(HEADINGS)
         for row in data:
-            sheet.append([_safe(v) for v in row])
+            sheet.append([spreadsheet_safe(v) for v in row])
         out = io.BytesIO()
         book.save(out)
         content = out.getvalue()
