@@ -23,7 +23,7 @@ from disclosure.agencies.models import Agency
 from disclosure.auth import Principal, require_principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, StaleRecord
-from disclosure.missing import export, feed, notify, protocols, service
+from disclosure.missing import export, feed, notify, protocols, rules, service
 from disclosure.missing.models import FeedImport
 from disclosure.missing.vocabulary import (
     CareStatus,
@@ -50,7 +50,7 @@ def _options(session: Session) -> dict[str, Any]:
     choices = service.partner_choices(session)
     return {
         "care_options": [(c.value, c.label) for c in CareStatus],
-        "risk_options": [(r.code, r.label) for r in service.risk_levels(session, active_only=True)],
+        "risk_options": [(r.code, r.label) for r in rules.risk_levels(session, active_only=True)],
         "factor_options": [(f.value, f.label, None) for f in RiskFactor],
         "placing_options": [("", "None"), *choices.placing_authorities],
         "school_options": [("", "None"), *choices.schools],
@@ -75,7 +75,7 @@ def overview(request: Request[Any, Any, Any], db: Db) -> Template:
         view=view,
         names=people.summaries(db, ids),
         repeats=service.repeat_statuses(db, ids),
-        labels=service.risk_labels(db),
+        labels=rules.risk_labels(db),
         cases=_case_references(db, [c.request_id for c in view.considerations]),
         state=service.interview_state,
         now=utcnow(),
@@ -189,7 +189,7 @@ def _episode_page(request: Request[Any, Any, Any], db: Db, episode_id: uuid.UUID
         heading=f"Missing: {person.display_name if person else episode.reported_name}",
         episode=episode,
         person=person,
-        labels=service.risk_labels(db),
+        labels=rules.risk_labels(db),
         users={
             u.id: u.display_name
             for u in db.scalars(
@@ -450,7 +450,7 @@ def person_history(request: Request[Any, Any, Any], db: Db, person_id: Id) -> Te
         episodes=episodes,
         timeline=service.timeline(db, episodes),
         repeat=service.repeat_status(db, record.id),
-        labels=service.risk_labels(db),
+        labels=rules.risk_labels(db),
         forms=protocols.released_forms(db, record.id),
         held=protocols.held_count(db, record.id),
         state=service.interview_state,
@@ -673,8 +673,8 @@ _RULES = ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "v
 
 @get("/admin/missing", name="missing.settings_form", sync_to_thread=True)
 def settings_form(request: Request[Any, Any, Any], db: Db) -> Template:
-    rules = service.current_settings(db)
-    form = FormState.empty(**{k: str(getattr(rules, k)) for k in _RULES})
+    saved = rules.current_settings(db)
+    form = FormState.empty(**{k: str(getattr(saved, k)) for k in _RULES})
     return _settings_page(request, db, form)
 
 
@@ -686,7 +686,7 @@ def _settings_page(
         "missing/settings.html",
         heading="Missing-person rules",
         form=form,
-        levels=service.risk_levels(db),
+        levels=rules.risk_levels(db),
         mail=outbox.health(db),
         smtp_host=request.app.state.settings.smtp_host,
         status_code=status_code,
@@ -702,7 +702,7 @@ def update_settings(request: Request[Any, Any, Any], db: Db, data: Form) -> Temp
     except FormInvalid as exc:
         return _settings_page(request, db, FormState(values, exc.errors), 400)
     except StaleRecord as exc:
-        values["version"] = str(service.current_settings(db).version)
+        values["version"] = str(rules.current_settings(db).version)
         return _settings_page(request, db, FormState(values, {"repeat_episodes": exc.message}), 409)
     return redirect(request, "/admin/missing", flash="Missing-person rules saved")
 
@@ -711,8 +711,8 @@ def _rules_form(
     db: Db, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
 ) -> FormState:
     """The rules as saved (a risk-level form was the one posted), with that form's answers and errors."""
-    rules = service.current_settings(db)
-    return FormState({**{k: str(getattr(rules, k)) for k in _RULES}, **(values or {})}, errors or {})
+    saved = rules.current_settings(db)
+    return FormState({**{k: str(getattr(saved, k)) for k in _RULES}, **(values or {})}, errors or {})
 
 
 @post("/admin/missing/risk-levels", name="missing.add_risk_level", sync_to_thread=True)

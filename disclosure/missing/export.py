@@ -21,7 +21,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
-from disclosure.missing import service
+from disclosure.missing import rules, service
 from disclosure.missing.models import Episode, ReturnInterview
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewOutcome
 from disclosure.people import service as people
@@ -53,7 +53,7 @@ def _stamp(moment: datetime | None) -> str:
 
 def rows(session: Session, since: datetime) -> Iterator[tuple[Any, ...]]:
     """One row per episode reported since `since`, newest first, in batches of 1,000."""
-    labels = service.risk_labels(session)
+    labels = rules.risk_labels(session)
     statement = (
         select(Episode, ReturnInterview)
         .outerjoin(ReturnInterview, ReturnInterview.episode_id == Episode.id)

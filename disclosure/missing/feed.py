@@ -36,7 +36,7 @@ from disclosure.agencies.models import Agency
 from disclosure.audit import Actor, AuditCategory
 from disclosure.db import bulk_insert, new_id, utcnow
 from disclosure.errors import FormInvalid
-from disclosure.missing import protocols, service
+from disclosure.missing import protocols, rules, service
 from disclosure.missing.models import (
     Episode,
     FeedImport,
@@ -206,7 +206,7 @@ class _Reader:
 
     def __init__(self, session: Session, layout: Layout) -> None:
         self.layout = layout
-        self.levels = {level.code for level in service.risk_levels(session)}
+        self.levels = {level.code for level in rules.risk_levels(session)}
         self.agencies: dict[str, uuid.UUID] = {}
         for agency_id, code, name in session.execute(select(Agency.id, Agency.code, Agency.name)):
             self.agencies[code.casefold()] = agency_id
@@ -628,7 +628,7 @@ def _new_records(
 ) -> tuple[dict[Any, list[dict[str, Any]]], list[uuid.UUID]]:
     """The rows to insert, by table, and the episodes partners are to hear about."""
     now = utcnow()
-    current_cutoff = now - timedelta(hours=service.current_settings(session).digest_hours)
+    current_cutoff = now - timedelta(hours=rules.current_settings(session).digest_hours)
     episodes: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     interviews: list[dict[str, Any]] = []

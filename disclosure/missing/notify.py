@@ -22,13 +22,14 @@ from disclosure import audit
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.agencies import outbox
-from disclosure.agencies.models import Agency, AgencyMember
+from disclosure.agencies.models import Agency
 from disclosure.agencies.service import agency_of
 from disclosure.audit import AuditCategory, SystemActor
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, NotFound
-from disclosure.missing.models import Episode, MissingSettings, Notification, NotificationItem
+from disclosure.missing.models import Episode, Notification, NotificationItem
+from disclosure.missing.rules import current_settings
 from disclosure.missing.vocabulary import PartnerRole
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -46,11 +47,9 @@ def recipients(session: Session, episode: Episode) -> list[Recipient]:
     authority, the school and health, each once."""
     found: list[Recipient] = []
     if episode.social_worker_id:
-        agency_id = session.scalar(
-            select(AgencyMember.agency_id).where(AgencyMember.user_id == episode.social_worker_id)
-        )
-        if agency_id:
-            found.append(Recipient(PartnerRole.SOCIAL_WORKER, agency_id, episode.social_worker_id))
+        agency = agency_of(session, episode.social_worker_id)
+        if agency:
+            found.append(Recipient(PartnerRole.SOCIAL_WORKER, agency.id, episode.social_worker_id))
     for role, agency_id in (
         (PartnerRole.PLACING_AUTHORITY, episode.placing_authority_id),
         (PartnerRole.SCHOOL, episode.school_id),
@@ -71,13 +70,6 @@ def period_of(moment: datetime, hours: int) -> tuple[datetime, datetime]:
     return start, start + length
 
 
-def _rules(session: Session) -> MissingSettings:
-    row = session.scalar(select(MissingSettings).limit(1))
-    if row is None:
-        raise NotFound("The missing-person settings are not set up: run the migrations")
-    return row
-
-
 def episode_event(
     session: Session, episode: Episode, kind: str, summary: str, *, urgent: bool = False
 ) -> None:
@@ -86,7 +78,7 @@ def episode_event(
     if episode.person_id is None:
         return
     now = utcnow()
-    rules = _rules(session)
+    rules = current_settings(session)
     start, end = period_of(now, rules.digest_hours)
     people = recipients(session, episode)
     for recipient in people:
@@ -182,7 +174,7 @@ def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
     the configured hours. Safe to run as often as wanted, and from several workers at once: rows another
     round holds are skipped (PostgreSQL), and SQLite runs one writing transaction at a time."""
     now = now or utcnow()
-    rules = _rules(session)
+    rules = current_settings(session)
     due = list(
         session.scalars(
             select(Notification)

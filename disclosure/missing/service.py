@@ -41,6 +41,7 @@ from disclosure.missing.models import (
     RiskChange,
     RiskLevel,
 )
+from disclosure.missing.rules import current_settings, risk_labels, risk_levels
 from disclosure.missing.vocabulary import (
     CareStatus,
     ConsiderationStatus,
@@ -91,25 +92,6 @@ def _record(
 
 
 # ------------------------------------------------------------------------------------ reference data
-
-
-def current_settings(session: Session) -> MissingSettings:
-    """The one row of local rules, seeded by migration 0009."""
-    row = session.scalar(select(MissingSettings).limit(1))
-    if row is None:
-        raise NotFound("The missing-person settings are not set up: run the migrations")
-    return row
-
-
-def risk_levels(session: Session, *, active_only: bool = False) -> list[RiskLevel]:
-    statement = select(RiskLevel).order_by(RiskLevel.rank)
-    if active_only:
-        statement = statement.where(RiskLevel.active.is_(True))
-    return list(session.scalars(statement))
-
-
-def risk_labels(session: Session) -> dict[str, str]:
-    return {level.code: level.label for level in risk_levels(session)}
 
 
 def update_settings(session: Session, actor: Principal, values: dict[str, Any]) -> MissingSettings:

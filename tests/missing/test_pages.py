@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from disclosure.audit import AuditEvent
 from disclosure.db import utcnow
-from disclosure.missing import notify
+from disclosure.missing import notify, rules
 from disclosure.missing.models import Episode, Notification, ProtocolForm
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.missing.builders import (
@@ -287,9 +287,8 @@ def test_administrators_add_a_risk_level_and_reword_one(db: Session, client: Pag
         {"new_code": "very_high", "new_label": "Very high", "new_rank": "5", "new_urgent": "yes"},
     )
     assert added.status_code == 303
-    from disclosure.missing import service
 
-    level = next(level for level in service.risk_levels(db) if level.code == "very_high")
+    level = next(level for level in rules.risk_levels(db) if level.code == "very_high")
     assert level.urgent and level.rank == 5
     duplicate = client.submit(
         "/admin/missing/risk-levels", {"new_code": "very_high", "new_label": "x", "new_rank": "6"}

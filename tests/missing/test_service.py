@@ -15,7 +15,7 @@ from disclosure.agencies.models import OutboxMessage
 from disclosure.config import Settings
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, PermissionDenied
-from disclosure.missing import notify, service
+from disclosure.missing import notify, rules, service
 from disclosure.missing import panels as missing_panels
 from disclosure.missing.models import Notification, RiskChange
 from disclosure.missing.vocabulary import CareStatus
@@ -121,7 +121,7 @@ def test_repeat_missing_follows_the_configured_threshold(db: Session) -> None:
     record(db, actor, who=who)
     status = service.repeat_status(db, who.id)
     assert status.flagged and status.count == 3 and status.days == 90
-    settings = service.current_settings(db)
+    settings = rules.current_settings(db)
     service.update_settings(
         db,
         principal_for(make_user(db, "administrator").user),
