@@ -55,3 +55,10 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def as_list(value: Any) -> list[str]:
+    """A form field that may come as one value or several (checkboxes), as a list; empty is none."""
+    if value is None or value == "":
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]

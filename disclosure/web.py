@@ -109,12 +109,6 @@ def body_values(body: Any) -> dict[str, Any]:
     return values
 
 
-def as_list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
-
-
 def page(
     request: Request[Any, Any, Any],
     template_name: str,

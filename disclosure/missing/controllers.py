@@ -128,11 +128,6 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
     principal = require_principal(request)
     service.require_coordinator(principal)
     values = form_values(data)
-    values["risk_factors"] = (
-        data.get("risk_factors", [])
-        if isinstance(data.get("risk_factors"), list)
-        else [v for v in [data.get("risk_factors")] if v]
-    )
     action = values.get("action", "search")
     try:
         details = people.details_from_form(values)
@@ -265,9 +260,6 @@ def _post_episode_form(
     saving again applies the answers; a closed episode sends the user back to it."""
     principal = require_principal(request)
     values = form_values(data)
-    for many in ("risk_factors", "shared_with"):
-        raw = data.get(many) if data else None
-        values[many] = raw if isinstance(raw, list) else [raw] if raw else []
     try:
         with db.begin_nested():
             verb(db, principal, episode_id, values)

@@ -51,11 +51,13 @@ from disclosure.missing.vocabulary import (
     RiskFactor,
     SafeAndWell,
 )
+from disclosure.people import matching
 from disclosure.people import service as people
 from disclosure.requests.models import CaseParty, DisclosureRequest
 from disclosure.requests.schemas import integer, parse_datetime, raise_if, text
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.requests.workflow import OPEN_REQUEST_STATUSES
+from disclosure.text import as_list, format_datetime
 
 INTERVIEW_DUE = timedelta(hours=72)
 """A return home interview is due within 72 hours of the return [MissingPeople-2024][Lewisham]."""
@@ -299,8 +301,7 @@ def _assessment(
 
 
 def _risk_factors(values: dict[str, Any]) -> dict[str, bool]:
-    chosen = values.get("risk_factors", [])
-    chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
+    chosen = as_list(values.get("risk_factors"))
     return {factor.value: factor.value in chosen for factor in RiskFactor}
 
 
@@ -330,7 +331,7 @@ def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
         errors["police_reference"] = "The police reference must be 40 characters or fewer"
     elif police_reference and session.scalar(
         select(Episode.id).where(Episode.police_reference == police_reference)
-    ) not in (None, values.get("episode_id")):
+    ):
         errors["police_reference"] = "An episode with this police reference is already recorded"
     risk, rationale, source = _assessment(
         session,
@@ -448,8 +449,6 @@ def _is_urgent_level(session: Session, code: str) -> bool:
 
 
 def _when(moment: datetime | None) -> str:
-    from disclosure.text import format_datetime
-
     return format_datetime(moment) if moment else "(time not known)"
 
 
@@ -619,8 +618,7 @@ def record_interview(
     offered_at, completed_at = _interview_times(values, outcome, errors)
     interviewer, organisation, findings = _interviewer(values, outcome, episode.placement, errors)
     agencies = {str(a.id): a for a in session.scalars(select(Agency).where(Agency.active.is_(True)))}
-    shared = values.get("shared_with", [])
-    shared = [shared] if isinstance(shared, str) else list(shared or [])
+    shared = as_list(values.get("shared_with"))
     if any(s not in agencies for s in shared):
         errors["shared_with"] = "Select partner agencies from the list"
     raise_if(errors, values)
@@ -700,10 +698,9 @@ def _interviewer(
 
 
 def _same_organisation(a: str, b: str) -> bool:
-    def plain(s: str) -> str:
-        return " ".join("".join(c if c.isalnum() else " " for c in s.casefold()).split())
-
-    return bool(plain(a)) and bool(plain(b)) and (plain(a) in plain(b) or plain(b) in plain(a))
+    """One name within the other, ignoring case, accents and punctuation (Oak House / Oak House Ltd)."""
+    first, second = matching.normalise(a), matching.normalise(b)
+    return bool(first and second) and (first in second or second in first)
 
 
 def interview_state(interview: ReturnInterview | None, now: datetime | None = None) -> str:

@@ -14,7 +14,8 @@ from disclosure.accounts import service
 from disclosure.accounts.roles import Role
 from disclosure.auth import require_principal
 from disclosure.errors import Conflict, FormInvalid
-from disclosure.web import Db, Form, FormState, as_list, form_values, page, redirect
+from disclosure.text import as_list
+from disclosure.web import Db, Form, FormState, form_values, page, redirect
 
 ROLE_OPTIONS = [(r.value, r.label, r.description) for r in Role]
 
