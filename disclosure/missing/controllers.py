@@ -15,16 +15,15 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from disclosure.accounts.models import User
 from disclosure.agencies import outbox
 from disclosure.agencies.models import Agency
-from disclosure.auth import Principal, require_principal
+from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, StaleRecord
 from disclosure.missing import export, feed, notify, protocols, rules, service
-from disclosure.missing.models import FeedImport
 from disclosure.missing.vocabulary import (
     CareStatus,
     ConsiderationStatus,
@@ -35,7 +34,6 @@ from disclosure.missing.vocabulary import (
     SafeAndWell,
 )
 from disclosure.people import service as people
-from disclosure.requests.models import DisclosureRequest
 from disclosure.research.controllers.evidence import attachment_response
 from disclosure.storage import store_for
 from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
@@ -76,19 +74,9 @@ def overview(request: Request[Any, Any, Any], db: Db) -> Template:
         names=people.summaries(db, ids),
         repeats=service.repeat_statuses(db, ids),
         labels=rules.risk_labels(db),
-        cases=_case_references(db, [c.request_id for c in view.considerations]),
+        cases=service.case_references(db, [c.request_id for c in view.considerations]),
         state=service.interview_state,
         now=utcnow(),
-    )
-
-
-def _case_references(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    return dict(
-        db.execute(
-            select(DisclosureRequest.id, DisclosureRequest.reference).where(DisclosureRequest.id.in_(ids))
-        ).all()
     )
 
 
@@ -172,7 +160,7 @@ def _episode_page(request: Request[Any, Any, Any], db: Db, episode_id: uuid.UUID
     principal = require_principal(request)
     episode = service.view_episode(db, principal, episode_id)
     person = people.summaries(db, [episode.person_id])[episode.person_id] if episode.person_id else None
-    considerations = service.considerations_for_episode(db, episode.id)
+    considerations = service.considerations_for_person(db, episode.person_id) if episode.person_id else []
     agencies = notify.agency_names(
         db, {a for a in (episode.placing_authority_id, episode.school_id, episode.health_id) if a}
     )
@@ -192,7 +180,7 @@ def _episode_page(request: Request[Any, Any, Any], db: Db, episode_id: uuid.UUID
             )
         },
         considerations=considerations,
-        cases=_case_references(db, [c.request_id for c in considerations]),
+        cases=service.case_references(db, [c.request_id for c in considerations]),
         agencies=agencies,
         worker=worker,
         told=told,
@@ -380,14 +368,7 @@ def _consideration_page(
     form: FormState,
     status_code: int = 200,
 ) -> Template:
-    from disclosure.missing.models import LinkConsideration
-
-    service.require_coordinator(require_principal(request))
-    consideration = db.get(LinkConsideration, consideration_id)
-    if consideration is None:
-        from disclosure.errors import NotFound
-
-        raise NotFound("There is no such consideration")
+    consideration = service.get_consideration(db, require_principal(request), consideration_id)
     person = people.summaries(db, [consideration.person_id])[consideration.person_id]
     return page(
         request,
@@ -395,7 +376,9 @@ def _consideration_page(
         heading="Consider a Right to Know disclosure",
         consideration=consideration,
         person=person,
-        case_reference=_case_references(db, [consideration.request_id]).get(consideration.request_id, ""),
+        case_reference=service.case_references(db, [consideration.request_id]).get(
+            consideration.request_id, ""
+        ),
         form=form,
         status_code=status_code,
         decided=consideration.status != ConsiderationStatus.OPEN,
@@ -519,8 +502,7 @@ def imports(request: Request[Any, Any, Any], db: Db) -> Template:
 def _imports_page(
     request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200
 ) -> Template:
-    service.require_coordinator(require_principal(request))
-    recent = list(db.scalars(select(FeedImport).order_by(FeedImport.started_at.desc()).limit(20)))
+    recent = feed.recent_imports(db, require_principal(request))
     return page(
         request,
         "missing/imports.html",
@@ -533,27 +515,6 @@ def _imports_page(
     )
 
 
-def _run_in_background(
-    factory: sessionmaker[Session],
-    principal: Principal,
-    import_id: uuid.UUID,
-    data: bytes,
-    layout: feed.Layout,
-) -> None:
-    """Load a large file in its own session, committing each batch so the progress page can follow it."""
-    with factory() as session:
-        record = session.get(FeedImport, import_id)
-        assert record is not None
-        try:
-            feed.run_import(session, principal, record, data, layout, commit=session.commit)
-        except Exception as exc:  # the page must show why, whatever it was
-            session.rollback()
-            record = session.get(FeedImport, import_id)
-            assert record is not None
-            feed.fail_import(session, record, f"The import stopped: {exc}")
-            session.commit()
-
-
 @post("/missing/imports/new", name="missing.import_feed", sync_to_thread=True)
 def import_feed(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Template | Redirect:
     principal = require_principal(request)
@@ -563,19 +524,17 @@ def import_feed(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Tem
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise FormInvalid({"file": "Select the feed's CSV file"}, {})
         content = upload.file.read()
-        if not content:
-            raise FormInvalid({"file": "The selected file is empty"}, {})
         layout = feed.Layout()
         if isinstance(mapping, UploadFile) and mapping.filename:
             layout = feed.Layout.from_mapping(mapping.file.read(), name=mapping.filename.rsplit(".", 1)[0])
-        feed.read_rows(db, content[:65536].rsplit(b"\n", 1)[0] + b"\n", layout)  # headings checked now
+        feed.check_headings(content, layout)
         record = feed.start_import(db, principal, filename=upload.filename, data=content, layout=layout)
         if len(content) <= INLINE_IMPORT_BYTES:
             feed.run_import(db, principal, record, content, layout)
         else:
             db.commit()
             threading.Thread(
-                target=_run_in_background,
+                target=feed.run_saved_import,
                 args=(request.app.state.session_factory, principal, record.id, content, layout),
                 name=f"import-{record.id}",
                 daemon=True,
@@ -588,23 +547,13 @@ def import_feed(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Tem
 
 @get("/missing/imports/{import_id:uuid}", name="missing.import", sync_to_thread=True)
 def import_page(request: Request[Any, Any, Any], db: Db, import_id: Id) -> Template:
-    service.require_coordinator(require_principal(request))
-    record = db.get(FeedImport, import_id)
-    if record is None:
-        from disclosure.errors import NotFound
-
-        raise NotFound("There is no such import")
-    percent = (
-        int(100 * record.processed_rows / record.total_rows)
-        if record.total_rows
-        else (0 if record.status == "running" else 100)
-    )
+    record = feed.get_import(db, require_principal(request), import_id)
     return page(
         request,
         "missing/import.html",
         heading=f"Import of {record.filename}",
         record=record,
-        percent=percent,
+        percent=record.percent,
         problems=feed.problems_of(db, record.id),
         refresh=record.status == "running",
     )
@@ -613,17 +562,12 @@ def import_page(request: Request[Any, Any, Any], db: Db, import_id: Id) -> Templ
 @get("/missing/imports/{import_id:uuid}/progress", name="missing.import_progress", sync_to_thread=True)
 def import_progress(request: Request[Any, Any, Any], db: Db, import_id: Id) -> dict[str, Any]:
     """The progress bar's data while a large file loads in the background."""
-    service.require_coordinator(require_principal(request))
-    record = db.get(FeedImport, import_id)
-    if record is None:
-        from disclosure.errors import NotFound
-
-        raise NotFound("There is no such import")
+    record = feed.get_import(db, require_principal(request), import_id)
     return {
         "status": record.status,
         "processed": record.processed_rows,
         "total": record.total_rows,
-        "percent": int(100 * record.processed_rows / record.total_rows) if record.total_rows else 0,
+        "percent": record.percent,
     }
 
 

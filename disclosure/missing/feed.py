@@ -29,13 +29,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import audit
 from disclosure.agencies.models import Agency
 from disclosure.audit import Actor, AuditCategory
+from disclosure.auth import Principal
 from disclosure.db import bulk_insert, new_id, utcnow
-from disclosure.errors import FormInvalid
+from disclosure.errors import FormInvalid, NotFound
 from disclosure.missing import protocols, rules, service
 from disclosure.missing.models import (
     Episode,
@@ -331,13 +332,9 @@ _FACTORS = tuple(f.value for f in RiskFactor)
 _CHECKS = frozenset(s.value for s in SafeAndWell)
 
 
-def read_rows(
-    session: Session, data: bytes, layout: Layout
-) -> tuple[list[FeedRow], list[tuple[int, str, str]], int]:
-    """(good rows, problems as (line, reference, reason), data rows). Refuses a file whose headings lack a
-    required field, naming the headings expected."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _open(data: bytes, layout: Layout) -> tuple[Any, dict[str, int]]:
+    """A CSV reader past the header, and which column holds each field; refuses missing required ones."""
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -355,6 +352,22 @@ def read_rows(
         raise FormInvalid(
             {"file": f"The file has no column headed {', '.join(missing)}: check the layout (see the README)"}
         )
+    return reader, index
+
+
+def check_headings(data: bytes, layout: Layout) -> None:
+    """Before an import starts: the file is not empty and its header row has every required column."""
+    if not data.strip():
+        raise FormInvalid({"file": "The selected file is empty"})
+    _open(data.split(b"\n", 1)[0], layout)
+
+
+def read_rows(
+    session: Session, data: bytes, layout: Layout
+) -> tuple[list[FeedRow], list[tuple[int, str, str]], int]:
+    """(good rows, problems as (line, reference, reason), data rows). Refuses a file whose headings lack a
+    required field, naming the headings expected."""
+    reader, index = _open(data, layout)
     row_reader = _Reader(session, layout)
     translations = [(name, codes) for name, codes in layout.values.items() if codes]
     good: list[FeedRow] = []
@@ -725,6 +738,36 @@ def _pending_row(
         "status": "pending",
         **stamps,
     }
+
+
+def run_saved_import(
+    factory: sessionmaker[Session], actor: Actor, import_id: uuid.UUID, data: bytes, layout: Layout
+) -> None:
+    """Load a large file in its own session (a background thread), committing each batch so the progress
+    page can follow it; if it stops, the import records why."""
+    with factory() as session:
+        record = session.get(FeedImport, import_id)
+        if record is None:
+            raise NotFound("There is no such import")
+        try:
+            run_import(session, actor, record, data, layout, commit=session.commit)
+        except Exception as exc:  # the page must show why, whatever it was
+            session.rollback()
+            fail_import(session, session.get_one(FeedImport, import_id), f"The import stopped: {exc}")
+            session.commit()
+
+
+def get_import(session: Session, actor: Principal, import_id: uuid.UUID) -> FeedImport:
+    service.require_coordinator(actor)
+    record = session.get(FeedImport, import_id)
+    if record is None:
+        raise NotFound("There is no such import")
+    return record
+
+
+def recent_imports(session: Session, actor: Principal, *, limit: int = 20) -> list[FeedImport]:
+    service.require_coordinator(actor)
+    return list(session.scalars(select(FeedImport).order_by(FeedImport.started_at.desc()).limit(limit)))
 
 
 def fail_import(session: Session, record: FeedImport, reason: str) -> None:

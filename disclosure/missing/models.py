@@ -352,6 +352,13 @@ class FeedImport(IdMixin, Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it started (UTC).")
     finished_at: Mapped[datetime | None] = mapped_column(comment="When it finished (UTC).")
 
+    @property
+    def percent(self) -> int:
+        """How far it has got, for the progress bar (an empty file is done once it has finished)."""
+        if self.total_rows:
+            return int(100 * self.processed_rows / self.total_rows)
+        return 0 if self.status == ImportStatus.RUNNING else 100
+
 
 class ImportProblem(IdMixin, Base):
     """A refused row: its line number in the file and the reason, in words a data administrator can act on."""

@@ -280,12 +280,18 @@ def _not_future(moment: datetime | None, name: str, label: str, errors: dict[str
 
 
 def _assessment(
-    session: Session, values: dict[str, Any], errors: dict[str, str], *, rationale: str, source: str, why: str
+    levels: dict[str, RiskLevel],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    rationale: str,
+    source: str,
+    why: str,
 ) -> tuple[str, str, str]:
     """A risk assessment's level (one in use), rationale and the source of the information [APP-missing],
     read from the form's fields of those names."""
     level = text(values, "risk_level")
-    if level not in {r.code for r in risk_levels(session, active_only=True)}:
+    if level not in levels or not levels[level].active:
         errors["risk_level"] = "Select the risk level"
     reasons = text(values, rationale, limit=4000)
     if not reasons:
@@ -298,6 +304,11 @@ def _assessment(
     elif len(origin) > 300:
         errors[source] = "The source must be 300 characters or fewer"
     return level, reasons, origin
+
+
+def _levels(session: Session) -> dict[str, RiskLevel]:
+    """Every risk level by code, retired ones too (earlier assessments may use them)."""
+    return {level.code: level for level in risk_levels(session)}
 
 
 def _risk_factors(values: dict[str, Any]) -> dict[str, bool]:
@@ -334,7 +345,7 @@ def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     ):
         errors["police_reference"] = "An episode with this police reference is already recorded"
     risk, rationale, source = _assessment(
-        session,
+        _levels(session),
         values,
         errors,
         rationale="risk_rationale",
@@ -424,14 +435,13 @@ def after_new_episode(session: Session, actor: Actor, episode: Episode) -> None:
     """What follows any new episode, typed in or imported: partners told, repeat flagged, cases linked."""
     if episode.person_id is None:
         return
-    labels = risk_labels(session)
+    level = session.scalar(select(RiskLevel).where(RiskLevel.code == episode.risk_level))
     notify.episode_event(
         session,
         episode,
         "reported",
-        f"Reported missing {_when(episode.reported_at)}; "
-        f"risk {labels.get(episode.risk_level, episode.risk_level)}",
-        urgent=episode.care_status == CareStatus.CP_PLAN or _is_urgent_level(session, episode.risk_level),
+        f"Reported missing {_when(episode.reported_at)}; risk {level.label if level else episode.risk_level}",
+        urgent=episode.care_status == CareStatus.CP_PLAN or bool(level and level.urgent),
     )
     status = repeat_status(session, episode.person_id)
     if status.flagged and status.count == status.threshold:
@@ -442,10 +452,6 @@ def after_new_episode(session: Session, actor: Actor, episode: Episode) -> None:
             f"Now repeat missing: {status.count} episodes in {status.days} days",
         )
     raise_considerations(session, actor, person_id=episode.person_id, episode=episode)
-
-
-def _is_urgent_level(session: Session, code: str) -> bool:
-    return bool(session.scalar(select(RiskLevel.urgent).where(RiskLevel.code == code)))
 
 
 def _when(moment: datetime | None) -> str:
@@ -488,9 +494,9 @@ def change_risk(
     if not episode.is_open:
         raise Conflict("The person has returned: the episode is closed")
     errors: dict[str, str] = {}
-    levels = {level.code: level for level in risk_levels(session, active_only=True)}
+    levels = _levels(session)
     level, rationale, source = _assessment(
-        session, values, errors, rationale="rationale", source="source", why="the risk is at this level"
+        levels, values, errors, rationale="rationale", source="source", why="the risk is at this level"
     )
     obtained_at = parse_datetime(values, "obtained", "Date the information was obtained", errors)
     _not_future(obtained_at, "obtained", "The date the information was obtained", errors)
@@ -519,7 +525,8 @@ def change_risk(
         session, actor, episode, "risk", AuditCategory.ALTERATION, "Risk reviewed", before=before, after=level
     )
     if before != level:
-        direction = "raised" if levels[level].rank > _rank(session, before) else "lowered"
+        earlier = levels.get(before)
+        direction = "raised" if earlier is None or levels[level].rank > earlier.rank else "lowered"
         notify.episode_event(
             session,
             episode,
@@ -528,10 +535,6 @@ def change_risk(
             urgent=levels[level].urgent and direction == "raised",
         )
     return change
-
-
-def _rank(session: Session, code: str) -> int:
-    return session.scalar(select(RiskLevel.rank).where(RiskLevel.code == code)) or 0
 
 
 def close_episode(
@@ -859,15 +862,14 @@ def raise_considerations(
     )
     if request_id is not None:
         statement = statement.where(CaseParty.request_id == request_id)
+    already = set(
+        session.scalars(select(LinkConsideration.request_id).where(LinkConsideration.person_id == person_id))
+    )
     raised = []
     for case_id, role in session.execute(statement).all():
-        exists = session.scalar(
-            select(LinkConsideration.id).where(
-                LinkConsideration.request_id == case_id, LinkConsideration.person_id == person_id
-            )
-        )
-        if exists:
+        if case_id in already:
             continue
+        already.add(case_id)
         consideration = LinkConsideration(
             request_id=case_id, person_id=person_id, episode_id=episode.id, party_role=role
         )
@@ -903,29 +905,40 @@ def considerations_for_case(session: Session, request_id: uuid.UUID) -> list[Lin
     )
 
 
-def considerations_for_episode(session: Session, episode_id: uuid.UUID) -> list[LinkConsideration]:
-    person_id = get_episode(session, episode_id).person_id
-    return (
-        list(
-            session.scalars(
-                select(LinkConsideration)
-                .where(LinkConsideration.person_id == person_id)
-                .order_by(LinkConsideration.created_at)
-            )
+def considerations_for_person(session: Session, person_id: uuid.UUID) -> list[LinkConsideration]:
+    return list(
+        session.scalars(
+            select(LinkConsideration)
+            .where(LinkConsideration.person_id == person_id)
+            .order_by(LinkConsideration.created_at)
         )
-        if person_id
-        else []
     )
+
+
+def get_consideration(session: Session, actor: Principal, consideration_id: uuid.UUID) -> LinkConsideration:
+    require_coordinator(actor)
+    consideration = session.get(LinkConsideration, consideration_id)
+    if consideration is None:
+        raise NotFound("There is no such consideration")
+    return consideration
+
+
+def case_references(session: Session, request_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Case references by id, for pages that name the cases a consideration is about."""
+    ids = list(set(request_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(DisclosureRequest.id, DisclosureRequest.reference).where(DisclosureRequest.id.in_(ids))
+    )
+    return dict(rows.tuples().all())
 
 
 def decide_consideration(
     session: Session, actor: Principal, consideration_id: uuid.UUID, values: dict[str, Any]
 ) -> LinkConsideration:
     """Accept (a Right to Know is worth pursuing) or dismiss a consideration, with a reason [DVDS-2023]."""
-    require_coordinator(actor)
-    consideration = session.get(LinkConsideration, consideration_id)
-    if consideration is None:
-        raise NotFound("There is no such consideration")
+    consideration = get_consideration(session, actor, consideration_id)
     if consideration.status != ConsiderationStatus.OPEN:
         raise Conflict("This consideration has already been decided")
     errors: dict[str, str] = {}
@@ -970,10 +983,14 @@ def overview(session: Session, actor: Principal) -> Overview:
     """The coordinator's page: who is missing now (highest risk first), interviews due or overdue (soonest
     first), open Right to Know considerations, matches to confirm and escalated notifications."""
     require_coordinator(actor)
-    ranks = {level.code: level.rank for level in risk_levels(session)}
-    open_episodes = sorted(
-        session.scalars(select(Episode).where(Episode.status == EpisodeStatus.OPEN.value).limit(500)),
-        key=lambda e: (-ranks.get(e.risk_level, 0), e.reported_at),
+    open_episodes = list(
+        session.scalars(
+            select(Episode)
+            .outerjoin(RiskLevel, RiskLevel.code == Episode.risk_level)
+            .where(Episode.status == EpisodeStatus.OPEN.value)
+            .order_by(RiskLevel.rank.desc(), Episode.reported_at)
+            .limit(500)
+        )
     )
     due = list(
         session.scalars(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from disclosure.accounts.roles import Role
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
-from disclosure.missing import controllers, feed
+from disclosure.missing import feed
 from disclosure.missing.models import Episode, FeedImport
 from tests import fresh_db
 from tests.builders import make_user, principal_for
@@ -38,8 +38,8 @@ def test_a_background_import_commits_as_it_goes_and_a_failure_is_recorded(
             kwargs["progress"] = lambda done, _total: progress.append(done)
             return real_run(*args, **kwargs)
 
-        monkeypatch.setattr(controllers.feed, "run_import", watched)
-        controllers._run_in_background(factory, principal, import_id, data, feed.Layout())
+        monkeypatch.setattr(feed, "run_import", watched)
+        feed.run_saved_import(factory, principal, import_id, data, feed.Layout())
         with unit_of_work(factory) as session:
             finished = session.get(FeedImport, import_id)
             assert finished is not None and finished.status == "finished" and finished.processed_rows == 2500
@@ -52,8 +52,8 @@ def test_a_background_import_commits_as_it_goes_and_a_failure_is_recorded(
         with unit_of_work(factory) as session:
             again = feed.start_import(session, principal, filename="big.csv", data=data, layout=feed.Layout())
             again_id = again.id
-        monkeypatch.setattr(controllers.feed, "run_import", broken)
-        controllers._run_in_background(factory, principal, again_id, data, feed.Layout())
+        monkeypatch.setattr(feed, "run_import", broken)
+        feed.run_saved_import(factory, principal, again_id, data, feed.Layout())
         with unit_of_work(factory) as session:
             failed = session.get(FeedImport, again_id)
             assert failed is not None and failed.status == "failed" and "disk full" in failed.failure
