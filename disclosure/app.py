@@ -52,7 +52,7 @@ from disclosure.letters import admin as letters_admin_pages
 from disclosure.letters import controllers as letters_pages
 from disclosure.missing import api as missing_api
 from disclosure.missing import controllers as missing_pages
-from disclosure.missing import panels as missing_panels
+from disclosure.missing import panels  # noqa: F401 (registers its panels and hooks on case and person pages)
 from disclosure.missing.dispatcher import Dispatcher
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
@@ -73,9 +73,6 @@ from disclosure.web import (
 log = logging.getLogger("disclosure.app")
 
 API_PREFIX = "/api/v1"
-
-
-assert missing_panels  # registers the missing-person panels and hooks on the case and person pages
 
 
 def create_app(

@@ -17,7 +17,7 @@ from disclosure.errors import FormInvalid
 from disclosure.missing import feed, service
 from disclosure.missing.models import Episode
 from disclosure.people import service as people
-from disclosure.web import Db, Id
+from disclosure.web import Db, Id, body_values
 
 TAGS = ["missing persons"]
 
@@ -145,14 +145,8 @@ def change_risk(
 ) -> EpisodeOut:
     """Review an episode's risk: level, rationale, source and when the information was obtained."""
     principal = require_principal(request)
-    values = {
-        "risk_level": data.risk_level,
-        "rationale": data.rationale,
-        "source": data.source,
-        "obtained": data.obtained_at.isoformat(),
-        "risk_factors": data.risk_factors,
-        "version": "" if data.version is None else str(data.version),
-    }
+    values = body_values(data)
+    values["obtained"] = values.pop("obtained_at")
     service.change_risk(db, principal, episode_id, values)
     return _out(db, [service.get_episode(db, episode_id)])[0]
 

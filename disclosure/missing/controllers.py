@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from disclosure.accounts.models import User
 from disclosure.agencies import outbox
-from disclosure.agencies.models import Agency
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, StaleRecord
@@ -54,6 +53,7 @@ def _options(session: Session) -> dict[str, Any]:
         "school_options": [("", "None"), *choices.schools],
         "health_options": [("", "None"), *choices.health],
         "worker_options": [("", "None allocated"), *choices.social_workers],
+        "agency_options": [(value, label, None) for value, label in choices.agencies],
     }
 
 
@@ -214,10 +214,6 @@ def _episode_form(
     service.require_coordinator(principal)
     episode = service.get_episode(db, episode_id)
     person = people.summaries(db, [episode.person_id])[episode.person_id] if episode.person_id else None
-    agencies = [
-        (str(a.id), a.name)
-        for a in db.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))
-    ]
     return page(
         request,
         template,
@@ -228,7 +224,6 @@ def _episode_form(
         status_code=status_code,
         safe_options=[(s.value, s.label) for s in SafeAndWell],
         outcome_options=[(o.value, o.label) for o in InterviewOutcome if o is not InterviewOutcome.DUE],
-        agency_options=[(value, label, None) for value, label in agencies],
         **_options(db),
     )
 

@@ -72,6 +72,12 @@ def require_coordinator(actor: Principal) -> None:
         raise PermissionDenied("Only data administrators coordinate missing-person episodes")
 
 
+def require_administrator(actor: Principal) -> None:
+    """The local rules and the risk continuum are settings: administrators change them."""
+    if not actor.has_any(Role.ADMINISTRATOR.value):
+        raise PermissionDenied("Only administrators change the missing-person rules")
+
+
 def _record(
     session: Session,
     actor: Actor,
@@ -98,6 +104,7 @@ def _record(
 
 def update_settings(session: Session, actor: Principal, values: dict[str, Any]) -> MissingSettings:
     """Change the local rules: repeat threshold (N episodes in M days), digest period, escalation time."""
+    require_administrator(actor)
     row = current_settings(session)
     check_version(row.version, values.get("version"), what="the missing-person settings")
     errors: dict[str, str] = {}
@@ -135,6 +142,7 @@ def update_settings(session: Session, actor: Principal, values: dict[str, Any]) 
 def add_risk_level(session: Session, actor: Principal, values: dict[str, Any]) -> RiskLevel:
     """A force that words the continuum with more steps adds one: a new code (kept for ever, so history
     keeps its meaning), its wording, its place on the continuum and whether it is urgent [APP-missing]."""
+    require_administrator(actor)
     errors: dict[str, str] = {}
     code = text(values, "new_code", limit=40).lower()
     if not code:
@@ -182,6 +190,7 @@ def update_risk_level(
     session: Session, actor: Principal, level_id: uuid.UUID, values: dict[str, Any]
 ) -> RiskLevel:
     """Reword a risk level, mark it urgent or retire it; codes never change, so history keeps its meaning."""
+    require_administrator(actor)
     level = session.get(RiskLevel, level_id)
     if level is None:
         raise NotFound("There is no such risk level")
@@ -219,8 +228,10 @@ def update_risk_level(
 
 @dataclass(frozen=True)
 class PartnerChoices:
-    """What the episode form offers: agencies by kind and the partner users of social care agencies."""
+    """What the episode form offers: agencies by kind and the partner users of social care agencies; every
+    active agency for whom interview findings may be shared with."""
 
+    agencies: list[tuple[str, str]]
     placing_authorities: list[tuple[str, str]]
     schools: list[tuple[str, str]]
     health: list[tuple[str, str]]
@@ -246,6 +257,7 @@ def partner_choices(session: Session) -> PartnerChoices:
         .order_by(User.display_name)
     ).all()
     return PartnerChoices(
+        agencies=[(str(a.id), a.name) for a in agencies],
         placing_authorities=of(AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.ADULT_SOCIAL_CARE),
         schools=of(AgencyKind.EDUCATION),
         health=of(AgencyKind.HEALTH),

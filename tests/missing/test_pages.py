@@ -19,7 +19,6 @@ from disclosure.missing import notify, rules
 from disclosure.missing.models import Episode, Notification, ProtocolForm
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.missing.builders import (
-    agency_id,
     coordinator,
     episode_values,
     person,
@@ -256,7 +255,6 @@ def test_administrators_set_the_rules_with_errors_at_their_fields(db: Session, c
         },
     )
     assert good.status_code == 303
-    assert agency_id(db, "education")
 
 
 def test_a_feed_over_the_upload_limit_is_refused_at_the_file_field(db: Session, client: PageClient) -> None:
