@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -205,8 +206,7 @@ def _episode_form(
     request: Request[Any, Any, Any],
     db: Db,
     episode_id: uuid.UUID,
-    template: str,
-    heading: str,
+    spec: _EpisodeForm,
     form: FormState,
     status_code: int = 200,
 ) -> Template:
@@ -216,8 +216,8 @@ def _episode_form(
     person = people.summaries(db, [episode.person_id])[episode.person_id] if episode.person_id else None
     return page(
         request,
-        template,
-        heading=heading,
+        spec.template,
+        heading=spec.heading,
         episode=episode,
         name=person.display_name if person else episode.reported_name,
         form=form,
@@ -228,14 +228,29 @@ def _episode_form(
     )
 
 
+@dataclass(frozen=True)
+class _EpisodeForm:
+    """One of the episode's forms: its template and heading, the field a stale save is reported at, and
+    whether it edits the interview (whose version it carries) rather than the episode."""
+
+    template: str
+    heading: str
+    first_field: str
+    interview: bool = False
+
+
+RISK_FORM = _EpisodeForm("missing/risk.html", "Review the risk", "risk_level")
+CLOSE_FORM = _EpisodeForm("missing/close.html", "Record the return", "returned")
+INTERVIEW_FORM = _EpisodeForm("missing/interview.html", "Return home interview", "outcome", interview=True)
+
+
 def _post_episode_form(
     request: Request[Any, Any, Any],
     db: Db,
     episode_id: uuid.UUID,
     data: Any,
     verb: Any,
-    template: str,
-    heading: str,
+    spec: _EpisodeForm,
     flash: str,
 ) -> Template | Redirect:
     """Save one of the episode's forms. Errors come back at their fields with the answers kept; a save made
@@ -247,15 +262,14 @@ def _post_episode_form(
         with db.begin_nested():
             verb(db, principal, episode_id, values)
     except FormInvalid as exc:
-        return _episode_form(request, db, episode_id, template, heading, FormState(values, exc.errors), 400)
+        return _episode_form(request, db, episode_id, spec, FormState(values, exc.errors), 400)
     except StaleRecord as exc:
         episode = service.get_episode(db, episode_id)
         db.refresh(episode)
-        current = episode.interview if template == "missing/interview.html" else episode
+        current = episode.interview if spec.interview else episode
         values["version"] = str(current.version) if current else ""
-        first = {"missing/risk.html": "risk_level", "missing/close.html": "returned"}.get(template, "outcome")
         return _episode_form(
-            request, db, episode_id, template, heading, FormState(values, {first: exc.message}), 409
+            request, db, episode_id, spec, FormState(values, {spec.first_field: exc.message}), 409
         )
     except Conflict as exc:
         return redirect(request, f"/missing/episodes/{episode_id}", flash=exc.message)
@@ -272,7 +286,7 @@ def risk_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Templa
     form = FormState.empty(
         risk_level=episode.risk_level, risk_factors=episode.risk_factors, version=str(episode.version)
     )
-    return _episode_form(request, db, episode_id, "missing/risk.html", "Review the risk", form)
+    return _episode_form(request, db, episode_id, RISK_FORM, form)
 
 
 @post("/missing/episodes/{episode_id:uuid}/risk", name="missing.change_risk", sync_to_thread=True)
@@ -283,8 +297,7 @@ def change_risk(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: F
         episode_id,
         data,
         service.change_risk,
-        "missing/risk.html",
-        "Review the risk",
+        RISK_FORM,
         "Risk reviewed",
     )
 
@@ -295,7 +308,7 @@ def close_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Templ
     if not episode.is_open:
         return redirect(request, f"/missing/episodes/{episode_id}", flash="This episode is already closed")
     form = FormState.empty(version=str(episode.version))
-    return _episode_form(request, db, episode_id, "missing/close.html", "Record the return", form)
+    return _episode_form(request, db, episode_id, CLOSE_FORM, form)
 
 
 @post("/missing/episodes/{episode_id:uuid}/close", name="missing.close", sync_to_thread=True)
@@ -306,8 +319,7 @@ def close(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form) -
         episode_id,
         data,
         service.close_episode,
-        "missing/close.html",
-        "Record the return",
+        CLOSE_FORM,
         "Return recorded: the return home interview is due within 72 hours",
     )
 
@@ -327,7 +339,7 @@ def interview_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> T
         outcome="" if interview is None or interview.outcome == InterviewOutcome.DUE else interview.outcome,
         shared_with=[],
     )
-    return _episode_form(request, db, episode_id, "missing/interview.html", "Return home interview", form)
+    return _episode_form(request, db, episode_id, INTERVIEW_FORM, form)
 
 
 @post("/missing/episodes/{episode_id:uuid}/interview", name="missing.record_interview", sync_to_thread=True)
@@ -340,8 +352,7 @@ def record_interview(
         episode_id,
         data,
         service.record_interview,
-        "missing/interview.html",
-        "Return home interview",
+        INTERVIEW_FORM,
         "Return home interview recorded",
     )
 
