@@ -6,6 +6,7 @@ breaks stay, because addresses and reasons span lines. Dates are shown in GOV.UK
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import date, datetime
@@ -62,3 +63,40 @@ def as_list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+MAX_JSON_DEPTH = 32
+"""Deeper than any document the service reads or answers (an API body, a feed mapping): a deeper one is an
+attack on the parser's recursion, refused before it can become a 500."""
+
+
+def json_depth_exceeded(raw: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether brackets nest deeper than `limit` outside strings: one linear pass, no recursion."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    depth = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def load_json(raw: bytes | str, limit: int = MAX_JSON_DEPTH) -> Any:
+    """`json.loads` that refuses (ValueError) what nests deeper than `limit` instead of recursing into a
+    RecursionError."""
+    if json_depth_exceeded(raw, limit):
+        raise ValueError(f"the JSON nests deeper than {limit} levels")
+    return json.loads(raw)
