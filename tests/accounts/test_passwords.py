@@ -203,14 +203,14 @@ def test_the_same_text_typed_composed_or_decomposed_matches(fast_hashing: None) 
 
 
 @hypothesis_settings(max_examples=40, deadline=None)
-@given(st.text(min_size=12, max_size=300), st.data())
+@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=12, max_size=300), st.data())
 def test_any_password_that_passes_the_rules_verifies_and_a_one_character_change_fails(
     password: str, data: st.DataObject
 ) -> None:
     if passwords.password_problem(password, personal=[]) is not None:
         return
     index = data.draw(st.integers(0, len(password) - 1), label="index")
-    replacement = data.draw(st.characters(), label="replacement")
+    replacement = data.draw(st.characters(exclude_categories=["Cs"]), label="replacement")
     changed = password[:index] + replacement + password[index + 1 :]
     with mock.patch.object(passwords, "_hasher", FAST):
         stored = passwords.hash_password(password)
