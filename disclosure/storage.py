@@ -123,7 +123,7 @@ class LocalFileStore:
         return _verified(data, sha256)
 
     def keys(self) -> Iterator[tuple[str, datetime]]:
-        """Every stored key with the time its file was written."""
+        """Every stored key with the time its file was written, on the file system's clock."""
         if not self.root.is_dir():
             return
         for folder in sorted(self.root.iterdir()):
@@ -135,10 +135,21 @@ class LocalFileStore:
                     yield path.name, written
 
     def orphans(self, referenced: Iterable[str], *, older_than: timedelta = timedelta(hours=1)) -> list[str]:
-        """Keys no row refers to, written more than `older_than` ago (younger ones may be mid-upload)."""
+        """Keys no row refers to, written more than `older_than` ago (younger ones may be mid-upload).
+
+        Ages are read on the file system's clock, never this process's: the times a file carries are stamped
+        by the file system (or the file server behind it), so "now" is the time it stamps on a probe file
+        written in the store for the purpose. A process clock that disagrees with it (a skewed server, a
+        faked clock in tests) would otherwise make a file just written look old and sweep it mid-upload."""
+        if not self.root.is_dir():
+            return []
         known = set(referenced)
-        cutoff = utcnow() - older_than
+        cutoff = self._file_system_now() - older_than
         return [key for key, written in self.keys() if key not in known and written < cutoff]
+
+    def _file_system_now(self) -> datetime:
+        with tempfile.NamedTemporaryFile(dir=self.root, prefix=".clock-") as probe:
+            return datetime.fromtimestamp(os.fstat(probe.fileno()).st_mtime, tz=UTC)
 
     def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):

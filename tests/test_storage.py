@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from time_machine import TimeMachineFixture
 
 from disclosure.config import Settings
 from disclosure.errors import NotFound
@@ -92,6 +93,20 @@ def test_orphans_are_old_files_no_row_refers_to(local: LocalFileStore, db: Sessi
         os.utime(local.path_for(key), (0, 0))
     assert local.orphans({kept}) == [orphan]
     assert sorted(local.orphans({kept}, older_than=timedelta(0))) == sorted([orphan, young])
+
+
+@pytest.mark.parametrize("skew", [timedelta(days=366), -timedelta(days=366)], ids=["ahead", "behind"])
+def test_file_ages_are_read_on_the_file_system_s_clock(
+    local: LocalFileStore, db: Session, time_machine: TimeMachineFixture, skew: timedelta
+) -> None:
+    # A process clock a year out (a skewed server; faketime in CI) neither sweeps a file mid-upload nor
+    # spares one left two hours ago. Both times come from the file system, which faketime does not fake.
+    old, young = local.put(db, DATA), local.put(db, DATA)
+    db.commit()
+    written = local.path_for(young).stat().st_mtime
+    os.utime(local.path_for(old), (written - 7200, written - 7200))
+    time_machine.move_to(datetime.now(UTC) + skew)
+    assert local.orphans(set()) == [old]
 
 
 def test_the_database_store_keeps_contents_with_the_row(db: Session) -> None:
