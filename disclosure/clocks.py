@@ -264,8 +264,15 @@ def _utc(moment: datetime, what: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _uk_day(moment: datetime) -> date:
-    return moment.astimezone(UK_TIME).date()
+def uk_date(moment: datetime) -> date:
+    """The UK calendar date of a moment: what a user means by "today" or "the day it happened". In British
+    Summer Time it is a day ahead of the UTC date from midnight to 1am."""
+    return _utc(moment, "moment").astimezone(UK_TIME).date()
+
+
+def uk_today(now: datetime | None = None) -> date:
+    """Today's date in the UK (default: now), the bound for every "today or in the past" rule."""
+    return uk_date(now or datetime.now(UTC))
 
 
 def _end_of_day(day: date) -> datetime:
@@ -276,8 +283,8 @@ def _unpaused_due(rule: ClockRule, started_at: datetime, calendar: WorkingCalend
     if rule.unit == "hours":
         return started_at + timedelta(hours=rule.amount)
     if rule.unit == "calendar_days":
-        return _end_of_day(_uk_day(started_at) + timedelta(days=rule.amount))
-    return _end_of_day(calendar.add_working_days(_uk_day(started_at), rule.amount))
+        return _end_of_day(uk_date(started_at) + timedelta(days=rule.amount))
+    return _end_of_day(calendar.add_working_days(uk_date(started_at), rule.amount))
 
 
 def _merged(
@@ -310,12 +317,12 @@ def _extend(
 ) -> tuple[datetime, float]:
     if rule.unit == "hours":
         return due + (end - start), (end - start) / timedelta(days=1)
-    first, last = _uk_day(start), _uk_day(end)
+    first, last = uk_date(start), uk_date(end)
     if rule.unit == "calendar_days":
         days = (last - first).days
-        return _end_of_day(_uk_day(due) + timedelta(days=days)), days
+        return _end_of_day(uk_date(due) + timedelta(days=days)), days
     days = calendar.working_days_between(first, last)
-    return _end_of_day(calendar.add_working_days(_uk_day(due), days)), days
+    return _end_of_day(calendar.add_working_days(uk_date(due), days)), days
 
 
 # ---------------------------------------------------------------- explanations
@@ -324,7 +331,7 @@ def _extend(
 def _explain(
     rule: ClockRule, started_at: datetime, due: datetime, spans: list[PausedSpan], calendar: WorkingCalendar
 ) -> str:
-    start_day, due_day = _uk_day(started_at), _uk_day(due)
+    start_day, due_day = uk_date(started_at), uk_date(due)
     if rule.unit == "hours":
         text = f"{_count(rule.amount, 'hour')} from {rule.event} at {_when(started_at)}"
     elif rule.unit == "calendar_days":
@@ -353,7 +360,7 @@ def _explain(
 
 def _paused(rule: ClockRule, span: PausedSpan) -> str:
     if span.still_open:
-        since = _when(span.start) if rule.unit == "hours" else _day(_uk_day(span.start))
+        since = _when(span.start) if rule.unit == "hours" else _day(uk_date(span.start))
         when = f"since {since}, still paused"
     else:
         when = _span_dates(rule, span)
@@ -377,9 +384,9 @@ def _reasons(span: PausedSpan) -> str:
 
 def _span_dates(rule: ClockRule, span: PausedSpan) -> str:
     if rule.unit == "hours":
-        same_day = _uk_day(span.start) == _uk_day(span.end)
+        same_day = uk_date(span.start) == uk_date(span.end)
         return f"{_clock(span.start) if same_day else _when(span.start)} to {_when(span.end)}"
-    return _date_range(_uk_day(span.start), _uk_day(span.end))
+    return _date_range(uk_date(span.start), uk_date(span.end))
 
 
 def _date_range(first: date, last: date) -> str:
@@ -411,7 +418,7 @@ def _day(day: date, *, weekday: bool = False) -> str:
 def _when(moment: datetime) -> str:
     """GOV.UK style times in UK time ("10am", "5:30pm", "midday"); midnight says which day it starts, since
     "due midnight on Thursday" is easily read a day late."""
-    day = _day(_uk_day(moment), weekday=True)
+    day = _day(uk_date(moment), weekday=True)
     clock = _clock(moment)
     return f"midnight at the start of {day}" if clock == "midnight" else f"{clock} on {day}"
 
@@ -475,7 +482,7 @@ def remaining(deadline: Deadline, now: datetime) -> str:
         else:
             amount = _count(size.days, "day")
         return f"overdue by {amount}" if gap < timedelta(0) else f"{amount} left"
-    days = (_uk_day(deadline.due_at) - _uk_day(now)).days
+    days = (uk_date(deadline.due_at) - uk_date(now)).days
     if gap < timedelta(0):
         return f"overdue by {_count(max(1, -days), 'day')}"
     return "due today" if days == 0 else f"{_count(days, 'day')} left"

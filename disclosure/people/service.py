@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from disclosure import audit
 from disclosure.audit import Actor, AuditCategory
+from disclosure.clocks import uk_today
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
 from disclosure.people import candidates, matching
@@ -113,7 +114,7 @@ def validate_details(details: PersonDetails) -> dict[str, str]:
     if any(not matching.normalise(a.full_name) for a in details.aliases):
         errors["aliases"] = "Each other name must include letters"
     if details.date_of_birth is not None:
-        if details.date_of_birth > utcnow().date():
+        if details.date_of_birth > uk_today():
             errors["date_of_birth"] = "Date of birth must be in the past"
         elif details.date_of_birth < EARLIEST_BIRTH:
             errors["date_of_birth"] = "Date of birth must be the same as or after 1 January 1900"
@@ -333,8 +334,7 @@ def add_address(
         errors["line_1"] = "Enter the address"
     if address.postcode and not matching.is_uk_postcode(address.postcode):
         errors["postcode"] = "Enter a real postcode, like SW1A 1AA"
-    today = utcnow().date()
-    if address.from_date and address.from_date > today:
+    if address.from_date and address.from_date > uk_today():
         errors["from_date"] = "The date moved in must be today or in the past"
     if address.to_date and address.current:
         errors["to_date"] = "A current address has no date moved out"

@@ -8,12 +8,13 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
 
 from disclosure.accounts.roles import Role
 from disclosure.audit import SYSTEM, AuditEvent
@@ -393,6 +394,21 @@ def test_an_address_is_checked_before_it_is_added(db: Session, clerk: Principal)
             ),
         )
     assert set(backwards.value.errors) == {"to_date"}
+
+
+def test_born_today_and_moved_in_today_mean_the_uk_s_today(
+    db: Session, clerk: Principal, time_machine: TimeMachineFixture
+) -> None:
+    # 00:30 BST on 1 July 2027 is still 30 June in UTC: a child born that night was born today.
+    time_machine.move_to(datetime(2027, 6, 30, 23, 30, tzinfo=UTC), tick=False)
+    record = person(db, clerk, "Newborn", "Lee", "2027-07-01")
+    service.add_address(db, clerk, record.id, AddressDetails(line_1="1 Road", from_date=date(2027, 7, 1)))
+    with pytest.raises(FormInvalid) as tomorrow:
+        person(db, clerk, "Later", "Lee", "2027-07-02")
+    assert tomorrow.value.errors == {"date_of_birth": "Date of birth must be in the past"}
+    with pytest.raises(FormInvalid) as moving:
+        service.add_address(db, clerk, record.id, AddressDetails(line_1="2 Road", from_date=date(2027, 7, 2)))
+    assert moving.value.errors == {"from_date": "The date moved in must be today or in the past"}
 
 
 # ------------------------------------------------------------------------------------------ merges
