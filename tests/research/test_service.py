@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
 
 from disclosure.audit import AuditEvent
 from disclosure.auth import Principal
@@ -289,6 +290,25 @@ def test_every_evidence_field_is_checked_at_once(
         "owner_consent",
         "information_date",
     } <= set(refused.value.errors)
+
+
+def test_the_information_may_date_from_the_uk_s_today_but_not_tomorrow(
+    db: Session, clerk: Principal, researcher: Principal, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(datetime(2027, 6, 30, 23, 30, tzinfo=UTC), tick=False)  # 00:30 BST on 1 July
+    case = case_in_research(db, clerk, researcher)
+
+    def dated(day: int) -> dict[str, str]:
+        parts = {"day": str(day), "month": "7", "year": "2027"}
+        return evidence_values(case, **{f"information_date-{k}": v for k, v in parts.items()})
+
+    service.record_evidence(db, researcher, case.id, dated(1))
+    time_machine.move_to(datetime(2027, 7, 1, 11, tzinfo=UTC), tick=False)
+    with pytest.raises(FormInvalid) as refused:
+        service.record_evidence(db, researcher, case.id, dated(2))
+    assert refused.value.errors == {
+        "information_date": "Date of the information must be today or in the past"
+    }
 
 
 # ---------------------------------------------------------------- the package

@@ -5,7 +5,6 @@ may be disclosed; and the files that support it [DOMAIN.md "What DVDS may disclo
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
+from disclosure.clocks import uk_today
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.requests.models import DisclosureRequest
@@ -78,7 +78,7 @@ def _parse(session: Session, case: DisclosureRequest, values: dict[str, Any]) ->
     information_date = parse_date(
         values, "information_date", "Date of the information", errors, required=False
     )
-    if information_date and information_date > utcnow().date() + timedelta(days=1):
+    if information_date and information_date > uk_today():
         errors["information_date"] = "Date of the information must be today or in the past"
     summary = required_text(values, "summary", "Enter the fact or opinion", errors, limit=LONG)
     source_grade = choice(
