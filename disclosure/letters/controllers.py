@@ -17,6 +17,7 @@ from disclosure.letters import delivery as deliveries
 from disclosure.letters import service
 from disclosure.letters.context import signed_decision
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
+from disclosure.requests.workflow import finished_reason
 from disclosure.research.controllers.evidence import attachment_response
 from disclosure.storage import store_for
 from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
@@ -40,6 +41,7 @@ def letters(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template
         generated=service.generated(db, case),
         labels={k.value: k.label for k in LetterKind},
         delivery=deliveries.delivery_for(db, case),
+        finished=finished_reason(case),
     )
 
 

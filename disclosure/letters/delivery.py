@@ -86,12 +86,16 @@ def record_delivery(
     session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
 ) -> Delivery:
     """Record the disclosure or the communication of the outcome, once, after a signed decision."""
-    case = requests_service.load(session, actor, request_id)
+    case = requests_service.load_open(session, actor, request_id)
     if delivery_for(session, case) is not None:
         raise Conflict("The delivery of this outcome is already recorded")
     decision = signed_decision(session, case)
-    if decision is None or RequestStatus(case.status) not in DELIVERY_STATUSES:
-        raise InvalidTransition("A delivery can be recorded only after the panel has signed off its decision")
+    status = RequestStatus(case.status)
+    if decision is None or status not in DELIVERY_STATUSES:
+        raise InvalidTransition(
+            "A delivery can be recorded only after the panel has signed off its decision"
+            + (f": this case is '{status.label}'" if decision is not None else "")
+        )
     disclosure = decision.outcome == Outcome.DISCLOSE.value
     errors: dict[str, str] = {}
     method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)

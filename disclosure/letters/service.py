@@ -21,6 +21,7 @@ from disclosure.letters.render import compose, wording
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.workflow import finished_reason, require_open
 from disclosure.storage import AttachmentStore
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,6 +53,8 @@ def record(
 
 
 def _draft(session: Session, case: DisclosureRequest, kind: str, target_id: str) -> Draft:
+    """The letter to preview, generate or print: none for a withdrawn or closed case (its state is named)."""
+    require_open(case)
     try:
         letter_kind = LetterKind(kind)
     except ValueError:
@@ -66,7 +69,7 @@ def available(
     session: Session, actor: Principal, request_id: uuid.UUID
 ) -> tuple[DisclosureRequest, list[Draft]]:
     case = requests_service.load(session, actor, request_id)
-    return case, drafts(session, case)
+    return case, [] if finished_reason(case) else drafts(session, case)
 
 
 def generated(session: Session, case: DisclosureRequest) -> list[GeneratedLetter]:

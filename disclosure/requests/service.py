@@ -51,7 +51,7 @@ from disclosure.requests.vocabulary import (
     Route,
     Scheme,
 )
-from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus, Verb, transition
+from disclosure.requests.workflow import RequestStatus, Verb, require_open, transition
 
 # Earliest plausible first contact: DVDS was piloted from 2012, CSODS rolled out in 2010-11 [CSODS-2010].
 EARLIEST_CONTACT_YEAR = 2010
@@ -90,6 +90,15 @@ def load(session: Session, actor: Principal, request_id: uuid.UUID) -> Disclosur
     """The case, if the actor has a need to know (no audit: callers record what they do with it)."""
     request = access.get_request(session, request_id)
     access.access_basis(session, actor, request)
+    return request
+
+
+def load_open(session: Session, actor: Principal, request_id: uuid.UUID) -> DisclosureRequest:
+    """The case for a verb that changes it or produces its letters, in every feature: need to know first
+    (so the state is told only to those who may see the case), then refused once the case is withdrawn or
+    closed, naming which and when (`workflow.require_open`)."""
+    request = load(session, actor, request_id)
+    require_open(request)
     return request
 
 
@@ -322,8 +331,7 @@ def add_party(
 ) -> CaseParty:
     """Put a person from the people index on the case in a role; the applicant's safe contact method and
     safe times are required, because they are what keeps contact from putting the applicant at risk [Beds]."""
-    request = load(session, actor, request_id)
-    _require_open(request)
+    request = load_open(session, actor, request_id)
     errors: dict[str, str] = {}
     role_raw = text(values, "role")
     allowed = PARTY_ROLES_BY_ROUTE[Route(request.route)]
@@ -384,8 +392,7 @@ def add_party(
 
 
 def remove_party(session: Session, actor: Principal, request_id: uuid.UUID, party_id: uuid.UUID) -> None:
-    request = load(session, actor, request_id)
-    _require_open(request)
+    request = load_open(session, actor, request_id)
     party = next((p for p in request.parties if p.id == party_id), None)
     if party is None:
         raise NotFound("That person is not on this case")
@@ -405,11 +412,6 @@ def remove_party(session: Session, actor: Principal, request_id: uuid.UUID, part
         role=party.role,
         person=str(party.person_id),
     )
-
-
-def _require_open(request: DisclosureRequest) -> None:
-    if RequestStatus(request.status) not in OPEN_REQUEST_STATUSES:
-        raise InvalidTransition("This case is closed; it cannot be changed")
 
 
 # ---------------------------------------------------------------- initial checks and triage
@@ -432,8 +434,7 @@ def record_triage(
     """Initial checks within 24 hours: immediate risk and the action taken, DASH where done, professional
     judgement (raise only), referrals, RAG [Sussex-2014][Beds][SafeLives]. High risk (DASH 14+ or raised)
     requires the MARAC and IDVA referrals to be recorded."""
-    request = load(session, actor, request_id)
-    _require_open(request)
+    request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
     errors: dict[str, str] = {}
     immediate = yes_no(values, "immediate_risk", "there is an immediate risk", errors)
@@ -497,7 +498,7 @@ def complete_initial_checks(
     session: Session, actor: Principal, request_id: uuid.UUID, version: object = None
 ) -> None:
     """Initial checks are complete once triage is recorded and the people the route needs are on the case."""
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     _check_version(request, version)
     problems = [f"Add the {r.label.lower()}" for r in missing_roles(request)]
     if request.rag is None:
@@ -525,7 +526,7 @@ def verify_identity(
     """Record the face-to-face meeting and the identity check [Cleveland][ASP-CSODS]. Verified needs, for
     DVDS, two documents, one with a photo; for Sarah's Law, photo ID, proof of address and proof of the
     relationship to the child. An unverified Sarah's Law applicant can receive no disclosure [ASP-CSODS]."""
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
     if not Route(request.route).has_applicant:
         raise InvalidTransition("Right to Know has no applicant and no identity meeting")
@@ -589,7 +590,7 @@ def identity_shortfall(scheme: Scheme, documents: list[IdentityDocument]) -> str
 def start_research(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
     """Hand the case to research: after the meeting (Right to Ask, Sarah's Law) or straight after initial
     checks (Right to Know, which has no meeting)."""
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     _check_version(request, version)
     route = Route(request.route)
     if route.has_applicant and RequestStatus(request.status) is RequestStatus.INITIAL_CHECKS_DONE:
@@ -613,7 +614,7 @@ def move_on(
 
 
 def close_request(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     _check_version(request, version)
     move_on(session, actor, request, Verb.CLOSE, "Case closed after the outcome was delivered")
 
@@ -623,7 +624,7 @@ def close_out_of_scope(
 ) -> None:
     """A Sarah's Law enquiry that names no person or child (a general enquiry about an area) is out of scope
     and closes with its reason [ASP-CSODS]."""
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
     if Scheme(request.scheme) is not Scheme.CSODS:
         raise InvalidTransition("Only Sarah's Law enquiries close as out of scope; withdraw other requests")
@@ -651,7 +652,7 @@ def close_out_of_scope(
 
 def withdraw(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
     """Withdrawn at any open stage, with a reason [Bexley]."""
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
     reason = text(values, "reason", limit=5000)
     if not reason:
@@ -673,8 +674,7 @@ def pause_clock(
 ) -> ClockPause:
     """Stop the clocks for a recorded reason (e.g. the applicant cannot be contacted safely); every deadline
     then explains the pause [DVDS-2023]."""
-    request = load(session, actor, request_id)
-    _require_open(request)
+    request = load_open(session, actor, request_id)
     if any(p.ended_at is None for p in request.pauses):
         raise Conflict("The clock is already paused")
     reason = text(values, "reason", limit=2000)
@@ -688,7 +688,7 @@ def pause_clock(
 
 
 def resume_clock(session: Session, actor: Principal, request_id: uuid.UUID) -> None:
-    request = load(session, actor, request_id)
+    request = load_open(session, actor, request_id)
     open_pause = next((p for p in request.pauses if p.ended_at is None), None)
     if open_pause is None:
         raise Conflict("The clock is not paused")
@@ -701,8 +701,7 @@ def extend_deadline(
     session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
 ) -> ClockExtension:
     """The whole-process deadline may be extended only for recorded exceptional circumstances [DVDS-2023]."""
-    request = load(session, actor, request_id)
-    _require_open(request)
+    request = load_open(session, actor, request_id)
     errors: dict[str, str] = {}
     days = integer(values, "days", "Extra days", errors, low=1, high=90)
     if days is None and "days" not in errors:
@@ -729,8 +728,7 @@ def case_workers(session: Session) -> list[User]:
 
 def assign(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
     """Assign or reassign the case lead; the previous lead stays on the team."""
-    request = load(session, actor, request_id)
-    _require_open(request)
+    request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
     raw = text(values, "assignee_id")
     try:

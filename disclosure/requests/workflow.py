@@ -12,8 +12,14 @@ verb before it calls `transition`.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from disclosure.errors import InvalidTransition
+from disclosure.requests.vocabulary import ClosureReason
+from disclosure.text import format_datetime
+
+if TYPE_CHECKING:
+    from disclosure.requests.models import DisclosureRequest
 
 
 class RequestStatus(StrEnum):
@@ -46,6 +52,7 @@ STATUS_LABELS = {
     RequestStatus.WITHDRAWN: "Withdrawn",
 }
 
+# A finished case: nothing on it changes again and it produces no letters (`require_open`).
 CLOSED_REQUEST_STATUSES = frozenset({RequestStatus.CLOSED, RequestStatus.WITHDRAWN})
 OPEN_REQUEST_STATUSES = frozenset(RequestStatus) - CLOSED_REQUEST_STATUSES
 # Until the outcome reaches the recipient the whole-process clock runs.
@@ -104,3 +111,24 @@ def transition(status: RequestStatus, verb: Verb) -> RequestStatus:
             f"A request that is '{status.label}' cannot '{verb.value.replace('_', ' ')}'. "
             f"Possible now: {possible}"
         ) from None
+
+
+def finished_reason(request: DisclosureRequest) -> str:
+    """Why a withdrawn or closed case can no longer change, naming how and when it finished (empty while
+    the case is open)."""
+    status = RequestStatus(request.status)
+    if status not in CLOSED_REQUEST_STATUSES:
+        return ""
+    how = "withdrawn" if status is RequestStatus.WITHDRAWN else "closed"
+    if status is RequestStatus.CLOSED and request.closure_reason == ClosureReason.OUT_OF_SCOPE.value:
+        how = "closed as out of scope"
+    when = f" on {format_datetime(request.closed_at)}" if request.closed_at else ""
+    return f"This case was {how}{when}: it cannot be changed and produces no letters"
+
+
+def require_open(request: DisclosureRequest) -> None:
+    """Every verb that changes a case or produces one of its letters calls this first (through
+    `service.load_open`, in every feature): a finished case is refused, saying how and when it finished."""
+    reason = finished_reason(request)
+    if reason:
+        raise InvalidTransition(reason)

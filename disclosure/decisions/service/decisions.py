@@ -65,7 +65,7 @@ from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.schemas import raise_if, text, yes_no
 from disclosure.requests.vocabulary import PartyRole, Route, Scheme
-from disclosure.requests.workflow import RequestStatus, Verb
+from disclosure.requests.workflow import RequestStatus, Verb, require_open
 from disclosure.research.models import PackageVersion
 from disclosure.research.schemas import LONG, choice, identifier, identifiers, required_text
 from disclosure.research.service.package import reopen_package
@@ -125,6 +125,7 @@ def _case_awaiting(session: Session, item: AgendaItem) -> DisclosureRequest:
     case = session.get(DisclosureRequest, item.request_id)
     if case is None:
         raise NotFound("There is no such case on this agenda")
+    require_open(case)
     if RequestStatus(case.status) is not RequestStatus.AWAITING_DECISION:
         raise InvalidTransition(
             f"This case is '{RequestStatus(case.status).label}', not awaiting a decision: "
@@ -452,6 +453,9 @@ def add_addendum(
 ) -> Addendum:
     """A correction to a signed decision, by its chair or a member who took part; the original stays."""
     item = load_item(session, actor, meeting_id, item_id)
+    case = session.get(DisclosureRequest, item.request_id)
+    if case is not None:
+        require_open(case)
     decision = decision_for(session, item)
     if decision is None or decision.status != DecisionStatus.SIGNED.value:
         raise InvalidTransition("Only a signed decision takes addenda; change the draft instead")

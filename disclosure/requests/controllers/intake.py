@@ -16,7 +16,6 @@ from disclosure.people import service as people
 from disclosure.requests import access, queue, service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import APPLICANT_TYPES, Channel, PartyRole, Route
-from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
 
 ROUTE_OPTIONS = [
@@ -165,9 +164,7 @@ def add_person(
     principal = require_principal(request)
     values = form_values(data)
     action = values.get("action", "search")
-    case = service.load(db, principal, request_id)
-    if RequestStatus(case.status) not in OPEN_REQUEST_STATUSES:
-        return redirect(request, case_url(request_id))
+    case = service.load_open(db, principal, request_id)
     try:
         details = people.details_from_form(values)
         if action == "search":

@@ -29,7 +29,7 @@ from disclosure.research.schemas import (
     required_text,
     text,
 )
-from disclosure.research.service.common import begin_change, open_case, record
+from disclosure.research.service.common import begin_change, case_to_change, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus
 
@@ -107,7 +107,7 @@ def missing_required(session: Session, case: DisclosureRequest) -> list[str]:
 def record_check(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> Check:
     """Record a check done: a line of the check list or another system or agency, with who, when, the
     result, its reference and whether the owner consents to onward disclosure [WMP]."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     begin_change(session, actor, case)
     errors: dict[str, str] = {}
     types = {str(ct.id): ct for ct in check_types(session, case.scheme)}
@@ -173,7 +173,7 @@ def remove_check(
     session: Session, actor: Principal, request_id: uuid.UUID, check_id: uuid.UUID, values: dict[str, Any]
 ) -> None:
     """Strike a check out (entered in error) with a reason; it stays on record, off the package."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     begin_change(session, actor, case)
     check = session.get(Check, check_id)
     if check is None or check.request_id != case.id or check.removed_at is not None:

@@ -16,7 +16,7 @@ from disclosure.auth import Principal
 from disclosure.errors import InvalidTransition
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.workflow import RequestStatus
+from disclosure.requests.workflow import RequestStatus, require_open
 from disclosure.research.models import ResearchPackage
 from disclosure.research.workflow import (
     EDITABLE_STATUSES,
@@ -62,6 +62,12 @@ def open_case(session: Session, actor: Principal, request_id: uuid.UUID) -> Disc
     return requests_service.load(session, actor, request_id)
 
 
+def case_to_change(session: Session, actor: Principal, request_id: uuid.UUID) -> DisclosureRequest:
+    """The case, for a research verb that changes it: refused once the case is withdrawn or closed (the
+    requests feature's rule, `requests.service.load_open`)."""
+    return requests_service.load_open(session, actor, request_id)
+
+
 def package_for(session: Session, case: DisclosureRequest) -> ResearchPackage:
     """The case's one evidence package, made on first use."""
     package = session.scalar(select(ResearchPackage).where(ResearchPackage.request_id == case.id))
@@ -73,6 +79,7 @@ def package_for(session: Session, case: DisclosureRequest) -> ResearchPackage:
 
 
 def require_in_research(case: DisclosureRequest) -> None:
+    require_open(case)
     if RequestStatus(case.status) not in RESEARCH_STATUSES:
         raise InvalidTransition(
             f"Research is closed for this case: it is '{RequestStatus(case.status).label}'"

@@ -31,7 +31,7 @@ from disclosure.research.schemas import (
     required_text,
     yes_no,
 )
-from disclosure.research.service.common import begin_change, open_case, record
+from disclosure.research.service.common import begin_change, case_to_change, open_case, record
 from disclosure.research.vocabulary import (
     DiscloseTo,
     HandlingCode,
@@ -122,7 +122,7 @@ def record_evidence(
     session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
 ) -> EvidenceItem:
     """Record a fact or opinion with its provenance; numbered E1, E2... within the case."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     begin_change(session, actor, case)
     fields = _parse(session, case, values)
     number = (
@@ -162,7 +162,7 @@ def change_evidence(
     session: Session, actor: Principal, request_id: uuid.UUID, item_id: uuid.UUID, values: dict[str, Any]
 ) -> EvidenceItem:
     """Correct an item; who recorded it first stays, and the change is audited with what moved."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     item = get_item(session, case, item_id)
     begin_change(session, actor, case)
     check_version(item.version, values.get("version"))
@@ -188,7 +188,7 @@ def remove_evidence(
     session: Session, actor: Principal, request_id: uuid.UUID, item_id: uuid.UUID, values: dict[str, Any]
 ) -> None:
     """Strike an item out with a reason: it leaves the package but stays on record."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     item = get_item(session, case, item_id)
     begin_change(session, actor, case)
     errors: dict[str, str] = {}
@@ -224,7 +224,7 @@ def add_attachment(
     """Attach a PDF, image or Word document: its type is read from its content, its size limited, and it
     is kept under a random name with its SHA-256 (QUALITY.md 14). The file and its row are written
     together: if the transaction fails the file is removed (QUALITY.md 22)."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     item = get_item(session, case, item_id)
     begin_change(session, actor, case)
     try:
@@ -302,7 +302,7 @@ def remove_attachment(
 ) -> None:
     """Take a wrongly attached file off the item. Its contents stay in the store: an earlier submitted
     version of the package may cite it, and versions stay readable."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     attachment = _attachment(session, case, attachment_id)
     begin_change(session, actor, case)
     attachment.removed_at = utcnow()

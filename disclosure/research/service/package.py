@@ -30,6 +30,7 @@ from disclosure.research.schemas import LONG, choice, identifier, raise_if, requ
 from disclosure.research.service.checks import missing_required
 from disclosure.research.service.common import (
     begin_change,
+    case_to_change,
     open_case,
     package_for,
     record,
@@ -67,7 +68,7 @@ def update_summary(
 ) -> ResearchPackage:
     """The research summary, risk analysis, recommendation (disclose / do not disclose / more information
     needed) with reasons, and the draft of what could be disclosed."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     package = package_for(session, case)
     check_version(package.version, values.get("version"))
     begin_change(session, actor, case)
@@ -111,7 +112,7 @@ def send_for_review(
     session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
 ) -> None:
     """Send the draft to a named supervisor or second researcher, who joins the case team to review it."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     require_in_research(case)
     package = package_for(session, case)
     check_version(package.version, values.get("version"))
@@ -128,7 +129,7 @@ def send_for_review(
 
 
 def _as_reviewer(session: Session, actor: Principal, request_id: uuid.UUID, version: object) -> Any:
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     require_in_research(case)
     package = package_for(session, case)
     check_version(package.version, version)
@@ -192,7 +193,7 @@ def submit(
 ) -> PackageVersion:
     """Submit the reviewed package for decision: it is locked, a numbered version is frozen with its
     SHA-256, and the request moves to 'awaiting decision'."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     require_in_research(case)
     package = package_for(session, case)
     check_version(package.version, values.get("version"))
@@ -237,7 +238,7 @@ def submit(
 def reopen(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> None:
     """Reopen a submitted package to change it: the reason is recorded and carried into the next version;
     the submitted versions stay readable. The request returns to research until it is submitted again."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     package = package_for(session, case)
     check_version(package.version, values.get("version"))
     errors: dict[str, str] = {}

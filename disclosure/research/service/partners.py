@@ -24,6 +24,7 @@ from disclosure.people.models import Person
 from disclosure.requests import access
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.queue import calendar_for
+from disclosure.requests.workflow import require_open
 from disclosure.research.models import Check, CheckType, PartnerRequest, PartnerRequestPerson
 from disclosure.research.schemas import (
     LONG,
@@ -35,7 +36,7 @@ from disclosure.research.schemas import (
     raise_if,
     required_text,
 )
-from disclosure.research.service.common import begin_change, open_case, record
+from disclosure.research.service.common import begin_change, case_to_change, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus, PartnerVerb, partner_transition
 
@@ -55,7 +56,7 @@ def send_partner_request(
 ) -> PartnerRequest:
     """Ask a named agency about named people on the case; the answer is due after the agency's agreed
     response time in working days (weekends and the force's bank holidays excluded)."""
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     begin_change(session, actor, case)
     errors: dict[str, str] = {}
     agency_id = identifier(values, "agency_id", "Select the agency to ask", errors)
@@ -106,7 +107,7 @@ def send_partner_request(
 def _case_request(
     session: Session, actor: Principal, request_id: uuid.UUID, partner_request_id: uuid.UUID
 ) -> tuple[DisclosureRequest, PartnerRequest]:
-    case = open_case(session, actor, request_id)
+    case = case_to_change(session, actor, request_id)
     sent = session.get(PartnerRequest, partner_request_id)
     if sent is None or sent.request_id != case.id:
         raise NotFound("There is no such partner request on this case")
@@ -301,6 +302,9 @@ def record_answer_for_partner(
 def _record_answer(
     session: Session, actor: Principal, sent: PartnerRequest, values: dict[str, Any], how: str
 ) -> PartnerRequest:
+    case = session.get(DisclosureRequest, sent.request_id)
+    if case is not None:
+        require_open(case)  # a finished case needs no answer, and keeps none
     check_version(sent.version, values.get("version"))
     status = partner_transition(PartnerRequestStatus(sent.status), PartnerVerb.ANSWER)
     errors: dict[str, str] = {}
@@ -311,7 +315,6 @@ def _record_answer(
         values, "onward_consent", OnwardConsent, "Select whether you consent to onward disclosure", errors
     )
     raise_if(errors, values)
-    case = session.get(DisclosureRequest, sent.request_id)
     agency = session.get(Agency, sent.agency_id)
     if case is None or agency is None:
         raise FormInvalid({"response": "This request can no longer be answered"}, values)
