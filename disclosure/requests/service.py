@@ -19,6 +19,7 @@ from disclosure.accounts.models import User
 from disclosure.accounts.roles import CASE_ROLES
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
+from disclosure.clocks import uk_date
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
 from disclosure.people import service as people_service
@@ -184,8 +185,8 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
 
 
 def clock_policy_for(session: Session, scheme: Scheme, first_contact_at: Any) -> ClockPolicy:
-    """The policy whose dates contain the first-contact date [DVDS-2023][Lancs][ASP-CSODS]."""
-    day = first_contact_at.date()
+    """The policy whose dates contain the first-contact date, a UK date [DVDS-2023][Lancs][ASP-CSODS]."""
+    day = uk_date(first_contact_at)
     policy = session.scalar(
         select(ClockPolicy)
         .where(

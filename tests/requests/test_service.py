@@ -96,6 +96,12 @@ def test_the_clock_policy_in_force_on_the_first_contact_date_applies(
     assert make_request(db, clerk, route=route, first_contact_at=at).clock_policy_code == policy
 
 
+def test_the_clock_policy_goes_by_the_uk_date_of_first_contact(db: Session, clerk: Principal) -> None:
+    # 23:30 UTC on 9 April 2023 is 00:30 BST on 10 April, the first day of the statutory guidance.
+    case = make_request(db, clerk, first_contact="2023-04-09T23:30:00+00:00")
+    assert case.clock_policy_code == "dvds-2023"
+
+
 def test_the_applicant_needs_safe_contact_details(db: Session, clerk: Principal) -> None:
     case = make_request(db, clerk)
     person = make_person(db, clerk)
