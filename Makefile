@@ -11,8 +11,15 @@ UV_VERSION := 0.13.8
 # uv must never fetch its own Python: only the package registries are reachable.
 export UV_PYTHON_DOWNLOADS := never
 PYTEST_ARGS ?=
+# The clock-sensitive tests that run in a couple of minutes: deadlines, "today or in the past", file ages, and
+# the request, research, missing-person and decision verbs that take times from the forms.
+CLOCK_TESTS := tests/test_clocks.py tests/test_storage.py tests/people/test_service.py \
+	tests/requests/test_service.py tests/research/test_service.py tests/missing/test_service.py \
+	tests/decisions/test_service.py
+# 23:55 UTC on New Year's Eve next year: the UK date, the UTC date and the year all turn over mid-run.
+CLOCK_AT ?= $(shell echo $$(( $$(date -u +%Y) + 1 )))-12-31 23:55:00
 
-.PHONY: help install install-dev assets migrate run demo test test-only e2e lint bench check lock clean
+.PHONY: help install install-dev assets migrate run demo test test-only test-clock e2e lint bench check lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,8 +58,12 @@ run: migrate ## Install, migrate and serve on http://127.0.0.1:8000
 demo: migrate ## Load the synthetic demo users (never in production)
 	$(BIN)/disclosure demo load
 
-test: install-dev ## Install what tests need and run the whole suite (unit, integration, browser)
+test: install-dev ## Install what tests need and run the whole suite (unit, integration, browser), then test-clock
 	$(MAKE) --no-print-directory test-only
+	$(MAKE) --no-print-directory test-clock
+
+test-clock: ## Run the clock-sensitive tests under a faked clock (CLOCK_AT, UTC; default 23:55 on 31 December next year)
+	scripts/faked-clock '$(CLOCK_AT)' $(BIN)/pytest $(CLOCK_TESTS) $(PYTEST_ARGS)
 
 test-only: ## Run the suite without installing (DISCLOSURE_TEST_DATABASE_URL picks PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
