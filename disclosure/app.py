@@ -15,7 +15,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.logging.config import LoggingConfig
-from litestar.middleware import ASGIMiddleware
+from litestar.middleware import ASGIMiddleware, DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -63,7 +63,10 @@ from disclosure.research import controllers as research_pages
 from disclosure.research.controllers import admin as research_admin_pages
 from disclosure.web import (
     STATIC_DIR,
+    BoundedJson,
+    FormData,
     build_environment,
+    decode_form,
     page,
     provide_db,
     safe_next,
@@ -146,6 +149,7 @@ def create_app(
         guards=[make_policy_guard(POLICY)],
         before_send=[security_headers],
         middleware=[
+            DefineMiddleware(BoundedJson, limit=settings.max_upload_mb * 1024 * 1024 + 64 * 1024),
             RefreshForceName(force_name),
             PrincipalMiddleware(partial(accounts_service.resolve, session_factory, settings)),
         ],
@@ -175,6 +179,7 @@ def create_app(
             ),
         ),
         exception_handlers={Exception: handle_exception},
+        type_decoders=[(lambda kind: kind is FormData, decode_form)],
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
         state=State(
             {

@@ -183,6 +183,20 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+KEEP_ON_REFUSAL = "disclosure.keep_on_refusal"
+
+
+def keep_on_refusal(session: Session) -> None:
+    """Commit this unit of work even though its request is refused. Only for a refusal that is itself a
+    record: a failed sign-in or security code, counted towards the lock-out and audited (QUALITY.md checks
+    6 and 16). Every other refusal writes nothing (`web.provide_db`)."""
+    session.info[KEEP_ON_REFUSAL] = True
+
+
+def kept_on_refusal(session: Session) -> bool:
+    return bool(session.info.get(KEEP_ON_REFUSAL))
+
+
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Commit on success, roll back on any error: the CLI's and jobs' equivalent of one web request."""

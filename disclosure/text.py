@@ -58,8 +58,23 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
+class Repeated(str):
+    """A form field sent more than once. The one rule for repeated fields: read as one value it is the
+    first value sent (so no code that expects one value meets a list); `as_list` gives every value (ticked
+    checkboxes)."""
+
+    values: tuple[str, ...]
+
+    def __new__(cls, values: list[str]) -> Repeated:
+        made = super().__new__(cls, values[0] if values else "")
+        made.values = tuple(values)
+        return made
+
+
 def as_list(value: Any) -> list[str]:
     """A form field that may come as one value or several (checkboxes), as a list; empty is none."""
+    if isinstance(value, Repeated):
+        return list(value.values)
     if value is None or value == "":
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]

@@ -26,20 +26,53 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from litestar import Request
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
+from litestar.enums import ScopeType
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, ReceiveMessage, Scope, Send
 from sqlalchemy.orm import Session
 
 from disclosure.config import PROJECT_ROOT, Settings
-from disclosure.text import clean, format_date, format_datetime
+from disclosure.db import kept_on_refusal
+from disclosure.errors import DisclosureError
+from disclosure.text import (
+    MAX_JSON_DEPTH,
+    Repeated,
+    as_list,
+    clean,
+    format_date,
+    format_datetime,
+    json_depth_exceeded,
+)
 
 Db = NamedDependency[Session]
 """The request's database session (one unit of work per request), injected as `db`."""
 Id = FromPath[uuid.UUID]
 """A record's id in the path."""
-Form = URLEncodedBody[dict[str, Any]]
-"""A submitted HTML form: each field a string, repeated fields (checkboxes) a list."""
+
+
+class FormData(dict[str, Any]):
+    """A submitted HTML form, parsed once: every field is one string, and a field sent more than once is a
+    `text.Repeated` (its first value, with every value for `text.as_list`), so no handler meets a list
+    where it expects a value, whatever a client sends."""
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> FormData:
+        return cls(
+            {
+                str(key): Repeated([str(v) for v in value]) if isinstance(value, list) else str(value)
+                for key, value in raw.items()
+            }
+        )
+
+
+def decode_form(_kind: type, raw: Any) -> FormData:
+    """Litestar's type decoder for `Form` bodies (registered in `app.create_app`)."""
+    return FormData.parse(raw if isinstance(raw, Mapping) else {})
+
+
+Form = URLEncodedBody[FormData]
+"""A submitted HTML form (see `FormData`)."""
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -80,13 +113,14 @@ class FormState:
 
 
 def form_values(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Trim text fields and drop control characters; keep lists (checkboxes) as lists; drop the CSRF token."""
+    """Trim text fields and drop control characters (the same `text.clean` every feature's input goes
+    through); a repeated field stays `Repeated`; drop the CSRF token."""
     values: dict[str, Any] = {}
     for key, value in (data or {}).items():
         if key == "_csrf_token":
             continue
-        if isinstance(value, list):
-            values[key] = [clean(str(v)).strip() for v in value]
+        if isinstance(value, Repeated | list):
+            values[key] = Repeated([clean(str(v)).strip() for v in as_list(value)])
         else:
             values[key] = clean(str(value)).strip()
     return values
@@ -117,6 +151,8 @@ def page(
     **context: Any,
 ) -> Template:
     """Render a page with what every template needs: the principal, CSP nonce and any flash banner."""
+    if status_code >= 400:
+        mark_refused(request.scope)
     context.setdefault("principal", request.scope.get("user"))
     context.setdefault("form", FormState.empty())
     context["csp_nonce"] = csp_nonce(request.scope)
@@ -236,8 +272,85 @@ def _security_headers(nonce: str, *, cacheable: bool) -> list[tuple[bytes, bytes
     return headers
 
 
-async def provide_db(state: State) -> AsyncGenerator[Session, None]:
-    """One unit of work per request: commit when the handler (and its page) succeeded, else roll back.
+class BoundedJson:
+    """Refuse a JSON body that nests deeper than `text.MAX_JSON_DEPTH` with a 400 problem, before any
+    parser recurses into it (50,000 levels made a RecursionError, a 500). The size bound stays the
+    router's `request_max_body_size`: a body over `limit` is passed on unread for it to refuse (413)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        messages: list[ReceiveMessage] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(_body(message))
+            if message["type"] != "http.request" or not message.get("more_body") or size > self.limit:
+                break
+        complete = size <= self.limit and messages[-1]["type"] == "http.request"
+        if complete and json_depth_exceeded(b"".join(_body(m) for m in messages)):
+            await _problem(send, 400, f"The JSON nests deeper than {MAX_JSON_DEPTH} levels")
+            return
+        replay = iter(messages)
+
+        async def replayed() -> ReceiveMessage:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, replayed, send)
+
+
+def _body(message: ReceiveMessage) -> bytes:
+    body = message.get("body", b"")
+    return body if isinstance(body, bytes) else b""
+
+
+def _is_json(scope: Scope) -> bool:
+    for key, value in scope.get("headers", []):
+        if key == b"content-type":
+            return b"json" in value.lower()
+    return False
+
+
+async def _problem(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"title": "There is a problem", "status": status, "detail": detail}).encode()
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+            *_security_headers(secrets.token_urlsafe(16), cacheable=False),
+        ],
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+REFUSED = "disclosure.refused"
+
+
+def mark_refused(scope: Scope) -> None:
+    """This request is answered with a refusal (4xx or 5xx): its unit of work will be rolled back."""
+    scope.setdefault("state", {})[REFUSED] = True
+
+
+def is_refused(scope: Scope) -> bool:
+    return bool(scope.get("state", {}).get(REFUSED))
+
+
+async def provide_db(state: State, scope: Scope) -> AsyncGenerator[Session, None]:
+    """One unit of work per request, committed only when the request succeeded.
+
+    A refused request writes nothing: the unit of work is rolled back when the handler raises or when its
+    answer is a refusal, whether an error page (`page` with a 4xx status marks the request) or a raised
+    domain error. The one exception is a refusal that is itself a record (`db.keep_on_refusal`: a failed
+    sign-in is counted and audited) and was refused by a domain rule, not by a crash.
 
     A request holds one connection only: anything else a page needs from the database is read before the
     handler runs (see `app.RefreshForceName`), because on SQLite a second connection would wait for the
@@ -245,10 +358,15 @@ async def provide_db(state: State) -> AsyncGenerator[Session, None]:
     session: Session = state.session_factory()
     try:
         yield session
+    except DisclosureError:
+        keep = kept_on_refusal(session)
+        await anyio.to_thread.run_sync(session.commit if keep else session.rollback)
+        raise
     except BaseException:
         await anyio.to_thread.run_sync(session.rollback)
         raise
     else:
-        await anyio.to_thread.run_sync(session.commit)
+        keep = not is_refused(scope) or kept_on_refusal(session)
+        await anyio.to_thread.run_sync(session.commit if keep else session.rollback)
     finally:
         await anyio.to_thread.run_sync(session.close)

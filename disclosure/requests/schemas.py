@@ -17,7 +17,7 @@ _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECAS
 
 def text(values: dict[str, Any], name: str, *, limit: int = 2000) -> str:
     value = values.get(name, "")
-    raw = value[0] if isinstance(value, list) and value else str(value or "")
+    raw = value[0] if isinstance(value, list) and value else str(value or "")  # API lists: the first
     return clean(raw).strip()[: limit + 1]
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from disclosure.requests.schemas import parse_date, parse_datetime, raise_if, text, yes_no
+from disclosure.text import as_list
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -66,9 +67,8 @@ def identifier(values: dict[str, Any], name: str, message: str, errors: dict[str
 def identifiers(values: dict[str, Any], name: str) -> list[uuid.UUID]:
     """Ticked checkboxes (a list) or one value; anything that is not an id is ignored (and so refused by the
     caller's "select at least one" rule)."""
-    raw = values.get(name, [])
     found = []
-    for item in raw if isinstance(raw, list) else [raw]:
+    for item in as_list(values.get(name)):
         try:
             found.append(uuid.UUID(str(item)))
         except ValueError:

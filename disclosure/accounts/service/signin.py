@@ -29,7 +29,7 @@ from disclosure.accounts.service.links import _check_new_password
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.config import Settings
-from disclosure.db import utcnow
+from disclosure.db import keep_on_refusal, utcnow
 from disclosure.errors import Conflict, FormInvalid
 
 
@@ -49,6 +49,7 @@ def sign_in(session: Session, settings: Settings, username: str, password: str, 
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
     if not ok or user is None:
+        keep_on_refusal(session)
         session.add(SignInAttempt(username_key=key, succeeded=False, occurred_at=now))
         audit.record(
             session,
@@ -102,6 +103,7 @@ def _refuse_if_locked(
         unlock_at = failures[0] + timedelta(minutes=settings.lockout_minutes)
         if unlock_at > now:
             minutes = max(1, round((unlock_at - now).total_seconds() / 60))
+            keep_on_refusal(session)
             audit.record(
                 session,
                 actor=_user_actor(user) if user else audit.SystemActor(label=f"unauthenticated:{key}"),
@@ -178,6 +180,7 @@ def _accept_code(session: Session, user: User, code: str, purpose: str) -> None:
 
 
 def _record_code_failure(session: Session, user: User, purpose: str) -> None:
+    keep_on_refusal(session)
     session.add(SignInAttempt(username_key=user.username, succeeded=False, occurred_at=utcnow()))
     audit.record(
         session,
@@ -265,6 +268,7 @@ def change_password(
     user = get_user(session, principal.user_id)
     _refuse_if_locked(session, settings, user.username, utcnow(), user)
     if not passwords.verify_password(user.password_hash, str(values.get("current_password", ""))):
+        keep_on_refusal(session)
         session.add(SignInAttempt(username_key=user.username, succeeded=False, occurred_at=utcnow()))
         audit.record(
             session,

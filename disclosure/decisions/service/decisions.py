@@ -69,6 +69,7 @@ from disclosure.requests.workflow import RequestStatus, Verb, require_open
 from disclosure.research.models import PackageVersion
 from disclosure.research.schemas import LONG, choice, identifier, identifiers, required_text
 from disclosure.research.service.package import reopen_package
+from disclosure.text import as_list
 
 # Who can be told: never the subject, and never a child directly.
 RECIPIENT_ROLES = (
@@ -222,9 +223,8 @@ def _parse_disclosure(
         values, "subject_told_reason", "Enter why the subject will or will not be told", errors
     )
     fields["safety_plan"] = required_text(values, "safety_plan", "Enter the safety plan", errors)
-    raw = values.get("safeguarding", [])
     known = {s.value for s in Safeguarding}
-    fields["safeguarding"] = [r for r in (raw if isinstance(raw, list) else [raw]) if r in known]
+    fields["safeguarding"] = [r for r in as_list(values.get("safeguarding")) if r in known]
     fields["safeguarding_details"] = text(values, "safeguarding_details", limit=LONG)
     if Safeguarding.OTHER.value in fields["safeguarding"] and not fields["safeguarding_details"]:
         errors["safeguarding_details"] = "Describe the other safeguarding action"

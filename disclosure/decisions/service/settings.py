@@ -20,6 +20,7 @@ from disclosure.decisions.service.common import current_policy
 from disclosure.errors import NotFound, PermissionDenied
 from disclosure.requests.schemas import integer, raise_if, yes_no
 from disclosure.research.schemas import required_text
+from disclosure.text import as_list
 
 _CODE = re.compile(r"[^a-z0-9]+")
 
@@ -60,8 +61,7 @@ def update_policy(session: Session, actor: Principal, values: dict[str, Any]) ->
     check_version(policy.version, values.get("version"), what="the panel policy")
     errors: dict[str, str] = {}
     known = {a.code for a in session.scalars(select(PanelAgency))}
-    raw = values.get("required_agency_codes", [])
-    required = sorted({c for c in (raw if isinstance(raw, list) else [raw]) if c in known})
+    required = sorted({c for c in as_list(values.get("required_agency_codes")) if c in known})
     others = integer(values, "min_other_agencies", "The number of other agencies", errors, low=0, high=10)
     if others is None and "min_other_agencies" not in errors:
         errors["min_other_agencies"] = "Enter how many other agencies must take part"
