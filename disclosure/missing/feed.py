@@ -2,9 +2,12 @@
 
 The standard layout is `STANDARD_COLUMNS` (documented in the README); a force whose system writes other
 headings or codes supplies a mapping (JSON: `columns`, our field to their heading, and `values`, their codes
-to ours). Every row is validated on its own: a bad row is reported with its line number and reason while the
-good rows load. The police reference is the key: a reference already loaded changes nothing, unless the row
-now carries the return, which closes the open episode (so re-importing a file changes nothing at all).
+to ours). Every row is validated on its own, each value cleaned of control characters (`text.clean_line`,
+as the page forms do) and checked by the same rules as the pages (`people.validate_details` for the person):
+a bad row is reported with its line number and every reason while the good rows load; only a file whose
+header lacks a required column is refused as a whole. The police reference is the key: a reference already
+loaded changes nothing, unless the row now carries the return, which closes the open episode (so
+re-importing a file changes nothing at all).
 
 People are matched to the index with the intake's scoring (`people.matching`): an identical name and date
 of birth held by exactly one person links at once (one indexed query per batch of rows); any other row goes
@@ -21,6 +24,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,8 +54,9 @@ from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, ImportStatu
 from disclosure.people import matching
 from disclosure.people import service as people
 from disclosure.people.models import Person, PersonName
-from disclosure.people.schemas import PersonDetails
+from disclosure.people.schemas import MAX_NAME, PersonDetails
 from disclosure.requests.models import CaseParty
+from disclosure.text import clean_line, load_json
 
 UK = ZoneInfo("Europe/London")
 BATCH_ROWS = 1000
@@ -62,28 +67,34 @@ class Column:
     name: str
     meaning: str
     required: bool = False
+    limit: int = 0
+    """The longest value kept (the column's width); 0 when the column's own parser bounds it."""
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ")
 
 
 STANDARD_COLUMNS: tuple[Column, ...] = (
-    Column("police_reference", "The police missing-person reference; unique, the import's key.", True),
-    Column("given_names", "Given names of the missing person.", True),
-    Column("family_name", "Family name.", True),
+    Column("police_reference", "The police missing-person reference; unique, the import's key.", True, 40),
+    Column("given_names", "Given names of the missing person.", True, MAX_NAME),
+    Column("family_name", "Family name.", True, MAX_NAME),
     Column("date_of_birth", "Date of birth: 2011-04-27 or 27/04/2011."),
-    Column("gender", "Gender as recorded."),
+    Column("gender", "Gender as recorded (up to 40 characters)."),
     Column("postcode", "Home or placement postcode."),
     Column("care_status", "none, looked_after, cp_plan, care_leaver or adult_care_needs (empty: none)."),
     Column("placing_authority", "Placing authority: a partner agency's code or name."),
-    Column("placement", "Where the person lives or is placed."),
+    Column("placement", "Where the person lives or is placed.", limit=200),
     Column("reported_at", "When reported missing: 2026-11-03 14:30 or 03/11/2026 14:30 (UK time).", True),
-    Column("reported_by", "Who reported it."),
-    Column("last_seen_at", "When last seen (as reported_at)."),
-    Column("last_seen_place", "Where last seen."),
-    Column("clothing", "Clothing when last seen."),
+    Column("reported_by", "Who reported it.", limit=200),
+    Column("last_seen_at", "When last seen (as reported_at; not after it)."),
+    Column("last_seen_place", "Where last seen.", limit=300),
+    Column("clothing", "Clothing when last seen.", limit=2000),
     Column("risk_level", "A configured risk level code: no_apparent_risk, low, medium or high.", True),
     Column("risk_factors", "Any of exploitation, mental_health, self_harm, medication, separated by ;"),
     Column("returned_at", "When found or returned (empty while missing)."),
-    Column("return_place", "Where found (needed with returned_at)."),
-    Column("returned_with", "Who they were with."),
+    Column("return_place", "Where found (needed with returned_at).", limit=300),
+    Column("returned_with", "Who they were with.", limit=300),
     Column("safe_and_well", "completed, no_concerns, concerns or not_completed (needed with returned_at)."),
 )
 FIELDS = tuple(c.name for c in STANDARD_COLUMNS)
@@ -103,25 +114,33 @@ class Layout:
         """A mapping file: {"columns": {"police_reference": "MISPER REF", ...}, "values": {"risk_level":
         {"H": "high"}}}. Fields it leaves out keep their standard heading."""
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = load_json(raw)  # bounded depth: a deeply nested file is refused, not a RecursionError
+        except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError are ValueErrors
             raise FormInvalid({"mapping": f"The mapping is not valid JSON: {exc}"}) from exc
-        if not isinstance(data, dict):
+        columns = data.get("columns", {}) if isinstance(data, dict) else None
+        values = data.get("values", {}) if isinstance(data, dict) else None
+        if not isinstance(columns, dict) or not isinstance(values, dict):
             raise FormInvalid({"mapping": "The mapping must be a JSON object with columns and values"})
-        columns = data.get("columns", {})
-        values = data.get("values", {})
         unknown = sorted(set(columns) - set(FIELDS)) + sorted(set(values) - set(FIELDS))
         if unknown:
-            raise FormInvalid({"mapping": f"The mapping names unknown fields: {', '.join(unknown)}"})
+            named = ", ".join(clean_line(u)[:40] for u in unknown[:10])
+            raise FormInvalid({"mapping": f"The mapping names unknown fields: {named}"})
         if not all(isinstance(v, str) for v in columns.values()) or not all(
-            isinstance(v, dict) for v in values.values()
+            isinstance(v, dict) and all(isinstance(code, str) for code in v.values()) for v in values.values()
         ):
             raise FormInvalid({"mapping": "Columns map field names to headings; values map codes to codes"})
-        merged = {f: f for f in FIELDS} | {k: str(v) for k, v in columns.items()}
+        merged = {f: f for f in FIELDS} | {k: clean_line(v).strip() for k, v in columns.items()}
         translations = {
-            k: {str(a).strip().casefold(): str(b) for a, b in v.items()} for k, v in values.items()
+            k: {clean_line(a).strip().casefold(): clean_line(b).strip() for a, b in v.items()}
+            for k, v in values.items()
         }
         return cls(name=name[:40], columns=merged, values=translations)
+
+    def as_mapping(self) -> str:
+        """The layout as a mapping file again (kept with a background import, to run it later)."""
+        return json.dumps(
+            {"columns": dict(self.columns), "values": {k: dict(v) for k, v in self.values.items()}}
+        )
 
 
 @dataclass
@@ -159,51 +178,73 @@ class Outcome:
 
 # ----------------------------------------------------------------------------------- reading rows
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+"""Bytes the file's encoding cannot read, kept by `surrogateescape` so that only their rows are refused."""
+_BEYOND_ASCII = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
+
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FormInvalid({"file": "The file must be text (CSV in UTF-8)"})
+    """UTF-8 (with or without a byte-order mark); a file with no UTF-8 beyond ASCII is Windows-1252. One
+    stray byte does not turn a UTF-8 file's every accented name into mojibake: it refuses its own row."""
+    decoded = data.decode("utf-8-sig", errors="surrogateescape")
+    if _UNDECODABLE.search(decoded) and not _BEYOND_ASCII.search(decoded):
+        return data.decode("cp1252", errors="surrogateescape")
+    return decoded
+
+
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UK)
 
 
 def _moment(raw: str) -> datetime | None:
     """A date and time as the feed writes it: ISO 8601, or day/month/year with a 24-hour time; UK time
-    unless an offset is given."""
-    raw = raw.strip()
+    unless an offset is given. Anything else, a time before 1900 included, is a ValueError."""
     if not raw:
         return None
-    if "/" in raw or (len(raw) > 2 and raw[2] == "-"):
-        for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M"):
-            try:
-                return datetime.strptime(raw, pattern).replace(tzinfo=UK)
-            except ValueError:
-                continue
-        raise ValueError("not a date and time")
-    if len(raw) <= 10:
-        raise ValueError("no time")
-    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UK)
+    try:
+        if "/" in raw or (len(raw) > 2 and raw[2] == "-"):
+            parsed = None
+            for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M"):
+                try:
+                    parsed = datetime.strptime(raw, pattern).replace(tzinfo=UK)
+                    break
+                except ValueError:
+                    continue
+        elif len(raw) > 10:
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UK)
+        else:
+            parsed = None
+        if parsed is None or parsed < _EARLIEST:
+            raise ValueError("not a date and time")
+    except OverflowError as exc:
+        raise ValueError("not a date and time") from exc
+    return parsed
 
 
 def _day(raw: str) -> date | None:
-    raw = raw.strip()
     if not raw:
         return None
-    if "/" in raw:
-        day, month, year = (int(part) for part in raw.split("/"))
-        return date(year, month, day)
-    return date.fromisoformat(raw[:10])
+    try:
+        if "/" in raw:
+            day, month, year = (int(part) for part in raw.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(raw[:10])
+    except OverflowError as exc:
+        raise ValueError("not a date") from exc
 
 
 _normalise = functools.lru_cache(maxsize=100_000)(matching.normalise)
 """Feeds repeat the same names many times over: each is normalised once."""
 
 
+def _sentence(message: str) -> str:
+    return message[:1].lower() + message[1:]
+
+
 class _Reader:
-    """Turns one CSV row into a FeedRow or a reason, with the session's reference data at hand."""
+    """Turns one CSV row into a FeedRow or every reason it cannot be, with the session's reference data at
+    hand. Each column is checked by its own parser, and no parser may raise: a value it cannot read is a
+    reason, never the end of the file."""
 
     def __init__(self, session: Session, layout: Layout) -> None:
         self.layout = layout
@@ -214,14 +255,20 @@ class _Reader:
             self.agencies[name.casefold()] = agency_id
         self.now = utcnow()
 
-    def read(self, line: int, row: Mapping[str, str]) -> FeedRow | str:
+    def read(self, line: int, cells: Mapping[str, str]) -> FeedRow | str:
         """The row as an episode to load, or every reason it cannot be, in one sentence."""
         problems: list[str] = []
+        row = dict(cells)
+        for column in STANDARD_COLUMNS:
+            value = row.get(column.name, "")
+            if _UNDECODABLE.search(value):
+                problems.append(f"{column.label} holds bytes that are not text (save the file as UTF-8)")
+                row[column.name] = value = _UNDECODABLE.sub("\ufffd", value)
+            if column.limit and len(value) > column.limit:
+                problems.append(f"{column.label} is longer than {column.limit:,} characters")
         reference = row.get("police_reference", "").upper()
         if not reference:
             problems.append("no police reference")
-        elif len(reference) > 40:
-            problems.append("police reference longer than 40 characters")
         details = self._person(row, problems)
         moments = self._moments(row, problems)
         episode, risk = self._circumstances(row, problems)
@@ -232,37 +279,31 @@ class _Reader:
         episode.update(
             reported_at=moments["reported_at"],
             last_seen_at=moments["last_seen_at"],
-            reported_by=row.get("reported_by", "")[:200],
-            last_seen_place=row.get("last_seen_place", "")[:300],
-            clothing=row.get("clothing", "")[:2000],
-            placement=row.get("placement", "")[:200],
+            reported_by=row.get("reported_by", ""),
+            last_seen_place=row.get("last_seen_place", ""),
+            clothing=row.get("clothing", ""),
+            placement=row.get("placement", ""),
         )
         return FeedRow(line, reference, details, episode, risk, returned)
 
     def _person(self, row: Mapping[str, str], problems: list[str]) -> PersonDetails:
-        given, family = row.get("given_names", "")[:200], row.get("family_name", "")[:200]
-        if not (_normalise(given) or _normalise(family)):
-            problems.append("no name")
+        """The person's details, refused by the rules every person in the index meets (the same check the
+        intake pages and `people.create_person` apply, so a row the feed accepts is never refused later)."""
         born = None
         raw_birth = row.get("date_of_birth", "")
         try:
             born = _day(raw_birth)
         except ValueError:
             problems.append(f"date of birth '{raw_birth[:20]}' is not a date")
-        if born and not (people.EARLIEST_BIRTH <= born <= self.now.date()):
-            problems.append(f"date of birth {born:%d/%m/%Y} is not a real date of birth")
-            born = None
-        postcode = matching.normalise_postcode(row.get("postcode", ""))
-        if postcode and not matching.is_uk_postcode(postcode):
-            problems.append(f"postcode '{postcode[:10]}' is not a UK postcode")
-            postcode = ""
-        return PersonDetails(
-            given_names=given,
-            family_name=family,
+        details = PersonDetails(
+            given_names=row.get("given_names", "")[:MAX_NAME],
+            family_name=row.get("family_name", "")[:MAX_NAME],
             date_of_birth=born,
-            gender=row.get("gender", "")[:40],
-            postcode=postcode,
+            gender=row.get("gender", ""),
+            postcode=matching.normalise_postcode(row.get("postcode", "")),
         )
+        problems.extend(_sentence(message) for message in people.validate_details(details).values())
+        return details
 
     def _moments(self, row: Mapping[str, str], problems: list[str]) -> dict[str, datetime | None]:
         moments: dict[str, datetime | None] = {}
@@ -281,8 +322,11 @@ class _Reader:
             if moment is not None and moment > latest:
                 problems.append(f"{label} is in the future")
             moments[name] = moment
-        if moments["reported_at"] is None and not row.get("reported_at"):
+        if not row.get("reported_at"):
             problems.append("no reported at date and time")
+        reported_at, last_seen_at = moments["reported_at"], moments["last_seen_at"]
+        if reported_at and last_seen_at and last_seen_at > reported_at:
+            problems.append("last seen after being reported missing")
         return moments
 
     def _circumstances(self, row: Mapping[str, str], problems: list[str]) -> tuple[dict[str, Any], str]:
@@ -300,7 +344,8 @@ class _Reader:
         factors = {f.strip().lower() for f in raw_factors if f.strip()}
         unknown = factors - set(_FACTORS)
         if unknown:
-            problems.append(f"unknown risk factor {', '.join(sorted(unknown))}")
+            named = ", ".join(f[:30] for f in sorted(unknown)[:5])
+            problems.append(f"unknown risk factor {named}{' and others' if len(unknown) > 5 else ''}")
         episode: dict[str, Any] = {"care_status": care, "placing_authority_id": placing_id}
         episode.update({factor: factor in factors for factor in _FACTORS})
         return episode, risk
@@ -309,20 +354,25 @@ class _Reader:
         self, row: Mapping[str, str], moments: dict[str, datetime | None], problems: list[str]
     ) -> dict[str, Any] | None:
         returned_at, reported_at = moments["returned_at"], moments["reported_at"]
+        check = row.get("safe_and_well", "").lower()
+        if check and check not in _CHECKS:
+            problems.append(f"safe and well '{check[:30]}' is not one of {', '.join(sorted(_CHECKS))}")
         if returned_at is None:
             return None
-        place = row.get("return_place", "")[:300]
-        check = row.get("safe_and_well", "").lower()
+        place = row.get("return_place", "")
         if not place:
             problems.append("returned at is given without the return place")
-        if check not in _CHECKS:
+        if not check:
             problems.append("returned at is given without a safe and well outcome")
         if reported_at and returned_at < reported_at - timedelta(days=1):
             problems.append("returned before being reported missing")
+        last_seen_at = moments["last_seen_at"]
+        if last_seen_at and returned_at < last_seen_at:
+            problems.append("returned before being last seen")
         return {
             "returned_at": returned_at,
             "return_place": place,
-            "returned_with": row.get("returned_with", "")[:300],
+            "returned_with": row.get("returned_with", ""),
             "safe_and_well": check,
         }
 
@@ -330,6 +380,11 @@ class _Reader:
 _CARE = tuple(c.value for c in CareStatus)
 _FACTORS = tuple(f.value for f in RiskFactor)
 _CHECKS = frozenset(s.value for s in SafeAndWell)
+
+
+def _cell(value: str) -> str:
+    """A value as every form's value is kept: control characters removed, NFC, trimmed."""
+    return clean_line(value).strip()
 
 
 def _open(data: bytes, layout: Layout) -> tuple[Any, dict[str, int]]:
@@ -340,11 +395,11 @@ def _open(data: bytes, layout: Layout) -> tuple[Any, dict[str, int]]:
     except StopIteration:
         raise FormInvalid({"file": "The file is empty"}) from None
     except csv.Error as exc:
-        raise FormInvalid({"file": f"The file is not CSV: {exc}"}) from None
-    positions = {h.strip().casefold(): i for i, h in enumerate(header)}
+        raise FormInvalid({"file": f"The header row is not CSV: {exc}"}) from None
+    positions = {_cell(h).casefold(): i for i, h in enumerate(header)}
     index: dict[str, int] = {}
     for name in FIELDS:
-        heading = layout.columns.get(name, name).strip().casefold()
+        heading = _cell(layout.columns.get(name, name)).casefold()
         if heading in positions:
             index[name] = positions[heading]
     missing = [layout.columns.get(n, n) for n in REQUIRED if n not in index]
@@ -365,31 +420,39 @@ def check_headings(data: bytes, layout: Layout) -> None:
 def read_rows(
     session: Session, data: bytes, layout: Layout
 ) -> tuple[list[FeedRow], list[tuple[int, str, str]], int]:
-    """(good rows, problems as (line, reference, reason), data rows). Refuses a file whose headings lack a
-    required field, naming the headings expected."""
+    """(good rows, problems as (line, reference, reason), data rows). Refuses only a file whose headings lack
+    a required field, naming the headings expected; a row is numbered by the line it starts on."""
     reader, index = _open(data, layout)
     row_reader = _Reader(session, layout)
     translations = [(name, codes) for name, codes in layout.values.items() if codes]
     good: list[FeedRow] = []
     problems: list[tuple[int, str, str]] = []
     total = 0
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # the reader carries on at the next line: only this row is lost
             total += 1
-            row = {name: cells[i].strip() if i < len(cells) else "" for name, i in index.items()}
-            for name, codes in translations:
-                if row.get(name):
-                    row[name] = codes.get(row[name].casefold(), row[name])
-            result = row_reader.read(line, row)
-            if isinstance(result, str):
-                problems.append((line, (row.get("police_reference") or "").strip()[:40], result))
-            else:
-                good.append(result)
-    except csv.Error as exc:
-        raise FormInvalid({"file": f"Line {reader.line_num} of the file is not valid CSV: {exc}"}) from None
+            problems.append((start, "", f"The row is not valid CSV: {exc}"))
+            start = reader.line_num + 1
+            continue
+        line, start = start, reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        total += 1
+        row = {name: _cell(cells[i]) if i < len(cells) else "" for name, i in index.items()}
+        for name, codes in translations:
+            if row.get(name):
+                row[name] = codes.get(row[name].casefold(), row[name])
+        result = row_reader.read(line, row)
+        if isinstance(result, str):
+            reference = _UNDECODABLE.sub("\ufffd", row.get("police_reference", "")).upper()[:40]
+            problems.append((line, reference, result))
+        else:
+            good.append(result)
     return good, problems, total
 
 
@@ -498,9 +561,7 @@ def run_import(
     record.total_rows = total
     record.processed_rows = len(problems)
     for line, reference, reason in problems:
-        session.add(
-            ImportProblem(import_id=record.id, line=line, police_reference=reference, reason=reason[:2000])
-        )
+        _add_problem(session, record, line, reference, reason)
     _save(record, outcome)
     commit()
     progress(record.processed_rows, total)
@@ -539,6 +600,12 @@ def run_import(
     return outcome
 
 
+def _add_problem(session: Session, record: FeedImport, line: int, reference: str, reason: str) -> None:
+    session.add(
+        ImportProblem(import_id=record.id, line=line, police_reference=reference, reason=reason[:2000])
+    )
+
+
 def _save(record: FeedImport, outcome: Outcome) -> None:
     record.loaded = outcome.loaded
     record.updated = outcome.updated
@@ -558,7 +625,7 @@ def _load_batch(
 ) -> None:
     """One batch: rows already loaded are left (or closed, when they bring the return); the new ones are
     matched, inserted in bulk, told to partners when current, and checked against disclosure cases."""
-    new_rows = _split_batch(session, actor, batch, seen, outcome)
+    new_rows = _split_batch(session, actor, record, batch, seen, outcome)
     if not new_rows:
         return
     matcher.resolve(new_rows)
@@ -589,12 +656,14 @@ def _load_batch(
 def _split_batch(
     session: Session,
     actor: Actor,
+    record: FeedImport,
     batch: list[FeedRow],
     seen: dict[str, tuple[uuid.UUID, str]],
     outcome: Outcome,
 ) -> list[FeedRow]:
     """The batch's new rows; a known reference changes nothing unless it brings the return of an open
-    episode. The same reference twice in a batch: the first row loads, taking the later row's return."""
+    episode (refused, as on the close page, when that return is before the episode was reported). The
+    same reference twice in a batch: the first row loads, taking the later row's return."""
     references = [r.police_reference for r in batch if r.police_reference not in seen]
     for start in range(0, len(references), 500):
         chunk = references[start : start + 500]
@@ -616,15 +685,38 @@ def _split_batch(
         elif known is None:
             new_rows[row.police_reference] = row
         elif known[1] == EpisodeStatus.OPEN.value and row.returned:
-            episode = session.get(Episode, known[0])
-            if episode is None:
-                raise RuntimeError(f"Episode {known[0]} vanished during the import")
-            service.finish_episode(session, actor, episode, **row.returned)
-            seen[row.police_reference] = (episode.id, EpisodeStatus.CLOSED.value)
+            reason = _close(session, actor, known[0], row.returned)
+            if reason:
+                _refuse(session, record, outcome, row, reason)
+                continue
+            seen[row.police_reference] = (known[0], EpisodeStatus.CLOSED.value)
             outcome.updated += 1
         else:
             outcome.unchanged += 1
     return list(new_rows.values())
+
+
+def _close(session: Session, actor: Actor, episode_id: uuid.UUID, returned: dict[str, Any]) -> str:
+    """Close a loaded episode with the row's return; the reason it cannot be, or nothing."""
+    episode = session.get_one(Episode, episode_id)
+    if returned["returned_at"] < episode.reported_at - timedelta(days=1):
+        return "Returned before the episode already loaded was reported missing"
+    if episode.last_seen_at and returned["returned_at"] < episode.last_seen_at:
+        return "Returned before the episode already loaded was last seen"
+    try:
+        with session.begin_nested():  # a refusal undoes only this row's change
+            service.finish_episode(session, actor, episode, **returned)
+    except FormInvalid as exc:
+        session.expire(episode)
+        return "; ".join(exc.errors.values())
+    return ""
+
+
+def _refuse(session: Session, record: FeedImport, outcome: Outcome, row: FeedRow, reason: str) -> None:
+    """A row refused while loading (against what is already stored) is listed like one refused on reading."""
+    _add_problem(session, record, row.line, row.police_reference, reason)
+    outcome.rejected += 1
+    outcome.problems.append((row.line, row.police_reference, reason))
 
 
 _NOT_RETURNED = {"returned_at": None, "return_place": "", "returned_with": "", "safe_and_well": None}
