@@ -3,7 +3,7 @@ import { initAll } from "/assets/govuk-frontend.min.js";
 
 initAll();
 
-// A feed import running in the background: follow its progress (JSON) and show the result when done.
+// A feed import waiting or running in the background: follow its progress (JSON) and show the result when done.
 const progress = document.querySelector("[data-progress-url]");
 if (progress) {
   const bar = progress.querySelector("progress");
@@ -16,8 +16,9 @@ if (progress) {
     bar.value = state.percent;
     bar.textContent = `${state.percent}%`;
     percent.textContent = `${state.percent}%`;
-    label.textContent = `Importing: ${state.processed} of ${state.total || "?"} rows`;
-    if (state.status === "running") {
+    label.textContent =
+      state.status === "queued" ? "Waiting to start" : `Importing: ${state.processed} of ${state.total || "?"} rows`;
+    if (state.status === "queued" || state.status === "running") {
       window.setTimeout(poll, 1500);
     } else {
       window.location.reload();

@@ -14,8 +14,8 @@ from litestar.params import FromQuery, JSONBody
 
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
-from disclosure.missing import feed, service
-from disclosure.missing.models import Episode
+from disclosure.missing import dispatcher, feed, import_jobs, service
+from disclosure.missing.models import Episode, FeedImport
 from disclosure.people import service as people
 from disclosure.web import Db, Id, body_values
 
@@ -46,6 +46,20 @@ class ImportOut:
     rejected: int
     to_confirm: int
     problems: list[ProblemOut]
+
+
+@dataclass
+class ImportStateOut:
+    id: uuid.UUID
+    status: str
+    total: int
+    processed: int
+    loaded: int
+    updated: int
+    unchanged: int
+    rejected: int
+    to_confirm: int
+    failure: str
 
 
 @dataclass
@@ -95,6 +109,48 @@ def import_feed(request: Request[Any, Any, Any], db: Db, data: JSONBody[ImportBo
         outcome.to_confirm,
         [ProblemOut(line, reference, reason) for line, reference, reason in outcome.problems],
     )
+
+
+def _state(record: FeedImport) -> ImportStateOut:
+    return ImportStateOut(
+        record.id,
+        record.status,
+        record.total_rows,
+        record.processed_rows,
+        record.loaded,
+        record.updated,
+        record.unchanged,
+        record.rejected,
+        record.to_confirm,
+        record.failure,
+    )
+
+
+@get(
+    "/api/v1/missing/imports/{import_id:uuid}",
+    name="api.missing_import_state",
+    sync_to_thread=True,
+    tags=TAGS,
+)
+def import_state(request: Request[Any, Any, Any], db: Db, import_id: Id) -> ImportStateOut:
+    """An import's status (queued, running, finished or failed), its counts so far and why it stopped."""
+    return _state(feed.get_import(db, require_principal(request), import_id))
+
+
+@post(
+    "/api/v1/missing/imports/{import_id:uuid}/run-again",
+    name="api.missing_run_import_again",
+    sync_to_thread=True,
+    tags=TAGS,
+    status_code=202,
+)
+def run_import_again(request: Request[Any, Any, Any], db: Db, import_id: Id) -> ImportStateOut:
+    """Queue an import that stopped to run again in the background, carrying on after its last committed
+    batch; follow it at `GET /api/v1/missing/imports/{id}`."""
+    record = import_jobs.run_again(db, require_principal(request), import_id)
+    db.commit()  # before waking the dispatcher, which reads the queued import from the database
+    dispatcher.wake()
+    return _state(record)
 
 
 def _out(db: Db, episodes: list[Episode]) -> list[EpisodeOut]:
@@ -151,5 +207,5 @@ def change_risk(
     return _out(db, [service.get_episode(db, episode_id)])[0]
 
 
-ROUTES = [episodes, episode, change_risk]
+ROUTES = [episodes, episode, change_risk, import_state, run_import_again]
 UPLOAD_ROUTES = [import_feed]

@@ -5,7 +5,6 @@ pages: notifications to read and acknowledge, and protocol forms to lodge."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -23,8 +22,9 @@ from disclosure.agencies import outbox
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, StaleRecord
-from disclosure.missing import export, feed, notify, protocols, rules, service
+from disclosure.missing import dispatcher, export, feed, import_jobs, notify, protocols, rules, service
 from disclosure.missing.vocabulary import (
+    UNFINISHED_IMPORT_STATUSES,
     CareStatus,
     ConsiderationStatus,
     InterviewOutcome,
@@ -523,6 +523,8 @@ def _imports_page(
 
 @post("/missing/imports/new", name="missing.import_feed", sync_to_thread=True)
 def import_feed(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Template | Redirect:
+    """A small file loads while the user waits; a larger one is queued for the dispatcher, and its page
+    follows the progress."""
     principal = require_principal(request)
     service.require_coordinator(principal)
     upload, mapping = data.get("file"), data.get("mapping")
@@ -534,21 +536,24 @@ def import_feed(request: Request[Any, Any, Any], db: Db, data: Multipart) -> Tem
         if isinstance(mapping, UploadFile) and mapping.filename:
             layout = feed.Layout.from_mapping(mapping.file.read(), name=mapping.filename.rsplit(".", 1)[0])
         feed.check_headings(content, layout)
-        record = feed.start_import(db, principal, filename=upload.filename, data=content, layout=layout)
-        if len(content) <= INLINE_IMPORT_BYTES:
+        queued = len(content) > INLINE_IMPORT_BYTES
+        record = feed.start_import(
+            db, principal, filename=upload.filename, data=content, layout=layout, queued=queued
+        )
+        if not queued:
             feed.run_import(db, principal, record, content, layout)
-        else:
-            db.commit()
-            threading.Thread(
-                target=feed.run_saved_import,
-                args=(request.app.state.session_factory, principal, record.id, content, layout),
-                name=f"import-{record.id}",
-                daemon=True,
-            ).start()
     except FormInvalid as exc:
         db.rollback()
         return _imports_page(request, db, FormState({}, exc.errors), 400)
+    if queued:
+        _hand_to_dispatcher(db)
     return redirect(request, f"/missing/imports/{record.id}")
+
+
+def _hand_to_dispatcher(db: Db) -> None:
+    """Commit now, not after the response, so the dispatcher woken next finds the queued import."""
+    db.commit()
+    dispatcher.wake()
 
 
 @get("/missing/imports/{import_id:uuid}", name="missing.import", sync_to_thread=True)
@@ -561,7 +566,8 @@ def import_page(request: Request[Any, Any, Any], db: Db, import_id: Id) -> Templ
         record=record,
         percent=record.percent,
         problems=feed.problems_of(db, record.id),
-        refresh=record.status == "running",
+        refresh=record.status in UNFINISHED_IMPORT_STATUSES,
+        can_run_again=import_jobs.can_run_again(db, record),
     )
 
 
@@ -575,6 +581,16 @@ def import_progress(request: Request[Any, Any, Any], db: Db, import_id: Id) -> d
         "total": record.total_rows,
         "percent": record.percent,
     }
+
+
+@post("/missing/imports/{import_id:uuid}/run-again", name="missing.run_import_again", sync_to_thread=True)
+def run_import_again(request: Request[Any, Any, Any], db: Db, import_id: Id) -> Redirect:
+    """An import that stopped goes back to the dispatcher, carrying on after its last committed batch."""
+    import_jobs.run_again(db, require_principal(request), import_id)
+    _hand_to_dispatcher(db)
+    return redirect(
+        request, f"/missing/imports/{import_id}", flash="The import will carry on from where it stopped"
+    )
 
 
 # ------------------------------------------------------------------------------------------ export
@@ -810,6 +826,7 @@ ROUTES = [
     imports,
     import_page,
     import_progress,
+    run_import_again,
     export_form,
     export_file,
     settings_form,

@@ -1,6 +1,8 @@
-"""The partner-notification round: send digests whose period has ended, escalate unacknowledged urgent
-notices, then hand the outbox to the mail server. Run by `disclosure missing dispatch` (cron, or a systemd
-timer) and, outside tests, every minute inside the server itself, so nothing waits on an operator."""
+"""The dispatcher's round: send digests whose period has ended, escalate unacknowledged urgent notices, hand
+the outbox to the mail server, then run the feed imports waiting (`missing.import_jobs`), after marking failed
+any import cut off by a restart. Run by `disclosure missing dispatch` (cron, or a systemd timer) and, outside
+tests, every minute inside the server itself, so nothing waits on an operator; a page that queues an import
+wakes it at once."""
 
 from __future__ import annotations
 
@@ -13,10 +15,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from disclosure.agencies import outbox
 from disclosure.config import Settings
 from disclosure.db import unit_of_work
-from disclosure.missing import notify
+from disclosure.missing import import_jobs, notify
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 60
+
+_WAKE = threading.Event()
+"""Set by `wake()`: the server's dispatcher runs its round now rather than at the end of the minute. One per
+process, because the pages that queue an import have no handle on the dispatcher the app started."""
+
+
+def wake() -> None:
+    """Ask this process's dispatcher (if it runs one) for a round now: an import was queued."""
+    _WAKE.set()
 
 
 @dataclass(frozen=True)
@@ -26,20 +37,27 @@ class Round:
     mail_sent: int
     mail_failed: int
     mail_waiting: int
+    imports_cut_off: int = 0
+    imports_run: int = 0
 
 
 def run_once(factory: sessionmaker[Session], settings: Settings) -> Round:
-    """One round, in two transactions: the notifications first (so a mail server that is down never holds
-    back a digest or an escalation), then the outbox."""
+    """One round, in separate transactions: the notifications first (so a mail server that is down never
+    holds back a digest or an escalation), then the outbox, then the imports (so a long import never holds
+    back either)."""
     with unit_of_work(factory) as session:
         done = notify.dispatch(session)
     with unit_of_work(factory) as session:
         mail = outbox.send_pending(session, settings)
-    return Round(done.digests_sent, done.escalated, mail.sent, mail.failed, mail.waiting)
+    with unit_of_work(factory) as session:
+        cut_off = import_jobs.recover(session)
+    ran = import_jobs.run_waiting(factory)
+    return Round(done.digests_sent, done.escalated, mail.sent, mail.failed, mail.waiting, cut_off, ran)
 
 
 class Dispatcher:
-    """A daemon thread running `run_once` every INTERVAL_SECONDS until stopped."""
+    """A daemon thread running `run_once` every INTERVAL_SECONDS (or when woken) until stopped. Starting it
+    first marks failed the imports cut off when the service last stopped."""
 
     def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
         self.factory, self.settings = factory, settings
@@ -47,17 +65,29 @@ class Dispatcher:
         self.thread = threading.Thread(target=self._loop, name="missing-dispatcher", daemon=True)
 
     def start(self) -> None:
+        try:
+            with unit_of_work(self.factory) as session:
+                import_jobs.recover(session)
+        except Exception:  # the server still starts; the first round tries again
+            log.exception("Marking cut-off feed imports failed at start-up did not work")
         self.thread.start()
 
     def stop(self) -> None:
         self.stopping.set()
+        _WAKE.set()
 
     def _loop(self) -> None:
-        while not self.stopping.wait(INTERVAL_SECONDS):
+        while True:
+            _WAKE.wait(INTERVAL_SECONDS)
+            _WAKE.clear()
+            if self.stopping.is_set():
+                return
             try:
                 result = run_once(self.factory, self.settings)
             except Exception:  # keep the loop alive; the next round retries
                 log.exception("Partner notification round failed")
                 continue
-            if result.digests_sent or result.escalated or result.mail_sent or result.mail_failed:
-                log.info("Partner notifications: %s", result)
+            if any((result.digests_sent, result.escalated, result.mail_sent, result.mail_failed)) or any(
+                (result.imports_cut_off, result.imports_run)
+            ):
+                log.info("Dispatcher round: %s", result)

@@ -33,7 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from disclosure import audit
 from disclosure.agencies.models import Agency
@@ -529,15 +529,23 @@ def _no_progress(_done: int, _total: int) -> None:
     return None
 
 
-def start_import(session: Session, actor: Actor, *, filename: str, data: bytes, layout: Layout) -> FeedImport:
-    """The import's record, before any row is read (so the page can show its progress)."""
+def start_import(
+    session: Session, actor: Actor, *, filename: str, data: bytes, layout: Layout, queued: bool = False
+) -> FeedImport:
+    """The import's record, before any row is read (so the page can show its progress). The file and its
+    layout are kept with it until it finishes, so an import that stops can be run again; `queued` leaves it
+    for the dispatcher (`missing.import_jobs`) to run."""
     if actor.user_id is None:
         raise FormInvalid({"file": "An import is started by a named user"})
     record = FeedImport(
-        filename=filename[:200] or "feed.csv",
+        filename=clean_line(filename)[:200] or "feed.csv",
         sha256=hashlib.sha256(data).hexdigest(),
         layout=layout.name,
         started_by_id=actor.user_id,
+        status=(ImportStatus.QUEUED if queued else ImportStatus.RUNNING).value,
+        content=data,
+        mapping=layout.as_mapping(),
+        heartbeat_at=utcnow(),
     )
     session.add(record)
     session.flush()
@@ -554,14 +562,31 @@ def run_import(
     progress: Progress = _no_progress,
     commit: Callable[[], None] | None = None,
 ) -> Outcome:
-    """Read, validate and load the file in batches; every row ends loaded, updated, unchanged or rejected."""
+    """Read, validate and load the file in batches; every row ends loaded, updated, unchanged or rejected.
+
+    Each commit holds a batch and the counts that include it, so an import that stopped part-way carries on
+    after the last committed batch when it is run again (the file is the same: its rows are read again in
+    the same order), its counts and refused rows as they were."""
     commit = commit or session.flush
     good, problems, total = read_rows(session, data, layout)
-    outcome = Outcome(total=total, rejected=len(problems), problems=problems)
-    record.total_rows = total
-    record.processed_rows = len(problems)
-    for line, reference, reason in problems:
-        _add_problem(session, record, line, reference, reason)
+    resumed = record.total_rows > 0  # set by the first commit, with the refused rows
+    if resumed:
+        outcome = Outcome(
+            total=total,
+            loaded=record.loaded,
+            updated=record.updated,
+            unchanged=record.unchanged,
+            rejected=record.rejected,
+            to_confirm=record.to_confirm,
+            problems=[(p.line, p.police_reference, p.reason) for p in problems_of(session, record.id)],
+        )
+        good = good[record.processed_rows - len(problems) :]
+    else:
+        outcome = Outcome(total=total, rejected=len(problems), problems=problems)
+        record.total_rows = total
+        record.processed_rows = len(problems)
+        for line, reference, reason in problems:
+            _add_problem(session, record, line, reference, reason)
     _save(record, outcome)
     commit()
     progress(record.processed_rows, total)
@@ -577,6 +602,7 @@ def run_import(
         progress(record.processed_rows, total)
     record.status = ImportStatus.FINISHED.value
     record.finished_at = utcnow()
+    record.content = None  # the rows are in the service now; the file is not kept longer than needed
     audit.record(
         session,
         actor=actor,
@@ -607,6 +633,7 @@ def _add_problem(session: Session, record: FeedImport, line: int, reference: str
 
 
 def _save(record: FeedImport, outcome: Outcome) -> None:
+    record.heartbeat_at = utcnow()  # the import is alive: see `import_jobs.recover`
     record.loaded = outcome.loaded
     record.updated = outcome.updated
     record.unchanged = outcome.unchanged
@@ -830,23 +857,6 @@ def _pending_row(
         "status": "pending",
         **stamps,
     }
-
-
-def run_saved_import(
-    factory: sessionmaker[Session], actor: Actor, import_id: uuid.UUID, data: bytes, layout: Layout
-) -> None:
-    """Load a large file in its own session (a background thread), committing each batch so the progress
-    page can follow it; if it stops, the import records why."""
-    with factory() as session:
-        record = session.get(FeedImport, import_id)
-        if record is None:
-            raise NotFound("There is no such import")
-        try:
-            run_import(session, actor, record, data, layout, commit=session.commit)
-        except Exception as exc:  # the page must show why, whatever it was
-            session.rollback()
-            fail_import(session, session.get_one(FeedImport, import_id), f"The import stopped: {exc}")
-            session.commit()
 
 
 def get_import(session: Session, actor: Principal, import_id: uuid.UUID) -> FeedImport:

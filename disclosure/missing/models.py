@@ -9,11 +9,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
 from disclosure.missing.vocabulary import (
+    UNFINISHED_IMPORT_STATUSES,
     CareStatus,
     ConsiderationStatus,
     EpisodeStatus,
@@ -351,13 +352,24 @@ class FeedImport(IdMixin, Base):
     started_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who imported it.")
     started_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it started (UTC).")
     finished_at: Mapped[datetime | None] = mapped_column(comment="When it finished (UTC).")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(
+        comment="When the running import last committed a batch (UTC): one silent for long was cut off."
+    )
+    content: Mapped[bytes | None] = mapped_column(
+        LargeBinary,
+        deferred=True,
+        comment="The file, kept until the import finishes so that one that stopped can be run again.",
+    )
+    mapping: Mapped[str] = mapped_column(
+        Text, default="", comment="The layout's mapping (JSON), kept with the file to run it again."
+    )
 
     @property
     def percent(self) -> int:
         """How far it has got, for the progress bar (an empty file is done once it has finished)."""
         if self.total_rows:
             return int(100 * self.processed_rows / self.total_rows)
-        return 0 if self.status == ImportStatus.RUNNING else 100
+        return 0 if self.status in UNFINISHED_IMPORT_STATUSES else 100
 
 
 class ImportProblem(IdMixin, Base):

@@ -152,6 +152,11 @@ class MatchStatus(StrEnum):
 
 
 class ImportStatus(StrEnum):
+    QUEUED = "queued"
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+
+
+UNFINISHED_IMPORT_STATUSES = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+"""An import whose page follows its progress."""

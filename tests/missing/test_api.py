@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from disclosure.config import Settings
 from disclosure.db import utcnow
+from disclosure.missing import dispatcher, feed
+from tests.missing.builders import UK, coordinator
 from tests.missing.test_feed import csv_of, line
 from tests.pages import PageClient
 from tests.requests.test_api import api
@@ -45,3 +48,24 @@ def test_an_integration_pushes_the_feed_and_reviews_the_risk(db: Session, api: P
     assert api.get("/api/v1/missing/episodes?status=lost").status_code == 400
     empty = api.post("/api/v1/missing/imports", json={"csv": "  "})
     assert empty.status_code == 400
+
+
+def test_an_integration_runs_a_stopped_import_again_and_follows_it(
+    db: Session, api: PageClient, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    actor = coordinator(db)
+    reported = (utcnow() - timedelta(hours=30)).astimezone(UK).strftime("%Y-%m-%d %H:%M")
+    data = csv_of(
+        line(reported_at=reported), line(police_reference="MP/2", reported_at=reported, risk_level="x")
+    )
+    record = feed.start_import(db, actor, filename="nightly.csv", data=data, layout=feed.Layout())
+    feed.fail_import(db, record, "The import was cut off (the service stopped or restarted)")
+    db.commit()
+    stopped = api.get(f"/api/v1/missing/imports/{record.id}").json()
+    assert stopped["status"] == "failed" and "cut off" in stopped["failure"]
+    again = api.post(f"/api/v1/missing/imports/{record.id}/run-again")
+    assert again.status_code == 202 and again.json()["status"] == "queued", again.text
+    assert dispatcher.run_once(session_factory, settings).imports_run == 1
+    done = api.get(f"/api/v1/missing/imports/{record.id}").json()
+    assert (done["status"], done["total"], done["loaded"], done["rejected"]) == ("finished", 2, 1, 1)
+    assert api.post(f"/api/v1/missing/imports/{record.id}/run-again").status_code == 409
