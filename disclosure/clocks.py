@@ -275,6 +275,11 @@ def uk_today(now: datetime | None = None) -> date:
     return uk_date(now or datetime.now(UTC))
 
 
+def start_of_uk_day(day: date) -> datetime:
+    """The moment (UTC) a UK calendar day begins: midnight in London, 23:00 UTC the day before in summer."""
+    return datetime.combine(day, time.min, tzinfo=UK_TIME).astimezone(UTC)
+
+
 def _end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UK_TIME).astimezone(UTC)
 

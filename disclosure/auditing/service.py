@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit
 from disclosure.audit import AuditCategory, AuditEvent
 from disclosure.auth import Principal
+from disclosure.clocks import start_of_uk_day
 from disclosure.db import Pagination
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
 from disclosure.text import clean_line, spreadsheet_safe
@@ -47,7 +48,7 @@ class EventFilter:
 
 
 def parse_filter(values: dict[str, str]) -> EventFilter:
-    """Filters from a query string; dates as YYYY-MM-DD, with field errors for anything else."""
+    """Filters from a query string; dates as YYYY-MM-DD (UK days), with field errors for anything else."""
     values = {k: clean_line(str(v)) for k, v in values.items()}
     errors: dict[str, str] = {}
     dates: dict[str, date | None] = {}
@@ -85,11 +86,11 @@ def _filtered(statement: SelectT, f: EventFilter) -> SelectT:
         statement = statement.where(AuditEvent.object_type == f.object_type)
     if f.object_id:
         statement = statement.where(AuditEvent.object_id == f.object_id)
+    # UK days, as the events' times are shown: an event at 00:30 BST on 1 July is on 1 July.
     if f.date_from:
-        statement = statement.where(AuditEvent.occurred_at >= datetime.combine(f.date_from, time.min, UTC))
+        statement = statement.where(AuditEvent.occurred_at >= start_of_uk_day(f.date_from))
     if f.date_to:
-        end = datetime.combine(f.date_to + timedelta(days=1), time.min, UTC)
-        statement = statement.where(AuditEvent.occurred_at < end)
+        statement = statement.where(AuditEvent.occurred_at < start_of_uk_day(f.date_to + timedelta(days=1)))
     return statement
 
 

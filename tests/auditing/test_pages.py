@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
 
 from disclosure import audit
 from disclosure.accounts import service as accounts
@@ -113,9 +114,12 @@ def test_filters_narrow_the_trail(
     assert {k for k, e in made.items() if e.seq in shown} == wanted
 
 
-def test_dates_filter_by_utc_day(client: PageClient, db: Session, auditor: SampleUser) -> None:
+def test_dates_filter_by_the_uk_day_the_page_shows(
+    client: PageClient, db: Session, auditor: SampleUser, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(datetime(2027, 6, 30, 23, 30, tzinfo=UTC), tick=False)  # 00:30 BST on 1 July
     event = _record(db, action="test.dated")[0]
-    day = event.occurred_at.date()
+    day = date(2027, 7, 1)
     _signed_in(client, db, auditor)
 
     def shown(query: str) -> bool:
