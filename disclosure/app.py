@@ -25,7 +25,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.orm import Session, sessionmaker
 
-from disclosure import logs
+from disclosure import logs, wiring
 from disclosure.accounts import api as accounts_api
 from disclosure.accounts import controllers as accounts_pages
 from disclosure.accounts import service as accounts_service
@@ -52,7 +52,6 @@ from disclosure.letters import admin as letters_admin_pages
 from disclosure.letters import controllers as letters_pages
 from disclosure.missing import api as missing_api
 from disclosure.missing import controllers as missing_pages
-from disclosure.missing import panels  # noqa: F401 (registers its panels and hooks on case and person pages)
 from disclosure.missing.dispatcher import Dispatcher
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
@@ -83,6 +82,7 @@ def create_app(
 ) -> Litestar:
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
+    wiring.connect()
     if session_factory is None:
         session_factory = create_session_factory(create_db_engine(settings.database_url))
     environment = build_environment(settings)

@@ -12,7 +12,7 @@ from sqlalchemy import make_url, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from disclosure import audit, demo, migrations
+from disclosure import audit, demo, migrations, wiring
 from disclosure.accounts import service as accounts
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
@@ -64,6 +64,7 @@ def _ensure_sqlite_dir(settings: Settings) -> None:
 @click.group()
 def main() -> None:
     """Disclosure service: Clare's Law, Sarah's Law and missing-person coordination."""
+    wiring.connect()
 
 
 @main.command()

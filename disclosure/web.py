@@ -102,10 +102,17 @@ def build_environment(settings: Settings, template_dir: Path = TEMPLATE_DIR) -> 
 
 @dataclass
 class FormState:
-    """Values as typed and errors by field, in page order, for the error summary and field messages."""
+    """Values as typed and errors by field, in page order, for the error summary and field messages;
+    `problem` is a refusal of the whole form (a stale save, a state that no longer allows it), shown at the
+    top of the error summary above the answers kept."""
 
     values: dict[str, Any]
     errors: dict[str, str]
+    problem: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.problem)
 
     @classmethod
     def empty(cls, **values: Any) -> FormState:

@@ -13,11 +13,14 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from disclosure import migrations
+from disclosure import migrations, wiring
 from disclosure.config import Settings
 from disclosure.db import create_db_engine
 
 pytest_plugins = ["tests.builders", "tests.pages", "tests.fresh_db"]
+
+# Service-level tests meet the features' hooks as the app and the CLI do.
+wiring.connect()
 
 
 def _test_database_url(tmp_root: Path) -> str:

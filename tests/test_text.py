@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure.text import MAX_JSON_DEPTH, json_depth_exceeded, load_json
+from disclosure.text import MAX_JSON_DEPTH, Repeated, as_list, json_depth_exceeded, load_json
 
 
 def test_load_json_reads_ordinary_documents_with_brackets_inside_strings() -> None:
@@ -22,3 +22,11 @@ def test_depth_limit_is_exact() -> None:
     assert not json_depth_exceeded(at_limit)
     assert json_depth_exceeded("[" + at_limit + "]")
     assert load_json(at_limit.encode()) is not None
+
+
+def test_a_repeated_field_reads_as_its_first_value_and_lists_every_value() -> None:
+    repeated = Repeated(["passport", "utility_bill"])
+    assert repeated == "passport" and isinstance(repeated, str)
+    assert as_list(repeated) == ["passport", "utility_bill"]
+    assert as_list("passport") == ["passport"]
+    assert as_list("") == [] and as_list(None) == []

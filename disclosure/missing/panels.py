@@ -1,7 +1,7 @@
-"""Where missing-person work shows on other pages, registered through their hooks so those features stay
-ignorant of this one: the disclosure case page lists the Right to Know considerations raised for its
-people, the person page shows their missing history in brief, and adding a subject or person at risk to a
-case raises a consideration when they have missing episodes [issue 7]."""
+"""Where missing-person work shows on other pages, registered through their hooks (in `disclosure.wiring`)
+so those features stay ignorant of this one: the disclosure case page lists the Right to Know considerations
+raised for its people, the person page shows their missing history in brief, and adding a subject or person
+at risk to a case raises a consideration when they have missing episodes [issue 7]."""
 
 from __future__ import annotations
 
@@ -13,11 +13,8 @@ from disclosure.accounts.roles import Role
 from disclosure.auth import Principal
 from disclosure.missing import service
 from disclosure.missing.vocabulary import ConsiderationStatus
-from disclosure.people import controllers as people_pages
 from disclosure.people import service as people
 from disclosure.people.models import Person
-from disclosure.requests import queue
-from disclosure.requests import service as requests
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole
 
@@ -56,8 +53,3 @@ def person_panel(session: Session, principal: Principal, person: Person) -> dict
             "repeat": service.repeat_status(session, person.id),
         }
     }
-
-
-queue.CASE_PANELS.append(case_panel)
-people_pages.PERSON_PANELS.append(person_panel)
-requests.PARTY_HOOKS.append(service.on_party_added)

@@ -1029,3 +1029,20 @@ def overview(session: Session, actor: Principal) -> Overview:
         .where(Notification.escalated_at.is_not(None), Notification.acknowledged_at.is_(None))
     )
     return Overview(open_episodes, due, considerations, pending or 0, escalated or 0)
+
+
+def merge_considerations(session: Session, survivor_id: uuid.UUID, duplicate_id: uuid.UUID) -> None:
+    """When two people are merged, one Right to Know consideration per case remains (the unique rule): the
+    duplicate's goes where the survivor already has one for that case, unless only the duplicate's was
+    decided, when the decision is kept in its place."""
+    rows = session.scalars(
+        select(LinkConsideration).where(LinkConsideration.person_id.in_([survivor_id, duplicate_id]))
+    ).all()
+    kept = {c.request_id: c for c in rows if c.person_id == survivor_id}
+    for row in rows:
+        theirs = kept.get(row.request_id)
+        if row.person_id != duplicate_id or theirs is None:
+            continue
+        decided = row.status != ConsiderationStatus.OPEN and theirs.status == ConsiderationStatus.OPEN
+        session.delete(theirs if decided else row)
+    session.flush()

@@ -11,39 +11,23 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import CASE_ROLES, Role
 from disclosure.auth import require_principal
-from disclosure.errors import FormInvalid
+from disclosure.errors import Conflict, FormInvalid, PermissionDenied, StaleRecord
 from disclosure.people import service
 from disclosure.people.schemas import NameEntry, PersonDetails
-from disclosure.requests import queue
-from disclosure.requests.access import require_case_role
-from disclosure.requests.vocabulary import PartyRole, Route
-from disclosure.requests.workflow import STATUS_LABELS, RequestStatus
 from disclosure.web import Db, Form, FormState, form_values, page, redirect
 
 
 @get("/people/{person_id:uuid}", name="people.person", sync_to_thread=True)
 def person(request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID]) -> Template:
-    """Shows the record and every request the person is on, by reference only: opening a case still needs
-    the case's need to know."""
+    """Shows the record; what other features know of the person (the requests they are on, by reference
+    only, their missing history) comes from the panels those features register."""
     principal = require_principal(request)
-    require_case_role(principal)
+    if not principal.roles & CASE_ROLES:
+        raise PermissionDenied()
     record = service.view_person(db, principal, person_id)
-    history = []
-    for case in queue.people_history(db, record.id):
-        roles = [PartyRole(p.role).label for p in case.parties if p.person_id == record.id]
-        history.append(
-            {
-                "id": case.id,
-                "reference": case.reference,
-                "route": Route(case.route).label,
-                "roles": roles,
-                "status": STATUS_LABELS[RequestStatus(case.status)],
-                "first_contact_at": case.first_contact_at,
-            }
-        )
-    return _person_page(request, db, record, history, FormState.empty())
+    return _person_page(request, db, record, FormState.empty())
 
 
 def _duplicates(db: Db, principal: Any, record: Any) -> list[Any]:
@@ -63,15 +47,14 @@ def _duplicates(db: Db, principal: Any, record: Any) -> list[Any]:
 
 PersonPanel = Callable[[Db, Any, Any], dict[str, Any]]
 PERSON_PANELS: list[PersonPanel] = []
-"""Features that add to the person page (the missing-person history) append a function of (session,
-principal, person) returning extra template context."""
+"""Features that add to the person page (the requests they are on, the missing-person history) register a
+function of (session, principal, person) returning extra template context, in `disclosure.wiring`."""
 
 
 def _person_page(
     request: Request[Any, Any, Any],
     db: Db,
     record: Any,
-    history: list[dict[str, Any]],
     form: FormState,
     status_code: int = 200,
 ) -> Template:
@@ -85,7 +68,6 @@ def _person_page(
         "people/person.html",
         heading=service.summaries(db, [record.id])[record.id].display_name,
         person=record,
-        history=history,
         duplicates=_duplicates(db, principal, record) if can_merge else [],
         form=form,
         status_code=status_code,
@@ -111,7 +93,10 @@ def merge(
             service.merge_people(db, principal, person_id, duplicate_id, values.get("reason", ""))
     except FormInvalid as exc:
         record = service.view_person(db, principal, person_id)
-        return _person_page(request, db, record, [], FormState(values, exc.errors), status_code=400)
+        return _person_page(request, db, record, FormState(values, exc.errors), status_code=400)
+    except (Conflict, StaleRecord) as exc:
+        record = service.view_person(db, principal, person_id)
+        return _person_page(request, db, record, FormState(values, {}, exc.message), status_code=409)
     return redirect(request, f"/people/{person_id}", flash="Records merged. The duplicate now points here.")
 
 

@@ -17,14 +17,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, MetaData, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from disclosure import audit
 from disclosure.audit import Actor, AuditCategory
 from disclosure.clocks import uk_today
-from disclosure.db import utcnow
+from disclosure.db import Base, utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
 from disclosure.people import candidates, matching
 from disclosure.people.matching import Probe
@@ -69,8 +69,31 @@ _FIELD_ORDER = ("given_names", "family_name", "aliases", "date_of_birth", "gende
 
 MergeHook = Callable[[Session, uuid.UUID, uuid.UUID], None]
 MERGE_HOOKS: list[MergeHook] = []
-"""Features that point at people append a hook, called as (session, survivor_id, duplicate_id) inside the
-merge's transaction, to re-point their references from the duplicate to the survivor."""
+"""A feature whose references to people need more than re-pointing (a row the survivor already has, under a
+unique constraint) registers a hook, called as (session, survivor_id, duplicate_id) inside the merge's
+transaction before every remaining reference is re-pointed (`person_references`). Registered by
+`disclosure.wiring.connect`, where the app and the CLI are built."""
+OWN_TABLES = frozenset({"people", "person_names", "person_addresses"})
+"""The index's own tables, which `merge_people` moves name by name and address by address."""
+
+
+def person_references(metadata: MetaData = Base.metadata) -> list[Column[Any]]:
+    """Every column outside the index's own tables that refers to a person, read from the metadata, so a
+    new feature's reference follows a merge without registering anything."""
+    return [
+        column
+        for table in metadata.sorted_tables
+        if table.name not in OWN_TABLES
+        for column in table.columns
+        if any(fk.column.table.name == "people" for fk in column.foreign_keys)
+    ]
+
+
+def _repoint_references(session: Session, survivor_id: uuid.UUID, duplicate_id: uuid.UUID) -> None:
+    session.flush()
+    for column in person_references():
+        session.execute(update(column.table).where(column == duplicate_id).values({column.name: survivor_id}))
+    session.expire_all()
 
 
 def _record(
@@ -373,7 +396,9 @@ def merge_people(
 ) -> Person:
     """Two records are the same person: the duplicate's names (its primary name becoming an alias) and
     addresses move to the survivor, each feature re-points its references (MERGE_HOOKS), and the duplicate
-    keeps its row, pointing at the survivor, never to be offered as a match again. Audited as a combination
+    keeps its row, pointing at the survivor, never to be offered as a match again. Every other record that
+    refers to the duplicate (case roles, missing episodes, protocol forms, notifications, evidence...)
+    follows the survivor. Audited as a combination
     with the reason given. Refuses merging a record into itself or into (or from) a merged record."""
     if not reason.strip():
         raise FormInvalid({"reason": "Enter why these records are the same person"})
@@ -405,7 +430,7 @@ def merge_people(
     try:  # hooks may query, which flushes: a stale copy can surface there too
         for hook in MERGE_HOOKS:
             hook(session, survivor.id, duplicate.id)
-        session.flush()
+        _repoint_references(session, survivor.id, duplicate.id)
     except StaleDataError as exc:
         raise StaleRecord("One of these records changed while they were being merged") from exc
     _record(

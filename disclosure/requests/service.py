@@ -22,7 +22,6 @@ from disclosure.auth import Principal
 from disclosure.clocks import uk_date
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
-from disclosure.people import service as people_service
 from disclosure.requests import access
 from disclosure.requests.models import (
     CaseParty,
@@ -53,6 +52,7 @@ from disclosure.requests.vocabulary import (
     Scheme,
 )
 from disclosure.requests.workflow import RequestStatus, Verb, require_open, transition
+from disclosure.text import as_list
 
 # Earliest plausible first contact: DVDS was piloted from 2012, CSODS rolled out in 2010-11 [CSODS-2010].
 EARLIEST_CONTACT_YEAR = 2010
@@ -533,8 +533,7 @@ def verify_identity(
         raise InvalidTransition("Right to Know has no applicant and no identity meeting")
     errors: dict[str, str] = {}
     meeting_at = parse_datetime(values, "meeting", "Date of the meeting", errors)
-    raw_docs = values.get("documents") or []
-    docs_raw = [raw_docs] if isinstance(raw_docs, str) else list(raw_docs)
+    docs_raw = as_list(values.get("documents"))
     known = {d.value for d in IdentityDocument}
     if any(d not in known for d in docs_raw):
         errors["documents"] = "Select documents from the list"
@@ -770,6 +769,3 @@ def repoint_parties(session: Session, survivor_id: uuid.UUID, duplicate_id: uuid
             session.delete(party)
         else:
             party.person_id = survivor_id
-
-
-people_service.MERGE_HOOKS.append(repoint_parties)

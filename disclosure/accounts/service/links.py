@@ -31,6 +31,7 @@ from disclosure.auth import Principal
 from disclosure.config import Settings
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound
+from disclosure.text import as_list
 
 
 def needs_first_administrator(session: Session) -> bool:
@@ -103,8 +104,7 @@ def validate_new_user(session: Session, values: Mapping[str, object]) -> NewUser
     username = normalise_username(raw_username)
     display_name = str(values.get("display_name", "")).strip()
     email = str(values.get("email", "")).strip()
-    raw_roles = values.get("roles") or []
-    role_list = [raw_roles] if isinstance(raw_roles, str) else list(raw_roles)  # type: ignore[call-overload]
+    role_list = as_list(values.get("roles"))
     problems = {
         "display_name": _display_name_problem(display_name),
         "username": _username_problem(session, raw_username, username),

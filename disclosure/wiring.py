@@ -1,0 +1,31 @@
+"""Where features meet without importing each other: the panels one feature adds to another's pages and the
+hooks one feature runs when another's record changes. `connect()` registers every one, explicitly, where
+the app and the CLI are built (never as a side effect of importing a module); calling it again changes
+nothing."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from disclosure.missing import panels as missing_panels
+from disclosure.missing import service as missing
+from disclosure.people import controllers as people_pages
+from disclosure.people import service as people
+from disclosure.requests import panels as requests_panels
+from disclosure.requests import queue
+from disclosure.requests import service as requests
+
+T = TypeVar("T")
+
+
+def connect() -> None:
+    _register(people.MERGE_HOOKS, requests.repoint_parties, missing.merge_considerations)
+    _register(people_pages.PERSON_PANELS, requests_panels.person_history, missing_panels.person_panel)
+    _register(queue.CASE_PANELS, missing_panels.case_panel)
+    _register(requests.PARTY_HOOKS, missing.on_party_added)
+
+
+def _register(registry: list[T], *entries: T) -> None:
+    for entry in entries:
+        if entry not in registry:
+            registry.append(entry)
