@@ -98,21 +98,51 @@ class Letterhead:
 
 KEEP_FROM_RECIPIENT = "Not to be left with the recipient. Read it out; do not hand it over."
 
+# A value from a record reaches the letter markup as an opaque token (its UTF-8 in hex between two
+# private-use characters) and becomes text again only inside the block the markup made: the parser never
+# sees its characters, so a blank line then "# " or "> " in a decision's wording is never structure.
+_LITERAL_OPEN, _LITERAL_CLOSE = "\ue000", "\ue001"
+_LITERAL = re.compile(f"{_LITERAL_OPEN}([0-9a-f]*){_LITERAL_CLOSE}")
+
+
+def literal(value: Any) -> str:
+    """`value` as literal text for the letter markup (the letter environment's `finalize`)."""
+    text = str(value)
+    return f"{_LITERAL_OPEN}{text.encode().hex()}{_LITERAL_CLOSE}" if text else ""
+
+
+def _unhex(match: re.Match[str]) -> str:
+    try:
+        return bytes.fromhex(match.group(1)).decode("utf-8", errors="replace")
+    except ValueError:  # not one of ours: token characters typed into the wording itself
+        return ""
+
+
+def _as_text(markup: str) -> str:
+    """A block's markup with every literal back as its own text: line breaks kept (they print as line
+    breaks), controls removed, and stray token characters dropped."""
+    text = _LITERAL.sub(_unhex, markup)
+    text = _printable(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace(_LITERAL_OPEN, "").replace(_LITERAL_CLOSE, "").strip()
+
 
 def parse_letter(text: str) -> list[Block]:
     """The letter markup templates write: `# ` and `## ` headings, `- ` bullets, `> ` a boxed notice, and
     paragraphs separated by blank lines (lines within a paragraph join). Kept this small so that wording
-    editors need no HTML and the same letter becomes HTML, PDF and DOCX."""
+    editors need no HTML and the same letter becomes HTML, PDF and DOCX. Values inserted with `literal`
+    are text inside the block where they stand, whatever they contain."""
     blocks: list[Block] = []
     paragraph: list[str] = []
     bullets: list[str] = []
 
     def flush() -> None:
         if paragraph:
-            blocks.append(Block("paragraph", " ".join(paragraph)))
+            joined = _as_text(" ".join(paragraph))
+            if joined:  # a line holding only an empty or blank value
+                blocks.append(Block("paragraph", joined))
             paragraph.clear()
         if bullets:
-            blocks.append(Block("bullets", items=tuple(bullets)))
+            blocks.append(Block("bullets", items=tuple(_as_text(item) for item in bullets)))
             bullets.clear()
 
     for raw in _printable(text).splitlines():
@@ -121,17 +151,17 @@ def parse_letter(text: str) -> list[Block]:
             flush()
         elif line.startswith("## "):
             flush()
-            blocks.append(Block("heading", line[3:].strip(), level=2))
+            blocks.append(Block("heading", _as_text(line[3:]), level=2))
         elif line.startswith("# "):
             flush()
-            blocks.append(Block("heading", line[2:].strip(), level=1))
+            blocks.append(Block("heading", _as_text(line[2:]), level=1))
         elif line.startswith("- "):
             if paragraph:
                 flush()
-            bullets.append(line[2:].strip())
+            bullets.append(line[2:])
         elif line.startswith("> "):
             flush()
-            blocks.append(Block("notice", line[2:].strip()))
+            blocks.append(Block("notice", _as_text(line[2:])))
         else:
             if bullets:
                 flush()

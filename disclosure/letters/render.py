@@ -1,6 +1,7 @@
 """Letter templates to letters: the wording renders in Jinja's sandbox with strict undefined names, into the
 letter markup that `disclosure.documents` turns into HTML, PDF and Word. Values from the case are never
-evaluated as template code.
+evaluated as template code, and never read as letter markup: every `{{ ... }}` output is a literal
+(`documents.literal`), text inside the block the wording puts it in.
 
 The wording of each kind is the newest version an administrator published (`LetterTemplate`), or else the
 bundled file under `templates/letters/`. Before a version is published it is checked: it must parse, may use
@@ -17,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure.documents import DOCUMENT_TEMPLATES, Block, Letterhead, parse_letter
+from disclosure.documents import DOCUMENT_TEMPLATES, Block, Letterhead, literal, parse_letter
 from disclosure.letters.context import Draft
 from disclosure.letters.models import LetterTemplate
 from disclosure.letters.vocabulary import LetterKind
@@ -34,6 +35,7 @@ def letter_environment() -> SandboxedEnvironment:
         loader=FileSystemLoader(DOCUMENT_TEMPLATES),
         undefined=StrictUndefined,
         autoescape=False,  # the output is letter markup; HTML escaping happens when it becomes HTML
+        finalize=literal,
         trim_blocks=True,
         lstrip_blocks=True,
     )
