@@ -14,13 +14,15 @@ from functools import cache
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, UndefinedError, meta
-from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure.documents import DOCUMENT_TEMPLATES, Block, Letterhead, literal, parse_letter
+from disclosure.errors import DisclosureError
+from disclosure.letters import sandbox
 from disclosure.letters.context import Draft
 from disclosure.letters.models import LetterTemplate
+from disclosure.letters.sandbox import LetterEnvironment, WordingLimit
 from disclosure.letters.vocabulary import LetterKind
 
 # The top-level names a letter's wording may use (see `context.base_context`).
@@ -30,8 +32,8 @@ FIELDS = frozenset(
 
 
 @cache
-def letter_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+def letter_environment() -> LetterEnvironment:
+    return LetterEnvironment(
         loader=FileSystemLoader(DOCUMENT_TEMPLATES),
         undefined=StrictUndefined,
         autoescape=False,  # the output is letter markup; HTML escaping happens when it becomes HTML
@@ -75,7 +77,13 @@ def compose(draft: Draft, body: str | None = None) -> tuple[Letterhead, list[Blo
         if body is not None
         else letter_environment().get_template(draft.kind.template)
     )
-    text = template.render(**context)
+    try:
+        text = sandbox.render(template, context)
+    except WordingLimit as exc:
+        # A published wording passed its checks on the sample data; a real case can still reach a limit.
+        raise DisclosureError(
+            f"The wording of this letter cannot be rendered: {exc}. An administrator can correct it."
+        ) from exc
     head = Letterhead(
         force_name=context["force"]["name"],
         force_address=context["force"]["address"],
@@ -94,20 +102,29 @@ def problems(body: str, sample: Draft) -> list[str]:
     """Why a wording cannot be published, in words an editor can act on (empty when it can)."""
     env = letter_environment()
     try:
-        parsed = env.parse(body)
+        declared = meta.find_undeclared_variables(env.parse(body))
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         return [f"The wording has a template error{f' on line {line}' if line else ''}: {exc.message}"]
-    unknown = sorted(meta.find_undeclared_variables(parsed) - FIELDS)
+    except ValueError as exc:  # a number literal too long to read (or, folded when compiled, to print)
+        return [f"The wording cannot be read: {exc}"]
+    unknown = sorted(declared - FIELDS)
     if unknown:
         return [f"Unknown field: {name}" for name in unknown]
+    found = _render_problem(sample, body)
+    return [found] if found else []
+
+
+def _render_problem(sample: Draft, body: str) -> str:
     try:
         compose(sample, body)
     except UndefinedError as exc:
-        return [f"Unknown field: {exc.message}"]
+        return f"Unknown field: {exc.message}"
+    except DisclosureError as exc:  # a limit of the sandbox (`sandbox.WordingLimit`)
+        return str(exc.__cause__ or exc)
     except Exception as exc:  # the sandbox refuses unsafe attribute access, among others
-        return [f"The wording cannot be rendered: {exc}"]
-    return []
+        return f"The wording cannot be rendered: {exc}"
+    return ""
 
 
 def field_names(context: dict[str, Any]) -> list[str]:
