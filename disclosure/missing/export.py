@@ -1,7 +1,8 @@
 """Export for partners: episodes with their return home interview status and the person's repeat flag, as
 CSV or XLSX [issue 7]. An export is a disclosure of personal data and is audited with its recipient and
-reason (DPA 2018 s.62 [DPA-62]). Spreadsheet cells that a spreadsheet would run as a formula are neutralised
-(CSV injection), in both formats."""
+reason (DPA 2018 s.62 [DPA-62]). Every cell, in both formats, passes through `cell`: control characters go
+(openpyxl refuses them, and a line break or bidirectional override would disguise a row) and what a
+spreadsheet would run as a formula is neutralised (CSV injection)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from disclosure.missing.models import Episode, ReturnInterview
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewOutcome
 from disclosure.people import service as people
 from disclosure.requests.schemas import integer, text
-from disclosure.text import spreadsheet_safe
+from disclosure.text import clean_line, spreadsheet_safe
 
 HEADINGS = (
     "Police reference",
@@ -43,7 +44,14 @@ HEADINGS = (
     "Episodes in repeat window",
 )
 FORMATS = ("csv", "xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UK = ZoneInfo("Europe/London")
+
+
+def cell(value: Any) -> Any:
+    """One exported value as a spreadsheet may hold it: text on one line without control characters, then
+    safe from formula injection; numbers unchanged."""
+    return spreadsheet_safe(clean_line(value) if isinstance(value, str) else value)
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -123,22 +131,7 @@ def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[
     since = utcnow() - timedelta(days=days)
     data = list(rows(session, since))
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADINGS)
-        writer.writerows(tuple(spreadsheet_safe(v) for v in row) for row in data)
-        content, media = buffer.getvalue().encode("utf-8-sig"), "text/csv"
-    else:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Missing episodes")
-        sheet.append(HEADINGS)
-        for row in data:
-            sheet.append([spreadsheet_safe(v) for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        content = out.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content, media = (_csv(data), "text/csv") if kind == "csv" else (_xlsx(data), XLSX)
     audit.record(
         session,
         actor=actor,
@@ -150,3 +143,22 @@ def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[
         details={"format": kind, "days": days, "rows": len(data)},
     )
     return content, f"missing-episodes-{stamp}.{kind}", media
+
+
+def _csv(data: list[tuple[Any, ...]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADINGS)
+    writer.writerows(tuple(cell(v) for v in row) for row in data)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(data: list[tuple[Any, ...]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Missing episodes")
+    sheet.append(HEADINGS)
+    for row in data:
+        sheet.append([cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
