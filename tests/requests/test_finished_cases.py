@@ -33,16 +33,17 @@ from disclosure.letters import service as letters
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
-from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.models import CaseParty, DisclosureRequest
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research import service as research
+from disclosure.research.models import Check, EvidenceItem, PartnerRequest
 from disclosure.storage import LocalFileStore
 from tests import fresh_db
 from tests.builders import make_user, principal_for, sign_in_as
-from tests.decisions.builders import all_present, disclose_values, panel_with, submitted_case
+from tests.decisions.builders import all_present, disclose_values, panel_with
 from tests.decisions.conftest import Cast, make_cast
 from tests.pages import PageClient
-from tests.research.builders import agency, case_in_research, partner_user, subject_id
+from tests.research.builders import agency, case_in_research, partner_user, ready_to_submit, subject_id
 
 fresh_database_url = fresh_db.fresh_database_url
 
@@ -72,7 +73,12 @@ def _when() -> dict[str, str]:
 
 def finish_a_case(db: Session, cast: Cast, state: str) -> Finished:
     """A case decided for disclosure, then withdrawn, or delivered and closed."""
-    case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer)
+    case = case_in_research(db, cast.clerk, cast.researcher)
+    asked = {"agency_id": str(agency(db).id), "asked": "Any contact?", "person_ids": [subject_id(case)]}
+    sent = research.send_partner_request(db, cast.researcher, case.id, asked)
+    research.close_without_answer(db, cast.researcher, case.id, sent.id, {"reason": "Not needed now"})
+    ready_to_submit(db, cast.researcher, cast.reviewer, case)
+    research.submit(db, cast.researcher, case.id, {"version": str(research.package_for(db, case).version)})
     meeting, [item] = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")], case)
     decisions.record_attendance(db, cast.clerk, meeting.id, item.id, all_present(meeting))
     agencies = decisions.quorum(db, item).agencies
@@ -208,14 +214,28 @@ def _routes(app: Litestar, prefix: str) -> list[tuple[str, Any]]:
     return sorted(found, key=lambda pair: pair[0])
 
 
-def _url(path: str, case: DisclosureRequest) -> str:
-    """The route's path with this case's id, a letter kind, and made-up ids for anything else: the state is
-    checked before anything the path names is looked up."""
+def _ids(db: Session, case: DisclosureRequest) -> dict[str, str]:
+    """The case's own rows, by the path parameter that names them, so each route reaches a real record."""
+    first: dict[str, Any] = {
+        "request_id": case.id,
+        "party_id": db.scalar(select(CaseParty.id).where(CaseParty.request_id == case.id)),
+        "check_id": db.scalar(select(Check.id).where(Check.request_id == case.id)),
+        "item_id": db.scalar(select(EvidenceItem.id).where(EvidenceItem.request_id == case.id)),
+        "partner_request_id": db.scalar(
+            select(PartnerRequest.id).where(PartnerRequest.request_id == case.id)
+        ),
+    }
+    return {name: str(found) for name, found in first.items() if found is not None}
+
+
+def _url(path: str, ids: dict[str, str]) -> str:
+    """The route's path with the case's rows, a letter kind, and made-up ids for anything else (the state
+    is checked before anything the path names is looked up)."""
 
     def value(match: re.Match[str]) -> str:
         name, kind = match.group(1), match.group(2)
-        if name == "request_id":
-            return str(case.id)
+        if name in ids:
+            return ids[name]
         if kind == "uuid":
             return str(uuid.uuid4())
         if kind == "int":
@@ -274,16 +294,18 @@ def test_every_case_changing_page_and_api_verb_refuses_a_finished_case(
     admin = make_user(db, Role.ADMINISTRATOR, username="ada.tokens")
     token = accounts.issue_api_token(db, principal_for(admin.user), everyone.user_id, "walk")
     sign_in_as(db, client, everyone)
+    ids = _ids(db, finished.case)
+    assert set(ids) == {"request_id", "party_id", "check_id", "item_id", "partner_request_id"}
     before = row_counts(db)
     wrong = []
     for path, handler in pages:
         form = {"version": str(finished.case.version)}
-        response = client.submit(_url(path, finished.case), form, **_upload(handler))
+        response = client.submit(_url(path, ids), form, **_upload(handler))
         if response.status_code != 409 or finished.says not in response.text:
             wrong.append(f"page {path}: {response.status_code} {response.text[:200]!r}")
     bearer = {"Authorization": f"Bearer {token}"}
     for path, handler in api:
-        response = client.post(_url(path, finished.case), json=_body(handler), headers=bearer)
+        response = client.post(_url(path, ids), json=_body(handler), headers=bearer)
         if response.status_code != 409 or finished.says not in response.text:
             wrong.append(f"api {path}: {response.status_code} {response.text[:200]!r}")
     assert not wrong, "\n".join(wrong)
