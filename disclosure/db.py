@@ -104,7 +104,9 @@ def check_version(current: int, version: object, *, what: str = "this") -> None:
         loaded = -1
     if loaded != current:
         raise StaleRecord(
-            f"Someone else changed {what} after you opened the form. Your answers are shown below."
+            f"Someone else changed {what} after you opened the form. Your answers are shown below: check"
+            " them against the change and save again.",
+            current_version=current,
         )
 
 

@@ -60,10 +60,15 @@ class InvalidTransition(DisclosureError):
 
 
 class StaleRecord(DisclosureError):
-    """Someone else saved the record after this form was loaded."""
+    """Someone else saved the record after this form was loaded; `current_version` is the version it is at
+    now (when known), for the form shown again."""
 
     status_code = 409
     title = "This record has changed"
+
+    def __init__(self, message: str = "", current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
 
 
 class Conflict(DisclosureError):

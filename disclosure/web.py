@@ -14,7 +14,7 @@ import hmac
 import json
 import secrets
 import uuid
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from disclosure.config import PROJECT_ROOT, Settings
 from disclosure.db import kept_on_refusal
-from disclosure.errors import DisclosureError
+from disclosure.errors import Conflict, DisclosureError, FormInvalid, InvalidTransition, StaleRecord
 from disclosure.text import (
     MAX_JSON_DEPTH,
     Repeated,
@@ -148,6 +148,43 @@ def body_values(body: Any) -> dict[str, Any]:
         else:
             values[key] = str(value)
     return values
+
+
+Show = Callable[[FormState, int], Template]
+"""Renders a form page again: the form state (answers and errors) and the status code."""
+
+
+def round_trip(
+    request: Request[Any, Any, Any],
+    db: Session,
+    data: Mapping[str, Any],
+    verb: Callable[[dict[str, Any]], Any],
+    show: Show,
+    *,
+    success: str | Callable[[Any], str],
+    flash: str,
+) -> Template | Redirect:
+    """The one form round trip: call one service verb with the cleaned answers inside a savepoint, and
+    redirect with a banner when it succeeds. When it refuses, nothing it wrote is kept (the savepoint, and
+    the request's unit of work, roll back) and the form comes back with every answer typed:
+    - bad input (`FormInvalid`, 400): each message at its field;
+    - a stale save (`StaleRecord`, 409): the news at the top and the form moved to the record's current
+      version, so saving again applies the answers on top of the other person's change;
+    - a state that no longer allows it (`InvalidTransition`, `Conflict`, 409): the reason at the top.
+    """
+    values = form_values(data)
+    try:
+        with db.begin_nested():
+            result = verb(values)
+    except FormInvalid as exc:
+        return show(FormState(values, exc.errors), 400)
+    except StaleRecord as exc:
+        if exc.current_version is not None:
+            values["version"] = str(exc.current_version)
+        return show(FormState(values, {}, exc.message), 409)
+    except (InvalidTransition, Conflict) as exc:
+        return show(FormState(values, {}, exc.message), 409)
+    return redirect(request, success(result) if callable(success) else success, flash=flash)
 
 
 def page(

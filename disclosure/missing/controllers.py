@@ -21,7 +21,7 @@ from disclosure.accounts.models import User
 from disclosure.agencies import outbox
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
-from disclosure.errors import Conflict, FormInvalid, StaleRecord
+from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.missing import dispatcher, export, feed, import_jobs, notify, protocols, rules, service
 from disclosure.missing.vocabulary import (
     UNFINISHED_IMPORT_STATUSES,
@@ -36,7 +36,7 @@ from disclosure.missing.vocabulary import (
 from disclosure.people import service as people
 from disclosure.research.controllers.evidence import attachment_response
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect, round_trip
 
 INLINE_IMPORT_BYTES = 256 * 1024
 """Files up to this size load within the request; larger ones load in the background with a progress bar."""
@@ -230,18 +230,15 @@ def _episode_form(
 
 @dataclass(frozen=True)
 class _EpisodeForm:
-    """One of the episode's forms: its template and heading, the field a stale save is reported at, and
-    whether it edits the interview (whose version it carries) rather than the episode."""
+    """One of the episode's forms: its template and heading."""
 
     template: str
     heading: str
-    first_field: str
-    interview: bool = False
 
 
-RISK_FORM = _EpisodeForm("missing/risk.html", "Review the risk", "risk_level")
-CLOSE_FORM = _EpisodeForm("missing/close.html", "Record the return", "returned")
-INTERVIEW_FORM = _EpisodeForm("missing/interview.html", "Return home interview", "outcome", interview=True)
+RISK_FORM = _EpisodeForm("missing/risk.html", "Review the risk")
+CLOSE_FORM = _EpisodeForm("missing/close.html", "Record the return")
+INTERVIEW_FORM = _EpisodeForm("missing/interview.html", "Return home interview")
 
 
 def _post_episode_form(
@@ -253,27 +250,18 @@ def _post_episode_form(
     spec: _EpisodeForm,
     flash: str,
 ) -> Template | Redirect:
-    """Save one of the episode's forms. Errors come back at their fields with the answers kept; a save made
-    after someone else's shows the news at the first field, with the form now at the current version so
-    saving again applies the answers; a closed episode sends the user back to it."""
+    """Save one of the episode's forms through the one round trip (`web.round_trip`): errors at their
+    fields, a stale save or a closed episode reported at the top, the answers always kept."""
     principal = require_principal(request)
-    values = form_values(data)
-    try:
-        with db.begin_nested():
-            verb(db, principal, episode_id, values)
-    except FormInvalid as exc:
-        return _episode_form(request, db, episode_id, spec, FormState(values, exc.errors), 400)
-    except StaleRecord as exc:
-        episode = service.get_episode(db, episode_id)
-        db.refresh(episode)
-        current = episode.interview if spec.interview else episode
-        values["version"] = str(current.version) if current else ""
-        return _episode_form(
-            request, db, episode_id, spec, FormState(values, {spec.first_field: exc.message}), 409
-        )
-    except Conflict as exc:
-        return redirect(request, f"/missing/episodes/{episode_id}", flash=exc.message)
-    return redirect(request, f"/missing/episodes/{episode_id}", flash=flash)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: verb(db, principal, episode_id, values),
+        lambda form, status: _episode_form(request, db, episode_id, spec, form, status),
+        success=f"/missing/episodes/{episode_id}",
+        flash=flash,
+    )
 
 
 @get("/missing/episodes/{episode_id:uuid}/risk", name="missing.risk_form", sync_to_thread=True)

@@ -157,7 +157,8 @@ def test_a_stale_save_shows_this_case_has_changed_with_the_input(db: Session, cl
         f"{case_url}/triage", {"immediate_risk": "no", "dash_done": "no", "rag": "amber", "version": "999"}
     )
     assert response.status_code == 409
-    assert "This case has changed" in response.text and "amber" in response.text
+    assert "Someone else changed this case" in response.text and "amber" in response.text
+    assert "There is a problem" in response.text  # the news at the top of the re-shown form
 
 
 def test_the_work_queue_shows_deadlines_nearest_first(db: Session, client: PageClient) -> None:

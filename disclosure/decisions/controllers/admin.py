@@ -10,8 +10,7 @@ from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
 from disclosure.decisions import service
-from disclosure.decisions.controllers.common import round_trip
-from disclosure.web import Db, Form, FormState, Id, page, redirect
+from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
 
 SETTINGS = "/admin/panel-settings"
 

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
 from disclosure.decisions import service
-from disclosure.decisions.controllers.common import item_url, round_trip
+from disclosure.decisions.controllers.common import item_url
 from disclosure.decisions.minutes import render_minutes
 from disclosure.decisions.models import Decision
 from disclosure.decisions.vocabulary import (
@@ -22,7 +22,7 @@ from disclosure.decisions.vocabulary import (
     options,
 )
 from disclosure.research.controllers.evidence import attachment_response
-from disclosure.web import Db, Form, FormState, Id, page
+from disclosure.web import Db, Form, FormState, Id, page, round_trip
 
 MEETING = "/panels/{meeting_id:uuid}"
 ITEM = MEETING + "/items/{item_id:uuid}"

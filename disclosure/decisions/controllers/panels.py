@@ -11,11 +11,11 @@ from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
 from disclosure.decisions import service
-from disclosure.decisions.controllers.common import item_url, meeting_url, round_trip
+from disclosure.decisions.controllers.common import item_url, meeting_url
 from disclosure.decisions.service.common import is_convener
 from disclosure.decisions.vocabulary import Forum, Outcome, options
 from disclosure.research.pack import render_panel_pack
-from disclosure.web import Db, Form, FormState, Id, page, redirect
+from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
 
 UK = ZoneInfo("Europe/London")
 

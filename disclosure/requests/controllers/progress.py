@@ -11,11 +11,10 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
-from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.requests import service
-from disclosure.requests.controllers.common import case_url, stale_page
+from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import OUT_OF_SCOPE_REASONS, IdentityDocument, Rag, RiskLevel, Scheme
-from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
 
 
 def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> dict[str, Any]:
@@ -52,21 +51,21 @@ def _submit(
     verb: Callable[..., Any],
     flash: str,
 ) -> Template | Redirect:
-    values = form_values(data)
-    try:
-        verb(db, require_principal(request), request_id, values)
-    except StaleRecord as exc:
-        return stale_page(request, request_id, exc, values)
-    except FormInvalid as exc:
-        return page(
-            request,
-            template,
-            heading=heading,
-            form=FormState(values, exc.errors),
-            status_code=400,
-            **_context(db, request, request_id),
-        )
-    return redirect(request, case_url(request_id), flash=flash)
+    principal = require_principal(request)
+
+    def show(form: FormState, status_code: int) -> Template:
+        context = _context(db, request, request_id)
+        return page(request, template, heading=heading, form=form, status_code=status_code, **context)
+
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: verb(db, principal, request_id, values),
+        show,
+        success=case_url(request_id),
+        flash=flash,
+    )
 
 
 def _triage_values(case: Any) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""What the research pages share: addresses, the overview's context, and the form round trip (render,
-submit, show errors at their fields with everything typed kept, or redirect with a banner)."""
+"""What the research pages share: addresses, the overview's context, and their forms through the kernel's
+one round trip (`web.round_trip`)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from disclosure.auth import require_principal
-from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.people.service import summaries
-from disclosure.requests.controllers.common import stale_page
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.research import service
 from disclosure.research.overview import overview
-from disclosure.web import Db, FormState, form_values, page, redirect
+from disclosure.web import Db, FormState, page, round_trip
 
 
 def research_url(request_id: uuid.UUID, suffix: str = "") -> str:
@@ -42,6 +40,7 @@ def form_page(
     *,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    problem: str = "",
     context: Context = base_context,
     status_code: int = 200,
     **extra: Any,
@@ -51,7 +50,7 @@ def form_page(
         request,
         template,
         heading=heading,
-        form=FormState(values or {}, errors or {}),
+        form=FormState(values or {}, errors or {}, problem),
         status_code=status_code,
         **found,
         **extra,
@@ -72,28 +71,24 @@ def submit_form(
     after: str = "",
     **extra: Any,
 ) -> Template | Redirect:
-    """Call one service verb with the cleaned form; on bad input show the form again (400) with the GOV.UK
-    error summary and every value kept; on a stale save show what was typed (409)."""
-    values = form_values(data)
-    try:
-        verb(values)
-    except StaleRecord as exc:
-        return stale_page(request, request_id, exc, values)
-    except FormInvalid as exc:
-        db.rollback()
+    """A research form through the one round trip (`web.round_trip`)."""
+
+    def show(form: FormState, status_code: int) -> Template:
         return form_page(
             request,
             db,
             request_id,
             template,
             heading,
-            values=values,
-            errors=exc.errors,
+            values=form.values,
+            errors=form.errors,
+            problem=form.problem,
             context=context,
-            status_code=400,
+            status_code=status_code,
             **extra,
         )
-    return redirect(request, research_url(request_id, after), flash=flash)
+
+    return round_trip(request, db, data, verb, show, success=research_url(request_id, after), flash=flash)
 
 
 def people_options(db: Session, case: Any) -> list[tuple[str, str, str | None]]:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
-from disclosure.requests.controllers.common import stale_page
 from disclosure.research import service
 from disclosure.research.controllers.common import base_context, form_page, research_url, submit_form
 from disclosure.research.controllers.evidence import attachment_response
@@ -143,21 +142,20 @@ def submit(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) 
     actor = require_principal(request)
     values = form_values(data)
     try:
-        frozen = service.submit(db, actor, request_id, values)
-    except StaleRecord as exc:
-        return stale_page(request, request_id, exc, values)
-    except FormInvalid as exc:
-        db.rollback()
+        with db.begin_nested():
+            frozen = service.submit(db, actor, request_id, values)
+    except (FormInvalid, StaleRecord) as exc:
         from disclosure.research.overview import overview
 
+        errors = exc.errors if isinstance(exc, FormInvalid) else {"package": exc.message}
         context = overview(db, actor, request_id)
-        context["problems"] = exc.errors
+        context["problems"] = errors
         return page(
             request,
             "research/package.html",
             heading=f"Research for {context['case'].reference}",
-            status_code=400,
-            submit_errors=exc.errors,
+            status_code=exc.status_code,
+            submit_errors=errors,
             **context,
         )
     return redirect(
