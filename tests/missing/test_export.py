@@ -51,8 +51,8 @@ def test_an_episode_whose_record_holds_control_characters_exports_to_excel(db: S
     who = person(db, actor, "Jamie", "Rivers")
     episode = service.record_episode(db, actor, who.id, episode_values(police_reference="MP/7"))
     assert isinstance(episode, Episode)
-    # As an older import or a direct database fix could have left it.
-    episode.police_reference = "MP/\x00\x07\x1b[31m7\r\n\u202e"
+    # As an older import or a direct database fix could have left it (PostgreSQL cannot hold a NUL at all).
+    episode.police_reference = "MP/\x07\x1b[31m7\r\n\u202e\x9b"
     db.flush()
     values = {"recipient": "Children's services", "reason": "Monthly meeting", "days": "30"}
     content, _, _ = export.export(db, actor, {**values, "format": "xlsx"})
