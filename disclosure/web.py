@@ -110,10 +110,6 @@ class FormState:
     errors: dict[str, str]
     problem: str = ""
 
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.errors or self.problem)
-
     @classmethod
     def empty(cls, **values: Any) -> FormState:
         return cls(dict(values), {})
