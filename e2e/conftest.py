@@ -24,6 +24,7 @@ from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
@@ -53,6 +54,7 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 PASSWORD = "paper lantern mountain river"
+UK = ZoneInfo("Europe/London")
 SERVER_START_SECONDS = 30
 FAILED_CALL = pytest.StashKey[bool]()
 
@@ -365,6 +367,18 @@ def _error_summary(page: Page) -> Locator:
     summary = page.get_by_role("alert").filter(has=heading)
     expect(summary).to_be_visible()
     return summary
+
+
+def fill_date_and_time(page: Page, date_group: str, time_label: str, moment: datetime) -> None:
+    """Type `moment` into a GOV.UK date input (the group named `date_group`) and its time field, in UK time
+    as the pages read them. Journeys take their moments from now (an hour ago, a day ago), never a fixed time
+    of day, so they pass at any hour and on any date."""
+    local = moment.astimezone(UK)
+    group = page.get_by_role("group", name=date_group, exact=True)
+    group.get_by_label("Day").fill(str(local.day))
+    group.get_by_label("Month").fill(str(local.month))
+    group.get_by_label("Year").fill(str(local.year))
+    page.get_by_label(time_label, exact=True).fill(local.strftime("%H:%M"))
 
 
 def navigation(page: Page) -> Locator:

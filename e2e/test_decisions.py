@@ -5,6 +5,7 @@ the cases move on: one to delivery, one to communicating the outcome. The minute
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -13,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
-from disclosure.db import unit_of_work
+from disclosure.db import unit_of_work, utcnow
 from disclosure.requests.models import DisclosureRequest
-from e2e.conftest import Visit, error_summary, live_principal, make_live_user, sign_in
+from disclosure.text import format_datetime
+from e2e.conftest import Visit, error_summary, fill_date_and_time, live_principal, make_live_user, sign_in
 from tests.decisions.builders import submitted_case
 
 
@@ -93,10 +95,9 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
     assert "Select the chair" in error_summary(page)
     expect(page.get_by_label("Where (optional)")).to_have_value("MASH room 2")
     visit("convene errors")
-    page.get_by_label("Day").fill("3")
-    page.get_by_label("Month").fill("12")
-    page.get_by_label("Year").fill("2026")
-    page.get_by_label("Time").fill("10:00")
+    # The panel met an hour ago, whatever the hour now; its link reads as the meetings list shows it.
+    meets_at = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
+    fill_date_and_time(page, "When does it meet?", "Time", meets_at)
     page.get_by_label("Chair").select_option(label="Carla Chair")
     page.get_by_role("button", name="Convene the panel").click()
     expect(page.get_by_text("Panel convened")).to_be_visible()
@@ -122,7 +123,7 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
     page.goto(f"{live_server}/panels")
     sign_in(page, visit, "paul.probation", paul)
     visit("member's panels")
-    page.get_by_role("link", name="3 December 2026 at 10:00am").click()
+    page.get_by_role("link", name=format_datetime(meets_at), exact=True).click()
     visit("member's meeting")
     page.get_by_role("link", name=first).click()
     visit("first case")
@@ -179,7 +180,7 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
     page.goto(f"{live_server}/panels")
     sign_in(page, visit, "carla.chair", carla)
     visit("chair's panels")
-    page.get_by_role("link", name="3 December 2026 at 10:00am").click()
+    page.get_by_role("link", name=format_datetime(meets_at), exact=True).click()
     visit("chair's meeting")
     for reference, outcome in ((first, "Disclose"), (second, "Do not disclose")):
         page.get_by_role("link", name=reference).click()

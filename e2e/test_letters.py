@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
-from disclosure.db import unit_of_work
+from disclosure.db import unit_of_work, utcnow
 from disclosure.decisions import service as decisions
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research import service as research
-from e2e.conftest import Visit, error_summary, live_principal, make_live_user, sign_in
+from e2e.conftest import Visit, error_summary, fill_date_and_time, live_principal, make_live_user, sign_in
 from tests.decisions.builders import all_present, disclose_values, no_disclosure_values, panel_with
 from tests.research.builders import agency, case_in_research, ready_to_submit, subject_id
 
@@ -154,10 +154,7 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
             page.get_by_role("button", name="Record the delivery").click()
             assert "Enter where it happened" in error_summary(page)
             visit("delivery errors")
-            page.get_by_label("Day").first.fill("29")
-            page.get_by_label("Month").first.fill("11")
-            page.get_by_label("Year").first.fill("2026")
-            page.get_by_label("Time", exact=True).fill("15:00")
+            fill_date_and_time(page, "When?", "Time", utcnow())  # after the sign-off, to the minute
             page.get_by_label("Where?").fill("Leeds Central police station")
             page.get_by_role("group", name="Was the recipient's identity re-confirmed?").get_by_label(
                 "Yes"

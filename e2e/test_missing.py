@@ -19,7 +19,15 @@ from disclosure.missing import notify, service
 from disclosure.missing.models import Notification
 from disclosure.people import service as people
 from disclosure.people.schemas import PersonDetails
-from e2e.conftest import Visit, error_summary, live_principal, make_live_user, navigation, sign_in
+from e2e.conftest import (
+    Visit,
+    error_summary,
+    fill_date_and_time,
+    live_principal,
+    make_live_user,
+    navigation,
+    sign_in,
+)
 from tests.missing.builders import episode_values, return_values
 from tests.missing.test_feed import csv_of, line
 
@@ -48,21 +56,13 @@ def _earlier_episodes(factory: sessionmaker[Session], social_worker: str) -> Non
             service.close_episode(session, mash, episode.id, return_values(hours_ago=days * 24 - 12))
 
 
-def _pick_date(page: Page, group: str, moment: date, time: str) -> None:
-    fieldset = page.get_by_role("group", name=group)
-    fieldset.get_by_label("Day").fill(str(moment.day))
-    fieldset.get_by_label("Month").fill(str(moment.month))
-    fieldset.get_by_label("Year").fill(str(moment.year))
-    page.locator(f"#{fieldset.locator('input').first.get_attribute('id')}-time").fill(time)
-
-
 def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest(
     page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
 ) -> None:
     mo = make_live_user(live_sessions, live_settings, "mo.mash", "Mo Mash", "data_administrator")
     sw = make_live_user(live_sessions, live_settings, "sol.worker", "Sol Worker", "partner")
     _earlier_episodes(live_sessions, "sol.worker")
-    today = utcnow().date()
+    now = utcnow()  # each moment below is some time before now, in order, whatever the hour
 
     page.goto(f"{live_server}/missing")
     sign_in(page, visit, "mo.mash", mo)
@@ -95,7 +95,7 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     assert "Enter why this risk level was given" in messages
     visit("errors shown, answers kept")
     expect(page.get_by_label("Where were they last seen?")).to_have_value("Leeds bus station")
-    _pick_date(page, "When were they reported missing?", today, "06:30")
+    fill_date_and_time(page, "When were they reported missing?", "Time reported", now - timedelta(hours=4))
     page.get_by_label("Why this risk level?").fill("Third time this quarter; known older associates")
     page.get_by_role("radio", name="Kayla Morgan").check()
     page.get_by_role("button", name="Record for the selected person").click()
@@ -108,7 +108,7 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     page.get_by_role("group", name="Risk level now").get_by_label("High").check()
     page.get_by_label("Why is the risk at this level?").fill("Seen getting into a car with two older men")
     page.get_by_label("Where did the information come from?").fill("CCTV, Leeds bus station")
-    _pick_date(page, "When was the information obtained?", today, "07:15")
+    fill_date_and_time(page, "When was the information obtained?", "Time obtained", now - timedelta(hours=3))
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_text("Risk reviewed")).to_be_visible()
     expect(page.get_by_role("cell", name="Seen getting into a car with two older men")).to_be_visible()
@@ -116,7 +116,7 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
 
     page.get_by_role("link", name="Record the return").click()
     visit("return form")
-    _pick_date(page, "When were they found or did they return?", today, "08:00")
+    fill_date_and_time(page, "When were they found or did they return?", "Time", now - timedelta(hours=2))
     page.get_by_label("Where?").fill("A flat in Armley")
     page.get_by_label("Who were they with?").fill("Two older males")
     page.get_by_label("Completed, concerns found").check()
@@ -127,8 +127,8 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     page.get_by_role("link", name="Record the return home interview").click()
     visit("interview form")
     page.get_by_role("group", name="Where does the interview stand?").get_by_label("Completed").check()
-    _pick_date(page, "When was it offered?", today, "08:30")
-    _pick_date(page, "When did it take place?", today, "08:45")
+    fill_date_and_time(page, "When was it offered?", "Time offered", now - timedelta(hours=1, minutes=30))
+    fill_date_and_time(page, "When did it take place?", "Time of the interview", now - timedelta(hours=1))
     page.get_by_label("Interviewer", exact=True).fill("Robin Reyes")
     page.get_by_label("Interviewer's organisation").fill("Birch Lodge")
     page.get_by_label("The interviewer is independent of the placement").check()

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
 from disclosure.db import utcnow
-from e2e.conftest import Visit, error_summary, make_live_user, reflows_at_320_pixels, sign_in
+from e2e.conftest import (
+    Visit,
+    error_summary,
+    fill_date_and_time,
+    make_live_user,
+    reflows_at_320_pixels,
+    sign_in,
+)
 
 
 def _log(
@@ -29,10 +36,7 @@ def _log(
     if applicant:
         page.get_by_label(applicant).check()
     when = utcnow() - timedelta(days=days_ago, hours=1)
-    page.get_by_label("Day").fill(str(when.day))
-    page.get_by_label("Month").fill(str(when.month))
-    page.get_by_label("Year").fill(str(when.year))
-    page.get_by_label("Time of first contact").fill(when.strftime("%H:%M"))
+    fill_date_and_time(page, "Date of first contact", "Time of first contact", when)
     page.get_by_label("101 telephone call").check()
     if information:
         page.get_by_label("What prompted the request?").fill(information)
@@ -136,13 +140,7 @@ def test_a_data_administrator_runs_three_requests_to_research(
     visit("initial checks complete")
     page.get_by_role("link", name="Record the meeting and identity check").click()
     expect(page.get_by_role("heading", name="Face-to-face meeting and identity")).to_be_visible()
-    now = utcnow()
-    page.get_by_label("Day").fill(str(now.day))
-    page.get_by_label("Month").fill(str(now.month))
-    page.get_by_label("Year").fill(str(now.year))
-    page.get_by_label("Time of the meeting").fill(
-        (now - timedelta(minutes=10)).astimezone().strftime("%H:%M")
-    )
+    fill_date_and_time(page, "Date of the meeting", "Time of the meeting", utcnow() - timedelta(minutes=10))
     page.get_by_label("Passport (photo)").check()
     page.get_by_label("Utility bill (address)").check()
     page.get_by_label("Yes, verified").check()

@@ -21,7 +21,15 @@ from disclosure.config import Settings
 from disclosure.db import unit_of_work, utcnow
 from disclosure.people import service as people
 from disclosure.requests import service as requests_service
-from e2e.conftest import Visit, error_summary, live_principal, make_live_user, reflows_at_320_pixels, sign_in
+from e2e.conftest import (
+    Visit,
+    error_summary,
+    fill_date_and_time,
+    live_principal,
+    make_live_user,
+    reflows_at_320_pixels,
+    sign_in,
+)
 from tests import samples
 
 FACT = "Convicted in 2019 of assaulting a former partner (ABH), sentenced to 18 months."
@@ -92,11 +100,8 @@ def _record_check(page: Page, visit: Visit, name: str) -> None:
     page.get_by_role("link", name=f"Record {name} check").click()
     expect(page.get_by_role("heading", name="Record a check")).to_be_visible()
     visit(f"record {name}")
-    now = utcnow() - timedelta(days=1)  # a time surely in the past, whatever the hour
-    page.get_by_label("Day").fill(str(now.day))
-    page.get_by_label("Month").fill(str(now.month))
-    page.get_by_label("Year").fill(str(now.year))
-    page.get_by_label("Time of the check").fill("09:30")
+    # After the first contact five hours ago, before now.
+    fill_date_and_time(page, "When was the check done?", "Time of the check", utcnow() - timedelta(hours=1))
     page.get_by_role("group", name="Result").get_by_label("No trace (nil return)").check()
     page.get_by_role("group", name="Does the owner of the information consent").get_by_label(
         "Not applicable"
