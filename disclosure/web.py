@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import anyio.to_thread
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
@@ -28,7 +28,7 @@ from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.params import FromPath, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, ReceiveMessage, Scope, Send
 from sqlalchemy.orm import Session
 
@@ -158,11 +158,12 @@ def round_trip(
     show: Show,
     *,
     success: str | Callable[[Any], str],
-    flash: str,
+    flash: str | Callable[[Any], str],
 ) -> Template | Redirect:
     """The one form round trip: call one service verb with the cleaned answers inside a savepoint, and
-    redirect with a banner when it succeeds. When it refuses, nothing it wrote is kept (the savepoint, and
-    the request's unit of work, roll back) and the form comes back with every answer typed:
+    redirect with a banner when it succeeds (`success` and `flash` may be made from what the verb returned).
+    When it refuses, nothing it wrote is kept (the savepoint, and the request's unit of work, roll back) and
+    the form comes back with every answer typed:
     - bad input (`FormInvalid`, 400): each message at its field;
     - a stale save (`StaleRecord`, 409): the news at the top and the form moved to the record's current
       version, so saving again applies the answers on top of the other person's change;
@@ -180,7 +181,8 @@ def round_trip(
         return show(FormState(values, {}, exc.message), 409)
     except (InvalidTransition, Conflict) as exc:
         return show(FormState(values, {}, exc.message), 409)
-    return redirect(request, success(result) if callable(success) else success, flash=flash)
+    target = success(result) if callable(success) else success
+    return redirect(request, target, flash=flash(result) if callable(flash) else flash)
 
 
 def page(
@@ -204,6 +206,21 @@ def page(
     if context["flash"]:
         response.delete_cookie(FLASH_COOKIE)
     return response
+
+
+def attachment_response(content: bytes, filename: str, content_type: str) -> Response[bytes]:
+    """A download, never shown inline; `web.security_headers` adds `nosniff` to every response."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return Response(
+        content,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def redirect(

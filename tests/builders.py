@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
@@ -33,6 +34,25 @@ class SampleUser:
         assert self.secret
         totp = pyotp.TOTP(self.secret)
         return totp.generate_otp(totp.timecode(utcnow()) + step_offset)
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def date_time_fields(name: str, moment: datetime) -> dict[str, str]:
+    """A GOV.UK date input with its time, for `name`, as a browser sends them (UK time, to the minute)."""
+    local = moment.astimezone(UK)
+    return {
+        f"{name}-day": str(local.day),
+        f"{name}-month": str(local.month),
+        f"{name}-year": str(local.year),
+        f"{name}-time": local.strftime("%H:%M"),
+    }
+
+
+def date_fields(name: str, day: date) -> dict[str, str]:
+    """A GOV.UK date input for `name`, as a browser sends it."""
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
 
 
 def hashed(password: str) -> str:

@@ -21,6 +21,8 @@ from disclosure.auth import SESSION_COOKIE
 from disclosure.config import Settings
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
+# What a form carries that nobody types: a button's form has only these.
+BUTTON_FIELDS = frozenset({"_csrf_token", "version", "target", "next", "action"})
 
 
 def check_page(html: str, *, path: str) -> None:
@@ -46,13 +48,21 @@ def check_page(html: str, *, path: str) -> None:
 class PageClient(TestClient):  # type: ignore[type-arg]
     """TestClient that checks every HTML page and fills in the CSRF token on form posts."""
 
-    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().request(method, url, *args, **kwargs)
         is_page = not str(url).startswith(
             "/api/"
         )  # the API answers JSON; Litestar's schema pages are its own
         if is_page and response.headers.get("content-type", "").startswith("text/html"):
             check_page(response.text, path=f"{method} {url}")
+            typed = set(kwargs.get("data") or {}) - BUTTON_FIELDS
+            if method.upper() == "POST" and response.status_code in (400, 409, 422) and typed:
+                # A refused form comes back with what was typed and the reason, never as a bare error page
+                # (a button, which carries nothing typed, may answer with the reason alone).
+                assert 'id="error-page"' not in response.text, (
+                    f"POST {url}: refused ({response.status_code}) with an error page, not the form: "
+                    + " ".join(response.text.split("<h1", 1)[-1].split("</p>", 1)[0].split())[:300]
+                )
         return response
 
     def csrf(self) -> str:

@@ -122,7 +122,8 @@ def test_an_event_keeps_who_what_why_and_when(db: Session) -> None:
     assert (stored.category, stored.action, stored.object_type) == ("consultation", "request.view", "request")
     assert stored.object_id == str(uuid.UUID(int=7)) and stored.justification == "Allocated case"
     assert json.loads(stored.details) == {"a": 1, "b": 2}
-    assert stored.occurred_at.utcoffset() is not None and stored.occurred_at.utcoffset().total_seconds() == 0
+    offset = stored.occurred_at.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
     assert stored.compute_hash() == stored.hash, "the hash survives the round trip through the database"
 
 

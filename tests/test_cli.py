@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -42,11 +43,11 @@ def run(env: dict[str, str], *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def read(env: dict[str, str], statement: object) -> list[object]:
+def read(env: dict[str, str], statement: Any) -> list[Any]:
     engine = create_db_engine(env["DISCLOSURE_DATABASE_URL"])
     try:
         with unit_of_work(create_session_factory(engine)) as session:
-            return list(session.scalars(statement))  # type: ignore[call-overload]
+            return list(session.scalars(statement))
     finally:
         engine.dispose()
 
@@ -116,7 +117,7 @@ def test_users_create_prints_an_invitation_and_is_audited(cli_env: dict[str, str
     assert "Created rory." in output
     assert re.search(r"https://disclosure\.police\.example/invitation/[\w-]{20,}", output)
     events = read(cli_env, select(AuditEvent).where(AuditEvent.action == "user.create"))
-    assert [(e.actor_label, e.actor_id) for e in events] == [("cli", None)]  # type: ignore[attr-defined]
+    assert [(e.actor_label, e.actor_id) for e in events] == [("cli", None)]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +147,7 @@ def test_users_create_refuses_bad_input_plainly(
     assert code != 0
     assert message in output
     assert "Traceback" not in output
-    assert [u.username for u in read(cli_env, select(User))] == ["rory"]  # type: ignore[attr-defined]
+    assert [u.username for u in read(cli_env, select(User))] == ["rory"]
 
 
 def test_users_list_shows_roles_and_status(cli_env: dict[str, str]) -> None:
@@ -230,13 +231,13 @@ def test_demo_load_creates_one_user_per_role_once(cli_env: dict[str, str]) -> No
     code, output = run(cli_env, "demo", "load")
     assert code == 0 and f"({len(DEMO_USERS)} new users, 3 new requests)" in output
     users = read(cli_env, select(User))
-    roles = {r for u in users for r in u.role_set}  # type: ignore[attr-defined]
+    roles = {r for u in users for r in u.role_set}
     assert roles == {r.value for _, rs in DEMO_USERS.values() for r in rs}
-    assert all("(synthetic)" in u.display_name for u in users)  # type: ignore[attr-defined]
+    assert all("(synthetic)" in u.display_name for u in users)
     assert "(0 new users, 0 new requests)" in run(cli_env, "demo", "load")[1]
     assert len(read(cli_env, select(User))) == len(DEMO_USERS)
     requests = read(cli_env, select(DisclosureRequest))
-    assert sorted(r.police_reference for r in requests) == ["DEMO-1", "DEMO-2", "DEMO-3"]  # type: ignore[attr-defined]
+    assert sorted(r.police_reference for r in requests) == ["DEMO-1", "DEMO-2", "DEMO-3"]
 
 
 def test_demo_code_prints_a_code_the_sign_in_accepts(cli_env: dict[str, str]) -> None:

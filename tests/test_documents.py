@@ -136,6 +136,7 @@ def test_a_letter_is_the_same_in_pdf_and_word_with_the_marking_and_page_numbers(
     assert "DVDS-2026-000007" in pdf_pages[0] and "What happens next" in pdf_pages[0]
     word = Document(io.BytesIO(render_docx(head, blocks)))
     section = word.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     assert section.header.paragraphs[0].text == CLASSIFICATION
     assert section.footer.paragraphs[0].text == CLASSIFICATION

@@ -35,3 +35,23 @@ def test_the_readme_documents_every_column_of_the_feed_layout() -> None:
     for column in STANDARD_COLUMNS:
         required = "yes" if column.required else ""
         assert f"| `{column.name}` | {required} | {column.meaning} |" in README, column.name
+
+
+def test_the_architecture_map_names_every_module_and_package_and_nothing_else() -> None:
+    """The README's map of `disclosure/` matches the code: a module or package added, moved or removed
+    without the map fails here."""
+    section = README.split("## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    tree = section.split("```\ndisclosure/\n", 1)[1].split("\ntemplates/", 1)[0]
+    named = {
+        line.split()[0] for line in tree.splitlines() if line.startswith("  ") and not line.startswith("   ")
+    }
+    package = PROJECT_ROOT / "disclosure"
+    actual = {
+        f"{entry.name}/" if entry.is_dir() else entry.name
+        for entry in package.iterdir()
+        if (entry.is_dir() and (entry / "__init__.py").exists())
+        or (entry.suffix == ".py" and entry.name not in {"__init__.py", "__main__.py"})
+    }
+    assert named == actual, (
+        f"only in the README: {sorted(named - actual)}; only in the code: {sorted(actual - named)}"
+    )

@@ -198,7 +198,7 @@ def world(db: Session) -> dict[str, str]:
     )
     missing.record_episode(db, actor, person.id, episode_values())
     partner = partner_user(db)
-    assert researching.id and db.get(DisclosureRequest, submitted.id)
+    assert researching.id and db.get(DisclosureRequest, submitted.id) is not None
     return {
         "worker": make_session(db, worker.user),
         "admin": make_session(db, admin.user),

@@ -38,7 +38,7 @@ CHANGES = ("collection", "alteration", "combination", "erasure")
 def _routes(app: Litestar, method: str) -> Iterator[tuple[str, str]]:
     """(policy name, a concrete path) for every route answering `method`, path parameters filled in."""
     for route in app.routes:
-        for handler in route.route_handlers:
+        for handler in getattr(route, "route_handlers", ()):
             if method not in getattr(handler, "http_methods", set()):
                 continue
             path = re.sub(

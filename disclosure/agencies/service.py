@@ -18,7 +18,7 @@ from disclosure.agencies.models import Agency, AgencyMember
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied, StaleRecord
-from disclosure.requests.schemas import integer, raise_if, text, yes_no
+from disclosure.forms import integer, raise_if, text, yes_no
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

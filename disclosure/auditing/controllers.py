@@ -14,7 +14,7 @@ from disclosure.auditing import service
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
 from disclosure.text import clean
-from disclosure.web import Db, FormState, page
+from disclosure.web import Db, FormState, attachment_response, page
 
 CATEGORY_OPTIONS = [("", "Any")] + [(c.value, c.value.capitalize()) for c in AuditCategory]
 
@@ -79,7 +79,7 @@ def export_form(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/audit/export.csv", name="auditing.export", sync_to_thread=True)
-def export(request: Request[Any, Any, Any], db: Db) -> Response[str] | Template:
+def export(request: Request[Any, Any, Any], db: Db) -> Response[bytes] | Template:
     values = _query(request)
     try:
         body = service.export_csv(
@@ -94,10 +94,8 @@ def export(request: Request[Any, Any, Any], db: Db) -> Response[str] | Template:
             form=FormState(values, exc.errors),
             categories=CATEGORY_OPTIONS,
         )
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="access-history.csv"'},
+    return attachment_response(
+        body.encode() if isinstance(body, str) else body, "access-history.csv", "text/csv; charset=utf-8"
     )
 
 

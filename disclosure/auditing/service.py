@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import audit, chronology
 from disclosure.audit import AuditCategory, AuditEvent
 from disclosure.auth import Principal
 from disclosure.clocks import start_of_uk_day
@@ -59,8 +59,7 @@ def parse_filter(values: dict[str, str]) -> EventFilter:
         except ValueError:
             errors[name] = f"{label} date must be a real date, like 2026-11-24"
             dates[name] = None
-    if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
-        errors["date_to"] = "To date must be the same as or after the from date"
+    chronology.check("auditing.search", dates, errors)
     category = (values.get("category") or "").strip()
     if category and category not in {c.value for c in AuditCategory}:
         errors["category"] = "Select an operation from the list"

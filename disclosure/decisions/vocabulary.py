@@ -4,110 +4,67 @@ agency views. Sources: DOMAIN.md "What is recorded" (Decision, No disclosure) [W
 
 from __future__ import annotations
 
-from enum import StrEnum
+from disclosure.workflow import Labelled
 
 
-class _Labelled(StrEnum):
-    @property
-    def label(self) -> str:
-        return LABELS[(type(self), self.value)]
-
-
-class Forum(_Labelled):
+class Forum(Labelled):
     """Where the decision is made: a DVDS panel, MARAC, or MAPPA where the subject is a MAPPA nominal
     [WYP-DVDS][WMP]; for Sarah's Law the police with partners [CSODS-2023]."""
 
-    DISCLOSURE_PANEL = "disclosure_panel"
-    MARAC = "marac"
-    MAPPA = "mappa"
+    DISCLOSURE_PANEL = "disclosure_panel", "Disclosure decision panel"
+    MARAC = "marac", "MARAC"
+    MAPPA = "mappa", "MAPPA meeting"
 
 
-class MeetingStatus(_Labelled):
+class MeetingStatus(Labelled):
     SCHEDULED = "scheduled"
     CLOSED = "closed"
 
 
-class Outcome(_Labelled):
+class Outcome(Labelled):
     DISCLOSE = "disclose"
-    NO_DISCLOSURE = "no_disclosure"
-    DEFER = "defer"
+    NO_DISCLOSURE = "no_disclosure", "Do not disclose"
+    DEFER = "defer", "Defer for more information"
 
 
-class DecisionStatus(_Labelled):
+class DecisionStatus(Labelled):
     DRAFT = "draft"
-    SIGNED = "signed"
+    SIGNED = "signed", "Signed off"
 
 
-class LegalTest(_Labelled):
+class LegalTest(Labelled):
     """The tests every disclosure must meet, each answered with reasoning [DVDS-2023][WYP-DVDS]."""
 
-    LAWFUL = "lawful"
-    NECESSARY = "necessary"
-    PROPORTIONATE = "proportionate"
-    PRESSING_NEED = "pressing_need"
+    LAWFUL = "lawful", "Lawful: there is a lawful basis to disclose (common-law police power)"
+    NECESSARY = "necessary", "Necessary: disclosure is necessary to protect the person from harm"
+    PROPORTIONATE = "proportionate", "Proportionate: the intrusion into the subject's privacy is justified"
+    PRESSING_NEED = "pressing_need", "Pressing need: there is a pressing need to disclose"
 
 
-class SpentConvictions(_Labelled):
+class SpentConvictions(Labelled):
     """Rehabilitation of Offenders Act 1974: spent convictions are disclosed only exceptionally."""
 
-    NONE = "none"
-    EXCLUDED = "excluded"
-    INCLUDED = "included"
+    NONE = "none", "There are no spent convictions"
+    EXCLUDED = "excluded", "Spent convictions were considered and are not disclosed"
+    INCLUDED = "included", "Spent convictions were considered and exceptionally are disclosed"
 
 
-class Capacity(_Labelled):
+class Capacity(Labelled):
     """In what capacity a recipient is told: never automatically a third-party applicant [OMG][Bexley]."""
 
     PERSON_AT_RISK = "person_at_risk"
-    BEST_PLACED_TO_PROTECT = "best_placed_to_protect"
-    PARENT_CARER_GUARDIAN = "parent_carer_guardian"
+    BEST_PLACED_TO_PROTECT = "best_placed_to_protect", "Person best placed to protect"
+    PARENT_CARER_GUARDIAN = "parent_carer_guardian", "Parent, carer or guardian of the child"
 
 
-class Safeguarding(_Labelled):
-    MARAC_REFERRAL = "marac_referral"
-    IDVA_REFERRAL = "idva_referral"
-    CHILDREN_SOCIAL_CARE = "children_social_care"
-    ADULT_SOCIAL_CARE = "adult_social_care"
-    OTHER = "other"
+class Safeguarding(Labelled):
+    MARAC_REFERRAL = "marac_referral", "MARAC referral"
+    IDVA_REFERRAL = "idva_referral", "IDVA referral"
+    CHILDREN_SOCIAL_CARE = "children_social_care", "Children's social care referral"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care referral"
+    OTHER = "other", "Other safeguarding action"
 
 
-class View(_Labelled):
-    AGREE = "agree"
-    DISSENT = "dissent"
-
-
-_LABELS: list[tuple[StrEnum, str]] = [
-    (Forum.DISCLOSURE_PANEL, "Disclosure decision panel"),
-    (Forum.MARAC, "MARAC"),
-    (Forum.MAPPA, "MAPPA meeting"),
-    (MeetingStatus.SCHEDULED, "Scheduled"),
-    (MeetingStatus.CLOSED, "Closed"),
-    (Outcome.DISCLOSE, "Disclose"),
-    (Outcome.NO_DISCLOSURE, "Do not disclose"),
-    (Outcome.DEFER, "Defer for more information"),
-    (DecisionStatus.DRAFT, "Draft"),
-    (DecisionStatus.SIGNED, "Signed off"),
-    (LegalTest.LAWFUL, "Lawful: there is a lawful basis to disclose (common-law police power)"),
-    (LegalTest.NECESSARY, "Necessary: disclosure is necessary to protect the person from harm"),
-    (LegalTest.PROPORTIONATE, "Proportionate: the intrusion into the subject's privacy is justified"),
-    (LegalTest.PRESSING_NEED, "Pressing need: there is a pressing need to disclose"),
-    (SpentConvictions.NONE, "There are no spent convictions"),
-    (SpentConvictions.EXCLUDED, "Spent convictions were considered and are not disclosed"),
-    (SpentConvictions.INCLUDED, "Spent convictions were considered and exceptionally are disclosed"),
-    (Capacity.PERSON_AT_RISK, "Person at risk"),
-    (Capacity.BEST_PLACED_TO_PROTECT, "Person best placed to protect"),
-    (Capacity.PARENT_CARER_GUARDIAN, "Parent, carer or guardian of the child"),
-    (Safeguarding.MARAC_REFERRAL, "MARAC referral"),
-    (Safeguarding.IDVA_REFERRAL, "IDVA referral"),
-    (Safeguarding.CHILDREN_SOCIAL_CARE, "Children's social care referral"),
-    (Safeguarding.ADULT_SOCIAL_CARE, "Adult social care referral"),
-    (Safeguarding.OTHER, "Other safeguarding action"),
-    (View.AGREE, "Agrees"),
-    (View.DISSENT, "Dissents"),
-]
-# Keyed by (kind, value): members of different kinds may share a value.
-LABELS: dict[tuple[type[StrEnum], str], str] = {(type(m), m.value): text for m, text in _LABELS}
-
-
-def options(kind: type[_Labelled]) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in kind]
+class View(Labelled):
+    AGREE = "agree", "Agrees"
+    DISSENT = "dissent", "Dissents"

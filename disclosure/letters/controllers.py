@@ -18,9 +18,8 @@ from disclosure.letters import service
 from disclosure.letters.context import signed_decision
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
 from disclosure.requests.workflow import finished_reason
-from disclosure.research.controllers.evidence import attachment_response
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, Id, attachment_response, form_values, page, redirect
 
 CASE = "/requests/{request_id:uuid}"
 

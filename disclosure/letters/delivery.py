@@ -12,19 +12,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure import chronology
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.decisions.vocabulary import Outcome
 from disclosure.errors import Conflict, InvalidTransition
+from disclosure.forms import (
+    LONG,
+    SHORT,
+    choice,
+    optional_text,
+    parse_datetime,
+    present,
+    raise_if,
+    required_text,
+    text,
+    yes_no,
+)
 from disclosure.letters.context import signed_decision
 from disclosure.letters.models import Delivery, GeneratedLetter
 from disclosure.letters.service import record
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.schemas import parse_datetime, raise_if, text, yes_no
 from disclosure.requests.workflow import RequestStatus, Verb
-from disclosure.research.schemas import LONG, SHORT, choice, optional_text, present, required_text
 
 DELIVERY_STATUSES = frozenset({RequestStatus.TO_DISCLOSE, RequestStatus.OUTCOME_TO_COMMUNICATE})
 
@@ -108,6 +119,15 @@ def record_delivery(
     if method is DeliveryMethod.IN_PERSON and not place:
         errors["place"] = "Enter where it happened"
     fields = _parse_disclosure(session, case, values, errors) if disclosure else {}
+    chronology.check(
+        "letters.delivery",
+        {
+            "signed": decision.signed_at,
+            "occurred": occurred_at,
+            "subject_told_at": fields.get("subject_told_at"),
+        },
+        errors,
+    )
     notes = optional_text(values, "notes", "Notes", errors, limit=LONG)
     raise_if(errors, values)
     delivery = Delivery(

@@ -39,17 +39,19 @@ def _size(value: Any) -> int:
     return len(value) if isinstance(value, str | bytes | list | tuple) else 0
 
 
+_TOO_LARGE = "The wording makes a number too large to print (the limit is 10 to the power 30)"
+_TOO_LONG = f"The wording makes text longer than a letter can hold ({MAX_OUTPUT:,} characters)"
+
+
 def _check_number(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-        raise WordingLimit("The wording makes a number too large to print (the limit is 10 to the power 30)")
+        raise WordingLimit(_TOO_LARGE)
     return value
 
 
 def _check_size(value: Any) -> Any:
     if _size(value) > MAX_OUTPUT:
-        raise WordingLimit(
-            f"The wording makes text longer than a letter can hold ({MAX_OUTPUT:,} characters)"
-        )
+        raise WordingLimit(_TOO_LONG)
     return value
 
 
@@ -57,14 +59,14 @@ def _power(left: Any, right: Any) -> Any:
     if isinstance(left, int | float) and isinstance(right, int | float):
         base = abs(left)
         if base > 1 and right > 0 and right * math.log10(base) > math.log10(MAX_NUMBER):
-            _check_number(MAX_NUMBER * 10)
+            raise WordingLimit(_TOO_LARGE)  # before Python computes it
     return _check_number(left**right)
 
 
 def _times(left: Any, right: Any) -> Any:
     for seq, count in ((left, right), (right, left)):
         if _size(seq) and isinstance(count, int) and _size(seq) * count > MAX_OUTPUT:
-            _check_size("x" * (MAX_OUTPUT + 1))
+            raise WordingLimit(_TOO_LONG)  # before the text is built
     return _check_size(_check_number(left * right))
 
 

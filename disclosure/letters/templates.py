@@ -16,11 +16,11 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.documents import Block, Letterhead
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
+from disclosure.forms import optional_text, required_text
 from disclosure.letters.models import LetterTemplate
 from disclosure.letters.render import compose, field_names, problems, wording
 from disclosure.letters.samples import SAMPLE_CONTEXT, sample_draft
 from disclosure.letters.vocabulary import LetterKind
-from disclosure.research.schemas import optional_text, required_text
 
 MAX_WORDING = 50_000
 

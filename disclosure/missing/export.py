@@ -22,11 +22,11 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
+from disclosure.forms import integer, text
 from disclosure.missing import rules, service
 from disclosure.missing.models import Episode, ReturnInterview
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewOutcome
 from disclosure.people import service as people
-from disclosure.requests.schemas import integer, text
 from disclosure.text import clean_line, spreadsheet_safe
 
 HEADINGS = (

@@ -20,6 +20,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied
+from disclosure.forms import raise_if, text
 from disclosure.missing import notify, service
 from disclosure.missing.models import Episode, PendingMatch, ProtocolForm
 from disclosure.missing.vocabulary import EpisodeStatus, MatchStatus, ProtocolKind
@@ -27,7 +28,6 @@ from disclosure.people import candidates, matching
 from disclosure.people import service as people
 from disclosure.people.matching import Probe
 from disclosure.people.schemas import PersonDetails
-from disclosure.requests.schemas import raise_if, text
 from disclosure.storage import AttachmentStore
 from disclosure.uploads import UploadRefused, check_upload
 

@@ -21,9 +21,8 @@ from sqlalchemy import Column, MetaData, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from disclosure import audit
+from disclosure import audit, chronology
 from disclosure.audit import Actor, AuditCategory
-from disclosure.clocks import uk_today
 from disclosure.db import Base, utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
 from disclosure.people import candidates, matching
@@ -136,11 +135,9 @@ def validate_details(details: PersonDetails) -> dict[str, str]:
         errors["given_names"] = "Enter a given name or a family name"
     if any(not matching.normalise(a.full_name) for a in details.aliases):
         errors["aliases"] = "Each other name must include letters"
-    if details.date_of_birth is not None:
-        if details.date_of_birth > uk_today():
-            errors["date_of_birth"] = "Date of birth must be in the past"
-        elif details.date_of_birth < EARLIEST_BIRTH:
-            errors["date_of_birth"] = "Date of birth must be the same as or after 1 January 1900"
+    if details.date_of_birth is not None and details.date_of_birth < EARLIEST_BIRTH:
+        errors["date_of_birth"] = "Date of birth must be the same as or after 1 January 1900"
+    chronology.check("people.details", {"date_of_birth": details.date_of_birth}, errors)
     if len(details.gender) > 40:
         errors["gender"] = "Gender must be 40 characters or fewer"
     if details.postcode and not matching.is_uk_postcode(details.postcode):
@@ -357,12 +354,9 @@ def add_address(
         errors["line_1"] = "Enter the address"
     if address.postcode and not matching.is_uk_postcode(address.postcode):
         errors["postcode"] = "Enter a real postcode, like SW1A 1AA"
-    if address.from_date and address.from_date > uk_today():
-        errors["from_date"] = "The date moved in must be today or in the past"
     if address.to_date and address.current:
         errors["to_date"] = "A current address has no date moved out"
-    elif address.to_date and address.from_date and address.to_date < address.from_date:
-        errors["to_date"] = "The date moved out must be after the date moved in"
+    chronology.check("people.address", {"from_date": address.from_date, "to_date": address.to_date}, errors)
     if errors:
         raise FormInvalid(errors)
     person = resolve(session, person_id)

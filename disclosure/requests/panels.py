@@ -11,7 +11,7 @@ from disclosure.auth import Principal
 from disclosure.people.models import Person
 from disclosure.requests import queue
 from disclosure.requests.vocabulary import PartyRole, Route
-from disclosure.requests.workflow import STATUS_LABELS, RequestStatus
+from disclosure.requests.workflow import RequestStatus
 
 
 def person_history(session: Session, principal: Principal, person: Person) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def person_history(session: Session, principal: Principal, person: Person) -> di
             "reference": case.reference,
             "route": Route(case.route).label,
             "roles": [PartyRole(p.role).label for p in case.parties if p.person_id == person.id],
-            "status": STATUS_LABELS[RequestStatus(case.status)],
+            "status": RequestStatus(case.status).label,
             "first_contact_at": case.first_contact_at,
         }
         for case in queue.people_history(session, person.id)

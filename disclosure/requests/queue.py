@@ -24,7 +24,6 @@ from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, Discl
 from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
-    STATUS_LABELS,
     RequestStatus,
     Verb,
     allowed_verbs,
@@ -153,7 +152,7 @@ def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
         "whose": [("team", "The team's cases"), ("mine", "My cases")],
         "routes": [("", "Any route")] + [(r.value, r.label) for r in Route],
         "statuses": [("", "Any open stage")]
-        + [(s.value, STATUS_LABELS[s]) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
+        + [(s.value, s.label) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
         "assignees": [("", "Anyone")] + [(str(u.id), u.display_name) for u in service.case_workers(session)],
     }
 
@@ -212,7 +211,7 @@ def work_queue(
                 id=case.id,
                 reference=case.reference,
                 route_label=Route(case.route).label,
-                status_label=STATUS_LABELS[RequestStatus(case.status)],
+                status_label=RequestStatus(case.status).label,
                 rag=case.rag,
                 immediate_risk=bool(case.immediate_risk),
                 paused=any(p.ended_at is None for p in case.pauses),
@@ -313,7 +312,7 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         "labels": {
             "scheme": Scheme(case.scheme).label,
             "route": route.label,
-            "status": STATUS_LABELS[status],
+            "status": status.label,
             "closure": ClosureReason(case.closure_reason).label if case.closure_reason else "",
         },
         "parties": parties,

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import audit, chronology
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import CASE_ROLES
@@ -22,6 +21,7 @@ from disclosure.auth import Principal
 from disclosure.clocks import uk_date
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
+from disclosure.forms import integer, parse_datetime, raise_if, text, yes_no
 from disclosure.requests import access
 from disclosure.requests.models import (
     CaseParty,
@@ -31,14 +31,7 @@ from disclosure.requests.models import (
     DisclosureRequest,
     ReferenceCounter,
 )
-from disclosure.requests.schemas import (
-    LogRequestInput,
-    integer,
-    parse_datetime,
-    raise_if,
-    text,
-    yes_no,
-)
+from disclosure.requests.schemas import LogRequestInput
 from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
     OUT_OF_SCOPE_REASONS,
@@ -131,12 +124,9 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
     elif route is Route.RIGHT_TO_KNOW and applicant_type:
         errors["applicant_type"] = "Right to Know is started by the police and has no applicant"
     first_contact_at = parse_datetime(values, "first_contact", "Date of first contact", errors)
-    now = now or utcnow()
-    if first_contact_at is not None:
-        if first_contact_at > now + timedelta(minutes=5):
-            errors["first_contact"] = "Date of first contact must be today or in the past"
-        elif first_contact_at.year < EARLIEST_CONTACT_YEAR:
-            errors["first_contact"] = f"Date of first contact must be in {EARLIEST_CONTACT_YEAR} or later"
+    if first_contact_at is not None and first_contact_at.year < EARLIEST_CONTACT_YEAR:
+        errors["first_contact"] = f"Date of first contact must be in {EARLIEST_CONTACT_YEAR} or later"
+    chronology.check("requests.log", {"first_contact": first_contact_at}, errors, now=now)
     channel = text(values, "channel")
     if channel not in {c.value for c in Channel}:
         errors["channel"] = "Select how the first contact was made"
@@ -542,11 +532,9 @@ def verify_identity(
     if outcome not in ("verified", "not_verified"):
         errors["outcome"] = "Select whether the applicant's identity was verified"
     notes = text(values, "notes", limit=5000)
-    if meeting_at is not None:
-        if meeting_at > utcnow() + timedelta(minutes=5):
-            errors["meeting"] = "Date of the meeting must be today or in the past"
-        elif meeting_at < request.first_contact_at - timedelta(minutes=1):
-            errors["meeting"] = "The meeting cannot be before the first contact"
+    chronology.check(
+        "requests.meeting", {"first_contact": request.first_contact_at, "meeting": meeting_at}, errors
+    )
     if outcome == "verified" and "documents" not in errors:
         shortfall = identity_shortfall(Scheme(request.scheme), documents)
         if shortfall:

@@ -17,40 +17,24 @@ from typing import TYPE_CHECKING
 from disclosure.errors import InvalidTransition
 from disclosure.requests.vocabulary import ClosureReason
 from disclosure.text import format_datetime
+from disclosure.workflow import Labelled, Workflow
 
 if TYPE_CHECKING:
     from disclosure.requests.models import DisclosureRequest
 
 
-class RequestStatus(StrEnum):
-    LOGGED = "logged"
-    INITIAL_CHECKS_DONE = "initial_checks_done"
-    MEETING_HELD = "meeting_held"
-    IN_RESEARCH = "in_research"
-    AWAITING_DECISION = "awaiting_decision"
-    TO_DISCLOSE = "to_disclose"
-    OUTCOME_TO_COMMUNICATE = "outcome_to_communicate"
-    OUTCOME_DELIVERED = "outcome_delivered"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
+class RequestStatus(Labelled):
+    LOGGED = "logged", "Logged"
+    INITIAL_CHECKS_DONE = "initial_checks_done", "Initial checks done"
+    MEETING_HELD = "meeting_held", "Meeting held"
+    IN_RESEARCH = "in_research", "In research"
+    AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
+    TO_DISCLOSE = "to_disclose", "Decided: disclosure to deliver"
+    OUTCOME_TO_COMMUNICATE = "outcome_to_communicate", "Decided: no disclosure, outcome to communicate"
+    OUTCOME_DELIVERED = "outcome_delivered", "Disclosure delivered or outcome communicated"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    RequestStatus.LOGGED: "Logged",
-    RequestStatus.INITIAL_CHECKS_DONE: "Initial checks done",
-    RequestStatus.MEETING_HELD: "Meeting held",
-    RequestStatus.IN_RESEARCH: "In research",
-    RequestStatus.AWAITING_DECISION: "Awaiting decision",
-    RequestStatus.TO_DISCLOSE: "Decided: disclosure to deliver",
-    RequestStatus.OUTCOME_TO_COMMUNICATE: "Decided: no disclosure, outcome to communicate",
-    RequestStatus.OUTCOME_DELIVERED: "Disclosure delivered or outcome communicated",
-    RequestStatus.CLOSED: "Closed",
-    RequestStatus.WITHDRAWN: "Withdrawn",
-}
 
 # A finished case: nothing on it changes again and it produces no letters (`require_open`).
 CLOSED_REQUEST_STATUSES = frozenset({RequestStatus.CLOSED, RequestStatus.WITHDRAWN})
@@ -97,20 +81,9 @@ TRANSITIONS: dict[tuple[RequestStatus, Verb], RequestStatus] = {
 }
 
 
-def allowed_verbs(status: RequestStatus) -> list[Verb]:
-    return [verb for (source, verb) in TRANSITIONS if source is status]
-
-
-def transition(status: RequestStatus, verb: Verb) -> RequestStatus:
-    """The next status, or `InvalidTransition` naming what is possible instead."""
-    try:
-        return TRANSITIONS[(status, verb)]
-    except KeyError:
-        possible = ", ".join(v.value.replace("_", " ") for v in allowed_verbs(status)) or "nothing"
-        raise InvalidTransition(
-            f"A request that is '{status.label}' cannot '{verb.value.replace('_', ' ')}'. "
-            f"Possible now: {possible}"
-        ) from None
+REQUESTS: Workflow[RequestStatus, Verb] = Workflow("request", TRANSITIONS)
+allowed_verbs = REQUESTS.allowed
+transition = REQUESTS.next
 
 
 def finished_reason(request: DisclosureRequest) -> str:

@@ -4,26 +4,20 @@ College of Policing's intelligence management APP (the 3x5x2 model)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from disclosure.workflow import Labelled
 
 
-class _Labelled(StrEnum):
-    @property
-    def label(self) -> str:
-        return LABELS[(type(self), self.value)]
-
-
-class CheckKind(_Labelled):
+class CheckKind(Labelled):
     POLICE_SYSTEM = "police_system"
     PARTNER_AGENCY = "partner_agency"
 
 
-class CheckResult(_Labelled):
-    NIL_RETURN = "nil_return"
+class CheckResult(Labelled):
+    NIL_RETURN = "nil_return", "No trace (nil return)"
     INFORMATION_FOUND = "information_found"
 
 
-class OnwardConsent(_Labelled):
+class OnwardConsent(Labelled):
     """Whether the agency that owns the information consents to it being disclosed onward."""
 
     CONSENTS = "consents"
@@ -31,95 +25,58 @@ class OnwardConsent(_Labelled):
     NOT_APPLICABLE = "not_applicable"
 
 
-class SourceGrade(_Labelled):
+class SourceGrade(Labelled):
     """3x5x2 source evaluation."""
 
-    A = "A"
-    B = "B"
-    C = "C"
+    A = "A", "Reliable"
+    B = "B", "Untested"
+    C = "C", "Not reliable"
 
 
-class InformationGrade(_Labelled):
+class InformationGrade(Labelled):
     """3x5x2 intelligence assessment."""
 
-    KNOWN_DIRECTLY = "1"
-    INDIRECTLY_CORROBORATED = "2"
-    INDIRECTLY = "3"
-    NOT_KNOWN = "4"
-    SUSPECTED_FALSE = "5"
+    KNOWN_DIRECTLY = "1", "Known directly to the source"
+    INDIRECTLY_CORROBORATED = "2", "Known indirectly to the source but corroborated"
+    INDIRECTLY = "3", "Known indirectly to the source"
+    NOT_KNOWN = "4", "Not known"
+    SUSPECTED_FALSE = "5", "Suspected to be false"
 
 
-class HandlingCode(_Labelled):
+class HandlingCode(Labelled):
     """3x5x2 handling code."""
 
-    PERMITTED = "P"
-    CONDITIONS = "C"
+    PERMITTED = "P", "Lawful sharing permitted"
+    CONDITIONS = "C", "Lawful sharing permitted subject to conditions"
 
 
-class Nature(_Labelled):
+class Nature(Labelled):
     FACT = "fact"
     OPINION = "opinion"
 
 
-class OwnerConsent(_Labelled):
+class OwnerConsent(Labelled):
     """The owning agency's consent to this item being disclosed to the named recipient."""
 
     GIVEN = "given"
     REFUSED = "refused"
-    NOT_NEEDED = "not_needed"
+    NOT_NEEDED = "not_needed", "Not needed (police information)"
     AWAITED = "awaited"
 
 
-class DiscloseTo(_Labelled):
+class DiscloseTo(Labelled):
     """Who an item may be disclosed to. Third-party applicants are never told what was disclosed [Bexley];
     for Sarah's Law only a parent, carer or guardian [ASP-CSODS]."""
 
     PERSON_AT_RISK = "person_at_risk"
-    BEST_PLACED_TO_PROTECT = "best_placed_to_protect"
-    PARENT_OR_CARER = "parent_or_carer"
+    BEST_PLACED_TO_PROTECT = "best_placed_to_protect", "Person best placed to protect"
+    PARENT_OR_CARER = "parent_or_carer", "Parent, carer or guardian"
 
 
-class Recommendation(_Labelled):
+class Recommendation(Labelled):
     DISCLOSE = "disclose"
-    NO_DISCLOSURE = "no_disclosure"
-    MORE_INFORMATION = "more_information"
-
-
-_LABELS: list[tuple[StrEnum, str]] = [
-    (CheckKind.POLICE_SYSTEM, "Police system"),
-    (CheckKind.PARTNER_AGENCY, "Partner agency"),
-    (CheckResult.NIL_RETURN, "No trace (nil return)"),
-    (CheckResult.INFORMATION_FOUND, "Information found"),
-    (OnwardConsent.CONSENTS, "Consents"),
-    (OnwardConsent.DOES_NOT_CONSENT, "Does not consent"),
-    (OnwardConsent.NOT_APPLICABLE, "Not applicable"),
-    (SourceGrade.A, "Reliable"),
-    (SourceGrade.B, "Untested"),
-    (SourceGrade.C, "Not reliable"),
-    (InformationGrade.KNOWN_DIRECTLY, "Known directly to the source"),
-    (InformationGrade.INDIRECTLY_CORROBORATED, "Known indirectly to the source but corroborated"),
-    (InformationGrade.INDIRECTLY, "Known indirectly to the source"),
-    (InformationGrade.NOT_KNOWN, "Not known"),
-    (InformationGrade.SUSPECTED_FALSE, "Suspected to be false"),
-    (HandlingCode.PERMITTED, "Lawful sharing permitted"),
-    (HandlingCode.CONDITIONS, "Lawful sharing permitted subject to conditions"),
-    (Nature.FACT, "Fact"),
-    (Nature.OPINION, "Opinion"),
-    (OwnerConsent.GIVEN, "Given"),
-    (OwnerConsent.REFUSED, "Refused"),
-    (OwnerConsent.NOT_NEEDED, "Not needed (police information)"),
-    (OwnerConsent.AWAITED, "Awaited"),
-    (DiscloseTo.PERSON_AT_RISK, "Person at risk"),
-    (DiscloseTo.BEST_PLACED_TO_PROTECT, "Person best placed to protect"),
-    (DiscloseTo.PARENT_OR_CARER, "Parent, carer or guardian"),
-    (Recommendation.DISCLOSE, "Disclose"),
-    (Recommendation.NO_DISCLOSURE, "Do not disclose"),
-    (Recommendation.MORE_INFORMATION, "More information needed"),
-]
-# Keyed by (kind, value): members of different kinds may share a value (source grade C, handling code C).
-LABELS: dict[tuple[type[StrEnum], str], str] = {
-    (type(member), member.value): text for member, text in _LABELS
-}
+    NO_DISCLOSURE = "no_disclosure", "Do not disclose"
+    MORE_INFORMATION = "more_information", "More information needed"
 
 
 def grading(source: str, information: str, handling: str) -> tuple[str, str]:
@@ -131,7 +88,3 @@ def grading(source: str, information: str, handling: str) -> tuple[str, str]:
         f"handling: {HandlingCode(handling).label.lower()} ({handling})"
     )
     return short, words
-
-
-def options(kind: type[_Labelled]) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in kind]

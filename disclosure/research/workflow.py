@@ -10,26 +10,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from disclosure.errors import InvalidTransition
+from disclosure.workflow import Labelled, Workflow
 
 
-class PackageStatus(StrEnum):
-    DRAFT = "draft"
-    IN_REVIEW = "in_review"
-    REVIEWED = "reviewed"
-    SUBMITTED = "submitted"
+class PackageStatus(Labelled):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "With the reviewer"
+    REVIEWED = "reviewed", "Reviewed"
+    SUBMITTED = "submitted", "Submitted for decision"
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    PackageStatus.DRAFT: "Draft",
-    PackageStatus.IN_REVIEW: "With the reviewer",
-    PackageStatus.REVIEWED: "Reviewed",
-    PackageStatus.SUBMITTED: "Submitted for decision",
-}
 
 # The researcher may change checks, evidence and the summary only in these statuses (a change to a
 # reviewed package sends it back to draft).
@@ -62,33 +51,18 @@ MESSAGES = {
 }
 
 
-def allowed_verbs(status: PackageStatus) -> list[PackageVerb]:
-    return [verb for (source, verb) in TRANSITIONS if source is status]
+PACKAGES: Workflow[PackageStatus, PackageVerb] = Workflow("package", TRANSITIONS)
+allowed_verbs = PACKAGES.allowed
+transition = PACKAGES.next
 
 
-def transition(status: PackageStatus, verb: PackageVerb) -> PackageStatus:
-    """The next status, or `InvalidTransition` saying what is possible instead."""
-    try:
-        return TRANSITIONS[(status, verb)]
-    except KeyError:
-        possible = ", ".join(v.value.replace("_", " ") for v in allowed_verbs(status)) or "nothing"
-        raise InvalidTransition(
-            f"A package that is '{status.label}' cannot '{verb.value.replace('_', ' ')}'. "
-            f"Possible now: {possible}"
-        ) from None
-
-
-class PartnerRequestStatus(StrEnum):
+class PartnerRequestStatus(Labelled):
     """An information request to a partner agency: open until the partner answers or the researcher closes
     it without an answer, with a reason (submission is refused while one is open [issue 4])."""
 
-    OPEN = "open"
-    ANSWERED = "answered"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "Awaiting answer", "answered": "Answered", "closed": "Closed without an answer"}[self]
+    OPEN = "open", "Awaiting answer"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed without an answer"
 
 
 class PartnerVerb(StrEnum):
@@ -106,10 +80,12 @@ PARTNER_TRANSITIONS: dict[tuple[PartnerRequestStatus, PartnerVerb], PartnerReque
 }
 
 
-def partner_transition(status: PartnerRequestStatus, verb: PartnerVerb) -> PartnerRequestStatus:
-    try:
-        return PARTNER_TRANSITIONS[(status, verb)]
-    except KeyError:
-        done = {PV.CHASE: "chased", PV.ANSWER: "answered", PV.CLOSE: "closed"}[verb]
-        message = f"This request is '{status.label.lower()}': it cannot be {done} now"
-        raise InvalidTransition(message) from None
+def _partner_refusal(status: PartnerRequestStatus, verb: PartnerVerb) -> str:
+    done = {PV.CHASE: "chased", PV.ANSWER: "answered", PV.CLOSE: "closed"}[verb]
+    return f"This request is '{status.label.lower()}': it cannot be {done} now"
+
+
+PARTNER_REQUESTS: Workflow[PartnerRequestStatus, PartnerVerb] = Workflow(
+    "partner request", PARTNER_TRANSITIONS, refusal=_partner_refusal
+)
+partner_transition = PARTNER_REQUESTS.next

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from disclosure.decisions.models import AgendaItem, NoDisclosureReason, PanelAge
 from disclosure.decisions.vocabulary import LegalTest
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research import service as research
-from tests.builders import make_user, principal_for
+from tests.builders import date_time_fields, make_user, principal_for
 from tests.research.builders import case_in_research, ready_to_submit
 
 UK = ZoneInfo("Europe/London")
@@ -42,14 +42,11 @@ def agency(db: Session, code: str) -> PanelAgency:
     return found
 
 
-def meeting_values(chair: Principal, **overrides: str) -> dict[str, Any]:
-    local = (utcnow() + timedelta(days=2)).astimezone(UK)
+def meeting_values(chair: Principal, *, at: datetime | None = None, **overrides: str) -> dict[str, Any]:
+    """A meeting that began an hour ago (its decisions may be signed off), or one at `at`."""
     return {
         "forum": "disclosure_panel",
-        "meets_at-day": str(local.day),
-        "meets_at-month": str(local.month),
-        "meets_at-year": str(local.year),
-        "meets_at-time": "10:00",
+        **date_time_fields("meets_at", at or utcnow() - timedelta(hours=1)),
         "location": "MASH meeting room 2",
         "chair_id": str(chair.user_id),
         **overrides,
@@ -62,9 +59,11 @@ def panel_with(
     chair: Principal,
     members: list[tuple[Principal, str]],
     *cases: DisclosureRequest,
+    at: datetime | None = None,
 ) -> tuple[PanelMeeting, list[AgendaItem]]:
-    """A meeting chaired by `chair` (for the police), with members for agencies, and cases on its agenda."""
-    meeting = service.convene(db, convener, meeting_values(chair))
+    """A meeting chaired by `chair` (for the police), with members for agencies, and cases on its agenda;
+    it began an hour ago unless it meets `at`."""
+    meeting = service.convene(db, convener, meeting_values(chair, at=at))
     for member, code in members:
         service.add_member(
             db,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -35,8 +38,8 @@ def _agencies(db: Session, panel: Panel) -> list[PanelAgency]:
     return service.quorum(db, panel.item).agencies
 
 
-def _draft(db: Session, cast: Cast, panel: Panel, values: dict[str, object]) -> Decision:
-    return service.record_decision(db, cast.probation, panel.meeting.id, panel.item.id, values)
+def _draft(db: Session, cast: Cast, panel: Panel, values: Mapping[str, Any]) -> Decision:
+    return service.record_decision(db, cast.probation, panel.meeting.id, panel.item.id, dict(values))
 
 
 def _errors(call: object) -> dict[str, str]:
@@ -298,12 +301,12 @@ def test_only_the_chair_signs_and_not_the_drafter(db: Session, cast: Cast, panel
 
 
 def test_a_policy_may_let_the_drafting_chair_sign(
-    db: Session, cast: Cast, panel: Panel, admin_principal: object
+    db: Session, cast: Cast, panel: Panel, admin_principal: Principal
 ) -> None:
     service.update_policy(
         db,
         admin_principal,
-        {"required_agency_codes": ["police"], "min_other_agencies": "1", "signer_not_drafter": "no"},  # type: ignore[arg-type]
+        {"required_agency_codes": ["police"], "min_other_agencies": "1", "signer_not_drafter": "no"},
     )
     agencies = _agencies(db, panel)
     service.record_decision(
@@ -373,8 +376,8 @@ def test_a_stale_copy_cannot_sign_a_second_time(db: Session, cast: Cast, panel: 
     decision = _draft(db, cast, panel, no_disclosure_values(db, _agencies(db, panel)))
     db.execute(
         text("UPDATE decisions SET status = 'signed' WHERE id = :id"),
-        {"id": decision.id.hex if db.bind.dialect.name == "sqlite" else decision.id},
-    )  # type: ignore[union-attr]
+        {"id": decision.id.hex if db.get_bind().dialect.name == "sqlite" else decision.id},
+    )
     with pytest.raises(Conflict, match="a moment ago"):
         service.sign(db, cast.chair, panel.meeting.id, panel.item.id, {})
     db.refresh(panel.case)

@@ -96,7 +96,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def _docx_styles(docx: bytes) -> list[tuple[str, str]]:
-    return [(p.style.name, p.text) for p in Document(io.BytesIO(docx)).paragraphs]
+    return [(p.style.name if p.style else "", p.text) for p in Document(io.BytesIO(docx)).paragraphs]
 
 
 def test_every_field_in_every_construct_keeps_the_wordings_structure() -> None:

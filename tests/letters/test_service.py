@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -21,20 +20,14 @@ from disclosure.letters import delivery, service
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.requests.workflow import RequestStatus
 from disclosure.storage import LocalFileStore
+from tests.builders import date_time_fields
 from tests.decisions.conftest import Cast
 from tests.letters.conftest import Decide
 
 
 def _when(prefix: str = "occurred") -> dict[str, str]:
-    from zoneinfo import ZoneInfo
-
-    local = (utcnow() - timedelta(hours=1)).astimezone(ZoneInfo("Europe/London"))
-    return {
-        f"{prefix}-day": str(local.day),
-        f"{prefix}-month": str(local.month),
-        f"{prefix}-year": str(local.year),
-        f"{prefix}-time": local.strftime("%H:%M"),
-    }
+    """Now, to the minute: the decision was signed off a moment ago (a delivery cannot come before it)."""
+    return date_time_fields(prefix, utcnow())
 
 
 def _kinds(db: Session, cast: Cast, case: object) -> set[LetterKind]:

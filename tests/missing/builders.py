@@ -16,7 +16,7 @@ from disclosure.db import utcnow
 from disclosure.people import service as people
 from disclosure.people.models import Person
 from disclosure.people.schemas import PersonDetails
-from tests.builders import make_user, principal_for
+from tests.builders import date_time_fields, make_user, principal_for
 from tests.research.builders import partner_user
 
 UK = ZoneInfo("Europe/London")
@@ -49,14 +49,7 @@ def person(
 
 
 def when(moment: datetime, name: str) -> dict[str, str]:
-    """A GOV.UK date input and time for `name`, in UK time."""
-    local = moment.astimezone(UK)
-    return {
-        f"{name}-day": str(local.day),
-        f"{name}-month": str(local.month),
-        f"{name}-year": str(local.year),
-        f"{name}-time": local.strftime("%H:%M"),
-    }
+    return date_time_fields(name, moment)
 
 
 def episode_values(hours_ago: float = 3, **overrides: Any) -> dict[str, Any]:

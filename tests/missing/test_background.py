@@ -21,6 +21,7 @@ from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.errors import Conflict
 from disclosure.missing import dispatcher, feed, import_jobs
+from disclosure.missing.feed import loader
 from disclosure.missing.models import Episode, FeedImport, ImportProblem
 from tests import fresh_db
 from tests.builders import make_user, principal_for
@@ -188,7 +189,7 @@ def test_an_import_that_breaks_is_marked_failed_and_logged_without_personal_data
         name = session.scalar(select(func.max(Episode.reported_name))) or "Child3 Rivers"
         raise RuntimeError(f"disk full while writing {name}")  # an exception's text can quote a row
 
-    monkeypatch.setattr(feed, "_load_batch", broken)
+    monkeypatch.setattr(loader, "_load_batch", broken)
     with caplog.at_level(logging.ERROR, logger="disclosure"):
         assert dispatcher.run_once(factory, settings).imports_run == 1
     failed = _import(factory, import_id)

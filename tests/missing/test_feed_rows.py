@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
 from disclosure.missing import feed
+from disclosure.missing.feed.reader import _decode
 from disclosure.missing.models import Episode
 from disclosure.people.models import PersonName
 from tests.missing.builders import UK, coordinator
@@ -64,10 +65,10 @@ BAD_VALUES: list[tuple[str, str, dict[str, str], str]] = [
     ("reported_at", "yesterday", {}, "Reported at 'yesterday' is not a date and time"),
     ("reported_at", "", {}, "No reported at date and time"),
     ("reported_at", "0001-01-01 00:00", {}, "Reported at '0001-01-01 00:00' is not a date and time"),
-    ("reported_at", "31/12/9999 23:59", {}, "Reported at is in the future"),
+    ("reported_at", "31/12/9999 23:59", {}, "The date reported must be now or in the past"),
     ("reported_by", "b" * 201, {}, "Reported by is longer than 200 characters"),
     ("last_seen_at", "noon", {}, "Last seen at 'noon' is not a date and time"),
-    ("last_seen_at", _ago(1), {}, "Last seen after being reported missing"),
+    ("last_seen_at", _ago(1), {}, "The date last seen must be before the report"),
     ("last_seen_place", "l" * 301, {}, "Last seen place is longer than 300 characters"),
     ("clothing", "c" * 2001, {}, "Clothing is longer than 2,000 characters"),
     ("risk_level", "extreme", {}, "Risk level 'extreme' is not one of"),
@@ -78,13 +79,13 @@ BAD_VALUES: list[tuple[str, str, dict[str, str], str]] = [
         "returned_at",
         _in(3),
         {"return_place": "Home", "safe_and_well": "completed"},
-        "Returned at is in the future",
+        "The date found or returned must be now or in the past",
     ),
     (
         "returned_at",
         _ago(100),
         {"return_place": "Home", "safe_and_well": "completed"},
-        "Returned before being",
+        "The return must be after the person was reported missing",
     ),
     ("return_place", "", {"returned_at": _ago(2), "safe_and_well": "completed"}, "Without the return place"),
     ("return_place", "h" * 301, RETURNED, "Return place is longer than 300 characters"),
@@ -157,7 +158,7 @@ def test_bytes_that_are_not_text_refuse_only_their_row_and_keep_the_others_accen
 
 
 def test_a_file_written_in_windows_1252_still_loads() -> None:
-    assert feed._decode("José".encode("cp1252")) == "José"
+    assert _decode("José".encode("cp1252")) == "José"
 
 
 def test_a_row_that_is_not_valid_csv_refuses_only_itself(db: Session) -> None:
@@ -214,7 +215,10 @@ def test_a_later_return_before_the_loaded_episode_was_reported_refuses_its_row(d
     )
     outcome, _ = run(db, actor, text_of(row(police_reference="MP/2"), late).encode())
     assert (outcome.loaded, outcome.updated, outcome.rejected) == (1, 0, 1)
-    assert outcome.problems[0][:2] == (3, "MP/1") and "already loaded was reported" in outcome.problems[0][2]
+    assert (
+        outcome.problems[0][:2] == (3, "MP/1")
+        and "already loaded, the return must be after the person was reported" in outcome.problems[0][2]
+    )
     episode = db.scalar(select(Episode).where(Episode.police_reference == "MP/1"))
     assert episode is not None and episode.status == "open"
 

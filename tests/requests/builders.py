@@ -13,18 +13,11 @@ from disclosure.people import service as people
 from disclosure.requests import service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole
+from tests.builders import date_time_fields
 
 
 def contact_fields(at: datetime) -> dict[str, str]:
-    from zoneinfo import ZoneInfo
-
-    local = at.astimezone(ZoneInfo("Europe/London"))
-    return {
-        "first_contact-day": str(local.day),
-        "first_contact-month": str(local.month),
-        "first_contact-year": str(local.year),
-        "first_contact-time": local.strftime("%H:%M"),
-    }
+    return date_time_fields("first_contact", at)
 
 
 def make_request(
@@ -100,14 +93,8 @@ def ready_for_checks(db: Session, actor: Principal, case: DisclosureRequest) -> 
 def meeting_fields(
     at: datetime, documents: list[str], outcome: str = "verified", notes: str = ""
 ) -> dict[str, Any]:
-    from zoneinfo import ZoneInfo
-
-    local = at.astimezone(ZoneInfo("Europe/London"))
     return {
-        "meeting-day": str(local.day),
-        "meeting-month": str(local.month),
-        "meeting-year": str(local.year),
-        "meeting-time": local.strftime("%H:%M"),
+        **date_time_fields("meeting", at),
         "documents": documents,
         "outcome": outcome,
         "notes": notes,

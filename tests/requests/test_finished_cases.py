@@ -9,10 +9,9 @@ import re
 import typing
 import uuid
 from dataclasses import MISSING, dataclass, fields, is_dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -39,7 +38,7 @@ from disclosure.research import service as research
 from disclosure.research.models import Check, EvidenceItem, PartnerRequest
 from disclosure.storage import LocalFileStore
 from tests import fresh_db
-from tests.builders import make_user, principal_for, sign_in_as
+from tests.builders import date_time_fields, make_user, principal_for, sign_in_as
 from tests.decisions.builders import all_present, disclose_values, panel_with
 from tests.decisions.conftest import Cast, make_cast
 from tests.pages import PageClient
@@ -62,13 +61,7 @@ class Finished:
 
 
 def _when() -> dict[str, str]:
-    local = (utcnow() - timedelta(hours=1)).astimezone(ZoneInfo("Europe/London"))
-    return {
-        "occurred-day": str(local.day),
-        "occurred-month": str(local.month),
-        "occurred-year": str(local.year),
-        "occurred-time": local.strftime("%H:%M"),
-    }
+    return date_time_fields("occurred", utcnow())
 
 
 def finish_a_case(db: Session, cast: Cast, state: str) -> Finished:

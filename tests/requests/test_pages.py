@@ -104,7 +104,9 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
     }
     searched = client.submit(f"{case_url}/people/add", {**again, "action": "search"})
     assert "Jane Doe" in searched.text and "day and month swapped" in searched.text
-    person_id = re.search(r'name="person_id" type="radio" value="([^"]+)"', searched.text).group(1)
+    found = re.search(r'name="person_id" type="radio" value="([^"]+)"', searched.text)
+    assert found is not None
+    person_id = found.group(1)
     linked = client.submit(f"{case_url}/people/add", {**again, "action": "link", "person_id": person_id})
     assert linked.status_code == 303
     subject = {"role": "subject", "given_names": "John", "family_name": "Smyth", "action": "create"}

@@ -15,6 +15,7 @@ from disclosure.requests import access, service
 from disclosure.requests.access import NeedToKnow
 from disclosure.requests.vocabulary import PartyRole, RiskLevel
 from disclosure.requests.workflow import RequestStatus
+from tests.builders import SampleUser
 from tests.requests.builders import add, make_person, make_request, meeting_fields, ready_for_checks, triage
 
 
@@ -52,10 +53,10 @@ def test_first_contact_cannot_be_in_the_future_or_impossible(db: Session, clerk:
         make_request(db, clerk, first_contact_at=utcnow() + timedelta(days=2))
     assert "today or in the past" in _errors(future)["first_contact"]
     with pytest.raises(FormInvalid) as impossible:
-        make_request(db, clerk, **{"first_contact-day": "31", "first_contact-month": "2"})
+        make_request(db, clerk, **{"first_contact-day": "31", "first_contact-month": "2"})  # type: ignore[arg-type]
     assert _errors(impossible)["first_contact"] == "Date of first contact must be a real date"
     with pytest.raises(FormInvalid) as no_time:
-        make_request(db, clerk, **{"first_contact-time": "25:70"})
+        make_request(db, clerk, **{"first_contact-time": "25:70"})  # type: ignore[arg-type]
     assert "real time" in _errors(no_time)["first_contact-time"]
 
 
@@ -324,8 +325,8 @@ def test_someone_outside_the_team_must_state_a_reason_which_is_recorded(
 
 
 def test_administrators_and_auditors_never_read_case_content(
-    db: Session, clerk: Principal, admin, auditor
-) -> None:  # type: ignore[no-untyped-def]
+    db: Session, clerk: Principal, admin: SampleUser, auditor: SampleUser
+) -> None:
     from tests.builders import principal_for
 
     case = make_request(db, clerk)
@@ -350,7 +351,7 @@ def test_every_verb_writes_one_audit_event(db: Session, clerk: Principal) -> Non
     service.pause_clock(db, clerk, case.id, {"reason": "Waiting"})
     service.resume_clock(db, clerk, case.id)
     after = db.scalar(select(func.count()).select_from(AuditEvent))
-    assert after - before == 3
+    assert before is not None and after is not None and after - before == 3
 
 
 def test_merging_people_moves_their_case_roles_to_the_survivor(db: Session, clerk: Principal) -> None:

@@ -17,17 +17,22 @@ from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research import service
 from disclosure.research.models import CheckType
-from tests.builders import make_user, principal_for
+from tests.builders import date_time_fields, make_user, principal_for
 from tests.requests.builders import make_request, meeting_fields, ready_for_checks
 
 UK = ZoneInfo("Europe/London")
 
 
 def case_in_research(
-    db: Session, clerk: Principal, researcher: Principal, *, route: str = "right_to_know"
+    db: Session,
+    clerk: Principal,
+    researcher: Principal,
+    *,
+    route: str = "right_to_know",
+    first_contact_at: datetime | None = None,
 ) -> DisclosureRequest:
     """A Right to Know case (no meeting) handed to research, led by the researcher."""
-    case = make_request(db, clerk, route=route)
+    case = make_request(db, clerk, route=route, first_contact_at=first_contact_at)
     ready_for_checks(db, clerk, case)
     requests_service.complete_initial_checks(db, clerk, case.id)
     if route != "right_to_know":
@@ -43,13 +48,8 @@ def case_in_research(
 
 
 def when(at: datetime | None = None, name: str = "performed") -> dict[str, str]:
-    local = (at or utcnow() - timedelta(minutes=30)).astimezone(UK)
-    return {
-        f"{name}-day": str(local.day),
-        f"{name}-month": str(local.month),
-        f"{name}-year": str(local.year),
-        f"{name}-time": local.strftime("%H:%M"),
-    }
+    """When a check was done: half an hour ago unless `at`."""
+    return date_time_fields(name, at or utcnow() - timedelta(minutes=30))
 
 
 def check_type(db: Session, case: DisclosureRequest, code: str) -> CheckType:

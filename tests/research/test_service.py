@@ -15,10 +15,11 @@ from disclosure.audit import AuditEvent
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, NotFound, PermissionDenied
+from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.queue import calendar_for
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research import service
-from disclosure.research.models import Attachment, Check, PackageVersion
+from disclosure.research.models import Attachment, Check, PackageVersion, PartnerRequest
 from disclosure.research.service.partners import uk_today
 from disclosure.research.workflow import PackageStatus, PartnerRequestStatus
 from disclosure.storage import AttachmentStore, DatabaseStore, LocalFileStore
@@ -111,16 +112,18 @@ def test_checks_cannot_be_recorded_before_research_starts(
 # ---------------------------------------------------------------- partner requests
 
 
-def _ask(db: Session, researcher: Principal, case: object, code: str = "probation") -> object:
+def _ask(
+    db: Session, researcher: Principal, case: DisclosureRequest, code: str = "probation"
+) -> PartnerRequest:
     return service.send_partner_request(
         db,
         researcher,
-        case.id,  # type: ignore[attr-defined]
+        case.id,
         {
             "agency_id": str(agency(db, code).id),
             "asked": "Any contact in five years?",
             "person_ids": [subject_id(case)],
-        },  # type: ignore[arg-type]
+        },
     )
 
 
@@ -130,8 +133,8 @@ def test_a_partner_request_is_due_after_the_agencys_working_days(
     case = case_in_research(db, clerk, researcher)
     sent = _ask(db, researcher, case)
     expected = calendar_for(db).add_working_days(uk_today(), agency(db).response_working_days)
-    assert sent.due_on == expected  # type: ignore[attr-defined]
-    assert sent.status == PartnerRequestStatus.OPEN.value  # type: ignore[attr-defined]
+    assert sent.due_on == expected
+    assert sent.status == PartnerRequestStatus.OPEN.value
     assert _events(db, "research.partner_request.send") == 1
 
 
@@ -161,14 +164,14 @@ def test_a_partner_sees_only_requests_to_their_own_agency(
     to_health = _ask(db, researcher, case, "health")
     partner = partner_user(db, "probation")
     _agency, inbox = service.partner_inbox(db, partner)
-    assert [row.id for row in inbox] == [to_probation.id]  # type: ignore[attr-defined]
-    view = service.partner_view(db, partner, to_probation.id)  # type: ignore[attr-defined]
+    assert [row.id for row in inbox] == [to_probation.id]
+    view = service.partner_view(db, partner, to_probation.id)
     assert view.asked == "Any contact in five years?"
     assert [p.role for p in view.people] == ["Subject"]
     with pytest.raises(NotFound):
-        service.partner_view(db, partner, to_health.id)  # type: ignore[attr-defined]
+        service.partner_view(db, partner, to_health.id)
     with pytest.raises(NotFound):
-        service.answer(db, partner, to_health.id, {})  # type: ignore[attr-defined]
+        service.answer(db, partner, to_health.id, {})
 
 
 def test_a_case_worker_cannot_use_the_partner_side(
@@ -177,7 +180,7 @@ def test_a_case_worker_cannot_use_the_partner_side(
     case = case_in_research(db, clerk, researcher)
     sent = _ask(db, researcher, case)
     with pytest.raises(PermissionDenied):
-        service.partner_view(db, researcher, sent.id)  # type: ignore[attr-defined]
+        service.partner_view(db, researcher, sent.id)
 
 
 def test_a_partners_answer_becomes_a_check_and_cannot_be_given_twice(
@@ -187,20 +190,20 @@ def test_a_partners_answer_becomes_a_check_and_cannot_be_given_twice(
     sent = _ask(db, researcher, case)
     partner = partner_user(db)
     with pytest.raises(FormInvalid) as refused:
-        service.answer(db, partner, sent.id, {"result": "", "response": ""})  # type: ignore[attr-defined]
+        service.answer(db, partner, sent.id, {"result": "", "response": ""})
     assert set(refused.value.errors) == {"result", "response", "onward_consent"}
     answer = {
         "result": "information_found",
         "response": "Supervised 2019-2021.",
         "onward_consent": "consents",
     }
-    service.answer(db, partner, sent.id, answer)  # type: ignore[attr-defined]
+    service.answer(db, partner, sent.id, answer)
     lines, _ = service.checklist(db, case)
     probation = next(line for line in lines if line.check_type.code == "probation")
     assert [c.notes for c in probation.checks] == ["Supervised 2019-2021."]
-    assert probation.checks[0].partner_request_id == sent.id  # type: ignore[attr-defined]
+    assert probation.checks[0].partner_request_id == sent.id
     with pytest.raises(InvalidTransition):
-        service.answer(db, partner, sent.id, answer)  # type: ignore[attr-defined]
+        service.answer(db, partner, sent.id, answer)
 
 
 def test_chasing_counts_and_closing_needs_a_reason(
@@ -208,14 +211,14 @@ def test_chasing_counts_and_closing_needs_a_reason(
 ) -> None:
     case = case_in_research(db, clerk, researcher)
     sent = _ask(db, researcher, case)
-    service.chase(db, researcher, case.id, sent.id, None)  # type: ignore[attr-defined]
-    service.chase(db, researcher, case.id, sent.id, None)  # type: ignore[attr-defined]
-    assert sent.chase_count == 2  # type: ignore[attr-defined]
+    service.chase(db, researcher, case.id, sent.id, None)
+    service.chase(db, researcher, case.id, sent.id, None)
+    assert sent.chase_count == 2
     with pytest.raises(FormInvalid):
-        service.close_without_answer(db, researcher, case.id, sent.id, {"reason": " "})  # type: ignore[attr-defined]
-    service.close_without_answer(db, researcher, case.id, sent.id, {"reason": "Chased twice; cannot wait"})  # type: ignore[attr-defined]
+        service.close_without_answer(db, researcher, case.id, sent.id, {"reason": " "})
+    service.close_without_answer(db, researcher, case.id, sent.id, {"reason": "Chased twice; cannot wait"})
     with pytest.raises(InvalidTransition):
-        service.chase(db, researcher, case.id, sent.id, None)  # type: ignore[attr-defined]
+        service.chase(db, researcher, case.id, sent.id, None)
 
 
 def test_overdue_requests_are_listed_first_and_flagged(
@@ -224,11 +227,11 @@ def test_overdue_requests_are_listed_first_and_flagged(
     case = case_in_research(db, clerk, researcher)
     late = _ask(db, researcher, case, "probation")
     _ask(db, researcher, case, "health")
-    late.due_on = uk_today() - timedelta(days=3)  # type: ignore[attr-defined]
+    late.due_on = uk_today() - timedelta(days=3)
     db.flush()
     rows = service.open_requests(db)
-    assert rows[0].id == late.id and rows[0].overdue  # type: ignore[attr-defined]
-    assert [r.id for r in service.open_requests(db, overdue_only=True)] == [late.id]  # type: ignore[attr-defined]
+    assert rows[0].id == late.id and rows[0].overdue
+    assert [r.id for r in service.open_requests(db, overdue_only=True)] == [late.id]
 
 
 # ---------------------------------------------------------------- evidence

@@ -13,16 +13,9 @@ from disclosure.decisions import service
 from disclosure.decisions.controllers.common import item_url
 from disclosure.decisions.minutes import render_minutes
 from disclosure.decisions.models import Decision
-from disclosure.decisions.vocabulary import (
-    LegalTest,
-    Outcome,
-    Safeguarding,
-    SpentConvictions,
-    View,
-    options,
-)
-from disclosure.research.controllers.evidence import attachment_response
-from disclosure.web import Db, Form, FormState, Id, page, round_trip
+from disclosure.decisions.vocabulary import LegalTest, Outcome, Safeguarding, SpentConvictions, View
+from disclosure.web import Db, Form, FormState, Id, attachment_response, page, round_trip
+from disclosure.workflow import options
 
 MEETING = "/panels/{meeting_id:uuid}"
 ITEM = MEETING + "/items/{item_id:uuid}"
@@ -122,8 +115,14 @@ def record_decision(
 
 
 def _sign_page(
-    request: Request[Any, Any, Any], db: Db, meeting_id: Any, item_id: Any, status: int = 200, error: Any = ""
+    request: Request[Any, Any, Any],
+    db: Db,
+    meeting_id: Any,
+    item_id: Any,
+    form: FormState | None = None,
+    status: int = 200,
 ) -> Template:
+    """The decision as it will be signed; a refused sign-off comes back here with the reason at the top."""
     principal = require_principal(request)
     item, case, _frozen = service.open_item(db, principal, meeting_id, item_id)
     decision = service.decision_for(db, item)
@@ -136,7 +135,7 @@ def _sign_page(
         case=case,
         decision=decision,
         shown=service.describe(db, decision) if decision else None,
-        error=error,
+        form=form or FormState.empty(),
         status_code=status,
     )
 
@@ -156,9 +155,7 @@ def sign(
         db,
         data,
         lambda values: service.sign(db, principal, meeting_id, item_id, values),
-        lambda form, status: _sign_page(
-            request, db, meeting_id, item_id, status, form.errors.get("version", "")
-        ),
+        lambda form, status: _sign_page(request, db, meeting_id, item_id, form, status),
         success=item_url(meeting_id, item_id, "#decision"),
         flash="Decision signed off. The case has moved on.",
     )

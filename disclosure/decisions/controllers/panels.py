@@ -13,9 +13,10 @@ from disclosure.auth import require_principal
 from disclosure.decisions import service
 from disclosure.decisions.controllers.common import item_url, meeting_url
 from disclosure.decisions.service.common import is_convener
-from disclosure.decisions.vocabulary import Forum, Outcome, options
+from disclosure.decisions.vocabulary import Forum, Outcome
 from disclosure.research.pack import render_panel_pack
-from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
+from disclosure.web import Db, Form, FormState, Id, attachment_response, page, redirect, round_trip
+from disclosure.workflow import options
 
 UK = ZoneInfo("Europe/London")
 
@@ -343,7 +344,6 @@ def package(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id
 )
 def panel_pack(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id) -> Response[bytes]:
     from disclosure.force.service import current_profile
-    from disclosure.research.controllers.evidence import attachment_response
 
     _, case, frozen = service.package_for_item(db, require_principal(request), meeting_id, item_id)
     pdf = render_panel_pack(frozen.snapshot, force_name=current_profile(db).name)

@@ -25,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from disclosure import chronology
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
@@ -59,15 +60,14 @@ from disclosure.decisions.vocabulary import (
     View,
 )
 from disclosure.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+from disclosure.forms import LONG, choice, identifier, identifiers, raise_if, required_text, text, yes_no
 from disclosure.people.models import Person
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.schemas import raise_if, text, yes_no
 from disclosure.requests.vocabulary import PartyRole, Route, Scheme
 from disclosure.requests.workflow import RequestStatus, Verb, require_open
 from disclosure.research.models import PackageVersion
-from disclosure.research.schemas import LONG, choice, identifier, identifiers, required_text
 from disclosure.research.service.package import reopen_package
 from disclosure.text import as_list
 
@@ -399,8 +399,10 @@ def sign(
         )
     check_version(decision.version, values.get("version"), what="this decision")
     case = _case_awaiting(session, item)
-    met = _require_quorum(session, item)
     now = utcnow()
+    for _, sentence in chronology.breaches("decisions.sign", {"meets_at": item.meeting.meets_at}, now=now):
+        raise InvalidTransition(sentence)
+    met = _require_quorum(session, item)
     signed = session.execute(  # a CursorResult: UPDATE reports the rows it changed
         update(Decision)
         .where(

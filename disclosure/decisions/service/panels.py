@@ -11,13 +11,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from disclosure import chronology
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
-from disclosure.decisions.models import AgendaItem, Attendance, PanelAgency, PanelMeeting, PanelMember
+from disclosure.decisions.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    PanelAgency,
+    PanelMeeting,
+    PanelMember,
+)
 from disclosure.decisions.service.common import (
     PANEL_ROLES,
     decision_for,
@@ -31,11 +39,19 @@ from disclosure.decisions.service.common import (
 )
 from disclosure.decisions.vocabulary import DecisionStatus, Forum, MeetingStatus
 from disclosure.errors import InvalidTransition, NotFound
+from disclosure.forms import (
+    choice,
+    identifier,
+    optional_text,
+    parse_datetime,
+    present,
+    raise_if,
+    required_text,
+    yes_no,
+)
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.schemas import parse_datetime, raise_if, yes_no
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research.models import PackageVersion, ResearchPackage
-from disclosure.research.schemas import choice, identifier, optional_text, present, required_text
 
 
 def chairs(session: Session) -> list[User]:
@@ -53,12 +69,22 @@ def panel_agencies(session: Session, *, active_only: bool = True) -> list[PanelA
     return list(session.scalars(query))
 
 
-def _meeting_values(session: Session, values: dict[str, Any]) -> tuple[str, datetime, str, uuid.UUID]:
+def _meeting_values(
+    session: Session, values: dict[str, Any], meeting: PanelMeeting | None = None
+) -> tuple[str, datetime, str, uuid.UUID]:
     errors: dict[str, str] = {}
     forum = choice(values, "forum", Forum, "Select the forum", errors)
     meets_at = parse_datetime(values, "meets_at", "Meeting", errors)
     if meets_at is None and "meets_at" not in errors and "meets_at-time" not in errors:
         errors["meets_at"] = "Enter the date of the meeting"
+    first_signed = None
+    if meeting is not None:
+        first_signed = session.scalar(
+            select(func.min(Decision.signed_at))
+            .join(AgendaItem, AgendaItem.id == Decision.agenda_item_id)
+            .where(AgendaItem.meeting_id == meeting.id)
+        )
+    chronology.check("decisions.meeting", {"meets_at": meets_at, "first_signed": first_signed}, errors)
     location = optional_text(values, "location", "Where it meets", errors)
     chair_id = identifier(values, "chair_id", "Select the chair", errors)
     if chair_id and chair_id not in {u.id for u in chairs(session)}:
@@ -97,7 +123,9 @@ def update_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID, va
     require_convener(actor)
     meeting = _open_meeting(session, actor, meeting_id)
     check_version(meeting.version, values.get("version"), what="this meeting")
-    meeting.forum, meeting.meets_at, meeting.location, meeting.chair_id = _meeting_values(session, values)
+    meeting.forum, meeting.meets_at, meeting.location, meeting.chair_id = _meeting_values(
+        session, values, meeting
+    )
     if membership_of_user(meeting, meeting.chair_id) is None:
         police = session.scalar(select(PanelAgency).where(PanelAgency.code == "police"))
         if police is not None:

@@ -18,8 +18,7 @@ from disclosure.db import check_version
 from disclosure.decisions.models import NoDisclosureReason, PanelAgency, PanelPolicy
 from disclosure.decisions.service.common import current_policy
 from disclosure.errors import NotFound, PermissionDenied
-from disclosure.requests.schemas import integer, raise_if, yes_no
-from disclosure.research.schemas import required_text
+from disclosure.forms import integer, raise_if, required_text, yes_no
 from disclosure.text import as_list
 
 _CODE = re.compile(r"[^a-z0-9]+")

@@ -24,13 +24,9 @@ from disclosure.research.controllers.common import (
 )
 from disclosure.research.overview import overview
 from disclosure.research.service.checks import OTHER, check_types
-from disclosure.research.vocabulary import (
-    CheckKind,
-    CheckResult,
-    OnwardConsent,
-    options,
-)
+from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.web import Db, Form, Id, page, redirect
+from disclosure.workflow import options
 
 
 @get("/requests/{request_id:uuid}/research", name="research.package", sync_to_thread=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -25,16 +24,10 @@ from disclosure.research.controllers.common import (
     submit_form,
 )
 from disclosure.research.service.evidence import RECIPIENTS
-from disclosure.research.vocabulary import (
-    HandlingCode,
-    InformationGrade,
-    Nature,
-    OwnerConsent,
-    SourceGrade,
-    options,
-)
+from disclosure.research.vocabulary import HandlingCode, InformationGrade, Nature, OwnerConsent, SourceGrade
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, Id, redirect
+from disclosure.web import Db, Form, Id, attachment_response, redirect
+from disclosure.workflow import options
 
 # ---------------------------------------------------------------- evidence items
 
@@ -301,21 +294,6 @@ def download_attachment(
         db, require_principal(request), store_for(request.app.state.settings), request_id, attachment_id
     )
     return attachment_response(content, attachment.filename, attachment.content_type)
-
-
-def attachment_response(content: bytes, filename: str, content_type: str) -> Response[bytes]:
-    """A download, never shown inline; `web.security_headers` adds `nosniff` to every response."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
-    return Response(
-        content,
-        media_type=content_type,
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-            ),
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @post(

@@ -15,9 +15,9 @@ from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.research import service
 from disclosure.research.controllers.common import base_context, form_page, research_url, submit_form
-from disclosure.research.controllers.evidence import attachment_response
-from disclosure.research.vocabulary import Recommendation, options
-from disclosure.web import Db, Form, Id, form_values, page, redirect
+from disclosure.research.vocabulary import Recommendation
+from disclosure.web import Db, Form, Id, attachment_response, form_values, page, redirect
+from disclosure.workflow import options
 
 
 def _summary_context(db: Session, principal: Any, request_id: uuid.UUID) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.research import service
-from disclosure.research.vocabulary import CheckResult, OnwardConsent, options
+from disclosure.research.vocabulary import CheckResult, OnwardConsent
 from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect
+from disclosure.workflow import options
 
 
 @get("/partner", name="partner.inbox", sync_to_thread=True)

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import audit, chronology
 from disclosure.accounts.roles import Role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
-from disclosure.requests.models import DisclosureRequest
-from disclosure.research.models import Check, CheckType, PartnerRequest
-from disclosure.research.schemas import (
+from disclosure.forms import (
     SHORT,
     choice,
     optional_text,
@@ -29,6 +26,8 @@ from disclosure.research.schemas import (
     required_text,
     text,
 )
+from disclosure.requests.models import DisclosureRequest
+from disclosure.research.models import Check, CheckType, PartnerRequest
 from disclosure.research.service.common import begin_change, case_to_change, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus
@@ -130,10 +129,9 @@ def record_check(session: Session, actor: Principal, request_id: uuid.UUID, valu
         errors,
     )
     performed_at = parse_datetime(values, "performed", "Date of the check", errors)
-    if performed_at is not None and performed_at > utcnow() + timedelta(minutes=5):
-        errors["performed"] = "Date of the check must be today or in the past"
-    if performed_at is not None and performed_at < case.first_contact_at - timedelta(days=1):
-        errors["performed"] = "Date of the check must be after the request was made"
+    chronology.check(
+        "research.check", {"first_contact": case.first_contact_at, "performed": performed_at}, errors
+    )
     reference = optional_text(values, "reference", "Reference", errors, limit=120)
     notes = text(values, "notes", limit=5000)
     if len(notes) > 5000:

@@ -10,16 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import audit, chronology
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
-from disclosure.clocks import uk_today
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound
-from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.vocabulary import Scheme
-from disclosure.research.models import Attachment, Check, EvidenceItem
-from disclosure.research.schemas import (
+from disclosure.forms import (
     LONG,
     SHORT,
     choice,
@@ -31,6 +27,9 @@ from disclosure.research.schemas import (
     required_text,
     yes_no,
 )
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import Scheme
+from disclosure.research.models import Attachment, Check, EvidenceItem
 from disclosure.research.service.common import begin_change, case_to_change, open_case, record
 from disclosure.research.vocabulary import (
     DiscloseTo,
@@ -78,8 +77,7 @@ def _parse(session: Session, case: DisclosureRequest, values: dict[str, Any]) ->
     information_date = parse_date(
         values, "information_date", "Date of the information", errors, required=False
     )
-    if information_date and information_date > uk_today():
-        errors["information_date"] = "Date of the information must be today or in the past"
+    chronology.check("research.evidence", {"information_date": information_date}, errors)
     summary = required_text(values, "summary", "Enter the fact or opinion", errors, limit=LONG)
     source_grade = choice(
         values, "source_grade", SourceGrade, "Select the source evaluation (A, B or C)", errors

@@ -21,12 +21,12 @@ from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, NotFound, PermissionDenied
 from disclosure.force.service import current_profile
+from disclosure.forms import LONG, choice, identifier, raise_if, required_text, text
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.workflow import RequestStatus, Verb
 from disclosure.research.models import PackageVersion, ResearchPackage
-from disclosure.research.schemas import LONG, choice, identifier, raise_if, required_text, text
 from disclosure.research.service.checks import missing_required
 from disclosure.research.service.common import (
     begin_change,

@@ -20,13 +20,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
-from disclosure.people.models import Person
-from disclosure.requests import access
-from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.queue import calendar_for
-from disclosure.requests.workflow import require_open
-from disclosure.research.models import Check, CheckType, PartnerRequest, PartnerRequestPerson
-from disclosure.research.schemas import (
+from disclosure.forms import (
     LONG,
     choice,
     identifier,
@@ -36,6 +30,12 @@ from disclosure.research.schemas import (
     raise_if,
     required_text,
 )
+from disclosure.people.models import Person
+from disclosure.requests import access
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.queue import calendar_for
+from disclosure.requests.workflow import require_open
+from disclosure.research.models import Check, CheckType, PartnerRequest, PartnerRequestPerson
 from disclosure.research.service.common import begin_change, case_to_change, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus, PartnerVerb, partner_transition
