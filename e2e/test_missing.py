@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -168,7 +168,7 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
         ),
     )
     page.get_by_label("The feed (CSV)").set_input_files(
-        files=[{"name": "police-feed.csv", "mimeType": "text/csv", "buffer": feed}]
+        files=[FilePayload(name="police-feed.csv", mimeType="text/csv", buffer=feed)]
     )
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("Finished: all 3 rows dealt with")).to_be_visible()
@@ -259,7 +259,7 @@ def test_protocol_forms_matches_considerations_export_and_rules(
     birth.get_by_label("Month").fill("5")
     birth.get_by_label("Year").fill("2009")
     page.get_by_label("The completed form").set_input_files(
-        files=[{"name": "philomena.pdf", "mimeType": "application/pdf", "buffer": _pdf()}]
+        files=[FilePayload(name="philomena.pdf", mimeType="application/pdf", buffer=_pdf())]
     )
     page.get_by_role("button", name="Lodge the form").click()
     expect(page.get_by_text("Form lodged")).to_be_visible()
@@ -273,10 +273,10 @@ def test_protocol_forms_matches_considerations_export_and_rules(
     visit("imports")
     page.get_by_label("The feed (CSV)").set_input_files(
         files=[
-            {
-                "name": "feed.csv",
-                "mimeType": "text/csv",
-                "buffer": csv_of(
+            FilePayload(
+                name="feed.csv",
+                mimeType="text/csv",
+                buffer=csv_of(
                     line(
                         police_reference="MP/26/9001",
                         given_names="Rowan",
@@ -284,7 +284,7 @@ def test_protocol_forms_matches_considerations_export_and_rules(
                         date_of_birth="2012-01-09",
                     )
                 ),
-            }
+            )
         ]
     )
     page.get_by_role("button", name="Import").click()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
 from disclosure.missing import feed
@@ -47,7 +48,7 @@ def csv_of(*rows: str) -> bytes:
 
 
 def run(
-    db: Session, actor, data: bytes, layout: feed.Layout | None = None
+    db: Session, actor: Principal, data: bytes, layout: feed.Layout | None = None
 ) -> tuple[feed.Outcome, feed.FeedImport]:
     layout = layout or feed.Layout()
     record = feed.start_import(db, actor, filename="feed.csv", data=data, layout=layout)
@@ -104,7 +105,8 @@ def test_good_bad_and_duplicate_rows_are_each_accounted_for(db: Session) -> None
     closed = db.scalar(select(Episode).where(Episode.police_reference == "MP/26/0002"))
     assert closed is not None and closed.status == "closed"
     interview = db.scalar(select(ReturnInterview).where(ReturnInterview.episode_id == closed.id))
-    assert interview is not None and (interview.due_at - closed.returned_at).total_seconds() == 72 * 3600
+    assert interview is not None and closed.returned_at is not None
+    assert (interview.due_at - closed.returned_at).total_seconds() == 72 * 3600
     assert record.status == "finished" and record.processed_rows == 8
 
 
@@ -167,7 +169,7 @@ def test_an_uncertain_match_waits_for_confirmation_and_nothing_close_is_a_new_pe
     assert outcome.to_confirm == 1
     waiting = db.scalar(select(PendingMatch).where(PendingMatch.status == "pending"))
     assert waiting is not None and len(waiting.candidates) == 2 and waiting.line == 2
-    assert db.scalar(select(func.count()).select_from(Person)) == before + 1
+    assert before is not None and db.scalar(select(func.count()).select_from(Person)) == before + 1
     episode = db.scalar(select(Episode).where(Episode.police_reference == "MP/26/0001"))
     assert episode is not None and episode.person_id is None
 

@@ -121,7 +121,7 @@ def test_a_bad_value_in_any_column_refuses_its_row_with_its_line_and_the_other_r
     loaded = db.scalars(
         select(Episode.police_reference).where(Episode.police_reference.in_(["MP/1", "MP/3"]))
     )
-    assert sorted(loaded) == ["MP/1", "MP/3"]
+    assert sorted(r or "" for r in loaded) == ["MP/1", "MP/3"]
 
 
 def test_a_family_name_of_digits_refuses_only_its_row(db: Session) -> None:

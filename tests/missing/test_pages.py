@@ -8,6 +8,7 @@ import io
 import re
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -31,8 +32,8 @@ from tests.pages import PageClient
 from tests.samples import pdf
 
 
-def _episode_id(response) -> str:  # type: ignore[no-untyped-def]
-    return response.headers["location"].rsplit("/", 1)[-1]
+def _episode_id(response: Any) -> str:
+    return str(response.headers["location"]).rsplit("/", 1)[-1]
 
 
 def test_a_coordinator_records_reviews_closes_and_follows_up_an_episode(

@@ -267,7 +267,7 @@ def test_the_outbox_sends_through_the_mail_server_and_waits_without_one(
     )
     db.flush()
     assert outbox.send_pending(db, Settings(smtp_host="")).sent == 0
-    monkeypatch.setattr(outbox.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr("disclosure.agencies.outbox.smtplib.SMTP", FakeSMTP)
     FakeSMTP.sent = []
     result = outbox.send_pending(
         db, Settings(smtp_host="mail.example", base_url="https://disclosure.example")
