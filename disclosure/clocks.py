@@ -34,38 +34,36 @@ from zoneinfo import ZoneInfo
 
 from holidays import country_holidays
 
+from disclosure.workflow import Labelled
+
 UK_TIME = ZoneInfo("Europe/London")
 Unit = Literal["hours", "calendar_days", "working_days"]
 UNITS: tuple[Unit, ...] = get_args(Unit)
 HolidayInput = Mapping[date, str] | Iterable[tuple[date, str]]
 
 
-class Nation(StrEnum):
+class Nation(Labelled):
     """The UK nations: each has its own bank holidays. Values match `disclosure.force.models.NATIONS`."""
 
     ENGLAND = "england"
     WALES = "wales"
     SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern_ireland"
-
-    @property
-    def label(self) -> str:
-        return _NATIONS[self][0]
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
 
 
-# The name people use, and the `holidays` library's subdivision of holidays.UK.
-_NATIONS = {
-    Nation.ENGLAND: ("England", "ENG"),
-    Nation.WALES: ("Wales", "WLS"),
-    Nation.SCOTLAND: ("Scotland", "SCT"),
-    Nation.NORTHERN_IRELAND: ("Northern Ireland", "NIR"),
+# The `holidays` library's subdivision of holidays.UK for each nation.
+_SUBDIVISIONS = {
+    Nation.ENGLAND: "ENG",
+    Nation.WALES: "WLS",
+    Nation.SCOTLAND: "SCT",
+    Nation.NORTHERN_IRELAND: "NIR",
 }
 
 
 @lru_cache(maxsize=512)
 def _national(nation: Nation, year: int) -> Mapping[date, str]:
     # GOV.UK calls a moved holiday a "substitute day"; the library says "observed".
-    found = country_holidays("UK", subdiv=_NATIONS[nation][1], years=year)  # holidays.UK, typed
+    found = country_holidays("UK", subdiv=_SUBDIVISIONS[nation], years=year)  # holidays.UK, typed
     return MappingProxyType({d: n.replace("(observed)", "(substitute day)") for d, n in found.items()})
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from disclosure.workflow import Labelled
 
 
-class Role(StrEnum):
+class Role(Labelled):
     ADMINISTRATOR = "administrator"
     DATA_ADMINISTRATOR = "data_administrator"
     RESEARCHER = "researcher"
@@ -13,27 +13,12 @@ class Role(StrEnum):
     PANEL_CHAIR = "panel_chair"
     DISCLOSING_OFFICER = "disclosing_officer"
     AUDITOR = "auditor"
-    PARTNER = "partner"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+    PARTNER = "partner", "Partner agency user"
 
     @property
     def description(self) -> str:
         return ROLE_DESCRIPTIONS[self]
 
-
-ROLE_LABELS = {
-    Role.ADMINISTRATOR: "Administrator",
-    Role.DATA_ADMINISTRATOR: "Data administrator",
-    Role.RESEARCHER: "Researcher",
-    Role.PANEL_MEMBER: "Panel member",
-    Role.PANEL_CHAIR: "Panel chair",
-    Role.DISCLOSING_OFFICER: "Disclosing officer",
-    Role.AUDITOR: "Auditor",
-    Role.PARTNER: "Partner agency user",
-}
 
 ROLE_DESCRIPTIONS = {
     Role.ADMINISTRATOR: "Manages users, API tokens and settings. Cannot read case content.",

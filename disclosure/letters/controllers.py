@@ -20,6 +20,7 @@ from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, Lette
 from disclosure.requests.workflow import finished_reason
 from disclosure.storage import store_for
 from disclosure.web import Db, Form, FormState, Id, attachment_response, form_values, page, redirect
+from disclosure.workflow import options
 
 CASE = "/requests/{request_id:uuid}"
 
@@ -101,8 +102,8 @@ def _delivery_page(
         disclosure=disclosure,
         form=form,
         status_code=status,
-        methods=[(m.value, m.label) for m in DeliveryMethod],
-        acknowledgements=[(a.value, a.label) for a in Acknowledgement],
+        methods=options(DeliveryMethod),
+        acknowledgements=options(Acknowledgement),
         undertakings=[(str(u.id), f"{u.title}, version {u.number}") for u in signed_forms],
         recorded=deliveries.delivery_for(db, case),
     )

@@ -4,24 +4,20 @@ notification letter and the partner-agency information request) and the words of
 
 from __future__ import annotations
 
-from enum import StrEnum
+from disclosure.workflow import Labelled
 
 
-class LetterKind(StrEnum):
-    DISCLOSURE_RECORD = "disclosure_record"
+class LetterKind(Labelled):
+    DISCLOSURE_RECORD = "disclosure_record", "Disclosure record and script"
     CONFIDENTIALITY_UNDERTAKING = "confidentiality_undertaking"
-    NON_DISCLOSURE = "non_disclosure"
-    THIRD_PARTY_OUTCOME = "third_party_outcome"
-    SUBJECT_NOTIFICATION = "subject_notification"
-    PARTNER_REQUEST = "partner_request"
-
-    @property
-    def label(self) -> str:
-        return LABELS[self][0]
+    NON_DISCLOSURE = "non_disclosure", "Outcome letter: no disclosure"
+    THIRD_PARTY_OUTCOME = "third_party_outcome", "Outcome letter to a third-party applicant"
+    SUBJECT_NOTIFICATION = "subject_notification", "Subject notification letter"
+    PARTNER_REQUEST = "partner_request", "Partner agency information request"
 
     @property
     def description(self) -> str:
-        return LABELS[self][1]
+        return DESCRIPTIONS[self]
 
     @property
     def template(self) -> str:
@@ -38,28 +34,15 @@ class LetterKind(StrEnum):
         return self is LetterKind.DISCLOSURE_RECORD
 
 
-LABELS = {
+DESCRIPTIONS = {
     LetterKind.DISCLOSURE_RECORD: (
-        "Disclosure record and script",
-        "For the disclosing officer: what is to be said, to whom, the warnings and the safety plan",
+        "For the disclosing officer: what is to be said, to whom, the warnings and the safety plan"
     ),
-    LetterKind.CONFIDENTIALITY_UNDERTAKING: (
-        "Confidentiality undertaking",
-        "For the recipient to sign when they are told",
-    ),
-    LetterKind.NON_DISCLOSURE: ("Outcome letter: no disclosure", "For the applicant, with safety advice"),
-    LetterKind.THIRD_PARTY_OUTCOME: (
-        "Outcome letter to a third-party applicant",
-        "Says the request was considered; never what was disclosed",
-    ),
-    LetterKind.SUBJECT_NOTIFICATION: (
-        "Subject notification letter",
-        "Tells the subject a disclosure was made",
-    ),
-    LetterKind.PARTNER_REQUEST: (
-        "Partner agency information request",
-        "The questions sent to a partner agency, with the answer date",
-    ),
+    LetterKind.CONFIDENTIALITY_UNDERTAKING: "For the recipient to sign when they are told",
+    LetterKind.NON_DISCLOSURE: "For the applicant, with safety advice",
+    LetterKind.THIRD_PARTY_OUTCOME: "Says the request was considered; never what was disclosed",
+    LetterKind.SUBJECT_NOTIFICATION: "Tells the subject a disclosure was made",
+    LetterKind.PARTNER_REQUEST: "The questions sent to a partner agency, with the answer date",
 }
 
 
@@ -73,20 +56,12 @@ TITLES = {
 }
 
 
-class DeliveryMethod(StrEnum):
+class DeliveryMethod(Labelled):
     IN_PERSON = "in_person"
-    TELEPHONE = "telephone"
-    LETTER = "letter"
-
-    @property
-    def label(self) -> str:
-        return {"in_person": "In person", "telephone": "By telephone", "letter": "By letter"}[self.value]
+    TELEPHONE = "telephone", "By telephone"
+    LETTER = "letter", "By letter"
 
 
-class Acknowledgement(StrEnum):
-    SIGNED = "signed"
-    VERBAL = "verbal"
-
-    @property
-    def label(self) -> str:
-        return {"signed": "Signed undertaking", "verbal": "Acknowledged verbally"}[self.value]
+class Acknowledgement(Labelled):
+    SIGNED = "signed", "Signed undertaking"
+    VERBAL = "verbal", "Acknowledged verbally"

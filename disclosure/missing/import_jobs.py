@@ -24,6 +24,7 @@ from disclosure.errors import Conflict, FormInvalid
 from disclosure.missing import feed
 from disclosure.missing.models import FeedImport
 from disclosure.missing.vocabulary import ImportStatus
+from disclosure.missing.workflow import IMPORTS, ImportVerb
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def recover(session: Session) -> int:
 
 def can_run_again(session: Session, record: FeedImport) -> bool:
     """An import that stopped, whose file is still kept."""
-    return record.status == ImportStatus.FAILED and _file_kept(session, record.id)
+    return IMPORTS.can(ImportStatus(record.status), ImportVerb.RUN_AGAIN) and _file_kept(session, record.id)
 
 
 def _file_kept(session: Session, import_id: uuid.UUID) -> bool:
@@ -68,11 +69,12 @@ def run_again(session: Session, actor: Principal, import_id: uuid.UUID) -> FeedI
     """Queue an import that stopped to run again: it carries on after its last committed batch, with the file
     and layout it was started with."""
     record = feed.get_import(session, actor, import_id)
-    if record.status != ImportStatus.FAILED:
+    status = ImportStatus(record.status)
+    if not IMPORTS.can(status, ImportVerb.RUN_AGAIN):  # a Conflict: see IMPORTS
         raise Conflict("Only an import that stopped can be run again")
     if not _file_kept(session, record.id):
         raise Conflict("The file of this import is no longer kept: import it again")
-    record.status = ImportStatus.QUEUED.value
+    record.status = IMPORTS.next(status, ImportVerb.RUN_AGAIN).value
     record.failure = ""
     record.finished_at = None
     record.heartbeat_at = utcnow()
@@ -102,17 +104,19 @@ def run_waiting(factory: sessionmaker[Session]) -> int:
 def _claim(factory: sessionmaker[Session]) -> uuid.UUID | None:
     """The oldest queued import, now running for this dispatcher: the conditional update lets exactly one of
     several dispatchers claim it."""
+    queued = ImportStatus.QUEUED
+    running = IMPORTS.next(queued, ImportVerb.CLAIM)
     with unit_of_work(factory) as session:
         for import_id in session.scalars(
             select(FeedImport.id)
-            .where(FeedImport.status == ImportStatus.QUEUED.value)
+            .where(FeedImport.status == queued.value)
             .order_by(FeedImport.started_at)
             .limit(5)
         ):
             claimed = session.execute(
                 update(FeedImport)
-                .where(FeedImport.id == import_id, FeedImport.status == ImportStatus.QUEUED.value)
-                .values(status=ImportStatus.RUNNING.value, heartbeat_at=utcnow())
+                .where(FeedImport.id == import_id, FeedImport.status == queued.value)
+                .values(status=running.value, heartbeat_at=utcnow())
             )
             if claimed.rowcount == 1:  # type: ignore[attr-defined]
                 return import_id

@@ -24,6 +24,7 @@ from disclosure.forms import raise_if, text
 from disclosure.missing import notify, service
 from disclosure.missing.models import Episode, PendingMatch, ProtocolForm
 from disclosure.missing.vocabulary import EpisodeStatus, MatchStatus, ProtocolKind
+from disclosure.missing.workflow import MATCHES, MatchVerb
 from disclosure.people import candidates, matching
 from disclosure.people import service as people
 from disclosure.people.matching import Probe
@@ -310,7 +311,8 @@ def confirm_match(
     """A coordinator confirms which person it is (`person_id`) or that it is someone new (`new`); the
     episode or form then points at them, and the episode is told to partners if still current."""
     pending = get_pending(session, actor, match_id)
-    if pending.status != MatchStatus.PENDING:
+    status = MatchStatus(pending.status)
+    if not MATCHES.allowed(status):  # confirmed: a Conflict (see MATCHES)
         raise Conflict("This match has already been confirmed")
     choice = text(values, "person_id")
     offered = {c["person_id"] for c in pending.candidates}
@@ -323,12 +325,12 @@ def confirm_match(
     )
     if choice == "new":
         person_id = people.create_person(session, actor, details).id
-        pending.status = MatchStatus.CREATED.value
+        pending.status = MATCHES.next(status, MatchVerb.CREATE_PERSON).value
     elif choice in offered:
         person_id = people.link_person(
             session, actor, uuid.UUID(choice), context="a missing-person record"
         ).id
-        pending.status = MatchStatus.LINKED.value
+        pending.status = MATCHES.next(status, MatchVerb.LINK).value
     else:
         raise FormInvalid({"person_id": "Select the matching person, or that this is someone new"}, values)
     pending.person_id = person_id

@@ -4,154 +4,85 @@ home interview outcomes, who is told, and what a notification is about. Risk lev
 
 from __future__ import annotations
 
-from enum import StrEnum
+from disclosure.workflow import Labelled
 
 
-class CareStatus(StrEnum):
+class CareStatus(Labelled):
     """The person's care status when they went missing [APP-missing][Lewisham]."""
 
-    NONE = "none"
-    LOOKED_AFTER = "looked_after"
-    CP_PLAN = "cp_plan"
+    NONE = "none", "None of these"
+    LOOKED_AFTER = "looked_after", "Looked-after child"
+    CP_PLAN = "cp_plan", "Child on a child-protection plan"
     CARE_LEAVER = "care_leaver"
-    ADULT_CARE_NEEDS = "adult_care_needs"
-
-    @property
-    def label(self) -> str:
-        return CARE_STATUS_LABELS[self]
+    ADULT_CARE_NEEDS = "adult_care_needs", "Adult with care and support needs"
 
 
-CARE_STATUS_LABELS = {
-    CareStatus.NONE: "None of these",
-    CareStatus.LOOKED_AFTER: "Looked-after child",
-    CareStatus.CP_PLAN: "Child on a child-protection plan",
-    CareStatus.CARE_LEAVER: "Care leaver",
-    CareStatus.ADULT_CARE_NEEDS: "Adult with care and support needs",
-}
-
-
-class RiskFactor(StrEnum):
+class RiskFactor(Labelled):
     """Risk factors recorded for an episode [APP-missing]."""
 
-    EXPLOITATION = "exploitation"
+    EXPLOITATION = "exploitation", "Exploitation (sexual or criminal)"
     MENTAL_HEALTH = "mental_health"
-    SELF_HARM = "self_harm"
-    MEDICATION = "medication"
-
-    @property
-    def label(self) -> str:
-        return RISK_FACTOR_LABELS[self]
+    SELF_HARM = "self_harm", "Self-harm or suicide risk"
+    MEDICATION = "medication", "Needs medication"
 
 
-RISK_FACTOR_LABELS = {
-    RiskFactor.EXPLOITATION: "Exploitation (sexual or criminal)",
-    RiskFactor.MENTAL_HEALTH: "Mental health",
-    RiskFactor.SELF_HARM: "Self-harm or suicide risk",
-    RiskFactor.MEDICATION: "Needs medication",
-}
-
-
-class SafeAndWell(StrEnum):
+class SafeAndWell(Labelled):
     """The police safe-and-well check on return [APP-missing]."""
 
     COMPLETED = "completed"
-    NO_CONCERNS = "no_concerns"
-    CONCERNS = "concerns"
+    NO_CONCERNS = "no_concerns", "Completed, no concerns"
+    CONCERNS = "concerns", "Completed, concerns found"
     NOT_COMPLETED = "not_completed"
 
-    @property
-    def label(self) -> str:
-        return {
-            "completed": "Completed",
-            "no_concerns": "Completed, no concerns",
-            "concerns": "Completed, concerns found",
-            "not_completed": "Not completed",
-        }[self.value]
+
+class EpisodeStatus(Labelled):
+    OPEN = "open", "Missing"
+    CLOSED = "closed", "Returned"
 
 
-class EpisodeStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "Missing", "closed": "Returned"}[self.value]
-
-
-class InterviewOutcome(StrEnum):
+class InterviewOutcome(Labelled):
     """Where a return home interview stands: it is offered after every episode, within 72 hours of the
     return; a decision not to offer one needs a reason [MissingPeople-2024][Lewisham]."""
 
-    DUE = "due"
+    DUE = "due", "To be offered"
     OFFERED = "offered"
     COMPLETED = "completed"
     DECLINED = "declined"
     NOT_OFFERED = "not_offered"
 
-    @property
-    def label(self) -> str:
-        return {
-            "due": "To be offered",
-            "offered": "Offered",
-            "completed": "Completed",
-            "declined": "Declined",
-            "not_offered": "Not offered",
-        }[self.value]
 
-
-class PartnerRole(StrEnum):
+class PartnerRole(Labelled):
     """Who is told about an episode [Wales-SP][Lewisham]."""
 
-    SOCIAL_WORKER = "social_worker"
+    SOCIAL_WORKER = "social_worker", "Allocated social worker"
     PLACING_AUTHORITY = "placing_authority"
     SCHOOL = "school"
     HEALTH = "health"
 
-    @property
-    def label(self) -> str:
-        return {
-            "social_worker": "Allocated social worker",
-            "placing_authority": "Placing authority",
-            "school": "School",
-            "health": "Health",
-        }[self.value]
 
-
-class ProtocolKind(StrEnum):
+class ProtocolKind(Labelled):
     """Forms prepared in advance by a carer and released to police on a missing report: Philomena for
     children in care, Herbert for adults with dementia [Philomena][Herbert]."""
 
-    PHILOMENA = "philomena"
-    HERBERT = "herbert"
-
-    @property
-    def label(self) -> str:
-        return {"philomena": "Philomena protocol", "herbert": "Herbert protocol"}[self.value]
+    PHILOMENA = "philomena", "Philomena protocol"
+    HERBERT = "herbert", "Herbert protocol"
 
 
-class ConsiderationStatus(StrEnum):
-    OPEN = "open"
+class ConsiderationStatus(Labelled):
+    OPEN = "open", "To consider"
     ACCEPTED = "accepted"
     DISMISSED = "dismissed"
 
-    @property
-    def label(self) -> str:
-        return {"open": "To consider", "accepted": "Accepted", "dismissed": "Dismissed"}[self.value]
 
-
-class MatchStatus(StrEnum):
+class MatchStatus(Labelled):
     """A feed row whose person could not be matched with certainty waits for a person to confirm."""
 
-    PENDING = "pending"
+    PENDING = "pending", "To confirm"
     LINKED = "linked"
-    CREATED = "created"
-
-    @property
-    def label(self) -> str:
-        return {"pending": "To confirm", "linked": "Linked", "created": "New person"}[self.value]
+    CREATED = "created", "New person"
 
 
-class ImportStatus(StrEnum):
+class ImportStatus(Labelled):
     QUEUED = "queued"
     RUNNING = "running"
     FINISHED = "finished"

@@ -29,6 +29,7 @@ from disclosure.requests.workflow import (
     allowed_verbs,
 )
 from disclosure.text import format_datetime
+from disclosure.workflow import options
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def parse_filters(query: dict[str, Any]) -> QueueFilters:
 def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
     return {
         "whose": [("team", "The team's cases"), ("mine", "My cases")],
-        "routes": [("", "Any route")] + [(r.value, r.label) for r in Route],
+        "routes": [("", "Any route"), *options(Route)],
         "statuses": [("", "Any open stage")]
         + [(s.value, s.label) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
         "assignees": [("", "Anyone")] + [(str(u.id), u.display_name) for u in service.case_workers(session)],

@@ -6,26 +6,18 @@ Sources: DOMAIN.md "The schemes in one table" and "What is recorded" ([DVDS-2023
 
 from __future__ import annotations
 
-from enum import StrEnum
+from disclosure.workflow import Labelled
 
 
-class Scheme(StrEnum):
-    DVDS = "dvds"
-    CSODS = "csods"
-
-    @property
-    def label(self) -> str:
-        return {"dvds": "Clare's Law (DVDS)", "csods": "Sarah's Law (CSODS)"}[self.value]
+class Scheme(Labelled):
+    DVDS = "dvds", "Clare's Law (DVDS)"
+    CSODS = "csods", "Sarah's Law (CSODS)"
 
 
-class Route(StrEnum):
-    RIGHT_TO_ASK = "right_to_ask"
-    RIGHT_TO_KNOW = "right_to_know"
-    CSODS_APPLICATION = "csods_application"
-
-    @property
-    def label(self) -> str:
-        return ROUTE_LABELS[self]
+class Route(Labelled):
+    RIGHT_TO_ASK = "right_to_ask", "Right to Ask"
+    RIGHT_TO_KNOW = "right_to_know", "Right to Know"
+    CSODS_APPLICATION = "csods_application", "Sarah's Law application"
 
     @property
     def scheme(self) -> Scheme:
@@ -37,27 +29,11 @@ class Route(StrEnum):
         return self is not Route.RIGHT_TO_KNOW
 
 
-ROUTE_LABELS = {
-    Route.RIGHT_TO_ASK: "Right to Ask",
-    Route.RIGHT_TO_KNOW: "Right to Know",
-    Route.CSODS_APPLICATION: "Sarah's Law application",
-}
-
-
-class ApplicantType(StrEnum):
-    PERSON_AT_RISK = "person_at_risk"
-    THIRD_PARTY = "third_party"
-    PROFESSIONAL = "professional"
-    PARENT_OR_CARER = "parent_or_carer"
-
-    @property
-    def label(self) -> str:
-        return {
-            "person_at_risk": "The person at risk",
-            "third_party": "A third party (family member, friend, neighbour)",
-            "professional": "A professional (for example a social worker)",
-            "parent_or_carer": "A parent, carer or guardian of the child",
-        }[self.value]
+class ApplicantType(Labelled):
+    PERSON_AT_RISK = "person_at_risk", "The person at risk"
+    THIRD_PARTY = "third_party", "A third party (family member, friend, neighbour)"
+    PROFESSIONAL = "professional", "A professional (for example a social worker)"
+    PARENT_OR_CARER = "parent_or_carer", "A parent, carer or guardian of the child"
 
 
 # Who may apply on each route: Right to Ask is open to anyone [DVDS-2023]; anyone may apply under Sarah's Law,
@@ -73,47 +49,26 @@ APPLICANT_TYPES = {
 }
 
 
-class Channel(StrEnum):
+class Channel(Labelled):
     """How first contact was made [WMP][D&C-FOI]."""
 
-    PHONE_101 = "101"
-    STATION = "station"
-    STREET = "street"
-    ONLINE = "online"
-    PARTNER_REFERRAL = "partner_referral"
-
-    @property
-    def label(self) -> str:
-        return {
-            "101": "101 telephone call",
-            "station": "At a police station",
-            "street": "In person to an officer (street)",
-            "online": "Online form",
-            "partner_referral": "Referral from a partner agency",
-        }[self.value]
+    PHONE_101 = "101", "101 telephone call"
+    STATION = "station", "At a police station"
+    STREET = "street", "In person to an officer (street)"
+    ONLINE = "online", "Online form"
+    PARTNER_REFERRAL = "partner_referral", "Referral from a partner agency"
 
 
-class PartyRole(StrEnum):
+class PartyRole(Labelled):
     APPLICANT = "applicant"
     PERSON_AT_RISK = "person_at_risk"
     SUBJECT = "subject"
     CHILD = "child"
     THIRD_PARTY = "third_party"
-    BEST_PLACED_TO_PROTECT = "best_placed_to_protect"
-
-    @property
-    def label(self) -> str:
-        return {
-            "applicant": "Applicant",
-            "person_at_risk": "Person at risk",
-            "subject": "Subject",
-            "child": "Child",
-            "third_party": "Third party",
-            "best_placed_to_protect": "Person best placed to protect",
-        }[self.value]
+    BEST_PLACED_TO_PROTECT = "best_placed_to_protect", "Person best placed to protect"
 
 
-class RiskLevel(StrEnum):
+class RiskLevel(Labelled):
     """DASH risk levels: high at 14 or more ticks, medium 10-13, standard 0-9 [SafeLives]."""
 
     STANDARD = "standard"
@@ -124,10 +79,6 @@ class RiskLevel(StrEnum):
     def rank(self) -> int:
         return {"standard": 0, "medium": 1, "high": 2}[self.value]
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
     @classmethod
     def from_dash(cls, ticks: int) -> RiskLevel:
         if ticks >= 14:
@@ -137,7 +88,7 @@ class RiskLevel(StrEnum):
         return cls.STANDARD
 
 
-class Rag(StrEnum):
+class Rag(Labelled):
     """Red, amber, green: orders the work queue (red first)."""
 
     RED = "red"
@@ -148,30 +99,22 @@ class Rag(StrEnum):
     def rank(self) -> int:
         return {"red": 0, "amber": 1, "green": 2}[self.value]
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class IdentityDocument(StrEnum):
+class IdentityDocument(Labelled):
     """Documents seen at the face-to-face meeting [Cleveland][ASP-CSODS]."""
 
-    PASSPORT = "passport"
-    DRIVING_LICENCE = "driving_licence"
-    NATIONAL_ID_CARD = "national_id_card"
+    PASSPORT = "passport", "Passport (photo)"
+    DRIVING_LICENCE = "driving_licence", "Driving licence (photo, address)"
+    NATIONAL_ID_CARD = "national_id_card", "National identity card (photo)"
     BIRTH_CERTIFICATE = "birth_certificate"
-    UTILITY_BILL = "utility_bill"
-    BANK_STATEMENT = "bank_statement"
-    COUNCIL_TAX_BILL = "council_tax_bill"
-    BENEFITS_LETTER = "benefits_letter"
-    CHILD_BIRTH_CERTIFICATE = "child_birth_certificate"
-    CHILD_BENEFIT_LETTER = "child_benefit_letter"
-    SCHOOL_LETTER = "school_letter"
-    COURT_ORDER = "court_order"
-
-    @property
-    def label(self) -> str:
-        return DOCUMENT_LABELS[self]
+    UTILITY_BILL = "utility_bill", "Utility bill (address)"
+    BANK_STATEMENT = "bank_statement", "Bank statement (address)"
+    COUNCIL_TAX_BILL = "council_tax_bill", "Council tax bill (address)"
+    BENEFITS_LETTER = "benefits_letter", "Benefits letter (address)"
+    CHILD_BIRTH_CERTIFICATE = "child_birth_certificate", "Child's birth certificate (relationship)"
+    CHILD_BENEFIT_LETTER = "child_benefit_letter", "Child benefit letter (relationship)"
+    SCHOOL_LETTER = "school_letter", "Letter from the child's school (relationship)"
+    COURT_ORDER = "court_order", "Court order naming the carer (relationship)"
 
     @property
     def has_photo(self) -> bool:
@@ -201,32 +144,10 @@ class IdentityDocument(StrEnum):
         )
 
 
-DOCUMENT_LABELS = {
-    IdentityDocument.PASSPORT: "Passport (photo)",
-    IdentityDocument.DRIVING_LICENCE: "Driving licence (photo, address)",
-    IdentityDocument.NATIONAL_ID_CARD: "National identity card (photo)",
-    IdentityDocument.BIRTH_CERTIFICATE: "Birth certificate",
-    IdentityDocument.UTILITY_BILL: "Utility bill (address)",
-    IdentityDocument.BANK_STATEMENT: "Bank statement (address)",
-    IdentityDocument.COUNCIL_TAX_BILL: "Council tax bill (address)",
-    IdentityDocument.BENEFITS_LETTER: "Benefits letter (address)",
-    IdentityDocument.CHILD_BIRTH_CERTIFICATE: "Child's birth certificate (relationship)",
-    IdentityDocument.CHILD_BENEFIT_LETTER: "Child benefit letter (relationship)",
-    IdentityDocument.SCHOOL_LETTER: "Letter from the child's school (relationship)",
-    IdentityDocument.COURT_ORDER: "Court order naming the carer (relationship)",
-}
-
-
-class ClosureReason(StrEnum):
+class ClosureReason(Labelled):
     OUT_OF_SCOPE = "out_of_scope"
     WITHDRAWN = "withdrawn"
     COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return {"out_of_scope": "Out of scope", "withdrawn": "Withdrawn", "completed": "Completed"}[
-            self.value
-        ]
 
 
 OUT_OF_SCOPE_REASONS = {

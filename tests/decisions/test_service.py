@@ -384,6 +384,19 @@ def test_a_stale_copy_cannot_sign_a_second_time(db: Session, cast: Cast, panel: 
     assert panel.case.status == RequestStatus.AWAITING_DECISION.value
 
 
+def test_a_meeting_closes_once_every_case_is_signed_and_then_stays_closed(
+    db: Session, cast: Cast, panel: Panel
+) -> None:
+    with pytest.raises(InvalidTransition, match="needs a signed decision"):
+        service.close_meeting(db, cast.clerk, panel.meeting.id)
+    _draft(db, cast, panel, no_disclosure_values(db, _agencies(db, panel)))
+    service.sign(db, cast.chair, panel.meeting.id, panel.item.id, {})
+    service.close_meeting(db, cast.clerk, panel.meeting.id)
+    assert panel.meeting.status == "closed" and _events(db, "decisions.meeting.close") == 1
+    with pytest.raises(InvalidTransition, match="This meeting is closed"):
+        service.close_meeting(db, cast.clerk, panel.meeting.id)
+
+
 def test_the_database_refuses_to_change_a_signed_decision(db: Session, cast: Cast, panel: Panel) -> None:
     decision = _draft(db, cast, panel, disclose_values(db, panel.case, cast.officer, _agencies(db, panel)))
     service.sign(db, cast.chair, panel.meeting.id, panel.item.id, {})

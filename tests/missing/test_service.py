@@ -296,6 +296,9 @@ def test_a_missing_subject_on_an_open_case_raises_a_consideration_to_decide(db: 
     )
     assert consideration.status == "accepted"
     assert service.raise_considerations(db, actor, person_id=subject.id) == [], "one per case and person"
+    with pytest.raises(Conflict, match="already been decided"):
+        service.decide_consideration(db, actor, consideration.id, {"decision": "dismissed", "reason": "No"})
+    assert consideration.status == "accepted"
 
 
 def test_adding_a_person_with_episodes_to_a_case_raises_one_too(db: Session) -> None:

@@ -59,6 +59,7 @@ from disclosure.decisions.vocabulary import (
     SpentConvictions,
     View,
 )
+from disclosure.decisions.workflow import DECISIONS, DecisionVerb
 from disclosure.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from disclosure.forms import LONG, choice, identifier, identifiers, raise_if, required_text, text, yes_no
 from disclosure.people.models import Person
@@ -388,7 +389,8 @@ def sign(
     decision = decision_for(session, item)
     if decision is None:
         raise InvalidTransition("Record the decision before signing it off")
-    if decision.status == DecisionStatus.SIGNED.value:
+    status = DecisionStatus(decision.status)
+    if not DECISIONS.can(status, DecisionVerb.SIGN_OFF):  # done already: a Conflict (see DECISIONS)
         raise Conflict("This decision is already signed off")
     if item.meeting.chair_id != actor.user_id or Role.PANEL_CHAIR.value not in actor.roles:
         raise PermissionDenied("Only the chair of this meeting can sign its decisions off")
@@ -403,15 +405,16 @@ def sign(
     for _, sentence in chronology.breaches("decisions.sign", {"meets_at": item.meeting.meets_at}, now=now):
         raise InvalidTransition(sentence)
     met = _require_quorum(session, item)
+    signed_off = DECISIONS.next(status, DecisionVerb.SIGN_OFF)
     signed = session.execute(  # a CursorResult: UPDATE reports the rows it changed
         update(Decision)
         .where(
             Decision.id == decision.id,
-            Decision.status == DecisionStatus.DRAFT.value,
+            Decision.status == status.value,
             Decision.version == decision.version,
         )
         .values(
-            status=DecisionStatus.SIGNED.value,
+            status=signed_off.value,
             signed_by_id=actor.user_id,
             signed_at=now,
             quorum=met.as_record(policy),

@@ -38,6 +38,7 @@ from disclosure.decisions.service.common import (
     takes_part,
 )
 from disclosure.decisions.vocabulary import DecisionStatus, Forum, MeetingStatus
+from disclosure.decisions.workflow import MEETINGS, MeetingVerb
 from disclosure.errors import InvalidTransition, NotFound
 from disclosure.forms import (
     choice,
@@ -373,14 +374,15 @@ def record_attendance(
 def close_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID) -> None:
     """Close a meeting once every case on it has a signed decision or has been taken off."""
     require_convener(actor)
-    meeting = _open_meeting(session, actor, meeting_id)
+    meeting = load_meeting(session, actor, meeting_id)
+    closed = MEETINGS.next(MeetingStatus(meeting.status), MeetingVerb.CLOSE)
     for item in meeting.items:
         if item.removed_at is not None:
             continue
         decision = decision_for(session, item)
         if decision is None or decision.status != DecisionStatus.SIGNED.value:
             raise InvalidTransition("Every case on the agenda needs a signed decision, or taking off, first")
-    meeting.status = MeetingStatus.CLOSED.value
+    meeting.status = closed.value
     record(
         session,
         actor,

@@ -19,12 +19,13 @@ from disclosure.missing import notify, protocols, rules, service
 from disclosure.missing.vocabulary import CareStatus, InterviewOutcome, PartnerRole, RiskFactor, SafeAndWell
 from disclosure.people import service as people
 from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect, round_trip
+from disclosure.workflow import options
 
 
 def _options(session: Session) -> dict[str, Any]:
     choices = service.partner_choices(session)
     return {
-        "care_options": [(c.value, c.label) for c in CareStatus],
+        "care_options": options(CareStatus),
         "risk_options": [(r.code, r.label) for r in rules.risk_levels(session, active_only=True)],
         "factor_options": [(f.value, f.label, None) for f in RiskFactor],
         "placing_options": [("", "None"), *choices.placing_authorities],
@@ -199,7 +200,7 @@ def _episode_form(
         name=person.display_name if person else episode.reported_name,
         form=form,
         status_code=status_code,
-        safe_options=[(s.value, s.label) for s in SafeAndWell],
+        safe_options=options(SafeAndWell),
         outcome_options=[(o.value, o.label) for o in InterviewOutcome if o is not InterviewOutcome.DUE],
         **_options(db),
     )

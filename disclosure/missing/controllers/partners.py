@@ -17,6 +17,7 @@ from disclosure.missing.vocabulary import PartnerRole, ProtocolKind
 from disclosure.people import service as people
 from disclosure.storage import store_for
 from disclosure.web import Db, FormState, Id, attachment_response, page, redirect
+from disclosure.workflow import options
 
 
 @get("/partner/missing", name="missing.partner_inbox", sync_to_thread=True)
@@ -72,7 +73,7 @@ def _partner_forms_page(
         heading="Philomena and Herbert protocol forms",
         agency=notify.partner_agency(db, principal),
         forms=protocols.forms_of_agency(db, principal),
-        kinds=[(k.value, k.label) for k in ProtocolKind],
+        kinds=options(ProtocolKind),
         kind_labels={k.value: k.label for k in ProtocolKind},
         form=form,
         status_code=status_code,

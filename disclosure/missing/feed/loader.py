@@ -30,6 +30,7 @@ from disclosure.missing.models import (
     RiskChange,
 )
 from disclosure.missing.vocabulary import EpisodeStatus, ImportStatus
+from disclosure.missing.workflow import IMPORTS, ImportVerb
 from disclosure.requests.models import CaseParty
 from disclosure.text import clean_line
 
@@ -128,7 +129,7 @@ def run_import(
         _save(record, outcome)
         commit()
         progress(record.processed_rows, total)
-    record.status = ImportStatus.FINISHED.value
+    record.status = IMPORTS.next(ImportStatus(record.status), ImportVerb.FINISH).value
     record.finished_at = utcnow()
     record.content = None  # the rows are in the service now; the file is not kept longer than needed
     audit.record(

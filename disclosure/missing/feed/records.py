@@ -13,6 +13,7 @@ from disclosure.errors import NotFound
 from disclosure.missing import service
 from disclosure.missing.models import FeedImport, ImportProblem
 from disclosure.missing.vocabulary import ImportStatus
+from disclosure.missing.workflow import IMPORTS, ImportVerb
 
 
 def get_import(session: Session, actor: Principal, import_id: uuid.UUID) -> FeedImport:
@@ -29,7 +30,7 @@ def recent_imports(session: Session, actor: Principal, *, limit: int = 20) -> li
 
 
 def fail_import(session: Session, record: FeedImport, reason: str) -> None:
-    record.status = ImportStatus.FAILED.value
+    record.status = IMPORTS.next(ImportStatus(record.status), ImportVerb.FAIL).value
     record.failure = reason[:4000]
     record.finished_at = utcnow()
     session.flush()

@@ -14,10 +14,11 @@ from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, NotFound
-from disclosure.forms import raise_if, text
+from disclosure.forms import present, raise_if, text
 from disclosure.missing.models import Episode, LinkConsideration
 from disclosure.missing.service.common import require_coordinator
 from disclosure.missing.vocabulary import ConsiderationStatus
+from disclosure.missing.workflow import CONSIDERATIONS, ConsiderationVerb
 from disclosure.requests.models import CaseParty, DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.requests.workflow import OPEN_REQUEST_STATUSES
@@ -131,22 +132,31 @@ def case_references(session: Session, request_ids: Iterable[uuid.UUID]) -> dict[
     return dict(rows.tuples().all())
 
 
+# The form's answer is the status it asks for.
+_ANSWERS = {
+    ConsiderationStatus.ACCEPTED.value: ConsiderationVerb.ACCEPT,
+    ConsiderationStatus.DISMISSED.value: ConsiderationVerb.DISMISS,
+}
+
+
 def decide_consideration(
     session: Session, actor: Principal, consideration_id: uuid.UUID, values: dict[str, Any]
 ) -> LinkConsideration:
     """Accept (a Right to Know is worth pursuing) or dismiss a consideration, with a reason [DVDS-2023]."""
     consideration = get_consideration(session, actor, consideration_id)
-    if consideration.status != ConsiderationStatus.OPEN:
+    status = ConsiderationStatus(consideration.status)
+    if not CONSIDERATIONS.allowed(status):  # decided: a Conflict (see CONSIDERATIONS)
         raise Conflict("This consideration has already been decided")
     errors: dict[str, str] = {}
     decision = text(values, "decision")
-    if decision not in (ConsiderationStatus.ACCEPTED.value, ConsiderationStatus.DISMISSED.value):
+    verb = _ANSWERS.get(decision)
+    if verb is None:
         errors["decision"] = "Select accept or dismiss"
     reason = text(values, "reason", limit=4000)
     if not reason:
         errors["reason"] = "Enter the reason for your decision"
     raise_if(errors, values)
-    consideration.status = decision
+    consideration.status = CONSIDERATIONS.next(status, present(verb)).value
     consideration.reason = reason
     consideration.decided_by_id = actor.user_id
     consideration.decided_at = utcnow()

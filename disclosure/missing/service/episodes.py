@@ -25,6 +25,7 @@ from disclosure.missing.service.history import repeat_status
 from disclosure.missing.service.interviews import INTERVIEW_DUE
 from disclosure.missing.service.settings import partner_choices
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, RiskFactor, SafeAndWell
+from disclosure.missing.workflow import EPISODES, EpisodeVerb
 from disclosure.people import service as people
 from disclosure.text import as_list, format_datetime
 
@@ -300,7 +301,7 @@ def close_episode(
     require_coordinator(actor)
     episode = get_episode(session, episode_id)
     check_version(episode.version, values.get("version"), what="this episode")
-    if not episode.is_open:
+    if not EPISODES.can(EpisodeStatus(episode.status), EpisodeVerb.CLOSE):  # a Conflict: see EPISODES
         raise Conflict("This episode is already closed")
     errors: dict[str, str] = {}
     returned_at = parse_datetime(values, "returned", "Date found or returned", errors)
@@ -331,6 +332,7 @@ def _return_times(episode: Episode, returned_at: datetime | None) -> dict[str, d
 
 def finish_episode(session: Session, actor: Actor, episode: Episode, **fields: Any) -> None:
     """Close an episode (typed in or from the feed) and set its return home interview going."""
+    closed = EPISODES.next(EpisodeStatus(episode.status), EpisodeVerb.CLOSE)
     returned_at = fields.get("returned_at", episode.returned_at)
     if returned_at is None:
         raise FormInvalid({"returned": "Enter when the person was found or returned"})
@@ -340,7 +342,7 @@ def finish_episode(session: Session, actor: Actor, episode: Episode, **fields: A
     for name, value in fields.items():
         setattr(episode, name, value)
     episode.returned_at = returned_at
-    episode.status = EpisodeStatus.CLOSED.value
+    episode.status = closed.value
     episode.updated_at = utcnow()
     session.add(ReturnInterview(episode_id=episode.id, due_at=episode.returned_at + INTERVIEW_DUE))
     session.flush()

@@ -17,6 +17,7 @@ from disclosure.requests import access, queue, service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import APPLICANT_TYPES, Channel, PartyRole, Route
 from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
+from disclosure.workflow import options
 
 ROUTE_OPTIONS = [
     (Route.RIGHT_TO_ASK.value, "Clare's Law (DVDS): Right to Ask"),
@@ -24,7 +25,7 @@ ROUTE_OPTIONS = [
     (Route.CSODS_APPLICATION.value, "Sarah's Law (CSODS): application"),
 ]
 APPLICANT_OPTIONS = [(a.value, a.label) for a in {a: None for r in APPLICANT_TYPES.values() for a in r}]
-CHANNEL_OPTIONS = [(c.value, c.label) for c in Channel]
+CHANNEL_OPTIONS = options(Channel)
 
 
 @get("/requests", name="requests.queue", sync_to_thread=True)

@@ -15,14 +15,15 @@ from disclosure.requests import service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import OUT_OF_SCOPE_REASONS, IdentityDocument, Rag, RiskLevel, Scheme
 from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
+from disclosure.workflow import options
 
 
 def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> dict[str, Any]:
     case = service.load(db, require_principal(request), request_id)
     return {
         "case": case,
-        "rag_options": [(r.value, r.label) for r in Rag],
-        "level_options": [("", "No change from DASH")] + [(r.value, r.label) for r in RiskLevel],
+        "rag_options": options(Rag),
+        "level_options": [("", "No change from DASH"), *options(RiskLevel)],
         "document_options": [(d.value, d.label, None) for d in IdentityDocument],
         "scope_options": list(OUT_OF_SCOPE_REASONS.items()),
         "assignees": service.case_workers(db),
