@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import quote
@@ -16,8 +17,9 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.logging.config import LoggingConfig
 from litestar.middleware import ASGIMiddleware, DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -75,6 +77,39 @@ from disclosure.web import (
 log = logging.getLogger("disclosure.app")
 
 API_PREFIX = "/api/v1"
+BEARER = "bearerToken"
+
+
+@dataclass
+class Problem:
+    """How every API operation answers an error (RFC 9457 problem+json): `errors` gives bad input's
+    messages by field; `reference` an unexpected error's id, for the service desk."""
+
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] | None = None
+    reference: str | None = None
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        Problem, description=description, media_type="application/problem+json", generate_examples=False
+    )
+
+
+API_ERRORS = {
+    401: _problem("No valid API token: send `Authorization: Bearer <token>` with a live token"),
+    403: _problem("The token's user may not do this, or has no need to know this record"),
+}
+
+
+def _api(handlers: list[Any]) -> list[Any]:
+    """API operations as the OpenAPI document shows them: each needs a bearer token, and says how it
+    answers a missing or refused one (the guard, `auth.make_policy_guard`, answers them for every route)."""
+    for handler in handlers:
+        handler.responses = {**API_ERRORS, **(handler.responses or {})}
+    return handlers
 
 
 def create_app(
@@ -128,20 +163,24 @@ def create_app(
             ),
             Router(
                 "/",
-                route_handlers=[
-                    *accounts_api.ROUTES,
-                    *auditing_api.ROUTES,
-                    *requests_api.ROUTES,
-                    *people_api.ROUTES,
-                    *research_api.ROUTES,
-                    *decisions_api.ROUTES,
-                    *missing_api.ROUTES,
-                ],
+                route_handlers=_api(
+                    [
+                        *accounts_api.ROUTES,
+                        *auditing_api.ROUTES,
+                        *requests_api.ROUTES,
+                        *people_api.ROUTES,
+                        *research_api.ROUTES,
+                        *decisions_api.ROUTES,
+                        *missing_api.ROUTES,
+                    ]
+                ),
+                security=[{BEARER: []}],
             ),
             # The feed pushed by an integration may be as large as an uploaded file.
             Router(
                 "/",
-                route_handlers=missing_api.UPLOAD_ROUTES,
+                route_handlers=_api(missing_api.UPLOAD_ROUTES),
+                security=[{BEARER: []}],
                 request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
             ),
         ],
@@ -166,6 +205,15 @@ def create_app(
             version="1",
             path=f"{API_PREFIX}/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    BEARER: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="An API token, issued by an administrator to a named user",
+                    )
+                }
+            ),
             # Litestar names these handlers with a hash; the policy table knows them by this name instead.
             openapi_router=Router(
                 f"{API_PREFIX}/schema",

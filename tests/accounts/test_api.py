@@ -301,3 +301,50 @@ def test_the_openapi_document_lists_no_html_pages_at_all(client: PageClient) -> 
     paths = client.get("/api/v1/schema/openapi.json").json()["paths"]
     not_api = [p for p in paths if not p.startswith("/api/v1/") or p.startswith("/api/v1/schema")]
     assert not_api == []
+
+
+def test_the_openapi_document_says_every_operation_needs_a_token_and_how_it_refuses(
+    client: PageClient,
+) -> None:
+    """Clients and fuzzers can tell from the document alone what each operation needs and answers: a
+    bearer token, and problem+json for a missing (401) or refused (403) one [issue 14 §8]."""
+    document = client.get("/api/v1/schema/openapi.json").json()
+    assert document["components"]["securitySchemes"]["bearerToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token, issued by an administrator to a named user",
+    }
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"title", "status", "detail"}
+    operations = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert len(operations) > 20
+    for path, method, operation in operations:
+        assert operation.get("security") == [{"bearerToken": []}], f"{method} {path}"
+        for status in ("401", "403"):
+            content = operation["responses"][status]["content"]
+            assert content["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_every_operation_answers_a_caller_without_a_token_as_its_document_says(client: PageClient) -> None:
+    """The attacker's request: each operation, with no token and with a forged one."""
+    document = client.get("/api/v1/schema/openapi.json").json()
+    some_id = "01900000-0000-7000-8000-000000000000"
+    for path, item in document["paths"].items():
+        for method in set(item) & {"get", "post", "put", "patch", "delete"}:
+            values = {
+                p["name"]: "1" if p["schema"].get("type") == "integer" else some_id
+                for p in item[method].get("parameters", [])
+                if p["in"] == "path"
+            }
+            concrete = path.format(**values)
+            for headers in ({}, {"Authorization": "Bearer forged-token"}):
+                response = client.request(method.upper(), concrete, headers=headers, json={})
+                assert response.status_code == 401, f"{method} {path} {headers}: {response.status_code}"
+                assert response.headers["content-type"].startswith("application/problem+json")
+                body = response.json()
+                assert body["status"] == 401 and body["title"] and body["detail"]
