@@ -334,3 +334,10 @@ def test_attachment_orphans_in_the_database_store_need_no_sweep(cli_env: dict[st
     run(cli_env, "migrate")
     code, output = run({**cli_env, "DISCLOSURE_ATTACHMENT_STORE": "database"}, "attachments", "orphans")
     assert code == 0 and "nothing to sweep" in output
+
+
+def test_the_command_line_makes_no_administrator_that_reads_cases(cli_env: dict[str, str]) -> None:
+    """The attacker's request at the console [issue 14 §1]: one account with both hats."""
+    code, output = create(cli_env, "twohats", "administrator", "data_administrator")
+    assert code != 0 and "An administrator account cannot also read cases" in output
+    assert "Traceback" not in output and read(cli_env, select(User)) == []

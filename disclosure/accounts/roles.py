@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from disclosure.workflow import Labelled
 
 
@@ -39,3 +41,16 @@ ROLE_DESCRIPTIONS = {
 CASE_ROLES = frozenset(
     {Role.DATA_ADMINISTRATOR, Role.RESEARCHER, Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.DISCLOSING_OFFICER}
 )
+
+# Roles that read case content: the case roles, and partner users (their own agency's requests). An
+# administrator account holds none of them (separate accounts), so no one can grant themselves a way in
+# [issue 14]; the database refuses the pair too (migration 0011).
+READS_CASES = CASE_ROLES | {Role.PARTNER}
+
+
+def combination_problem(roles: Iterable[str]) -> str | None:
+    """Why these roles cannot be held together, or None."""
+    held = set(roles)
+    if Role.ADMINISTRATOR.value in held and held & {r.value for r in READS_CASES}:
+        return "An administrator account cannot also read cases: give the case role to a separate account"
+    return None

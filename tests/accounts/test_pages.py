@@ -250,15 +250,49 @@ def test_changing_roles_needs_a_recent_password_and_code(client: PageClient, db:
     assert "Roles updated" in client.get(user_page).text
 
 
-def test_an_administrator_cannot_take_away_their_own_role_on_the_page(
+def test_an_administrator_cannot_change_their_own_roles_on_the_page(client: PageClient, db: Session) -> None:
+    """The attacker's request [issue 14 §1]: an administrator adds a case role to their own account."""
+    admin = _admin_client(client, db)
+    own = client.get(f"/admin/users/{admin.user.id}")
+    assert f'action="/admin/users/{admin.user.id}/roles"' not in own.text
+    assert "Nobody changes their own roles" in own.text
+    for roles in (["auditor"], ["administrator", "data_administrator"], ["data_administrator"]):
+        page = client.submit(f"/admin/users/{admin.user.id}/roles", {"roles": roles})
+        assert page.status_code == 403 and "Nobody changes their own roles" in page.text
+        assert _user(db, admin.user.id).role_set == {"administrator"}
+
+
+def test_an_administrator_account_is_never_given_a_role_that_reads_cases(
     client: PageClient, db: Session
 ) -> None:
-    admin = _admin_client(client, db)
-    page = client.submit(f"/admin/users/{admin.user.id}/roles", {"roles": ["auditor"]})
-    assert page.status_code == 400
-    assert field_error(page.text, "roles") == "You cannot remove your own administrator role"
-    assert 'value="auditor" checked' in page.text  # the choice is kept to correct
-    assert _user(db, admin.user.id).role_set == {"administrator"}
+    _admin_client(client, db)
+    other = make_user(db, Role.ADMINISTRATOR, username="ada.other")
+    for role in (
+        "data_administrator",
+        "researcher",
+        "panel_member",
+        "panel_chair",
+        "disclosing_officer",
+        "partner",
+    ):
+        page = client.submit(f"/admin/users/{other.user.id}/roles", {"roles": ["administrator", role]})
+        assert page.status_code == 400, role
+        assert (field_error(page.text, "roles") or "").startswith(
+            "An administrator account cannot also read cases"
+        )
+    assert _user(db, other.user.id).role_set == {"administrator"}
+    made = client.submit(
+        "/admin/users/new",
+        {
+            "username": "two.hats",
+            "display_name": "Two Hats",
+            "email": "two@example.police.uk",
+            "roles": ["administrator", "researcher"],
+        },
+    )
+    assert made.status_code == 400 and (field_error(made.text, "roles") or "").startswith(
+        "An administrator account"
+    )
 
 
 def test_disabling_a_user_signs_them_out_everywhere(

@@ -5,6 +5,7 @@ re-authentication, roles, disabling and API tokens."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from datetime import timedelta
 
@@ -608,13 +609,16 @@ def test_reauthentication_failures_count_towards_the_lock(
 # ---------------------------------------------------------------- roles and disabling
 
 
-def test_an_administrator_cannot_remove_their_own_administrator_role(db: Session, admin: SampleUser) -> None:
-    with pytest.raises(FormInvalid) as refused:
-        service.set_roles(db, principal_for(admin.user), admin.user.id, ["researcher", "auditor"])
-    assert set(refused.value.errors) == {"roles"}
-    assert admin.user.role_set == {"administrator"}
-    service.set_roles(db, principal_for(admin.user), admin.user.id, ["administrator", "auditor"])
-    assert admin.user.role_set == {"administrator", "auditor"}
+def test_nobody_changes_their_own_roles_through_the_service(db: Session, admin: SampleUser) -> None:
+    """Not to lock themselves out, nor to grant themselves a way into cases [issue 14 §1]."""
+    for roles in (
+        ["researcher", "auditor"],
+        ["administrator", "auditor"],
+        ["administrator", "data_administrator"],
+    ):
+        with pytest.raises(PermissionDenied, match="own roles"):
+            service.set_roles(db, principal_for(admin.user), admin.user.id, roles)
+        assert admin.user.role_set == {"administrator"}
 
 
 @pytest.mark.parametrize("roles", [[], ["superuser"], ["researcher", "root"], ["Administrator"]])
@@ -754,3 +758,36 @@ def test_only_administrators_issue_or_revoke_tokens(db: Session, admin: SampleUs
     with pytest.raises(PermissionDenied):
         service.revoke_api_token(db, principal_for(user.user), user.user.id, row.id)
     assert db.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.user.id)) == 1
+
+
+# ------------------------------------------- administrators read no cases [issue 14 §1]
+
+
+def test_the_database_refuses_an_administrator_beside_a_role_that_reads_cases(db: Session) -> None:
+    """Whichever comes second, a role row that would let an administrator account read cases is refused by
+    the database itself, whatever code (or console) writes it."""
+    from sqlalchemy.exc import DatabaseError
+
+    from disclosure.accounts.models import UserRole
+
+    for first, second in (("administrator", "researcher"), ("partner", "administrator")):
+        user = make_user(db, first, username=f"two.{first}").user
+        with pytest.raises(DatabaseError, match="holds no role that reads cases"), db.begin_nested():  # noqa: PT012
+            db.add(UserRole(user_id=user.id, role=second))
+            db.flush()
+        db.expire(user)
+        assert user.role_set == {first}
+
+
+def test_every_grant_of_a_role_that_reads_cases_is_an_event_auditors_can_filter(db: Session) -> None:
+    from disclosure.auditing import service as auditing
+
+    admin = principal_for(make_user(db, Role.ADMINISTRATOR, username="ada.grants").user)
+    user = make_user(db, Role.AUDITOR, username="gina.grant").user
+    service.set_roles(db, admin, user.id, ["auditor", "researcher"])
+    service.set_roles(db, admin, user.id, ["researcher"])  # nothing newly granted
+    service.set_roles(db, admin, user.id, ["researcher", "panel_chair", "auditor"])
+    auditor = principal_for(make_user(db, Role.AUDITOR, username="aud.grants").user)
+    found, _ = auditing.search_events(db, auditor, auditing.parse_filter({"action": "user.grant_case_role"}))
+    granted = [json.loads(event.details)["granted"] for event in found if event.object_id == str(user.id)]
+    assert sorted(granted) == [["panel_chair"], ["researcher"]]

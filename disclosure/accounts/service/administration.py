@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import audit
 from disclosure.accounts.models import ApiToken, User, UserRole, UserSession
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import READS_CASES, Role, combination_problem
 from disclosure.accounts.service.common import (
     _CONTROL,
     API_TOKEN_DAYS,
@@ -24,7 +24,7 @@ from disclosure.accounts.service.common import (
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
-from disclosure.errors import Conflict, FormInvalid, NotFound
+from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied
 
 
 def list_users(session: Session) -> list[User]:
@@ -48,7 +48,9 @@ def api_tokens(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
 
 
 def set_roles(session: Session, actor: Principal, user_id: uuid.UUID, roles: Iterable[str]) -> None:
-    """Replace a user's roles. An administrator cannot remove their own administrator role (no lock-out)."""
+    """Replace another user's roles. Nobody changes their own (an administrator could otherwise grant
+    themselves a case role), and an administrator account holds no role that reads cases [issue 14]. Each
+    grant of a role that reads cases is its own audit event (`user.grant_case_role`), for auditors."""
     _require_administrator(actor)
     wanted = set(roles)
     if not wanted:
@@ -56,11 +58,17 @@ def set_roles(session: Session, actor: Principal, user_id: uuid.UUID, roles: Ite
     if wanted - {r.value for r in Role}:
         raise FormInvalid({"roles": "Select roles from the list"})
     user = get_user(session, user_id)
-    if user.id == actor.user_id and Role.ADMINISTRATOR.value not in wanted:
-        raise FormInvalid({"roles": "You cannot remove your own administrator role"})
+    if user.id == actor.user_id:
+        raise PermissionDenied("Nobody changes their own roles: another administrator can")
+    problem = combination_problem(wanted)
+    if problem:
+        raise FormInvalid({"roles": problem})
     before = sorted(user.role_set)
+    user.roles.clear()
+    session.flush()  # the old roles go first, so the database's check sees only the new set
     user.roles = [UserRole(role=r) for r in sorted(wanted)]
     user.updated_at = utcnow()
+    session.flush()
     audit.record(
         session,
         actor=actor,
@@ -71,6 +79,18 @@ def set_roles(session: Session, actor: Principal, user_id: uuid.UUID, roles: Ite
         justification="Roles changed by an administrator",
         details={"before": before, "after": sorted(wanted)},
     )
+    granted = sorted((wanted - set(before)) & {r.value for r in READS_CASES})
+    if granted:
+        audit.record(
+            session,
+            actor=actor,
+            action="user.grant_case_role",
+            category=AuditCategory.ADMINISTRATION,
+            object_type="user",
+            object_id=user.id,
+            justification="A role that reads cases granted by an administrator",
+            details={"granted": granted},
+        )
 
 
 def disable_user(session: Session, actor: Principal, user_id: uuid.UUID) -> None:

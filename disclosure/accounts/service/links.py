@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit
 from disclosure.accounts import passwords
 from disclosure.accounts.models import OneTimeLink, User, UserRole
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import READS_CASES, Role, combination_problem
 from disclosure.accounts.service.common import (
     _CONTROL,
     _EMAIL,
@@ -114,7 +114,7 @@ def validate_new_user(session: Session, values: Mapping[str, object]) -> NewUser
             if not role_list
             else "Select roles from the list"
             if set(role_list) - {r.value for r in Role}
-            else None
+            else combination_problem(role_list)
         ),
     }
     errors = {name: problem for name, problem in problems.items() if problem}
@@ -223,6 +223,18 @@ def create_user(
         justification="Account created by an administrator",
         details={"roles": sorted(new.roles)},
     )
+    granted = sorted(new.roles & {r.value for r in READS_CASES})
+    if granted:
+        audit.record(
+            session,
+            actor=actor,
+            action="user.grant_case_role",
+            category=AuditCategory.ADMINISTRATION,
+            object_type="user",
+            object_id=user.id,
+            justification="A role that reads cases granted by an administrator",
+            details={"granted": granted},
+        )
     return user, link
 
 
