@@ -671,7 +671,10 @@ def pause_clock(
     pause = ClockPause(started_at=utcnow(), reason=reason, created_by_id=actor.user_id)
     request.pauses.append(pause)
     request.updated_at = utcnow()
-    _record(session, actor, request, "pause_clock", AuditCategory.ALTERATION, reason)
+    # The reason is case text: it stays with the pause, and the event points at the case [issue 14 §6].
+    _record(
+        session, actor, request, "pause_clock", AuditCategory.ALTERATION, "Clock paused (reason on the case)"
+    )
     return pause
 
 
@@ -702,7 +705,15 @@ def extend_deadline(
     extension = ClockExtension(rule_key="completion", days=days, reason=reason, created_by_id=actor.user_id)
     request.extensions.append(extension)
     request.updated_at = utcnow()
-    _record(session, actor, request, "extend_deadline", AuditCategory.ALTERATION, reason, days=days)
+    _record(
+        session,
+        actor,
+        request,
+        "extend_deadline",
+        AuditCategory.ALTERATION,
+        "Deadline extended (circumstances on the case)",
+        days=days,
+    )
     return extension
 
 

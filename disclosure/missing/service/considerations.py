@@ -168,8 +168,9 @@ def decide_consideration(
         category=AuditCategory.ALTERATION,
         object_type="disclosure_request",
         object_id=consideration.request_id,
-        justification=f"Right to Know consideration {decision}: {reason}"[:2000],
-        details={"episode": str(consideration.episode_id)},
+        # The reason is case text: it stays on the consideration [issue 14 §6].
+        justification=f"Right to Know consideration {decision} (reason on the consideration)",
+        details={"episode": str(consideration.episode_id), "consideration": str(consideration.id)},
     )
     return consideration
 

@@ -157,7 +157,10 @@ def return_for_changes(
     raise_if(errors, values)
     package.status = transition(PackageStatus(package.status), PackageVerb.RETURN_FOR_CHANGES).value
     package.review_notes = notes
-    _package_record(session, actor, case, package, "return_for_changes", notes)
+    # The notes are case text: they stay on the package, and the event points at it [issue 14 §6].
+    _package_record(
+        session, actor, case, package, "return_for_changes", "Returned for changes (notes on the package)"
+    )
 
 
 def submission_problems(
@@ -254,8 +257,10 @@ def reopen_package(session: Session, actor: Principal, case: DisclosureRequest, 
         raise InvalidTransition("Only a package awaiting a decision can be reopened")
     package.status = transition(PackageStatus(package.status), PackageVerb.REOPEN).value
     package.change_reason, package.reviewed_at = reason, None
-    requests_service.move_on(session, actor, case, Verb.RETURN_TO_RESEARCH, reason)
-    _package_record(session, actor, case, package, "reopen", reason)
+    requests_service.move_on(
+        session, actor, case, Verb.RETURN_TO_RESEARCH, "Package reopened (reason on the package)"
+    )
+    _package_record(session, actor, case, package, "reopen", "Package reopened (reason on the package)")
 
 
 # ---------------------------------------------------------------- reading
