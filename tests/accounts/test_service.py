@@ -779,10 +779,14 @@ def test_the_database_refuses_an_administrator_beside_a_role_that_reads_cases(db
         assert user.role_set == {first}
 
 
-def test_every_grant_of_a_role_that_reads_cases_is_an_event_auditors_can_filter(db: Session) -> None:
+def test_every_grant_of_a_role_that_reads_cases_is_an_event_auditors_can_filter(
+    db: Session, settings: Settings
+) -> None:
     from disclosure.auditing import service as auditing
 
     admin = principal_for(make_user(db, Role.ADMINISTRATOR, username="ada.grants").user)
+    values = {"username": "new.hire", "display_name": "New Hire", "email": "new@police.example"}
+    hired, _ = service.create_user(db, admin, settings, {**values, "roles": ["researcher", "auditor"]})
     user = make_user(db, Role.AUDITOR, username="gina.grant").user
     service.set_roles(db, admin, user.id, ["auditor", "researcher"])
     service.set_roles(db, admin, user.id, ["researcher"])  # nothing newly granted
@@ -791,3 +795,6 @@ def test_every_grant_of_a_role_that_reads_cases_is_an_event_auditors_can_filter(
     found, _ = auditing.search_events(db, auditor, auditing.parse_filter({"action": "user.grant_case_role"}))
     granted = [json.loads(event.details)["granted"] for event in found if event.object_id == str(user.id)]
     assert sorted(granted) == [["panel_chair"], ["researcher"]]
+    assert [json.loads(e.details)["granted"] for e in found if e.object_id == str(hired.id)] == [
+        ["researcher"]
+    ]

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from disclosure import audit
 from disclosure.accounts.models import ApiToken, User, UserRole, UserSession
-from disclosure.accounts.roles import READS_CASES, Role, combination_problem
+from disclosure.accounts.roles import Role, combination_problem
 from disclosure.accounts.service.common import (
     _CONTROL,
     API_TOKEN_DAYS,
     _end_sessions,
     _require_administrator,
     get_user,
+    record_case_role_grant,
     token_hash,
 )
 from disclosure.audit import Actor, AuditCategory
@@ -79,18 +80,7 @@ def set_roles(session: Session, actor: Principal, user_id: uuid.UUID, roles: Ite
         justification="Roles changed by an administrator",
         details={"before": before, "after": sorted(wanted)},
     )
-    granted = sorted((wanted - set(before)) & {r.value for r in READS_CASES})
-    if granted:
-        audit.record(
-            session,
-            actor=actor,
-            action="user.grant_case_role",
-            category=AuditCategory.ADMINISTRATION,
-            object_type="user",
-            object_id=user.id,
-            justification="A role that reads cases granted by an administrator",
-            details={"granted": granted},
-        )
+    record_case_role_grant(session, actor, user.id, set(before), wanted)
 
 
 def disable_user(session: Session, actor: Principal, user_id: uuid.UUID) -> None:

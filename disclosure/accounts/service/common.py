@@ -11,9 +11,10 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from disclosure import audit
 from disclosure.accounts.models import User, UserSession
-from disclosure.accounts.roles import Role
-from disclosure.audit import Actor
+from disclosure.accounts.roles import READS_CASES, Role
+from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import DisclosureError, NotFound, PermissionDenied
@@ -83,3 +84,22 @@ def _session_for(session: Session, principal: Principal) -> UserSession:
     if row is None or row.ended_at is not None:
         raise PermissionDenied()
     return row
+
+
+def record_case_role_grant(
+    session: Session, actor: Actor, user_id: uuid.UUID, before: set[str], after: set[str]
+) -> None:
+    """Each grant of a role that reads cases is its own audit event, `user.grant_case_role`, for auditors to
+    filter on [issue 14]; nothing is recorded when no such role is newly held."""
+    granted = sorted((after - before) & {r.value for r in READS_CASES})
+    if granted:
+        audit.record(
+            session,
+            actor=actor,
+            action="user.grant_case_role",
+            category=AuditCategory.ADMINISTRATION,
+            object_type="user",
+            object_id=user_id,
+            justification="A role that reads cases granted by an administrator",
+            details={"granted": granted},
+        )

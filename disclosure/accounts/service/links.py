@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit
 from disclosure.accounts import passwords
 from disclosure.accounts.models import OneTimeLink, User, UserRole
-from disclosure.accounts.roles import READS_CASES, Role, combination_problem
+from disclosure.accounts.roles import Role, combination_problem
 from disclosure.accounts.service.common import (
     _CONTROL,
     _EMAIL,
@@ -24,6 +24,7 @@ from disclosure.accounts.service.common import (
     _user_actor,
     get_user,
     normalise_username,
+    record_case_role_grant,
     token_hash,
 )
 from disclosure.audit import SYSTEM, Actor, AuditCategory
@@ -223,18 +224,7 @@ def create_user(
         justification="Account created by an administrator",
         details={"roles": sorted(new.roles)},
     )
-    granted = sorted(new.roles & {r.value for r in READS_CASES})
-    if granted:
-        audit.record(
-            session,
-            actor=actor,
-            action="user.grant_case_role",
-            category=AuditCategory.ADMINISTRATION,
-            object_type="user",
-            object_id=user.id,
-            justification="A role that reads cases granted by an administrator",
-            details={"granted": granted},
-        )
+    record_case_role_grant(session, actor, user.id, set(), set(new.roles))
     return user, link
 
 
