@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin
@@ -42,6 +42,12 @@ class Person(IdMixin, TimestampMixin, VersionMixin, Base):
         ForeignKey("people.id"), comment="The surviving record this duplicate was merged into."
     )
     merged_at: Mapped[datetime | None] = mapped_column(comment="When it was merged.")
+    merge_reason: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        server_default="",
+        comment="Why this duplicate was merged into the surviving record.",
+    )
 
     names: Mapped[list[PersonName]] = relationship(
         back_populates="person",

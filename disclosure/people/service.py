@@ -418,7 +418,7 @@ def merge_people(
     survivor.date_of_birth = survivor.date_of_birth or duplicate.date_of_birth
     survivor.gender = survivor.gender or duplicate.gender
     survivor.updated_at = duplicate.merged_at = utcnow()
-    duplicate.merged_into_id = survivor.id
+    duplicate.merged_into_id, duplicate.merge_reason = survivor.id, reason.strip()[:2000]
     for record in earlier:
         record.merged_into_id = survivor.id
     try:  # hooks may query, which flushes: a stale copy can surface there too
@@ -433,7 +433,7 @@ def merge_people(
         "merge",
         AuditCategory.COMBINATION,
         person_id=survivor.id,
-        justification=reason.strip()[:2000],
+        justification="Records merged as the same person (reason on the merged record)",
         details={
             "duplicate": str(duplicate.id),
             "names_moved": moved_names,

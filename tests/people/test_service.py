@@ -424,11 +424,12 @@ def test_a_merge_moves_names_and_addresses_and_is_a_combination_event(db: Sessio
     ]
     assert [a.postcode for a in survivor.addresses] == ["LS1 4AP"]
     assert duplicate.merged_into_id == survivor.id and duplicate.merged_at is not None
+    assert duplicate.merge_reason == "Same person: confirmed by PNC", "the reason stays on the record"
     (merged,) = events(db, "person.merge")
     assert (merged.category, merged.object_id, merged.justification) == (
         "combination",
         str(survivor.id),
-        "Same person: confirmed by PNC",
+        "Records merged as the same person (reason on the merged record)",
     )
     assert json.loads(merged.details) == {
         "duplicate": str(duplicate.id),

@@ -477,7 +477,7 @@ def add_addendum(
         actor,
         "decision.addendum",
         AuditCategory.ALTERATION,
-        reason,
+        "Addendum added to the signed decision (reason on the addendum)",
         object_type="decision",
         object_id=decision.id,
         addendum_id=str(addendum.id),

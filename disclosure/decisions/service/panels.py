@@ -323,7 +323,7 @@ def remove_from_agenda(
         actor,
         "agenda.remove",
         AuditCategory.ALTERATION,
-        reason,
+        "Case taken off the agenda (reason on the agenda item)",
         object_type="agenda_item",
         object_id=item.id,
     )

@@ -159,7 +159,7 @@ def record_check(session: Session, actor: Principal, request_id: uuid.UUID, valu
         case,
         "check.record",
         AuditCategory.COLLECTION,
-        f"Check recorded: {name}",
+        f"Check recorded: {check_type.name}" if check_type else "Check recorded: another system or agency",
         object_type="check",
         object_id=check.id,
         result=check.result,
@@ -189,7 +189,7 @@ def remove_check(
         case,
         "check.remove",
         AuditCategory.ALTERATION,
-        reason,
+        "Check struck out (reason on the check)",
         object_type="check",
         object_id=check.id,
     )

@@ -199,7 +199,7 @@ def remove_evidence(
         case,
         "evidence.remove",
         AuditCategory.ALTERATION,
-        reason,
+        f"Evidence item E{item.number} struck out (reason on the item)",
         object_type="evidence_item",
         object_id=item.id,
     )

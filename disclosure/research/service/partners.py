@@ -159,7 +159,7 @@ def close_without_answer(
         case,
         "partner_request.close",
         AuditCategory.ALTERATION,
-        reason,
+        "Partner request closed without an answer (reason on the request)",
         object_type="partner_request",
         object_id=sent.id,
     )
