@@ -133,8 +133,20 @@ def raise_if(errors: dict[str, str], values: dict[str, Any]) -> None:
         raise FormInvalid(errors, values)
 
 
-SHORT = 200
-LONG = 20_000
+STATED_REASON_HOURS = 8
+"""How long a reason stated to open a record outside one's team lasts: one working shift [APP-MoPI]."""
+
+
+def stated_reason(values: dict[str, Any], what: str) -> str:
+    """A reason for opening a record outside one's team ("this case", "this person's record"): at least 10
+    characters, so that it says something an auditor can review, and at most 2,000."""
+    reason = text(values, "reason")
+    if len(reason) < 10:
+        message = f"Explain why you need to open {what} (at least 10 characters)"
+        raise FormInvalid({"reason": message}, {"reason": reason})
+    if len(reason) > 2000:
+        raise FormInvalid({"reason": "Reason must be 2,000 characters or fewer"}, {"reason": reason})
+    return reason
 
 
 def required_text(

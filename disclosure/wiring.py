@@ -9,8 +9,10 @@ from typing import TypeVar
 
 from disclosure.missing import panels as missing_panels
 from disclosure.missing import service as missing
+from disclosure.people import access as people_access
 from disclosure.people import controllers as people_pages
 from disclosure.people import service as people
+from disclosure.requests import access as requests_access
 from disclosure.requests import panels as requests_panels
 from disclosure.requests import queue
 from disclosure.requests import service as requests
@@ -20,6 +22,7 @@ T = TypeVar("T")
 
 def connect() -> None:
     _register(people.MERGE_HOOKS, requests.repoint_parties, missing.merge_considerations)
+    _register(people_access.ACCESS_HOOKS, requests_access.person_basis, missing.person_basis)
     _register(people_pages.PERSON_PANELS, requests_panels.person_history, missing_panels.person_panel)
     _register(queue.CASE_PANELS, missing_panels.case_panel)
     _register(requests.PARTY_HOOKS, missing.on_party_added)

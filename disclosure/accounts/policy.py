@@ -109,6 +109,8 @@ POLICY: dict[str, Rule] = {
     "requests.assign": INTAKE,
     "requests.close": INTAKE,
     "people.person": CASE_WORK,
+    "people.access_form": CASE_WORK,
+    "people.access": CASE_WORK,
     "people.merge": INTAKE,
     # Research: every case role reads the research page, versions, packs and files (need to know per case);
     # researchers compile, review and submit.

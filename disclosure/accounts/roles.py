@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from disclosure.auth import Principal
+from disclosure.errors import PermissionDenied
 from disclosure.workflow import Labelled
 
 
@@ -46,6 +48,12 @@ CASE_ROLES = frozenset(
 # administrator account holds none of them (separate accounts), so no one can grant themselves a way in
 # [issue 14]; the database refuses the pair too (migration 0011).
 READS_CASES = CASE_ROLES | {Role.PARTNER}
+
+
+def require_case_role(actor: Principal) -> None:
+    """Case content of any kind (cases, people, panels) is for the case roles alone."""
+    if not actor.roles & {str(r) for r in CASE_ROLES}:
+        raise PermissionDenied()
 
 
 def combination_problem(roles: Iterable[str]) -> str | None:

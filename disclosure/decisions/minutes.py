@@ -1,6 +1,7 @@
-"""Minutes of a panel meeting as a PDF: who sat for which agency, and for each case the reader may see,
-attendance, the decision with its legal tests, each agency's view and any dissent, the chair's rationale,
-the sign-off and any addenda [issue 5]. Marked OFFICIAL-SENSITIVE on every page (documents pipeline)."""
+"""Minutes of a panel meeting as a PDF: who sat for which agency, and for each case whose papers the reader
+may read (`papers_basis`): attendance, the decision with its legal tests, each agency's view and any dissent,
+the chair's rationale, the sign-off and any addenda [issue 5]. Marked OFFICIAL-SENSITIVE on every page
+(documents pipeline)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def minutes_context(session: Session, actor: Principal, meeting_id: Any) -> dict
     people = {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(ids)))}
     items = []
     for line in agenda(session, actor, meeting):
-        if not line.visible:
+        if not line.readable:
             continue
         decision = decision_for(session, line.item)
         attendance = {a.member_id: a for a in line.item.attendance}

@@ -10,9 +10,9 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
 
+from disclosure.accounts.roles import require_case_role
 from disclosure.auth import require_principal
 from disclosure.people import service
-from disclosure.requests.access import require_case_role
 from disclosure.web import Db
 
 

@@ -11,12 +11,12 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from disclosure.accounts.roles import CASE_ROLES, Role
+from disclosure.accounts.roles import Role, require_case_role
 from disclosure.auth import require_principal
-from disclosure.errors import Conflict, FormInvalid, PermissionDenied, StaleRecord
-from disclosure.people import service
+from disclosure.errors import Conflict, FormInvalid, StaleRecord
+from disclosure.people import access, service
 from disclosure.people.schemas import NameEntry, PersonDetails
-from disclosure.web import Db, Form, FormState, form_values, page, redirect
+from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
 
 
 @get("/people/{person_id:uuid}", name="people.person", sync_to_thread=True)
@@ -24,8 +24,7 @@ def person(request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUI
     """Shows the record; what other features know of the person (the requests they are on, by reference
     only, their missing history) comes from the panels those features register."""
     principal = require_principal(request)
-    if not principal.roles & CASE_ROLES:
-        raise PermissionDenied()
+    require_case_role(principal)
     record = service.view_person(db, principal, person_id)
     return _person_page(request, db, record, FormState.empty())
 
@@ -75,6 +74,45 @@ def _person_page(
     )
 
 
+@get("/people/{person_id:uuid}/access", name="people.access_form", sync_to_thread=True)
+def access_form(request: Request[Any, Any, Any], person_id: FromPath[uuid.UUID]) -> Template:
+    """Asks a user with no case or episode involving the person why they need the record [issue 14 §3]."""
+    require_case_role(require_principal(request))
+    return _access_page(request, person_id, FormState.empty(), request.query_params.get("next"))
+
+
+@post("/people/{person_id:uuid}/access", name="people.access", sync_to_thread=True)
+def state_reason(
+    request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID], data: Form
+) -> Template | Redirect:
+    values = form_values(data)
+    record = service.resolve(db, person_id)
+    try:
+        access.open_with_reason(db, require_principal(request), record, values)
+    except FormInvalid as exc:
+        return _access_page(request, person_id, FormState(values, exc.errors), values.get("next"), 400)
+    return Redirect(safe_next(values.get("next"), f"/people/{record.id}"), status_code=303)
+
+
+def _access_page(
+    request: Request[Any, Any, Any], person_id: uuid.UUID, form: FormState, target: Any, status: int = 200
+) -> Template:
+    return page(
+        request,
+        "stated_reason.html",
+        heading="Open this person's record",
+        action=f"/people/{person_id}/access",
+        why="No case or missing-person episode of yours involves this person. Their record holds where they "
+        "live and every case they are on: open it only if your work needs it.",
+        label="Why do you need to open this person's record?",
+        hint="For example, checking a referral from children's social care before logging a request",
+        button="Open the record",
+        form=form,
+        next=safe_next(target, f"/people/{person_id}"),
+        status_code=status,
+    )
+
+
 @post("/people/{person_id:uuid}/merge", name="people.merge", sync_to_thread=True)
 def merge(
     request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID], data: Form
@@ -100,4 +138,4 @@ def merge(
     return redirect(request, f"/people/{person_id}", flash="Records merged. The duplicate now points here.")
 
 
-ROUTES = [person, merge]
+ROUTES = [person, access_form, state_reason, merge]

@@ -23,9 +23,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from disclosure import audit, chronology
 from disclosure.audit import Actor, AuditCategory
+from disclosure.auth import Principal
 from disclosure.db import Base, utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
-from disclosure.people import candidates, matching
+from disclosure.people import access, candidates, matching
 from disclosure.people.matching import Probe
 from disclosure.people.models import Person, PersonAddress, PersonName
 from disclosure.people.schemas import (
@@ -285,16 +286,18 @@ def resolve(session: Session, person_id: uuid.UUID) -> Person:
     return person
 
 
-def view_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Person:
-    """A person's record opened by a user: a consultation, audited."""
+def view_person(session: Session, actor: Principal, person_id: uuid.UUID) -> Person:
+    """A person's record opened by a user with a need to know (`access`): a consultation, audited with its
+    basis. Anyone else with a case role is asked for a reason first."""
     person = resolve(session, person_id)
+    basis = access.require(session, actor, person)
     _record(
         session,
         actor,
         "view",
         AuditCategory.CONSULTATION,
         person_id=person.id,
-        justification="Person record opened",
+        justification=f"Person record opened: {basis}",
         details={"merged_record_opened": str(person_id)} if person.id != person_id else None,
     )
     return person

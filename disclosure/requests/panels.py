@@ -1,21 +1,31 @@
 """What the requests feature adds to other features' pages, registered in `disclosure.wiring`: the person
-page lists the requests the person is on, by reference only (opening a case still needs its need to know)."""
+page lists the requests the person is on that the reader may open, and says how many others there are."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure.auth import Principal
 from disclosure.people.models import Person
-from disclosure.requests import queue
+from disclosure.requests import access, queue
+from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole, Route
 from disclosure.requests.workflow import RequestStatus
 
 
 def person_history(session: Session, principal: Principal, person: Person) -> dict[str, Any]:
-    del principal  # every case role may see references; the case itself checks its team
+    """The cases the reader may open (their team's, or opened with a stated reason), and how many others
+    involve the person, so that the reader knows they exist [issue 14 §3]."""
+    cases = queue.people_history(session, person.id)
+    ids = [case.id for case in cases]
+    mine = set(
+        session.scalars(
+            select(DisclosureRequest.id).where(DisclosureRequest.id.in_(ids), access.readable(principal))
+        )
+    )
     history = [
         {
             "id": case.id,
@@ -25,6 +35,7 @@ def person_history(session: Session, principal: Principal, person: Person) -> di
             "status": RequestStatus(case.status).label,
             "first_contact_at": case.first_contact_at,
         }
-        for case in queue.people_history(session, person.id)
+        for case in cases
+        if case.id in mine
     ]
-    return {"history": history}
+    return {"history": history, "other_cases": len(cases) - len(history)}

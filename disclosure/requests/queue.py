@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from disclosure import clocks
 from disclosure.accounts.models import User
+from disclosure.accounts.roles import require_case_role
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.force.service import current_profile
 from disclosure.people import service as people
-from disclosure.requests import access, service
+from disclosure.requests import service
 from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, DisclosureRequest
 from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
@@ -180,7 +181,7 @@ def work_queue(
 ) -> list[QueueRow]:
     """Open cases, nearest unmet deadline first, then red before amber before green. The queue shows
     references, stages and deadlines only; a case's content needs the team's need to know."""
-    access.require_case_role(actor)
+    require_case_role(actor)
     now = now or utcnow()
     statement = select(DisclosureRequest).where(
         DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit, chronology
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
-from disclosure.accounts.roles import CASE_ROLES
+from disclosure.accounts.roles import CASE_ROLES, require_case_role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.clocks import uk_date
@@ -207,7 +207,7 @@ def log_request(session: Session, actor: Principal, values: dict[str, Any]) -> D
     """Log a request at first contact; the person logging it leads it until reassigned. With
     `open_linked_case`, one application about the same subject opens a DVDS and a CSODS case, linked, each
     with its own clock [Northumbria]."""
-    access.require_case_role(actor)
+    require_case_role(actor)
     data = parse_log_request(values)
     route = Route(data.route)
     request = _new_request(session, actor, data, route)

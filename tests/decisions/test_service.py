@@ -81,7 +81,7 @@ def test_members_see_only_the_cases_they_take_part_in(db: Session, cast: Cast, p
     probation_member = next(m for m in panel.meeting.members if m.user_id == cast.probation.user_id)
     conflicted = all_present(panel.meeting, **{str(probation_member.id): "Supervised the subject's brother"})
     service.record_attendance(db, cast.clerk, panel.meeting.id, panel.item.id, conflicted)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied, match="declared a conflict of interest"):
         service.package_for_item(db, cast.probation, panel.meeting.id, panel.item.id)
     [line] = service.agenda(db, cast.probation, panel.meeting)
     assert not line.visible and line.reference == ""

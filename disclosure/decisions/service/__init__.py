@@ -5,6 +5,7 @@ from disclosure.decisions.service.common import (
     current_policy,
     decision_for,
     load_meeting,
+    papers_basis,
     quorum,
 )
 from disclosure.decisions.service.decisions import (
@@ -73,6 +74,7 @@ __all__ = [
     "package_for_item",
     "panel_agencies",
     "panel_users",
+    "papers_basis",
     "quorum",
     "recipient_options",
     "record_attendance",

@@ -1,14 +1,18 @@
 """What the decision verbs share: who convenes and who sits, loading meetings and items with need to know,
 the quorum, the current policy and audit events.
 
-Need to know (QUALITY.md check 2): a meeting is visible to its members and to conveners; an agenda item's
-case is visible to members taking part in it (present and without a conflict of interest; before attendance
-is taken, to every member) and to conveners. Everyone else gets "not found", so guessed addresses learn
-nothing."""
+Need to know (QUALITY.md check 2): a meeting is visible to its members and to conveners, so that any of the
+unit can set it up. A case's panel papers (the item page, its frozen package and panel pack, its decision and
+its part of the minutes) are for that panel [issue 14 §2]: the meeting's convener and chair, the members
+taking part in the case (present and without a conflict of interest; before attendance is taken, every
+member) and the case team. Anyone else with a case role states a reason on the case first, as on the case
+page, and it is audited; a member who declared a conflict of interest is refused even so. Everyone without a
+case role gets "not found", so guessed addresses learn nothing."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import Role, require_case_role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.decisions.models import (
@@ -29,6 +33,8 @@ from disclosure.decisions.models import (
     PanelPolicy,
 )
 from disclosure.errors import NotFound, PermissionDenied
+from disclosure.requests import access
+from disclosure.requests.models import DisclosureRequest
 
 # Conveners set panels up (members, agenda, attendance): data administrators (the MASH coordinators) and
 # panel chairs.
@@ -95,17 +101,54 @@ def takes_part(session: Session, item: AgendaItem, member: PanelMember | None) -
     return attended is None or attended.takes_part
 
 
+def declared_conflict(session: Session, item: AgendaItem, member: PanelMember | None) -> bool:
+    attended = attendance_of(session, item, member) if member else None
+    return attended is not None and attended.conflict
+
+
+def papers_basis(session: Session, actor: Principal, item: AgendaItem) -> str | None:
+    """Why this actor may read the case's panel papers without stating a reason (the audit justification),
+    or None: the meeting's chair or convener, a member taking part, the case team, or a reason stated on the
+    case in this shift. A declared conflict of interest outweighs every other tie to the meeting."""
+    meeting = item.meeting
+    member = membership(session, meeting, actor)
+    if declared_conflict(session, item, member):
+        return None
+    case = session.get(DisclosureRequest, item.request_id)
+    ties: tuple[tuple[str, Callable[[], bool]], ...] = (
+        ("Chair of the meeting", lambda: actor.user_id == meeting.chair_id),
+        ("Convener of the meeting", lambda: actor.user_id == meeting.convened_by_id),
+        ("Panel member taking part", lambda: takes_part(session, item, member)),
+        ("Case team", lambda: case is not None and access.is_on_team(session, actor, case)),
+        ("Stated reason (see access grant)", lambda: access.has_grant(session, actor, item.request_id)),
+    )
+    return next((basis for basis, holds in ties if holds()), None)
+
+
 def can_see_item(session: Session, actor: Principal, item: AgendaItem) -> bool:
-    if is_convener(actor):
-        return True
-    return takes_part(session, item, membership(session, item.meeting, actor))
+    return papers_basis(session, actor, item) is not None
+
+
+def require_papers(session: Session, actor: Principal, item: AgendaItem) -> str:
+    """The basis for reading the papers, or the refusal: a declared conflict is final; anyone else with a
+    case role is asked for a reason on the case (NeedToKnow), and comes back here once it is recorded."""
+    basis = papers_basis(session, actor, item)
+    if basis is not None:
+        return basis
+    if declared_conflict(session, item, membership(session, item.meeting, actor)):
+        raise PermissionDenied(
+            "You declared a conflict of interest for this case, so its papers are closed to you"
+        )
+    require_case_role(actor)
+    raise access.NeedToKnow(item.request_id)
 
 
 def load_item(session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID) -> AgendaItem:
     meeting = load_meeting(session, actor, meeting_id)
     item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id or not can_see_item(session, actor, item):
+    if item is None or item.meeting_id != meeting.id:
         raise NotFound("There is no such case on this agenda")
+    require_papers(session, actor, item)
     return item
 
 

@@ -46,6 +46,7 @@ from disclosure.decisions.service.common import (
     decision_for,
     load_item,
     membership,
+    papers_basis,
     quorum,
     record,
     takes_part,
@@ -508,23 +509,23 @@ def case_decisions(session: Session, actor: Principal, request_id: uuid.UUID) ->
 
 
 def get_decision(session: Session, actor: Principal, decision_id: uuid.UUID) -> Decision:
-    """One decision, for someone on its case's team or on its panel taking part in it; reading is audited."""
+    """One decision, for those who may read its case's panel papers (`papers_basis`: its meeting's convener
+    and chair, members taking part, the case team or a reason stated on the case); reading is audited with
+    the basis. Anyone else is told there is no such decision."""
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound("There is no such decision")
     item = session.get(AgendaItem, decision.agenda_item_id)
     assert item is not None
-    try:
-        requests_service.load(session, actor, decision.request_id)
-    except (PermissionDenied, NotFound):
-        if not takes_part(session, item, membership(session, item.meeting, actor)):
-            raise NotFound("There is no such decision") from None
+    basis = papers_basis(session, actor, item)
+    if basis is None:
+        raise NotFound("There is no such decision")
     record(
         session,
         actor,
         "decision.view",
         AuditCategory.CONSULTATION,
-        "Decision read",
+        f"Decision read: {basis}",
         object_type="decision",
         object_id=decision.id,
     )

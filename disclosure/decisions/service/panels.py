@@ -28,14 +28,16 @@ from disclosure.decisions.models import (
 )
 from disclosure.decisions.service.common import (
     PANEL_ROLES,
+    can_see_item,
     decision_for,
+    declared_conflict,
     is_convener,
     load_item,
     load_meeting,
     membership,
     record,
     require_convener,
-    takes_part,
+    require_papers,
 )
 from disclosure.decisions.vocabulary import DecisionStatus, Forum, MeetingStatus
 from disclosure.decisions.workflow import MEETINGS, MeetingVerb
@@ -409,8 +411,12 @@ def my_meetings(session: Session, actor: Principal) -> list[PanelMeeting]:
 
 @dataclass(frozen=True)
 class AgendaLine:
+    """`visible`: the reader sees which case it is (conveners, to run the agenda); `readable`: they may
+    read its papers and outcome without stating a reason first (`papers_basis`)."""
+
     item: AgendaItem
     visible: bool
+    readable: bool
     reference: str
     version: int
     decision_status: str | None
@@ -418,13 +424,15 @@ class AgendaLine:
 
 
 def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[AgendaLine]:
-    """The agenda as this actor may see it: a case they do not take part in shows as a number only."""
+    """The agenda as this actor may see it: a case they do not take part in shows as a number only; a
+    convener sees every case's reference, and its outcome only where they may read its papers."""
     mine = membership(session, meeting, actor)
     lines = []
     for item in meeting.items:
         if item.removed_at is not None:
             continue
-        visible = is_convener(actor) or takes_part(session, item, mine)
+        readable = can_see_item(session, actor, item)
+        visible = readable or (is_convener(actor) and not declared_conflict(session, item, mine))
         case = session.get(DisclosureRequest, item.request_id)
         version = session.get(PackageVersion, item.package_version_id)
         decision = decision_for(session, item)
@@ -432,10 +440,11 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
             AgendaLine(
                 item=item,
                 visible=visible,
+                readable=readable,
                 reference=case.reference if case and visible else "",
                 version=version.number if version else 0,
                 decision_status=decision.status if decision else None,
-                outcome=decision.outcome if decision and visible else None,
+                outcome=decision.outcome if decision and readable else None,
             )
         )
     return lines
@@ -456,14 +465,15 @@ def open_item(
 def package_for_item(
     session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID
 ) -> tuple[AgendaItem, DisclosureRequest, PackageVersion]:
-    """The frozen version put to the panel, for a member taking part (or a convener); reading is audited."""
+    """The frozen version put to the panel, for those who may read its papers (`papers_basis`); reading is
+    audited with the basis."""
     item, case, frozen = open_item(session, actor, meeting_id, item_id)
     record(
         session,
         actor,
         "package.view",
         AuditCategory.CONSULTATION,
-        f"Package version {frozen.number} read for the panel",
+        f"Package version {frozen.number} read for the panel: {require_papers(session, actor, item)}",
         object_type="package_version",
         object_id=frozen.id,
         reference=case.reference,

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from disclosure.accounts.roles import Role
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.missing.models import (
@@ -78,6 +79,14 @@ def person_episodes(session: Session, person_id: uuid.UUID) -> list[Episode]:
             select(Episode).where(Episode.person_id == person_id).order_by(Episode.reported_at.desc())
         )
     )
+
+
+def person_basis(session: Session, actor: Principal, person_id: uuid.UUID) -> str | None:
+    """The people index's hook: the MASH's coordinators see everyone with a missing episode [issue 7]."""
+    if not actor.has_any(Role.DATA_ADMINISTRATOR.value):
+        return None
+    episode = session.scalar(select(Episode.id).where(Episode.person_id == person_id).limit(1))
+    return "Missing-person coordinator" if episode is not None else None
 
 
 @dataclass(frozen=True)

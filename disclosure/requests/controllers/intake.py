@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from disclosure.accounts.roles import require_case_role
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
 from disclosure.people import service as people
@@ -88,15 +89,9 @@ def case_page(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid
 
 @get("/requests/{request_id:uuid}/access", name="requests.access_form", sync_to_thread=True)
 def access_form(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
-    access.require_case_role(require_principal(request))
+    require_case_role(require_principal(request))
     case = access.get_request(db, request_id)
-    return page(
-        request,
-        "requests/access.html",
-        heading=f"Open request {case.reference}",
-        case=case,
-        next=safe_next(request.query_params.get("next"), case_url(case.id)),
-    )
+    return _access_page(request, case, FormState.empty(), request.query_params.get("next"))
 
 
 @post("/requests/{request_id:uuid}/access", name="requests.access", sync_to_thread=True)
@@ -104,21 +99,31 @@ def state_reason(
     request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form
 ) -> Template | Redirect:
     values = form_values(data)
-    target = safe_next(values.get("next"), case_url(request_id))
     try:
         access.open_with_reason(db, require_principal(request), request_id, values.get("reason", ""))
     except FormInvalid as exc:
         case = access.get_request(db, request_id)
-        return page(
-            request,
-            "requests/access.html",
-            heading=f"Open request {case.reference}",
-            case=case,
-            form=FormState(values, exc.errors),
-            status_code=400,
-            next=target,
-        )
-    return Redirect(target, status_code=303)
+        return _access_page(request, case, FormState(values, exc.errors), values.get("next"), 400)
+    return Redirect(safe_next(values.get("next"), case_url(request_id)), status_code=303)
+
+
+def _access_page(
+    request: Request[Any, Any, Any], case: Any, form: FormState, target: Any, status: int = 200
+) -> Template:
+    return page(
+        request,
+        "stated_reason.html",
+        heading=f"Open request {case.reference}",
+        action=f"/requests/{case.id}/access",
+        why="You are not on this case's team. People on this case may be at risk: open it only if your work "
+        "needs it.",
+        label="Why do you need to open this case?",
+        hint="For example, covering for the case lead who is on leave",
+        button="Open the case",
+        form=form,
+        next=safe_next(target, case_url(case.id)),
+        status_code=status,
+    )
 
 
 # ---------------------------------------------------------------- people on the case

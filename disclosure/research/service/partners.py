@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import Role, require_case_role
 from disclosure.agencies import service as agencies_service
 from disclosure.agencies.models import Agency
 from disclosure.audit import AuditCategory
@@ -31,7 +31,6 @@ from disclosure.forms import (
     required_text,
 )
 from disclosure.people.models import Person
-from disclosure.requests import access
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.queue import calendar_for
 from disclosure.requests.workflow import require_open
@@ -294,7 +293,7 @@ def record_answer_for_partner(
 ) -> PartnerRequest:
     """A researcher records an answer the agency gave outside the service (secure email, phone)."""
     case, sent = _case_request(session, actor, request_id, partner_request_id)
-    access.require_case_role(actor)
+    require_case_role(actor)
     begin_change(session, actor, case)
     return _record_answer(session, actor, sent, values, "Answer received outside the service, recorded")
 
