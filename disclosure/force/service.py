@@ -66,6 +66,8 @@ def update_profile(session: Session, actor: Principal, values: dict[str, object]
 
 
 MAX_LOGO_BYTES = 500 * 1024
+MAX_LOGO_PIXELS = 4_000_000
+"""A logo is drawn on every letter, so it is decoded each time: 4 megapixels (2,000 by 2,000) is ample."""
 LOGO_TYPES = frozenset({"image/png", "image/jpeg"})
 
 
@@ -78,7 +80,9 @@ def update_logo(session: Session, actor: Principal, filename: str, data: bytes |
     logo_type = ""
     if data is not None:
         try:
-            checked = check_upload(filename, data, max_bytes=MAX_LOGO_BYTES)
+            checked = check_upload(
+                filename, data, max_bytes=MAX_LOGO_BYTES, max_pixels=MAX_LOGO_PIXELS, decode=True
+            )
         except UploadRefused as exc:
             raise FormInvalid({"logo": exc.message}, {}) from None
         if checked.content_type not in LOGO_TYPES:

@@ -45,6 +45,14 @@ def test_a_logo_is_checked_kept_with_the_settings_and_printed_on_letters(
         follow_redirects=False,
     )
     assert pdf_named_pdf.status_code == 400 and "must be a PNG or JPEG image" in pdf_named_pdf.text
+    vast = client.post(  # 49 megapixels in a few hundred bytes, decoded for every letter if kept
+        "/admin/settings/logo",
+        data={"_csrf_token": client.csrf()},
+        files={"logo": ("crest.png", samples.png_header_only(7000, 7000), "image/png")},
+        follow_redirects=False,
+    )
+    assert vast.status_code == 400 and "it must be under 4 megapixels" in vast.text
+    assert force.current_profile(db).logo is None
     png = samples.image("PNG", (120, 60))
     saved = client.post(
         "/admin/settings/logo",

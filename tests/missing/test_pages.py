@@ -18,6 +18,7 @@ from disclosure.audit import AuditEvent
 from disclosure.db import utcnow
 from disclosure.missing import notify, rules
 from disclosure.missing.models import Episode, Notification, ProtocolForm
+from tests import samples
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.missing.builders import (
     coordinator,
@@ -224,6 +225,26 @@ def test_protocol_forms_are_released_to_police_only_while_the_person_is_missing(
     released = client.get(f"/missing/protocol-forms/{form.id}")
     assert released.status_code == 200 and released.content.startswith(b"%PDF")
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "missing.protocol_release"))
+
+
+def test_a_protocol_form_carrying_anything_active_is_refused_and_nothing_kept(
+    db: Session, client: PageClient
+) -> None:
+    """Partner users lodge forms that police later open [issue 14 §4]: as attacked, a Word file with a
+    remote template, one with an INCLUDEPICTURE field and one with a renamed macro project."""
+    person(db, coordinator(db))
+    sign_in_as(db, client, social_worker(db, "carer.home"))
+    details = {"kind": "herbert", "given_names": "Jamie", "family_name": "Rivers"}
+    for attack in ("template", "field", "macro"):
+        lodged = client.post(
+            "/partner/protocol-forms/new",
+            files={"file": ("form.docx", samples.active_docx(attack), samples.DOCX_TYPE)},
+            data={**details, "_csrf_token": client.csrf()},
+            follow_redirects=False,
+        )
+        assert lodged.status_code == 400 and 'href="#file"' in lodged.text, attack
+        assert 'value="Rivers"' in lodged.text, "what was typed is kept"
+    assert db.scalar(select(ProtocolForm)) is None
 
 
 def test_administrators_set_the_rules_with_errors_at_their_fields(db: Session, client: PageClient) -> None:

@@ -88,6 +88,9 @@ def test_hostile_uploads_are_refused_at_the_field(
         ("image.png", samples.pdf(), "image/png"),
         ("run.exe", b"MZ\x90\x00", "application/octet-stream"),
         ("empty.pdf", b"", "application/pdf"),
+        ("template.docx", samples.active_docx("template"), samples.DOCX_TYPE),
+        ("picture.docx", samples.active_docx("field"), samples.DOCX_TYPE),
+        ("macro.docx", samples.active_docx("macro"), samples.DOCX_TYPE),
     ]
     for name, content, kind in cases:
         response = client.post(
