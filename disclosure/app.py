@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from litestar import Litestar, Request, Response, Router
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
@@ -37,6 +36,7 @@ from disclosure.auditing import api as auditing_api
 from disclosure.auditing import controllers as auditing_pages
 from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
 from disclosure.config import Settings
+from disclosure.csrf import CSRFMiddleware
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.decisions import api as decisions_api
 from disclosure.decisions import controllers as decisions_pages
@@ -191,14 +191,8 @@ def create_app(
             DefineMiddleware(BoundedJson, limit=settings.max_upload_mb * 1024 * 1024 + 64 * 1024),
             RefreshForceName(force_name),
             PrincipalMiddleware(partial(accounts_service.resolve, session_factory, settings)),
+            CSRFMiddleware(settings.secret_key, secure=settings.secure_cookies),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=[f"{API_PREFIX}/"],
-        ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         openapi_config=OpenAPIConfig(
             title="Disclosure service API",

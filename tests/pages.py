@@ -16,6 +16,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from disclosure import csrf
 from disclosure.app import create_app
 from disclosure.auth import SESSION_COOKIE
 from disclosure.config import Settings
@@ -66,9 +67,17 @@ class PageClient(TestClient):  # type: ignore[type-arg]
         return response
 
     def csrf(self) -> str:
-        if "csrftoken" not in self.cookies:
+        """The token a page would carry for this client now: bound to its session once signed in, else to
+        its anonymous cookie (fetched, as a browser would, from a page)."""
+        signed_in = SESSION_COOKIE in self.cookies
+        if not signed_in and csrf.COOKIE not in self.cookies:
             super().request("GET", "/signed-out")
-        return str(self.cookies["csrftoken"])
+        cookies = {
+            name: str(self.cookies[name]) for name in (SESSION_COOKIE, csrf.COOKIE) if name in self.cookies
+        }
+        binding = csrf.binding_of(cookies, signed_in=signed_in)
+        assert binding is not None
+        return csrf.token_for(self.app.state.settings.secret_key, binding)
 
     def submit(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """POST a form as a browser would: URL-encoded, with the CSRF token, redirects not followed."""

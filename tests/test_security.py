@@ -8,21 +8,26 @@ import re
 import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from litestar import Litestar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from disclosure import csrf
 from disclosure.accounts import service as accounts
 from disclosure.accounts.roles import Role
+from disclosure.app import create_app
 from disclosure.audit import AuditEvent
 from disclosure.auth import policy_name
+from disclosure.config import Settings
 from disclosure.db import Base
 from disclosure.logs import CONTINUATION, OneLineFormatter
 from disclosure.models_registry import import_all_models
 from disclosure.web import safe_next
 from tests.builders import SampleUser, make_session, make_user, principal_for
+from tests.conftest import csrf_token
 from tests.pages import PageClient
 
 PAYLOADS = [
@@ -177,6 +182,64 @@ def test_a_csrf_token_from_another_browser_is_refused(client: PageClient, db: Se
         "/admin/settings", data={"name": "Hijacked", "nation": "england", "_csrf_token": stolen}
     )
     assert response.status_code == 403 and _audit_count(db) == audited
+
+
+def test_a_token_and_cookie_minted_by_another_client_are_refused_with_the_victims_session(
+    app: Litestar, db: Session
+) -> None:
+    """The penetration test's request [issue 14 §5]: an anonymous attacker fetches a form, keeps its token
+    and cookie, plants the cookie and posts the token from the victim's browser, where the victim's session
+    cookie rides along."""
+    with PageClient(app=app) as attacker:
+        form = attacker.get("/sign-in")
+        token, cookie = csrf_token(form.text), str(attacker.cookies[csrf.COOKIE])
+    with PageClient(app=app) as victim:
+        _signed_in(victim, db, Role.ADMINISTRATOR)
+        victim.cookies.set(csrf.COOKIE, cookie)
+        audited = _audit_count(db)
+        forged = victim.post(
+            "/admin/settings", data={"name": "Hijacked", "nation": "england", "_csrf_token": token}
+        )
+        assert forged.status_code == 403 and "form has expired" in forged.text
+        assert _audit_count(db) == audited
+        own = csrf_token(victim.get("/admin/settings").text)
+        assert own != token
+        kept = victim.post(
+            "/admin/settings",
+            data={"name": "Testshire", "nation": "england", "_csrf_token": own},
+            follow_redirects=False,
+        )
+        assert kept.status_code == 303, "the victim's own form still works"
+
+
+def test_the_token_is_renewed_at_sign_in_and_belongs_to_one_session(client: PageClient, db: Session) -> None:
+    before = csrf_token(client.get("/sign-in").text)
+    user = make_user(db, Role.ADMINISTRATOR)
+    client.sign_in_as(make_session(db, user.user))
+    first = csrf_token(client.get("/account").text)
+    assert first != before
+    stale = client.post("/admin/settings", data={"name": "X", "nation": "england", "_csrf_token": before})
+    assert stale.status_code == 403, "the token of the page before sign-in no longer works"
+    client.sign_in_as(make_session(db, user.user))  # the same user in another session
+    second = csrf_token(client.get("/account").text)
+    assert second != first
+    other = client.post("/admin/settings", data={"name": "X", "nation": "england", "_csrf_token": first})
+    assert other.status_code == 403, "a token belongs to its session, not to its user"
+
+
+def test_under_https_the_anonymous_cookie_is_host_only_and_secure(tmp_path: Path, database_url: str) -> None:
+    settings = Settings.from_env(
+        {"DISCLOSURE_BASE_URL": "https://disclosure.example", "DISCLOSURE_ENVIRONMENT": "development"},
+        database_url=database_url,
+        var_dir=tmp_path,
+    )
+    with PageClient(app=create_app(settings), base_url="https://disclosure.example") as browser:
+        page = browser.get("/sign-in")
+    [set_cookie] = [h for h in page.headers.get_list("set-cookie") if "csrftoken" in h]
+    assert set_cookie.startswith(f"{csrf.SECURE_COOKIE}=")
+    attributes = {part.strip().lower() for part in set_cookie.split(";")[1:]}
+    assert {"secure", "httponly", "path=/", "samesite=lax"} <= attributes
+    assert not [a for a in attributes if a.startswith("domain")]
 
 
 def test_the_api_never_accepts_the_session_cookie(client: PageClient, db: Session) -> None:
