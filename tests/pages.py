@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import csrf
 from disclosure.app import create_app
-from disclosure.auth import SESSION_COOKIE
+from disclosure.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from disclosure.config import Settings
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
@@ -68,13 +68,11 @@ class PageClient(TestClient):  # type: ignore[type-arg]
 
     def csrf(self) -> str:
         """The token a page would carry for this client now: bound to its session once signed in, else to
-        its anonymous cookie (fetched, as a browser would, from a page)."""
-        signed_in = SESSION_COOKIE in self.cookies
-        if not signed_in and csrf.COOKIE not in self.cookies:
+        its anonymous cookie (fetched, as a browser would, from a page). Over HTTPS both are `__Host-`."""
+        signed_in = bool({SESSION_COOKIE, SECURE_SESSION_COOKIE} & set(self.cookies.keys()))
+        if not signed_in and not {csrf.COOKIE, csrf.SECURE_COOKIE} & set(self.cookies.keys()):
             super().request("GET", "/signed-out")
-        cookies = {
-            name: str(self.cookies[name]) for name in (SESSION_COOKIE, csrf.COOKIE) if name in self.cookies
-        }
+        cookies = {name: str(value) for name, value in self.cookies.items()}
         binding = csrf.binding_of(cookies, signed_in=signed_in)
         assert binding is not None
         return csrf.token_for(self.app.state.settings.secret_key, binding)
