@@ -20,7 +20,7 @@ def _papers_and_a_person(factory: sessionmaker[Session]) -> tuple[str, str, str]
     with unit_of_work(factory) as session:
         clerk, researcher, reviewer, chair, member = (
             live_principal(session, name)
-            for name in ("dee.intake", "ray.research", "rhea.review", "carla.chair", "paul.probation")
+            for name in ("nadia.intake", "nico.research", "noor.review", "nora.chair", "ned.probation")
         )
         case = submitted_case(session, clerk, researcher, reviewer)
         meeting, [item] = panel_with(session, clerk, chair, [(member, "probation")], case)
@@ -35,11 +35,11 @@ def test_a_chair_from_another_panel_states_a_reason_before_reading_its_papers_or
     page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
 ) -> None:
     for username, name, role in (
-        ("dee.intake", "Dee Intake", "data_administrator"),
-        ("ray.research", "Ray Research", "researcher"),
-        ("rhea.review", "Rhea Review", "researcher"),
-        ("carla.chair", "Carla Chair", "panel_chair"),
-        ("paul.probation", "Paul Probation", "panel_member"),
+        ("nadia.intake", "Nadia Intake", "data_administrator"),
+        ("nico.research", "Nico Research", "researcher"),
+        ("noor.review", "Noor Review", "researcher"),
+        ("nora.chair", "Nora Chair", "panel_chair"),
+        ("ned.probation", "Ned Probation", "panel_member"),
     ):
         make_live_user(live_sessions, live_settings, username, name, role)
     olive = make_live_user(live_sessions, live_settings, "olive.other", "Olive Other", "panel_chair")
@@ -52,7 +52,7 @@ def test_a_chair_from_another_panel_states_a_reason_before_reading_its_papers_or
     page.get_by_role("button", name="Open the case").click()
     assert error_summary(page) == ["Explain why you need to open this case (at least 10 characters)"]
     visit("no reason given")
-    page.get_by_label("Why do you need to open this case?").fill("Chairing in Carla's place this afternoon")
+    page.get_by_label("Why do you need to open this case?").fill("Chairing in Nora's place this afternoon")
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_role("heading", name="Evidence package version 1")).to_be_visible()
     visit("package after the reason")

@@ -132,10 +132,10 @@ def _move_meeting(w: World, t: Times) -> Outcome:
 
 
 def _deliver(w: World, t: Times) -> Outcome:
-    from tests.letters.test_service import _disclosure_delivery
+    from tests.letters.builders import disclosure_delivery
 
     case, _ = _signed(w, t["signed"] - timedelta(hours=1), t["signed"])
-    values = _disclosure_delivery(
+    values = disclosure_delivery(
         **date_time_fields("occurred", t["occurred"]),
         subject_told="yes",
         **date_time_fields("subject_told_at", t["subject_told_at"]),
@@ -343,13 +343,13 @@ def test_a_form_without_rules_is_a_mistake_not_a_pass() -> None:
 def test_the_delivery_page_refuses_tomorrow_at_the_field_and_keeps_what_was_typed(
     db: Session, client: PageClient, world: World
 ) -> None:
-    from tests.letters.test_service import _disclosure_delivery
+    from tests.letters.builders import disclosure_delivery
 
     case, _ = _signed(world, _now() - timedelta(hours=3), _now() - timedelta(hours=2))
     sign_in_as(db, client, world.cast.officer)
     tomorrow = date_time_fields("occurred", _now() + timedelta(days=1))
     shown = client.submit(
-        f"/requests/{case.id}/delivery", _disclosure_delivery(**tomorrow, reaction="Kept words")
+        f"/requests/{case.id}/delivery", disclosure_delivery(**tomorrow, reaction="Kept words")
     )
     assert shown.status_code == 400 and 'href="#occurred"' in shown.text
     assert "Delivery date must be today or in the past" in shown.text and "Kept words" in shown.text

@@ -108,6 +108,9 @@ def record_delivery(
             + (f": this case is '{status.label}'" if decision is not None else "")
         )
     disclosure = decision.outcome == Outcome.DISCLOSE.value
+    barred = requests_service.disclosure_barred(case)
+    if disclosure and barred:
+        raise InvalidTransition(barred)
     errors: dict[str, str] = {}
     method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)
     if disclosure and method not in (None, DeliveryMethod.IN_PERSON):

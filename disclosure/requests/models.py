@@ -158,6 +158,12 @@ class CaseParty(IdMixin, TimestampMixin, Base):
         default="",
         comment="E.g. mother, friend, social worker; or the relationship to the child.",
     )
+    relationship_to_child: Mapped[str] = mapped_column(
+        String(30),
+        default="",
+        server_default="",
+        comment="Sarah's Law: the person's relationship to the named child (ChildRelationship), if recorded.",
+    )
     safe_contact_method: Mapped[str] = mapped_column(
         Text, default="", comment="How the applicant can be contacted safely."
     )

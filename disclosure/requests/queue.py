@@ -22,7 +22,7 @@ from disclosure.force.service import current_profile
 from disclosure.people import service as people
 from disclosure.requests import service
 from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, DisclosureRequest
-from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
+from disclosure.requests.vocabulary import ChildRelationship, ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
     RequestStatus,
@@ -299,7 +299,16 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
             "name": persons[p.person_id].display_name,
             "aliases": persons[p.person_id].aliases,
             "date_of_birth": persons[p.person_id].date_of_birth,
-            "relationship": p.relationship_to_person_at_risk,
+            "relationship": "; ".join(
+                words
+                for words in (
+                    p.relationship_to_person_at_risk,
+                    f"to the child: {ChildRelationship(p.relationship_to_child).label.lower()}"
+                    if p.relationship_to_child
+                    else "",
+                )
+                if words
+            ),
             "safe_contact_method": p.safe_contact_method,
             "safe_times": p.safe_times,
         }

@@ -36,6 +36,7 @@ from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
     OUT_OF_SCOPE_REASONS,
     Channel,
+    ChildRelationship,
     ClosureReason,
     IdentityDocument,
     PartyRole,
@@ -338,6 +339,10 @@ def add_party(
             errors["safe_times"] = "Enter when it is safe to contact the applicant"
     if len(relationship) > 200:
         errors["relationship"] = "Relationship must be 200 characters or fewer"
+    to_child = text(values, "relationship_to_child")
+    known = {r.value for r in ChildRelationship} if Route(request.route) is Route.CSODS_APPLICATION else set()
+    if to_child and to_child not in known:
+        errors["relationship_to_child"] = "Select the person's relationship to the child from the list"
     existing = session.scalar(
         select(CaseParty.id).where(
             CaseParty.request_id == request.id, CaseParty.person_id == person_id, CaseParty.role == role_raw
@@ -360,6 +365,7 @@ def add_party(
         person_id=person_id,
         role=role_raw,
         relationship_to_person_at_risk=relationship,
+        relationship_to_child=to_child,
         safe_contact_method=safe_contact,
         safe_times=safe_times,
         added_by_id=actor.user_id,
@@ -558,6 +564,28 @@ def verify_identity(
         documents=len(documents),
     )
     return request
+
+
+def disclosure_barred(request: DisclosureRequest) -> str | None:
+    """Why nothing may be disclosed on this case, or None. Sarah's Law: nothing is disclosed while the
+    applicant's identity and relationship to the child are unverified, or the applicant is anonymous (not on
+    the case) [ASP-CSODS] (DOMAIN.md "The schemes in one table"); the outcome is then no disclosure, with the
+    reason "identity not verified". Checked when the decision is drafted, when it is signed off and when a
+    delivery is recorded."""
+    if Route(request.route) is not Route.CSODS_APPLICATION:
+        return None
+    if not any(p.role == PartyRole.APPLICANT.value for p in request.parties):
+        return (
+            "The applicant is not on the case (anonymous): nothing can be disclosed under Sarah's Law. "
+            "Decide not to disclose, with the reason identity not verified"
+        )
+    if request.identity_verified is not True:
+        return (
+            "The applicant's identity and relationship to the child have not been verified at the "
+            "face-to-face meeting: nothing can be disclosed under Sarah's Law. Decide not to disclose, with "
+            "the reason identity not verified"
+        )
+    return None
 
 
 def identity_shortfall(scheme: Scheme, documents: list[IdentityDocument]) -> str | None:

@@ -68,6 +68,30 @@ class PartyRole(Labelled):
     BEST_PLACED_TO_PROTECT = "best_placed_to_protect", "Person best placed to protect"
 
 
+class ChildRelationship(Labelled):
+    """A person's relationship to the named child on a Sarah's Law case. Only a parent, carer or guardian of
+    the child, or the person best placed to protect them, may be told [ASP-CSODS] (DOMAIN.md "The schemes in
+    one table"): `protects` says which relationships make a person a parent, carer or guardian."""
+
+    PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent, or a parent's partner living with the child"
+    CARER = "carer", "Carer"
+    GUARDIAN = "guardian", "Guardian"
+    OTHER_FAMILY = "other_family", "Other family member"
+    FRIEND_OR_NEIGHBOUR = "friend_or_neighbour", "Friend or neighbour"
+    PROFESSIONAL = "professional", "Professional"
+    OTHER = "other", "Other"
+
+    @property
+    def protects(self) -> bool:
+        return self in (
+            ChildRelationship.PARENT,
+            ChildRelationship.STEP_PARENT,
+            ChildRelationship.CARER,
+            ChildRelationship.GUARDIAN,
+        )
+
+
 class RiskLevel(Labelled):
     """DASH risk levels: high at 14 or more ticks, medium 10-13, standard 0-9 [SafeLives]."""
 

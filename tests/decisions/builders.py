@@ -28,9 +28,15 @@ def person(db: Session, role: Role, username: str, name: str) -> Principal:
 
 
 def submitted_case(
-    db: Session, clerk: Principal, researcher: Principal, reviewer: Principal, *, route: str = "right_to_know"
+    db: Session,
+    clerk: Principal,
+    researcher: Principal,
+    reviewer: Principal,
+    *,
+    route: str = "right_to_know",
+    identity: str = "verified",
 ) -> DisclosureRequest:
-    case = case_in_research(db, clerk, researcher, route=route)
+    case = case_in_research(db, clerk, researcher, route=route, identity=identity)
     ready_to_submit(db, researcher, reviewer, case)
     research.submit(db, researcher, case.id, {"version": str(research.package_for(db, case).version)})
     return case

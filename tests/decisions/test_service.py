@@ -235,7 +235,8 @@ def test_sarahs_law_tells_only_a_parent_carer_or_guardian(db: Session, cast: Cas
     values = disclose_values(db, case, cast.officer, service.quorum(db, item).agencies)
     errors = _errors(lambda: service.record_decision(db, cast.probation, meeting.id, item.id, values))
     assert errors == {
-        "recipient_reasons": "Say how each recipient is a parent, carer or guardian of the child"
+        "recipient_reasons": "Say how each recipient is a parent, carer or guardian of the child, or best "
+        "placed to protect them"
     }
     values["recipient_reasons"] = "She is the child's mother."
     decision = service.record_decision(db, cast.probation, meeting.id, item.id, values)

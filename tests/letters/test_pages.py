@@ -43,9 +43,9 @@ def test_the_delivery_form_keeps_what_was_typed_and_then_completes_the_case(
     assert client.get(f"/requests/{case.id}/delivery").status_code == 200
     bad = client.submit(f"/requests/{case.id}/delivery", {"method": "in_person", "reaction": "Kept words"})
     assert bad.status_code == 400 and 'href="#occurred"' in bad.text and "Kept words" in bad.text
-    from tests.letters.test_service import _disclosure_delivery
+    from tests.letters.builders import disclosure_delivery
 
-    done = client.submit(f"/requests/{case.id}/delivery", _disclosure_delivery())
+    done = client.submit(f"/requests/{case.id}/delivery", disclosure_delivery())
     assert done.status_code == 303
     db.refresh(case)
     assert case.status == "outcome_delivered"

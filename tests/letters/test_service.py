@@ -13,21 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure.audit import AuditEvent
-from disclosure.db import utcnow
 from disclosure.documents import CLASSIFICATION, letter_html
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
 from disclosure.letters import delivery, service
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.requests.workflow import RequestStatus
 from disclosure.storage import LocalFileStore
-from tests.builders import date_time_fields
 from tests.decisions.conftest import Cast
+from tests.letters.builders import disclosure_delivery, when
 from tests.letters.conftest import Decide
-
-
-def _when(prefix: str = "occurred") -> dict[str, str]:
-    """Now, to the minute: the decision was signed off a moment ago (a delivery cannot come before it)."""
-    return date_time_fields(prefix, utcnow())
 
 
 def _kinds(db: Session, cast: Cast, case: object) -> set[LetterKind]:
@@ -156,31 +150,14 @@ def test_a_partner_agency_letter_for_each_request(db: Session, cast: Cast, store
 # ---------------------------------------------------------------- delivery
 
 
-def _disclosure_delivery(**overrides: object) -> dict[str, object]:
-    return {
-        "method": "in_person",
-        **_when(),
-        "place": "Leeds Central police station",
-        "present": "Jo Smith, IDVA",
-        "identity_reconfirmed": "yes",
-        "warning_given": "yes",
-        "acknowledgement": "verbal",
-        "safety_plan_agreed": "yes",
-        "support": "IDVA service and the National Domestic Abuse Helpline",
-        "reaction": "Shocked, then relieved to know.",
-        "subject_told": "no",
-        **overrides,
-    }
-
-
 def test_a_delivery_completes_the_clock_once(db: Session, cast: Cast, decided: Decide) -> None:
     case = decided("disclose")
-    recorded = delivery.record_delivery(db, cast.officer, case.id, _disclosure_delivery())
+    recorded = delivery.record_delivery(db, cast.officer, case.id, disclosure_delivery())
     db.refresh(case)
     assert case.status == RequestStatus.OUTCOME_DELIVERED.value and case.completed_at is not None
     assert recorded.officer_id == cast.officer.user_id and recorded.disclosure
     with pytest.raises(Conflict):
-        delivery.record_delivery(db, cast.officer, case.id, _disclosure_delivery())
+        delivery.record_delivery(db, cast.officer, case.id, disclosure_delivery())
     from disclosure.requests import service as requests_service
 
     requests_service.close_request(db, cast.researcher, case.id)
@@ -193,14 +170,14 @@ def test_no_delivery_before_a_signed_decision(db: Session, cast: Cast) -> None:
 
     case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer)
     with pytest.raises(InvalidTransition, match="signed off"):
-        delivery.record_delivery(db, cast.researcher, case.id, _disclosure_delivery())
+        delivery.record_delivery(db, cast.researcher, case.id, disclosure_delivery())
 
 
 def test_a_disclosure_is_in_person_with_identity_and_warning(
     db: Session, cast: Cast, decided: Decide
 ) -> None:
     case = decided("disclose")
-    values = _disclosure_delivery(
+    values = disclosure_delivery(
         method="telephone",
         identity_reconfirmed="no",
         warning_given="no",
@@ -225,7 +202,7 @@ def test_a_signed_undertaking_is_linked(
 ) -> None:
     case = decided("disclose")
     undertaking = service.generate(db, cast.officer, store, case.id, "confidentiality_undertaking")
-    values = _disclosure_delivery(acknowledgement="signed", undertaking_letter_id=str(undertaking.id))
+    values = disclosure_delivery(acknowledgement="signed", undertaking_letter_id=str(undertaking.id))
     assert delivery.record_delivery(db, cast.officer, case.id, values).undertaking_letter_id == undertaking.id
 
 
@@ -233,7 +210,7 @@ def test_an_outcome_letter_by_post_completes_a_no_disclosure(
     db: Session, cast: Cast, decided: Decide
 ) -> None:
     case = decided("no_disclosure", route="right_to_ask")
-    recorded = delivery.record_delivery(db, cast.clerk, case.id, {"method": "letter", **_when()})
+    recorded = delivery.record_delivery(db, cast.clerk, case.id, {"method": "letter", **when()})
     db.refresh(case)
     assert not recorded.disclosure and case.status == RequestStatus.OUTCOME_DELIVERED.value
 

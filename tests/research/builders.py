@@ -30,8 +30,10 @@ def case_in_research(
     *,
     route: str = "right_to_know",
     first_contact_at: datetime | None = None,
+    identity: str = "verified",
 ) -> DisclosureRequest:
-    """A Right to Know case (no meeting) handed to research, led by the researcher."""
+    """A Right to Know case (no meeting) handed to research, led by the researcher; on the other routes the
+    applicant's identity was checked at the meeting (`identity`: verified or not_verified)."""
     case = make_request(db, clerk, route=route, first_contact_at=first_contact_at)
     ready_for_checks(db, clerk, case)
     requests_service.complete_initial_checks(db, clerk, case.id)
@@ -41,7 +43,9 @@ def case_in_research(
             if route == "csods_application"
             else ["passport", "utility_bill"]
         )
-        requests_service.verify_identity(db, clerk, case.id, meeting_fields(utcnow(), documents))
+        notes = "" if identity == "verified" else "No proof of the relationship to the child was brought"
+        meeting = meeting_fields(utcnow(), documents, outcome=identity, notes=notes)
+        requests_service.verify_identity(db, clerk, case.id, meeting)
     requests_service.assign(db, clerk, case.id, {"assignee_id": str(researcher.user_id)})
     requests_service.start_research(db, researcher, case.id)
     return case

@@ -14,6 +14,7 @@ from disclosure.decisions.controllers.common import item_url
 from disclosure.decisions.minutes import render_minutes
 from disclosure.decisions.models import Decision
 from disclosure.decisions.vocabulary import LegalTest, Outcome, Safeguarding, SpentConvictions, View
+from disclosure.requests import service as requests_service
 from disclosure.web import Db, Form, FormState, Id, attachment_response, page, round_trip
 from disclosure.workflow import options
 
@@ -69,6 +70,14 @@ def _decision_page(
     item, case, frozen = service.open_item(db, principal, meeting_id, item_id)
     decision = service.decision_for(db, item)
     quorum = service.quorum(db, item)
+    barred = requests_service.disclosure_barred(case)
+    reasons = service.no_disclosure_reasons(db)
+    if form is None:
+        form = FormState(_values(decision, frozen.snapshot), {})
+        if barred and decision is None:  # the only outcome open: no disclosure, identity not verified
+            unverified = next((r for r in reasons if r.code == "identity_not_verified"), None)
+            form.values |= {"outcome": Outcome.NO_DISCLOSURE.value}
+            form.values |= {"no_disclosure_reason_id": str(unverified.id) if unverified else ""}
     return page(
         request,
         "decisions/decision_form.html",
@@ -78,15 +87,18 @@ def _decision_page(
         case=case,
         frozen=frozen,
         quorum=quorum,
-        form=form or FormState(_values(decision, frozen.snapshot), {}),
+        form=form,
         status_code=status,
-        outcomes=options(Outcome),
+        barred=barred,
+        outcomes=[
+            (v, label) for v, label in options(Outcome) if not (barred and v == Outcome.DISCLOSE.value)
+        ],
         tests=list(LegalTest),
         spent_options=options(SpentConvictions),
-        recipients=[(str(o.party_id), o.name, o.role.label) for o in service.recipient_options(db, case)],
+        recipients=[(str(o.party_id), o.name, o.label) for o in service.recipient_options(db, case)],
         officers=[(str(u.id), u.display_name) for u in service.disclosing_officers(db)],
         safeguarding=[(value, label, None) for value, label in options(Safeguarding)],
-        reasons=[(str(r.id), r.label) for r in service.no_disclosure_reasons(db)],
+        reasons=[(str(r.id), r.label) for r in reasons],
         view_options=options(View),
         csods=case.scheme == "csods",
         has_applicant=case.route != "right_to_know",

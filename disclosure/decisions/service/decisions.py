@@ -62,12 +62,21 @@ from disclosure.decisions.vocabulary import (
 )
 from disclosure.decisions.workflow import DECISIONS, DecisionVerb
 from disclosure.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
-from disclosure.forms import LONG, choice, identifier, identifiers, raise_if, required_text, text, yes_no
+from disclosure.forms import (
+    LONG,
+    choice,
+    identifier,
+    identifiers,
+    raise_if,
+    required_text,
+    text,
+    yes_no,
+)
 from disclosure.people.models import Person
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
-from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.vocabulary import PartyRole, Route, Scheme
+from disclosure.requests.models import CaseParty, DisclosureRequest
+from disclosure.requests.vocabulary import ApplicantType, ChildRelationship, PartyRole, Route, Scheme
 from disclosure.requests.workflow import RequestStatus, Verb, require_open
 from disclosure.research.models import PackageVersion
 from disclosure.research.service.package import reopen_package
@@ -87,6 +96,14 @@ class RecipientOption:
     party_id: uuid.UUID
     name: str
     role: PartyRole
+    relationship_to_child: ChildRelationship | None = None
+    """Sarah's Law: the recorded relationship (for the applicant, a parent-or-carer application counts)."""
+
+    @property
+    def label(self) -> str:
+        if self.relationship_to_child is None:
+            return self.role.label
+        return f"{self.role.label}; to the child: {self.relationship_to_child.label.lower()}"
 
 
 def recipient_options(session: Session, case: DisclosureRequest) -> list[RecipientOption]:
@@ -102,8 +119,16 @@ def recipient_options(session: Session, case: DisclosureRequest) -> list[Recipie
             continue
         person = session.get(Person, party.person_id)
         if person is not None:
-            options.append(RecipientOption(party.id, person.display_name, role))
+            options.append(RecipientOption(party.id, person.display_name, role, _relationship(case, party)))
     return options
+
+
+def _relationship(case: DisclosureRequest, party: CaseParty) -> ChildRelationship | None:
+    if party.relationship_to_child:
+        return ChildRelationship(party.relationship_to_child)
+    if party.role == PartyRole.APPLICANT.value and case.applicant_type == ApplicantType.PARENT_OR_CARER.value:
+        return ChildRelationship.PARENT  # applied as a parent or carer: the case records no finer word
+    return None
 
 
 def disclosing_officers(session: Session) -> list[User]:
@@ -117,10 +142,33 @@ def no_disclosure_reasons(session: Session, *, active_only: bool = True) -> list
     return list(session.scalars(query))
 
 
-def _capacity(scheme: Scheme, role: PartyRole) -> Capacity:
-    if scheme is Scheme.CSODS:
+def capacity(scheme: Scheme, option: RecipientOption) -> Capacity | None:
+    """In what capacity a person may be told, judged from what the case records of them, never assumed:
+    Clare's Law, the person at risk or (with reasons) the person best placed to protect them [OMG]; Sarah's
+    Law, only a parent, carer or guardian of the named child (their recorded relationship) or the person
+    recorded as best placed to protect the child; anyone else (a neighbour, a professional, a relative,
+    someone whose relationship is not recorded) cannot be told [ASP-CSODS]. None: may not be told."""
+    if scheme is Scheme.DVDS:
+        if option.role is PartyRole.PERSON_AT_RISK:
+            return Capacity.PERSON_AT_RISK
+        return Capacity.BEST_PLACED_TO_PROTECT
+    if option.relationship_to_child is not None and option.relationship_to_child.protects:
         return Capacity.PARENT_CARER_GUARDIAN
-    return Capacity.PERSON_AT_RISK if role is PartyRole.PERSON_AT_RISK else Capacity.BEST_PLACED_TO_PROTECT
+    if option.role is PartyRole.BEST_PLACED_TO_PROTECT:
+        return Capacity.BEST_PLACED_TO_PROTECT
+    return None
+
+
+def _not_a_recipient(option: RecipientOption) -> str:
+    recorded = (
+        f"is recorded as {option.relationship_to_child.label.lower()} to the child"
+        if option.relationship_to_child
+        else "has no recorded relationship to the child"
+    )
+    return (
+        f"{option.name} {recorded}: under Sarah's Law only a parent, carer or guardian of the child, or the "
+        "person best placed to protect the child, can be told"
+    )
 
 
 def _case_awaiting(session: Session, item: AgendaItem) -> DisclosureRequest:
@@ -181,6 +229,9 @@ def _parse(
     fields: dict[str, Any] = {"outcome": outcome.value if outcome else None}
     if outcome in (Outcome.DISCLOSE, Outcome.NO_DISCLOSURE):
         fields["legal_tests"] = _parse_tests(values, errors, disclose=outcome is Outcome.DISCLOSE)
+    barred = requests_service.disclosure_barred(case)
+    if outcome is Outcome.DISCLOSE and barred:
+        errors["outcome"] = barred
     if outcome is Outcome.DISCLOSE:
         fields |= _parse_disclosure(session, case, values, errors)
     elif outcome is Outcome.NO_DISCLOSURE:
@@ -242,22 +293,24 @@ def _parse_recipients(
     options = {o.party_id: o for o in recipient_options(session, case)}
     chosen = [options[i] for i in identifiers(values, "recipients") if i in options]
     reasons = text(values, "recipient_reasons", limit=LONG)
+    refused = [o for o in chosen if capacity(scheme, o) is None]
     if not chosen:
         errors["recipients"] = "Select who will be told"
+    elif refused:
+        errors["recipients"] = _not_a_recipient(refused[0])
     elif scheme is Scheme.CSODS and not reasons:
-        errors["recipient_reasons"] = "Say how each recipient is a parent, carer or guardian of the child"
+        errors["recipient_reasons"] = (
+            "Say how each recipient is a parent, carer or guardian of the child, or best placed to "
+            "protect them"
+        )
     elif any(o.role is not PartyRole.PERSON_AT_RISK for o in chosen) and not reasons:
         errors["recipient_reasons"] = (
             "Say why each recipient other than the person at risk is best placed to protect them"
         )
     recipients = [
-        {
-            "party_id": str(o.party_id),
-            "name": o.name,
-            "role": o.role.value,
-            "capacity": _capacity(scheme, o.role).value,
-        }
+        {"party_id": str(o.party_id), "name": o.name, "role": o.role.value, "capacity": told.value}
         for o in chosen
+        if (told := capacity(scheme, o)) is not None
     ]
     return {"recipients": recipients, "recipient_reasons": reasons}
 
@@ -402,6 +455,9 @@ def sign(
         )
     check_version(decision.version, values.get("version"), what="this decision")
     case = _case_awaiting(session, item)
+    barred = requests_service.disclosure_barred(case)
+    if decision.outcome == Outcome.DISCLOSE.value and barred:
+        raise InvalidTransition(barred)
     now = utcnow()
     for _, sentence in chronology.breaches("decisions.sign", {"meets_at": item.meeting.meets_at}, now=now):
         raise InvalidTransition(sentence)
