@@ -112,6 +112,9 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
     research_started_at: Mapped[datetime | None] = mapped_column(comment="When research began.")
+    disclosed: Mapped[bool | None] = mapped_column(
+        comment="Whether the panel's signed decision is to disclose (empty until a decision is signed)."
+    )
     completed_at: Mapped[datetime | None] = mapped_column(
         comment="When the outcome reached the recipient (stops the clock)."
     )
@@ -267,4 +270,7 @@ class ClockPolicy(IdMixin, Base):
         comment="Face-to-face meeting, in working days (none for Right to Know)."
     )
     completion_days: Mapped[int] = mapped_column(comment="Whole process, in calendar days.")
+    no_disclosure_days: Mapped[int | None] = mapped_column(
+        comment="Whole process for a case ending without a disclosure, where it differs (CSODS 2010: 35)."
+    )
     source: Mapped[str] = mapped_column(Text, comment="Citation for these timescales.")

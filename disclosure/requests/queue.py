@@ -82,14 +82,10 @@ def deadlines(
     extra = sum(e.days for e in case.extensions)
     note = "".join(f" Extended by {e.days} days: {e.reason}." for e in case.extensions)
     completion_end = case.completed_at or (case.closed_at if case.closure_reason else None)
-    rules.append(
-        (
-            "completion",
-            clocks.ClockRule("Whole process", policy.completion_days + extra, "calendar_days", policy.source),
-            completion_end,
-            note,
+    for key, name, days in completion_rules(case, policy):
+        rules.append(
+            (key, clocks.ClockRule(name, days + extra, "calendar_days", policy.source), completion_end, note)
         )
-    )
     views = []
     for key, rule, completed_at, suffix in rules:
         deadline = clocks.compute_deadline(rule, case.first_contact_at, pauses, calendar, now=now)
@@ -106,6 +102,26 @@ def deadlines(
             )
         )
     return views
+
+
+def completion_rules(case: DisclosureRequest, policy: ClockPolicy) -> list[tuple[str, str, int]]:
+    """The whole-process limit as (key, name, days). Where the policy closes cases without a disclosure
+    sooner (the 2010 Sarah's Law clock: no concern by day 35, disclosures by day 45 [WYP-CSODS][Cleveland]),
+    the outcome decides which applies: until there is one both are shown; a case withdrawn or closed out of
+    scope ended without a disclosure."""
+    if policy.no_disclosure_days is None:
+        return [("completion", "Whole process", policy.completion_days)]
+    ended_without = case.disclosed is False or case.closure_reason in (
+        ClosureReason.WITHDRAWN.value,
+        ClosureReason.OUT_OF_SCOPE.value,
+    )
+    without = ("completion", "Whole process (no disclosure)", policy.no_disclosure_days)
+    disclosing = ("completion", "Whole process (disclosure)", policy.completion_days)
+    if ended_without:
+        return [without]
+    if case.disclosed:
+        return [disclosing]
+    return [("completion_no_disclosure", *without[1:]), disclosing]
 
 
 def _remaining(

@@ -622,6 +622,8 @@ def move_on(
     """For later stages' services (research, decisions, letters): move the request on after they have
     checked their own preconditions. The outcome reaching the recipient stops the clock."""
     _apply(request, verb)
+    if verb in (Verb.DECIDE_TO_DISCLOSE, Verb.DECIDE_NOT_TO_DISCLOSE):
+        request.disclosed = verb is Verb.DECIDE_TO_DISCLOSE
     if verb is Verb.RECORD_OUTCOME_DELIVERED:
         request.completed_at = utcnow()
     if verb is Verb.CLOSE:

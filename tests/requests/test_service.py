@@ -126,6 +126,17 @@ def test_roles_are_limited_to_the_route(db: Session, clerk: Principal) -> None:
     assert "role" in _errors(refused)
 
 
+@pytest.mark.parametrize(("marac", "idva"), [("yes", "no"), ("no", "yes"), ("no", "no")])
+def test_high_risk_needs_both_referrals(db: Session, clerk: Principal, marac: str, idva: str) -> None:
+    """High risk triggers a MARAC referral and an immediate IDVA referral [SafeLives][MARAC-criteria]."""
+    case = make_request(db, clerk)
+    with pytest.raises(FormInvalid) as refused:
+        triage(db, clerk, case, dash_score="14", rag="red", marac_referral=marac, idva_referral=idva)
+    assert _errors(refused) == {
+        "marac_referral": "High risk needs a MARAC referral and an immediate IDVA referral"
+    }
+
+
 def test_high_dash_needs_marac_and_idva_referrals_and_a_red_rating(db: Session, clerk: Principal) -> None:
     case = make_request(db, clerk)
     with pytest.raises(FormInvalid) as refused:
