@@ -40,6 +40,39 @@ SCHEME_NAMES = {
 }
 
 
+# Where people can turn for support, by scheme: a Sarah's Law letter is about a child, so it points to child
+# protection help, not to the domestic abuse helpline [issue 15] (DOMAIN.md "Documents").
+SUPPORT = {
+    Scheme.DVDS: ("National Domestic Abuse Helpline: 0808 2000 247, free and open all day and night.",),
+    Scheme.CSODS: (
+        "NSPCC Helpline, for adults worried about a child: 0808 800 5000, or help@nspcc.org.uk.",
+        "Stop It Now, confidential advice about child sexual abuse: 0808 1000 900.",
+        "Childline, for children and young people: 0800 1111.",
+    ),
+}
+
+# What of the decision each letter may be given [issue 15]: a letter's wording is edited by administrators,
+# so what a letter must never say is kept out of its data, not merely out of its default wording. The third-
+# party outcome letter never says what was, or was not, disclosed, nor to whom [Bexley].
+DECISION_FIELDS: dict[LetterKind, frozenset[str] | None] = {
+    LetterKind.DISCLOSURE_RECORD: None,  # the police record: everything
+    LetterKind.CONFIDENTIALITY_UNDERTAKING: frozenset({"recipients", "deliverer", "signed_on"}),
+    LetterKind.NON_DISCLOSURE: frozenset({"outcome", "safety_advice", "applicant_told", "signed_on"}),
+    LetterKind.THIRD_PARTY_OUTCOME: frozenset({"signed_on"}),
+    LetterKind.SUBJECT_NOTIFICATION: frozenset({"outcome", "signed_on"}),
+    LetterKind.PARTNER_REQUEST: frozenset(),
+}
+
+
+def for_letter(kind: LetterKind, context: dict[str, Any]) -> dict[str, Any]:
+    """The context with only the decision data this kind of letter may be given."""
+    allowed = DECISION_FIELDS[kind]
+    if allowed is None:
+        return context
+    decision = {name: value for name, value in context.get("decision", {}).items() if name in allowed}
+    return {**context, "decision": decision}
+
+
 @dataclass(frozen=True)
 class Draft:
     """One letter the case can have now, with everything it is rendered from."""
@@ -121,6 +154,7 @@ def base_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
             "sarahs_law": case.scheme == Scheme.CSODS.value,
             "received_on": format_date(case.first_contact_at),
         },
+        "support": list(SUPPORT[Scheme(case.scheme)]),
         "today": format_date(datetime.now(ZoneInfo("Europe/London")).date()),
         "applicant": _person(session, case, PartyRole.APPLICANT),
         "person_at_risk": _person(session, case, PartyRole.PERSON_AT_RISK),
@@ -143,16 +177,16 @@ def drafts(session: Session, case: DisclosureRequest) -> list[Draft]:
     if outcome is Outcome.DISCLOSE:
         recipients = (context["decision"]["recipients"],)
         found += [
-            Draft(LetterKind.DISCLOSURE_RECORD, (), context),
-            Draft(LetterKind.CONFIDENTIALITY_UNDERTAKING, recipients, context),
+            _draft(LetterKind.DISCLOSURE_RECORD, (), context),
+            _draft(LetterKind.CONFIDENTIALITY_UNDERTAKING, recipients, context),
         ]
         if context["decision"]["subject_told"]:
-            found.append(Draft(LetterKind.SUBJECT_NOTIFICATION, _lines(context["subject"]), context))
+            found.append(_draft(LetterKind.SUBJECT_NOTIFICATION, _lines(context["subject"]), context))
     if outcome is Outcome.NO_DISCLOSURE and route.has_applicant:
-        found.append(Draft(LetterKind.NON_DISCLOSURE, _lines(context["applicant"]), context))
+        found.append(_draft(LetterKind.NON_DISCLOSURE, _lines(context["applicant"]), context))
     third_party = case.applicant_type in (ApplicantType.THIRD_PARTY.value, ApplicantType.PROFESSIONAL.value)
     if outcome in (Outcome.DISCLOSE, Outcome.NO_DISCLOSURE) and route.has_applicant and third_party:
-        found.append(Draft(LetterKind.THIRD_PARTY_OUTCOME, _lines(context["applicant"]), context))
+        found.append(_draft(LetterKind.THIRD_PARTY_OUTCOME, _lines(context["applicant"]), context))
     sent_requests = session.scalars(
         select(PartnerRequest).where(PartnerRequest.request_id == case.id).order_by(PartnerRequest.sent_at)
     )
@@ -166,10 +200,13 @@ def drafts(session: Session, case: DisclosureRequest) -> list[Draft]:
             "sent_at": format_datetime(sent.sent_at),
             "people": _asked_about(session, sent),
         }
-        found.append(
-            Draft(LetterKind.PARTNER_REQUEST, (name,), {**context, "partner": partner}, str(sent.id), name)
-        )
+        letter = for_letter(LetterKind.PARTNER_REQUEST, {**context, "partner": partner})
+        found.append(Draft(LetterKind.PARTNER_REQUEST, (name,), letter, str(sent.id), name))
     return found
+
+
+def _draft(kind: LetterKind, addressee: tuple[str, ...], context: dict[str, Any]) -> Draft:
+    return Draft(kind, addressee, for_letter(kind, context))
 
 
 def _asked_about(session: Session, sent: PartnerRequest) -> list[str]:

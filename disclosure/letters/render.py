@@ -27,7 +27,7 @@ from disclosure.letters.vocabulary import LetterKind
 
 # The top-level names a letter's wording may use (see `context.base_context`).
 FIELDS = frozenset(
-    {"force", "case", "today", "applicant", "person_at_risk", "subject", "decision", "partner"}
+    {"force", "case", "today", "applicant", "person_at_risk", "subject", "decision", "partner", "support"}
 )
 
 

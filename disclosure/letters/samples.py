@@ -6,8 +6,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from disclosure.letters.context import Draft
+from disclosure.letters.context import SUPPORT, Draft, for_letter
 from disclosure.letters.vocabulary import LetterKind
+from disclosure.requests.vocabulary import Scheme
 
 _SAM = {"name": "Sam Sample", "first_name": "Sam", "address": "1 Example Street\nTesttown TE1 2AB"}
 
@@ -21,6 +22,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         "sarahs_law": False,
         "received_on": "2 November 2026",
     },
+    "support": list(SUPPORT[Scheme.DVDS]),
     "today": "30 November 2026",
     "applicant": {"name": "Sam Sample", "first_name": "Sam", "address": "1 Example Street\nTesttown TE1 2AB"},
     "person_at_risk": {
@@ -62,4 +64,5 @@ def sample_draft(kind: LetterKind) -> Draft:
         LetterKind.PARTNER_REQUEST: ("Probation Service",),
     }[kind]
     subtitle = "Probation Service" if kind is LetterKind.PARTNER_REQUEST else ""
-    return Draft(kind, addressee, copy.deepcopy(SAMPLE_CONTEXT), target_id="", subtitle=subtitle)
+    context = for_letter(kind, copy.deepcopy(SAMPLE_CONTEXT))
+    return Draft(kind, addressee, context, target_id="", subtitle=subtitle)

@@ -19,7 +19,7 @@ from disclosure.errors import FormInvalid, NotFound, PermissionDenied
 from disclosure.forms import optional_text, required_text
 from disclosure.letters.models import LetterTemplate
 from disclosure.letters.render import compose, field_names, problems, wording
-from disclosure.letters.samples import SAMPLE_CONTEXT, sample_draft
+from disclosure.letters.samples import sample_draft
 from disclosure.letters.vocabulary import LetterKind
 
 MAX_WORDING = 50_000
@@ -58,7 +58,7 @@ def editor(
             .order_by(LetterTemplate.version.desc())
         )
     )
-    return letter, wording(session, letter).body, versions, field_names(SAMPLE_CONTEXT)
+    return letter, wording(session, letter).body, versions, field_names(sample_draft(letter).context)
 
 
 def _checked(letter: LetterKind, values: dict[str, Any]) -> str:

@@ -255,3 +255,27 @@ def test_hostile_text_in_every_field_renders_safely_in_every_letter(kind: Letter
     assert "{{ 7*7 }}" in " ".join(pages) and "49" not in " ".join(pages).replace("2026", "")
     word = Document(io.BytesIO(render_docx(head, blocks)))
     assert any("{{ 7*7 }}" in p.text for p in word.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("route", "wanted", "unwanted"),
+    [
+        ("csods_application", ["NSPCC Helpline", "0808 800 5000", "Stop It Now"], "Domestic Abuse Helpline"),
+        ("right_to_ask", ["National Domestic Abuse Helpline", "0808 2000 247"], "NSPCC"),
+    ],
+)
+def test_the_no_disclosure_letter_points_to_help_for_its_scheme(
+    db: Session,
+    cast: Cast,
+    decided: Decide,
+    store: LocalFileStore,
+    route: str,
+    wanted: list[str],
+    unwanted: str,
+) -> None:
+    """A Sarah's Law letter is about a child: child protection help, not the domestic abuse helpline [issue 15]."""
+    case = decided("no_disclosure", route=route)
+    letter = service.generate(db, cast.researcher, store, case.id, "non_disclosure")
+    _, pdf, _ = service.download(db, cast.researcher, store, case.id, letter.id, "pdf")
+    text = " ".join(_pdf_text(pdf))
+    assert all(words in text for words in wanted) and unwanted not in text

@@ -105,3 +105,27 @@ def test_the_wording_pages(db: Session, client: PageClient, admin: Principal) ->
     )
     assert done.status_code == 303
     assert "Version 1" in client.get("/admin/letter-templates").text
+
+
+@pytest.mark.parametrize("field", ["wording", "recipients", "safety_plan", "reason", "outcome"])
+def test_no_wording_can_make_the_third_party_letter_say_what_was_disclosed(
+    admin: Principal, field: str
+) -> None:
+    """The third-party letter's data holds nothing of what was decided [issue 15][Bexley]: an administrator
+    cannot publish (or even preview) a wording that would print it."""
+    body = f"Dear {{{{ applicant.first_name }}}}, we told them: {{{{ decision.{field} }}}}"
+    assert f"has no attribute '{field}'" in _refused(
+        lambda: templates.preview(admin, "third_party_outcome", {"body": body})
+    )
+
+
+def test_a_real_third_party_letter_is_given_no_decision_data(
+    db: Session, cast: Cast, decided: Decide
+) -> None:
+    from disclosure.letters.context import draft_for
+
+    case = decided("disclose", route="right_to_ask", applicant_type="third_party")
+    draft = draft_for(db, case, LetterKind.THIRD_PARTY_OUTCOME)
+    assert draft is not None and set(draft.context["decision"]) == {"signed_on"}
+    record = draft_for(db, case, LetterKind.DISCLOSURE_RECORD)
+    assert record is not None and record.context["decision"]["wording"], "the police record keeps it all"

@@ -90,7 +90,7 @@ def test_ordinary_arithmetic_and_filters_still_work(admin: Principal) -> None:
         "{{ decision.safeguarding | join(', ') }} {{ applicant.name | upper | center(20) | trim }}"
         "{% for i in range(3) %} {{ i }}{% endfor %}"
     )
-    _, [block] = templates.preview(admin, LetterKind.NON_DISCLOSURE.value, {"body": body})
+    _, [block] = templates.preview(admin, LetterKind.DISCLOSURE_RECORD.value, {"body": body})
     assert block.text == "1024 12 abab 2.2    x MARAC referral, IDVA referral SAM SAMPLE 0 1 2"
 
 
