@@ -273,7 +273,8 @@ def test_the_no_disclosure_letter_points_to_help_for_its_scheme(
     wanted: list[str],
     unwanted: str,
 ) -> None:
-    """A Sarah's Law letter is about a child: child protection help, not the domestic abuse helpline [issue 15]."""
+    """A Sarah's Law letter is about a child: child protection help, not the domestic abuse helpline
+    [issue 15]."""
     case = decided("no_disclosure", route=route)
     letter = service.generate(db, cast.researcher, store, case.id, "non_disclosure")
     _, pdf, _ = service.download(db, cast.researcher, store, case.id, letter.id, "pdf")
