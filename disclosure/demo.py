@@ -142,7 +142,10 @@ def load_requests(session: Session) -> int:
         applicant.id,
         {
             "role": "applicant",
-            "safe_contact_method": "Mobile only (synthetic)",
+            "safe_channels": ["phone"],
+            "safe_phone": "07700 900000",
+            "no_messages": "yes",
+            "safe_contact_method": "Synthetic: use a withheld number",
             "safe_times": "Weekdays 9am to 2pm",
         },
     )

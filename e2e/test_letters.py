@@ -23,6 +23,7 @@ from tests.decisions.builders import all_present, disclose_values, no_disclosure
 from tests.research.builders import agency, case_in_research, ready_to_submit, subject_id
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+SAFE_ADDRESS = "c/o Testtown Women's Centre\n5 Safe Street\nTesttown TE9 9ZZ"
 
 
 def _decided(factory: sessionmaker[Session], outcome: str) -> str:
@@ -42,6 +43,8 @@ def _decided(factory: sessionmaker[Session], outcome: str) -> str:
         )
         case = case_in_research(session, clerk, researcher, route="right_to_ask")
         case.applicant_type = "third_party"
+        applicant = next(p for p in case.parties if p.role == "applicant")
+        applicant.safe_channels, applicant.safe_address = "phone,post", SAFE_ADDRESS
         sent = research.send_partner_request(
             session,
             researcher,
@@ -148,6 +151,8 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
             text = _check_files(page, reference, title)
             if title == "Outcome letter to a third-party applicant":
                 assert "convicted" not in text
+            if title.startswith("Outcome letter"):  # posted: to the safe address the applicant gave
+                assert "5 Safe Street" in text, title
         if reference == disclosed:
             page.get_by_role("link", name="Record the disclosure").click()
             visit("delivery form")

@@ -70,8 +70,10 @@ def _add_person(
         page.get_by_label("Month").fill(str(dob[1]))
         page.get_by_label("Year").fill(str(dob[2]))
     if applicant:
-        page.get_by_label("Safe way to contact the applicant").fill("Mobile only, never leave a voicemail")
-        page.get_by_label("Safe times to contact the applicant").fill("Weekdays 9am to 2pm")
+        page.get_by_label("Telephone call").check()
+        page.get_by_label("Safe telephone number").fill("07700 900982")
+        page.get_by_label("Do not leave messages").check()
+        page.get_by_label("Safe times to contact them").fill("Weekdays 9am to 2pm")
     page.get_by_role("button", name="Find matches").click()
     expect(page.get_by_role("heading", name="Add a person to the case")).to_be_visible()
     if choose_existing:

@@ -15,7 +15,8 @@ from email.message import EmailMessage
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from disclosure.agencies.models import OutboxMessage
+from disclosure.accounts.models import User
+from disclosure.agencies.models import Agency, OutboxMessage
 from disclosure.config import Settings
 from disclosure.db import utcnow
 
@@ -23,8 +24,20 @@ MAX_ATTEMPTS = 10
 BATCH = 200
 
 
+class NotAPartner(ValueError):
+    """The outbox writes only to partner agencies' mailboxes and the service's own users."""
+
+
 def queue(session: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
-    """Queue one message; `{base_url}` in the body becomes the service's address when it is sent."""
+    """Queue one message; `{base_url}` in the body becomes the service's address when it is sent. The
+    outbox serves partners only [issue 15]: an address that is neither an agency's mailbox nor a user's
+    work email (an applicant's or a person at risk's safe email, say) is refused, whatever called it."""
+    address = to.strip().lower()
+    known = session.scalar(
+        select(func.count()).select_from(Agency).where(func.lower(Agency.contact_email) == address)
+    ) or session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == address))
+    if not address or not known:
+        raise NotAPartner(f"The outbox writes only to partner agencies and users, not to {to!r}")
     message = OutboxMessage(to_address=to[:320], subject=subject[:200], body=body)
     session.add(message)
     return message

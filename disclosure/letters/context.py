@@ -28,7 +28,8 @@ from disclosure.decisions.vocabulary import DecisionStatus, Outcome, Safeguardin
 from disclosure.force.service import current_profile
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.people.models import Person
-from disclosure.requests.models import DisclosureRequest
+from disclosure.requests import safe_contact
+from disclosure.requests.models import CaseParty, DisclosureRequest
 from disclosure.requests.vocabulary import ApplicantType, PartyRole, Route, Scheme
 from disclosure.research.models import PartnerRequest, PartnerRequestPerson
 from disclosure.text import format_date, format_datetime
@@ -82,6 +83,8 @@ class Draft:
     context: dict[str, Any] = field(default_factory=dict)
     target_id: str = ""
     subtitle: str = ""
+    blocked: str = ""
+    """Why this letter cannot be generated now (the addressee's safe contact does not allow post)."""
 
     @property
     def title(self) -> str:
@@ -94,19 +97,30 @@ class Draft:
         return f"{self.kind.label}: {self.subtitle}" if self.subtitle else self.kind.label
 
 
+def _party(case: DisclosureRequest, role: PartyRole) -> CaseParty | None:
+    return next((p for p in case.parties if p.role == role.value), None)
+
+
 def _person(session: Session, case: DisclosureRequest, role: PartyRole) -> dict[str, str]:
-    party = next((p for p in case.parties if p.role == role.value), None)
+    """A person as letters may name them. The subject's address is where they live; anyone the police
+    protect is given only their safe postal address, so no wording can print a home shared with the
+    subject (`safe_contact`)."""
+    party = _party(case, role)
     person = session.get(Person, party.person_id) if party else None
-    if person is None:
+    if party is None or person is None:
         return {"name": "", "address": "", "first_name": ""}
-    address = person.current_address
-    parts = (address.line_1, address.line_2, address.town, address.postcode) if address else ()
+    if role is PartyRole.SUBJECT:
+        home = person.current_address
+        parts = (home.line_1, home.line_2, home.town, home.postcode) if home else ()
+        address = "\n".join(p for p in parts if p)
+    else:
+        address = safe_contact.postal_address(party) or ""
     primary = person.primary_name
     given = primary.given_names.split() if primary else []
     return {
         "name": person.display_name,
         "first_name": given[0] if given else person.display_name,
-        "address": "\n".join(p for p in parts if p),
+        "address": address,
     }
 
 
@@ -182,11 +196,14 @@ def drafts(session: Session, case: DisclosureRequest) -> list[Draft]:
         ]
         if context["decision"]["subject_told"]:
             found.append(_draft(LetterKind.SUBJECT_NOTIFICATION, _lines(context["subject"]), context))
+    # Letters posted to the applicant go to their safe postal address, or cannot be sent at all.
+    applicant = _party(case, PartyRole.APPLICANT)
+    blocked = "" if safe_contact.postal_address(applicant) else safe_contact.no_post(applicant, "applicant")
     if outcome is Outcome.NO_DISCLOSURE and route.has_applicant:
-        found.append(_draft(LetterKind.NON_DISCLOSURE, _lines(context["applicant"]), context))
+        found.append(_draft(LetterKind.NON_DISCLOSURE, _lines(context["applicant"]), context, blocked))
     third_party = case.applicant_type in (ApplicantType.THIRD_PARTY.value, ApplicantType.PROFESSIONAL.value)
     if outcome in (Outcome.DISCLOSE, Outcome.NO_DISCLOSURE) and route.has_applicant and third_party:
-        found.append(_draft(LetterKind.THIRD_PARTY_OUTCOME, _lines(context["applicant"]), context))
+        found.append(_draft(LetterKind.THIRD_PARTY_OUTCOME, _lines(context["applicant"]), context, blocked))
     sent_requests = session.scalars(
         select(PartnerRequest).where(PartnerRequest.request_id == case.id).order_by(PartnerRequest.sent_at)
     )
@@ -205,8 +222,8 @@ def drafts(session: Session, case: DisclosureRequest) -> list[Draft]:
     return found
 
 
-def _draft(kind: LetterKind, addressee: tuple[str, ...], context: dict[str, Any]) -> Draft:
-    return Draft(kind, addressee, for_letter(kind, context))
+def _draft(kind: LetterKind, addressee: tuple[str, ...], context: dict[str, Any], blocked: str = "") -> Draft:
+    return Draft(kind, addressee, for_letter(kind, context), blocked=blocked)
 
 
 def _asked_about(session: Session, sent: PartnerRequest) -> list[str]:

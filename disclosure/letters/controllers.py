@@ -16,7 +16,7 @@ from disclosure.errors import FormInvalid
 from disclosure.letters import delivery as deliveries
 from disclosure.letters import service
 from disclosure.letters.context import signed_decision
-from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
+from disclosure.letters.vocabulary import Acknowledgement, LetterKind
 from disclosure.requests.workflow import finished_reason
 from disclosure.storage import store_for
 from disclosure.web import Db, Form, FormState, Id, attachment_response, form_values, page, redirect
@@ -93,6 +93,9 @@ def _delivery_page(
     decision = signed_decision(db, case)
     disclosure = decision is not None and decision.outcome == Outcome.DISCLOSE.value
     signed_forms = deliveries.undertakings(db, case)
+    allowed = deliveries.allowed_methods(case, disclosure=disclosure)
+    if len(allowed) == 1 and not form.values.get("method"):
+        form.values["method"] = allowed[0].value
     return page(
         request,
         "letters/delivery.html",
@@ -102,7 +105,7 @@ def _delivery_page(
         disclosure=disclosure,
         form=form,
         status_code=status,
-        methods=options(DeliveryMethod),
+        methods=[(m.value, m.label) for m in allowed],
         acknowledgements=options(Acknowledgement),
         undertakings=[(str(u.id), f"{u.title}, version {u.number}") for u in signed_forms],
         recorded=deliveries.delivery_for(db, case),
@@ -111,7 +114,7 @@ def _delivery_page(
 
 @get(f"{CASE}/delivery", name="letters.delivery_form", sync_to_thread=True)
 def delivery_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
-    return _delivery_page(request, db, request_id, FormState.empty(method="in_person"))
+    return _delivery_page(request, db, request_id, FormState.empty())
 
 
 @post(f"{CASE}/delivery", name="letters.record_delivery", sync_to_thread=True)

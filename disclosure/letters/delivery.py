@@ -33,11 +33,30 @@ from disclosure.letters.context import signed_decision
 from disclosure.letters.models import Delivery, GeneratedLetter
 from disclosure.letters.service import record
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
+from disclosure.requests import safe_contact
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import PartyRole, SafeChannel
 from disclosure.requests.workflow import RequestStatus, Verb
 
 DELIVERY_STATUSES = frozenset({RequestStatus.TO_DISCLOSE, RequestStatus.OUTCOME_TO_COMMUNICATE})
+
+
+def allowed_methods(case: DisclosureRequest, *, disclosure: bool) -> list[DeliveryMethod]:
+    """How the outcome may be given: a disclosure always in person [Beds][Bexley]; an outcome to an applicant
+    only the ways their safe contact allows (in person, a call to the safe number, a letter to the safe
+    address) [issue 15]; with no applicant (Right to Know), any."""
+    if disclosure:
+        return [DeliveryMethod.IN_PERSON]
+    applicant = next((p for p in case.parties if p.role == PartyRole.APPLICANT.value), None)
+    if applicant is None:
+        return list(DeliveryMethod)
+    safe = {
+        DeliveryMethod.IN_PERSON: SafeChannel.IN_PERSON in applicant.channels,
+        DeliveryMethod.TELEPHONE: SafeChannel.PHONE in applicant.channels,
+        DeliveryMethod.LETTER: safe_contact.postal_address(applicant) is not None,
+    }
+    return [method for method in DeliveryMethod if safe[method]]
 
 
 def delivery_for(session: Session, case: DisclosureRequest) -> Delivery | None:
@@ -113,8 +132,15 @@ def record_delivery(
         raise InvalidTransition(barred)
     errors: dict[str, str] = {}
     method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)
+    allowed = allowed_methods(case, disclosure=disclosure)
     if disclosure and method not in (None, DeliveryMethod.IN_PERSON):
         errors["method"] = "A disclosure is always made in person"
+    elif method is not None and method not in allowed:
+        errors["method"] = f"The applicant's safe contact does not allow this ({method.label.lower()}): " + (
+            f"choose {' or '.join(m.label.lower() for m in allowed)}"
+            if allowed
+            else "record a safe way first"
+        )
     occurred_at = parse_datetime(values, "occurred", "Delivery date", errors)
     if occurred_at is None and "occurred" not in errors and "occurred-time" not in errors:
         errors["occurred"] = "Enter when it happened"

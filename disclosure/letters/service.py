@@ -14,7 +14,7 @@ from disclosure import audit
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.documents import Block, Letterhead, letter_html, render_docx, render_pdf
-from disclosure.errors import NotFound
+from disclosure.errors import InvalidTransition, NotFound
 from disclosure.letters.context import Draft, draft_for, drafts
 from disclosure.letters.models import GeneratedLetter
 from disclosure.letters.render import compose, wording
@@ -102,9 +102,12 @@ def generate(
     kind: str,
     target_id: str = "",
 ) -> GeneratedLetter:
-    """Render the letter to PDF and Word and keep both as the next version (earlier versions stay)."""
+    """Render the letter to PDF and Word and keep both as the next version (earlier versions stay). A letter
+    whose addressee's safe contact does not allow post is refused with the reason (`Draft.blocked`)."""
     case = requests_service.load(session, actor, request_id)
     draft = _draft(session, case, kind, target_id)
+    if draft.blocked:
+        raise InvalidTransition(draft.blocked)
     used = wording(session, draft.kind)
     pdf, docx = render_files(draft, used.body)
     latest = session.scalar(

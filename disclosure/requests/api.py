@@ -33,11 +33,20 @@ class LogRequestBody:
 
 @dataclass
 class PartyBody:
+    """A person on the case. Safe contact (`safe_channels`: in_person, phone, text, email, post, each with
+    its detail) is required for the applicant, with `safe_times`."""
+
     person_id: uuid.UUID
     role: str
     relationship: str = ""
-    safe_contact_method: str = ""
+    relationship_to_child: str = ""
+    safe_channels: list[str] = field(default_factory=list)
+    safe_phone: str = ""
+    safe_email: str = ""
+    safe_address: str = ""
+    no_messages: bool = False
     safe_times: str = ""
+    safe_contact_method: str = ""
 
 
 @dataclass
@@ -101,8 +110,14 @@ class PartyOut:
     person_id: uuid.UUID
     role: str
     relationship: str
-    safe_contact_method: str
+    relationship_to_child: str
+    safe_channels: list[str]
+    safe_phone: str
+    safe_email: str
+    safe_address: str
+    no_messages: bool
     safe_times: str
+    safe_contact_method: str
 
 
 @dataclass
@@ -165,12 +180,18 @@ def _out(db: Db, case: DisclosureRequest) -> RequestOut:
         assignee_id=case.assignee_id,
         parties=[
             PartyOut(
-                p.id,
-                p.person_id,
-                p.role,
-                p.relationship_to_person_at_risk,
-                p.safe_contact_method,
-                p.safe_times,
+                id=p.id,
+                person_id=p.person_id,
+                role=p.role,
+                relationship=p.relationship_to_person_at_risk,
+                relationship_to_child=p.relationship_to_child,
+                safe_channels=[c for c in p.safe_channels.split(",") if c],
+                safe_phone=p.safe_phone,
+                safe_email=p.safe_email,
+                safe_address=p.safe_address,
+                no_messages=p.no_messages,
+                safe_times=p.safe_times,
+                safe_contact_method=p.safe_contact_method,
             )
             for p in case.parties
         ],

@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
-from disclosure.requests.vocabulary import PartyRole, Route, Scheme
+from disclosure.requests.vocabulary import PartyRole, Route, SafeChannel, Scheme
 from disclosure.requests.workflow import RequestStatus
 
 
@@ -167,10 +167,34 @@ class CaseParty(IdMixin, TimestampMixin, Base):
         server_default="",
         comment="Sarah's Law: the person's relationship to the named child (ChildRelationship), if recorded.",
     )
+    safe_channels: Mapped[str] = mapped_column(
+        String(100),
+        default="",
+        server_default="",
+        comment="The ways of contact that are safe (SafeChannel values, comma separated); empty: none "
+        "recorded.",
+    )
+    safe_phone: Mapped[str] = mapped_column(
+        String(40), default="", server_default="", comment="The safe number for calls or texts."
+    )
+    safe_email: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", comment="The safe email address."
+    )
+    safe_address: Mapped[str] = mapped_column(
+        Text, default="", server_default="", comment="The safe postal address (may not be where they live)."
+    )
+    no_messages: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), comment="Do not leave messages (voicemail, with others)."
+    )
     safe_contact_method: Mapped[str] = mapped_column(
-        Text, default="", comment="How the applicant can be contacted safely."
+        Text, default="", comment="Anything else about contacting the person safely."
     )
     safe_times: Mapped[str] = mapped_column(Text, default="", comment="When contact is safe.")
+
+    @property
+    def channels(self) -> frozenset[SafeChannel]:
+        return frozenset(SafeChannel(c) for c in self.safe_channels.split(",") if c)
+
     added_by_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id"), comment="Who added the person to the case."
     )

@@ -20,7 +20,7 @@ from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.force.service import current_profile
 from disclosure.people import service as people
-from disclosure.requests import service
+from disclosure.requests import safe_contact, service
 from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, DisclosureRequest
 from disclosure.requests.vocabulary import ChildRelationship, ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
@@ -325,8 +325,9 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
                 )
                 if words
             ),
-            "safe_contact_method": p.safe_contact_method,
-            "safe_times": p.safe_times,
+            "safe_contact": safe_contact.describe(p),
+            "no_safe_route": safe_contact.no_safe_route(p),
+            "contacted": PartyRole(p.role) in safe_contact.CONTACTED_ROLES,
         }
         for p in sorted(case.parties, key=lambda p: list(PartyRole).index(PartyRole(p.role)))
     ]
@@ -344,6 +345,11 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         },
         "parties": parties,
         "applicants": [p for p in parties if p["role"] == PartyRole.APPLICANT.value],
+        "safe_contacts": [
+            p
+            for p in parties
+            if p["contacted"] and (p["role"] == PartyRole.APPLICANT.value or not p["no_safe_route"])
+        ],
         "missing": [r.label.lower() for r in service.missing_roles(case)],
         "add_roles": [(r.value, r.label) for r in service.PARTY_ROLES_BY_ROUTE[route]],
         "deadlines": deadlines(case, policy, calendar_for(session)),

@@ -22,7 +22,7 @@ from disclosure.clocks import uk_date
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
 from disclosure.forms import integer, parse_datetime, raise_if, text, yes_no
-from disclosure.requests import access
+from disclosure.requests import access, safe_contact
 from disclosure.requests.models import (
     CaseParty,
     ClockExtension,
@@ -321,8 +321,9 @@ append a hook, called as (session, actor, party) inside the transaction that add
 def add_party(
     session: Session, actor: Principal, request_id: uuid.UUID, person_id: uuid.UUID, values: dict[str, Any]
 ) -> CaseParty:
-    """Put a person from the people index on the case in a role; the applicant's safe contact method and
-    safe times are required, because they are what keeps contact from putting the applicant at risk [Beds]."""
+    """Put a person from the people index on the case in a role; the applicant's safe ways of contact and
+    safe times are required, because they are what keeps contact from putting the applicant at risk [Beds]
+    (`safe_contact`)."""
     request = load_open(session, actor, request_id)
     errors: dict[str, str] = {}
     role_raw = text(values, "role")
@@ -330,13 +331,8 @@ def add_party(
     if role_raw not in {r.value for r in allowed}:
         errors["role"] = f"Select a role for a {Route(request.route).label} case"
     relationship = text(values, "relationship", limit=200)
-    safe_contact = text(values, "safe_contact_method", limit=2000)
-    safe_times = text(values, "safe_times", limit=2000)
-    if role_raw == PartyRole.APPLICANT.value:
-        if not safe_contact:
-            errors["safe_contact_method"] = "Enter how the applicant can be contacted safely"
-        if not safe_times:
-            errors["safe_times"] = "Enter when it is safe to contact the applicant"
+    contacted = role_raw in {r.value for r in safe_contact.CONTACTED_ROLES}
+    contact = safe_contact.parse(values, role_raw, errors) if contacted else {}
     if len(relationship) > 200:
         errors["relationship"] = "Relationship must be 200 characters or fewer"
     to_child = text(values, "relationship_to_child")
@@ -366,8 +362,7 @@ def add_party(
         role=role_raw,
         relationship_to_person_at_risk=relationship,
         relationship_to_child=to_child,
-        safe_contact_method=safe_contact,
-        safe_times=safe_times,
+        **contact,
         added_by_id=actor.user_id,
     )
     request.parties.append(party)

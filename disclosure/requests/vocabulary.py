@@ -92,6 +92,27 @@ class ChildRelationship(Labelled):
         )
 
 
+class SafeChannel(Labelled):
+    """A way of reaching a person that their safe contact allows [Beds]: for a person at risk who lives with
+    the subject a letter to home, or a voicemail, can be the harm. Each names the detail it needs."""
+
+    IN_PERSON = "in_person", "In person, at a police station or another safe place"
+    PHONE = "phone", "Telephone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    POST = "post", "Letter by post"
+
+    @property
+    def needs(self) -> str:
+        """The field holding the detail this way needs ("" when it needs none)."""
+        return {
+            "phone": "safe_phone",
+            "text": "safe_phone",
+            "email": "safe_email",
+            "post": "safe_address",
+        }.get(self.value, "")
+
+
 class RiskLevel(Labelled):
     """DASH risk levels: high at 14 or more ticks, medium 10-13, standard 0-9 [SafeLives]."""
 

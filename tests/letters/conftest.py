@@ -32,17 +32,25 @@ def store(tmp_path: Path) -> LocalFileStore:
 
 
 Decide = Callable[..., DisclosureRequest]
+SAFE_ADDRESS = "c/o Testtown Women's Centre\n5 Safe Street\nTesttown TE9 9ZZ"
 
 
 @pytest.fixture
 def decided(db: Session, cast: Cast) -> Decide:
     """A submitted case decided and signed: `decided("disclose")` or `decided("no_disclosure")`, with
-    `route=` and `applicant_type=` for the letters that depend on them."""
+    `route=` and `applicant_type=` for the letters that depend on them; the applicant may be sent post at a
+    safe address unless `post=False`."""
 
-    def make(outcome: str = "disclose", route: str = "right_to_know", **values: object) -> DisclosureRequest:
+    def make(
+        outcome: str = "disclose", route: str = "right_to_know", *, post: bool = True, **values: object
+    ) -> DisclosureRequest:
         case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer, route=route)
         if "applicant_type" in values:
             case.applicant_type = str(values.pop("applicant_type"))
+        for party in case.parties:
+            if party.role == "applicant" and post:  # letters to the applicant go to a safe address
+                party.safe_channels += ",post"
+                party.safe_address = SAFE_ADDRESS
         meeting, [item] = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")], case)
         decisions.record_attendance(db, cast.clerk, meeting.id, item.id, all_present(meeting))
         agencies = decisions.quorum(db, item).agencies

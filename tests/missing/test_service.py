@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure.agencies import outbox
-from disclosure.agencies.models import OutboxMessage
+from disclosure.agencies.models import Agency, OutboxMessage
 from disclosure.config import Settings
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, PermissionDenied
@@ -256,12 +256,27 @@ class FakeSMTP:
         pass
 
 
+def test_the_outbox_writes_to_partners_and_users_only(db: Session) -> None:
+    """Never to an applicant or a person at risk [issue 15]: their safe email is not an outbox address."""
+    user = make_user(db, "data_administrator", username="dee.mail")
+    agency = db.scalar(select(Agency).where(Agency.code == "probation"))
+    assert agency is not None
+    agency.contact_email = "MASH@Probation.example"
+    db.flush()
+    for address in ("mash@probation.example", user.user.email):
+        outbox.queue(db, to=address, subject="Digest", body="Read it")
+    for address in ("jane@example.org", "", "sw@council.example"):
+        with pytest.raises(outbox.NotAPartner):
+            outbox.queue(db, to=address, subject="Digest", body="Read it")
+
+
 def test_the_outbox_sends_through_the_mail_server_and_waits_without_one(
     db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    user = make_user(db, "data_administrator", username="sw.council")
     outbox.queue(
         db,
-        to="sw@council.example",
+        to=user.user.email,
         subject="Missing-person digest",
         body="Read it: {base_url}/partner/missing/1",
     )

@@ -68,12 +68,16 @@ def make_person(
 
 
 def add(
-    db: Session, actor: Principal, case: DisclosureRequest, role: PartyRole, person: Any = None, **fields: str
+    db: Session, actor: Principal, case: DisclosureRequest, role: PartyRole, person: Any = None, **fields: Any
 ) -> Any:
+    """The person (a new one by default) on the case in the role; an applicant's safe contact is a call or
+    a meeting, no messages, unless `fields` say otherwise."""
     person = person or make_person(db, actor, given=role.value.title().replace("_", ""), family="Example")
-    values = {"role": role.value, **fields}
+    values: dict[str, Any] = {"role": role.value, **fields}
     if role is PartyRole.APPLICANT:
-        values.setdefault("safe_contact_method", "Mobile only; do not leave voicemail")
+        values.setdefault("safe_channels", ["phone", "in_person"])
+        values.setdefault("safe_phone", "07700 900123")
+        values.setdefault("no_messages", "yes")
         values.setdefault("safe_times", "Weekdays 9am to 2pm")
     service.add_party(db, actor, case.id, person.id, values)
     return person

@@ -54,21 +54,31 @@ def test_a_right_to_ask_request_through_the_api(api: PageClient) -> None:
     )
     assert matches.status_code == 200 and matches.json()[0]["person_id"] == jane
     refused = api.post(f"{url}/parties", json={"person_id": jane, "role": "applicant"})
-    assert refused.status_code == 400 and set(refused.json()["errors"]) == {
-        "safe_contact_method",
-        "safe_times",
+    assert refused.status_code == 400 and set(refused.json()["errors"]) == {"safe_channels", "safe_times"}
+    no_detail = api.post(
+        f"{url}/parties",
+        json={"person_id": jane, "role": "applicant", "safe_channels": ["email"], "safe_times": "Evenings"},
+    )
+    assert no_detail.status_code == 400 and no_detail.json()["errors"] == {
+        "safe_email": "Enter the safe email address"
     }
-    assert (
-        api.post(
-            f"{url}/parties",
-            json={
-                "person_id": jane,
-                "role": "applicant",
-                "safe_contact_method": "Email",
-                "safe_times": "Evenings",
-            },
-        ).status_code
-        == 201
+    added = api.post(
+        f"{url}/parties",
+        json={
+            "person_id": jane,
+            "role": "applicant",
+            "safe_channels": ["email"],
+            "safe_email": "jane@example.org",
+            "no_messages": True,
+            "safe_times": "Evenings",
+        },
+    )
+    assert added.status_code == 201
+    [party] = added.json()["parties"]
+    assert (party["safe_channels"], party["safe_email"], party["no_messages"]) == (
+        ["email"],
+        "jane@example.org",
+        True,
     )
     assert api.post(f"{url}/parties", json={"person_id": jane, "role": "person_at_risk"}).status_code == 201
     john = _person(api, "John", "Smith", "1985-08-12")

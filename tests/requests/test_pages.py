@@ -84,7 +84,10 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
         "date_of_birth-day": "3",
         "date_of_birth-month": "4",
         "date_of_birth-year": "1990",
-        "safe_contact_method": "Mobile only",
+        "safe_channels": ["phone", "text"],
+        "safe_phone": "07700 900982",
+        "no_messages": "yes",
+        "safe_contact_method": "Use a withheld number",
         "safe_times": "Weekdays 9 to 2",
         "relationship": "Ex-partner of the subject",
     }
@@ -92,7 +95,9 @@ def test_a_right_to_ask_request_from_logging_to_research(db: Session, client: Pa
     assert searched.status_code == 200 and "No likely matches" in searched.text
     assert client.submit(f"{case_url}/people/add", {**person, "action": "create"}).status_code == 303
     page = client.get(case_url)
-    assert "Safe contact for the applicant, Jane Doe" in page.text and "Mobile only" in page.text
+    assert "Safe contact for the applicant, Jane Doe" in page.text
+    assert "telephone call: 07700 900982; text message: 07700 900982" in page.text
+    assert "Do not leave messages" in page.text and "Use a withheld number" in page.text
 
     # the same person again as person at risk: the index suggests her, with transposed date of birth
     again = {
@@ -235,7 +240,9 @@ def test_a_refused_person_form_leaves_no_new_person_behind(db: Session, client: 
         f"{case_url}/people/add",
         {"role": "applicant", "given_names": "Ann", "family_name": "Lee", "action": "create"},
     )
-    assert refused.status_code == 400 and "Enter how the applicant can be contacted safely" in refused.text
+    assert (
+        refused.status_code == 400 and "Select at least one safe way to contact the applicant" in refused.text
+    )
     assert db.scalar(select(func.count()).select_from(Person)) == before
 
 

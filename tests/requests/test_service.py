@@ -108,7 +108,10 @@ def test_the_applicant_needs_safe_contact_details(db: Session, clerk: Principal)
     person = make_person(db, clerk)
     with pytest.raises(FormInvalid) as refused:
         service.add_party(db, clerk, case.id, person.id, {"role": "applicant"})
-    assert set(_errors(refused)) == {"safe_contact_method", "safe_times"}
+    assert _errors(refused) == {
+        "safe_channels": "Select at least one safe way to contact the applicant",
+        "safe_times": "Enter when it is safe to contact the applicant",
+    }
 
 
 def test_the_subject_cannot_also_be_the_person_at_risk(db: Session, clerk: Principal) -> None:

@@ -16,7 +16,14 @@ from disclosure.errors import FormInvalid
 from disclosure.people import service as people
 from disclosure.requests import access, queue, service
 from disclosure.requests.controllers.common import case_url
-from disclosure.requests.vocabulary import APPLICANT_TYPES, Channel, ChildRelationship, PartyRole, Route
+from disclosure.requests.vocabulary import (
+    APPLICANT_TYPES,
+    Channel,
+    ChildRelationship,
+    PartyRole,
+    Route,
+    SafeChannel,
+)
 from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
 from disclosure.workflow import options
 
@@ -153,6 +160,7 @@ def _person_page(
         searched=matches is not None,
         applicant_role=PartyRole.APPLICANT.value,
         child_relationships=options(ChildRelationship) if case.route == Route.CSODS_APPLICATION else [],
+        safe_channels=[(value, words, None) for value, words in options(SafeChannel)],
     )
 
 
