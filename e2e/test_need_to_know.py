@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
 from disclosure.db import unit_of_work
+from disclosure.decisions import service as decisions
 from disclosure.requests.vocabulary import PartyRole
 from e2e.conftest import Visit, error_summary, live_principal, make_live_user, sign_in
-from tests.decisions.builders import panel_with, submitted_case
+from tests.decisions.builders import all_present, panel_with, submitted_case
 from tests.requests.builders import add, make_person, make_request
 
 
@@ -68,3 +69,51 @@ def test_a_chair_from_another_panel_states_a_reason_before_reading_its_papers_or
     expect(page.get_by_role("heading", name="Lily Bishop")).to_be_visible()
     expect(page.get_by_text("1 other request involving this person is not shown")).to_be_visible()
     visit("person after the reason")
+
+
+def test_a_sarahs_law_case_with_an_unverified_applicant_can_only_be_refused(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    """[ASP-CSODS] nothing is disclosed while the applicant's identity is unverified [issue 15]: the panel
+    member finds the decision form offers only "do not disclose", with the reason already chosen."""
+    for username, name, role in (
+        ("sana.intake", "Sana Intake", "data_administrator"),
+        ("sol.research", "Sol Research", "researcher"),
+        ("suki.review", "Suki Review", "researcher"),
+        ("sara.chair", "Sara Chair", "panel_chair"),
+    ):
+        make_live_user(live_sessions, live_settings, username, name, role)
+    sid = make_live_user(live_sessions, live_settings, "sid.probation", "Sid Probation", "panel_member")
+    with unit_of_work(live_sessions) as session:
+        clerk, researcher, reviewer, chair, member = (
+            live_principal(session, name)
+            for name in ("sana.intake", "sol.research", "suki.review", "sara.chair", "sid.probation")
+        )
+        case = submitted_case(
+            session, clerk, researcher, reviewer, route="csods_application", identity="not_verified"
+        )
+        meeting, [item] = panel_with(session, clerk, chair, [(member, "probation")], case)
+        decisions.record_attendance(session, clerk, meeting.id, item.id, all_present(meeting))
+        form = f"/panels/{meeting.id}/items/{item.id}/decision"
+
+    page.goto(f"{live_server}{form}")
+    sign_in(page, visit, "sid.probation", sid)
+    expect(page.get_by_text("nothing can be disclosed under Sarah's Law")).to_be_visible()
+    group = page.get_by_role("group", name="What did the panel decide?")
+    expect(group.get_by_label("Disclose", exact=True)).to_have_count(0)
+    expect(group.get_by_label("Do not disclose")).to_be_checked()
+    chosen = page.get_by_label("Reason", exact=True).locator("option:checked")
+    expect(chosen).to_have_text("The applicant's identity or relationship was not verified")
+    visit("decision form for an unverified applicant")
+    page.get_by_label("Safety advice still to be given").fill("NSPCC helpline; 999 in an emergency.")
+    page.get_by_label("What the applicant will be told").fill(
+        "We cannot share anything until we know who you are."
+    )
+    for agency in ("Police", "Probation Service"):
+        page.get_by_role("group", name=agency, exact=True).get_by_label("Agrees").check()
+    page.get_by_label("The chair's rationale").fill(
+        "Identity and the relationship to the child are not verified."
+    )
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("Decision saved")).to_be_visible()
+    visit("refusal for identity saved")
