@@ -52,8 +52,11 @@ def test_a_second_pause_keeps_its_reason_and_says_the_clock_is_paused(
 ) -> None:
     case = make_request(db, cast.clerk)
     sign_in_as(db, client, cast.clerk)
-    assert client.submit(f"/requests/{case.id}/pause", {"reason": "Applicant abroad"}).status_code == 303
-    again = client.submit(f"/requests/{case.id}/pause", {"reason": "Waiting for the GP letter"})
+    first = {"reason_code": "applicant_unreachable", "reason": "Applicant abroad"}
+    assert client.submit(f"/requests/{case.id}/pause", first).status_code == 303
+    again = client.submit(
+        f"/requests/{case.id}/pause", {"reason_code": "other", "reason": "Waiting for the GP letter"}
+    )
     _refused_with(again, 409, "Waiting for the GP letter", reason="The clock is already paused")
 
 

@@ -12,7 +12,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery, JSONBody
 
 from disclosure.auth import require_principal
-from disclosure.requests import queue, service
+from disclosure.requests import deadlines, queue, service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.web import Db, Id, body_values
 
@@ -159,7 +159,7 @@ class QueueItemOut:
 
 def _out(db: Db, case: DisclosureRequest) -> RequestOut:
     level = service.risk_level(case)
-    policy = queue.policies(db)[case.clock_policy_code]
+    policy = deadlines.policies(db)[case.clock_policy_code]
     return RequestOut(
         id=case.id,
         reference=case.reference,
@@ -197,7 +197,7 @@ def _out(db: Db, case: DisclosureRequest) -> RequestOut:
         ],
         deadlines=[
             DeadlineOut(d.key, d.name, d.due_at, d.status, d.explanation)
-            for d in queue.deadlines(case, policy, queue.calendar_for(db))
+            for d in deadlines.deadlines(case, policy, deadlines.calendar_for(db))
         ],
         flags=queue.flags(db, case),
     )

@@ -211,6 +211,12 @@ class ClockPause(IdMixin, Base):
     )
     started_at: Mapped[datetime] = mapped_column(comment="When the clock stopped.")
     ended_at: Mapped[datetime | None] = mapped_column(comment="When it restarted (empty while paused).")
+    reason_code: Mapped[str] = mapped_column(
+        String(40),
+        default="",
+        server_default="",
+        comment="The reason from the configured list (ClockReason).",
+    )
     reason: Mapped[str] = mapped_column(Text, comment="Why the clock is paused.")
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who paused it.")
 
@@ -228,6 +234,9 @@ class ClockExtension(IdMixin, Base):
     )
     rule_key: Mapped[str] = mapped_column(String(30), comment="Which deadline is extended (e.g. completion).")
     days: Mapped[int] = mapped_column(comment="Calendar days added.")
+    reason_code: Mapped[str] = mapped_column(
+        String(40), default="", server_default="", comment="The circumstance from the configured list."
+    )
     reason: Mapped[str] = mapped_column(Text, comment="The exceptional circumstances.")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was recorded.")
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who recorded it.")
@@ -294,7 +303,28 @@ class ClockPolicy(IdMixin, Base):
         comment="Face-to-face meeting, in working days (none for Right to Know)."
     )
     completion_days: Mapped[int] = mapped_column(comment="Whole process, in calendar days.")
+    max_extensions: Mapped[int] = mapped_column(
+        default=2, server_default="2", comment="Extensions a case may have under this policy."
+    )
     no_disclosure_days: Mapped[int | None] = mapped_column(
         comment="Whole process for a case ending without a disclosure, where it differs (CSODS 2010: 35)."
     )
     source: Mapped[str] = mapped_column(Text, comment="Citation for these timescales.")
+
+
+class ClockReason(IdMixin, Base):
+    """The configured reasons a clock may be paused for, and the exceptional circumstances that may extend
+    a deadline [DVDS-2023] [issue 15]: reference data seeded by migration 0017."""
+
+    __tablename__ = "clock_reasons"
+    __table_args__ = (
+        UniqueConstraint("kind", "code", name="uq_clock_reasons_kind_code"),
+        CheckConstraint("kind IN ('pause', 'extension')", name="known_kind"),
+        {"comment": "Reasons for pausing a clock and exceptional circumstances for extending a deadline."},
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), comment="pause or extension.")
+    code: Mapped[str] = mapped_column(String(40), comment="Short stable code.")
+    label: Mapped[str] = mapped_column(String(200), comment="As users read it.")
+    active: Mapped[bool] = mapped_column(default=True, comment="Offered for new pauses and extensions.")
+    position: Mapped[int] = mapped_column(default=0, comment="Order in the list.")

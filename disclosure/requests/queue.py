@@ -13,15 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clocks
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import Principal
 from disclosure.db import utcnow
-from disclosure.force.service import current_profile
 from disclosure.people import service as people
 from disclosure.requests import safe_contact, service
-from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, DisclosureRequest
+from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
+from disclosure.requests.models import CaseMember, CaseParty, ClockReason, DisclosureRequest
 from disclosure.requests.vocabulary import ChildRelationship, ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
@@ -31,110 +30,6 @@ from disclosure.requests.workflow import (
 )
 from disclosure.text import format_datetime
 from disclosure.workflow import options
-
-
-@dataclass(frozen=True)
-class DeadlineView:
-    key: str
-    name: str
-    due_at: datetime
-    explanation: str
-    status: str
-    remaining: str
-    completed: bool
-
-
-def calendar_for(session: Session) -> clocks.WorkingCalendar:
-    """Working days exclude weekends and the bank holidays of the force's nation [Sussex-2014]."""
-    return clocks.WorkingCalendar(clocks.Nation(current_profile(session).nation))
-
-
-def deadlines(
-    case: DisclosureRequest,
-    policy: ClockPolicy,
-    calendar: clocks.WorkingCalendar,
-    now: datetime | None = None,
-) -> list[DeadlineView]:
-    """The case's deadlines under the clock policy in force at first contact: initial checks (hours), the
-    face-to-face meeting (working days; none for Right to Know) and the whole process (calendar days plus
-    recorded extensions) [DVDS-2023][Sussex-2014][ASP-CSODS]. Pauses move every deadline still open."""
-    now = now or utcnow()
-    pauses = [clocks.Pause(start=p.started_at, end=p.ended_at, reason=p.reason) for p in case.pauses]
-    rules: list[tuple[str, clocks.ClockRule, datetime | None, str]] = [
-        (
-            "initial_checks",
-            clocks.ClockRule("Initial checks", policy.initial_checks_hours, "hours", policy.source),
-            case.initial_checks_at,
-            "",
-        ),
-    ]
-    if Route(case.route).has_applicant and policy.meeting_working_days:
-        rules.append(
-            (
-                "meeting",
-                clocks.ClockRule(
-                    "Face-to-face meeting", policy.meeting_working_days, "working_days", policy.source
-                ),
-                case.meeting_at,
-                "",
-            )
-        )
-    extra = sum(e.days for e in case.extensions)
-    note = "".join(f" Extended by {e.days} days: {e.reason}." for e in case.extensions)
-    completion_end = case.completed_at or (case.closed_at if case.closure_reason else None)
-    for key, name, days in completion_rules(case, policy):
-        rules.append(
-            (key, clocks.ClockRule(name, days + extra, "calendar_days", policy.source), completion_end, note)
-        )
-    views = []
-    for key, rule, completed_at, suffix in rules:
-        deadline = clocks.compute_deadline(rule, case.first_contact_at, pauses, calendar, now=now)
-        status = clocks.status(deadline, now, completed_at=completed_at)
-        views.append(
-            DeadlineView(
-                key=key,
-                name=rule.name,
-                due_at=deadline.due_at,
-                explanation=deadline.explanation + suffix,
-                status=status.value,
-                remaining=_remaining(deadline, now, status, completed_at),
-                completed=completed_at is not None,
-            )
-        )
-    return views
-
-
-def completion_rules(case: DisclosureRequest, policy: ClockPolicy) -> list[tuple[str, str, int]]:
-    """The whole-process limit as (key, name, days). Where the policy closes cases without a disclosure
-    sooner (the 2010 Sarah's Law clock: no concern by day 35, disclosures by day 45 [WYP-CSODS][Cleveland]),
-    the outcome decides which applies: until there is one both are shown; a case withdrawn or closed out of
-    scope ended without a disclosure."""
-    if policy.no_disclosure_days is None:
-        return [("completion", "Whole process", policy.completion_days)]
-    ended_without = case.disclosed is False or case.closure_reason in (
-        ClosureReason.WITHDRAWN.value,
-        ClosureReason.OUT_OF_SCOPE.value,
-    )
-    without = ("completion", "Whole process (no disclosure)", policy.no_disclosure_days)
-    disclosing = ("completion", "Whole process (disclosure)", policy.completion_days)
-    if ended_without:
-        return [without]
-    if case.disclosed:
-        return [disclosing]
-    return [("completion_no_disclosure", *without[1:]), disclosing]
-
-
-def _remaining(
-    deadline: clocks.Deadline, now: datetime, status: clocks.DeadlineStatus, done: datetime | None
-) -> str:
-    if done is not None:
-        return "Met" if status is clocks.DeadlineStatus.MET else "Missed"
-    return clocks.remaining(deadline, now)
-
-
-def policies(session: Session) -> dict[str, ClockPolicy]:
-    return {p.code: p for p in session.scalars(select(ClockPolicy))}
-
 
 # ---------------------------------------------------------------- the work queue
 
@@ -359,6 +254,7 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         "paused": paused,
         "pauses": case.pauses,
         "extensions": case.extensions,
+        "reason_labels": {(r.kind, r.code): r.label for r in session.scalars(select(ClockReason))},
         "contact_rows": _rows(
             [
                 ("First contact", _dt(case.first_contact_at)),

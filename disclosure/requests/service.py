@@ -23,11 +23,13 @@ from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
 from disclosure.forms import integer, parse_datetime, raise_if, text, yes_no
 from disclosure.requests import access, safe_contact
+from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
 from disclosure.requests.models import (
     CaseParty,
     ClockExtension,
     ClockPause,
     ClockPolicy,
+    ClockReason,
     DisclosureRequest,
     ReferenceCounter,
 )
@@ -690,10 +692,16 @@ def pause_clock(
     request = load_open(session, actor, request_id)
     if any(p.ended_at is None for p in request.pauses):
         raise Conflict("The clock is already paused")
+    if request.completed_at is not None:
+        raise InvalidTransition("The outcome has been given: the clock has stopped and cannot be paused")
+    errors: dict[str, str] = {}
+    code = _reason_code(session, "pause", values, "Select why the clock is paused", errors)
     reason = text(values, "reason", limit=2000)
     if not reason:
-        raise FormInvalid({"reason": "Enter why the clock is paused"}, values)
-    pause = ClockPause(started_at=utcnow(), reason=reason, created_by_id=actor.user_id)
+        errors["reason"] = "Enter why the clock is paused"
+    raise_if(errors, values)
+    # From now on only: a pause never reaches back over time already run [issue 15].
+    pause = ClockPause(started_at=utcnow(), reason_code=code, reason=reason, created_by_id=actor.user_id)
     request.pauses.append(pause)
     request.updated_at = utcnow()
     # The reason is case text: it stays with the pause, and the event points at the case [issue 14 §6].
@@ -716,18 +724,36 @@ def resume_clock(session: Session, actor: Principal, request_id: uuid.UUID) -> N
 def extend_deadline(
     session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
 ) -> ClockExtension:
-    """The whole-process deadline may be extended only for recorded exceptional circumstances [DVDS-2023]."""
+    """The whole-process deadline may be extended only for recorded exceptional circumstances [DVDS-2023]:
+    one from the configured list, described; before the deadline passes, so that a breach stays a breach in
+    the case history and in every report; at most the clock policy's number of times [issue 15]."""
     request = load_open(session, actor, request_id)
+    policy = session.scalar(select(ClockPolicy).where(ClockPolicy.code == request.clock_policy_code))
+    assert policy is not None
+    if request.completed_at is not None:
+        raise InvalidTransition("The outcome has been given: the clock has stopped and cannot be extended")
+    if len(request.extensions) >= policy.max_extensions:
+        raise InvalidTransition(
+            f"This case has had {len(request.extensions)} extension(s), the most its clock policy allows"
+        )
+    due = max(d.due_at for d in completion_deadlines(session, request))
+    if utcnow() > due:
+        raise InvalidTransition(
+            "The deadline has passed: it was missed, and an extension cannot be added afterwards"
+        )
     errors: dict[str, str] = {}
     days = integer(values, "days", "Extra days", errors, low=1, high=90)
     if days is None and "days" not in errors:
         errors["days"] = "Enter the number of extra days"
+    code = _reason_code(session, "extension", values, "Select the exceptional circumstances", errors)
     reason = text(values, "reason", limit=2000)
     if not reason:
         errors["reason"] = "Describe the exceptional circumstances"
     raise_if(errors, values)
     assert days is not None
-    extension = ClockExtension(rule_key="completion", days=days, reason=reason, created_by_id=actor.user_id)
+    extension = ClockExtension(
+        rule_key="completion", days=days, reason_code=code, reason=reason, created_by_id=actor.user_id
+    )
     request.extensions.append(extension)
     request.updated_at = utcnow()
     _record(
@@ -740,6 +766,33 @@ def extend_deadline(
         days=days,
     )
     return extension
+
+
+def clock_reasons(session: Session, kind: str) -> list[ClockReason]:
+    """The reasons offered for a pause or an extension (the configured list, in order)."""
+    return list(
+        session.scalars(
+            select(ClockReason)
+            .where(ClockReason.kind == kind, ClockReason.active.is_(True))
+            .order_by(ClockReason.position, ClockReason.label)
+        )
+    )
+
+
+def _reason_code(
+    session: Session, kind: str, values: dict[str, Any], message: str, errors: dict[str, str]
+) -> str:
+    code = text(values, "reason_code", limit=40)
+    if code not in {r.code for r in clock_reasons(session, kind)}:
+        errors["reason_code"] = message
+    return code
+
+
+def completion_deadlines(session: Session, request: DisclosureRequest) -> list[DeadlineView]:
+    """The case's whole-process deadlines as they stand now."""
+    policy = policies(session)[request.clock_policy_code]
+    views = deadlines(request, policy, calendar_for(session))
+    return [v for v in views if v.key.startswith("completion")]
 
 
 # ---------------------------------------------------------------- assignment

@@ -49,10 +49,12 @@ def test_no_audit_event_or_auditor_page_repeats_what_was_written_about_a_case(
     research.submit(db, cast.researcher, case.id, {})
     research.reopen(db, cast.researcher, case.id, {"reason": f"Reopened: {SECRET}"})
     paused = make_request(db, cast.clerk)
-    requests_service.pause_clock(db, cast.clerk, paused.id, {"reason": f"Paused: {SECRET}"})
+    requests_service.pause_clock(
+        db, cast.clerk, paused.id, {"reason_code": "other", "reason": f"Paused: {SECRET}"}
+    )
     requests_service.resume_clock(db, cast.clerk, paused.id)
     requests_service.extend_deadline(
-        db, cast.clerk, paused.id, {"days": "5", "reason": f"Extended: {SECRET}"}
+        db, cast.clerk, paused.id, {"days": "5", "reason_code": "other", "reason": f"Extended: {SECRET}"}
     )
     actor = coordinator(db)
     linked = make_request(db, actor)

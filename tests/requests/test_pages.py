@@ -195,7 +195,8 @@ def test_every_request_form_page_renders(db: Session, client: PageClient) -> Non
         "people/add",
     ):
         assert client.get(f"{case_url}/{form}").status_code == 200, form
-    assert client.submit(f"{case_url}/pause", {"reason": "Applicant abroad"}).status_code == 303
+    paused = client.submit(f"{case_url}/pause", {"reason_code": "applicant_request", "reason": "Abroad"})
+    assert paused.status_code == 303
     assert "Clock paused" in client.get(case_url).text
     assert client.submit(f"{case_url}/resume").status_code == 303
     assert client.submit(f"{case_url}/out-of-scope", {"reason": "general_enquiry"}).status_code == 303

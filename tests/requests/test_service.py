@@ -304,9 +304,11 @@ def test_a_stale_form_is_refused_rather_than_overwriting(db: Session, clerk: Pri
 
 def test_pausing_twice_is_refused_and_resuming_ends_the_pause(db: Session, clerk: Principal) -> None:
     case = make_request(db, clerk)
-    service.pause_clock(db, clerk, case.id, {"reason": "Applicant in hospital"})
+    service.pause_clock(
+        db, clerk, case.id, {"reason_code": "applicant_unreachable", "reason": "Applicant in hospital"}
+    )
     with pytest.raises(Conflict):
-        service.pause_clock(db, clerk, case.id, {"reason": "again"})
+        service.pause_clock(db, clerk, case.id, {"reason_code": "other", "reason": "again"})
     service.resume_clock(db, clerk, case.id)
     assert case.pauses[0].ended_at is not None
     with pytest.raises(Conflict):
@@ -317,11 +319,14 @@ def test_an_extension_needs_days_and_exceptional_circumstances(db: Session, cler
     case = make_request(db, clerk)
     with pytest.raises(FormInvalid) as refused:
         service.extend_deadline(db, clerk, case.id, {"days": "0", "reason": ""})
-    assert set(_errors(refused)) == {"days", "reason"}
+    assert set(_errors(refused)) == {"days", "reason_code", "reason"}
     service.extend_deadline(
-        db, clerk, case.id, {"days": "7", "reason": "Partner agency return delayed by flood"}
+        db,
+        clerk,
+        case.id,
+        {"days": "7", "reason_code": "partner_delay", "reason": "Partner agency return delayed by flood"},
     )
-    assert case.extensions[0].days == 7
+    assert (case.extensions[0].days, case.extensions[0].reason_code) == (7, "partner_delay")
 
 
 def test_someone_outside_the_team_must_state_a_reason_which_is_recorded(
@@ -362,7 +367,7 @@ def test_assignment_moves_the_lead_and_keeps_the_old_one_on_the_team(
 def test_every_verb_writes_one_audit_event(db: Session, clerk: Principal) -> None:
     before = db.scalar(select(func.count()).select_from(AuditEvent))
     case = make_request(db, clerk)
-    service.pause_clock(db, clerk, case.id, {"reason": "Waiting"})
+    service.pause_clock(db, clerk, case.id, {"reason_code": "awaiting_partner", "reason": "Waiting"})
     service.resume_clock(db, clerk, case.id)
     after = db.scalar(select(func.count()).select_from(AuditEvent))
     assert before is not None and after is not None and after - before == 3

@@ -15,8 +15,8 @@ from disclosure.audit import AuditEvent
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, NotFound, PermissionDenied
+from disclosure.requests.deadlines import calendar_for
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.queue import calendar_for
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research import service
 from disclosure.research.models import Attachment, Check, PackageVersion, PartnerRequest

@@ -28,6 +28,8 @@ def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
         "scope_options": list(OUT_OF_SCOPE_REASONS.items()),
         "assignees": service.case_workers(db),
         "is_csods": case.scheme == Scheme.CSODS.value,
+        "pause_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "pause")],
+        "extension_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "extension")],
     }
 
 

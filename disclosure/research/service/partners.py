@@ -31,8 +31,8 @@ from disclosure.forms import (
     required_text,
 )
 from disclosure.people.models import Person
+from disclosure.requests.deadlines import calendar_for
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.queue import calendar_for
 from disclosure.requests.workflow import require_open
 from disclosure.research.models import Check, CheckType, PartnerRequest, PartnerRequestPerson
 from disclosure.research.service.common import begin_change, case_to_change, record
