@@ -80,7 +80,18 @@ class ReasonBody:
 
 @dataclass
 class ExtensionBody:
+    """`reason_code`: one of the configured exceptional circumstances; `reason`: the details."""
+
     days: int
+    reason_code: str
+    reason: str
+
+
+@dataclass
+class PauseBody:
+    """`reason_code`: one of the configured reasons for a pause; `reason`: the details."""
+
+    reason_code: str
     reason: str
 
 
@@ -328,7 +339,7 @@ def out_of_scope(
 
 
 @post("/api/v1/requests/{request_id:uuid}/pause", name="api.pause", sync_to_thread=True, tags=["requests"])
-def pause(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReasonBody]) -> RequestOut:
+def pause(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[PauseBody]) -> RequestOut:
     service.pause_clock(db, require_principal(request), request_id, body_values(data))
     return _then(db, request, request_id)
 

@@ -133,3 +133,31 @@ def test_an_invalid_transition_is_a_conflict(api: PageClient) -> None:
     )
     response = api.post(f"/api/v1/requests/{logged.json()['id']}/start-research", json={})
     assert response.status_code == 409
+
+
+def test_a_pause_and_an_extension_through_the_api_take_a_listed_reason(api: PageClient) -> None:
+    logged = api.post(
+        "/api/v1/requests",
+        json={
+            "route": "right_to_know",
+            "first_contact": (utcnow() - timedelta(hours=1)).isoformat(),
+            "channel": "partner_referral",
+            "receiving_force": "Testshire Police",
+            "information_received": "Referral from the IDVA service",
+        },
+    )
+    assert logged.status_code == 201, logged.text
+    url = f"/api/v1/requests/{logged.json()['id']}"
+    refused = api.post(f"{url}/pause", json={"reason_code": "bored", "reason": "x"})
+    assert refused.status_code == 400 and refused.json()["errors"] == {
+        "reason_code": "Select why the clock is paused"
+    }
+    paused = api.post(f"{url}/pause", json={"reason_code": "awaiting_partner", "reason": "GP letter"})
+    assert paused.status_code == 201
+    assert api.post(f"{url}/resume", json={}).status_code == 201
+    extended = api.post(
+        f"{url}/extend", json={"days": 5, "reason_code": "partner_delay", "reason": "Probation return late"}
+    )
+    assert extended.status_code == 201
+    [completion] = [d for d in extended.json()["deadlines"] if d["key"] == "completion"]
+    assert "Extended by 5 days" in completion["explanation"]
