@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import grants
 from disclosure.accounts.roles import require_case_role
-from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import NeedsStatedReason
-from disclosure.forms import STATED_REASON_HOURS, stated_reason
 from disclosure.people.models import Person, PersonAccessGrant
 
 AccessHook = Callable[[Session, Principal, uuid.UUID], str | None]
@@ -83,21 +80,7 @@ def require(session: Session, actor: Principal, person: Person) -> str:
 def open_with_reason(session: Session, actor: Principal, person: Person, values: dict[str, Any]) -> None:
     """Record a stated reason for opening a person's record; access lasts one working shift."""
     require_case_role(actor)
-    reason = stated_reason(values, "this person's record")
-    session.add(
-        PersonAccessGrant(
-            person_id=person.id,
-            user_id=actor.user_id,
-            reason=reason,
-            expires_at=utcnow() + timedelta(hours=STATED_REASON_HOURS),
-        )
-    )
-    audit.record(
-        session,
-        actor=actor,
-        action="person.open_with_reason",
-        category=AuditCategory.CONSULTATION,
-        object_type="person",
-        object_id=person.id,
-        justification=reason,
+    row = PersonAccessGrant(person_id=person.id)
+    grants.grant(
+        session, actor, row, values, what="this person's record", object_type="person", object_id=person.id
     )

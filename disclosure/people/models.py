@@ -14,7 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, utcnow
+from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin
+from disclosure.grants import StatedReasonGrant
 
 NAME_KINDS = ("primary", "alias", "previous")
 
@@ -157,7 +158,7 @@ class PersonAddress(IdMixin, TimestampMixin, Base):
         return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
 
 
-class PersonAccessGrant(IdMixin, Base):
+class PersonAccessGrant(IdMixin, StatedReasonGrant, Base):
     __tablename__ = "person_access_grants"
     __table_args__ = (
         Index("ix_person_access_grants_user_person", "user_id", "person_id", "expires_at"),
@@ -167,7 +168,3 @@ class PersonAccessGrant(IdMixin, Base):
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), comment="The person."
     )
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who opened it.")
-    reason: Mapped[str] = mapped_column(Text, comment="Their stated reason.")
-    granted_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When.")
-    expires_at: Mapped[datetime] = mapped_column(comment="Access lapses after this; a new reason is needed.")

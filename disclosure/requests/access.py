@@ -4,19 +4,16 @@ reason first, which is recorded [APP-MoPI]. Administrators and auditors never se
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import grants
 from disclosure.accounts.roles import require_case_role
-from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import NeedsStatedReason, NotFound
-from disclosure.forms import STATED_REASON_HOURS, stated_reason
 from disclosure.requests.models import AccessGrant, CaseMember, CaseParty, DisclosureRequest
 
 
@@ -96,24 +93,9 @@ def open_with_reason(session: Session, actor: Principal, request_id: uuid.UUID, 
     """Record a stated reason for opening a case outside one's team; access lasts one working shift."""
     require_case_role(actor)
     request = get_request(session, request_id)
-    reason = stated_reason({"reason": reason}, "this case")
-    session.add(
-        AccessGrant(
-            request_id=request.id,
-            user_id=actor.user_id,
-            reason=reason,
-            expires_at=utcnow() + timedelta(hours=STATED_REASON_HOURS),
-        )
-    )
-    audit.record(
-        session,
-        actor=actor,
-        action="request.open_with_reason",
-        category=AuditCategory.CONSULTATION,
-        object_type="request",
-        object_id=request.id,
-        justification=reason,
-    )
+    row = AccessGrant(request_id=request.id)
+    values = {"reason": reason}
+    grants.grant(session, actor, row, values, what="this case", object_type="request", object_id=request.id)
 
 
 def add_member(session: Session, request: DisclosureRequest, user_id: uuid.UUID) -> None:

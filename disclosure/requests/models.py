@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
+from disclosure.grants import StatedReasonGrant
 from disclosure.requests.vocabulary import PartyRole, Route, SafeChannel, Scheme
 from disclosure.requests.workflow import RequestStatus
 
@@ -257,7 +258,7 @@ class CaseMember(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When they joined the team.")
 
 
-class AccessGrant(IdMixin, Base):
+class AccessGrant(IdMixin, StatedReasonGrant, Base):
     __tablename__ = "access_grants"
     __table_args__ = (
         Index("ix_access_grants_user_request", "user_id", "request_id", "expires_at"),
@@ -267,10 +268,6 @@ class AccessGrant(IdMixin, Base):
     request_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
     )
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who opened it.")
-    reason: Mapped[str] = mapped_column(Text, comment="Their stated reason.")
-    granted_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When.")
-    expires_at: Mapped[datetime] = mapped_column(comment="Access lapses after this; a new reason is needed.")
 
 
 class ReferenceCounter(Base):
