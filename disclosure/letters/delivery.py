@@ -77,7 +77,11 @@ def undertakings(session: Session, case: DisclosureRequest) -> list[GeneratedLet
 
 
 def _parse_disclosure(
-    session: Session, case: DisclosureRequest, values: dict[str, Any], errors: dict[str, str]
+    session: Session,
+    case: DisclosureRequest,
+    decision: Any,
+    values: dict[str, Any],
+    errors: dict[str, str],
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "present": optional_text(values, "present", "Who else was present", errors, limit=LONG),
@@ -103,6 +107,7 @@ def _parse_disclosure(
     fields["support"] = required_text(values, "support", "Enter the support services signposted", errors)
     fields["reaction"] = required_text(values, "reaction", "Enter how the recipient reacted", errors)
     fields["subject_told"] = yes_no(values, "subject_told", "the subject has been told", errors)
+    fields |= _difference_from_the_panel(values, decision.subject_told, fields["subject_told"], errors)
     if fields["subject_told"]:
         fields["subject_told_at"] = parse_datetime(
             values, "subject_told_at", "Date the subject was told", errors
@@ -110,6 +115,28 @@ def _parse_disclosure(
         if fields["subject_told_at"] is None and "subject_told_at" not in errors:
             errors["subject_told_at"] = "Enter when the subject was told"
     return fields
+
+
+def _difference_from_the_panel(
+    values: dict[str, Any], decided: bool | None, told: bool | None, errors: dict[str, str]
+) -> dict[str, Any]:
+    """Whether the subject is told is the panel's decision [WYP-DVDS]: a delivery that departs from it says
+    why, with the chair's agreement [issue 15]."""
+    if told is None or decided is None or told == decided:
+        return {"subject_told_difference": "", "chair_agreed_difference": None}
+    panel = "tell the subject" if decided else "not tell the subject"
+    why = required_text(
+        values,
+        "subject_told_difference",
+        f"Enter why this differs from the panel's decision to {panel}",
+        errors,
+    )
+    agreed = yes_no(values, "chair_agreed_difference", "the chair agreed to the difference", errors)
+    if agreed is False:
+        errors["chair_agreed_difference"] = (
+            f"The panel decided to {panel}: a different course needs the chair's agreement"
+        )
+    return {"subject_told_difference": why, "chair_agreed_difference": agreed}
 
 
 def record_delivery(
@@ -147,7 +174,7 @@ def record_delivery(
     place = optional_text(values, "place", "Where it happened", errors, limit=SHORT)
     if method is DeliveryMethod.IN_PERSON and not place:
         errors["place"] = "Enter where it happened"
-    fields = _parse_disclosure(session, case, values, errors) if disclosure else {}
+    fields = _parse_disclosure(session, case, decision, values, errors) if disclosure else {}
     chronology.check(
         "letters.delivery",
         {

@@ -80,6 +80,15 @@ class Delivery(IdMixin, Base):
     reaction: Mapped[str] = mapped_column(Text, default="", comment="The recipient's reaction.")
     subject_told: Mapped[bool | None] = mapped_column(comment="Whether the subject was told.")
     subject_told_at: Mapped[datetime | None] = mapped_column(comment="When the subject was told.")
+    subject_told_difference: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        server_default="",
+        comment="Why telling the subject differs from the panel's decision, where it does.",
+    )
+    chair_agreed_difference: Mapped[bool | None] = mapped_column(
+        comment="The panel's chair agreed to the difference from its decision on telling the subject."
+    )
     notes: Mapped[str] = mapped_column(Text, default="", comment="Anything else recorded.")
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who recorded it.")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was recorded (UTC).")

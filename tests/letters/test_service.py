@@ -193,6 +193,8 @@ def test_a_disclosure_is_in_person_with_identity_and_warning(
         "warning_given": "The confidentiality warning must be given with every disclosure",
         "support": "Enter the support services signposted",
         "undertaking_letter_id": "Select the undertaking that was signed (generate it first)",
+        "subject_told_difference": "Enter why this differs from the panel's decision to not tell the subject",
+        "chair_agreed_difference": "Select yes if the chair agreed to the difference",
         "subject_told_at": "Enter the date the subject was told",
     }
 
@@ -280,3 +282,32 @@ def test_the_no_disclosure_letter_points_to_help_for_its_scheme(
     _, pdf, _ = service.download(db, cast.researcher, store, case.id, letter.id, "pdf")
     text = " ".join(_pdf_text(pdf))
     assert all(words in text for words in wanted) and unwanted not in text
+
+
+def test_telling_the_subject_otherwise_than_the_panel_decided_needs_why_and_the_chairs_agreement(
+    db: Session, cast: Cast, decided: Decide
+) -> None:
+    """The panel decides whether the subject is told [WYP-DVDS]; a delivery departing from it says why, with
+    the chair's agreement [issue 15]."""
+    case = decided("disclose")  # the panel decided the subject is not told
+    told = disclosure_delivery(subject_told="yes", **when("subject_told_at"))
+    with pytest.raises(FormInvalid) as refused:
+        delivery.record_delivery(db, cast.officer, case.id, told)
+    assert refused.value.errors == {
+        "subject_told_difference": "Enter why this differs from the panel's decision to not tell the subject",
+        "chair_agreed_difference": "Select yes if the chair agreed to the difference",
+    }
+    with pytest.raises(FormInvalid) as refused:
+        delivery.record_delivery(
+            db,
+            cast.officer,
+            case.id,
+            {**told, "subject_told_difference": "He saw the letter", "chair_agreed_difference": "no"},
+        )
+    assert "needs the chair's agreement" in refused.value.errors["chair_agreed_difference"]
+    because = {"subject_told_difference": "He found out at court", "chair_agreed_difference": "yes"}
+    recorded = delivery.record_delivery(db, cast.officer, case.id, {**told, **because})
+    assert (recorded.subject_told_difference, recorded.chair_agreed_difference) == (
+        "He found out at court",
+        True,
+    )
