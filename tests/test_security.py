@@ -3,17 +3,17 @@ state change by GET, inert hostile input, on-site redirects only, unforgeable lo
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from litestar import Litestar
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import csrf
 from disclosure.accounts import service as accounts
@@ -227,13 +227,12 @@ def test_the_token_is_renewed_at_sign_in_and_belongs_to_one_session(client: Page
     assert other.status_code == 403, "a token belongs to its session, not to its user"
 
 
-def test_under_https_the_anonymous_cookie_is_host_only_and_secure(tmp_path: Path, database_url: str) -> None:
-    settings = Settings.from_env(
-        {"DISCLOSURE_BASE_URL": "https://disclosure.example", "DISCLOSURE_ENVIRONMENT": "development"},
-        database_url=database_url,
-        var_dir=tmp_path,
-    )
-    with PageClient(app=create_app(settings), base_url="https://disclosure.example") as browser:
+def test_under_https_the_anonymous_cookie_is_host_only_and_secure(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    secure = dataclasses.replace(settings, base_url="https://disclosure.example")
+    app = create_app(secure, session_factory=session_factory)
+    with PageClient(app=app, base_url="https://disclosure.example") as browser:
         page = browser.get("/sign-in")
     [set_cookie] = [h for h in page.headers.get_list("set-cookie") if "csrftoken" in h]
     assert set_cookie.startswith(f"{csrf.SECURE_COOKIE}=")
