@@ -178,7 +178,19 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
                 "IDVA service; National Domestic Abuse Helpline"
             )
             page.get_by_label("How the recipient reacted").fill("Upset, then relieved.")
+            # The panel decided the subject is told; not yet, so the officer says why, with the chair.
             page.get_by_role("group", name="Has the subject been told?").get_by_label("No").check()
+            page.get_by_role("button", name="Record the delivery").click()
+            assert "Enter why this differs from the panel's decision to tell the subject" in error_summary(
+                page
+            )
+            visit("subject not yet told")
+            page.get_by_label("If this differs from the panel's decision: why").fill(
+                "He is in custody until Friday; he will be told on release."
+            )
+            page.get_by_role("group", name="If it differs: did the panel's chair agree?").get_by_label(
+                "Yes"
+            ).check()
             page.get_by_role("button", name="Record the delivery").click()
             expect(page.get_by_text("Delivery recorded. The request's clock is complete.")).to_be_visible()
             visit("disclosure recorded")
