@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from disclosure import audit
@@ -26,6 +26,15 @@ class StatedReasonGrant:
     reason: Mapped[str] = mapped_column(Text, comment="Their stated reason.")
     granted_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When.")
     expires_at: Mapped[datetime] = mapped_column(comment="Access lapses after this; a new reason is needed.")
+
+
+def holds(session: Session, actor: Principal, kind: type[StatedReasonGrant], target: Any) -> bool:
+    """Whether the actor stated a reason this shift for the record `target` picks out (a condition on
+    `kind`, the grant table: `AccessGrant.request_id == case_id`)."""
+    found = session.scalar(
+        select(kind.user_id).where(target, kind.user_id == actor.user_id, kind.expires_at > utcnow()).limit(1)
+    )
+    return found is not None
 
 
 def grant(

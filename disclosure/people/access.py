@@ -14,13 +14,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import grants
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import Principal
-from disclosure.db import utcnow
 from disclosure.errors import NeedsStatedReason
 from disclosure.people.models import Person, PersonAccessGrant
 
@@ -42,18 +40,7 @@ class PersonNeedToKnow(NeedsStatedReason):
 
 
 def has_grant(session: Session, actor: Principal, person_id: uuid.UUID) -> bool:
-    return (
-        session.scalar(
-            select(PersonAccessGrant.id)
-            .where(
-                PersonAccessGrant.person_id == person_id,
-                PersonAccessGrant.user_id == actor.user_id,
-                PersonAccessGrant.expires_at > utcnow(),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return grants.holds(session, actor, PersonAccessGrant, PersonAccessGrant.person_id == person_id)
 
 
 def basis(session: Session, actor: Principal, person: Person) -> str | None:

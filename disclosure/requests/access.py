@@ -33,18 +33,7 @@ def is_on_team(session: Session, actor: Principal, request: DisclosureRequest) -
 
 
 def has_grant(session: Session, actor: Principal, request_id: uuid.UUID) -> bool:
-    return (
-        session.scalar(
-            select(AccessGrant.id)
-            .where(
-                AccessGrant.request_id == request_id,
-                AccessGrant.user_id == actor.user_id,
-                AccessGrant.expires_at > utcnow(),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return grants.holds(session, actor, AccessGrant, AccessGrant.request_id == request_id)
 
 
 def access_basis(session: Session, actor: Principal, request: DisclosureRequest) -> str:
