@@ -19,11 +19,13 @@ from disclosure.missing.vocabulary import (
     ConsiderationStatus,
     EpisodeStatus,
     ImportStatus,
+    InterviewKind,
     InterviewOutcome,
     MatchStatus,
     PartnerRole,
     ProtocolKind,
     SafeAndWell,
+    UnreachedReason,
 )
 
 
@@ -50,7 +52,9 @@ class RiskLevel(IdMixin, TimestampMixin, VersionMixin, Base):
 
 class MissingSettings(IdMixin, TimestampMixin, VersionMixin, Base):
     """The local rules (one row): no national repeat-missing threshold exists, so it is configuration
-    [Bromley]; the digest period and how long an urgent notification may wait for acknowledgement."""
+    [Bromley]; the digest period, how long an urgent notification may wait for acknowledgement, and the
+    children's social care whose MASH mailbox hears of a child nobody else is named to be told about
+    [Wales-SP]."""
 
     __tablename__ = "missing_settings"
     __table_args__ = (
@@ -67,6 +71,11 @@ class MissingSettings(IdMixin, TimestampMixin, VersionMixin, Base):
     digest_hours: Mapped[int] = mapped_column(default=24, comment="Length of a partner digest period.")
     escalate_hours: Mapped[int] = mapped_column(
         default=2, comment="Hours an urgent notification may go unacknowledged before it escalates."
+    )
+    childrens_social_care_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agencies.id"),
+        comment="Children's social care, whose MASH mailbox hears of a child with no social worker "
+        "or placing authority.",
     )
 
 
@@ -176,14 +185,23 @@ class RiskChange(IdMixin, Base):
 
 
 class ReturnInterview(IdMixin, TimestampMixin, VersionMixin, Base):
-    """The return home interview: offered after every episode within 72 hours of return, by someone
-    independent of the placement; not offering one needs a reason [MissingPeople-2024][Lewisham]."""
+    """The return home interview of a child: offered after every episode within 72 hours of return, by
+    someone independent of the placement; not offering one needs a reason [MissingPeople-2024][Lewisham].
+    An adult's episode has a prevention interview instead (`kind`): optional, with no clock and no reason
+    needed for not offering one."""
 
     __tablename__ = "return_interviews"
     __table_args__ = (
         UniqueConstraint("episode_id", name="uq_return_interviews_episode_id"),
         CheckConstraint(one_of("outcome", InterviewOutcome), name="known_outcome"),
-        CheckConstraint("outcome <> 'not_offered' OR reason <> ''", name="not_offered_has_reason"),
+        CheckConstraint(one_of("kind", InterviewKind), name="known_kind"),
+        CheckConstraint(
+            "kind = 'prevention' OR outcome <> 'not_offered' OR reason <> ''", name="not_offered_has_reason"
+        ),
+        CheckConstraint(
+            "(kind = 'return_home' AND due_at IS NOT NULL) OR (kind = 'prevention' AND due_at IS NULL)",
+            name="clock_by_kind",
+        ),
         Index("ix_return_interviews_outcome_due", "outcome", "due_at"),
         {"comment": "Return home interviews: due time, outcome, interviewer and who the findings went to."},
     )
@@ -192,7 +210,14 @@ class ReturnInterview(IdMixin, TimestampMixin, VersionMixin, Base):
     episode_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("missing_episodes.id", ondelete="CASCADE"), comment="The episode."
     )
-    due_at: Mapped[datetime] = mapped_column(comment="72 hours after the return (UTC).")
+    kind: Mapped[str] = mapped_column(
+        String(20),
+        default=InterviewKind.RETURN_HOME.value,
+        comment="return_home for a child; prevention (optional, no clock) for an adult.",
+    )
+    due_at: Mapped[datetime | None] = mapped_column(
+        comment="72 hours after the return (UTC); empty for a prevention interview."
+    )
     outcome: Mapped[str] = mapped_column(
         String(20), default=InterviewOutcome.DUE.value, comment="Where the interview stands."
     )
@@ -301,6 +326,40 @@ class NotificationItem(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it happened (UTC).")
 
     notification: Mapped[Notification] = relationship(back_populates="items")
+
+
+class UnreachedNotice(IdMixin, Base):
+    """An urgent event (a child on a child-protection plan reported missing, a rise to an urgent risk) that
+    reached nobody at once: no one was known to tell, the one told has no mailbox, or the person is still to
+    be confirmed. Listed in red on the episode and the data administrators' home page until a later urgent
+    notice about the episode reaches someone [Wales-SP]."""
+
+    __tablename__ = "missing_unreached_notices"
+    __table_args__ = (
+        CheckConstraint(one_of("reason", UnreachedReason), name="known_reason"),
+        Index("ix_missing_unreached_notices_episode", "episode_id"),
+        Index("ix_missing_unreached_notices_open", "resolved_at", "created_at"),
+        {"comment": "Urgent missing-person events that reached nobody at once, for the MASH to act on."},
+    )
+
+    episode_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("missing_episodes.id", ondelete="CASCADE"),
+        comment="The episode the urgent event was about.",
+    )
+    kind: Mapped[str] = mapped_column(String(30), comment="The urgent event: reported or risk.")
+    reason: Mapped[str] = mapped_column(String(20), comment="Why nobody was reached.")
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agencies.id"),
+        comment="The agency whose inbox holds the notice with no mailbox to alert, if any.",
+    )
+    notification_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("missing_notifications.id"),
+        comment="The notice kept in that agency's inbox, if one was made.",
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it happened (UTC).")
+    resolved_at: Mapped[datetime | None] = mapped_column(
+        comment="When a later urgent notice about the episode reached someone (UTC)."
+    )
 
 
 class LinkConsideration(IdMixin, TimestampMixin, Base):

@@ -51,13 +51,33 @@ class InterviewOutcome(Labelled):
     NOT_OFFERED = "not_offered"
 
 
+class InterviewKind(Labelled):
+    """Which interview follows a return: a child's return home interview (within 72 hours, a reason needed
+    for not offering one) [MissingPeople-2024][Lewisham], or an adult's prevention interview, which is
+    optional and has no clock. An adult is 18 or over when the episode is reported, or an adult with care
+    and support needs (`rules.adult_at`)."""
+
+    RETURN_HOME = "return_home", "Return home interview"
+    PREVENTION = "prevention", "Prevention interview"
+
+
 class PartnerRole(Labelled):
-    """Who is told about an episode [Wales-SP][Lewisham]."""
+    """Who is told about an episode [Wales-SP][Lewisham]: children's social care's MASH mailbox stands in
+    for a child with neither an allocated social worker nor a placing authority."""
 
     SOCIAL_WORKER = "social_worker", "Allocated social worker"
     PLACING_AUTHORITY = "placing_authority"
+    SOCIAL_CARE = "social_care", "Children's social care (no social worker or placing authority)"
     SCHOOL = "school"
     HEALTH = "health"
+
+
+class UnreachedReason(Labelled):
+    """Why an urgent event reached nobody at once [Wales-SP]."""
+
+    NO_RECIPIENT = "no_recipient", "Nobody is known to tell"
+    NO_MAILBOX = "no_mailbox", "The partner told has no mailbox"
+    PERSON_TO_CONFIRM = "person_to_confirm", "The person is still to be confirmed"
 
 
 class ProtocolKind(Labelled):
