@@ -92,6 +92,16 @@ RULES: tuple[Order, ...] = (
     _not_future(
         "research.evidence", "information_date", "Date of the information must be today or in the past"
     ),
+    # An urgent disclosure at first contact [Beds]: after the contact, and by now.
+    Order(
+        "decisions.urgent",
+        "first_contact",
+        "said_at",
+        "said_at",
+        "The disclosure cannot be before the first contact ({earlier})",
+        TYPED,
+    ),
+    _not_future("decisions.urgent", "said_at", "When it was said must be now or in the past"),
     # The panel decides at its meeting: a decision is signed off once the meeting has begun, and a meeting
     # whose decisions are signed cannot be moved to after them.
     Order(

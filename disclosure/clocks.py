@@ -489,3 +489,13 @@ def remaining(deadline: Deadline, now: datetime) -> str:
     if gap < timedelta(0):
         return f"overdue by {_count(max(1, -days), 'day')}"
     return "due today" if days == 0 else f"{_count(days, 'day')} left"
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day of the month `months` earlier, or that month's last day where it is shorter
+    (31 March less one month is 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))

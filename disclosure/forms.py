@@ -128,6 +128,23 @@ def integer(
     return number
 
 
+def rows(
+    values: dict[str, Any], prefix: str, fields: tuple[str, ...], errors: dict[str, str], *, limit: int
+) -> list[int]:
+    """The numbers of the repeated rows (`prefix-N-field`, N from 0) that hold anything, so a row left or
+    cleared blank is dropped. A date field counts by its `-day`, `-month` and `-year` boxes too. More than
+    `limit` rows is refused at the first row's first field."""
+
+    def filled(n: int) -> bool:
+        names = [f"{prefix}-{n}-{f}" for f in fields]
+        parts = ("", "-day", "-month", "-year")
+        return any(text(values, base + part) for base in names for part in parts)
+
+    if filled(limit):
+        errors[f"{prefix}-0-{fields[0]}"] = f"Enter at most {limit} rows"
+    return [n for n in range(limit) if filled(n)]
+
+
 def raise_if(errors: dict[str, str], values: dict[str, Any]) -> None:
     if errors:
         raise FormInvalid(errors, values)

@@ -30,6 +30,8 @@ CHAIR_REAUTH = roles(Role.PANEL_CHAIR, reauth=True)
 # Letters: officers, data administrators and researchers (partner requests) generate; need to know per case.
 LETTERS = roles(Role.DISCLOSING_OFFICER, Role.DATA_ADMINISTRATOR, Role.RESEARCHER)
 DELIVERY = roles(Role.DISCLOSING_OFFICER, Role.DATA_ADMINISTRATOR)
+# Immediate protection at first contact: only an officer holding the urgent disclosure authority [Beds].
+URGENT = roles(Role.URGENT_AUTHORISER)
 
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
@@ -137,6 +139,8 @@ POLICY: dict[str, Rule] = {
     "research.download_attachment": CASE_WORK,
     "research.remove_attachment": RESEARCH,
     "research.summary_form": RESEARCH,
+    "research.offending_form": RESEARCH,
+    "research.record_offending": RESEARCH,
     "research.update_summary": RESEARCH,
     "research.review_form": RESEARCH,
     "research.send_for_review": RESEARCH,
@@ -181,7 +185,14 @@ POLICY: dict[str, Rule] = {
     "decisions.addendum": PANEL,
     "decisions.minutes": PANEL_READ,
     "decisions.case_decisions": CASE_WORK,
+    "decisions.urgent_form": URGENT,
+    "decisions.urgent": URGENT,
     "decisions.settings": ADMIN,
+    "requests.clock_settings": ADMIN,
+    "requests.clock_policy_form": ADMIN,
+    "requests.add_clock_policy": ADMIN,
+    "requests.add_clock_reason": ADMIN,
+    "requests.clock_reason_active": ADMIN,
     "decisions.update_policy": ADMIN,
     "decisions.add_agency": ADMIN,
     "decisions.agency_active": ADMIN,
@@ -265,11 +276,14 @@ POLICY: dict[str, Rule] = {
     "api.record_check": RESEARCH,
     "api.send_partner_request": RESEARCH,
     "api.record_evidence": RESEARCH,
+    "api.record_offending": RESEARCH,
     "api.submit_package": RESEARCH,
     "api.package_version": CASE_WORK,
     "api.partner_inbox": PARTNER,
     "api.partner_answer": PARTNER,
     "api.decision": CASE_WORK,
+    "api.record_urgent_disclosure": URGENT,
+    "api.urgent_disclosures": CASE_WORK,
     "api.case_decisions": CASE_WORK,
     "api.missing_import": INTAKE,
     "api.missing_import_state": INTAKE,
@@ -304,6 +318,7 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
             ("/admin/users", "Users"),
             ("/admin/agencies", "Partner agencies"),
             ("/admin/check-lists", "Check lists"),
+            ("/admin/clocks", "Clocks"),
             ("/admin/panel-settings", "Panel settings"),
             ("/admin/letter-templates", "Letter wording"),
             ("/admin/missing", "Missing-person rules"),

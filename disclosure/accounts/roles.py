@@ -16,6 +16,7 @@ class Role(Labelled):
     PANEL_MEMBER = "panel_member"
     PANEL_CHAIR = "panel_chair"
     DISCLOSING_OFFICER = "disclosing_officer"
+    URGENT_AUTHORISER = "urgent_authoriser", "Urgent disclosure authoriser"
     AUDITOR = "auditor"
     PARTNER = "partner", "Partner agency user"
 
@@ -33,6 +34,10 @@ ROLE_DESCRIPTIONS = {
     Role.PANEL_MEMBER: "Takes part in multi-agency disclosure decisions.",
     Role.PANEL_CHAIR: "Chairs decision panels and signs decisions off.",
     Role.DISCLOSING_OFFICER: "Generates letters and records the in-person disclosure.",
+    Role.URGENT_AUTHORISER: (
+        "Authorises a disclosure at first contact when immediate protection needs it (typically an "
+        "inspector); the next panel ratifies it."
+    ),
     Role.AUDITOR: "Reads the audit trail. Cannot change anything.",
     Role.PARTNER: (
         "Answers information requests addressed to their own agency. Sees nothing else of a case."
@@ -41,7 +46,14 @@ ROLE_DESCRIPTIONS = {
 
 # Roles that work with case content; an administrator or auditor account never reads it.
 CASE_ROLES = frozenset(
-    {Role.DATA_ADMINISTRATOR, Role.RESEARCHER, Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.DISCLOSING_OFFICER}
+    {
+        Role.DATA_ADMINISTRATOR,
+        Role.RESEARCHER,
+        Role.PANEL_MEMBER,
+        Role.PANEL_CHAIR,
+        Role.DISCLOSING_OFFICER,
+        Role.URGENT_AUTHORISER,
+    }
 )
 
 # Roles that read case content: the case roles, and partner users (their own agency's requests). An

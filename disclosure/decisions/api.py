@@ -1,16 +1,24 @@
-"""JSON API for decisions: read-only. Signed decisions on a case for its team, and one decision for its case
-team or the panel members who took part. Decisions are made in the service, never through the API."""
+"""JSON API for decisions. Signed decisions on a case for its team, and one decision for its case team or the
+panel members who took part: read-only, since panels decide in the service, never through the API. And the
+urgent disclosures made at first contact for immediate protection [Beds]: recorded by an officer holding the
+urgent disclosure authority, listed with the panel's ratification."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, get, post
+from litestar.params import JSONBody
 
 from disclosure.auth import require_principal
 from disclosure.decisions import service
-from disclosure.web import Db, Id
+from disclosure.decisions.models import UrgentDisclosure
+from disclosure.decisions.service import urgent
+from disclosure.requests import service as requests_service
+from disclosure.web import Db, Id, body_values
 
 
 @dataclass
@@ -40,6 +48,11 @@ class DecisionOut:
     no_disclosure_reason: str
     safety_advice: str
     applicant_told: str
+    presumption_applies: bool
+    presumption_departure: str
+    urgent_ratification: str
+    """The answer on urgent disclosures made before the panel: empty (none), ratified or not_ratified."""
+    urgent_ratification_notes: str
     questions: str
     views: list[dict[str, Any]]
     dissent: bool
@@ -74,4 +87,77 @@ def case_decisions(request: Request[Any, Any, Any], db: Db, request_id: Id) -> l
     return [_out(service.describe(db, d)) for d in decisions]
 
 
-ROUTES = [get_decision, case_decisions]
+@dataclass
+class UrgentBody:
+    """An urgent disclosure for immediate protection [Beds]: `recipient` is a case party's id (the scheme's
+    recipient rules apply), `words` what was said, `reason` why it could not wait for the panel."""
+
+    recipient: uuid.UUID
+    words: str
+    reason: str
+    said_at: datetime
+    said_by: str
+    confidentiality_warning: bool
+
+
+@dataclass
+class UrgentOut:
+    id: uuid.UUID
+    request_id: uuid.UUID
+    recipient_name: str
+    capacity: str
+    words: str
+    reason: str
+    said_at: datetime
+    said_by: str
+    authorised_by_id: uuid.UUID
+    ratification: str
+    """Empty while awaiting the next panel; then `ratified` or `not_ratified`."""
+    ratification_notes: str
+    ratified_at: datetime | None
+
+
+def _urgent_out(row: UrgentDisclosure) -> UrgentOut:
+    return UrgentOut(
+        row.id,
+        row.request_id,
+        row.recipient_name,
+        row.capacity,
+        row.said,
+        row.reason,
+        row.said_at,
+        row.said_by,
+        row.authorised_by_id,
+        row.ratification,
+        row.ratification_notes,
+        row.ratified_at,
+    )
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/urgent-disclosures",
+    name="api.record_urgent_disclosure",
+    sync_to_thread=True,
+    tags=["decisions"],
+)
+def api_record(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[UrgentBody]
+) -> UrgentOut:
+    """Record an urgent disclosure (the token's user holds the urgent disclosure authority). 409 when the
+    triage records no immediate risk, or the panel has decided."""
+    return _urgent_out(urgent.authorise(db, require_principal(request), request_id, body_values(data)))
+
+
+@get(
+    "/api/v1/requests/{request_id:uuid}/urgent-disclosures",
+    name="api.urgent_disclosures",
+    sync_to_thread=True,
+    tags=["decisions"],
+)
+def api_list(request: Request[Any, Any, Any], db: Db, request_id: Id) -> list[UrgentOut]:
+    """The case's urgent disclosures, oldest first, with the panel's ratification."""
+    case = requests_service.view(db, require_principal(request), request_id)
+    return [_urgent_out(row) for row in urgent.for_case(db, case.id)]
+
+
+ROUTES = [get_decision, case_decisions, api_record, api_list]

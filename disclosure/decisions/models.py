@@ -9,11 +9,19 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
-from disclosure.decisions.vocabulary import DecisionStatus, Forum, MeetingStatus, Outcome, View
+from disclosure.decisions.vocabulary import (
+    Capacity,
+    DecisionStatus,
+    Forum,
+    MeetingStatus,
+    Outcome,
+    Ratification,
+    View,
+)
 
 
 class PanelAgency(IdMixin, VersionMixin, Base):
@@ -230,6 +238,26 @@ class Decision(IdMixin, TimestampMixin, VersionMixin, Base):
         Text, default="", comment="Safety advice still given when nothing is disclosed."
     )
     applicant_told: Mapped[str] = mapped_column(Text, default="", comment="What the applicant will be told.")
+    presumption_applies: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        comment="Sarah's Law: the package decided on records child sexual offence convictions and a risk.",
+    )
+    urgent_ratification: Mapped[str] = mapped_column(
+        String(20),
+        default="",
+        server_default="",
+        comment="The panel's answer on urgent disclosures awaiting ratification (Ratification), if any.",
+    )
+    urgent_ratification_notes: Mapped[str] = mapped_column(
+        Text, default="", server_default="", comment="Why an urgent disclosure was not ratified."
+    )
+    presumption_departure: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        server_default="",
+        comment="Why the panel departs from the presumption to disclose, when it decides not to disclose.",
+    )
     questions: Mapped[str] = mapped_column(Text, default="", comment="Deferral: what research must answer.")
     rationale: Mapped[str] = mapped_column(Text, default="", comment="The chair's final rationale.")
     quorum: Mapped[dict[str, Any]] = mapped_column(
@@ -284,3 +312,42 @@ class Addendum(IdMixin, Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When (UTC).")
 
     decision: Mapped[Decision] = relationship(back_populates="addenda")
+
+
+class UrgentDisclosure(IdMixin, Base):
+    """A disclosure made before the panel because immediate protection needed it [Beds] (DOMAIN.md: "disclose
+    at the initial stage only if needed for immediate protection"): authorised by an officer holding the
+    urgent disclosure authority, recorded with what was said, to whom and why, and put to the next panel,
+    whose decision ratifies it or not. Written once; only the ratification is added later."""
+
+    __tablename__ = "urgent_disclosures"
+    __table_args__ = (
+        CheckConstraint(one_of("capacity", Capacity), name="known_capacity"),
+        CheckConstraint(one_of("ratification", ["", *Ratification]), name="known_ratification"),
+        {"comment": "Disclosures made at first contact for immediate protection, and their ratification."},
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True, comment="The case."
+    )
+    recipient_party_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("case_parties.id", ondelete="SET NULL"), comment="Who was told (their place on the case)."
+    )
+    recipient_name: Mapped[str] = mapped_column(String(200), comment="Who was told, as named then.")
+    capacity: Mapped[str] = mapped_column(String(30), comment="In what capacity they were told.")
+    said: Mapped[str] = mapped_column(Text, comment="What was said, in the words used.")
+    reason: Mapped[str] = mapped_column(Text, comment="Why it could not wait for the panel.")
+    said_at: Mapped[datetime] = mapped_column(comment="When it was said.")
+    said_by: Mapped[str] = mapped_column(String(200), comment="The officer who said it.")
+    authorised_by_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id"), comment="The officer holding the urgent disclosure authority."
+    )
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was recorded.")
+    ratification: Mapped[str] = mapped_column(
+        String(20), default="", comment="The panel's answer (empty: awaiting the next panel)."
+    )
+    ratification_notes: Mapped[str] = mapped_column(Text, default="", comment="Why it was not ratified.")
+    ratified_decision_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("decisions.id"), comment="The signed decision that answered it."
+    )
+    ratified_at: Mapped[datetime | None] = mapped_column(comment="When that decision was signed.")

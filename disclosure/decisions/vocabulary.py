@@ -68,3 +68,11 @@ class Safeguarding(Labelled):
 class View(Labelled):
     AGREE = "agree", "Agrees"
     DISSENT = "dissent", "Dissents"
+
+
+class Ratification(Labelled):
+    """The next panel's answer on an urgent disclosure made at first contact for immediate protection
+    [Beds]."""
+
+    RATIFIED = "ratified", "Ratified: the urgent disclosure was right"
+    NOT_RATIFIED = "not_ratified", "Not ratified"

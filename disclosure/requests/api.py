@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -50,7 +50,20 @@ class PartyBody:
 
 
 @dataclass
+class IncidentBody:
+    """A previous incident known at triage."""
+
+    occurred_on: date
+    summary: str
+    reference: str = ""
+
+
+@dataclass
 class TriageBody:
+    """The triage as a whole: `incidents` replaces those recorded (send them all; leave one out to remove
+    it). The policy's number of incidents within its months (3 in 12) is potential escalation and needs
+    `marac_referral` [SafeLives][MARAC-criteria]."""
+
     immediate_risk: bool
     rag: str
     immediate_risk_action: str = ""
@@ -59,6 +72,7 @@ class TriageBody:
     risk_rationale: str = ""
     marac_referral: bool = False
     idva_referral: bool = False
+    incidents: list[IncidentBody] = field(default_factory=list)
     version: int | None = None
 
 
@@ -147,6 +161,8 @@ class RequestOut:
     rag: str | None
     risk_level: str | None
     immediate_risk: bool | None
+    potential_escalation: bool
+    incidents: list[IncidentBody]
     identity_verified: bool | None
     linked_request_id: uuid.UUID | None
     assignee_id: uuid.UUID | None
@@ -186,6 +202,8 @@ def _out(db: Db, case: DisclosureRequest) -> RequestOut:
         rag=case.rag,
         risk_level=level.value if level else None,
         immediate_risk=case.immediate_risk,
+        potential_escalation=case.potential_escalation,
+        incidents=[IncidentBody(i.occurred_on, i.summary, i.reference) for i in case.incidents],
         identity_verified=case.identity_verified,
         linked_request_id=case.linked_request_id,
         assignee_id=case.assignee_id,
@@ -272,6 +290,13 @@ def add_party(
 def triage(request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[TriageBody]) -> RequestOut:
     values = body_values(data)
     values["dash_done"] = "yes" if data.dash_score is not None else "no"
+    del values["incidents"]
+    for n, incident in enumerate(data.incidents):
+        values |= {
+            f"incident-{n}-date": incident.occurred_on.isoformat(),
+            f"incident-{n}-summary": incident.summary,
+            f"incident-{n}-reference": incident.reference,
+        }
     service.record_triage(db, require_principal(request), request_id, values)
     return _then(db, request, request_id)
 

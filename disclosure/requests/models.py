@@ -31,7 +31,7 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     scheme: Mapped[str] = mapped_column(String(10), comment="dvds (Clare's Law) or csods (Sarah's Law).")
     route: Mapped[str] = mapped_column(
-        String(30), comment="Right to Ask, Right to Know or Sarah's Law application."
+        String(30), comment="Right to Ask, Right to Know, Sarah's Law application or proactive disclosure."
     )
     applicant_type: Mapped[str | None] = mapped_column(
         String(30),
@@ -95,6 +95,11 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     triaged_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id"), comment="Who recorded triage."
     )
+    potential_escalation: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        comment="Triage found the policy's number of incidents within its months: a MARAC criterion.",
+    )
     initial_checks_at: Mapped[datetime | None] = mapped_column(
         comment="When the initial checks were completed."
     )
@@ -133,6 +138,11 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     extensions: Mapped[list[ClockExtension]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="ClockExtension.created_at"
+    )
+    incidents: Mapped[list[TriageIncident]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="TriageIncident.position",
     )
 
     __mapper_args__ = {"version_id_col": VersionMixin.version}
@@ -245,6 +255,28 @@ class ClockExtension(IdMixin, Base):
     request: Mapped[DisclosureRequest] = relationship(back_populates="extensions")
 
 
+class TriageIncident(IdMixin, Base):
+    """A previous incident known at triage. The policy's number of them within its months (3 in 12)
+    flags potential escalation, a MARAC referral criterion [SafeLives][MARAC-criteria]."""
+
+    __tablename__ = "triage_incidents"
+    __table_args__ = {"comment": "Previous incidents recorded at triage (potential escalation)."}
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
+    )
+    occurred_on: Mapped[date] = mapped_column(comment="When the incident happened.")
+    summary: Mapped[str] = mapped_column(Text, comment="What happened, briefly.")
+    reference: Mapped[str] = mapped_column(
+        String(60), default="", comment="Police or partner reference for the incident."
+    )
+    position: Mapped[int] = mapped_column(default=0, comment="Order as entered.")
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who recorded it.")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was recorded.")
+
+    request: Mapped[DisclosureRequest] = relationship(back_populates="incidents")
+
+
 class CaseMember(Base):
     __tablename__ = "case_members"
     __table_args__ = {"comment": "The case team: people with a need to know (assignee, researchers, panel)."}
@@ -305,6 +337,12 @@ class ClockPolicy(IdMixin, Base):
     )
     no_disclosure_days: Mapped[int | None] = mapped_column(
         comment="Whole process for a case ending without a disclosure, where it differs (CSODS 2010: 35)."
+    )
+    escalation_incidents: Mapped[int] = mapped_column(
+        default=3, server_default="3", comment="Incidents within escalation_months that flag escalation."
+    )
+    escalation_months: Mapped[int] = mapped_column(
+        default=12, server_default="12", comment="The window, in months before triage, for those incidents."
     )
     source: Mapped[str] = mapped_column(Text, comment="Citation for these timescales.")
 

@@ -20,7 +20,7 @@ from disclosure.db import utcnow
 from disclosure.people import service as people
 from disclosure.requests import safe_contact, service
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
-from disclosure.requests.models import CaseMember, CaseParty, ClockReason, DisclosureRequest
+from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, ClockReason, DisclosureRequest
 from disclosure.requests.vocabulary import ChildRelationship, ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
@@ -28,7 +28,7 @@ from disclosure.requests.workflow import (
     Verb,
     allowed_verbs,
 )
-from disclosure.text import format_datetime
+from disclosure.text import format_date, format_datetime
 from disclosure.workflow import options
 
 # ---------------------------------------------------------------- the work queue
@@ -144,7 +144,8 @@ def work_queue(
 def flags(session: Session, case: DisclosureRequest) -> list[str]:
     """What a reviewer must see [DOMAIN.md "What is recorded"; issue 3]: repeat applications about the same
     subject, the same subject asked about by different applicants, and an applicant who is the subject of
-    another request (possible misuse by a perpetrator fishing for information)."""
+    another request (possible misuse by a perpetrator fishing for information); and potential escalation found
+    at triage [SafeLives][MARAC-criteria]."""
     found: list[str] = []
     subjects = [p.person_id for p in case.parties_in(PartyRole.SUBJECT)]
     applicants = [p.person_id for p in case.parties_in(PartyRole.APPLICANT)]
@@ -167,6 +168,12 @@ def flags(session: Session, case: DisclosureRequest) -> list[str]:
             found.append(
                 f"The applicant is the subject of {refs}: consider possible misuse to obtain information"
             )
+    if case.potential_escalation:
+        policy = service.policy_of(session, case)
+        found.append(
+            f"Potential escalation: {policy.escalation_incidents} or more incidents in "
+            f"{policy.escalation_months} months at triage (a MARAC referral criterion)"
+        )
     return found
 
 
@@ -282,6 +289,7 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
                 ("DASH score", str(case.dash_score) if case.dash_score is not None else "Not done"),
                 ("Risk level", level.label if level else "Not assessed"),
                 ("Professional judgement", case.risk_rationale or "No change"),
+                ("Previous incidents", _incidents(case, policy)),
                 (
                     "Referrals",
                     ", ".join(
@@ -330,6 +338,18 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
             "extend": is_open,
         },
     }
+
+
+def _incidents(case: DisclosureRequest, policy: ClockPolicy) -> str:
+    if not case.incidents:
+        return "None recorded"
+    listed = "; ".join(f"{format_date(i.occurred_on)}: {i.summary}" for i in case.incidents)
+    if case.potential_escalation:
+        return (
+            f"Potential escalation ({policy.escalation_incidents} or more in {policy.escalation_months} "
+            f"months). {listed}"
+        )
+    return listed
 
 
 def _dt(value: datetime | None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -18,12 +19,12 @@ from disclosure.accounts.models import User
 from disclosure.accounts.roles import CASE_ROLES, require_case_role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.clocks import uk_date
+from disclosure.clocks import months_before, uk_date, uk_today
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
-from disclosure.forms import integer, parse_datetime, raise_if, text, yes_no
+from disclosure.forms import integer, parse_date, parse_datetime, raise_if, rows, text, yes_no
 from disclosure.requests import access, safe_contact
-from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
+from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines
 from disclosure.requests.models import (
     CaseParty,
     ClockExtension,
@@ -32,6 +33,7 @@ from disclosure.requests.models import (
     ClockReason,
     DisclosureRequest,
     ReferenceCounter,
+    TriageIncident,
 )
 from disclosure.requests.schemas import LogRequestInput
 from disclosure.requests.vocabulary import (
@@ -111,8 +113,9 @@ def view(session: Session, actor: Principal, request_id: uuid.UUID) -> Disclosur
 
 
 def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestInput:  # noqa: PLR0912
-    """Every field checked at once. Right to Know has no applicant [DVDS-2023]; an alleged crime needs its
-    crime reference [Beds]; the first contact cannot be in the future."""
+    """Every field checked at once. Right to Know and proactive Sarah's Law have no applicant and need the
+    information that prompted them [DVDS-2023][CSODS-2023]; an alleged crime needs its crime reference
+    [Beds]; the first contact cannot be in the future."""
     errors: dict[str, str] = {}
     route_raw = text(values, "route")
     route = Route(route_raw) if route_raw in {r.value for r in Route} else None
@@ -124,8 +127,8 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
             errors["applicant_type"] = "Select who is applying"
         elif applicant_type not in {a.value for a in APPLICANT_TYPES[route]}:
             errors["applicant_type"] = f"Select who is applying under {route.label}"
-    elif route is Route.RIGHT_TO_KNOW and applicant_type:
-        errors["applicant_type"] = "Right to Know is started by the police and has no applicant"
+    elif route is not None and applicant_type:
+        errors["applicant_type"] = f"{route.label} is started by the police and has no applicant"
     first_contact_at = parse_datetime(values, "first_contact", "Date of first contact", errors)
     if first_contact_at is not None and first_contact_at.year < EARLIEST_CONTACT_YEAR:
         errors["first_contact"] = f"Date of first contact must be in {EARLIEST_CONTACT_YEAR} or later"
@@ -142,8 +145,12 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
     if len(police_reference) > 60:
         errors["police_reference"] = "Police reference must be 60 characters or fewer"
     information = text(values, "information_received", limit=10000)
-    if route is Route.RIGHT_TO_KNOW and not information:
-        errors["information_received"] = "Enter the information that suggests a risk"
+    if route is not None and not route.has_applicant and not information:
+        errors["information_received"] = (
+            "Enter the information that suggests a risk to the child"
+            if route.scheme is Scheme.CSODS
+            else "Enter the information that suggests a risk"
+        )
     if len(information) > 10000:
         errors["information_received"] = "Information must be 10,000 characters or fewer"
     alleged_crime = yes_no(values, "alleged_crime", "a crime was alleged during the contact", errors)
@@ -155,7 +162,7 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
     if alleged_crime is False and crime_reference:
         errors["crime_reference"] = "Remove the crime reference, or answer yes to the crime question"
     open_linked = bool(yes_no(values, "open_linked_case", "", {}, required=False))
-    if open_linked and route is Route.RIGHT_TO_KNOW:
+    if open_linked and route is not None and not route.has_applicant:
         errors["open_linked_case"] = (
             "Only an application (Right to Ask or Sarah's Law) can open a linked case"
         )
@@ -294,18 +301,29 @@ PARTY_ROLES_BY_ROUTE = {
         PartyRole.THIRD_PARTY,
         PartyRole.BEST_PLACED_TO_PROTECT,
     ),
+    # Proactive Sarah's Law: the police found the risk; they tell the parent, carer or guardian [CSODS-2023].
+    Route.CSODS_PROACTIVE: (
+        PartyRole.CHILD,
+        PartyRole.SUBJECT,
+        PartyRole.BEST_PLACED_TO_PROTECT,
+        PartyRole.THIRD_PARTY,
+    ),
 }
 
 
 def required_roles(request: DisclosureRequest) -> list[PartyRole]:
     """Who must be on the case before initial checks complete: Right to Ask names the applicant, the person at
     risk and the subject; Right to Know the person at risk and the subject; Sarah's Law the applicant, the
-    subject and the specific child [DVDS-2023][ASP-CSODS]. An applicant who is the person at risk is both."""
+    subject and the specific child [DVDS-2023][ASP-CSODS]; proactive Sarah's Law the subject, the child and
+    the parent, carer or guardian the police mean to tell [CSODS-2023]. An applicant who is the person at
+    risk is both."""
     route = Route(request.route)
     if route is Route.RIGHT_TO_KNOW:
         return [PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT]
     if route is Route.CSODS_APPLICATION:
         return [PartyRole.APPLICANT, PartyRole.SUBJECT, PartyRole.CHILD]
+    if route is Route.CSODS_PROACTIVE:
+        return [PartyRole.SUBJECT, PartyRole.CHILD, PartyRole.BEST_PLACED_TO_PROTECT]
     return [PartyRole.APPLICANT, PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT]
 
 
@@ -338,7 +356,7 @@ def add_party(
     if len(relationship) > 200:
         errors["relationship"] = "Relationship must be 200 characters or fewer"
     to_child = text(values, "relationship_to_child")
-    known = {r.value for r in ChildRelationship} if Route(request.route) is Route.CSODS_APPLICATION else set()
+    known = {r.value for r in ChildRelationship} if request.scheme == Scheme.CSODS.value else set()
     if to_child and to_child not in known:
         errors["relationship_to_child"] = "Select the person's relationship to the child from the list"
     existing = session.scalar(
@@ -456,8 +474,16 @@ def record_triage(
     level = assess_risk(dash, professional)
     marac = bool(yes_no(values, "marac_referral", "", {}, required=False))
     idva = bool(yes_no(values, "idva_referral", "", {}, required=False))
+    incidents = _incidents(values, errors)
+    policy = policy_of(session, request)
+    escalation = len(recent_incidents(incidents, policy)) >= policy.escalation_incidents
     if level is RiskLevel.HIGH and not (marac and idva):
         errors["marac_referral"] = "High risk needs a MARAC referral and an immediate IDVA referral"
+    elif escalation and not marac:
+        errors["marac_referral"] = (
+            f"{len(recent_incidents(incidents, policy))} incidents in {policy.escalation_months} months "
+            "is potential escalation: it needs a MARAC referral"
+        )
     rag_raw = text(values, "rag")
     if rag_raw not in {r.value for r in Rag}:
         errors["rag"] = "Select a RAG rating"
@@ -468,6 +494,8 @@ def record_triage(
     request.dash_score, request.professional_risk_level = dash, professional.value if professional else None
     request.risk_rationale, request.marac_referral, request.idva_referral = rationale, marac, idva
     request.rag, request.triaged_at, request.triaged_by_id = rag_raw, utcnow(), actor.user_id
+    request.potential_escalation = escalation
+    _replace_incidents(request, actor, incidents)
     request.updated_at = utcnow()
     _record(
         session,
@@ -479,8 +507,64 @@ def record_triage(
         rag=rag_raw,
         level=level.value if level else None,
         immediate_risk=immediate,
+        incidents=len(incidents),
+        potential_escalation=escalation,
     )
     return request
+
+
+def policy_of(session: Session, request: DisclosureRequest) -> ClockPolicy:
+    """The clock policy the case started under."""
+    return session.scalars(select(ClockPolicy).where(ClockPolicy.code == request.clock_policy_code)).one()
+
+
+# Rows read from a triage form or API body; more than this is not a triage but a chronology.
+MAX_INCIDENTS = 50
+
+
+def _incidents(values: dict[str, Any], errors: dict[str, str]) -> list[tuple[date, str, str]]:
+    """The incidents known at triage, from rows `incident-N-date`, `-summary` and `-reference`. A row left
+    blank is dropped, so clearing a row removes a mistaken incident."""
+    found: list[tuple[date, str, str]] = []
+    today = uk_today()
+    for n in rows(values, "incident", ("date", "summary", "reference"), errors, limit=MAX_INCIDENTS):
+        name = f"incident-{n}"
+        summary = text(values, f"{name}-summary", limit=2000)
+        reference = text(values, f"{name}-reference", limit=60)
+        label = f"Date of incident {n + 1}"
+        day = parse_date(values, f"{name}-date", label, errors)
+        if day is not None and day > today:
+            errors[f"{name}-date"] = f"{label} must be today or in the past"
+        if not summary:
+            errors[f"{name}-summary"] = f"Enter what happened in incident {n + 1}"
+        if len(reference) > 60:
+            errors[f"{name}-reference"] = f"Reference for incident {n + 1} must be 60 characters or fewer"
+        if day is not None:
+            found.append((day, summary, reference))
+    return sorted(found, key=lambda row: row[0], reverse=True)
+
+
+def recent_incidents(incidents: list[tuple[date, str, str]], policy: ClockPolicy) -> list[date]:
+    """Incident dates within the policy's months before today: 3 or more in 12 months is potential
+    escalation, a MARAC referral criterion [SafeLives][MARAC-criteria]. Both numbers are the case's clock
+    policy's, so a force can set its own without moving earlier cases."""
+    since = months_before(uk_today(), policy.escalation_months)
+    return [day for day, _, _ in incidents if day >= since]
+
+
+def _replace_incidents(
+    request: DisclosureRequest, actor: Principal, incidents: list[tuple[date, str, str]]
+) -> None:
+    """Keep each incident already recorded (with who recorded it and when), add the new, drop the cleared."""
+    held = {(i.occurred_on, i.summary, i.reference): i for i in request.incidents}
+    kept: list[TriageIncident] = []
+    for position, row in enumerate(incidents):
+        incident = held.pop(row, None) or TriageIncident(
+            occurred_on=row[0], summary=row[1], reference=row[2], recorded_by_id=actor.user_id
+        )
+        incident.position = position
+        kept.append(incident)
+    request.incidents[:] = kept
 
 
 def risk_level(request: DisclosureRequest) -> RiskLevel | None:
@@ -522,8 +606,9 @@ def verify_identity(
     relationship to the child. An unverified Sarah's Law applicant can receive no disclosure [ASP-CSODS]."""
     request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
-    if not Route(request.route).has_applicant:
-        raise InvalidTransition("Right to Know has no applicant and no identity meeting")
+    route = Route(request.route)
+    if not route.has_applicant:
+        raise InvalidTransition(f"{route.label} has no applicant and no identity meeting")
     errors: dict[str, str] = {}
     meeting_at = parse_datetime(values, "meeting", "Date of the meeting", errors)
     docs_raw = as_list(values.get("documents"))
@@ -568,7 +653,8 @@ def disclosure_barred(request: DisclosureRequest) -> str | None:
     applicant's identity and relationship to the child are unverified, or the applicant is anonymous (not on
     the case) [ASP-CSODS] (DOMAIN.md "The schemes in one table"); the outcome is then no disclosure, with the
     reason "identity not verified". Checked when the decision is drafted, when it is signed off and when a
-    delivery is recorded."""
+    delivery is recorded. A proactive disclosure has no applicant: its recipient is held to the recipient
+    rules instead (a parent, carer or guardian of the child, by their recorded relationship)."""
     if Route(request.route) is not Route.CSODS_APPLICATION:
         return None
     if not any(p.role == PartyRole.APPLICANT.value for p in request.parties):
@@ -601,8 +687,8 @@ def identity_shortfall(scheme: Scheme, documents: list[IdentityDocument]) -> str
 
 
 def start_research(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
-    """Hand the case to research: after the meeting (Right to Ask, Sarah's Law) or straight after initial
-    checks (Right to Know, which has no meeting)."""
+    """Hand the case to research: after the meeting (Right to Ask, Sarah's Law application) or straight after
+    initial checks (Right to Know and proactive Sarah's Law, which have no meeting)."""
     request = load_open(session, actor, request_id)
     _check_version(request, version)
     route = Route(request.route)
@@ -790,7 +876,7 @@ def _reason_code(
 
 def completion_deadlines(session: Session, request: DisclosureRequest) -> list[DeadlineView]:
     """The case's whole-process deadlines as they stand now."""
-    policy = policies(session)[request.clock_policy_code]
+    policy = policy_of(session, request)
     views = deadlines(request, policy, calendar_for(session))
     return [v for v in views if v.key.startswith("completion")]
 

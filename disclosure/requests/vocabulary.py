@@ -18,15 +18,17 @@ class Route(Labelled):
     RIGHT_TO_ASK = "right_to_ask", "Right to Ask"
     RIGHT_TO_KNOW = "right_to_know", "Right to Know"
     CSODS_APPLICATION = "csods_application", "Sarah's Law application"
+    CSODS_PROACTIVE = "csods_proactive", "Sarah's Law proactive disclosure"
 
     @property
     def scheme(self) -> Scheme:
-        return Scheme.CSODS if self is Route.CSODS_APPLICATION else Scheme.DVDS
+        return Scheme.CSODS if self in (Route.CSODS_APPLICATION, Route.CSODS_PROACTIVE) else Scheme.DVDS
 
     @property
     def has_applicant(self) -> bool:
-        """Right to Know is police-initiated: there is no applicant [DVDS-2023][OMG]."""
-        return self is not Route.RIGHT_TO_KNOW
+        """Right to Know and proactive Sarah's Law are police-initiated: there is no applicant, no identity
+        meeting, and the police decide whom to tell [DVDS-2023][OMG][CSODS-2023]."""
+        return self not in (Route.RIGHT_TO_KNOW, Route.CSODS_PROACTIVE)
 
 
 class ApplicantType(Labelled):
@@ -46,6 +48,7 @@ APPLICANT_TYPES = {
         ApplicantType.PROFESSIONAL,
     ),
     Route.RIGHT_TO_KNOW: (),
+    Route.CSODS_PROACTIVE: (),
 }
 
 

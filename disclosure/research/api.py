@@ -14,6 +14,7 @@ from litestar.params import FromPath, JSONBody
 from disclosure.auth import require_principal
 from disclosure.research import service
 from disclosure.research.overview import overview
+from disclosure.research.service import offending
 from disclosure.web import Db, Id, body_values
 
 
@@ -51,6 +52,34 @@ class EvidenceBody:
     check_id: uuid.UUID | None = None
     source_reference: str = ""
     information_date: date | None = None
+
+
+@dataclass
+class ConvictionBody:
+    offence: str
+    convicted_on: date
+    child_sexual_offence: bool
+    spent: bool
+    reference: str = ""
+
+
+@dataclass
+class OffendingBody:
+    """The subject's offending and management as a whole (Sarah's Law): `convictions` replaces those
+    recorded. `poses_risk` is null while not assessed. A registered sex offender is MAPPA category 1; a
+    category needs `mappa_level` and `mappa_lead` [WYP-CSODS]."""
+
+    subject_registered: bool
+    convictions: list[ConvictionBody] = field(default_factory=list)
+    registered_since: date | None = None
+    visor_reference: str = ""
+    mappa_category: str = ""
+    mappa_level: str = ""
+    mappa_lead: str = ""
+    offender_manager: str = ""
+    poses_risk: bool | None = None
+    risk_to_child: str = ""
+    version: int | None = None
 
 
 @dataclass
@@ -126,6 +155,9 @@ class PackageOut:
     partner_requests: list[PartnerRequestOut]
     evidence: list[EvidenceOut]
     versions: list[int]
+    offending: dict[str, Any] | None = None
+    """Sarah's Law: the subject's convictions, registration, MAPPA, the risk to the child and whether the
+    presumption to disclose applies (null on Clare's Law)."""
 
 
 @dataclass
@@ -207,6 +239,7 @@ def _package(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
             for e in context["items"]
         ],
         versions=[v.number for v in context["versions"]],
+        offending=context["offending"],
     )
 
 
@@ -255,6 +288,31 @@ def record_evidence(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[EvidenceBody]
 ) -> PackageOut:
     service.record_evidence(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/offending",
+    name="api.record_offending",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def record_offending(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[OffendingBody]
+) -> PackageOut:
+    """Record the subject's offending and management on a Sarah's Law case (409 on Clare's Law)."""
+    values = body_values(data)
+    del values["convictions"]
+    values["poses_risk"] = {True: "yes", False: "no", None: "not_assessed"}[data.poses_risk]
+    for n, conviction in enumerate(data.convictions):
+        values |= {
+            f"conviction-{n}-offence": conviction.offence,
+            f"conviction-{n}-date": conviction.convicted_on.isoformat(),
+            f"conviction-{n}-child_sexual": "yes" if conviction.child_sexual_offence else "",
+            f"conviction-{n}-spent": "yes" if conviction.spent else "",
+            f"conviction-{n}-reference": conviction.reference,
+        }
+    offending.record_offending(db, require_principal(request), request_id, values)
     return _package(db, request, request_id)
 
 
@@ -333,6 +391,7 @@ ROUTES = [
     record_check,
     send_partner_request,
     record_evidence,
+    record_offending,
     submit,
     get_version,
     partner_inbox,

@@ -17,6 +17,9 @@ from disclosure.research.vocabulary import (
     DiscloseTo,
     HandlingCode,
     InformationGrade,
+    MappaCategory,
+    MappaLead,
+    MappaLevel,
     Nature,
     OnwardConsent,
     OwnerConsent,
@@ -248,6 +251,9 @@ class ResearchPackage(IdMixin, TimestampMixin, VersionMixin, Base):
     __table_args__ = (
         CheckConstraint(one_of("status", PackageStatus), name="known_status"),
         CheckConstraint(one_of("recommendation", Recommendation, nullable=True), name="known_recommendation"),
+        CheckConstraint(one_of("mappa_category", ["", *MappaCategory]), name="known_mappa_category"),
+        CheckConstraint(one_of("mappa_level", ["", *MappaLevel]), name="known_mappa_level"),
+        CheckConstraint(one_of("mappa_lead", ["", *MappaLead]), name="known_mappa_lead"),
         {"comment": "One evidence package per case, drafted, reviewed and submitted for decision."},
     )
 
@@ -277,6 +283,45 @@ class ResearchPackage(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     submitted_version: Mapped[int] = mapped_column(
         default=0, comment="Number of the latest submitted version (0: never submitted)."
+    )
+
+    # The subject's offending and management, for Sarah's Law's presumption to disclose [WYP-CSODS]
+    subject_registered: Mapped[bool | None] = mapped_column(
+        comment="Sarah's Law: the subject is a registered sex offender (empty: not yet recorded)."
+    )
+    registered_since: Mapped[date | None] = mapped_column(comment="Since when the subject is registered.")
+    visor_reference: Mapped[str] = mapped_column(
+        String(60), default="", server_default="", comment="The subject's ViSOR nominal reference."
+    )
+    mappa_category: Mapped[str] = mapped_column(
+        String(1),
+        default="",
+        server_default="",
+        comment="MAPPA category 1-3 (empty: not managed under MAPPA).",
+    )
+    mappa_level: Mapped[str] = mapped_column(
+        String(1), default="", server_default="", comment="MAPPA management level 1-3."
+    )
+    mappa_lead: Mapped[str] = mapped_column(
+        String(20), default="", server_default="", comment="The agency leading MAPPA management (MappaLead)."
+    )
+    offender_manager: Mapped[str] = mapped_column(
+        String(200),
+        default="",
+        server_default="",
+        comment="The subject's offender manager, and how to reach them.",
+    )
+    poses_risk: Mapped[bool | None] = mapped_column(
+        comment="Research's assessment that the subject poses a risk of harm to the child (empty: not yet)."
+    )
+    risk_to_child: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        server_default="",
+        comment="Why the subject does or does not pose a risk to the child.",
+    )
+    offending_recorded_at: Mapped[datetime | None] = mapped_column(
+        comment="When the subject's offending and management were last saved."
     )
 
     versions: Mapped[list[PackageVersion]] = relationship(
@@ -311,3 +356,28 @@ class PackageVersion(IdMixin, Base):
     )
 
     package: Mapped[ResearchPackage] = relationship(back_populates="versions")
+
+
+class SubjectConviction(IdMixin, Base):
+    """One of the subject's convictions found in research (PNC, ViSOR), with its date and whether it is a
+    child sexual offence and spent: a child sexual offence conviction and a risk to the child make the
+    Sarah's Law presumption to disclose [WYP-CSODS]; spent ones follow the Rehabilitation of Offenders Act."""
+
+    __tablename__ = "subject_convictions"
+    __table_args__ = (
+        Index("ix_subject_convictions_request", "request_id", "position"),
+        {"comment": "The subject's relevant convictions on a Sarah's Law case (presumption to disclose)."},
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), comment="The case."
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), comment="The subject convicted.")
+    offence: Mapped[str] = mapped_column(String(300), comment="The offence, as on the record.")
+    convicted_on: Mapped[date] = mapped_column(comment="Date of conviction.")
+    child_sexual_offence: Mapped[bool] = mapped_column(comment="A sexual offence against a child.")
+    spent: Mapped[bool] = mapped_column(comment="Spent under the Rehabilitation of Offenders Act 1974.")
+    reference: Mapped[str] = mapped_column(String(120), default="", comment="PNC or court reference.")
+    position: Mapped[int] = mapped_column(default=0, comment="Order on the case (newest first).")
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), comment="Who recorded it.")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was recorded.")

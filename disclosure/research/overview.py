@@ -16,6 +16,7 @@ from disclosure.people.service import summaries
 from disclosure.requests.vocabulary import PartyRole, Route, Scheme
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research import service
+from disclosure.research.service import offending
 from disclosure.research.service.common import record, user_names
 from disclosure.research.service.partners import is_overdue, uk_today
 from disclosure.research.vocabulary import (
@@ -94,6 +95,7 @@ def overview(session: Session, actor: Principal, request_id: uuid.UUID) -> dict[
             for i in items
         ],
         "names": names,
+        "offending": offending.snapshot(session, case, package),
         "versions": service.versions(session, package),
         "problems": service.submission_problems(session, case, package) if in_research else {},
         "actions": {

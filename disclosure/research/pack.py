@@ -24,8 +24,26 @@ SECTIONS = (
 )
 
 
+OFFENDING = ("offending", "The subject's offending and management")
+
+
+def sections(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    """The pack's sections; a Sarah's Law pack has the subject's offending after the people."""
+    found = list(SECTIONS)
+    if snapshot.get("offending"):
+        found.insert(1, OFFENDING)
+    return found
+
+
 def panel_pack_html(snapshot: dict[str, Any], *, force_name: str) -> str:
-    return render_html("research/panel_pack.html", pack=snapshot, force_name=force_name, sections=SECTIONS)
+    listed = sections(snapshot)
+    return render_html(
+        "research/panel_pack.html",
+        pack=snapshot,
+        force_name=force_name,
+        sections=listed,
+        numbers={anchor: n for n, (anchor, _) in enumerate(listed, start=1)},
+    )
 
 
 def render_panel_pack(snapshot: dict[str, Any], *, force_name: str) -> bytes:

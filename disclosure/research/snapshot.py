@@ -18,6 +18,7 @@ from disclosure.research.models import ResearchPackage
 from disclosure.research.service.checks import checklist, live_checks
 from disclosure.research.service.common import user_names
 from disclosure.research.service.evidence import live_items
+from disclosure.research.service.offending import snapshot as offending_snapshot
 from disclosure.research.service.partners import case_requests
 from disclosure.research.vocabulary import (
     CheckKind,
@@ -95,6 +96,7 @@ def build_snapshot(
         "missing_checks": [line.check_type.name for line in lines if line.missing],
         "partner_requests": [_partner(session, r, names) for r in requests],
         "evidence": [_item(i, people, names) for i in items],
+        "offending": offending_snapshot(session, case, package),
     }
 
 

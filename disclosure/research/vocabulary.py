@@ -88,3 +88,30 @@ def grading(source: str, information: str, handling: str) -> tuple[str, str]:
         f"handling: {HandlingCode(handling).label.lower()} ({handling})"
     )
     return short, words
+
+
+class MappaCategory(Labelled):
+    """MAPPA categories (Criminal Justice Act 2003 s.325; MAPPA Guidance): category 1 is registered sexual
+    offenders."""
+
+    REGISTERED_SEXUAL = "1", "Category 1: registered sexual offender"
+    VIOLENT = "2", "Category 2: violent offender"
+    OTHER_DANGEROUS = "3", "Category 3: other dangerous offender"
+
+
+class MappaLevel(Labelled):
+    """MAPPA management levels (MAPPA Guidance)."""
+
+    ORDINARY = "1", "Level 1: ordinary agency management"
+    MULTI_AGENCY = "2", "Level 2: active multi-agency management"
+    SENIOR = "3", "Level 3: active multi-agency management with senior oversight"
+
+
+class MappaLead(Labelled):
+    """The agency leading the subject's MAPPA management."""
+
+    PROBATION = "probation", "Probation Service"
+    POLICE = "police", "Police"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice service"
+    PRISON = "prison", "Prison Service"
+    HEALTH = "health", "Mental health services"

@@ -35,9 +35,10 @@ def submitted_case(
     *,
     route: str = "right_to_know",
     identity: str = "verified",
+    offending: dict[str, Any] | None = None,
 ) -> DisclosureRequest:
     case = case_in_research(db, clerk, researcher, route=route, identity=identity)
-    ready_to_submit(db, researcher, reviewer, case)
+    ready_to_submit(db, researcher, reviewer, case, offending=offending)
     research.submit(db, researcher, case.id, {"version": str(research.package_for(db, case).version)})
     return case
 

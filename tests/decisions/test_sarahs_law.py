@@ -27,6 +27,7 @@ from tests.decisions.conftest import Cast
 from tests.letters.builders import disclosure_delivery
 from tests.pages import PageClient
 from tests.requests.builders import add, make_person
+from tests.research.builders import conviction_row, offending_values
 
 CSODS = "csods_application"
 Panel = tuple[PanelMeeting, AgendaItem, list[PanelAgency]]
@@ -160,3 +161,78 @@ def test_a_relationship_to_the_child_is_one_of_the_list_and_only_on_sarahs_law(
         assert refused.value.errors == {
             "relationship_to_child": "Select the person's relationship to the child from the list"
         }
+
+
+def _presumed(db: Session, cast: Cast) -> DisclosureRequest:
+    """A Sarah's Law case whose package records a child sexual offence conviction and a risk to the child."""
+    values = offending_values(
+        conviction_row(), poses_risk="yes", risk_to_child="He has unsupervised contact with the child."
+    )
+    return submitted_case(db, cast.clerk, cast.researcher, cast.reviewer, route=CSODS, offending=values)
+
+
+def test_where_the_presumption_applies_not_disclosing_needs_the_reason_for_departing(
+    db: Session, client: PageClient, cast: Cast
+) -> None:
+    """[WYP-CSODS]: convictions for child sexual offences and a risk make disclosure the presumption."""
+    case = _presumed(db, cast)
+    meeting, item, agencies = _on_a_panel(db, cast, case)
+    sign_in_as(db, client, cast.probation)
+    form = client.get(f"/panels/{meeting.id}/items/{item.id}/decision")
+    assert "The presumption to disclose applies" in form.text
+    assert "Why the panel departs from the presumption to disclose" in form.text
+    with pytest.raises(FormInvalid) as refused:
+        service.record_decision(db, cast.probation, meeting.id, item.id, no_disclosure_values(db, agencies))
+    assert refused.value.errors == {
+        "presumption_departure": "The presumption to disclose applies: give the reason for departing from it"
+    }
+    assert db.scalar(select(Decision)) is None, "a refused decision writes nothing"
+    why = "He is in prison until 2031 and has no contact with the child."
+    values = no_disclosure_values(db, agencies, presumption_departure=why)
+    decision = service.record_decision(db, cast.probation, meeting.id, item.id, values)
+    assert (decision.presumption_applies, decision.presumption_departure) == (True, why)
+    disclosed = service.record_decision(
+        db, cast.probation, meeting.id, item.id, {**_disclose(db, cast, case, agencies), "version": "1"}
+    )
+    assert disclosed.presumption_applies and disclosed.presumption_departure == ""
+
+
+def test_without_the_presumption_no_departure_is_asked_for(
+    db: Session, client: PageClient, cast: Cast
+) -> None:
+    case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer, route=CSODS)
+    meeting, item, agencies = _on_a_panel(db, cast, case)
+    decision = service.record_decision(
+        db, cast.probation, meeting.id, item.id, no_disclosure_values(db, agencies)
+    )
+    assert not decision.presumption_applies
+    sign_in_as(db, client, cast.probation)
+    form = client.get(f"/panels/{meeting.id}/items/{item.id}/decision")
+    assert "The presumption to disclose applies" not in form.text
+
+
+def test_a_proactive_disclosure_goes_to_the_parent_the_police_chose_and_no_one_else(
+    db: Session, cast: Cast
+) -> None:
+    """[CSODS-2023]: police-initiated, so there is no applicant whose identity bars it; the recipient rules
+    hold as for an application."""
+    case = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer, route="csods_proactive")
+    add(
+        db,
+        cast.clerk,
+        case,
+        PartyRole.THIRD_PARTY,
+        make_person(db, cast.clerk, "Nell", "Example"),
+        relationship_to_child="friend_or_neighbour",
+    )
+    meeting, item, agencies = _on_a_panel(db, cast, case)
+    neighbour = {**_disclose(db, cast, case, agencies), "recipients": _recipients(db, case, "Nell Example")}
+    with pytest.raises(FormInvalid) as refused:
+        service.record_decision(db, cast.probation, meeting.id, item.id, neighbour)
+    assert refused.value.errors["recipients"].startswith("Nell Example is recorded as friend or neighbour")
+    mother = _recipients(db, case, "BestPlacedToProtect Example")
+    values = {**_disclose(db, cast, case, agencies), "recipients": mother}
+    decision = service.record_decision(db, cast.probation, meeting.id, item.id, values)
+    assert [(r["role"], r["capacity"]) for r in decision.recipients] == [
+        ("best_placed_to_protect", "parent_carer_guardian")
+    ]

@@ -38,9 +38,10 @@ def make_request(
         "channel": "101",
         "receiving_force": "Testshire Police",
         "police_reference": "OCC/123/26",
-        "information_received": "Partner referral about controlling behaviour"
-        if route == "right_to_know"
-        else "",
+        "information_received": {
+            "right_to_know": "Partner referral about controlling behaviour",
+            "csods_proactive": "Intelligence that a registered sex offender has moved in with a family",
+        }.get(route, ""),
         "alleged_crime": "no",
     }
     values.update(overrides)
@@ -79,6 +80,8 @@ def add(
         values.setdefault("safe_phone", "07700 900123")
         values.setdefault("no_messages", "yes")
         values.setdefault("safe_times", "Weekdays 9am to 2pm")
+    if role is PartyRole.BEST_PLACED_TO_PROTECT and case.route == "csods_proactive":
+        values.setdefault("relationship_to_child", "parent")
     service.add_party(db, actor, case.id, person.id, values)
     return person
 

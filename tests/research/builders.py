@@ -15,8 +15,10 @@ from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import Route
 from disclosure.research import service
 from disclosure.research.models import CheckType
+from disclosure.research.service.offending import record_offending
 from tests.builders import date_time_fields, make_user, principal_for
 from tests.requests.builders import make_request, meeting_fields, ready_for_checks
 
@@ -37,7 +39,7 @@ def case_in_research(
     case = make_request(db, clerk, route=route, first_contact_at=first_contact_at)
     ready_for_checks(db, clerk, case)
     requests_service.complete_initial_checks(db, clerk, case.id)
-    if route != "right_to_know":
+    if Route(route).has_applicant:
         documents = (
             ["passport", "utility_bill", "child_birth_certificate"]
             if route == "csods_application"
@@ -133,10 +135,50 @@ def second_researcher(db: Session) -> Principal:
     )
 
 
-def ready_to_submit(db: Session, researcher: Principal, reviewer: Principal, case: DisclosureRequest) -> None:
-    """Required checks, one disclosable item, the summary, sent for review and approved."""
+def offending_values(*convictions: dict[str, str], **overrides: str) -> dict[str, Any]:
+    """The subject's offending and management: not registered, not under MAPPA, no risk found, and the
+    `convictions` given (each as `conviction_row` makes them)."""
+    values: dict[str, Any] = {
+        "subject_registered": "no",
+        "poses_risk": "no",
+        "risk_to_child": "No contact with children found in any check.",
+        **overrides,
+    }
+    for n, row in enumerate(convictions):
+        values |= {f"conviction-{n}-{name}": value for name, value in row.items()}
+    return values
+
+
+def conviction_row(
+    offence: str = "Sexual assault of a child under 13",
+    convicted_on: str = "2015-06-01",
+    *,
+    child_sexual: bool = True,
+    spent: bool = False,
+) -> dict[str, str]:
+    return {
+        "offence": offence,
+        "date": convicted_on,
+        "child_sexual": "yes" if child_sexual else "",
+        "spent": "yes" if spent else "",
+        "reference": "PNC/15/0004321Y",
+    }
+
+
+def ready_to_submit(
+    db: Session,
+    researcher: Principal,
+    reviewer: Principal,
+    case: DisclosureRequest,
+    *,
+    offending: dict[str, Any] | None = None,
+) -> None:
+    """Required checks, one disclosable item, the summary (and on Sarah's Law the subject's offending:
+    `offending`, or none found), sent for review and approved."""
     do_required_checks(db, researcher, case)
     service.record_evidence(db, researcher, case.id, evidence_values(case))
+    if case.scheme == "csods":
+        record_offending(db, researcher, case.id, offending or offending_values())
     package = service.package_for(db, case)
     service.update_summary(db, researcher, case.id, summary_values(package.version))
     service.send_for_review(db, researcher, case.id, {"reviewer_id": str(reviewer.user_id)})

@@ -2,7 +2,8 @@
 
 from disclosure.decisions.controllers.decisions import ROUTES as DECISION_ROUTES
 from disclosure.decisions.controllers.panels import ROUTES as PANEL_ROUTES
+from disclosure.decisions.controllers.urgent import ROUTES as URGENT_ROUTES
 
-ROUTES = [*PANEL_ROUTES, *DECISION_ROUTES]
+ROUTES = [*PANEL_ROUTES, *DECISION_ROUTES, *URGENT_ROUTES]
 
 __all__ = ["ROUTES"]

@@ -13,8 +13,17 @@ from disclosure.decisions import service
 from disclosure.decisions.controllers.common import item_url
 from disclosure.decisions.minutes import render_minutes
 from disclosure.decisions.models import Decision
-from disclosure.decisions.vocabulary import LegalTest, Outcome, Safeguarding, SpentConvictions, View
+from disclosure.decisions.service import urgent
+from disclosure.decisions.vocabulary import (
+    LegalTest,
+    Outcome,
+    Ratification,
+    Safeguarding,
+    SpentConvictions,
+    View,
+)
 from disclosure.requests import service as requests_service
+from disclosure.requests.vocabulary import Route
 from disclosure.web import Db, Form, FormState, Id, attachment_response, page, round_trip
 from disclosure.workflow import options
 
@@ -47,6 +56,9 @@ def _values(decision: Decision | None, snapshot: dict[str, Any]) -> dict[str, An
         "safety_advice": decision.safety_advice,
         "applicant_told": decision.applicant_told,
         "questions": decision.questions,
+        "presumption_departure": decision.presumption_departure,
+        "urgent_ratification": decision.urgent_ratification,
+        "urgent_ratification_notes": decision.urgent_ratification_notes,
         "rationale": decision.rationale,
     }
     for test, answer in decision.legal_tests.items():
@@ -101,7 +113,10 @@ def _decision_page(
         reasons=[(str(r.id), r.label) for r in reasons],
         view_options=options(View),
         csods=case.scheme == "csods",
-        has_applicant=case.route != "right_to_know",
+        presumption=service.presumption_applies(frozen.snapshot),
+        urgent_awaiting=urgent.awaiting(db, case.id),
+        ratification_options=options(Ratification),
+        has_applicant=Route(case.route).has_applicant,
     )
 
 

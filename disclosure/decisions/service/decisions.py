@@ -9,7 +9,11 @@ Rules (DOMAIN.md "Decision", "No disclosure"; DVDS-2023; ASP-CSODS; Bexley):
   third-party applicant); who delivers it; whether the subject's views were sought and whether they will be
   told; a safety plan; further safeguarding actions.
 - Do not disclose: a reason from the configured list, the safety advice still given (no information does
-  not mean no risk) and what the applicant will be told (a third party is never told what was disclosed).
+  not mean no risk) and what the applicant will be told (a third party is never told what was disclosed);
+  on Sarah's Law, where the package records child sexual offence convictions and a risk to the child, the
+  reason for departing from the presumption to disclose [WYP-CSODS].
+- An urgent disclosure made before the panel for immediate protection [Beds] is ratified or not by the
+  decision (with reasons if not); signing records the answer on it (`decisions.service.urgent`).
 - Defer: the questions research must answer; the case returns to research.
 - Every agency taking part gives its view; dissent needs reasons; the chair's rationale is mandatory.
 - The signer is the meeting's chair, and not the drafter when the panel policy says so. Signing is one
@@ -40,6 +44,7 @@ from disclosure.decisions.models import (
     NoDisclosureReason,
     PanelAgency,
 )
+from disclosure.decisions.service import urgent
 from disclosure.decisions.service.common import (
     Quorum,
     current_policy,
@@ -220,13 +225,36 @@ def _parse_views(
     return views
 
 
+def presumption_applies(snapshot: dict[str, Any]) -> bool:
+    """Sarah's Law's presumption to disclose, as the package put to the panel records it: convictions for
+    child sexual offences and a risk to the child [WYP-CSODS] (`research.service.offending`)."""
+    return bool((snapshot.get("offending") or {}).get("presumption"))
+
+
 def _parse(
-    session: Session, case: DisclosureRequest, agencies: list[PanelAgency], values: dict[str, Any]
+    session: Session,
+    case: DisclosureRequest,
+    agencies: list[PanelAgency],
+    values: dict[str, Any],
+    *,
+    presumption: bool = False,
 ) -> tuple[dict[str, Any], list[tuple[PanelAgency, View, str]]]:
-    """Every rule at its field at once; the values of the fields that do not apply are dropped."""
+    """Every rule at its field at once; the values of the fields that do not apply are dropped. Where the
+    presumption to disclose applies, a decision not to disclose gives the reason for departing from it."""
     errors: dict[str, str] = {}
     outcome = choice(values, "outcome", Outcome, "Select the panel's decision", errors)
-    fields: dict[str, Any] = {"outcome": outcome.value if outcome else None}
+    fields: dict[str, Any] = {
+        "outcome": outcome.value if outcome else None,
+        "presumption_applies": presumption,
+    }
+    fields |= urgent.parse_ratification(session, case, values, errors)
+    if presumption and outcome is Outcome.NO_DISCLOSURE:
+        fields["presumption_departure"] = required_text(
+            values,
+            "presumption_departure",
+            "The presumption to disclose applies: give the reason for departing from it",
+            errors,
+        )
     if outcome in (Outcome.DISCLOSE, Outcome.NO_DISCLOSURE):
         fields["legal_tests"] = _parse_tests(values, errors, disclose=outcome is Outcome.DISCLOSE)
     barred = requests_service.disclosure_barred(case)
@@ -354,6 +382,10 @@ _OUTCOME_FIELDS = (
     "safety_advice",
     "applicant_told",
     "questions",
+    "presumption_applies",
+    "presumption_departure",
+    "urgent_ratification",
+    "urgent_ratification_notes",
 )
 _EMPTY: dict[str, Any] = {
     "legal_tests": {},
@@ -363,6 +395,7 @@ _EMPTY: dict[str, Any] = {
     "subject_views_sought": None,
     "subject_told": None,
     "no_disclosure_reason_id": None,
+    "presumption_applies": False,
 }
 
 
@@ -394,8 +427,9 @@ def record_decision(
         check_version(decision.version, values.get("version"), what="this decision")
     case = _case_awaiting(session, item)
     met = _require_quorum(session, item)
-    fields, views = _parse(session, case, met.agencies, values)
     version = session.get(PackageVersion, item.package_version_id)
+    presumption = presumption_applies(version.snapshot) if version else False
+    fields, views = _parse(session, case, met.agencies, values, presumption=presumption)
     if decision is None:
         decision = Decision(
             agenda_item_id=item.id,
@@ -458,6 +492,10 @@ def sign(
     barred = requests_service.disclosure_barred(case)
     if decision.outcome == Outcome.DISCLOSE.value and barred:
         raise InvalidTransition(barred)
+    if urgent.awaiting(session, case.id) and not decision.urgent_ratification:
+        raise InvalidTransition(
+            "An urgent disclosure made before the panel awaits ratification: change the decision to answer it"
+        )
     now = utcnow()
     for _, sentence in chronology.breaches("decisions.sign", {"meets_at": item.meeting.meets_at}, now=now):
         raise InvalidTransition(sentence)
@@ -482,6 +520,7 @@ def sign(
     if cast(CursorResult[Any], signed).rowcount != 1:
         raise Conflict("This decision was signed off or changed by someone else a moment ago")
     session.refresh(decision)
+    urgent.ratify(session, decision)
     outcome = Outcome(decision.outcome)
     if outcome is Outcome.DISCLOSE:
         requests_service.move_on(session, actor, case, Verb.DECIDE_TO_DISCLOSE, "Panel decided to disclose")

@@ -73,6 +73,10 @@ def describe(session: Session, decision: Decision) -> dict[str, Any]:
         "no_disclosure_reason": reason.label if reason else "",
         "safety_advice": decision.safety_advice,
         "applicant_told": decision.applicant_told,
+        "presumption_applies": decision.presumption_applies,
+        "presumption_departure": decision.presumption_departure,
+        "urgent_ratification": decision.urgent_ratification,
+        "urgent_ratification_notes": decision.urgent_ratification_notes,
         "questions": decision.questions,
         "views": [
             {"agency": v.agency.name, "view": v.view, "view_label": View(v.view).label, "reasons": v.reasons}

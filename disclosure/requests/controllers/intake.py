@@ -23,6 +23,7 @@ from disclosure.requests.vocabulary import (
     PartyRole,
     Route,
     SafeChannel,
+    Scheme,
 )
 from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
 from disclosure.workflow import options
@@ -31,6 +32,7 @@ ROUTE_OPTIONS = [
     (Route.RIGHT_TO_ASK.value, "Clare's Law (DVDS): Right to Ask"),
     (Route.RIGHT_TO_KNOW.value, "Clare's Law (DVDS): Right to Know (police-initiated)"),
     (Route.CSODS_APPLICATION.value, "Sarah's Law (CSODS): application"),
+    (Route.CSODS_PROACTIVE.value, "Sarah's Law (CSODS): proactive disclosure (police-initiated)"),
 ]
 APPLICANT_OPTIONS = [(a.value, a.label) for a in {a: None for r in APPLICANT_TYPES.values() for a in r}]
 CHANNEL_OPTIONS = options(Channel)
@@ -159,7 +161,7 @@ def _person_page(
         status_code=status_code,
         searched=matches is not None,
         applicant_role=PartyRole.APPLICANT.value,
-        child_relationships=options(ChildRelationship) if case.route == Route.CSODS_APPLICATION else [],
+        child_relationships=options(ChildRelationship) if Route(case.route).scheme is Scheme.CSODS else [],
         safe_channels=[(value, words, None) for value, words in options(SafeChannel)],
     )
 

@@ -30,6 +30,7 @@ def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
         "is_csods": case.scheme == Scheme.CSODS.value,
         "pause_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "pause")],
         "extension_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "extension")],
+        "policy": service.policy_of(db, case),
     }
 
 
@@ -84,7 +85,23 @@ def _triage_values(case: Any) -> dict[str, Any]:
         "marac_referral": "yes" if case.marac_referral else "",
         "idva_referral": "yes" if case.idva_referral else "",
         "rag": case.rag,
+        **incident_values(case),
     }
+
+
+def incident_values(case: Any) -> dict[str, str]:
+    """The recorded incidents as the triage form's rows."""
+    values: dict[str, str] = {}
+    for n, incident in enumerate(case.incidents):
+        day = incident.occurred_on
+        values |= {
+            f"incident-{n}-date-day": str(day.day),
+            f"incident-{n}-date-month": str(day.month),
+            f"incident-{n}-date-year": str(day.year),
+            f"incident-{n}-summary": incident.summary,
+            f"incident-{n}-reference": incident.reference,
+        }
+    return values
 
 
 _triage_form = _form("requests/triage.html", "Initial checks and risk triage", _triage_values)

@@ -25,6 +25,7 @@ from disclosure.forms import LONG, choice, identifier, raise_if, required_text, 
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import Scheme
 from disclosure.requests.workflow import RequestStatus, Verb
 from disclosure.research.models import PackageVersion, ResearchPackage
 from disclosure.research.service.checks import missing_required
@@ -168,7 +169,8 @@ def submission_problems(
 ) -> dict[str, str]:
     """Why the package cannot go to the panel yet, by the part of the page that fixes it. Submission is
     refused while a required check is missing or a partner request is unanswered without a recorded
-    reason [issue 4][WMP]."""
+    reason [issue 4][WMP], and on Sarah's Law until the subject's offending and management are recorded
+    (the presumption to disclose turns on them) [WYP-CSODS]."""
     problems: dict[str, str] = {}
     missing = missing_required(session, case)
     if missing:
@@ -179,6 +181,8 @@ def submission_problems(
             f"{len(waiting)} partner request{'s are' if len(waiting) > 1 else ' is'} unanswered: "
             "record the answer or close the request with a reason"
         )
+    if case.scheme == Scheme.CSODS.value and package.offending_recorded_at is None:
+        problems["offending"] = "Record the subject's convictions, registration and MAPPA management"
     if not (package.summary and package.risk_analysis and package.recommendation):
         problems["summary"] = "Write the research summary, risk analysis and recommendation"
     elif package.recommendation == Recommendation.DISCLOSE.value:
