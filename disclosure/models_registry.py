@@ -7,6 +7,7 @@ def import_all_models() -> None:
     import disclosure.accounts.models
     import disclosure.agencies.models
     import disclosure.audit
+    import disclosure.corrections
     import disclosure.decisions.models
     import disclosure.force.models
     import disclosure.letters.models

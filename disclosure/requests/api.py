@@ -86,6 +86,23 @@ class IdentityBody:
 
 
 @dataclass
+class CorrectionBody:
+    """A correction to what was logged at first contact: give only the facts that change, and why. The
+    old values stay in the case's history; a first contact moves the deadlines with it."""
+
+    reason: str
+    first_contact: datetime | None = None
+    channel: str | None = None
+    receiving_force: str | None = None
+    police_reference: str | None = None
+    applicant_type: str | None = None
+    information_received: str | None = None
+    alleged_crime: bool | None = None
+    crime_reference: str | None = None
+    version: int | None = None
+
+
+@dataclass
 class ReasonBody:
     reason: str
     notes: str = ""
@@ -271,6 +288,26 @@ def get_request(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Requ
     return _out(db, service.view(db, require_principal(request), request_id))
 
 
+@post(
+    "/api/v1/requests/{request_id:uuid}/corrections",
+    name="api.correct_request",
+    sync_to_thread=True,
+    tags=["requests"],
+)
+def correct_request(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[CorrectionBody]
+) -> RequestOut:
+    """Correct what was logged at first contact, with a reason (400 at the field; 409 once finished)."""
+    principal = require_principal(request)
+    case = service.load_open(db, principal, request_id)
+    values = service.correctable_values(case)
+    if data.first_contact is not None:
+        values = {k: v for k, v in values.items() if not k.startswith("first_contact")}
+    given = {k: v for k, v in body_values(data).items() if getattr(data, k) is not None}
+    service.correct_request(db, principal, request_id, {**values, **given})
+    return _then(db, request, request_id)
+
+
 def _then(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> RequestOut:
     return _out(db, service.load(db, require_principal(request), request_id))
 
@@ -393,6 +430,7 @@ ROUTES = [
     list_requests,
     log_request,
     get_request,
+    correct_request,
     add_party,
     triage,
     complete_initial_checks,

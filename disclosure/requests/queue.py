@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure.accounts.directory import user_names
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import Principal
@@ -262,6 +263,8 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         "pauses": case.pauses,
         "extensions": case.extensions,
         "reason_labels": {(r.kind, r.code): r.label for r in session.scalars(select(ClockReason))},
+        "corrections": (history := service.case_history(session, case)),
+        "correction_names": user_names(session, {c.corrected_by_id for c in history}),
         "contact_rows": _rows(
             [
                 ("First contact", _dt(case.first_contact_at)),
@@ -325,6 +328,7 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
                 RequestStatus.IN_RESEARCH,
             ),
             "triage": is_open and status in (RequestStatus.LOGGED, RequestStatus.INITIAL_CHECKS_DONE),
+            "correct": is_open,
             "complete_initial_checks": Verb.COMPLETE_INITIAL_CHECKS in verbs,
             "verify_identity": Verb.RECORD_MEETING in verbs and route.has_applicant,
             "start_research": Verb.START_RESEARCH in verbs

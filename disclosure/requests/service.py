@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import audit, chronology
+from disclosure import audit, chronology, corrections
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import CASE_ROLES, require_case_role
@@ -22,7 +22,7 @@ from disclosure.auth import Principal
 from disclosure.clocks import months_before, uk_date, uk_today
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
-from disclosure.forms import integer, parse_date, parse_datetime, raise_if, rows, text, yes_no
+from disclosure.forms import UK, integer, parse_date, parse_datetime, raise_if, rows, text, yes_no
 from disclosure.requests import access, safe_contact
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines
 from disclosure.requests.models import (
@@ -39,6 +39,7 @@ from disclosure.requests.schemas import LogRequestInput
 from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
     OUT_OF_SCOPE_REASONS,
+    ApplicantType,
     Channel,
     ChildRelationship,
     ClosureReason,
@@ -50,7 +51,7 @@ from disclosure.requests.vocabulary import (
     Scheme,
 )
 from disclosure.requests.workflow import RequestStatus, Verb, require_open, transition
-from disclosure.text import as_list
+from disclosure.text import as_list, format_datetime
 
 # Earliest plausible first contact: DVDS was piloted from 2012, CSODS rolled out in 2010-11 [CSODS-2010].
 EARLIEST_CONTACT_YEAR = 2010
@@ -593,6 +594,100 @@ def complete_initial_checks(
         AuditCategory.ALTERATION,
         "Initial checks completed",
     )
+
+
+# ---------------------------------------------------------------- correcting what was logged
+
+
+CORRECTABLE = [
+    corrections.Field("first_contact_at", "First contact"),
+    corrections.Field("channel", "Channel", lambda v: Channel(v).label),
+    corrections.Field("receiving_force", "Receiving force"),
+    corrections.Field("police_reference", "Police reference"),
+    corrections.Field("applicant_type", "Who is applying", lambda v: ApplicantType(v).label if v else "None"),
+    corrections.Field("information_received", "What prompted it"),
+    corrections.Field("alleged_crime", "Alleged crime"),
+    corrections.Field("crime_reference", "Crime reference"),
+]
+
+
+def correctable_values(request: DisclosureRequest) -> dict[str, Any]:
+    """The logged facts as the correction form's answers."""
+    at = request.first_contact_at.astimezone(UK)
+    return {
+        "first_contact-day": str(at.day),
+        "first_contact-month": str(at.month),
+        "first_contact-year": str(at.year),
+        "first_contact-time": f"{at:%H:%M}",
+        "channel": request.channel,
+        "receiving_force": request.receiving_force,
+        "police_reference": request.police_reference,
+        "applicant_type": request.applicant_type or "",
+        "information_received": request.information_received,
+        "alleged_crime": "yes" if request.alleged_crime else "no",
+        "crime_reference": request.crime_reference,
+        "version": str(request.version),
+    }
+
+
+def correct_request(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> DisclosureRequest:
+    """Correct what was logged at first contact, with a reason; the old values stay in the case's history
+    (`corrections`). The answers are checked as when the request was logged, and a first contact cannot
+    move after anything that followed it (the triage, the meeting). Moving the first contact moves every
+    deadline (they are computed from it) and picks the clock policy in force on the corrected date."""
+    request = load_open(session, actor, request_id)
+    _check_version(request, values.get("version"))
+    errors: dict[str, str] = {}
+    reason = corrections.reason_from(values, errors)
+    answers = {**values, "route": request.route, "open_linked_case": ""}
+    try:
+        data = parse_log_request(answers)
+    except FormInvalid as exc:
+        errors = {**exc.errors, **errors}
+        raise FormInvalid(errors, values) from exc
+    later = [
+        (when, what)
+        for when, what in (
+            (request.triaged_at, "the triage"),
+            (request.meeting_at, "the face-to-face meeting"),
+        )
+        if when is not None
+    ]
+    for when, what in later:
+        if data.first_contact_at > when + chronology.TYPED:
+            errors["first_contact"] = f"First contact must be before {what} ({format_datetime(when)})"
+    raise_if(errors, values)
+    policy = clock_policy_for(session, Scheme(request.scheme), data.first_contact_at)
+    corrections.amend(
+        session,
+        actor,
+        request,
+        CORRECTABLE,
+        {
+            "first_contact_at": data.first_contact_at,
+            "channel": data.channel,
+            "receiving_force": data.receiving_force,
+            "police_reference": data.police_reference,
+            "applicant_type": data.applicant_type,
+            "information_received": data.information_received,
+            "alleged_crime": data.alleged_crime,
+            "crime_reference": data.crime_reference,
+        },
+        reason,
+        object_type="request",
+        action="request.correct",
+        values=values,
+        reference=request.reference,
+    )
+    request.clock_policy_code = policy.code
+    request.updated_at = utcnow()
+    return request
+
+
+def case_history(session: Session, request: DisclosureRequest) -> list[corrections.Correction]:
+    return corrections.history(session, "request", request.id)
 
 
 # ---------------------------------------------------------------- the face-to-face meeting

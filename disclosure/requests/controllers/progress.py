@@ -13,7 +13,16 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.requests import service
 from disclosure.requests.controllers.common import case_url
-from disclosure.requests.vocabulary import OUT_OF_SCOPE_REASONS, IdentityDocument, Rag, RiskLevel, Scheme
+from disclosure.requests.vocabulary import (
+    APPLICANT_TYPES,
+    OUT_OF_SCOPE_REASONS,
+    Channel,
+    IdentityDocument,
+    Rag,
+    RiskLevel,
+    Route,
+    Scheme,
+)
 from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
 from disclosure.workflow import options
 
@@ -31,6 +40,9 @@ def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
         "pause_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "pause")],
         "extension_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "extension")],
         "policy": service.policy_of(db, case),
+        "channel_options": options(Channel),
+        "applicant_options": [(a.value, a.label) for a in APPLICANT_TYPES[Route(case.route)]],
+        "route_label": Route(case.route).label,
     }
 
 
@@ -113,6 +125,28 @@ _extend_form = _form("requests/extend.html", "Extend the deadline")
 _assign_form = _form(
     "requests/assign.html", "Assign the case", lambda c: {"assignee_id": str(c.assignee_id or "")}
 )
+
+
+_correct_form = _form("requests/correct.html", "Correct the first contact", service.correctable_values)
+
+
+@get("/requests/{request_id:uuid}/correct", name="requests.correct_form", sync_to_thread=True)
+def correct_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    return _correct_form(request, db, request_id)
+
+
+@post("/requests/{request_id:uuid}/correct", name="requests.correct", sync_to_thread=True)
+def correct(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Template | Redirect:
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/correct.html",
+        "Correct the first contact",
+        service.correct_request,
+        "Correction saved: the old values are in the case's history",
+    )
 
 
 @get("/requests/{request_id:uuid}/triage", name="requests.triage_form", sync_to_thread=True)
@@ -279,6 +313,8 @@ def close(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -
 
 
 ROUTES = [
+    correct_form,
+    correct,
     triage_form,
     triage,
     complete_initial_checks,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
-from disclosure.accounts.models import User
+from disclosure.accounts.directory import user_names
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.errors import InvalidTransition
@@ -25,6 +25,8 @@ from disclosure.research.workflow import (
     PackageVerb,
     transition,
 )
+
+__all__ = ["user_names"]  # research modules import it from here
 
 # Research happens while the request is in research; the package is read while a decision is awaited and
 # after it (the panel's version stays readable).
@@ -108,10 +110,3 @@ def begin_change(session: Session, actor: Principal, case: DisclosureRequest) ->
             object_id=package.id,
         )
     return package
-
-
-def user_names(session: Session, ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
