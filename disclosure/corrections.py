@@ -83,6 +83,48 @@ def reason_from(values: dict[str, Any], errors: dict[str, str]) -> str:
     return reason
 
 
+def apply(
+    session: Session,
+    actor: Actor,
+    record: Any,
+    fields: list[Field],
+    new: Mapping[str, Any],
+    reason: str,
+    *,
+    object_type: str,
+    object_id: uuid.UUID | None = None,
+) -> list[Correction]:
+    """Set each field's new value on `record`, keeping the old in a `Correction` filed under `object_type`
+    and `object_id` (the record's own id unless given: a person's name row is filed under the person).
+    Returns the corrections made; none when nothing changed."""
+    changed = [f for f in fields if f.name in new and getattr(record, f.name) != new[f.name]]
+    made = []
+    for field in changed:
+        correction = Correction(
+            object_type=object_type,
+            object_id=object_id or record.id,
+            field=field.name,
+            label=field.label,
+            old_value=field.shown(getattr(record, field.name)),
+            new_value=field.shown(new[field.name]),
+            reason=reason,
+            corrected_by_id=actor.user_id,
+        )
+        session.add(correction)
+        setattr(record, field.name, new[field.name])
+        made.append(correction)
+    session.flush()
+    return made
+
+
+UNCHANGED = "Change at least one answer, or go back without saving"
+
+
+def refuse_unchanged(made: list[Correction], first_field: str, values: Mapping[str, Any]) -> None:
+    if not made:
+        raise FormInvalid({first_field: UNCHANGED}, dict(values))
+
+
 def amend(
     session: Session,
     actor: Actor,
@@ -96,30 +138,11 @@ def amend(
     values: Mapping[str, Any],
     **details: Any,
 ) -> list[Correction]:
-    """Set each field's new value on `record`, keeping the old in a `Correction`; one audit event lists the
-    fields changed (their labels, never their values: those are case content, kept with the record). A
-    correction that changes nothing is refused at the first field."""
-    changed = [f for f in fields if f.name in new and getattr(record, f.name) != new[f.name]]
-    if not changed:
-        first = next((f.name for f in fields if f.name in new), REASON)
-        raise FormInvalid({first: "Change at least one answer, or go back without saving"}, dict(values))
-    made = []
-    for field in changed:
-        old = getattr(record, field.name)
-        correction = Correction(
-            object_type=object_type,
-            object_id=record.id,
-            field=field.name,
-            label=field.label,
-            old_value=field.shown(old),
-            new_value=field.shown(new[field.name]),
-            reason=reason,
-            corrected_by_id=actor.user_id,
-        )
-        session.add(correction)
-        setattr(record, field.name, new[field.name])
-        made.append(correction)
-    session.flush()
+    """`apply` to one record, refusing a correction that changes nothing (at the first field), then one
+    audit event listing the fields changed: their labels, never their values (those are case content, kept
+    with the record)."""
+    made = apply(session, actor, record, fields, new, reason, object_type=object_type)
+    refuse_unchanged(made, next((f.name for f in fields if f.name in new), REASON), values)
     audit.record(
         session,
         actor=actor,
@@ -127,18 +150,24 @@ def amend(
         category=AuditCategory.ALTERATION,
         object_type=object_type,
         object_id=record.id,
-        justification="Corrected: " + ", ".join(f.label.lower() for f in changed),
-        details={"fields": [f.name for f in changed], **details},
+        justification=justification(made),
+        details={"fields": [c.field for c in made], **details},
     )
     return made
 
 
-def history(session: Session, object_type: str, object_id: uuid.UUID) -> list[Correction]:
-    """The record's corrections, newest first."""
+def justification(made: list[Correction]) -> str:
+    return "Corrected: " + ", ".join(c.label.lower() for c in made)
+
+
+def history(
+    session: Session, object_type: str, object_id: uuid.UUID, *also: uuid.UUID
+) -> list[Correction]:
+    """The record's corrections, newest first (with those of `also`: records merged into it)."""
     return list(
         session.scalars(
             select(Correction)
-            .where(Correction.object_type == object_type, Correction.object_id == object_id)
+            .where(Correction.object_type == object_type, Correction.object_id.in_([object_id, *also]))
             .order_by(Correction.corrected_at.desc())
         )
     )

@@ -116,6 +116,8 @@ POLICY: dict[str, Rule] = {
     "people.access_form": CASE_WORK,
     "people.access": CASE_WORK,
     "people.merge": INTAKE,
+    "people.correct_form": CASE_PROGRESS,
+    "people.correct": CASE_PROGRESS,
     # Research: every case role reads the research page, versions, packs and files (need to know per case);
     # researchers compile, review and submit.
     "research.package": CASE_WORK,

@@ -11,12 +11,13 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from disclosure.accounts.directory import user_names
 from disclosure.accounts.roles import Role, require_case_role
 from disclosure.auth import require_principal
 from disclosure.errors import Conflict, FormInvalid, StaleRecord
 from disclosure.people import access, service
 from disclosure.people.schemas import NameEntry, PersonDetails
-from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
+from disclosure.web import Db, Form, FormState, form_values, page, redirect, round_trip, safe_next
 
 
 @get("/people/{person_id:uuid}", name="people.person", sync_to_thread=True)
@@ -62,11 +63,15 @@ def _person_page(
     extra: dict[str, Any] = {}
     for panel in PERSON_PANELS:
         extra.update(panel(db, principal, record))
+    history = service.person_history(db, record)
     return page(
         request,
         "people/person.html",
         heading=service.summaries(db, [record.id])[record.id].display_name,
         person=record,
+        corrections=history,
+        correction_names=user_names(db, {c.corrected_by_id for c in history}),
+        can_correct=principal.has_any(Role.DATA_ADMINISTRATOR.value, Role.RESEARCHER.value),
         duplicates=_duplicates(db, principal, record) if can_merge else [],
         form=form,
         status_code=status_code,
@@ -113,6 +118,49 @@ def _access_page(
     )
 
 
+def _correct_page(
+    request: Request[Any, Any, Any], db: Db, record: Any, form: FormState, status: int = 200
+) -> Template:
+    return page(
+        request,
+        "people/correct.html",
+        heading="Correct this person's details",
+        person=record,
+        name=service.summaries(db, [record.id])[record.id].display_name,
+        has_address=service.current_address(record) is not None,
+        form=form,
+        status_code=status,
+    )
+
+
+@get("/people/{person_id:uuid}/correct", name="people.correct_form", sync_to_thread=True)
+def correct_form(request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID]) -> Template:
+    principal = require_principal(request)
+    require_case_role(principal)
+    record = service.view_person(db, principal, person_id)
+    return _correct_page(request, db, record, FormState(service.correctable_values(record), {}))
+
+
+@post("/people/{person_id:uuid}/correct", name="people.correct", sync_to_thread=True)
+def correct(
+    request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID], data: Form
+) -> Template | Redirect:
+    """Correct the name, date of birth, gender or current address, with a reason; the old values stay in
+    the person's history."""
+    principal = require_principal(request)
+    require_case_role(principal)
+    record = service.resolve(db, person_id)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: service.correct_person(db, principal, person_id, values),
+        lambda form, status: _correct_page(request, db, record, form, status),
+        success=f"/people/{record.id}",
+        flash="Correction saved: the old values are in the person's history",
+    )
+
+
 @post("/people/{person_id:uuid}/merge", name="people.merge", sync_to_thread=True)
 def merge(
     request: Request[Any, Any, Any], db: Db, person_id: FromPath[uuid.UUID], data: Form
@@ -138,4 +186,4 @@ def merge(
     return redirect(request, f"/people/{person_id}", flash="Records merged. The duplicate now points here.")
 
 
-ROUTES = [person, access_form, state_reason, merge]
+ROUTES = [person, access_form, state_reason, merge, correct_form, correct]

@@ -21,11 +21,12 @@ from sqlalchemy import Column, MetaData, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from disclosure import audit, chronology
+from disclosure import audit, chronology, corrections
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
-from disclosure.db import Base, utcnow
+from disclosure.db import Base, check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
+from disclosure.forms import raise_if
 from disclosure.people import access, candidates, matching
 from disclosure.people.matching import Probe
 from disclosure.people.models import Person, PersonAddress, PersonName
@@ -386,6 +387,137 @@ def add_address(
         justification="Current address added" if address.current else "Previous address added",
     )
     return row
+
+
+# ------------------------------------------------------------------------------------- corrections
+
+NAME_FIELDS = [
+    corrections.Field("given_names", "Given names"),
+    corrections.Field("family_name", "Family name"),
+]
+PERSON_FIELDS = [corrections.Field("date_of_birth", "Date of birth"), corrections.Field("gender", "Gender")]
+ADDRESS_FIELDS = [
+    corrections.Field("line_1", "Current address, line 1"),
+    corrections.Field("line_2", "Current address, line 2"),
+    corrections.Field("town", "Current address, town"),
+    corrections.Field("postcode", "Current address, postcode"),
+]
+
+
+def primary_name(person: Person) -> PersonName | None:
+    return next((n for n in person.names if n.kind == "primary"), None)
+
+
+def current_address(person: Person) -> PersonAddress | None:
+    return next((a for a in person.addresses if a.current), None)
+
+
+def correctable_values(person: Person) -> dict[str, str]:
+    """The person's name, date of birth, gender and current address as the correction form's answers."""
+    name, address, born = primary_name(person), current_address(person), person.date_of_birth
+    return {
+        "given_names": name.given_names if name else "",
+        "family_name": name.family_name if name else "",
+        "date_of_birth-day": str(born.day) if born else "",
+        "date_of_birth-month": str(born.month) if born else "",
+        "date_of_birth-year": str(born.year) if born else "",
+        "gender": person.gender,
+        "address_line_1": address.line_1 if address else "",
+        "address_line_2": address.line_2 if address else "",
+        "town": address.town if address else "",
+        "postcode": address.postcode if address else "",
+        "version": str(person.version),
+    }
+
+
+def correct_person(
+    session: Session, actor: Principal, person_id: uuid.UUID, values: dict[str, Any]
+) -> Person:
+    """Correct a name, date of birth, gender or the current address entered wrongly, with a reason, by a
+    user with a need to know the person (`access`). The old values stay in the person's history; the name's
+    matching keys are made again, so the index finds the corrected spelling. A move is not a correction:
+    it is a new current address (`add_address`)."""
+    person = resolve(session, person_id)
+    access.require(session, actor, person)
+    check_version(person.version, values.get("version"), what="this person's record")
+    errors: dict[str, str] = {}
+    reason = corrections.reason_from(values, errors)
+    details, form_errors = parse_person_form(values)
+    for field, message in {**form_errors, **validate_details(replace(details, aliases=()))}.items():
+        errors.setdefault(field, message)
+    address = current_address(person)
+    if address is not None and not details.address_line_1 and not details.postcode:
+        errors["address_line_1"] = "Enter the current address, or add a new one on the person's page"
+    raise_if(errors, values)
+    made: list[corrections.Correction] = []
+    name = primary_name(person)
+    if name is not None:
+        entry = NameEntry(details.given_names.strip(), details.family_name.strip())
+        made += corrections.apply(
+            session,
+            actor,
+            name,
+            NAME_FIELDS,
+            vars_of(entry),
+            reason,
+            object_type="person",
+            object_id=person.id,
+        )
+        keys = matching.name_keys(entry)
+        name.normalised = matching.normalise(entry.full_name)[:400]
+        name.family_key1, name.family_key2, name.given_key1 = (
+            keys.family_key1,
+            keys.family_key2,
+            keys.given_key1,
+        )
+    made += corrections.apply(
+        session,
+        actor,
+        person,
+        PERSON_FIELDS,
+        {"date_of_birth": details.date_of_birth, "gender": details.gender.strip()},
+        reason,
+        object_type="person",
+    )
+    if address is not None:
+        new_address = {
+            "line_1": details.address_line_1.strip(),
+            "line_2": details.address_line_2.strip(),
+            "town": details.town.strip(),
+            "postcode": matching.normalise_postcode(details.postcode) if details.postcode else "",
+        }
+        made += corrections.apply(
+            session,
+            actor,
+            address,
+            ADDRESS_FIELDS,
+            new_address,
+            reason,
+            object_type="person",
+            object_id=person.id,
+        )
+    corrections.refuse_unchanged(made, "given_names", values)
+    person.updated_at = utcnow()
+    _record(
+        session,
+        actor,
+        "correct",
+        AuditCategory.ALTERATION,
+        person_id=person.id,
+        justification=corrections.justification(made),
+        details={"fields": [c.field for c in made]},
+    )
+    return person
+
+
+def vars_of(entry: NameEntry) -> dict[str, str]:
+    return {"given_names": entry.given_names, "family_name": entry.family_name}
+
+
+def person_history(session: Session, person: Person) -> list[corrections.Correction]:
+    """The person's corrections, with those of records merged into it."""
+    merged = session.scalars(select(Person.id).where(Person.merged_into_id == person.id)).all()
+    return corrections.history(session, "person", person.id, *merged)
 
 
 def merge_people(
