@@ -65,6 +65,7 @@ POLICY: dict[str, Rule] = {
     "admin.new_user_form": ADMIN_REAUTH,
     "admin.new_user": ADMIN_REAUTH,
     "admin.roles": ADMIN_REAUTH,
+    "admin.correct_user": ADMIN_REAUTH,  # an email is where a new invitation goes
     "admin.disable": ADMIN,
     "admin.enable": ADMIN_REAUTH,
     "admin.reset_mfa": ADMIN_REAUTH,

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from disclosure.accounts import service
+from disclosure.accounts.directory import user_names
 from disclosure.accounts.roles import Role
 from disclosure.auth import require_principal
 from disclosure.errors import Conflict, FormInvalid
@@ -70,6 +71,8 @@ def _user_page(
         tokens=service.api_tokens(db, user.id),
         new_token=new_token,
         session_count=len(service.user_sessions(db, user.id)),
+        corrections=(history := service.user_history(db, user)),
+        correction_names=user_names(db, {c.corrected_by_id for c in history}),
         Role=Role,
     )
 
@@ -91,6 +94,22 @@ def set_roles(
             request, db, user_id, form=FormState({"roles": chosen}, exc.errors), status_code=400
         )
     return redirect(request, f"/admin/users/{user_id}", flash="Roles updated")
+
+
+@post("/admin/users/{user_id:uuid}/details", name="admin.correct_user", sync_to_thread=True)
+def correct_user(
+    request: Request[Any, Any, Any], db: Db, user_id: FromPath[uuid.UUID], data: Form
+) -> Template | Redirect:
+    values = form_values(data)
+    try:
+        with db.begin_nested():
+            service.correct_user(db, require_principal(request), user_id, values)
+    except FormInvalid as exc:
+        roles = sorted(service.get_user(db, user_id).role_set)  # the roles form on the page keeps its ticks
+        return _user_page(
+            request, db, user_id, form=FormState({**values, "roles": roles}, exc.errors), status_code=400
+        )
+    return redirect(request, f"/admin/users/{user_id}", flash="Name and email saved, with the old ones kept")
 
 
 @post("/admin/users/{user_id:uuid}/disable", name="admin.disable", sync_to_thread=True)
@@ -159,6 +178,7 @@ ROUTES = [
     new_user,
     user_detail,
     set_roles,
+    correct_user,
     disable,
     enable,
     reset_mfa,

@@ -7,6 +7,7 @@ concern; this package re-exports them so callers write `service.sign_in(...)`.
 
 from disclosure.accounts.service.administration import (
     api_tokens,
+    correct_user,
     disable_user,
     enable_user,
     issue_api_token,
@@ -14,6 +15,7 @@ from disclosure.accounts.service.administration import (
     reset_mfa,
     revoke_api_token,
     set_roles,
+    user_history,
     user_sessions,
 )
 from disclosure.accounts.service.common import (
@@ -106,6 +108,7 @@ __all__ = [
     "check_invitation",
     "check_setup_link",
     "confirm_enrolment",
+    "correct_user",
     "create_first_administrator",
     "create_user",
     "disable_user",
@@ -126,6 +129,7 @@ __all__ = [
     "sign_out",
     "start_enrolment",
     "token_hash",
+    "user_history",
     "user_sessions",
     "validate_new_user",
     "verify_code",

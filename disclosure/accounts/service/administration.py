@@ -6,11 +6,12 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import audit, corrections
 from disclosure.accounts.models import ApiToken, User, UserRole, UserSession
 from disclosure.accounts.roles import Role, combination_problem
 from disclosure.accounts.service.common import (
@@ -22,10 +23,12 @@ from disclosure.accounts.service.common import (
     record_case_role_grant,
     token_hash,
 )
+from disclosure.accounts.service.links import _display_name_problem, _email_problem
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied
+from disclosure.forms import raise_if
 
 
 def list_users(session: Session) -> list[User]:
@@ -200,3 +203,36 @@ def revoke_api_token(session: Session, actor: Principal, user_id: uuid.UUID, tok
         object_id=token.id,
         justification="API token revoked",
     )
+
+
+USER_FIELDS = [corrections.Field("display_name", "Full name"), corrections.Field("email", "Email")]
+
+
+def correct_user(session: Session, actor: Principal, user_id: uuid.UUID, values: dict[str, Any]) -> User:
+    """An administrator corrects an account's full name or email (a misspelling, a new work address), with
+    a reason; the old values stay in the account's history [issue 16]. The user name never changes: it is
+    the account's sign-in and its name in every audit event."""
+    _require_administrator(actor)
+    user = get_user(session, user_id)
+    display_name = str(values.get("display_name", "")).strip()
+    email = str(values.get("email", "")).strip()
+    problems = {"display_name": _display_name_problem(display_name), "email": _email_problem(email)}
+    errors = {field: problem for field, problem in problems.items() if problem}
+    reason = corrections.reason_from(values, errors)
+    raise_if(errors, values)
+    corrections.amend(
+        session,
+        actor,
+        user,
+        USER_FIELDS,
+        {"display_name": display_name, "email": email},
+        reason,
+        object_type="user",
+        action="user.correct",
+        values=values,
+    )
+    return user
+
+
+def user_history(session: Session, user: User) -> list[corrections.Correction]:
+    return corrections.history(session, "user", user.id)
