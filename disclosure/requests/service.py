@@ -485,11 +485,9 @@ def record_triage(
             f"{len(recent_incidents(incidents, policy))} incidents in {policy.escalation_months} months "
             "is potential escalation: it needs a MARAC referral"
         )
-    rag_raw = text(values, "rag")
-    if rag_raw not in {r.value for r in Rag}:
-        errors["rag"] = "Select a RAG rating"
-    elif (immediate or level is RiskLevel.HIGH) and rag_raw != Rag.RED.value:
-        errors["rag"] = "Immediate or high risk must be rated red"
+    rag_raw = rag_for(
+        text(values, "rag"), immediate=bool(immediate), level=level, escalation=escalation, errors=errors
+    )
     raise_if(errors, values)
     request.immediate_risk, request.immediate_risk_action = immediate, action
     request.dash_score, request.professional_risk_level = dash, professional.value if professional else None
@@ -566,6 +564,42 @@ def _replace_incidents(
         incident.position = position
         kept.append(incident)
     request.incidents[:] = kept
+
+
+def suggested_rag(*, immediate: bool, level: RiskLevel | None, escalation: bool) -> Rag | None:
+    """The RAG rating the triage's answers give: red for an immediate or high risk, amber for a medium risk
+    or potential escalation, green for a standard risk; none before any risk is assessed."""
+    if immediate or level is RiskLevel.HIGH:
+        return Rag.RED
+    if level is RiskLevel.MEDIUM or escalation:
+        return Rag.AMBER
+    if level is RiskLevel.STANDARD:
+        return Rag.GREEN
+    return None
+
+
+def rag_for(
+    raw: str, *, immediate: bool, level: RiskLevel | None, escalation: bool, errors: dict[str, str]
+) -> str:
+    """The rating follows the risk [issue 16]: left blank, it is the suggested one; chosen, it may raise the
+    suggestion (professional judgement), never lower it."""
+    suggested = suggested_rag(immediate=immediate, level=level, escalation=escalation)
+    if raw and raw not in {r.value for r in Rag}:
+        errors["rag"] = "Select a RAG rating"
+        return raw
+    if not raw:
+        if suggested is None:
+            errors["rag"] = "Select a RAG rating: no DASH score or professional judgement suggests one"
+            return raw
+        return suggested.value
+    chosen = Rag(raw)
+    if suggested is not None and chosen.rank > suggested.rank:
+        errors["rag"] = (
+            "Immediate or high risk must be rated red"
+            if suggested is Rag.RED
+            else f"Medium risk or potential escalation must be rated {suggested.label.lower()} or red"
+        )
+    return raw
 
 
 def risk_level(request: DisclosureRequest) -> RiskLevel | None:
