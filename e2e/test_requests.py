@@ -33,8 +33,11 @@ def _log(
     expect(page.get_by_role("heading", name="Log a request")).to_be_visible()
     visit(f"log a request: {route}")
     page.get_by_label(route).check()
+    question = page.get_by_role("group", name="Who is applying?")
     if applicant:
         page.get_by_label(applicant).check()
+    else:  # a police-initiated route: the question is not asked
+        expect(question).to_be_hidden()
     when = utcnow() - timedelta(days=days_ago, hours=1)
     fill_date_and_time(page, "Date of first contact", "Time of first contact", when)
     page.get_by_label("101 telephone call").check()

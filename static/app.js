@@ -26,3 +26,17 @@ if (progress) {
   };
   window.setTimeout(poll, 1500);
 }
+
+// A question that only some answers make relevant ("Who is applying?" has no answer for the police-initiated
+// routes): hidden while another answer is chosen. Without scripts it stays visible, and the service ignores
+// an answer the chosen route does not ask for.
+for (const question of document.querySelectorAll("[data-shown-for-routes]")) {
+  const routes = question.dataset.shownForRoutes.split(" ");
+  const choices = [...document.querySelectorAll('input[name="route"]')];
+  const update = () => {
+    const chosen = choices.find((choice) => choice.checked);
+    question.hidden = chosen !== undefined && !routes.includes(chosen.value);
+  };
+  for (const choice of choices) choice.addEventListener("change", update);
+  update();
+}

@@ -128,8 +128,7 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
             errors["applicant_type"] = "Select who is applying"
         elif applicant_type not in {a.value for a in APPLICANT_TYPES[route]}:
             errors["applicant_type"] = f"Select who is applying under {route.label}"
-    elif route is not None and applicant_type:
-        errors["applicant_type"] = f"{route.label} is started by the police and has no applicant"
+    # A route without an applicant ignores a "who is applying" left over from another route's answers.
     first_contact_at = parse_datetime(values, "first_contact", "Date of first contact", errors)
     if first_contact_at is not None and first_contact_at.year < EARLIEST_CONTACT_YEAR:
         errors["first_contact"] = f"Date of first contact must be in {EARLIEST_CONTACT_YEAR} or later"

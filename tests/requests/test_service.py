@@ -45,7 +45,9 @@ def test_references_are_sequential_per_scheme_and_year(db: Session, clerk: Princ
 def test_right_to_know_needs_the_information_and_has_no_applicant(db: Session, clerk: Principal) -> None:
     with pytest.raises(FormInvalid) as refused:
         make_request(db, clerk, route="right_to_know", applicant_type="third_party", information_received="")
-    assert set(_errors(refused)) == {"applicant_type", "information_received"}
+    assert set(_errors(refused)) == {"information_received"}
+    case = make_request(db, clerk, route="right_to_know", applicant_type="third_party")
+    assert case.applicant_type is None, "an answer left over from another route is ignored, not a trap"
 
 
 def test_first_contact_cannot_be_in_the_future_or_impossible(db: Session, clerk: Principal) -> None:
