@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from disclosure.accounts.controllers import signin as home_page
 from disclosure.decisions import panels as decisions_panels
 from disclosure.missing import panels as missing_panels
 from disclosure.missing import service as missing
@@ -26,6 +27,7 @@ def connect() -> None:
     _register(people_access.ACCESS_HOOKS, requests_access.person_basis, missing.person_basis)
     _register(people_pages.PERSON_PANELS, requests_panels.person_history, missing_panels.person_panel)
     _register(queue.CASE_PANELS, missing_panels.case_panel, decisions_panels.case_panel)
+    _register(home_page.HOME_PANELS, missing_panels.home_panel)
     _register(requests.PARTY_HOOKS, missing.on_party_added)
 
 

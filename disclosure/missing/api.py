@@ -7,14 +7,14 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, cast
 
 from litestar import Request, get, post
 from litestar.params import FromQuery, JSONBody
 
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
-from disclosure.missing import dispatcher, feed, import_jobs, service
+from disclosure.missing import dispatcher, feed, import_jobs, rules, service, unreached
 from disclosure.missing.models import Episode, FeedImport
 from disclosure.people import service as people
 from disclosure.web import Db, Id, body_values
@@ -62,8 +62,23 @@ class ImportStateOut:
     failure: str
 
 
+InterviewState = Literal["", "due", "overdue", "offered", "completed", "declined", "not_offered", "optional"]
+"""Where the episode's interview stands: empty with none (still missing, or returned before it was
+imported); a child's return home interview `due`, `overdue` after 72 hours without an offer, or its outcome;
+an adult's prevention interview `optional` until an outcome is recorded, and never overdue."""
+InterviewKind = Literal["return_home", "prevention"]
+UnreachedCode = Literal["no_recipient", "no_mailbox", "person_to_confirm"]
+
+
 @dataclass
 class EpisodeOut:
+    """One episode. `adult`: 18 or over when reported, or an adult with care and support needs: the
+    interview after the return is then the optional prevention interview (`interview_kind` `prevention`),
+    not a child's return home interview (`return_home`). `interview_kind` is null while the person is
+    missing (or when they returned before the feed brought the episode); once it is set it decides `adult`.
+    `unreached`: why an urgent event about the episode reached nobody at once, oldest first, until a later
+    urgent notice reaches someone; empty when nothing did."""
+
     id: uuid.UUID
     police_reference: str | None
     person_id: uuid.UUID | None
@@ -73,8 +88,11 @@ class EpisodeOut:
     risk_level: str
     reported_at: datetime
     returned_at: datetime | None
-    interview: str
+    interview: InterviewState
+    interview_kind: InterviewKind | None
+    adult: bool
     repeat_missing: bool
+    unreached: list[UnreachedCode]
 
 
 @dataclass
@@ -157,22 +175,32 @@ def _out(db: Db, episodes: list[Episode]) -> list[EpisodeOut]:
     ids = [e.person_id for e in episodes if e.person_id]
     names = people.summaries(db, ids)
     repeats = service.repeat_statuses(db, ids)
-    return [
-        EpisodeOut(
-            e.id,
-            e.police_reference,
-            e.person_id,
-            names[e.person_id].display_name if e.person_id in names else e.reported_name,
-            e.status,
-            e.care_status,
-            e.risk_level,
-            e.reported_at,
-            e.returned_at,
-            service.interview_state(e.interview),
-            bool(e.person_id and repeats[e.person_id].flagged),
+    reasons = unreached.reasons(db, [e.id for e in episodes])
+    out = []
+    for e in episodes:
+        summary = names.get(e.person_id) if e.person_id else None
+        born = summary.date_of_birth if summary else rules.date_of_birth(db, e)
+        kind = cast("InterviewKind | None", e.interview.kind if e.interview else None)
+        out.append(
+            EpisodeOut(
+                e.id,
+                e.police_reference,
+                e.person_id,
+                summary.display_name if summary else e.reported_name,
+                e.status,
+                e.care_status,
+                e.risk_level,
+                e.reported_at,
+                e.returned_at,
+                cast("InterviewState", service.interview_state(e.interview)),
+                kind,
+                # Once returned, the interview's kind records the decision made at the return.
+                kind == "prevention" if kind else rules.adult_at(e.care_status, born, e.reported_at),
+                bool(e.person_id and repeats[e.person_id].flagged),
+                cast("list[UnreachedCode]", reasons.get(e.id, [])),
+            )
         )
-        for e in episodes
-    ]
+    return out
 
 
 @get("/api/v1/missing/episodes", name="api.missing_episodes", sync_to_thread=True, tags=TAGS)

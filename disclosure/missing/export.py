@@ -1,8 +1,9 @@
-"""Export for partners: episodes with their return home interview status and the person's repeat flag, as
-CSV or XLSX [issue 7]. An export is a disclosure of personal data and is audited with its recipient and
-reason (DPA 2018 s.62 [DPA-62]). Every cell, in both formats, passes through `cell`: control characters go
-(openpyxl refuses them, and a line break or bidirectional override would disguise a row) and what a
-spreadsheet would run as a formula is neutralised (CSV injection)."""
+"""Export for partners: episodes with their return home interview status (an adult's optional prevention
+interview instead, never overdue) and the person's repeat flag, as CSV or XLSX [issue 7]. An export is a
+disclosure of personal data and is audited with its recipient and reason (DPA 2018 s.62 [DPA-62]). Every
+cell, in both formats, passes through `cell`: control characters go (openpyxl refuses them, and a line break
+or bidirectional override would disguise a row) and what a spreadsheet would run as a formula is neutralised
+(CSV injection)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from disclosure.errors import FormInvalid
 from disclosure.forms import integer, text
 from disclosure.missing import rules, service
 from disclosure.missing.models import Episode, ReturnInterview
-from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewOutcome
+from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, InterviewKind, InterviewOutcome
 from disclosure.people import service as people
 from disclosure.text import clean_line, spreadsheet_safe
 
@@ -89,7 +90,7 @@ def rows(session: Session, since: datetime) -> Iterator[tuple[Any, ...]]:
                 labels.get(episode.risk_level, episode.risk_level),
                 _stamp(episode.reported_at),
                 _stamp(episode.returned_at),
-                _interview_label(state, episode),
+                _interview_label(state, episode, interview),
                 _stamp(interview.due_at) if interview else "",
                 "Yes" if repeat and repeat.flagged else "No",
                 repeat.count if repeat else 0,
@@ -103,8 +104,15 @@ def rows(session: Session, since: datetime) -> Iterator[tuple[Any, ...]]:
     yield from flush()
 
 
-def _interview_label(state: str, episode: Episode) -> str:
-    if state == "overdue":
+def _interview_label(state: str, episode: Episode, interview: ReturnInterview | None) -> str:
+    """The column holds a child's return home interview (overdue after 72 hours); an adult's episode says
+    which interview it has instead, optional and never overdue [MissingPeople-2024]."""
+    if interview is not None and interview.kind == InterviewKind.PREVENTION:
+        done = (
+            "optional, not recorded" if state == service.OPTIONAL else InterviewOutcome(state).label.lower()
+        )
+        return f"{InterviewKind.PREVENTION.label}: {done}"
+    if state == service.OVERDUE:
         return "Overdue"
     if state:
         return InterviewOutcome(state).label

@@ -1,8 +1,12 @@
 """Telling partners about missing episodes without flooding them: every event (reported, risk reviewed,
 returned, interview, repeat flag) joins the one digest each partner has for that person in the current
 period, sent when the period ends; a child on a child-protection plan going missing (or an urgent risk
-rise) also goes at once to the allocated social worker [Wales-SP]. Partners acknowledge in the service; an
-urgent notice unacknowledged after the configured hours escalates to the agency's mailbox and the MASH.
+rise) also goes at once to the allocated social worker, or without one to the placing authority's MASH
+mailbox, or without either (for a child) to children's social care's MASH mailbox named in the rules
+[Wales-SP]. An urgent event that reaches nobody is never silent: it is recorded (`UnreachedNotice`) and
+audited, and shown in red on the episode and the data administrators' home page. Partners acknowledge in
+the service; an urgent notice unacknowledged after the configured hours escalates to the agency's mailbox
+and the MASH.
 
 Mail goes through the outbox (`agencies.outbox`), written in the same transaction, carrying no case
 content: only that there is something to read in the service.
@@ -28,9 +32,10 @@ from disclosure.audit import AuditCategory, SystemActor
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, NotFound
+from disclosure.missing import unreached
 from disclosure.missing.models import Episode, Notification, NotificationItem
-from disclosure.missing.rules import current_settings
-from disclosure.missing.vocabulary import PartnerRole
+from disclosure.missing.rules import current_settings, is_adult
+from disclosure.missing.vocabulary import CareStatus, PartnerRole, UnreachedReason
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -42,16 +47,25 @@ class Recipient:
     user_id: uuid.UUID | None = None
 
 
+URGENT_ORDER = (PartnerRole.SOCIAL_WORKER, PartnerRole.PLACING_AUTHORITY, PartnerRole.SOCIAL_CARE)
+"""Who an urgent notice goes to, the first of these there is [Wales-SP]; never the school or health."""
+
+
 def recipients(session: Session, episode: Episode) -> list[Recipient]:
     """Who is told about this episode: the allocated social worker (through their agency), the placing
-    authority, the school and health, each once."""
+    authority, the school and health, each once. A child with neither a social worker nor a placing
+    authority is told to children's social care's MASH mailbox, when the rules name it [Wales-SP]."""
     found: list[Recipient] = []
     if episode.social_worker_id:
         agency = agency_of(session, episode.social_worker_id)
         if agency:
             found.append(Recipient(PartnerRole.SOCIAL_WORKER, agency.id, episode.social_worker_id))
+    fallback = None
+    if not found and episode.placing_authority_id is None:
+        fallback = _childrens_social_care(session, episode)
     for role, agency_id in (
         (PartnerRole.PLACING_AUTHORITY, episode.placing_authority_id),
+        (PartnerRole.SOCIAL_CARE, fallback),
         (PartnerRole.SCHOOL, episode.school_id),
         (PartnerRole.HEALTH, episode.health_id),
     ):
@@ -60,6 +74,23 @@ def recipients(session: Session, episode: Episode) -> list[Recipient]:
         if agency_id and not any(r.agency_id == agency_id for r in found):
             found.append(Recipient(role, agency_id))
     return found
+
+
+def _childrens_social_care(session: Session, episode: Episode) -> uuid.UUID | None:
+    """The configured children's social care, for a child's episode (a child-protection plan is one
+    whatever the recorded date of birth says); never for an adult's."""
+    if episode.care_status != CareStatus.CP_PLAN and is_adult(session, episode):
+        return None
+    return current_settings(session).childrens_social_care_id
+
+
+def urgent_recipient(people: list[Recipient]) -> Recipient | None:
+    """The one an urgent notice goes to at once (`URGENT_ORDER`), or None when nobody is known."""
+    for role in URGENT_ORDER:
+        found = next((r for r in people if r.role is role), None)
+        if found is not None:
+            return found
+    return None
 
 
 def period_of(moment: datetime, hours: int) -> tuple[datetime, datetime]:
@@ -74,8 +105,12 @@ def episode_event(
     session: Session, episode: Episode, kind: str, summary: str, *, urgent: bool = False
 ) -> None:
     """Add an event to each partner's digest for this person and period; when urgent, also send a notice
-    at once to the social worker (or, without one, the placing authority)."""
+    at once to the social worker, or without one the placing authority, or without either (for a child)
+    children's social care [Wales-SP]. An urgent event that reaches nobody's mailbox is recorded, audited
+    and shown to the MASH (`UnreachedNotice`); one that does reach someone settles the earlier ones."""
     if episode.person_id is None:
+        if urgent:  # a feed row whose person is still to be confirmed: told once they are
+            unreached.record(session, episode, kind, UnreachedReason.PERSON_TO_CONFIRM)
         return
     now = utcnow()
     rules = current_settings(session)
@@ -86,8 +121,10 @@ def episode_event(
         digest.items.append(
             NotificationItem(episode_id=episode.id, kind=kind, summary=summary, created_at=now)
         )
-    if urgent and people:
-        first = next((r for r in people if r.role is PartnerRole.SOCIAL_WORKER), people[0])
+    first = urgent_recipient(people) if urgent else None
+    if urgent and first is None:
+        unreached.record(session, episode, kind, UnreachedReason.NO_RECIPIENT)
+    elif first is not None:
         notice = Notification(
             agency_id=first.agency_id,
             user_id=first.user_id,
@@ -103,7 +140,17 @@ def episode_event(
         )
         session.add(notice)
         session.flush()
-        _queue_mail(session, notice, urgent=True)
+        if _queue_mail(session, notice, urgent=True):
+            unreached.settle(session, episode, now)
+        else:
+            unreached.record(
+                session,
+                episode,
+                kind,
+                UnreachedReason.NO_MAILBOX,
+                agency_id=first.agency_id,
+                notification_id=notice.id,
+            )
     session.flush()
 
 
@@ -145,9 +192,11 @@ def _addresses(session: Session, notification: Notification) -> list[str]:
     return [email] if email else []
 
 
-def _queue_mail(session: Session, notification: Notification, *, urgent: bool = False) -> None:
+def _queue_mail(session: Session, notification: Notification, *, urgent: bool = False) -> int:
+    """Queue the notification's mail; how many messages (none when the recipient has no mailbox)."""
     kind = "an urgent missing-person notice" if urgent else "a missing-person digest"
-    for address in _addresses(session, notification):
+    addresses = _addresses(session, notification)
+    for address in addresses:
         outbox.queue(
             session,
             to=address,
@@ -158,6 +207,7 @@ def _queue_mail(session: Session, notification: Notification, *, urgent: bool = 
                 "This message holds no personal details. OFFICIAL-SENSITIVE."
             ),
         )
+    return len(addresses)
 
 
 # ------------------------------------------------------------------------------------ dispatching

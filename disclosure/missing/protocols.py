@@ -10,6 +10,7 @@ follows the feed's rule (certain links, likely waits for a coordinator in the sa
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied
 from disclosure.forms import raise_if, text
-from disclosure.missing import notify, service
+from disclosure.missing import notify, rules, service
 from disclosure.missing.models import Episode, PendingMatch, ProtocolForm
 from disclosure.missing.vocabulary import EpisodeStatus, MatchStatus, ProtocolKind
 from disclosure.missing.workflow import MATCHES, MatchVerb
@@ -309,7 +310,9 @@ def confirm_match(
     session: Session, actor: Principal, match_id: uuid.UUID, values: dict[str, Any]
 ) -> PendingMatch:
     """A coordinator confirms which person it is (`person_id`) or that it is someone new (`new`); the
-    episode or form then points at them, and the episode is told to partners if still current."""
+    episode or form then points at them, and the episode is told to partners if still current (open, or
+    returned within the digest period, as the feed tells the rows it loads), an urgent one at once
+    [Wales-SP]."""
     pending = get_pending(session, actor, match_id)
     status = MatchStatus(pending.status)
     if not MATCHES.allowed(status):  # confirmed: a Conflict (see MATCHES)
@@ -344,7 +347,7 @@ def confirm_match(
         episode = service.get_episode(session, pending.episode_id)
         episode.person_id = person_id
         session.flush()
-        if episode.is_open:
+        if _current(session, episode):
             service.after_new_episode(session, actor, episode)
         else:
             service.raise_considerations(session, actor, person_id=person_id, episode=episode)
@@ -361,3 +364,10 @@ def confirm_match(
         details={"pending_match": str(pending.id)},
     )
     return pending
+
+
+def _current(session: Session, episode: Episode) -> bool:
+    """Open, or returned within the digest period: partners hear of it, not of a backfill of history."""
+    if episode.is_open or episode.returned_at is None:
+        return True
+    return episode.returned_at >= utcnow() - timedelta(hours=rules.current_settings(session).digest_hours)

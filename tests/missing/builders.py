@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from disclosure.accounts.roles import Role
 from disclosure.agencies.models import Agency
 from disclosure.auth import Principal
 from disclosure.db import utcnow
+from disclosure.missing import rules, service
 from disclosure.people import service as people
 from disclosure.people.models import Person
 from disclosure.people.schemas import PersonDetails
@@ -20,6 +21,21 @@ from tests.builders import date_time_fields, make_user, principal_for
 from tests.research.builders import partner_user
 
 UK = ZoneInfo("Europe/London")
+
+
+def years_ago(years: int) -> date:
+    """The UK date `years` before today (28 February for a 29 February that year lacks), so that who is a
+    child and who an adult never changes with the date the tests run."""
+    today = utcnow().astimezone(UK).date()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+CHILD_BORN = years_ago(14).isoformat()
+"""A child's date of birth: 14 today, whenever the tests run."""
+ADULT_BORN = years_ago(30).isoformat()
 
 
 def coordinator(db: Session, username: str = "dana.mash") -> Principal:
@@ -36,8 +52,40 @@ def agency_id(db: Session, code: str) -> str:
     return str(db.scalar(select(Agency.id).where(Agency.code == code)))
 
 
+def agency(db: Session, code: str, kind: str = "childrens_social_care", mailbox: str = "") -> Agency:
+    """A partner agency of `kind`, with `mailbox` as its contact email (empty: none)."""
+    made = Agency(
+        code=code,
+        name=code.replace("-", " ").title(),
+        kind=kind,
+        response_working_days=5,
+        contact_email=mailbox,
+    )
+    db.add(made)
+    db.flush()
+    return made
+
+
+def name_childrens_social_care(db: Session, care: Agency | None) -> None:
+    """The missing-person rules name `care` (or nobody) as children's social care, as an administrator
+    does on the rules page."""
+    saved = rules.current_settings(db)
+    service.update_settings(
+        db,
+        principal_for(make_user(db, Role.ADMINISTRATOR).user),
+        {
+            "repeat_episodes": str(saved.repeat_episodes),
+            "repeat_days": str(saved.repeat_days),
+            "digest_hours": str(saved.digest_hours),
+            "escalate_hours": str(saved.escalate_hours),
+            "childrens_social_care_id": str(care.id) if care else "",
+            "version": str(saved.version),
+        },
+    )
+
+
 def person(
-    db: Session, actor: Principal, given: str = "Jamie", family: str = "Rivers", born: str = "2011-04-27"
+    db: Session, actor: Principal, given: str = "Jamie", family: str = "Rivers", born: str = CHILD_BORN
 ) -> Person:
     return people.create_person(
         db,

@@ -1,15 +1,29 @@
-"""The missing-person JSON API: a feed pushed by an integration, episodes read and their risk reviewed."""
+"""The missing-person JSON API: a feed pushed by an integration, episodes read and their risk reviewed; an
+episode says whether it is an adult's (with the prevention interview) and whether an urgent event about it
+reached nobody, and the OpenAPI document describes exactly those answers [issue 15]."""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
 from disclosure.db import utcnow
-from disclosure.missing import dispatcher, feed
-from tests.missing.builders import UK, coordinator
+from disclosure.missing import api as missing_api
+from disclosure.missing import dispatcher, feed, service
+from disclosure.missing.vocabulary import InterviewKind, InterviewOutcome, UnreachedReason
+from tests.missing.builders import (
+    ADULT_BORN,
+    CHILD_BORN,
+    UK,
+    coordinator,
+    episode_values,
+    person,
+    return_values,
+)
 from tests.missing.test_feed import csv_of, line
 from tests.pages import PageClient
 from tests.requests.test_api import api
@@ -69,3 +83,52 @@ def test_an_integration_runs_a_stopped_import_again_and_follows_it(
     done = api.get(f"/api/v1/missing/imports/{record.id}").json()
     assert (done["status"], done["total"], done["loaded"], done["rejected"]) == ("finished", 2, 1, 1)
     assert api.post(f"/api/v1/missing/imports/{record.id}/run-again").status_code == 409
+
+
+def _closed(db: Session, born: str, given: str, **overrides: str) -> str:
+    actor = coordinator(db, f"mash.{given.lower()}")
+    who = person(db, actor, given=given, born=born)
+    episode = service.record_episode(db, actor, who.id, episode_values(hours_ago=85, **overrides))
+    service.close_episode(db, actor, episode.id, return_values(hours_ago=80))
+    return str(episode.id)
+
+
+def test_the_api_tells_an_adults_prevention_interview_from_a_childs_overdue_one(
+    db: Session, api: PageClient
+) -> None:
+    adult = _closed(db, ADULT_BORN, "Alex", care_status="none")
+    child = _closed(db, CHILD_BORN, "Kai")
+    answers = {e["id"]: e for e in api.get("/api/v1/missing/episodes?status=closed").json()}
+    pick = ("interview", "interview_kind", "adult")
+    assert tuple(answers[adult][k] for k in pick) == ("optional", "prevention", True)
+    assert tuple(answers[child][k] for k in pick) == ("overdue", "return_home", False)
+
+
+def test_the_api_says_when_an_urgent_event_reached_nobody(db: Session, api: PageClient) -> None:
+    actor = coordinator(db)
+    who = person(db, actor)
+    episode = service.record_episode(db, actor, who.id, episode_values(care_status="cp_plan"))
+    answer = api.get(f"/api/v1/missing/episodes/{episode.id}").json()
+    assert answer["unreached"] == ["no_recipient"] and answer["interview_kind"] is None
+    assert answer["adult"] is False
+
+
+def test_the_openapi_document_describes_each_episode_answer_exactly(api: PageClient) -> None:
+    schema = api.get("/api/v1/schema/openapi.json").json()
+    episode = schema["components"]["schemas"]["EpisodeOut"]
+    fields = {f.name for f in dataclasses.fields(missing_api.EpisodeOut)}
+    assert set(episode["properties"]) == fields and set(episode["required"]) == fields
+
+    def enum(prop: dict[str, typing.Any]) -> set[str]:
+        found = set(prop.get("enum", []))
+        for option in prop.get("oneOf", []) + prop.get("anyOf", []):
+            found |= set(option.get("enum", []))
+            found |= set(option.get("items", {}).get("enum", []))
+        return found | set(prop.get("items", {}).get("enum", []))
+
+    states = {o.value for o in InterviewOutcome} | {"", "overdue", "optional"}
+    assert set(typing.get_args(missing_api.InterviewState)) == states
+    assert enum(episode["properties"]["interview"]) == states
+    assert enum(episode["properties"]["interview_kind"]) == {k.value for k in InterviewKind} | {None}
+    assert enum(episode["properties"]["unreached"]) == {r.value for r in UnreachedReason}
+    assert episode["properties"]["adult"]["type"] == "boolean"

@@ -16,7 +16,7 @@ from disclosure.errors import FormInvalid
 from disclosure.missing import feed
 from disclosure.missing.models import Episode, ImportProblem, PendingMatch, ReturnInterview
 from disclosure.people.models import Person
-from tests.missing.builders import UK, coordinator, person
+from tests.missing.builders import CHILD_BORN, UK, coordinator, person
 
 HEADER = ",".join(feed.FIELDS)
 
@@ -26,7 +26,7 @@ def line(**cells: str) -> str:
         "police_reference": "MP/26/0001",
         "given_names": "Jamie",
         "family_name": "Rivers",
-        "date_of_birth": "2011-04-27",
+        "date_of_birth": CHILD_BORN,
         "postcode": "LS1 4AP",
         "care_status": "looked_after",
         "placing_authority": "childrens-social-care",
@@ -156,8 +156,8 @@ def test_a_later_file_with_the_return_closes_the_open_episode(db: Session) -> No
 
 def test_an_uncertain_match_waits_for_confirmation_and_nothing_close_is_a_new_person(db: Session) -> None:
     actor = coordinator(db)
-    person(db, actor, "Jamie", "Rivers", "2011-04-27")
-    person(db, actor, "Jamie", "Rivers", "2011-04-27")  # two identical records: not certain which
+    person(db, actor, "Jamie", "Rivers", CHILD_BORN)
+    person(db, actor, "Jamie", "Rivers", CHILD_BORN)  # two identical records: not certain which
     before = db.scalar(select(func.count()).select_from(Person))
     outcome, _ = run(
         db,

@@ -170,13 +170,6 @@ def test_a_child_on_a_plan_missing_notifies_the_social_worker_at_once(db: Sessio
     assert episode.id in {i.episode_id for i in urgent[0].items}
 
 
-def test_a_plan_without_a_social_worker_is_refused(db: Session) -> None:
-    actor = coordinator(db)
-    with pytest.raises(FormInvalid) as refused:
-        record(db, actor, care_status=CareStatus.CP_PLAN.value)
-    assert "social_worker_id" in refused.value.errors
-
-
 def test_partners_get_one_digest_per_person_and_period_listing_every_change(db: Session) -> None:
     actor = coordinator(db)
     school = agency_id(db, "education")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -11,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from disclosure.accounts import mfa, service
 from disclosure.accounts.roles import Role
-from disclosure.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE, require_principal
+from disclosure.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE, Principal, require_principal
 from disclosure.config import Settings
 from disclosure.errors import FormInvalid
 from disclosure.web import Db, Form, FormState, form_values, page, redirect, safe_next
@@ -48,10 +49,21 @@ def health(db: Db) -> dict[str, str]:
     return {"status": "ok"}
 
 
+HomePanel = Callable[[Db, Principal], dict[str, Any]]
+HOME_PANELS: list[HomePanel] = []
+"""Features that add to the home page (the missing-person notices that reached nobody) register a function
+of (session, principal) returning extra template context, in `disclosure.wiring`."""
+
+
 @get("/", name="home", sync_to_thread=True)
-def home(request: Request[Any, Any, Any]) -> Template:
+def home(request: Request[Any, Any, Any], db: Db) -> Template:
     principal = require_principal(request)
-    return page(request, "accounts/home.html", heading=f"Welcome, {principal.display_name}", Role=Role)
+    extra: dict[str, Any] = {}
+    for panel in HOME_PANELS:
+        extra.update(panel(db, principal))
+    return page(
+        request, "accounts/home.html", heading=f"Welcome, {principal.display_name}", Role=Role, **extra
+    )
 
 
 @get("/sign-in", name="accounts.sign_in_form", sync_to_thread=True)

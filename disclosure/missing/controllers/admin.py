@@ -1,4 +1,5 @@
-"""The local rules page: the repeat and digest settings and the risk levels."""
+"""The local rules page: the repeat and digest settings, who hears of a child nobody else is named to tell,
+and the risk levels."""
 
 from __future__ import annotations
 
@@ -8,18 +9,29 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from disclosure.agencies import outbox
+from disclosure.agencies.models import Agency
 from disclosure.auth import require_principal
 from disclosure.missing import rules, service
 from disclosure.web import Db, Form, FormState, Id, page, round_trip
 
-_RULES = ("repeat_episodes", "repeat_days", "digest_hours", "escalate_hours", "version")
+_RULES = (
+    "repeat_episodes",
+    "repeat_days",
+    "digest_hours",
+    "escalate_hours",
+    "childrens_social_care_id",
+    "version",
+)
+
+
+def _saved(db: Db) -> dict[str, str]:
+    saved = rules.current_settings(db)
+    return {k: "" if getattr(saved, k) is None else str(getattr(saved, k)) for k in _RULES}
 
 
 @get("/admin/missing", name="missing.settings_form", sync_to_thread=True)
 def settings_form(request: Request[Any, Any, Any], db: Db) -> Template:
-    saved = rules.current_settings(db)
-    form = FormState.empty(**{k: str(getattr(saved, k)) for k in _RULES})
-    return _settings_page(request, db, form)
+    return _settings_page(request, db, FormState.empty(**_saved(db)))
 
 
 def _settings_page(
@@ -31,6 +43,8 @@ def _settings_page(
         heading="Missing-person rules",
         form=form,
         levels=rules.risk_levels(db),
+        care_options=[("", "None chosen"), *service.childrens_social_care_options(db)],
+        care_without_mailbox=_care_without_mailbox(db),
         mail=outbox.health(db),
         smtp_host=request.app.state.settings.smtp_host,
         status_code=status_code,
@@ -50,13 +64,19 @@ def update_settings(request: Request[Any, Any, Any], db: Db, data: Form) -> Temp
     )
 
 
+def _care_without_mailbox(db: Db) -> str:
+    """The name of the children's social care chosen, when it has no mailbox to alert (else empty)."""
+    chosen = rules.current_settings(db).childrens_social_care_id
+    agency = db.get(Agency, chosen) if chosen else None
+    return agency.name if agency is not None and not agency.contact_email else ""
+
+
 def _rules_form(db: Db, posted: FormState, prefix: str = "") -> FormState:
     """The rules as saved, with the posted risk-level form's answers, errors and problem (under `prefix`,
     the level's own, when one level's form was the one posted)."""
-    saved = rules.current_settings(db)
     return FormState(
         {
-            **{k: str(getattr(saved, k)) for k in _RULES},
+            **_saved(db),
             **{prefix + k: v for k, v in posted.values.items()},
         },
         {prefix + k: v for k, v in posted.errors.items()},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,16 @@ from disclosure.accounts.models import User
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
-from disclosure.missing import notify, protocols, rules, service
-from disclosure.missing.vocabulary import CareStatus, InterviewOutcome, PartnerRole, RiskFactor, SafeAndWell
+from disclosure.missing import notify, protocols, rules, service, unreached
+from disclosure.missing.vocabulary import (
+    CareStatus,
+    InterviewKind,
+    InterviewOutcome,
+    PartnerRole,
+    RiskFactor,
+    SafeAndWell,
+    UnreachedReason,
+)
 from disclosure.people import service as people
 from disclosure.web import Db, Form, FormState, Id, form_values, page, redirect, round_trip
 from disclosure.workflow import options
@@ -171,7 +180,10 @@ def _episode_page(request: Request[Any, Any, Any], db: Db, episode_id: uuid.UUID
         safe_and_well=SafeAndWell(episode.safe_and_well).label if episode.safe_and_well else "",
         factor_labels={f.value: f.label for f in RiskFactor},
         outcome_label=InterviewOutcome(episode.interview.outcome).label if episode.interview else "",
+        interview_label=InterviewKind(episode.interview.kind).label if episode.interview else "",
         role_labels={r.value: r.label for r in PartnerRole},
+        unreached=unreached.for_episode(db, episode.id),
+        reason_labels={r.value: r.label for r in UnreachedReason},
     )
 
 
@@ -192,14 +204,17 @@ def _episode_form(
     service.require_coordinator(principal)
     episode = service.get_episode(db, episode_id)
     person = people.summaries(db, [episode.person_id])[episode.person_id] if episode.person_id else None
+    prevention = episode.interview is not None and episode.interview.kind == InterviewKind.PREVENTION
     return page(
         request,
         spec.template,
-        heading=spec.heading,
+        heading=InterviewKind.PREVENTION.label if spec is INTERVIEW_FORM and prevention else spec.heading,
         episode=episode,
         name=person.display_name if person else episode.reported_name,
         form=form,
         status_code=status_code,
+        prevention=prevention,
+        adult=rules.is_adult(db, episode),
         safe_options=options(SafeAndWell),
         outcome_options=[(o.value, o.label) for o in InterviewOutcome if o is not InterviewOutcome.DUE],
         **_options(db),
@@ -226,7 +241,7 @@ def _post_episode_form(
     data: Any,
     verb: Any,
     spec: _EpisodeForm,
-    flash: str,
+    flash: str | Callable[[Any], str],
 ) -> Template | Redirect:
     """Save one of the episode's forms through the one round trip (`web.round_trip`): errors at their
     fields, a stale save or a closed episode reported at the top, the answers always kept."""
@@ -286,8 +301,14 @@ def close(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form) -
         data,
         service.close_episode,
         CLOSE_FORM,
-        "Return recorded: the return home interview is due within 72 hours",
+        _closed,
     )
+
+
+def _closed(episode: Any) -> str:
+    if episode.interview is not None and episode.interview.kind == InterviewKind.PREVENTION:
+        return "Return recorded: a prevention interview may be offered (optional, no time limit)"
+    return "Return recorded: the return home interview is due within 72 hours"
 
 
 @get("/missing/episodes/{episode_id:uuid}/interview", name="missing.interview_form", sync_to_thread=True)
@@ -319,7 +340,7 @@ def record_interview(
         data,
         service.record_interview,
         INTERVIEW_FORM,
-        "Return home interview recorded",
+        lambda interview: f"{InterviewKind(interview.kind).label} recorded",
     )
 
 

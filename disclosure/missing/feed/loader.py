@@ -29,7 +29,7 @@ from disclosure.missing.models import (
     ReturnInterview,
     RiskChange,
 )
-from disclosure.missing.vocabulary import EpisodeStatus, ImportStatus
+from disclosure.missing.vocabulary import EpisodeStatus, ImportStatus, InterviewKind
 from disclosure.missing.workflow import IMPORTS, ImportVerb
 from disclosure.requests.models import CaseParty
 from disclosure.text import clean_line
@@ -328,14 +328,19 @@ def _new_records(
             }
         )
         # The interview task is raised while it can still be done in time; an episode whose return was more
-        # than 72 hours before the import is history, and would only flood the list with overdue tasks.
+        # than 72 hours before the import is history, and would only flood the list with overdue tasks. An
+        # adult's (by the row's date of birth and care status) is the optional prevention interview.
         returned_at = row.returned["returned_at"] if row.returned else None
         if returned_at and returned_at + service.INTERVIEW_DUE > now:
+            adult = rules.adult_at(
+                row.episode["care_status"], row.details.date_of_birth, row.episode["reported_at"]
+            )
             interviews.append(
                 {
                     "id": new_id(),
                     "episode_id": episode_id,
-                    "due_at": returned_at + service.INTERVIEW_DUE,
+                    "kind": (InterviewKind.PREVENTION if adult else InterviewKind.RETURN_HOME).value,
+                    "due_at": None if adult else returned_at + service.INTERVIEW_DUE,
                     "outcome": "due",
                     "reason": "",
                     "interviewer_name": "",
@@ -349,7 +354,10 @@ def _new_records(
         if resolution.pending is not None:
             outcome.to_confirm += 1
             pending.append(_pending_row(record, row, episode_id, resolution.pending, stamps))
-        elif returned_at is None or returned_at >= current_cutoff:
+        # A current row still to be confirmed is told once its person is (`protocols.confirm_match`);
+        # meanwhile an urgent one (a child on a child-protection plan [Wales-SP]) is listed as reaching
+        # nobody (`service.after_new_episode`).
+        if returned_at is None or returned_at >= current_cutoff:
             to_notify.append(episode_id)
         seen[row.police_reference] = (episode_id, status)
     tables = {

@@ -3,10 +3,12 @@ close it on return, and follow the return home interview; the repeat-missing rul
 timeline; and the Right to Know considerations raised where missing and disclosure work meet.
 
 Rules (DOMAIN.md "Missing-person coordination in a MASH"): the risk continuum and what each episode records
-[APP-missing][Lewisham]; the interview within 72 hours of return, by someone independent of the placement,
-with a reason when not offered [MissingPeople-2024]; a child on a child-protection plan notified to the
-social worker at once [Wales-SP]; repeat missing as configuration [Bromley]. Every verb writes its audit
-event in the caller's transaction (DPA 2018 s.62 [DPA-62]).
+[APP-missing][Lewisham]; a child's return home interview within 72 hours of return, by someone independent
+of the placement, with a reason when not offered, and an adult's optional prevention interview instead
+[MissingPeople-2024]; a child on a child-protection plan notified at once to the social worker, the placing
+authority or children's social care, and an urgent event that reaches nobody said so [Wales-SP]; repeat
+missing as configuration [Bromley]. Every verb writes its audit event in the caller's transaction (DPA 2018
+s.62 [DPA-62]).
 """
 
 from disclosure.missing.service.common import get_episode, require_administrator, require_coordinator
@@ -42,10 +44,18 @@ from disclosure.missing.service.history import (
     repeat_statuses,
     timeline,
 )
-from disclosure.missing.service.interviews import INTERVIEW_DUE, interview_state, record_interview
+from disclosure.missing.service.interviews import (
+    INTERVIEW_DUE,
+    OPTIONAL,
+    OVERDUE,
+    interview_state,
+    new_interview,
+    record_interview,
+)
 from disclosure.missing.service.settings import (
     PartnerChoices,
     add_risk_level,
+    childrens_social_care_options,
     partner_choices,
     update_risk_level,
     update_settings,
@@ -54,6 +64,8 @@ from disclosure.missing.service.settings import (
 __all__ = [
     "INTERVIEW_DUE",
     "LINKED_ROLES",
+    "OPTIONAL",
+    "OVERDUE",
     "Overview",
     "PartnerChoices",
     "RepeatStatus",
@@ -62,6 +74,7 @@ __all__ = [
     "after_new_episode",
     "case_references",
     "change_risk",
+    "childrens_social_care_options",
     "close_episode",
     "considerations_for_case",
     "considerations_for_person",
@@ -72,6 +85,7 @@ __all__ = [
     "get_episode",
     "interview_state",
     "merge_considerations",
+    "new_interview",
     "on_party_added",
     "overview",
     "parse_episode",

@@ -17,12 +17,12 @@ from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid
 from disclosure.forms import parse_datetime, raise_if, text
 from disclosure.missing import notify
-from disclosure.missing.models import Episode, ReturnInterview, RiskChange, RiskLevel
+from disclosure.missing.models import Episode, RiskChange, RiskLevel
 from disclosure.missing.rules import risk_levels
 from disclosure.missing.service.common import _record, get_episode, require_coordinator
 from disclosure.missing.service.considerations import raise_considerations
 from disclosure.missing.service.history import repeat_status
-from disclosure.missing.service.interviews import INTERVIEW_DUE
+from disclosure.missing.service.interviews import new_interview
 from disclosure.missing.service.settings import partner_choices
 from disclosure.missing.vocabulary import CareStatus, EpisodeStatus, RiskFactor, SafeAndWell
 from disclosure.missing.workflow import EPISODES, EpisodeVerb
@@ -128,12 +128,8 @@ def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
         "school_id": _choice(values, "school_id", choices.schools, "Select the school", errors),
         "health_id": _choice(values, "health_id", choices.health, "Select the health service", errors),
     }
-    if care == CareStatus.CP_PLAN and fields["social_worker_id"] is None:
-        errors.setdefault(
-            "social_worker_id",
-            "Select the allocated social worker: a child on a child-protection plan is notified to them "
-            "at once",
-        )
+    # A child on a child-protection plan with no social worker allocated is still recorded: the urgent
+    # notice then goes to the placing authority or children's social care (`notify.episode_event`).
     raise_if(errors, values)
     return {
         **fields,
@@ -196,9 +192,9 @@ def record_episode(
 
 
 def after_new_episode(session: Session, actor: Actor, episode: Episode) -> None:
-    """What follows any new episode, typed in or imported: partners told, repeat flagged, cases linked."""
-    if episode.person_id is None:
-        return
+    """What follows any new episode, typed in or imported: partners told (a child on a child-protection
+    plan, or an urgent risk, at once [Wales-SP]), repeat flagged, cases linked. A feed row whose person is
+    still to be confirmed is told once they are; an urgent one meanwhile is listed as reaching nobody."""
     level = session.scalar(select(RiskLevel).where(RiskLevel.code == episode.risk_level))
     notify.episode_event(
         session,
@@ -207,6 +203,8 @@ def after_new_episode(session: Session, actor: Actor, episode: Episode) -> None:
         f"Reported missing {_when(episode.reported_at)}; risk {level.label if level else episode.risk_level}",
         urgent=episode.care_status == CareStatus.CP_PLAN or bool(level and level.urgent),
     )
+    if episode.person_id is None:
+        return
     status = repeat_status(session, episode.person_id)
     if status.flagged and status.count == status.threshold:
         notify.episode_event(
@@ -296,8 +294,8 @@ def close_episode(
     session: Session, actor: Principal, episode_id: uuid.UUID, values: dict[str, Any]
 ) -> Episode:
     """The person is found or has returned: closing needs the return time, the place and the police
-    safe-and-well check [APP-missing]; the return home interview becomes due 72 hours after the return
-    [MissingPeople-2024]."""
+    safe-and-well check [APP-missing]; a child's return home interview becomes due 72 hours after the
+    return [MissingPeople-2024], an adult is offered an optional prevention interview."""
     require_coordinator(actor)
     episode = get_episode(session, episode_id)
     check_version(episode.version, values.get("version"), what="this episode")
@@ -331,7 +329,9 @@ def _return_times(episode: Episode, returned_at: datetime | None) -> dict[str, d
 
 
 def finish_episode(session: Session, actor: Actor, episode: Episode, **fields: Any) -> None:
-    """Close an episode (typed in or from the feed) and set its return home interview going."""
+    """Close an episode (typed in or from the feed) and set its interview going: a child's return home
+    interview, due 72 hours after the return [MissingPeople-2024], or an adult's optional prevention
+    interview, with no clock (`rules.adult_at`)."""
     closed = EPISODES.next(EpisodeStatus(episode.status), EpisodeVerb.CLOSE)
     returned_at = fields.get("returned_at", episode.returned_at)
     if returned_at is None:
@@ -344,7 +344,7 @@ def finish_episode(session: Session, actor: Actor, episode: Episode, **fields: A
     episode.returned_at = returned_at
     episode.status = closed.value
     episode.updated_at = utcnow()
-    session.add(ReturnInterview(episode_id=episode.id, due_at=episode.returned_at + INTERVIEW_DUE))
+    session.add(new_interview(session, episode))
     session.flush()
     _record(
         session, actor, episode, "close", AuditCategory.ALTERATION, "Person found or returned; episode closed"

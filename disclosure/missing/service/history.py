@@ -26,6 +26,7 @@ from disclosure.missing.service.common import require_coordinator
 from disclosure.missing.vocabulary import (
     ConsiderationStatus,
     EpisodeStatus,
+    InterviewKind,
     InterviewOutcome,
     MatchStatus,
     SafeAndWell,
@@ -141,10 +142,11 @@ def timeline(session: Session, episodes: Sequence[Episode]) -> list[TimelineEntr
         interview = episode.interview
         if interview and interview.outcome != InterviewOutcome.DUE:
             at = interview.completed_at or interview.offered_at or interview.updated_at
+            outcome = InterviewOutcome(interview.outcome).label.lower()
             entries.append(
                 TimelineEntry(
                     at,
-                    f"Return home interview {InterviewOutcome(interview.outcome).label.lower()}",
+                    f"{InterviewKind(interview.kind).label} {outcome}",
                     interview.reason or interview.interviewer_organisation,
                     episode.id,
                 )
@@ -165,8 +167,9 @@ class Overview:
 
 
 def overview(session: Session, actor: Principal) -> Overview:
-    """The coordinator's page: who is missing now (highest risk first), interviews due or overdue (soonest
-    first), open Right to Know considerations, matches to confirm and escalated notifications."""
+    """The coordinator's page: who is missing now (highest risk first), children's return home interviews
+    due or overdue (soonest first; an adult's prevention interview is optional and not followed up here),
+    open Right to Know considerations, matches to confirm and escalated notifications."""
     require_coordinator(actor)
     open_episodes = list(
         session.scalars(
@@ -181,7 +184,10 @@ def overview(session: Session, actor: Principal) -> Overview:
         session.scalars(
             select(Episode)
             .join(ReturnInterview, ReturnInterview.episode_id == Episode.id)
-            .where(ReturnInterview.outcome.in_([InterviewOutcome.DUE.value, InterviewOutcome.OFFERED.value]))
+            .where(
+                ReturnInterview.kind == InterviewKind.RETURN_HOME.value,
+                ReturnInterview.outcome.in_([InterviewOutcome.DUE.value, InterviewOutcome.OFFERED.value]),
+            )
             .order_by(ReturnInterview.due_at)
             .limit(200)
         )

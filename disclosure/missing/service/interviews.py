@@ -1,4 +1,5 @@
-"""The return home interview: due 72 hours after the return, recorded, and where it stands."""
+"""The interview after a return: a child's return home interview, due 72 hours after the return, or an
+adult's optional prevention interview with no clock; recorded, and where it stands."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict
 from disclosure.forms import parse_datetime, raise_if, text
-from disclosure.missing import notify
-from disclosure.missing.models import ReturnInterview
+from disclosure.missing import notify, rules
+from disclosure.missing.models import Episode, ReturnInterview
 from disclosure.missing.service.common import _record, get_episode, require_coordinator
-from disclosure.missing.vocabulary import InterviewOutcome
+from disclosure.missing.vocabulary import InterviewKind, InterviewOutcome
 from disclosure.people import matching
 from disclosure.text import as_list
 
@@ -27,12 +28,23 @@ INTERVIEW_DUE = timedelta(hours=72)
 """A return home interview is due within 72 hours of the return [MissingPeople-2024][Lewisham]."""
 
 
+def new_interview(session: Session, episode: Episode) -> ReturnInterview:
+    """The interview a closed episode sets going: a child's return home interview, due 72 hours after the
+    return; an adult's (18 or over when reported, or an adult with care and support needs: `rules.adult_at`)
+    prevention interview, optional and with no due time [MissingPeople-2024]."""
+    assert episode.returned_at is not None
+    kind = InterviewKind.PREVENTION if rules.is_adult(session, episode) else InterviewKind.RETURN_HOME
+    due_at = episode.returned_at + INTERVIEW_DUE if kind is InterviewKind.RETURN_HOME else None
+    return ReturnInterview(episode_id=episode.id, kind=kind.value, due_at=due_at)
+
+
 def record_interview(
     session: Session, actor: Principal, episode_id: uuid.UUID, values: dict[str, Any]
 ) -> ReturnInterview:
-    """Where the return home interview stands: offered, completed, declined, or not offered with a reason;
-    the interviewer's organisation must be independent of the placement; who the findings went to
-    [MissingPeople-2024][Lewisham]."""
+    """Where the interview stands: offered, completed, declined or not offered; the interviewer's
+    organisation must be independent of the placement; who the findings went to [MissingPeople-2024]
+    [Lewisham]. Not offering a child's return home interview needs a reason; an adult's prevention
+    interview is optional, so not offering one needs none."""
     require_coordinator(actor)
     episode = get_episode(session, episode_id)
     interview = episode.interview
@@ -44,7 +56,8 @@ def record_interview(
     if outcome not in {o.value for o in InterviewOutcome} - {InterviewOutcome.DUE.value}:
         errors["outcome"] = "Select where the interview stands"
     reason = text(values, "reason", limit=4000)
-    if outcome == InterviewOutcome.NOT_OFFERED and not reason:
+    kind = InterviewKind(interview.kind)
+    if outcome == InterviewOutcome.NOT_OFFERED and not reason and kind is InterviewKind.RETURN_HOME:
         errors["reason"] = "Enter why the interview was not offered"
     offered_at, completed_at = _interview_times(values, outcome, errors)
     chronology.check(
@@ -74,12 +87,13 @@ def record_interview(
         episode,
         "interview",
         AuditCategory.ALTERATION,
-        "Return home interview recorded",
+        f"{kind.label} recorded",
         outcome=outcome,
+        kind=kind.value,
         shared_with=interview.shared_with,
     )
     notify.episode_event(
-        session, episode, "interview", f"Return home interview: {InterviewOutcome(outcome).label.lower()}"
+        session, episode, "interview", f"{kind.label}: {InterviewOutcome(outcome).label.lower()}"
     )
     return interview
 
@@ -135,11 +149,19 @@ def _same_organisation(a: str, b: str) -> bool:
     return bool(first and second) and (first in second or second in first)
 
 
+OVERDUE = "overdue"
+OPTIONAL = "optional"
+
+
 def interview_state(interview: ReturnInterview | None, now: datetime | None = None) -> str:
-    """`overdue` when still not offered after 72 hours, else the outcome (or empty with no interview)."""
+    """Where an interview stands for the lists: a child's return home interview is `overdue` when still
+    not offered after 72 hours; an adult's prevention interview is `optional` until something is recorded
+    and is never overdue; otherwise the outcome (or empty with no interview)."""
     if interview is None:
         return ""
+    if interview.kind == InterviewKind.PREVENTION:
+        return OPTIONAL if interview.outcome == InterviewOutcome.DUE else interview.outcome
     now = now or utcnow()
-    if interview.outcome == InterviewOutcome.DUE and interview.due_at < now:
-        return "overdue"
+    if interview.outcome == InterviewOutcome.DUE and interview.due_at is not None and interview.due_at < now:
+        return OVERDUE
     return interview.outcome

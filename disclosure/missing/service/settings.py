@@ -27,7 +27,9 @@ from disclosure.missing.service.common import require_administrator
 
 
 def update_settings(session: Session, actor: Principal, values: dict[str, Any]) -> MissingSettings:
-    """Change the local rules: repeat threshold (N episodes in M days), digest period, escalation time."""
+    """Change the local rules: repeat threshold (N episodes in M days), digest period, escalation time, and
+    the children's social care whose MASH mailbox hears of a child with no social worker or placing
+    authority [Wales-SP] (one of the children's social care agencies, or none)."""
     require_administrator(actor)
     row = current_settings(session)
     check_version(row.version, values.get("version"), what="the missing-person settings")
@@ -45,10 +47,16 @@ def update_settings(session: Session, actor: Principal, values: dict[str, Any]) 
             errors.setdefault(name, f"Enter {label.lower()}")
         else:
             parsed[name] = number
+    care = text(values, "childrens_social_care_id")
+    offered = {value for value, _ in childrens_social_care_options(session)}
+    if care and care not in offered:
+        errors["childrens_social_care_id"] = "Select children's social care from the list, or none"
     raise_if(errors, values)
-    before = {name: getattr(row, name) for name in limits}
+    before: dict[str, Any] = {name: getattr(row, name) for name in limits}
+    before["childrens_social_care_id"] = str(row.childrens_social_care_id or "")
     for name, number in parsed.items():
         setattr(row, name, number)
+    row.childrens_social_care_id = uuid.UUID(care) if care else None
     session.flush()
     audit.record(
         session,
@@ -58,9 +66,21 @@ def update_settings(session: Session, actor: Principal, values: dict[str, Any]) 
         object_type="missing_settings",
         object_id=row.id,
         justification="Missing-person rules changed",
-        details={"before": before, "after": parsed},
+        details={"before": before, "after": {**parsed, "childrens_social_care_id": care}},
     )
     return row
+
+
+def childrens_social_care_options(session: Session) -> list[tuple[str, str]]:
+    """The active children's social care agencies the rules may name, by name."""
+    return [
+        (str(agency_id), name)
+        for agency_id, name in session.execute(
+            select(Agency.id, Agency.name)
+            .where(Agency.active.is_(True), Agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE.value)
+            .order_by(Agency.name)
+        )
+    ]
 
 
 def add_risk_level(session: Session, actor: Principal, values: dict[str, Any]) -> RiskLevel:
