@@ -160,9 +160,7 @@ def justification(made: list[Correction]) -> str:
     return "Corrected: " + ", ".join(c.label.lower() for c in made)
 
 
-def history(
-    session: Session, object_type: str, object_id: uuid.UUID, *also: uuid.UUID
-) -> list[Correction]:
+def history(session: Session, object_type: str, object_id: uuid.UUID, *also: uuid.UUID) -> list[Correction]:
     """The record's corrections, newest first (with those of `also`: records merged into it)."""
     return list(
         session.scalars(
