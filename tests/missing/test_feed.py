@@ -105,7 +105,7 @@ def test_good_bad_and_duplicate_rows_are_each_accounted_for(db: Session) -> None
     closed = db.scalar(select(Episode).where(Episode.police_reference == "MP/26/0002"))
     assert closed is not None and closed.status == "closed"
     interview = db.scalar(select(ReturnInterview).where(ReturnInterview.episode_id == closed.id))
-    assert interview is not None and closed.returned_at is not None
+    assert interview is not None and closed.returned_at is not None and interview.due_at is not None
     assert (interview.due_at - closed.returned_at).total_seconds() == 72 * 3600
     assert record.status == "finished" and record.processed_rows == 8
 

@@ -36,6 +36,12 @@ def _on_a_case(db: Session, clerk: Principal) -> Any:
     return person
 
 
+def _given(person: Any) -> str:
+    name = service.primary_name(person)
+    assert name is not None
+    return name.given_names
+
+
 def _correct(db: Session, actor: Principal, person: Any, **changes: str) -> Any:
     values = {**service.correctable_values(person), "reason": "Her passport shows otherwise.", **changes}
     return service.correct_person(db, actor, person.id, values)
@@ -51,7 +57,7 @@ def test_a_name_and_date_of_birth_are_corrected_with_their_history_and_matched_a
         given_names="Jayne",
         **{"date_of_birth-day": "4", "date_of_birth-month": "3", "date_of_birth-year": "1990"},
     )
-    assert service.primary_name(person).given_names == "Jayne"
+    assert _given(person) == "Jayne"
     assert person.date_of_birth == date(1990, 3, 4)
     history = {(c.label, c.old_value, c.new_value) for c in service.person_history(db, person)}
     assert history == {("Given names", "Jane", "Jayne"), ("Date of birth", "3 April 1990", "4 March 1990")}
@@ -95,7 +101,7 @@ def test_a_correction_needs_a_reason_a_change_and_valid_answers_and_a_refusal_wr
         _correct(db, clerk, person)
     assert unchanged.value.errors == {"given_names": "Change at least one answer, or go back without saving"}
     assert db.scalar(select(func.count()).select_from(Correction)) == 0
-    assert service.primary_name(person).given_names == "Jane"
+    assert _given(person) == "Jane"
 
 
 def test_only_someone_with_a_need_to_know_corrects_the_person(db: Session) -> None:
@@ -104,7 +110,7 @@ def test_only_someone_with_a_need_to_know_corrects_the_person(db: Session) -> No
     stranger = _clerk(db, "sam.stranger")
     with pytest.raises(PersonNeedToKnow):
         _correct(db, stranger, person, given_names="Janet")
-    assert service.primary_name(person).given_names == "Jane"
+    assert _given(person) == "Jane"
 
 
 def test_a_merge_keeps_the_duplicates_corrections_with_the_survivor(db: Session) -> None:
