@@ -28,8 +28,11 @@ from e2e.conftest import (
     navigation,
     sign_in,
 )
-from tests.missing.builders import episode_values, return_values
+from tests.missing.builders import episode_values, return_values, years_ago
 from tests.missing.test_feed import csv_of, line
+
+KAYLA_BORN = years_ago(15)
+"""Kayla is 15 whenever the journey runs, so her episode is a child's with a return home interview."""
 
 
 def _earlier_episodes(factory: sessionmaker[Session], social_worker: str) -> None:
@@ -44,7 +47,7 @@ def _earlier_episodes(factory: sessionmaker[Session], social_worker: str) -> Non
         kayla = people.create_person(
             session,
             mash,
-            PersonDetails(given_names="Kayla", family_name="Morgan", date_of_birth=date(2010, 9, 14)),
+            PersonDetails(given_names="Kayla", family_name="Morgan", date_of_birth=KAYLA_BORN),
         )
         for days in (60, 20):
             episode = service.record_episode(
@@ -73,9 +76,9 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     page.get_by_label("Given names").fill("Kayla")
     page.get_by_label("Family name").fill("Morgan")
     birth = page.get_by_role("group", name="Date of birth")
-    birth.get_by_label("Day").fill("14")
-    birth.get_by_label("Month").fill("9")
-    birth.get_by_label("Year").fill("2010")
+    birth.get_by_label("Day").fill(str(KAYLA_BORN.day))
+    birth.get_by_label("Month").fill(str(KAYLA_BORN.month))
+    birth.get_by_label("Year").fill(str(KAYLA_BORN.year))
     page.get_by_label("Police reference").fill("MP/26/7001")
     page.get_by_label("Looked-after child").check()
     page.get_by_label("Placing authority").select_option(label="Children's Social Care")
@@ -214,8 +217,8 @@ def test_protocol_forms_matches_considerations_export_and_rules(
     page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
 ) -> None:
     """The other pages of the feature, each checked with axe: a carer lodges a Philomena form, the MASH
-    confirms an uncertain match, decides a Right to Know consideration, exports for partners, and an
-    administrator changes the rules."""
+    sees in red on its home page that an urgent notice reached nobody, confirms an uncertain match, decides
+    a Right to Know consideration, exports for partners, and an administrator changes the rules."""
     mia = make_live_user(live_sessions, live_settings, "mia.mash", "Mia Mash", "data_administrator")
     cara = make_live_user(live_sessions, live_settings, "cara.carer", "Cara Carer", "partner")
     ada = make_live_user(live_sessions, live_settings, "ada.rules", "Ada Rules", "administrator")
@@ -242,6 +245,14 @@ def test_protocol_forms_matches_considerations_export_and_rules(
         )
         add(session, mash, case, PartyRole.PERSON_AT_RISK, person=noah)
         service.record_episode(session, mash, noah.id, episode_values())
+        # A child on a child-protection plan with no social worker, placing authority or children's social
+        # care named: the urgent notice reaches nobody, and the MASH is told so in red [Wales-SP].
+        ellis = people.create_person(
+            session,
+            mash,
+            PersonDetails(given_names="Ellis", family_name="Thorne", date_of_birth=years_ago(13)),
+        )
+        service.record_episode(session, mash, ellis.id, episode_values(care_status="cp_plan"))
 
     # The carer lodges a Philomena form.
     page.goto(f"{live_server}/partner/protocol-forms")
@@ -268,8 +279,17 @@ def test_protocol_forms_matches_considerations_export_and_rules(
     visit("carer signed out")
 
     # The MASH: the feed's uncertain match, the released form, the consideration, the export.
-    page.goto(f"{live_server}/missing/imports")
+    page.goto(f"{live_server}/")
     sign_in(page, visit, "mia.mash", mia)
+    expect(
+        page.get_by_role("heading", name="Urgent missing-person notices that reached nobody")
+    ).to_be_visible()
+    visit("home page: an urgent notice reached nobody")
+    page.get_by_role("link", name="Ellis Thorne").click()
+    expect(page.get_by_role("heading", name="Missing: Ellis Thorne")).to_be_visible()
+    expect(page.get_by_text("Nobody told")).to_be_visible()
+    visit("episode: nobody told")
+    page.goto(f"{live_server}/missing/imports")
     visit("imports")
     page.get_by_label("The feed (CSV)").set_input_files(
         files=[
