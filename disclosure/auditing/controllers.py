@@ -9,19 +9,33 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from disclosure.audit import AuditCategory
-from disclosure.auditing import service
+from disclosure.auditing import service, words
+from disclosure.auditing.schemas import DATE_PARTS, FILTER_FIELDS, EventFilter
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
 from disclosure.text import clean
 from disclosure.web import Db, FormState, attachment_response, page
 
-CATEGORY_OPTIONS = [("", "Any")] + [(c.value, c.value.capitalize()) for c in AuditCategory]
-
 
 def _query(request: Request[Any, Any, Any]) -> dict[str, str]:
     """Filter values as typed, less control characters (they are shown again in the form)."""
-    return {k: clean(request.query_params.get(k, "")) for k in (*service.FILTER_FIELDS, "reason")}
+    names = (*FILTER_FIELDS, *DATE_PARTS, "reason")
+    return {k: clean(request.query_params.get(k, "")) for k in names}
+
+
+def _options(values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "actions": words.action_options(values.get("action", "")),
+        "kinds": words.record_options(values.get("object_type", "")),
+        "categories": words.category_options(),
+    }
+
+
+def _shown(values: dict[str, str], f: EventFilter) -> dict[str, str]:
+    """What the form shows after a search: the filter as understood (a reference in capitals, an API-style
+    date in its boxes), with anything else typed kept."""
+    kept = {k: v for k, v in values.items() if k not in FILTER_FIELDS and k not in DATE_PARTS}
+    return kept | f.as_form()
 
 
 @get("/audit", name="auditing.events", sync_to_thread=True)
@@ -39,26 +53,27 @@ def events(request: Request[Any, Any, Any], db: Db) -> Template:
             form=FormState(values, exc.errors),
             events=[],
             pagination=None,
-            categories=CATEGORY_OPTIONS,
             query="",
+            **_options(values),
         )
     found, pagination = service.search_events(db, principal, f, page=request.query_params.get("page"))
     return page(
         request,
         "auditing/events.html",
         heading="Audit trail",
-        form=FormState(values, {}),
-        events=found,
+        form=FormState(_shown(values, f), {}),
+        events=service.describe(db, found),
         pagination=pagination,
-        categories=CATEGORY_OPTIONS,
-        query=urlencode(f.as_dict()),
+        query=urlencode(f.as_form()),
+        **_options(values),
     )
 
 
 @get("/audit/events/{seq:int}", name="auditing.event", sync_to_thread=True)
 def event(request: Request[Any, Any, Any], db: Db, seq: FromPath[int]) -> Template:
     found = service.get_event(db, require_principal(request), seq)
-    return page(request, "auditing/event.html", heading=f"Audit event {found.seq}", event=found)
+    [view] = service.describe(db, [found])
+    return page(request, "auditing/event.html", heading=f"Audit event {found.seq}", event=view)
 
 
 @get("/audit/chain", name="auditing.chain", sync_to_thread=True)
@@ -69,12 +84,13 @@ def chain(request: Request[Any, Any, Any], db: Db) -> Template:
 
 @get("/audit/export", name="auditing.export_form", sync_to_thread=True)
 def export_form(request: Request[Any, Any, Any]) -> Template:
+    values = _query(request)
     return page(
         request,
         "auditing/export.html",
         heading="Export an access history",
-        form=FormState(_query(request), {}),
-        categories=CATEGORY_OPTIONS,
+        form=FormState(values, {}),
+        **_options(values),
     )
 
 
@@ -92,11 +108,9 @@ def export(request: Request[Any, Any, Any], db: Db) -> Response[bytes] | Templat
             heading="Export an access history",
             status_code=400,
             form=FormState(values, exc.errors),
-            categories=CATEGORY_OPTIONS,
+            **_options(values),
         )
-    return attachment_response(
-        body.encode() if isinstance(body, str) else body, "access-history.csv", "text/csv; charset=utf-8"
-    )
+    return attachment_response(body.encode(), "access-history.csv", "text/csv; charset=utf-8")
 
 
 ROUTES = [events, event, chain, export_form, export]

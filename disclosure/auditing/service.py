@@ -8,65 +8,58 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit, chronology
 from disclosure.audit import AuditCategory, AuditEvent
+from disclosure.auditing import records
+from disclosure.auditing.schemas import EventFilter, EventView
 from disclosure.auth import Principal
-from disclosure.clocks import start_of_uk_day
 from disclosure.db import Pagination
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
+from disclosure.forms import parse_date
 from disclosure.text import clean_line, spreadsheet_safe
 
-SelectT = TypeVar("SelectT", bound=Select[Any])
-
-FILTER_FIELDS = ("actor", "action", "category", "object_type", "object_id", "date_from", "date_to")
+_LIMITS = {"reference": 30, "actor": 121, "action": 80, "object_type": 60, "object_id": 80}
 
 
-@dataclass(frozen=True)
-class EventFilter:
-    actor: str = ""
-    action: str = ""
-    category: str = ""
-    object_type: str = ""
-    object_id: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-
-    @property
-    def is_empty(self) -> bool:
-        return self == EventFilter()
-
-    def as_dict(self) -> dict[str, str]:
-        values = {f: getattr(self, f) for f in FILTER_FIELDS}
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v}
-
-
-def parse_filter(values: dict[str, str]) -> EventFilter:
-    """Filters from a query string; dates as YYYY-MM-DD (UK days), with field errors for anything else."""
+def parse_filter(values: Mapping[str, Any]) -> EventFilter:
+    """Filters from a query string, with an error at each field that cannot be searched: dates in the GOV.UK
+    date input (`date_from-day`...) or, from the API, as YYYY-MM-DD in `date_from`, both UK days, and the
+    "to" date not before the "from" date; a person by their record's identifier in full."""
     values = {k: clean_line(str(v)) for k, v in values.items()}
     errors: dict[str, str] = {}
-    dates: dict[str, date | None] = {}
-    for name, label in (("date_from", "From"), ("date_to", "To")):
-        raw = (values.get(name) or "").strip()
+    text = {k: (values.get(k) or "").strip()[:limit] for k, limit in _LIMITS.items()}
+    text["reference"] = text["reference"].upper()
+    person = (values.get("person") or "").strip()
+    if person:
         try:
-            dates[name] = date.fromisoformat(raw) if raw else None
+            person = str(uuid.UUID(person))
         except ValueError:
-            errors[name] = f"{label} date must be a real date, like 2026-11-24"
-            dates[name] = None
-    chronology.check("auditing.search", dates, errors)
+            errors["person"] = (
+                "Enter the person's record identifier in full, like 0b5e8f9c-3d2a-4c1e-9f8b-7a6d5c4b3a21"
+            )
+    if text["actor"] == "*":
+        errors["actor"] = "Enter the start of a user name before the *, like rory*"
     category = (values.get("category") or "").strip()
     if category and category not in {c.value for c in AuditCategory}:
         errors["category"] = "Select an operation from the list"
-    text = {k: (values.get(k) or "").strip()[:200] for k in ("actor", "action", "object_type", "object_id")}
+    dates = {
+        name: parse_date(values, name, label, errors, required=False)
+        for name, label in (("date_from", "From date"), ("date_to", "To date"))
+    }
+    chronology.check("auditing.search", dates, errors)
     if errors:
         raise FormInvalid(errors, values)
-    return EventFilter(category=category, date_from=dates["date_from"], date_to=dates["date_to"], **text)
+    return EventFilter(
+        person=person, category=category, date_from=dates["date_from"], date_to=dates["date_to"], **text
+    )
 
 
 def _require_auditor(actor: Principal) -> None:
@@ -74,33 +67,15 @@ def _require_auditor(actor: Principal) -> None:
         raise PermissionDenied()
 
 
-def _filtered(statement: SelectT, f: EventFilter) -> SelectT:
-    if f.actor:
-        statement = statement.where(AuditEvent.actor_label == f.actor.lower())
-    if f.action:
-        statement = statement.where(AuditEvent.action.startswith(f.action, autoescape=True))
-    if f.category:
-        statement = statement.where(AuditEvent.category == f.category)
-    if f.object_type:
-        statement = statement.where(AuditEvent.object_type == f.object_type)
-    if f.object_id:
-        statement = statement.where(AuditEvent.object_id == f.object_id)
-    # UK days, as the events' times are shown: an event at 00:30 BST on 1 July is on 1 July.
-    if f.date_from:
-        statement = statement.where(AuditEvent.occurred_at >= start_of_uk_day(f.date_from))
-    if f.date_to:
-        statement = statement.where(AuditEvent.occurred_at < start_of_uk_day(f.date_to + timedelta(days=1)))
-    return statement
-
-
 def search_events(
     session: Session, actor: Principal, f: EventFilter, *, page: str | None = None, per_page: int = 50
 ) -> tuple[list[AuditEvent], Pagination]:
     """Newest first, a page at a time. A search with filters is recorded; plain paging is not."""
     _require_auditor(actor)
-    counted = _filtered(select(func.count(AuditEvent.seq)), f)
+    where = records.conditions(session, f)
+    counted = select(func.count(AuditEvent.seq)).where(*where)
     pagination = Pagination.from_query(page, session.scalar(counted) or 0, per_page)
-    ordered = _filtered(select(AuditEvent), f).order_by(AuditEvent.seq.desc())
+    ordered = select(AuditEvent).where(*where).order_by(AuditEvent.seq.desc())
     events = list(session.scalars(ordered.offset(pagination.offset).limit(per_page)))
     if not f.is_empty:
         audit.record(
@@ -138,42 +113,55 @@ def verify_chain(session: Session, actor: Principal) -> audit.ChainReport:
     return report
 
 
+def describe(session: Session, events: list[AuditEvent]) -> list[EventView]:
+    """The events in words, their records named where an auditor may know the name (records.describe)."""
+    return records.describe(session, events)
+
+
 EXPORT_COLUMNS = (
     "seq",
     "occurred_at",
-    "actor_label",
+    "actor",
     "actor_roles",
     "category",
     "action",
+    "what_happened",
     "object_type",
     "object_id",
+    "reference",
+    "record",
     "justification",
     "recipients",
     "details",
     "hash",
 )
+_EXPORT_BATCH = 500
 
 
 def export_csv(session: Session, actor: Principal, f: EventFilter, reason: str) -> str:
-    """The access history matching the filter as CSV, oldest first; the export is audited with its reason.
+    """The access history matching the filter as CSV, oldest first, each event with its words and its case
+    reference; the export is audited with its reason.
 
     Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (CSV injection).
     """
     _require_auditor(actor)
     errors: dict[str, str] = {}
+    if f.is_empty:
+        errors["reference"] = "Enter a case reference, person, user name, record or date range to export"
     if not reason.strip():
         errors["reason"] = "Enter why you are exporting this history"
-    if f.is_empty:
-        errors["object_id"] = "Enter a record, user or date range to export"
     if errors:
-        raise FormInvalid(errors, {**f.as_dict(), "reason": reason})
+        raise FormInvalid(errors, {**f.as_form(), "reason": reason})
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     count = 0
-    for event in session.scalars(_filtered(select(AuditEvent), f).order_by(AuditEvent.seq)):
-        writer.writerow([_cell(getattr(event, c)) for c in EXPORT_COLUMNS])
-        count += 1
+    statement = select(AuditEvent).where(*records.conditions(session, f)).order_by(AuditEvent.seq)
+    found = session.scalars(statement.execution_options(yield_per=_EXPORT_BATCH))
+    for batch in found.partitions():
+        for view in records.describe(session, list(batch)):
+            writer.writerow([_cell(getattr(view, c)) for c in EXPORT_COLUMNS])
+            count += 1
     audit.record(
         session,
         actor=actor,
