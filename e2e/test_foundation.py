@@ -4,6 +4,7 @@ sign-in; an auditor reviewing the trail. Every page is checked with axe-core and
 are checked again at 320 pixels wide for reflow."""
 
 import re
+from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from disclosure.config import Settings
 from e2e.conftest import (
     PASSWORD,
+    UK,
     Authenticator,
     Visit,
     error_summary,
@@ -192,26 +194,40 @@ def _review_the_audit_trail(page: Page, visit: Visit, live_server: str, auditor:
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     visit("audit trail")
 
+    _fits_the_page(page)
+
     # The filters sit in a <details>; its <summary> has no ARIA role, so it is found by its text.
     page.get_by_text("Filter events", exact=True).click()
-    page.get_by_label("From date").fill("not a date")
+    since = datetime.now(UK) - timedelta(days=1)  # every event of this journey, at any hour
+    from_date = page.get_by_role("group", name="From date", exact=True)
+    from_date.get_by_label("Day").fill("31")
+    from_date.get_by_label("Month").fill("2")
+    from_date.get_by_label("Year").fill(str(since.year))
     page.get_by_role("button", name="Apply filters").click()
-    assert any("real date" in message for message in error_summary(page))
+    assert "From date must be a real date" in error_summary(page)
     visit("audit filter error")
-    page.get_by_label("From date").fill("")
+    from_date = page.get_by_role("group", name="From date", exact=True)
+    from_date.get_by_label("Day").fill(str(since.day))
+    from_date.get_by_label("Month").fill(str(since.month))
     page.get_by_label("User name").fill("ada.admin")
-    page.get_by_label("Action starts with").fill("sign_in")
+    page.get_by_label("What happened").select_option(label="Signed in")
     page.get_by_role("button", name="Apply filters").click()
     rows = page.get_by_role("table").get_by_role("row")
     expect(rows.first).to_be_visible()
-    actions = page.get_by_role("cell", name=re.compile(r"^sign_in\."))
-    expect(actions).not_to_have_count(0)
-    assert rows.count() - 1 == actions.count()  # one header row; every event listed is ada.admin's sign-in
+    signed_in = page.get_by_role("cell", name=re.compile(r"^Signed in Security$"))
+    expect(signed_in).not_to_have_count(0)
+    assert rows.count() - 1 == signed_in.count()  # one header row; every event listed is ada.admin's sign-in
     expect(page.get_by_role("cell", name="rory.research")).to_have_count(0)
+    expect(page.get_by_role("cell", name=re.compile(r"sign_in"))).to_have_count(0)  # words, not codes
+    expect(page.get_by_role("group", name="From date", exact=True).get_by_label("Day")).to_have_value(
+        str(since.day)
+    )
+    _fits_the_page(page)
     visit("audit trail filtered")
     rows.nth(1).get_by_role("link").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Audit event \d+$"))).to_be_visible()
     expect(page.get_by_role("definition").filter(has_text="ada.admin")).not_to_have_count(0)
+    expect(page.get_by_role("definition").filter(has_text="Signed in")).not_to_have_count(0)
     visit("audit event")
     page.get_by_role("link", name="Back to the audit trail").click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
@@ -220,3 +236,11 @@ def _review_the_audit_trail(page: Page, visit: Visit, live_server: str, auditor:
     expect(page.get_by_role("heading", name="Audit chain check")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(re.compile(r"The chain is intact: \d+ events checked"))
     visit("audit chain check")
+
+
+def _fits_the_page(page: Page) -> None:
+    """The audit trail's table fits a 1280-pixel window: nothing to scroll sideways, in the page or in the
+    table's own region (which scrolls only on a narrow screen)."""
+    region = page.get_by_role("region", name=re.compile(r"^[\d,]+ events?$"))
+    assert region.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
