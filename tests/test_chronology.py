@@ -9,6 +9,7 @@ list is tested here as it stands, and a form (or a time) the list names without 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -95,6 +96,30 @@ def _evidence(w: World, t: Times) -> Outcome:
     case = case_in_research(w.db, w.cast.clerk, w.cast.researcher)
     values = evidence_values(case, **date_fields("information_date", t["information_date"]))
     return _outcome(lambda: research.record_evidence(w.db, w.cast.researcher, case.id, values))
+
+
+def _urgent(w: World, t: Times) -> Outcome:
+    """An urgent disclosure at first contact [Beds], said at `said_at` on a case first contacted then."""
+    from disclosure.accounts.roles import Role
+    from disclosure.decisions.service import urgent
+    from disclosure.requests import access
+    from tests.decisions.builders import person as make_principal
+
+    inspector = make_principal(w.db, Role.URGENT_AUTHORISER, f"ian.{uuid.uuid4().hex[:8]}", "Ian Inspector")
+    case = make_request(w.db, w.cast.clerk, first_contact_at=t["first_contact"])
+    ready_for_checks(w.db, w.cast.clerk, case)
+    case.immediate_risk, case.immediate_risk_action = True, "Officers sent"  # as triage would record
+    access.add_member(w.db, case, inspector.user_id)
+    party = next(p for p in case.parties if p.role == "person_at_risk")
+    values = {
+        "recipient": str(party.id),
+        "words": "He has a conviction for violence against a former partner.",
+        "reason": "He is on his way to her address.",
+        **date_time_fields("said_at", t["said_at"]),
+        "said_by": "PC Ana Example",
+        "confidentiality_warning": "yes",
+    }
+    return _outcome(lambda: urgent.authorise(w.db, inspector, case.id, values))
 
 
 def _decided(w: World, meets_at: datetime) -> tuple[Any, Any]:
@@ -238,6 +263,7 @@ FORMS: dict[str, Form] = {
     "requests.meeting": Form(("first_contact", "meeting"), _identity_meeting),
     "research.check": Form(("first_contact", "performed"), _check),
     "research.evidence": Form(("information_date",), _evidence, days=True),
+    "decisions.urgent": Form(("first_contact", "said_at"), _urgent),
     "decisions.sign": Form(("meets_at",), _sign),
     "decisions.meeting": Form(("meets_at", "first_signed"), _move_meeting),
     "letters.delivery": Form(("signed", "occurred", "subject_told_at"), _deliver),
