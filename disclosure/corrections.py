@@ -136,13 +136,14 @@ def amend(
     object_type: str,
     action: str,
     values: Mapping[str, Any],
+    unchanged_at: str | None = None,
     **details: Any,
 ) -> list[Correction]:
-    """`apply` to one record, refusing a correction that changes nothing (at the first field), then one
-    audit event listing the fields changed: their labels, never their values (those are case content, kept
-    with the record)."""
+    """`apply` to one record, refusing a correction that changes nothing (at the form field `unchanged_at`,
+    by default the first field's), then one audit event listing the fields changed: their labels, never
+    their values (those are case content, kept with the record)."""
     made = apply(session, actor, record, fields, new, reason, object_type=object_type)
-    refuse_unchanged(made, next((f.name for f in fields if f.name in new), REASON), values)
+    refuse_unchanged(made, unchanged_at or next((f.name for f in fields if f.name in new), REASON), values)
     audit.record(
         session,
         actor=actor,

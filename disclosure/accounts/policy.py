@@ -221,6 +221,8 @@ POLICY: dict[str, Rule] = {
     "missing.change_risk": INTAKE,
     "missing.close_form": INTAKE,
     "missing.close": INTAKE,
+    "missing.correct_form": INTAKE,
+    "missing.correct": INTAKE,
     "missing.interview_form": INTAKE,
     "missing.record_interview": INTAKE,
     "missing.consideration_form": INTAKE,
@@ -297,6 +299,7 @@ POLICY: dict[str, Rule] = {
     "api.missing_episodes": INTAKE,
     "api.missing_episode": INTAKE,
     "api.missing_risk": INTAKE,
+    "api.missing_correct": INTAKE,
 }
 
 

@@ -132,6 +132,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "missing.risk": "Reviewed a missing person's risk",
         "missing.close": "Closed a missing episode: the person was found or returned",
         "missing.interview": "Recorded a return home or prevention interview",
+        "missing.correct": "Corrected a missing episode's report or return",
         "missing.escalate": "Escalated an urgent notice nobody acknowledged",
         "missing.urgent_unreached": "Recorded that an urgent missing-person notice reached nobody",
         "missing.partner_read": "Read a missing-person notification addressed to their agency",

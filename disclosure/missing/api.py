@@ -105,6 +105,27 @@ class RiskBody:
     version: int | None = None
 
 
+@dataclass
+class EpisodeCorrectionBody:
+    """A correction to an episode's report or return: give only the facts that change, and why. The old
+    values stay in the episode's history; a corrected return moves a child's return home interview due time
+    with it, and partners already told hear of a corrected time in their next digest. The return's facts
+    apply to a closed episode only; a feed episode's police reference is corrected in the feed."""
+
+    reason: str
+    police_reference: str | None = None
+    reported: datetime | None = None
+    reported_by: str | None = None
+    last_seen: datetime | None = None
+    last_seen_place: str | None = None
+    placement: str | None = None
+    clothing: str | None = None
+    returned: datetime | None = None
+    return_place: str | None = None
+    returned_with: str | None = None
+    version: int | None = None
+
+
 @post("/api/v1/missing/imports", name="api.missing_import", sync_to_thread=True, tags=TAGS, status_code=201)
 def import_feed(request: Request[Any, Any, Any], db: Db, data: JSONBody[ImportBody]) -> ImportOut:
     """Import the police feed (CSV text in the documented layout, or another with `mapping`); every row is
@@ -235,5 +256,27 @@ def change_risk(
     return _out(db, [service.get_episode(db, episode_id)])[0]
 
 
-ROUTES = [episodes, episode, change_risk, import_state, run_import_again]
+@post(
+    "/api/v1/missing/episodes/{episode_id:uuid}/corrections",
+    name="api.missing_correct",
+    sync_to_thread=True,
+    tags=TAGS,
+    status_code=200,
+)
+def correct_episode(
+    request: Request[Any, Any, Any], db: Db, episode_id: Id, data: JSONBody[EpisodeCorrectionBody]
+) -> EpisodeOut:
+    """Correct an episode's report or return, with a reason (400 at the field: `reported`, `returned`...;
+    a time given here replaces the whole date and time)."""
+    principal = require_principal(request)
+    values = service.correctable_values(service.get_episode(db, episode_id))
+    given = {k: v for k, v in body_values(data).items() if getattr(data, k) is not None}
+    for name in ("reported", "last_seen", "returned"):
+        if name in given:
+            values = {k: v for k, v in values.items() if not k.startswith(f"{name}-")}
+    service.correct_episode(db, principal, episode_id, {**values, **given})
+    return _out(db, [service.get_episode(db, episode_id)])[0]
+
+
+ROUTES = [episodes, episode, change_risk, correct_episode, import_state, run_import_again]
 UPLOAD_ROUTES = [import_feed]

@@ -712,6 +712,7 @@ def correct_request(
         object_type="request",
         action="request.correct",
         values=values,
+        unchanged_at="first_contact",
         reference=request.reference,
     )
     request.clock_policy_code = policy.code

@@ -78,9 +78,7 @@ def test_a_correction_needs_a_reason_a_change_and_valid_answers_and_a_refusal_wr
     assert no_reason.value.errors == {"reason": "Enter why this is being corrected"}
     with pytest.raises(FormInvalid) as nothing:
         _correct(db, clerk, case)
-    assert nothing.value.errors == {
-        "first_contact_at": "Change at least one answer, or go back without saving"
-    }
+    assert nothing.value.errors == {"first_contact": "Change at least one answer, or go back without saving"}
     with pytest.raises(FormInvalid) as bad:
         _correct(
             db,

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure.accounts.directory import user_names
 from disclosure.accounts.models import User
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
@@ -184,6 +185,8 @@ def _episode_page(request: Request[Any, Any, Any], db: Db, episode_id: uuid.UUID
         role_labels={r.value: r.label for r in PartnerRole},
         unreached=unreached.for_episode(db, episode.id),
         reason_labels={r.value: r.label for r in UnreachedReason},
+        corrections=(history := service.episode_history(db, episode)),
+        correction_names=user_names(db, {c.corrected_by_id for c in history}),
     )
 
 
@@ -232,6 +235,7 @@ class _EpisodeForm:
 RISK_FORM = _EpisodeForm("missing/risk.html", "Review the risk")
 CLOSE_FORM = _EpisodeForm("missing/close.html", "Record the return")
 INTERVIEW_FORM = _EpisodeForm("missing/interview.html", "Return home interview")
+CORRECT_FORM = _EpisodeForm("missing/correct.html", "Correct the episode")
 
 
 def _post_episode_form(
@@ -311,6 +315,19 @@ def _closed(episode: Any) -> str:
     return "Return recorded: the return home interview is due within 72 hours"
 
 
+@get("/missing/episodes/{episode_id:uuid}/correct", name="missing.correct_form", sync_to_thread=True)
+def correct_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template:
+    form = FormState.empty(**service.correctable_values(service.get_episode(db, episode_id)))
+    return _episode_form(request, db, episode_id, CORRECT_FORM, form)
+
+
+@post("/missing/episodes/{episode_id:uuid}/correct", name="missing.correct", sync_to_thread=True)
+def correct(request: Request[Any, Any, Any], db: Db, episode_id: Id, data: Form) -> Template | Redirect:
+    return _post_episode_form(
+        request, db, episode_id, data, service.correct_episode, CORRECT_FORM, "Correction saved"
+    )
+
+
 @get("/missing/episodes/{episode_id:uuid}/interview", name="missing.interview_form", sync_to_thread=True)
 def interview_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Template | Redirect:
     episode = service.get_episode(db, episode_id)
@@ -353,6 +370,8 @@ ROUTES = [
     change_risk,
     close_form,
     close,
+    correct_form,
+    correct,
     interview_form,
     record_interview,
 ]

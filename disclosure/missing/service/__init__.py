@@ -23,6 +23,7 @@ from disclosure.missing.service.considerations import (
     on_party_added,
     raise_considerations,
 )
+from disclosure.missing.service.corrections import correct_episode, correctable_values, episode_history
 from disclosure.missing.service.episodes import (
     after_new_episode,
     change_risk,
@@ -78,7 +79,10 @@ __all__ = [
     "close_episode",
     "considerations_for_case",
     "considerations_for_person",
+    "correct_episode",
+    "correctable_values",
     "decide_consideration",
+    "episode_history",
     "episodes_by_status",
     "finish_episode",
     "get_consideration",
