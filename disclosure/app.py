@@ -62,6 +62,8 @@ from disclosure.requests import controllers as requests_pages
 from disclosure.research import api as research_api
 from disclosure.research import controllers as research_pages
 from disclosure.research.controllers import admin as research_admin_pages
+from disclosure.search import api as search_api
+from disclosure.search import controllers as search_pages
 from disclosure.web import (
     STATIC_DIR,
     BoundedJson,
@@ -153,6 +155,7 @@ def create_app(
             Router("/", route_handlers=letters_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=letters_admin_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=missing_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=search_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(
@@ -172,6 +175,7 @@ def create_app(
                         *research_api.ROUTES,
                         *decisions_api.ROUTES,
                         *missing_api.ROUTES,
+                        *search_api.ROUTES,
                     ]
                 ),
                 security=[{BEARER: []}],

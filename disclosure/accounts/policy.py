@@ -300,6 +300,10 @@ POLICY: dict[str, Rule] = {
     "api.missing_episode": INTAKE,
     "api.missing_risk": INTAKE,
     "api.missing_correct": INTAKE,
+    # Search: any case role, within need to know (`disclosure.search`).
+    "search.form": CASE_WORK,
+    "search.run": CASE_WORK,
+    "api.search": CASE_WORK,
 }
 
 
@@ -310,6 +314,7 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
     items = [("/", "Home")]
     if principal.roles & {str(r) for r in CASE_ROLES}:
         items.append(("/requests", "Work queue"))
+        items.append(("/search", "Search"))
     if Role.RESEARCHER in principal.roles:
         items.append(("/research/partner-requests", "Partner requests"))
     if principal.roles & {Role.PANEL_MEMBER.value, Role.PANEL_CHAIR.value, Role.DATA_ADMINISTRATOR.value}:

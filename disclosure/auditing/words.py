@@ -133,6 +133,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "missing.close": "Closed a missing episode: the person was found or returned",
         "missing.interview": "Recorded a return home or prevention interview",
         "missing.correct": "Corrected a missing episode's report or return",
+        "search.run": "Searched for cases, people and missing episodes",
         "missing.escalate": "Escalated an urgent notice nobody acknowledged",
         "missing.urgent_unreached": "Recorded that an urgent missing-person notice reached nobody",
         "missing.partner_read": "Read a missing-person notification addressed to their agency",
@@ -219,6 +220,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "missing_settings": "Missing-person rules",
         "protocol_form": "Protocol form",
         "audit_trail": "Audit trail",
+        "search": "Search",
     }
 )
 

@@ -1,0 +1,1 @@
+"""Search: cases, people and missing episodes by name, date of birth, postcode or reference."""
