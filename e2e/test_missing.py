@@ -144,6 +144,32 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     expect(page.get_by_text("Return home interview recorded")).to_be_visible()
     visit("interview recorded")
 
+    # The return was half an hour earlier than recorded: corrected, with the old value in the history.
+    page.get_by_role("link", name="Correct the report or the return").click()
+    visit("correction form")
+    returned = now - timedelta(hours=2, minutes=30)
+    fill_date_and_time(page, "When were they found or did they return?", "Time found or returned", returned)
+    page.get_by_role("button", name="Save the correction").click()
+    assert "Enter why this is being corrected" in error_summary(page)
+    visit("correction needs a reason")
+    page.get_by_label("Why are you correcting this?").fill("Birch Lodge's log shows she came back earlier")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("Correction saved")).to_be_visible()
+    expect(page.get_by_role("cell", name="Birch Lodge's log shows she came back earlier")).to_be_visible()
+    visit("episode with its correction")
+
+    # Found again by a misspelt name from the search page.
+    navigation(page).get_by_role("link", name="Search").click()
+    visit("search form")
+    page.get_by_label("Name, reference or postcode").fill("Kaila Morgen")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Kayla Morgan").first).to_be_visible()
+    expect(page.get_by_role("table", name="Missing episodes (3)")).to_be_visible()
+    visit("search results")
+    page.get_by_role("table", name="Missing episodes (3)").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Missing: Kayla Morgan")).to_be_visible()
+    visit("episode found by search")
+
     page.get_by_role("link", name="Full missing history").click()
     expect(page.get_by_role("heading", name="Missing history: Kayla Morgan")).to_be_visible()
     expect(page.get_by_text("Repeat missing").first).to_be_visible()
