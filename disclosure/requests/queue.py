@@ -20,6 +20,7 @@ from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.people import service as people
 from disclosure.requests import safe_contact, service
+from disclosure.requests.access import readable
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
 from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, ClockReason, DisclosureRequest
 from disclosure.requests.vocabulary import ChildRelationship, ClosureReason, PartyRole, Route, Scheme
@@ -83,6 +84,50 @@ class QueueRow:
     deadline: DeadlineView | None
     assignee: str | None
     mine: bool
+    may_open: bool = False
+    about: tuple[str, ...] = ()
+    """Who the case is about, "Name (role, role)", for a case the user may open; empty otherwise."""
+    safe_contact: str = ""
+    """How the applicant may safely be contacted (the call the MASH returns), for a case the user may open."""
+
+
+def people_on(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Who each case is about, "Name (role, role)" in the order of `PartyRole`: one person holding two
+    roles (the applicant who is the person at risk) is listed once. Only for cases the reader may open."""
+    if not case_ids:
+        return {}
+    rows = [
+        row
+        for start in range(0, len(case_ids), 500)  # bounded IN lists on both engines
+        for row in session.execute(
+            select(CaseParty.request_id, CaseParty.person_id, CaseParty.role).where(
+                CaseParty.request_id.in_(case_ids[start : start + 500])
+            )
+        )
+    ]
+    names = people.summaries(session, {person_id for _, person_id, _ in rows})
+    order = list(PartyRole)
+    roles: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {}
+    for request_id, person_id, role in sorted(rows, key=lambda r: order.index(PartyRole(r[2]))):
+        roles.setdefault(request_id, {}).setdefault(person_id, []).append(PartyRole(role).label.lower())
+    return {
+        request_id: [
+            f"{names[person_id].display_name} ({', '.join(labels)})"
+            for person_id, labels in by_person.items()
+            if person_id in names
+        ]
+        for request_id, by_person in roles.items()
+    }
+
+
+def _applicant_contact(case: DisclosureRequest) -> str:
+    applicant = next((p for p in case.parties if p.role == PartyRole.APPLICANT), None)
+    if applicant is None:
+        return ""
+    described = safe_contact.describe(applicant)
+    said = [f"Safe contact: {described['ways']}"]
+    said += [described[k] for k in ("messages", "times") if described[k]]
+    return "; ".join(said)
 
 
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
@@ -110,7 +155,11 @@ def work_queue(
     if filters.assignee:
         with contextlib.suppress(ValueError):
             statement = statement.where(DisclosureRequest.assignee_id == uuid.UUID(filters.assignee))
-    cases = session.scalars(statement).all()
+    # Who a case is about is case content: named only on cases the user may open [APP-MoPI].
+    found = session.execute(statement.add_columns(readable(actor).label("may_open"))).all()
+    cases = [case for case, _ in found]
+    may_open = {case.id for case, readable_ in found if readable_}
+    about = people_on(session, list(may_open))
     names = {row.id: row.display_name for row in session.execute(select(User.id, User.display_name))}
     by_code = policies(session)
     calendar = calendar_for(session)
@@ -132,6 +181,9 @@ def work_queue(
                 deadline=nearest,
                 assignee=names.get(case.assignee_id) if case.assignee_id else None,
                 mine=case.assignee_id == actor.user_id,
+                may_open=case.id in may_open,
+                about=tuple(about.get(case.id, ())),
+                safe_contact=_applicant_contact(case) if case.id in may_open else "",
             )
         )
     far = datetime.max.replace(tzinfo=now.tzinfo)

@@ -39,7 +39,8 @@ from disclosure.people.models import Person, PersonAddress
 from disclosure.people.schemas import PersonDetails
 from disclosure.requests.access import readable
 from disclosure.requests.models import CaseParty, DisclosureRequest
-from disclosure.requests.vocabulary import PartyRole, Route
+from disclosure.requests.queue import people_on
+from disclosure.requests.vocabulary import Route
 from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 
 LIMIT = 50
@@ -258,7 +259,7 @@ def _cases(session: Session, actor: Principal, query: Query, person_ids: list[uu
             )
         )
     )
-    parties = _parties(session, [c.id for c in unique if c.id in may_open])
+    parties = people_on(session, [c.id for c in unique if c.id in may_open])
     return [
         CaseHit(
             id=case.id,
@@ -271,30 +272,6 @@ def _cases(session: Session, actor: Principal, query: Query, person_ids: list[uu
         )
         for case in unique
     ]
-
-
-def _parties(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    """Who each case is about, "Name (role, role)": one person with two roles is listed once."""
-    if not case_ids:
-        return {}
-    rows = session.execute(
-        select(CaseParty.request_id, CaseParty.person_id, CaseParty.role).where(
-            CaseParty.request_id.in_(case_ids)
-        )
-    ).all()
-    names = people.summaries(session, {person_id for _, person_id, _ in rows})
-    roles: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {}
-    order = list(PartyRole)
-    for request_id, person_id, role in sorted(rows, key=lambda r: order.index(PartyRole(r[2]))):
-        roles.setdefault(request_id, {}).setdefault(person_id, []).append(PartyRole(role).label.lower())
-    return {
-        request_id: [
-            f"{names[person_id].display_name} ({', '.join(labels)})"
-            for person_id, labels in by_person.items()
-            if person_id in names
-        ]
-        for request_id, by_person in roles.items()
-    }
 
 
 # ----------------------------------------------------------------------------------------- episodes
