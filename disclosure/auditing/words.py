@@ -97,6 +97,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "research.partner_request.close": "Closed a partner request without an answer",
         "research.partner_request.answer": "Recorded a partner agency's answer",
         "research.partner_request.view": "Read a request for information addressed to their agency",
+        "research.partner_request.list": "Read the list of information requests to their agency",
         "attachments.orphans_removed": "Removed stored files that no record used",
         # Decisions: panels
         "decisions.meeting.convene": "Convened a panel meeting",

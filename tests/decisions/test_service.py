@@ -84,7 +84,10 @@ def test_members_see_only_the_cases_they_take_part_in(db: Session, cast: Cast, p
     with pytest.raises(PermissionDenied, match="declared a conflict of interest"):
         service.package_for_item(db, cast.probation, panel.meeting.id, panel.item.id)
     [line] = service.agenda(db, cast.probation, panel.meeting)
-    assert not line.visible and line.reference == ""
+    assert not line.visible and line.reference == "" and line.about == ()
+    [theirs] = service.agenda(db, cast.health, panel.meeting)
+    assert theirs.readable and theirs.about, "a member taking part sees who the case is about"
+    assert all(" (" in who for who in theirs.about)
     _, case, frozen = service.package_for_item(db, cast.health, panel.meeting.id, panel.item.id)
     assert case.id == panel.case.id and frozen.number == 1
     assert _events(db, "decisions.package.view") == 1

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from disclosure.accounts.roles import Role
 from disclosure.auth import Principal
+from disclosure.people.models import Person
 from disclosure.research import service
 from disclosure.research.models import Attachment
 from tests import samples
@@ -168,6 +169,8 @@ def test_a_partner_answers_in_the_service_and_sees_nothing_else(
     sign_in_as(db, client, partner)
     inbox = client.get("/partner")
     assert inbox.status_code == 200 and case.reference in inbox.text
+    subject = db.get(Person, uuid.UUID(subject_id(case)))
+    assert subject is not None and f"{subject.display_name} (subject)" in inbox.text, "who it is about"
     page = client.get(f"/partner/requests/{sent.id}")
     assert "Any supervision history?" in page.text
     assert client.get(f"/requests/{case.id}").status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -165,6 +166,9 @@ def test_a_partner_sees_only_requests_to_their_own_agency(
     partner = partner_user(db, "probation")
     _agency, inbox = service.partner_inbox(db, partner)
     assert [row.id for row in inbox] == [to_probation.id]
+    assert [p.role for p in inbox[0].people] == ["Subject"], "the list says who each request is about"
+    listed = db.scalars(select(AuditEvent).where(AuditEvent.action == "research.partner_request.list")).one()
+    assert json.loads(listed.details) == {"partner_requests": [str(to_probation.id)]}
     view = service.partner_view(db, partner, to_probation.id)
     assert view.asked == "Any contact in five years?"
     assert [p.role for p in view.people] == ["Subject"]

@@ -3,6 +3,7 @@ what members may read: the package version put to them, for the cases they take 
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,7 @@ from disclosure.forms import (
     yes_no,
 )
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.queue import people_on
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research.models import PackageVersion, ResearchPackage
 
@@ -421,6 +423,8 @@ class AgendaLine:
     version: int
     decision_status: str | None
     outcome: str | None
+    about: tuple[str, ...] = ()
+    """Who the case is about ("Name (role)"), for a reader who may read its papers."""
 
 
 def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[AgendaLine]:
@@ -447,7 +451,9 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
                 outcome=decision.outcome if decision and readable else None,
             )
         )
-    return lines
+    # Who each case is about, in one query, for the lines whose papers the reader may read [issue 16].
+    about = people_on(session, [line.item.request_id for line in lines if line.readable])
+    return [dataclasses.replace(line, about=tuple(about.get(line.item.request_id, ()))) for line in lines]
 
 
 def open_item(

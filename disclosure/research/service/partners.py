@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure import audit
 from disclosure.accounts.roles import Role, require_case_role
 from disclosure.agencies import service as agencies_service
 from disclosure.agencies.models import Agency
@@ -242,18 +243,33 @@ def _view(session: Session, sent: PartnerRequest) -> PartnerRequestView:
 
 
 def partner_inbox(session: Session, actor: Principal) -> tuple[Agency | None, list[PartnerRequestView]]:
-    """The requests addressed to the partner user's agency: open ones first by due date, then answered."""
+    """The requests addressed to the partner user's agency: open ones first by due date, then answered,
+    each with who it is about (the people the agency was asked about, nobody else on the case [issue 16]).
+    The list names people, so reading it is audited, listing the requests shown [DPA-62]."""
     if Role.PARTNER.value not in actor.roles:
         raise PermissionDenied()
     agency = agencies_service.agency_of(session, actor.user_id)
     if agency is None:
         return None, []
-    rows = session.scalars(
-        select(PartnerRequest)
-        .where(PartnerRequest.agency_id == agency.id)
-        .order_by(PartnerRequest.status != PartnerRequestStatus.OPEN.value, PartnerRequest.due_on)
-        .limit(200)
+    rows = list(
+        session.scalars(
+            select(PartnerRequest)
+            .where(PartnerRequest.agency_id == agency.id)
+            .order_by(PartnerRequest.status != PartnerRequestStatus.OPEN.value, PartnerRequest.due_on)
+            .limit(200)
+        )
     )
+    if rows:
+        audit.record(
+            session,
+            actor=actor,
+            action="research.partner_request.list",
+            category=AuditCategory.CONSULTATION,
+            object_type="agency",
+            object_id=agency.id,
+            justification="Partner agency reading the list of requests addressed to it",
+            details={"partner_requests": [str(sent.id) for sent in rows]},
+        )
     return agency, [_view(session, sent) for sent in rows]
 
 
