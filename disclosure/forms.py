@@ -75,6 +75,20 @@ def parse_time(raw: str) -> time | None:
     return time(hour, minute)
 
 
+def datetime_answers(name: str, moment: datetime | None) -> dict[str, str]:
+    """A stored moment as the date and time inputs' answers (UK local time), for a form that edits it;
+    empty boxes for none."""
+    if moment is None:
+        return {f"{name}-day": "", f"{name}-month": "", f"{name}-year": "", f"{name}-time": ""}
+    at = moment.astimezone(UK)
+    return {
+        f"{name}-day": str(at.day),
+        f"{name}-month": str(at.month),
+        f"{name}-year": str(at.year),
+        f"{name}-time": f"{at:%H:%M}",
+    }
+
+
 def parse_datetime(values: dict[str, Any], name: str, label: str, errors: dict[str, str]) -> datetime | None:
     """A date input plus `name-time` (UK local time, e.g. 14:30 or 2:30pm); the API may send ISO 8601."""
     iso = text(values, name)

@@ -22,7 +22,16 @@ from disclosure.auth import Principal
 from disclosure.clocks import months_before, uk_date, uk_today
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound
-from disclosure.forms import UK, integer, parse_date, parse_datetime, raise_if, rows, text, yes_no
+from disclosure.forms import (
+    datetime_answers,
+    integer,
+    parse_date,
+    parse_datetime,
+    raise_if,
+    rows,
+    text,
+    yes_no,
+)
 from disclosure.requests import access, safe_contact
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines
 from disclosure.requests.models import (
@@ -646,12 +655,8 @@ CORRECTABLE = [
 
 def correctable_values(request: DisclosureRequest) -> dict[str, Any]:
     """The logged facts as the correction form's answers."""
-    at = request.first_contact_at.astimezone(UK)
     return {
-        "first_contact-day": str(at.day),
-        "first_contact-month": str(at.month),
-        "first_contact-year": str(at.year),
-        "first_contact-time": f"{at:%H:%M}",
+        **datetime_answers("first_contact", request.first_contact_at),
         "channel": request.channel,
         "receiving_force": request.receiving_force,
         "police_reference": request.police_reference,

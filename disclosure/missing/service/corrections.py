@@ -12,7 +12,7 @@ police reference is the feed's key, so it is corrected in the feed, not here.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from disclosure import chronology, corrections
 from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
-from disclosure.forms import UK, parse_datetime, raise_if, text
+from disclosure.forms import datetime_answers, parse_datetime, raise_if, text
 from disclosure.missing import notify
 from disclosure.missing.models import Episode
 from disclosure.missing.service.common import get_episode, require_coordinator
@@ -48,24 +48,12 @@ RETURN_FIELDS = [
 TIMES = ("reported", "last_seen", "returned")
 
 
-def _time_answers(name: str, moment: datetime | None) -> dict[str, str]:
-    if moment is None:
-        return {f"{name}-day": "", f"{name}-month": "", f"{name}-year": "", f"{name}-time": ""}
-    at = moment.astimezone(UK)
-    return {
-        f"{name}-day": str(at.day),
-        f"{name}-month": str(at.month),
-        f"{name}-year": str(at.year),
-        f"{name}-time": f"{at:%H:%M}",
-    }
-
-
 def correctable_values(episode: Episode) -> dict[str, Any]:
     """The episode's facts as the correction form's answers."""
     return {
-        **_time_answers("reported", episode.reported_at),
-        **_time_answers("last_seen", episode.last_seen_at),
-        **(_time_answers("returned", episode.returned_at) if not episode.is_open else {}),
+        **datetime_answers("reported", episode.reported_at),
+        **datetime_answers("last_seen", episode.last_seen_at),
+        **(datetime_answers("returned", episode.returned_at) if not episode.is_open else {}),
         "police_reference": episode.police_reference or "",
         "reported_by": episode.reported_by,
         "last_seen_place": episode.last_seen_place,
