@@ -15,4 +15,5 @@ def import_all_models() -> None:
     import disclosure.people.models
     import disclosure.requests.models
     import disclosure.research.models
-    import disclosure.storage  # noqa: F401
+    import disclosure.storage
+    import disclosure.waiting.models  # noqa: F401

@@ -29,6 +29,12 @@ class ForceProfile(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200), comment="The force's name, shown in the header.")
     nation: Mapped[str] = mapped_column(String(20), comment="Nation whose bank holidays apply.")
     address: Mapped[str] = mapped_column(Text, default="", comment="Postal address for letters.")
+    phone: Mapped[str] = mapped_column(
+        String(40), default="", comment="The disclosure unit's telephone number, printed on letters."
+    )
+    email: Mapped[str] = mapped_column(
+        String(320), default="", comment="The disclosure unit's email address, printed on letters."
+    )
     changed_by: Mapped[str] = mapped_column(String(120), comment="User name of who saved this version.")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, comment="Logo printed on letters (PNG or JPEG).")
     logo_type: Mapped[str] = mapped_column(
