@@ -67,6 +67,18 @@ def error_summary(html: str) -> list[str]:
     return []
 
 
+def summary_links(html: str) -> list[str]:
+    """The fields the GOV.UK error summary links to (`#name`), in order: the order the page reads in."""
+    for element in parse(html).iter():  # type: ignore[attr-defined]
+        if "govuk-error-summary" in (element.get("class") or "").split():
+            return [
+                str(a.get("href") or "").removeprefix("#")
+                for a in element.iter("{http://www.w3.org/1999/xhtml}a")
+                if a.get("href")
+            ]
+    return []
+
+
 def text_of(html: str, element_id: str) -> str:
     for element in parse(html).iter():  # type: ignore[attr-defined]
         if element.get("id") == element_id:

@@ -19,7 +19,14 @@ from disclosure.app import create_app
 from disclosure.audit import AuditEvent
 from disclosure.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from disclosure.config import Settings
-from tests.accounts.helpers import error_summary, field_error, field_value, resolve, text_of
+from tests.accounts.helpers import (
+    error_summary,
+    field_error,
+    field_value,
+    resolve,
+    summary_links,
+    text_of,
+)
 from tests.builders import PASSWORD, SampleUser, make_session, make_user
 from tests.pages import PageClient
 
@@ -404,6 +411,63 @@ def test_the_setup_form_keeps_details_but_never_passwords(
     assert field_value(page.text, "password") == "" and field_value(page.text, "confirm_password") == ""
     assert "password1234" not in page.text
     assert "too common" in (field_error(page.text, "password") or "")
+
+
+def test_the_setup_form_reports_every_problem_at_once_in_page_order(
+    client: PageClient, db: Session, settings: Settings
+) -> None:
+    path = urlsplit(service.issue_setup_link(db, settings) or "").path
+    page = client.submit(
+        path,
+        {"display_name": "", "username": "a", "email": "not-an-email", "password": "short"},
+    )
+    assert page.status_code == 400
+    assert summary_links(page.text) == ["display_name", "username", "email", "password", "confirm_password"]
+    assert field_error(page.text, "password") == "Password must be 12 characters or more"
+    assert field_error(page.text, "confirm_password") == "Enter the password again to confirm it"
+    assert field_value(page.text, "email") == "not-an-email"
+    assert db.scalar(select(User.id)) is None
+
+
+def test_the_setup_form_checks_the_password_against_the_names_typed_even_when_another_field_is_wrong(
+    client: PageClient, db: Session, settings: Settings
+) -> None:
+    path = urlsplit(service.issue_setup_link(db, settings) or "").path
+    page = client.submit(
+        path,
+        {
+            "display_name": "Gwenllian Pritchard",
+            "username": "gwen.pritchard",
+            "email": "",
+            "password": "gwenllian.pritchard",
+            "confirm_password": "gwenllian.pritchard!",
+        },
+    )
+    assert summary_links(page.text) == ["email", "password", "confirm_password"]
+    assert "name" in (field_error(page.text, "password") or "")
+    assert field_error(page.text, "confirm_password") == "Passwords must match"
+
+
+def test_the_invitation_form_reports_a_weak_password_and_a_mismatch_together(
+    client: PageClient, db: Session
+) -> None:
+    _admin_client(client, db)
+    added = client.submit(
+        "/admin/users/new",
+        {
+            "display_name": "Ivy Invited",
+            "username": "ivy.invited",
+            "email": "ivy@police.uk",
+            "roles": ["auditor"],
+        },
+    )
+    path = urlsplit(text_of(added.text, "invitation-link")).path
+    client.cookies.clear()
+    page = client.submit(path, {"password": "password1234", "confirm_password": "password12345"})
+    assert page.status_code == 400
+    assert summary_links(page.text) == ["password", "confirm_password"]
+    assert "too common" in (field_error(page.text, "password") or "")
+    assert field_error(page.text, "confirm_password") == "Passwords must match"
 
 
 def test_the_invitation_form_explains_a_mismatch(client: PageClient, db: Session) -> None:

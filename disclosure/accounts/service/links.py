@@ -159,11 +159,20 @@ def _email_problem(email: str) -> str | None:
 
 
 def create_first_administrator(session: Session, token: str, values: Mapping[str, object]) -> User:
-    """Create the first account from the console's set-up link; it holds the administrator role only."""
+    """Create the first account from the console's set-up link; it holds the administrator role only.
+    Every problem with the form is reported at once, in the order of its fields."""
     check_setup_link(session, token)
-    new = validate_new_user(session, {**values, "roles": [Role.ADMINISTRATOR.value]})
     password = str(values.get("password", ""))
-    _check_new_password(password, str(values.get("confirm_password", "")), new, values)
+    try:
+        new = validate_new_user(session, {**values, "roles": [Role.ADMINISTRATOR.value]})
+        errors: dict[str, str] = {}
+    except FormInvalid as exc:
+        new = None
+        errors = exc.errors
+    personal = [str(values.get(name, "")).strip() for name in ("username", "display_name", "email")]
+    errors.update(_new_password_problems(password, str(values.get("confirm_password", "")), personal))
+    if errors or new is None:
+        raise FormInvalid(errors, _without_passwords(values))
     user = User(
         username=new.username,
         display_name=new.display_name,
@@ -189,17 +198,30 @@ def create_first_administrator(session: Session, token: str, values: Mapping[str
     return user
 
 
+def _without_passwords(values: Mapping[str, object]) -> dict[str, object]:
+    return {k: v for k, v in values.items() if "password" not in k}
+
+
+def _new_password_problems(password: str, confirm: str, personal: list[str]) -> dict[str, str]:
+    """The new password's problem and the confirmation's, both at once: a refused password does not hide
+    a confirmation left blank or typed differently."""
+    errors: dict[str, str] = {}
+    problem = passwords.password_problem(password, personal=personal)
+    if problem:
+        errors["password"] = problem
+    if not confirm:
+        errors["confirm_password"] = "Enter the password again to confirm it"  # noqa: S105 (a message)
+    elif password != confirm:
+        errors["confirm_password"] = "Passwords must match"  # noqa: S105 (a message, not a password)
+    return errors
+
+
 def _check_new_password(
     password: str, confirm: str, who: NewUser | User, values: Mapping[str, object]
 ) -> None:
-    errors: dict[str, str] = {}
-    problem = passwords.password_problem(password, personal=[who.username, who.display_name, who.email])
-    if problem:
-        errors["password"] = problem
-    elif password != confirm:
-        errors["confirm_password"] = "Passwords must match"  # noqa: S105 (a message, not a password)
+    errors = _new_password_problems(password, confirm, [who.username, who.display_name, who.email])
     if errors:
-        raise FormInvalid(errors, {k: v for k, v in values.items() if "password" not in k})
+        raise FormInvalid(errors, _without_passwords(values))
 
 
 def create_user(
