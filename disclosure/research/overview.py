@@ -13,11 +13,11 @@ from disclosure.agencies.models import Agency
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.people.service import summaries
-from disclosure.requests.vocabulary import PartyRole, Route, Scheme
+from disclosure.requests.vocabulary import Route, Scheme
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research import service
 from disclosure.research.service import offending
-from disclosure.research.service.common import record, user_names
+from disclosure.research.service.common import record, role_words, roles_by_person, user_names
 from disclosure.research.service.partners import is_overdue, uk_today
 from disclosure.research.vocabulary import (
     CheckKind,
@@ -46,13 +46,15 @@ def overview(session: Session, actor: Principal, request_id: uuid.UUID) -> dict[
         | {i.recorded_by_id for i in items},
     )
     people = summaries(session, [p.person_id for p in case.parties])
-    roles = {p.person_id: PartyRole(p.role).label for p in case.parties}
+    roles = {person: role_words(held) for person, held in roles_by_person(case).items()}
     agencies = {a.id: a.name for a in session.query(Agency).all()}
     status = PackageStatus(package.status)
     in_research = RequestStatus(case.status) is RequestStatus.IN_RESEARCH
     researcher = Role.RESEARCHER.value in actor.roles
     editable = in_research and researcher and status in (PackageStatus.DRAFT, PackageStatus.REVIEWED)
     today = uk_today()
+    by_id = {c.id: c for c in checks}
+    answered = {c.partner_request_id: c for c in checks if c.partner_request_id is not None}
     record(session, actor, case, "package.view", AuditCategory.CONSULTATION, "Research page opened")
     return {
         "case": case,
@@ -77,6 +79,7 @@ def overview(session: Session, actor: Principal, request_id: uuid.UUID) -> dict[
                 "agency": agencies.get(r.agency_id, ""),
                 "status": PartnerRequestStatus(r.status),
                 "overdue": is_overdue(r, today),
+                "answer_check": answered.get(r.id),
             }
             for r in partner_requests
         ],
@@ -91,6 +94,8 @@ def overview(session: Session, actor: Principal, request_id: uuid.UUID) -> dict[
                 "disclose_to": DiscloseTo(i.disclose_to).label if i.disclose_to else "",
                 "consent": OwnerConsent(i.owner_consent).label,
                 "attachments": [a for a in i.attachments if a.removed_at is None],
+                "check": by_id.get(i.check_id) if i.check_id else None,
+                "check_struck_out": i.check_id is not None and i.check_id not in by_id,
             }
             for i in items
         ],

@@ -14,9 +14,9 @@ from disclosure.auth import Principal
 from disclosure.people.models import Person
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole, Route, Scheme
-from disclosure.research.models import ResearchPackage
+from disclosure.research.models import Check, ResearchPackage
 from disclosure.research.service.checks import checklist, live_checks
-from disclosure.research.service.common import user_names
+from disclosure.research.service.common import role_words, roles_by_person, user_names
 from disclosure.research.service.evidence import live_items
 from disclosure.research.service.offending import snapshot as offending_snapshot
 from disclosure.research.service.partners import case_requests
@@ -95,19 +95,24 @@ def build_snapshot(
         ],
         "missing_checks": [line.check_type.name for line in lines if line.missing],
         "partner_requests": [_partner(session, r, names) for r in requests],
-        "evidence": [_item(i, people, names) for i in items],
+        "evidence": [_item(i, people, names, _found_in(session, i)) for i in items],
         "offending": offending_snapshot(session, case, package),
     }
 
 
 def _people(session: Session, case: DisclosureRequest) -> dict[Any, dict[str, Any]]:
+    """Everyone on the case with every role they hold (the person at risk may also be the applicant), in
+    the order of their first role."""
+    order = list(PartyRole)
     found: dict[Any, dict[str, Any]] = {}
-    for party in sorted(case.parties, key=lambda p: list(PartyRole).index(PartyRole(p.role))):
-        person = session.get(Person, party.person_id)
-        if person is None or party.person_id in found:
+    held = sorted(roles_by_person(case).items(), key=lambda pair: order.index(pair[1][0]))
+    for person_id, roles in held:
+        person = session.get(Person, person_id)
+        if person is None:
             continue
-        found[party.person_id] = {
-            "role": PartyRole(party.role).label,
+        found[person_id] = {
+            "role": role_words(roles),
+            "roles": [role.label for role in roles],
             "name": person.display_name,
             "date_of_birth": _iso(person.date_of_birth),
             "aliases": [n.full_name for n in person.other_names],
@@ -131,7 +136,22 @@ def _partner(session: Session, sent: Any, names: dict[Any, str]) -> dict[str, An
     }
 
 
-def _item(item: Any, people: dict[Any, dict[str, Any]], names: dict[Any, str]) -> dict[str, Any]:
+def _found_in(session: Session, item: Any) -> dict[str, Any] | None:
+    """The check an item was found in, as its provenance (kept even if the check was struck out since)."""
+    check = session.get(Check, item.check_id) if item.check_id else None
+    if check is None:
+        return None
+    return {
+        "name": check.name,
+        "performed_at": _iso(check.performed_at),
+        "reference": check.reference,
+        "struck_out": check.removed_at is not None,
+    }
+
+
+def _item(
+    item: Any, people: dict[Any, dict[str, Any]], names: dict[Any, str], found_in: dict[str, Any] | None
+) -> dict[str, Any]:
     short, words = grading(item.source_grade, item.information_grade, item.handling_code)
     person = people.get(item.person_id)
     return {
@@ -140,6 +160,7 @@ def _item(item: Any, people: dict[Any, dict[str, Any]], names: dict[Any, str]) -
         "summary": item.summary,
         "source": item.source,
         "source_reference": item.source_reference,
+        "found_in": found_in,
         "information_date": _iso(item.information_date),
         "recorded_by": names.get(item.recorded_by_id, ""),
         "recorded_at": _iso(item.recorded_at),

@@ -24,6 +24,7 @@ from disclosure.research.controllers.common import (
 )
 from disclosure.research.overview import overview
 from disclosure.research.service.checks import OTHER, check_types
+from disclosure.research.service.partners import new_answer_answers
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.web import Db, Form, Id, page, redirect
 from disclosure.workflow import options
@@ -62,7 +63,7 @@ def check_form(
         request_id,
         "research/check.html",
         "Record a check",
-        values={"check_type_id": type},
+        values={"check_type_id": type, **service.new_check_answers()},
         context=_check_context,
     )
 
@@ -270,6 +271,7 @@ def partner_answer_form(
         request_id,
         "research/record_answer.html",
         "Record the agency's answer",
+        values=new_answer_answers(),
         context=_one_request_context(partner_request_id),
     )
 

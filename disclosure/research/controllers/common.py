@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from disclosure.auth import require_principal
 from disclosure.people.service import summaries
-from disclosure.requests.vocabulary import PartyRole
 from disclosure.research import service
 from disclosure.research.overview import overview
+from disclosure.research.service.common import role_words, roles_by_person
 from disclosure.web import Db, FormState, page, round_trip
 
 
@@ -92,15 +92,17 @@ def submit_form(
 
 
 def people_options(db: Session, case: Any) -> list[tuple[str, str, str | None]]:
+    """Each person on the case once, with every role they hold: "Jo Bloggs (applicant and person at
+    risk)"."""
     people = summaries(db, [p.person_id for p in case.parties])
-    seen: dict[uuid.UUID, tuple[str, str, str | None]] = {}
-    for party in case.parties:
-        person = people.get(party.person_id)
-        if person and party.person_id not in seen:
+    found = []
+    for person_id, roles in roles_by_person(case).items():
+        person = people.get(person_id)
+        if person:
             born = f"born {person.date_of_birth:%d %B %Y}" if person.date_of_birth else None
-            label = f"{person.display_name} ({PartyRole(party.role).label.lower()})"
-            seen[party.person_id] = (str(party.person_id), label, born)
-    return list(seen.values())
+            label = f"{person.display_name} ({role_words(roles).lower()})"
+            found.append((str(person_id), label, born))
+    return found
 
 
 __all__ = ["overview", "people_options", "research_url"]

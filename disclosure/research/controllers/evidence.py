@@ -10,10 +10,13 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from sqlalchemy.orm import Session
 
 from disclosure.auth import require_principal
-from disclosure.errors import FormInvalid
+from disclosure.clocks import uk_date
+from disclosure.db import keep_on_refusal
+from disclosure.errors import Conflict, FormInvalid, InvalidTransition, NotFound, StaleRecord
 from disclosure.requests.vocabulary import Scheme
 from disclosure.research import service
 from disclosure.research.controllers.common import (
@@ -24,9 +27,17 @@ from disclosure.research.controllers.common import (
     submit_form,
 )
 from disclosure.research.service.evidence import RECIPIENTS
-from disclosure.research.vocabulary import HandlingCode, InformationGrade, Nature, OwnerConsent, SourceGrade
+from disclosure.research.vocabulary import (
+    CheckResult,
+    HandlingCode,
+    InformationGrade,
+    Nature,
+    OwnerConsent,
+    SourceGrade,
+)
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, Id, attachment_response, redirect
+from disclosure.text import format_date
+from disclosure.web import Db, Form, FormData, FormState, Id, attachment_response, form_values, redirect
 from disclosure.workflow import options
 
 # ---------------------------------------------------------------- evidence items
@@ -41,7 +52,9 @@ def _evidence_context(db: Session, principal: Any, request_id: uuid.UUID) -> dic
         **context,
         "people_options": [(value, label) for value, label, _hint in people_options(db, case)],
         "check_options": [("", "Not from a recorded check")]
-        + [(str(c.id), f"{c.name} ({c.performed_at:%d %b %Y})") for c in checks],
+        + [(str(c.id), f"{c.name} ({format_date(uk_date(c.performed_at))})") for c in checks],
+        "checks_by_id": {str(c.id): c for c in checks},
+        "check_labels": {r.value: r.label for r in CheckResult},
         "source_grades": [(g.value, f"{g.value}: {g.label}") for g in SourceGrade],
         "information_grades": [(g.value, f"{g.value}: {g.label}") for g in InformationGrade],
         "handling_codes": [(g.value, f"{g.value}: {g.label}") for g in HandlingCode],
@@ -51,37 +64,122 @@ def _evidence_context(db: Session, principal: Any, request_id: uuid.UUID) -> dic
     }
 
 
-@get("/requests/{request_id:uuid}/research/evidence/new", name="research.evidence_form", sync_to_thread=True)
-def evidence_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+NEW_ITEM = "Record an evidence item"
+TOO_LARGE = "too-large"
+
+
+def _max_upload_mb(request: Request[Any, Any, Any]) -> int:
+    return int(request.app.state.settings.max_upload_mb)
+
+
+def _too_large(request: Request[Any, Any, Any]) -> str:
+    return f"The selected file must be smaller than {_max_upload_mb(request)} MB"
+
+
+def _new_item_page(
+    request: Request[Any, Any, Any], db: Db, request_id: uuid.UUID, form: FormState, status_code: int = 200
+) -> Template:
     return form_page(
         request,
         db,
         request_id,
         "research/evidence.html",
-        "Record an evidence item",
+        NEW_ITEM,
+        values=form.values,
+        errors=form.errors,
+        problem=form.problem,
         context=_evidence_context,
         action=research_url(request_id, "/evidence"),
+        with_file=True,
+        max_upload_mb=_max_upload_mb(request),
+        status_code=status_code,
     )
 
 
-@post("/requests/{request_id:uuid}/research/evidence", name="research.record_evidence", sync_to_thread=True)
+@get("/requests/{request_id:uuid}/research/evidence/new", name="research.evidence_form", sync_to_thread=True)
+def evidence_form(
+    request: Request[Any, Any, Any],
+    db: Db,
+    request_id: Id,
+    check: FromQuery[str] = "",
+    error: FromQuery[str] = "",
+) -> Template:
+    """The evidence form; from a check (`?check=`) it starts with the check's provenance filled in. After
+    a file too large to read (`?error=too-large`) it says so at the file field: the body was refused
+    unread, so nothing else typed could be kept."""
+    values: dict[str, Any] = {}
+    if check:
+        try:
+            check_id = uuid.UUID(check)
+        except ValueError:
+            raise NotFound("There is no such check on this case") from None
+        values = service.answers_from_check(db, require_principal(request), request_id, check_id)
+    if error == TOO_LARGE:
+        form = FormState(values, {"file": _too_large(request)}, UNREAD)
+        return _new_item_page(request, db, request_id, form, 400)
+    return _new_item_page(request, db, request_id, FormState(values, {}))
+
+
+UNREAD = "The file was too large to read, so the answers sent with it could not be kept: enter them again"
+
+
+def _file_too_large(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+    """A body over the upload limit is refused from its Content-Length, unread: back to the form with the
+    message at the file field (the route's own handler, ahead of the application's)."""
+    return Redirect(f"{request.url.path}/new?error={TOO_LARGE}", status_code=303)
+
+
+def _uploads(request: Request[Any, Any, Any]) -> service.Uploads:
+    settings = request.app.state.settings
+    return service.Uploads(store_for(settings), settings.max_upload_mb * 1024 * 1024, settings.secret_key)
+
+
+@post(
+    "/requests/{request_id:uuid}/research/evidence",
+    name="research.record_evidence",
+    sync_to_thread=True,
+    exception_handlers={HTTP_413_REQUEST_ENTITY_TOO_LARGE: _file_too_large},
+)
 def record_evidence(
-    request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form
+    request: Request[Any, Any, Any],
+    db: Db,
+    request_id: Id,
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template | Redirect:
+    """The item and its file in one submission (one verb). When the item has problems but the file is
+    good, the file is held and the form comes back saying so, with every answer kept; a new file chosen
+    replaces a held one. The body limit is the upload limit (this route is in `UPLOAD_ROUTES`)."""
     actor = require_principal(request)
-    return submit_form(
-        request,
-        db,
-        request_id,
-        data,
-        template="research/evidence.html",
-        heading="Record an evidence item",
-        verb=lambda v: service.record_evidence(db, actor, request_id, v),
-        flash="Evidence item recorded",
-        context=_evidence_context,
-        action=research_url(request_id, "/evidence"),
-        after="#evidence",
+    chosen = data.get("file")
+    upload = (
+        service.Upload(chosen.filename, chosen.file.read())
+        if isinstance(chosen, UploadFile) and chosen.filename
+        else None
     )
+    values = form_values(FormData.parse({k: v for k, v in data.items() if not isinstance(v, UploadFile)}))
+    if upload is not None:  # a file chosen now replaces one held from before
+        values = {k: v for k, v in values.items() if k not in service.HELD_FIELDS}
+    uploads = _uploads(request)
+    try:
+        with db.begin_nested():
+            service.record_evidence(db, actor, request_id, values, upload=upload, uploads=uploads)
+    except FormInvalid as exc:
+        if "file" in exc.errors:
+            values = {k: v for k, v in values.items() if k not in service.HELD_FIELDS}
+        elif upload is not None:
+            held = service.hold_upload(db, actor, request_id, upload, uploads)
+            if held:
+                values |= held
+                keep_on_refusal(db)  # the held file (and its audit event) outlive the refused form
+        return _new_item_page(request, db, request_id, FormState(values, exc.errors), 400)
+    except StaleRecord as exc:
+        return _new_item_page(request, db, request_id, FormState(values, {}, exc.message), 409)
+    except (InvalidTransition, Conflict) as exc:
+        return _new_item_page(request, db, request_id, FormState(values, {}, exc.message), 409)
+    flash = (
+        "Evidence item and file recorded" if upload or values.get("held_file") else "Evidence item recorded"
+    )
+    return redirect(request, research_url(request_id, "#evidence"), flash=flash)
 
 
 def _item_values(item: Any) -> dict[str, Any]:
@@ -197,8 +295,6 @@ def remove_evidence(
 
 # ---------------------------------------------------------------- attachments
 
-TOO_LARGE = "too-large"
-
 
 def _attach_context(item_id: uuid.UUID) -> Any:
     def build(db: Session, principal: Any, request_id: uuid.UUID) -> dict[str, Any]:
@@ -207,10 +303,6 @@ def _attach_context(item_id: uuid.UUID) -> Any:
         return {**context, "item": item}
 
     return build
-
-
-def _max_upload_mb(request: Request[Any, Any, Any]) -> int:
-    return int(request.app.state.settings.max_upload_mb)
 
 
 @get(
@@ -306,11 +398,10 @@ def remove_attachment(request: Request[Any, Any, Any], db: Db, request_id: Id, a
     return redirect(request, research_url(request_id, "#evidence"), flash="File removed")
 
 
-UPLOAD_ROUTES = [add_attachment]
+UPLOAD_ROUTES = [record_evidence, add_attachment]
 
 ROUTES = [
     evidence_form,
-    record_evidence,
     change_evidence_form,
     change_evidence,
     remove_evidence_form,

@@ -1,11 +1,16 @@
 """Research verbs, by concern: checks, partner-agency requests, evidence items and the package."""
 
-from disclosure.research.service.checks import checklist, record_check, remove_check
+from disclosure.research.service.checks import checklist, new_check_answers, record_check, remove_check
 from disclosure.research.service.common import open_case, package_for
 from disclosure.research.service.evidence import (
+    HELD_FIELDS,
+    Upload,
+    Uploads,
     add_attachment,
+    answers_from_check,
     change_evidence,
     download_attachment,
+    hold_upload,
     live_items,
     load_item,
     record_evidence,
@@ -41,8 +46,12 @@ from disclosure.research.service.partners import (
 )
 
 __all__ = [
+    "HELD_FIELDS",
+    "Upload",
+    "Uploads",
     "add_attachment",
     "answer",
+    "answers_from_check",
     "approve",
     "case_requests",
     "change_evidence",
@@ -52,8 +61,10 @@ __all__ = [
     "download_attachment",
     "draft_from_items",
     "get_version",
+    "hold_upload",
     "live_items",
     "load_item",
+    "new_check_answers",
     "open_case",
     "open_requests",
     "package_for",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from disclosure.errors import FormInvalid, NotFound, PermissionDenied
 from disclosure.forms import (
     SHORT,
     choice,
+    datetime_answers,
     optional_text,
     parse_datetime,
     present,
@@ -28,11 +30,22 @@ from disclosure.forms import (
 )
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research.models import Check, CheckType, PartnerRequest
-from disclosure.research.service.common import begin_change, case_to_change, record
+from disclosure.research.service.common import begin_change, case_to_change, in_page_order, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus
 
 OTHER = "other"
+# The check form's fields, top to bottom: the error summary lists its messages in this order.
+CHECK_FIELDS = (
+    "check_type_id",
+    "name",
+    "kind",
+    "performed",
+    "result",
+    "reference",
+    "onward_consent",
+    "notes",
+)
 # The national minimum before the forum [WMP]; administrators cannot make these optional.
 MINIMUM_POLICE_CHECKS = frozenset({"pnc", "pnd", "visor", "force-intelligence"})
 
@@ -103,9 +116,16 @@ def missing_required(session: Session, case: DisclosureRequest) -> list[str]:
     return [line.check_type.name for line in lines if line.missing]
 
 
+def new_check_answers(now: datetime | None = None) -> dict[str, str]:
+    """The check form's first answers: done now, the usual case (a researcher records a check as they do
+    it), in UK local time; they change it for a check done earlier."""
+    return datetime_answers("performed", now or utcnow())
+
+
 def record_check(session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]) -> Check:
     """Record a check done: a line of the check list or another system or agency, with who, when, the
-    result, its reference and whether the owner consents to onward disclosure [WMP]."""
+    result, its reference and whether the owner consents to onward disclosure [WMP]. Every problem with
+    the form is reported at once, in the order of the form's fields."""
     case = case_to_change(session, actor, request_id)
     begin_change(session, actor, case)
     errors: dict[str, str] = {}
@@ -138,7 +158,7 @@ def record_check(session: Session, actor: Principal, request_id: uuid.UUID, valu
         errors["notes"] = "Notes must be 5,000 characters or fewer"
     if result is CheckResult.INFORMATION_FOUND and not notes:
         errors["notes"] = "Enter what was found (record each fact as an evidence item too)"
-    raise_if(errors, values)
+    raise_if(in_page_order(errors, CHECK_FIELDS), values)
     check = Check(
         request_id=case.id,
         check_type_id=check_type.id if check_type else None,

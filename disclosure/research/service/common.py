@@ -16,6 +16,7 @@ from disclosure.auth import Principal
 from disclosure.errors import InvalidTransition
 from disclosure.requests import service as requests_service
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import PartyRole
 from disclosure.requests.workflow import RequestStatus, require_open
 from disclosure.research.models import ResearchPackage
 from disclosure.research.workflow import (
@@ -57,6 +58,38 @@ def record(
         recipients=recipients,
         details={"reference": case.reference, **details},
     )
+
+
+def in_page_order(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
+    """The errors in the order their fields appear on the form (a date's boxes and its time with it), so
+    the error summary reads down the page; anything unlisted follows, as found."""
+
+    def position(name: str) -> int:
+        for n, field in enumerate(fields):
+            if name == field or name.startswith(f"{field}-"):
+                return n
+        return len(fields)
+
+    return dict(sorted(errors.items(), key=lambda item: position(item[0])))
+
+
+def roles_by_person(case: DisclosureRequest) -> dict[uuid.UUID, list[PartyRole]]:
+    """Every role each person holds on the case, in the order the roles are listed: one person may be both
+    the person at risk and the applicant (two `case_parties` rows), and every role counts."""
+    order = list(PartyRole)
+    found: dict[uuid.UUID, list[PartyRole]] = {}
+    for party in case.parties:
+        roles = found.setdefault(party.person_id, [])
+        if PartyRole(party.role) not in roles:
+            roles.append(PartyRole(party.role))
+    return {person: sorted(roles, key=order.index) for person, roles in found.items()}
+
+
+def role_words(roles: list[PartyRole]) -> str:
+    """A person's roles in words: "Applicant and person at risk"."""
+    labels = [role.label.lower() for role in roles]
+    words = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    return words[:1].upper() + words[1:]
 
 
 def open_case(session: Session, actor: Principal, request_id: uuid.UUID) -> DisclosureRequest:

@@ -19,14 +19,17 @@ from disclosure.agencies import service as agencies_service
 from disclosure.agencies.models import Agency
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
+from disclosure.chronology import CLOCK_DRIFT, NOW, TYPED, Order
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
 from disclosure.forms import (
     LONG,
     choice,
+    datetime_answers,
     identifier,
     identifiers,
     optional_text,
+    parse_datetime,
     present,
     raise_if,
     required_text,
@@ -34,9 +37,15 @@ from disclosure.forms import (
 from disclosure.people.models import Person
 from disclosure.requests.deadlines import calendar_for
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import PartyRole
 from disclosure.requests.workflow import require_open
 from disclosure.research.models import Check, CheckType, PartnerRequest, PartnerRequestPerson
-from disclosure.research.service.common import begin_change, case_to_change, record
+from disclosure.research.service.common import (
+    begin_change,
+    case_to_change,
+    in_page_order,
+    record,
+)
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus, PartnerVerb, partner_transition
 
@@ -218,7 +227,9 @@ def _view(session: Session, sent: PartnerRequest) -> PartnerRequestView:
             continue
         people.append(
             PartnerPerson(
-                role=link.role.replace("_", " ").capitalize(),
+                # The role the request was made about, in words; the partner is not told the person's
+                # other roles on the case (that the person at risk applied, say) [APP-MoPI].
+                role=PartyRole(link.role).label,
                 name=person.display_name,
                 aliases=[n.full_name for n in person.other_names],
                 date_of_birth=person.date_of_birth,
@@ -297,7 +308,9 @@ def answer(
     """The partner's answer: nil return or information found, what it is, its own reference and whether it
     consents to onward disclosure. It becomes a check on the case (its provenance is the partner)."""
     sent = _for_partner(session, actor, partner_request_id)
-    return _record_answer(session, actor, sent, values, "Answered by the partner agency in the service")
+    return _record_answer(
+        session, actor, sent, values, "Answered by the partner agency in the service", outside=False
+    )
 
 
 def record_answer_for_partner(
@@ -307,15 +320,62 @@ def record_answer_for_partner(
     partner_request_id: uuid.UUID,
     values: dict[str, Any],
 ) -> PartnerRequest:
-    """A researcher records an answer the agency gave outside the service (secure email, phone)."""
+    """A researcher records an answer the agency gave outside the service (secure email, phone), with when
+    it was received: after the request was sent and not in the future (the form starts at now, the usual
+    answer, for an answer typed in as it arrives)."""
     case, sent = _case_request(session, actor, request_id, partner_request_id)
     require_case_role(actor)
     begin_change(session, actor, case)
-    return _record_answer(session, actor, sent, values, "Answer received outside the service, recorded")
+    return _record_answer(
+        session, actor, sent, values, "Answer received outside the service, recorded", outside=True
+    )
+
+
+def new_answer_answers(now: datetime | None = None) -> dict[str, str]:
+    """The researcher's answer form's first answers: received now."""
+    return datetime_answers("received", now or utcnow())
+
+
+# The answer form's fields, top to bottom (the researcher's form starts with when it was received).
+ANSWER_FIELDS = ("received", "result", "response", "response_reference", "onward_consent")
+_RECEIVED = (
+    Order(
+        "research.answer",
+        "sent",
+        "received",
+        "received",
+        "The answer cannot be received before the request was sent ({earlier})",
+        TYPED,
+    ),
+    Order(
+        "research.answer",
+        "received",
+        NOW,
+        "received",
+        "The date received must be now or in the past",
+        CLOCK_DRIFT,
+    ),
+)
+
+
+def _received(sent: PartnerRequest, values: dict[str, Any], errors: dict[str, str]) -> datetime | None:
+    received = parse_datetime(values, "received", "Date the answer was received", errors)
+    now = utcnow()
+    for rule in _RECEIVED:
+        times = {"sent": sent.sent_at, "received": received}
+        if received is not None and "received" not in errors and rule.breached(times, now):
+            errors["received"] = rule.sentence(times, now)
+    return received
 
 
 def _record_answer(
-    session: Session, actor: Principal, sent: PartnerRequest, values: dict[str, Any], how: str
+    session: Session,
+    actor: Principal,
+    sent: PartnerRequest,
+    values: dict[str, Any],
+    how: str,
+    *,
+    outside: bool,
 ) -> PartnerRequest:
     case = session.get(DisclosureRequest, sent.request_id)
     if case is not None:
@@ -323,17 +383,18 @@ def _record_answer(
     check_version(sent.version, values.get("version"))
     status = partner_transition(PartnerRequestStatus(sent.status), PartnerVerb.ANSWER)
     errors: dict[str, str] = {}
+    received = _received(sent, values, errors) if outside else utcnow()
     result = choice(values, "result", CheckResult, "Select whether you hold information", errors)
     response = required_text(values, "response", "Enter your answer", errors, limit=LONG)
     reference = optional_text(values, "response_reference", "Your reference", errors, limit=120)
     consent = choice(
         values, "onward_consent", OnwardConsent, "Select whether you consent to onward disclosure", errors
     )
-    raise_if(errors, values)
+    raise_if(in_page_order(errors, ANSWER_FIELDS), values)
     agency = session.get(Agency, sent.agency_id)
     if case is None or agency is None:
         raise FormInvalid({"response": "This request can no longer be answered"}, values)
-    now = utcnow()
+    now = present(received)
     sent.status = status.value
     sent.result, sent.response, sent.response_reference = present(result).value, response, reference
     sent.onward_consent = present(consent).value
