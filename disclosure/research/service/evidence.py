@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, func, select
+from sqlalchemy import Column, String, func, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit, chronology
@@ -539,17 +539,24 @@ def remove_attachment(
     )
 
 
-def stored_file_keys(session: Session) -> set[str]:
-    """Every key a record holds into the attachment store, read from the metadata: the 64-character
+def stored_file_columns() -> list[Column[Any]]:
+    """Every column that holds a key into the attachment store, read from the metadata: the 64-character
     `*_key` columns (an evidence file's `storage_key`, a letter's `pdf_key` and `docx_key`, a protocol
     form's `file_key`), so a feature that stores files is covered without being listed here."""
+    return [
+        column
+        for table in Base.metadata.sorted_tables
+        if table.name != StoredFile.__tablename__
+        for column in table.columns
+        if column.name.endswith("_key") and isinstance(column.type, String) and column.type.length == 64
+    ]
+
+
+def stored_file_keys(session: Session) -> set[str]:
+    """Every key a record holds into the attachment store."""
     found: set[str] = set()
-    for table in Base.metadata.sorted_tables:
-        if table.name == StoredFile.__tablename__:
-            continue
-        for column in table.columns:
-            if column.name.endswith("_key") and isinstance(column.type, String) and column.type.length == 64:
-                found.update(k for k in session.scalars(select(column)) if k)
+    for column in stored_file_columns():
+        found.update(key for key in session.scalars(select(column)) if key)
     return found
 
 

@@ -20,7 +20,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, NotFound, PermissionDenied
-from disclosure.force.service import current_profile
+from disclosure.force.service import force_name
 from disclosure.forms import LONG, choice, identifier, raise_if, required_text, text
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
@@ -326,7 +326,7 @@ def panel_pack(session: Session, actor: Principal, request_id: uuid.UUID, number
     from disclosure.research.pack import render_panel_pack
 
     case, frozen = get_version(session, actor, request_id, number)
-    pdf = render_panel_pack(frozen.snapshot, force_name=current_profile(session).name)
+    pdf = render_panel_pack(frozen.snapshot, force_name=force_name(session))
     record(
         session,
         actor,
