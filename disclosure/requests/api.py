@@ -33,11 +33,15 @@ class LogRequestBody:
 
 @dataclass
 class PartyBody:
-    """A person on the case. Safe contact (`safe_channels`: in_person, phone, text, email, post, each with
-    its detail) is required for the applicant, with `safe_times`."""
+    """A person on the case, in `role` and any `also_roles` (an applicant who is the person at risk:
+    `role` applicant, `also_roles` [person_at_risk]): one entry, one row per role. Safe contact
+    (`safe_channels`: in_person, phone, text, email, post, each with its detail) is required for the
+    applicant, with `safe_times`. A child on a Sarah's Law case must be under 18 by the person's date of
+    birth (400 at `role`)."""
 
     person_id: uuid.UUID
     role: str
+    also_roles: list[str] = field(default_factory=list)
     relationship: str = ""
     relationship_to_child: str = ""
     safe_channels: list[str] = field(default_factory=list)

@@ -19,11 +19,12 @@ from disclosure.accounts.roles import require_case_role
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.people import service as people
+from disclosure.requests import parties as parties_of
 from disclosure.requests import safe_contact, service
 from disclosure.requests.access import readable
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
 from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, ClockReason, DisclosureRequest
-from disclosure.requests.vocabulary import ChildRelationship, ClosureReason, PartyRole, Route, Scheme
+from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
     RequestStatus,
@@ -260,31 +261,24 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
     verbs = set(allowed_verbs(status))
     is_open = status in OPEN_REQUEST_STATUSES
     policy = policies(session)[case.clock_policy_code]
-    persons = people.summaries(session, [p.person_id for p in case.parties])
+    on_case = parties_of.people_of(case)
+    persons = people.summaries(session, [p.person_id for p in on_case])
     parties = [
         {
-            "id": p.id,
             "person_id": p.person_id,
-            "role": p.role,
-            "role_label": PartyRole(p.role).label,
+            "roles": [(party.id, PartyRole(party.role).label) for party in p.parties],
+            "role_label": p.roles_label,
             "name": persons[p.person_id].display_name,
             "aliases": persons[p.person_id].aliases,
             "date_of_birth": persons[p.person_id].date_of_birth,
-            "relationship": "; ".join(
-                words
-                for words in (
-                    p.relationship_to_person_at_risk,
-                    f"to the child: {ChildRelationship(p.relationship_to_child).label.lower()}"
-                    if p.relationship_to_child
-                    else "",
-                )
-                if words
-            ),
-            "safe_contact": safe_contact.describe(p),
-            "no_safe_route": safe_contact.no_safe_route(p),
-            "contacted": PartyRole(p.role) in safe_contact.CONTACTED_ROLES,
+            "relationship": p.relationship,
+            "safe_contact": safe_contact.describe(p.contact) if p.contact else {},
+            "no_safe_route": p.contact is None or safe_contact.no_safe_route(p.contact),
+            "contacted": p.contact is not None,
+            "applicant": p.holds(PartyRole.APPLICANT),
         }
-        for p in sorted(case.parties, key=lambda p: list(PartyRole).index(PartyRole(p.role)))
+        for p in on_case
+        if p.person_id in persons
     ]
     linked = session.get(DisclosureRequest, case.linked_request_id) if case.linked_request_id else None
     assignee = session.get(User, case.assignee_id) if case.assignee_id else None
@@ -299,14 +293,12 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
             "closure": ClosureReason(case.closure_reason).label if case.closure_reason else "",
         },
         "parties": parties,
-        "applicants": [p for p in parties if p["role"] == PartyRole.APPLICANT.value],
+        "applicants": [p for p in parties if p["applicant"]],
         "safe_contacts": [
-            p
-            for p in parties
-            if p["contacted"] and (p["role"] == PartyRole.APPLICANT.value or not p["no_safe_route"])
+            p for p in parties if p["contacted"] and (p["applicant"] or not p["no_safe_route"])
         ],
-        "missing": [r.label.lower() for r in service.missing_roles(case)],
-        "add_roles": [(r.value, r.label) for r in service.PARTY_ROLES_BY_ROUTE[route]],
+        "missing": [r.label.lower() for r in parties_of.missing_roles(case)],
+        "add_roles": [(r.value, r.label) for r in parties_of.PARTY_ROLES_BY_ROUTE[route]],
         "deadlines": deadlines(case, policy, calendar_for(session)),
         "flags": flags(session, case),
         "linked": linked,

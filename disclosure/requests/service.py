@@ -32,7 +32,8 @@ from disclosure.forms import (
     text,
     yes_no,
 )
-from disclosure.requests import access, safe_contact
+from disclosure.people import service as people_index
+from disclosure.requests import access, parties, safe_contact
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines
 from disclosure.requests.models import (
     CaseParty,
@@ -44,13 +45,13 @@ from disclosure.requests.models import (
     ReferenceCounter,
     TriageIncident,
 )
+from disclosure.requests.parties import missing_roles, required_roles
 from disclosure.requests.schemas import LogRequestInput
 from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
     OUT_OF_SCOPE_REASONS,
     ApplicantType,
     Channel,
-    ChildRelationship,
     ClosureReason,
     IdentityDocument,
     PartyRole,
@@ -287,129 +288,78 @@ def _new_request(
 
 # ---------------------------------------------------------------- people on the case
 
-PARTY_ROLES_BY_ROUTE = {
-    Route.RIGHT_TO_ASK: (
-        PartyRole.APPLICANT,
-        PartyRole.PERSON_AT_RISK,
-        PartyRole.SUBJECT,
-        PartyRole.CHILD,
-        PartyRole.THIRD_PARTY,
-        PartyRole.BEST_PLACED_TO_PROTECT,
-    ),
-    Route.RIGHT_TO_KNOW: (
-        PartyRole.PERSON_AT_RISK,
-        PartyRole.SUBJECT,
-        PartyRole.CHILD,
-        PartyRole.THIRD_PARTY,
-        PartyRole.BEST_PLACED_TO_PROTECT,
-    ),
-    Route.CSODS_APPLICATION: (
-        PartyRole.APPLICANT,
-        PartyRole.CHILD,
-        PartyRole.SUBJECT,
-        PartyRole.THIRD_PARTY,
-        PartyRole.BEST_PLACED_TO_PROTECT,
-    ),
-    # Proactive Sarah's Law: the police found the risk; they tell the parent, carer or guardian [CSODS-2023].
-    Route.CSODS_PROACTIVE: (
-        PartyRole.CHILD,
-        PartyRole.SUBJECT,
-        PartyRole.BEST_PLACED_TO_PROTECT,
-        PartyRole.THIRD_PARTY,
-    ),
-}
-
-
-def required_roles(request: DisclosureRequest) -> list[PartyRole]:
-    """Who must be on the case before initial checks complete: Right to Ask names the applicant, the person at
-    risk and the subject; Right to Know the person at risk and the subject; Sarah's Law the applicant, the
-    subject and the specific child [DVDS-2023][ASP-CSODS]; proactive Sarah's Law the subject, the child and
-    the parent, carer or guardian the police mean to tell [CSODS-2023]. An applicant who is the person at
-    risk is both."""
-    route = Route(request.route)
-    if route is Route.RIGHT_TO_KNOW:
-        return [PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT]
-    if route is Route.CSODS_APPLICATION:
-        return [PartyRole.APPLICANT, PartyRole.SUBJECT, PartyRole.CHILD]
-    if route is Route.CSODS_PROACTIVE:
-        return [PartyRole.SUBJECT, PartyRole.CHILD, PartyRole.BEST_PLACED_TO_PROTECT]
-    return [PartyRole.APPLICANT, PartyRole.PERSON_AT_RISK, PartyRole.SUBJECT]
-
-
-def missing_roles(request: DisclosureRequest) -> list[PartyRole]:
-    present = {p.role for p in request.parties}
-    return [role for role in required_roles(request) if role.value not in present]
-
-
 PartyHook = Callable[[Session, Principal, CaseParty], None]
 PARTY_HOOKS: list[PartyHook] = []
 """Features that care who is on a case (missing-person coordination raises a Right to Know consideration)
 append a hook, called as (session, actor, party) inside the transaction that adds the party."""
 
 
+def party_errors(
+    session: Session,
+    actor: Principal,
+    request_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    person_id: uuid.UUID | None = None,
+    date_of_birth: date | None = None,
+) -> dict[str, str]:
+    """Every problem `add_party` would find with these answers, without adding anyone: the add-person page
+    checks them with the person's own details, so that all its errors come at once (`parties`)."""
+    request = load_open(session, actor, request_id)
+    errors: dict[str, str] = {}
+    data = parties.parse(request, values, errors)
+    parties.check_person(
+        request, person_id, data.roles, date_of_birth, errors, date_typed=parties.date_typed(values)
+    )
+    return parties.in_page_order(errors)
+
+
 def add_party(
     session: Session, actor: Principal, request_id: uuid.UUID, person_id: uuid.UUID, values: dict[str, Any]
 ) -> CaseParty:
-    """Put a person from the people index on the case in a role; the applicant's safe ways of contact and
-    safe times are required, because they are what keeps contact from putting the applicant at risk [Beds]
-    (`safe_contact`)."""
+    """Put a person from the people index on the case in one role or several (`role`, and the API's
+    `also_roles`): an applicant who is the person at risk is entered once, as both [DVDS-2023]. One row
+    each role, with the same relationship and safe contact; the applicant's safe ways of contact and safe
+    times are required, because they keep contact from putting the applicant at risk [Beds]
+    (`safe_contact`). A child on a Sarah's Law case is under 18 [CSODS-2023] (`parties.check_person`).
+    Returns the row of the first role."""
     request = load_open(session, actor, request_id)
     errors: dict[str, str] = {}
-    role_raw = text(values, "role")
-    allowed = PARTY_ROLES_BY_ROUTE[Route(request.route)]
-    if role_raw not in {r.value for r in allowed}:
-        errors["role"] = f"Select a role for a {Route(request.route).label} case"
-    relationship = text(values, "relationship", limit=200)
-    contacted = role_raw in {r.value for r in safe_contact.CONTACTED_ROLES}
-    contact = safe_contact.parse(values, role_raw, errors) if contacted else {}
-    if len(relationship) > 200:
-        errors["relationship"] = "Relationship must be 200 characters or fewer"
-    to_child = text(values, "relationship_to_child")
-    known = {r.value for r in ChildRelationship} if request.scheme == Scheme.CSODS.value else set()
-    if to_child and to_child not in known:
-        errors["relationship_to_child"] = "Select the person's relationship to the child from the list"
-    existing = session.scalar(
-        select(CaseParty.id).where(
-            CaseParty.request_id == request.id, CaseParty.person_id == person_id, CaseParty.role == role_raw
+    data = parties.parse(request, values, errors)
+    person = people_index.get_person(session, person_id)
+    born = person.date_of_birth
+    parties.check_person(request, person_id, data.roles, born, errors, date_typed=parties.date_typed(values))
+    raise_if(parties.in_page_order(errors), values)
+    added = []
+    for role in data.roles:
+        contacted = role in safe_contact.CONTACTED_ROLES
+        party = CaseParty(
+            request_id=request.id,
+            person_id=person_id,
+            role=role.value,
+            relationship_to_person_at_risk=data.relationship,
+            relationship_to_child=data.relationship_to_child,
+            **(dict(data.contact) if contacted else {}),
+            added_by_id=actor.user_id,
         )
-    )
-    if existing:
-        errors["role"] = "This person is already on the case in that role"
-    subject_ids = {p.person_id for p in request.parties_in(PartyRole.SUBJECT)}
-    if role_raw in (PartyRole.PERSON_AT_RISK.value, PartyRole.APPLICANT.value) and person_id in subject_ids:
-        errors["role"] = "The subject cannot also be the applicant or the person at risk on the same case"
-    if role_raw == PartyRole.SUBJECT.value and person_id in {
-        p.person_id
-        for p in request.parties
-        if p.role in (PartyRole.APPLICANT.value, PartyRole.PERSON_AT_RISK.value)
-    }:
-        errors["role"] = "The applicant or person at risk cannot also be the subject"
-    raise_if(errors, values)
-    party = CaseParty(
-        request_id=request.id,
-        person_id=person_id,
-        role=role_raw,
-        relationship_to_person_at_risk=relationship,
-        relationship_to_child=to_child,
-        **contact,
-        added_by_id=actor.user_id,
-    )
-    request.parties.append(party)
+        request.parties.append(party)
+        added.append(party)
     request.updated_at = utcnow()
     session.flush()
-    _record(
-        session,
-        actor,
-        request,
-        "add_party",
-        AuditCategory.COLLECTION,
-        "Person added to the case",
-        role=role_raw,
-        person=str(person_id),
-    )
-    for hook in PARTY_HOOKS:
-        hook(session, actor, party)
-    return party
+    for party in added:
+        _record(
+            session,
+            actor,
+            request,
+            "add_party",
+            AuditCategory.COLLECTION,
+            "Person added to the case",
+            role=party.role,
+            person=str(person_id),
+        )
+        for hook in PARTY_HOOKS:
+            hook(session, actor, party)
+    return added[0]
 
 
 def remove_party(session: Session, actor: Principal, request_id: uuid.UUID, party_id: uuid.UUID) -> None:

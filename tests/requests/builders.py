@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from disclosure.auth import Principal
+from disclosure.clocks import uk_today
 from disclosure.db import utcnow
 from disclosure.people import service as people
-from disclosure.requests import service
+from disclosure.requests import parties, service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole
 from tests.builders import date_time_fields
@@ -73,7 +74,14 @@ def add(
 ) -> Any:
     """The person (a new one by default) on the case in the role; an applicant's safe contact is a call or
     a meeting, no messages, unless `fields` say otherwise."""
-    person = person or make_person(db, actor, given=role.value.title().replace("_", ""), family="Example")
+    if person is None:
+        # A child is a child whenever the test runs: nine years old today.
+        born = (
+            uk_today().replace(year=uk_today().year - 9, day=1)
+            if role is PartyRole.CHILD
+            else date(1988, 5, 17)
+        )
+        person = make_person(db, actor, given=role.value.title().replace("_", ""), family="Example", dob=born)
     values: dict[str, Any] = {"role": role.value, **fields}
     if role is PartyRole.APPLICANT:
         values.setdefault("safe_channels", ["phone", "in_person"])
@@ -92,7 +100,7 @@ def triage(db: Session, actor: Principal, case: DisclosureRequest, **overrides: 
 
 
 def ready_for_checks(db: Session, actor: Principal, case: DisclosureRequest) -> None:
-    for role in service.required_roles(case):
+    for role in parties.required_roles(case):
         add(db, actor, case, role)
     triage(db, actor, case)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, InvalidTransition
-from disclosure.requests import deadlines, service
+from disclosure.requests import deadlines, parties, service
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.requests.workflow import RequestStatus
@@ -44,7 +44,7 @@ def test_a_proactive_case_has_no_applicant_and_needs_what_prompted_it(db: Sessio
 
 def test_the_people_are_the_subject_the_child_and_the_person_to_tell(db: Session, clerk: Principal) -> None:
     case = make_request(db, clerk, route=PROACTIVE)
-    assert service.required_roles(case) == [
+    assert parties.required_roles(case) == [
         PartyRole.SUBJECT,
         PartyRole.CHILD,
         PartyRole.BEST_PLACED_TO_PROTECT,

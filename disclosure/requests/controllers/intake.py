@@ -12,15 +12,14 @@ from litestar.response import Redirect, Template
 
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import require_principal
-from disclosure.errors import FormInvalid
+from disclosure.errors import FormInvalid, NotFound
 from disclosure.people import service as people
-from disclosure.requests import access, queue, service
+from disclosure.requests import access, parties, queue, service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
     Channel,
     ChildRelationship,
-    PartyRole,
     Route,
     SafeChannel,
     Scheme,
@@ -56,7 +55,7 @@ def work_queue(request: Request[Any, Any, Any], db: Db) -> Template:
 
 @get("/requests/new", name="requests.new_form", sync_to_thread=True)
 def new_form(request: Request[Any, Any, Any]) -> Template:
-    values = {"receiving_force": request.app.state.force_name()}
+    values = {"receiving_force": request.app.state.force_name.saved()}
     return _new_page(request, FormState(values, {}))
 
 
@@ -147,29 +146,69 @@ def _person_page(
     matches: list[Any] | None = None,
     status_code: int = 200,
 ) -> Template:
+    """The add-person form: a new person (matched against the people index first), or, with
+    `existing_person_id`, someone already on the case in another role, without typing them again."""
     principal = require_principal(request)
     case = service.load(db, principal, request_id)
-    roles = [(r.value, r.label) for r in service.PARTY_ROLES_BY_ROUTE[Route(case.route)]]
+    on_case = parties.people_of(case)
+    names = people.summaries(db, [p.person_id for p in on_case])
+    existing = _on_case(on_case, form.values.get("existing_person_id"))
+    held = set(existing.roles) if existing else set()
+    roles = [
+        (r.value, r.label, None) for r in parties.PARTY_ROLES_BY_ROUTE[Route(case.route)] if r not in held
+    ]
     return page(
         request,
         "requests/add_person.html",
-        heading="Add a person to the case",
+        heading=f"Add {names[existing.person_id].display_name} in another role" if existing else _HEADING,
         case=case,
         form=form,
         matches=matches,
         role_options=roles,
         status_code=status_code,
         searched=matches is not None,
-        applicant_role=PartyRole.APPLICANT.value,
+        existing=existing,
+        existing_summary=names[existing.person_id] if existing else None,
+        others=[(p, names[p.person_id]) for p in on_case if p.person_id in names],
         child_relationships=options(ChildRelationship) if Route(case.route).scheme is Scheme.CSODS else [],
         safe_channels=[(value, words, None) for value, words in options(SafeChannel)],
     )
 
 
+_HEADING = "Add a person to the case"
+
+
+def _on_case(on_case: list[parties.PersonOnCase], raw: Any) -> parties.PersonOnCase | None:
+    return next((p for p in on_case if str(p.person_id) == str(raw or "")), None)
+
+
 @get("/requests/{request_id:uuid}/people/add", name="requests.add_person_form", sync_to_thread=True)
 def add_person_form(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID]) -> Template:
-    role = request.query_params.get("role", "")
-    return _person_page(request, db, request_id, FormState.empty(role=role))
+    """`role` ticks the role the case page's link asked for (with the person at risk, for an applicant who
+    is the person at risk); `person` starts from someone already on the case, their safe contact with it."""
+    case = service.load_open(db, require_principal(request), request_id)
+    values: dict[str, Any] = {"role": parties.suggested_roles(case, request.query_params.get("role", ""))}
+    existing = _on_case(parties.people_of(case), request.query_params.get("person"))
+    if existing is not None:
+        values = {"existing_person_id": str(existing.person_id), **_contact_values(existing)}
+    return _person_page(request, db, request_id, FormState(values, {}))
+
+
+def _contact_values(person: parties.PersonOnCase) -> dict[str, Any]:
+    """What is already recorded for the person on this case, as the form's answers: the same person has
+    the same safe contact in every role."""
+    party = person.contact or person.parties[0]
+    return {
+        "relationship": party.relationship_to_person_at_risk,
+        "relationship_to_child": party.relationship_to_child,
+        "safe_channels": [c.value for c in SafeChannel if c in party.channels],
+        "safe_phone": party.safe_phone,
+        "safe_email": party.safe_email,
+        "safe_address": party.safe_address,
+        "no_messages": "yes" if party.no_messages else "",
+        "safe_times": party.safe_times,
+        "safe_contact_method": party.safe_contact_method,
+    }
 
 
 @post("/requests/{request_id:uuid}/people/add", name="requests.add_person", sync_to_thread=True)
@@ -177,41 +216,62 @@ def add_person(
     request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form
 ) -> Template | Redirect:
     """Step 1 (`action=search`) shows likely matches from the people index; step 2 links one
-    (`action=link`, `person_id`) or confirms a new person (`action=create`)."""
+    (`action=link`, `person_id`) or confirms a new person (`action=create`). `action=existing` puts someone
+    already on the case (`existing_person_id`) in more roles. Every problem on the page is reported at
+    once, in page order: the person's details and their place on the case together."""
     principal = require_principal(request)
     values = form_values(data)
     action = values.get("action", "search")
     case = service.load_open(db, principal, request_id)
+    errors: dict[str, str] = {}
+    person_id: uuid.UUID | None = None
+    born = None
+    if action == "existing":
+        existing = _on_case(parties.people_of(case), values.get("existing_person_id"))
+        if existing is None:
+            errors["existing_person_id"] = "Select a person already on this case"
+        else:
+            person_id = existing.person_id
+            born = people.get_person(db, person_id).date_of_birth
+    else:
+        try:
+            details = people.details_from_form(values)
+        except FormInvalid as exc:
+            errors.update(exc.errors)
+            details = people.details_from_form(values, strict=False)
+        born = details.date_of_birth
+        if action == "link":
+            try:
+                person_id = uuid.UUID(str(values.get("person_id", "")))
+                linked = people.get_person(db, person_id)
+                born = born or linked.date_of_birth
+            except (ValueError, NotFound):
+                errors["person_id"] = "Select a person or add a new one"
+    errors.update(
+        service.party_errors(db, principal, request_id, values, person_id=person_id, date_of_birth=born)
+    )
+    errors = parties.in_page_order(errors)
+    matches: list[Any] | None = None
+    if action in ("search", "link", "create"):
+        matches = people.find_matches(db, principal, people.details_from_form(values, strict=False))
+    if action == "search" or errors:
+        status = 400 if errors else 200
+        return _person_page(
+            request, db, request_id, FormState(values, errors), matches=matches, status_code=status
+        )
     try:
-        details = people.details_from_form(values)
-        if action == "search":
-            found = people.find_matches(db, principal, details)
-            return _person_page(request, db, request_id, FormState(values, {}), matches=found)
         # One savepoint: a refused role or contact detail must not leave a new person behind in the index.
         with db.begin_nested():
             if action == "link":
-                person_id = uuid.UUID(values.get("person_id", ""))
+                assert person_id is not None
                 people.link_person(db, principal, person_id, context=f"request {case.reference}")
-            else:
+            elif action == "create":
                 person_id = people.create_person(db, principal, details).id
+            assert person_id is not None
             service.add_party(db, principal, request_id, person_id, values)
     except FormInvalid as exc:
-        matches: list[Any] | None = (
-            None
-            if action == "search"
-            else people.find_matches(db, principal, people.details_from_form(values, strict=False))
-        )
         return _person_page(
             request, db, request_id, FormState(values, exc.errors), matches=matches, status_code=400
-        )
-    except ValueError:
-        return _person_page(
-            request,
-            db,
-            request_id,
-            FormState(values, {"person_id": "Select a person or add a new one"}),
-            matches=[],
-            status_code=400,
         )
     return redirect(request, case_url(request_id), flash="Person added to the case")
 
