@@ -17,6 +17,7 @@ from disclosure.accounts.models import User
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
+from disclosure.forms import datetime_answers
 from disclosure.missing import notify, protocols, rules, service, unreached
 from disclosure.missing.vocabulary import (
     CareStatus,
@@ -94,52 +95,66 @@ def _new_page(
 
 @get("/missing/new", name="missing.new_form", sync_to_thread=True)
 def new_form(request: Request[Any, Any, Any], db: Db) -> Template:
+    """The report is usually being recorded as it comes in: the time reported starts at now."""
     service.require_coordinator(require_principal(request))
-    return _new_page(request, db, FormState.empty(care_status="none", risk_factors=[]))
+    form = FormState.empty(care_status="none", risk_factors=[], **datetime_answers("reported", utcnow()))
+    return _new_page(request, db, form)
+
+
+PERSON_FIELDS = ("given_names", "family_name", "aliases", "date_of_birth", "gender", "postcode")
+NEW_EPISODE_FIELDS = ("person", *PERSON_FIELDS, *service.EPISODE_FIELDS, "person_id")
+"""The new episode page's fields in the order it asks them: the person, the episode, then the choice among
+the likely matches at the foot of the form."""
 
 
 @post("/missing/new", name="missing.record", sync_to_thread=True)
 def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redirect:
     """Step 1 (`action=search`) shows likely matches in the people index; step 2 records the episode for
-    the chosen person (`action=link`) or a new one (`action=create`), in one savepoint."""
+    the chosen person (`action=link`) or a new one (`action=create`), in one savepoint. Step 2 finds every
+    problem in one pass (the person's details, the choice of person, the episode's answers) and lists them
+    in page order."""
     principal = require_principal(request)
     service.require_coordinator(principal)
     values = form_values(data)
     action = values.get("action", "search")
+    errors: dict[str, str] = {}
     try:
         details = people.details_from_form(values)
-        if action == "search":
-            return _new_page(
-                request, db, FormState(values, {}), matches=people.find_matches(db, principal, details)
-            )
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+        details = people.details_from_form(values, strict=False)
+    if action == "search":
+        if errors:
+            return _new_page(request, db, FormState(values, errors), status_code=400)
+        return _new_page(
+            request, db, FormState(values, {}), matches=people.find_matches(db, principal, details)
+        )
+    person_id: uuid.UUID | None = None
+    if action == "link":
+        try:
+            person_id = uuid.UUID(values.get("person_id", ""))
+        except ValueError:
+            errors["person_id"] = "Select a person or add a new one"
+    errors.update(service.episode_problems(db, values, person_id))
+    try:
+        if errors:
+            raise FormInvalid(service.in_page_order(errors, NEW_EPISODE_FIELDS), values)
         with db.begin_nested():
-            if action == "link":
-                try:
-                    person_id = uuid.UUID(values.get("person_id", ""))
-                except ValueError:
-                    raise FormInvalid(_with_episode_errors(db, values), values) from None
+            if person_id is not None:
                 people.link_person(db, principal, person_id, context="a missing episode")
             else:
                 person_id = people.create_person(db, principal, details).id
             episode = service.record_episode(db, principal, person_id, values)
     except FormInvalid as exc:
-        matches = (
-            None
-            if action == "search"
-            else people.find_matches(db, principal, people.details_from_form(values, strict=False))
+        matches = people.find_matches(db, principal, details)
+        return _new_page(
+            request,
+            db,
+            FormState(values, service.in_page_order(exc.errors, NEW_EPISODE_FIELDS)),
+            matches=matches,
+            status_code=400,
         )
-        return _new_page(request, db, FormState(values, exc.errors), matches=matches, status_code=400)
     return redirect(request, f"/missing/episodes/{episode.id}", flash="Missing episode recorded")
-
-
-def _with_episode_errors(db: Db, values: dict[str, Any]) -> dict[str, str]:
-    """No person chosen: say so, and what else the episode still needs, all at once."""
-    errors = {"person_id": "Select a person or add a new one"}
-    try:
-        service.parse_episode(db, values)
-    except FormInvalid as exc:
-        errors.update(exc.errors)
-    return errors
 
 
 # --------------------------------------------------------------------------------------- episode
@@ -292,7 +307,8 @@ def close_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Templ
     episode = service.get_episode(db, episode_id)
     if not episode.is_open:
         return redirect(request, f"/missing/episodes/{episode_id}", flash="This episode is already closed")
-    form = FormState.empty(version=str(episode.version))
+    # Usually recorded as the person is found: the return time starts at now.
+    form = FormState.empty(version=str(episode.version), **datetime_answers("returned", utcnow()))
     return _episode_form(request, db, episode_id, CLOSE_FORM, form)
 
 

@@ -11,7 +11,12 @@ missing as configuration [Bromley]. Every verb writes its audit event in the cal
 s.62 [DPA-62]).
 """
 
-from disclosure.missing.service.common import get_episode, require_administrator, require_coordinator
+from disclosure.missing.service.common import (
+    get_episode,
+    in_page_order,
+    require_administrator,
+    require_coordinator,
+)
 from disclosure.missing.service.considerations import (
     LINKED_ROLES,
     case_references,
@@ -25,9 +30,11 @@ from disclosure.missing.service.considerations import (
 )
 from disclosure.missing.service.corrections import correct_episode, correctable_values, episode_history
 from disclosure.missing.service.episodes import (
+    EPISODE_FIELDS,
     after_new_episode,
     change_risk,
     close_episode,
+    episode_problems,
     episodes_by_status,
     finish_episode,
     parse_episode,
@@ -63,6 +70,7 @@ from disclosure.missing.service.settings import (
 )
 
 __all__ = [
+    "EPISODE_FIELDS",
     "INTERVIEW_DUE",
     "LINKED_ROLES",
     "OPTIONAL",
@@ -83,10 +91,12 @@ __all__ = [
     "correctable_values",
     "decide_consideration",
     "episode_history",
+    "episode_problems",
     "episodes_by_status",
     "finish_episode",
     "get_consideration",
     "get_episode",
+    "in_page_order",
     "interview_state",
     "merge_considerations",
     "new_interview",

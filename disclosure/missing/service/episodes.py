@@ -19,7 +19,7 @@ from disclosure.forms import parse_datetime, raise_if, text
 from disclosure.missing import notify
 from disclosure.missing.models import Episode, RiskChange, RiskLevel
 from disclosure.missing.rules import risk_levels
-from disclosure.missing.service.common import _record, get_episode, require_coordinator
+from disclosure.missing.service.common import _record, get_episode, in_page_order, require_coordinator
 from disclosure.missing.service.considerations import raise_considerations
 from disclosure.missing.service.history import repeat_status
 from disclosure.missing.service.interviews import new_interview
@@ -83,9 +83,62 @@ def _risk_factors(values: dict[str, Any]) -> dict[str, bool]:
     return {factor.value: factor.value in chosen for factor in RiskFactor}
 
 
+EPISODE_FIELDS = (
+    "person",
+    "police_reference",
+    "care_status",
+    "placing_authority_id",
+    "placement",
+    "reported",
+    "reported_by",
+    "last_seen",
+    "last_seen_place",
+    "clothing",
+    "risk_level",
+    "risk_rationale",
+    "risk_source",
+    "risk_factors",
+    "social_worker_id",
+    "school_id",
+    "health_id",
+)
+"""The episode form's fields in the order the page asks them (`missing/new.html`): the error summary lists
+its errors in this order. `person` is the refusal of the chosen person, shown above the form."""
+
+
 def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
-    """The episode form's fields, each error at its field [APP-missing][Lewisham]."""
+    """The episode form's fields, every error at once at its field, in page order [APP-missing][Lewisham]."""
     errors: dict[str, str] = {}
+    fields = _episode_fields(session, values, errors)
+    raise_if(in_page_order(errors, EPISODE_FIELDS), values)
+    return fields
+
+
+def episode_problems(
+    session: Session, values: dict[str, Any], person_id: uuid.UUID | None = None
+) -> dict[str, str]:
+    """Everything wrong with a new episode's answers, in page order, without raising: for a form that
+    also asks for the person, so the person's errors and the episode's come in one pass. With `person_id`,
+    also whether that person is already missing."""
+    errors: dict[str, str] = {}
+    _episode_fields(session, values, errors)
+    if person_id is not None:
+        errors.update(_already_missing(session, person_id))
+    return in_page_order(errors, EPISODE_FIELDS)
+
+
+def _already_missing(session: Session, person_id: uuid.UUID) -> dict[str, str]:
+    """One open episode per person: a second report updates the first, it is not a new episode."""
+    person = people.resolve(session, person_id)
+    if session.scalar(
+        select(Episode.id).where(Episode.person_id == person.id, Episode.status == EpisodeStatus.OPEN.value)
+    ):
+        return {"person": "This person already has an open missing episode: review that one"}
+    return {}
+
+
+def _episode_fields(session: Session, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The episode's fields as stored, each refusal added to `errors` at its field."""
     care = text(values, "care_status")
     if care not in {c.value for c in CareStatus}:
         errors["care_status"] = "Select the person's care status"
@@ -130,7 +183,6 @@ def parse_episode(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     }
     # A child on a child-protection plan with no social worker allocated is still recorded: the urgent
     # notice then goes to the placing authority or children's social care (`notify.episode_event`).
-    raise_if(errors, values)
     return {
         **fields,
         "police_reference": police_reference or None,
@@ -154,14 +206,11 @@ def record_episode(
     a child-protection plan at once, to the social worker [Wales-SP]); a repeat is flagged [Bromley]; and a
     Right to Know consideration is raised if the person is on an open disclosure case."""
     require_coordinator(actor)
-    fields = parse_episode(session, values)
+    errors: dict[str, str] = {}
+    fields = _episode_fields(session, values, errors)
+    errors.update(_already_missing(session, person_id))
+    raise_if(in_page_order(errors, EPISODE_FIELDS), values)
     person = people.resolve(session, person_id)
-    if session.scalar(
-        select(Episode.id).where(Episode.person_id == person.id, Episode.status == EpisodeStatus.OPEN.value)
-    ):
-        raise FormInvalid(
-            {"person": "This person already has an open missing episode: review that one"}, values
-        )
     rationale, source = fields.pop("risk_rationale"), fields.pop("risk_source")
     episode = Episode(
         person_id=person.id, reported_name=person.display_name[:400], recorded_by_id=actor.user_id, **fields
@@ -312,7 +361,7 @@ def close_episode(
     check = text(values, "safe_and_well")
     if check not in {s.value for s in SafeAndWell}:
         errors["safe_and_well"] = "Select the outcome of the police safe-and-well check"
-    raise_if(errors, values)
+    raise_if(in_page_order(errors, RETURN_FIELDS), values)
     fields = {
         "returned_at": returned_at,
         "return_place": place,
@@ -322,6 +371,10 @@ def close_episode(
     }
     finish_episode(session, actor, episode, **fields)
     return episode
+
+
+RETURN_FIELDS = ("returned", "return_place", "returned_with", "safe_and_well", "safe_and_well_notes")
+"""The return form's fields in page order (`missing/close.html`)."""
 
 
 def _return_times(episode: Episode, returned_at: datetime | None) -> dict[str, datetime | None]:
