@@ -373,3 +373,48 @@ def test_the_panel_pack_shows_every_role_a_person_holds(
     html = panel_pack_html(frozen.snapshot, force_name="Testshire Police")
     assert "<td>Applicant and person at risk</td>" in html
     assert both
+
+
+# ---------------------------------------------------------------- names, and only actions that can be done
+
+
+def test_the_chase_list_names_who_each_case_is_about_and_offers_the_chase_only_to_the_team(
+    db: Session, client: PageClient, clerk: Principal, researcher: Principal, reviewer: Principal
+) -> None:
+    from disclosure.people.service import summaries
+
+    case = case_in_research(db, clerk, researcher)
+    service.send_partner_request(
+        db,
+        researcher,
+        case.id,
+        {"agency_id": str(agency(db).id), "asked": "Any history?", "person_ids": [subject_id(case)]},
+    )
+    subject = summaries(db, [uuid.UUID(subject_id(case))])[uuid.UUID(subject_id(case))]
+    mine = sign_in_as(db, client, researcher).get("/research/partner-requests")
+    assert f"{subject.display_name} (subject)" in mine.text and "Record a chase" in mine.text
+    theirs = sign_in_as(db, client, reviewer).get("/research/partner-requests")
+    assert case.reference in theirs.text
+    assert subject.display_name not in theirs.text, "no names outside need to know"
+    assert "Record a chase" not in theirs.text and "Only the case's team can chase it" in theirs.text
+
+
+def test_the_review_pages_say_why_when_the_action_cannot_be_done(
+    db: Session, client: PageClient, clerk: Principal, researcher: Principal, reviewer: Principal
+) -> None:
+    case = case_in_research(db, clerk, researcher)
+    sign_in_as(db, client, researcher)
+    button = re.compile(r"<button[^>]*>\s*Send for review\s*</button>")
+    assert button.search(client.get(f"/requests/{case.id}/research/send-for-review").text)
+    early = client.get(f"/requests/{case.id}/research/review")
+    assert "nothing to review until it is sent for review" in early.text
+    assert "Approve for submission" not in early.text
+    service.send_for_review(db, researcher, case.id, {"reviewer_id": str(reviewer.user_id)})
+    own = client.get(f"/requests/{case.id}/research/review")
+    assert "someone else must review it" in own.text and "Approve for submission" not in own.text
+    again = client.get(f"/requests/{case.id}/research/send-for-review")
+    assert "only a draft is sent for review" in again.text
+    assert not button.search(again.text)
+    sign_in_as(db, client, reviewer)
+    theirs = client.get(f"/requests/{case.id}/research/review")
+    assert "Approve for submission" in theirs.text

@@ -15,6 +15,7 @@ from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.research import service
 from disclosure.research.controllers.common import base_context, form_page, research_url, submit_form
+from disclosure.research.service.package import why_not_review, why_not_send
 from disclosure.research.vocabulary import Recommendation
 from disclosure.web import Db, Form, Id, attachment_response, form_values, page, redirect
 from disclosure.workflow import options
@@ -75,10 +76,18 @@ def update_summary(
 
 def _review_context(db: Session, principal: Any, request_id: uuid.UUID) -> dict[str, Any]:
     context = base_context(db, principal, request_id)
+    why_not = why_not_send(db, principal, context["case"], context["package"])
     return {
         **context,
         "reviewer_options": [(str(u.id), u.display_name) for u in service.reviewers(db, principal)],
+        "why_not": why_not,
+        "no_submit": bool(why_not),
     }
+
+
+def _decision_context(db: Session, principal: Any, request_id: uuid.UUID) -> dict[str, Any]:
+    context = base_context(db, principal, request_id)
+    return {**context, "why_not": why_not_review(principal, context["case"], context["package"])}
 
 
 @get("/requests/{request_id:uuid}/research/send-for-review", name="research.review_form", sync_to_thread=True)
@@ -113,7 +122,9 @@ def send_for_review(
 
 @get("/requests/{request_id:uuid}/research/review", name="research.review_decision_form", sync_to_thread=True)
 def review_decision_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
-    return form_page(request, db, request_id, "research/review.html", "Review the package")
+    return form_page(
+        request, db, request_id, "research/review.html", "Review the package", context=_decision_context
+    )
 
 
 @post("/requests/{request_id:uuid}/research/review", name="research.review", sync_to_thread=True)
@@ -132,6 +143,7 @@ def review(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) 
             db, actor, request_id, v
         ),
         flash="Package approved for submission" if approving else "Package returned to the researcher",
+        context=_decision_context,
         after="#package",
     )
 
@@ -214,7 +226,7 @@ def panel_pack(
 
 @get("/research/partner-requests", name="research.open_partner_requests", sync_to_thread=True)
 def open_partner_requests(request: Request[Any, Any, Any], db: Db, overdue: FromQuery[str] = "") -> Template:
-    rows = service.open_requests(db, overdue_only=overdue == "yes")
+    rows = service.open_requests(db, require_principal(request), overdue_only=overdue == "yes")
     return page(
         request,
         "research/open_partner_requests.html",

@@ -109,6 +109,35 @@ def reviewers(session: Session, actor: Principal) -> list[User]:
     return [u for u in active_users_with(session, [Role.RESEARCHER]) if u.id != actor.user_id]
 
 
+def why_not_send(
+    session: Session, actor: Principal, case: DisclosureRequest, package: ResearchPackage
+) -> str:
+    """Why the package cannot be sent for review now, in words, or "" when it can: so the page offers the
+    action only when it can be done."""
+    if RequestStatus(case.status) is not RequestStatus.IN_RESEARCH:
+        return f"Research is closed for this case: it is '{RequestStatus(case.status).label.lower()}'"
+    status = PackageStatus(package.status)
+    if status is not PackageStatus.DRAFT:
+        return f"The package is '{status.label.lower()}': only a draft is sent for review"
+    if not reviewers(session, actor):
+        return "There is no other active researcher to review it. Ask an administrator to add one"
+    return ""
+
+
+def why_not_review(actor: Principal, case: DisclosureRequest, package: ResearchPackage) -> str:
+    """Why the actor cannot review the package now, in words, or "" when they can."""
+    if RequestStatus(case.status) is not RequestStatus.IN_RESEARCH:
+        return f"Research is closed for this case: it is '{RequestStatus(case.status).label.lower()}'"
+    status = PackageStatus(package.status)
+    if status is not PackageStatus.IN_REVIEW:
+        return (
+            f"The package is '{status.label.lower()}': there is nothing to review until it is sent for review"
+        )
+    if actor.user_id == package.drafted_by_id:
+        return "You drafted this package, so someone else must review it"
+    return ""
+
+
 def send_for_review(
     session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
 ) -> None:

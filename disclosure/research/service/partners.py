@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
@@ -433,7 +433,8 @@ def _record_answer(
 
 @dataclass(frozen=True)
 class OpenRequestRow:
-    """An open partner request in the chase list: no personal data, only the case and the agency."""
+    """An open partner request in the chase list: the case and the agency, and, on a case the reader may
+    open, who it is about and the chase itself (on another team's case they are told why not)."""
 
     id: uuid.UUID
     request_id: uuid.UUID
@@ -445,13 +446,23 @@ class OpenRequestRow:
     chase_count: int
     last_chased_at: datetime | None
     version: int
+    may_open: bool = False
+    about: tuple[str, ...] = ()
 
 
-def open_requests(session: Session, *, overdue_only: bool = False) -> list[OpenRequestRow]:
-    """Every open partner request, most overdue first, for researchers to chase."""
+def open_requests(
+    session: Session, actor: Principal | None = None, *, overdue_only: bool = False
+) -> list[OpenRequestRow]:
+    """Every open partner request, most overdue first, for researchers to chase. Who a case is about is
+    case content, so names (every role a person holds, "Jo Bloggs (applicant, person at risk)") and the
+    chase are given only on cases the reader may open [APP-MoPI]; without a reader, neither."""
+    from disclosure.requests.access import readable
+    from disclosure.requests.queue import people_on
+
     today = uk_today()
+    may_open = readable(actor).label("may_open") if actor is not None else literal(False).label("may_open")
     query = (
-        select(PartnerRequest, DisclosureRequest.reference, Agency.name)
+        select(PartnerRequest, DisclosureRequest.reference, Agency.name, may_open)
         .join(DisclosureRequest, DisclosureRequest.id == PartnerRequest.request_id)
         .join(Agency, Agency.id == PartnerRequest.agency_id)
         .where(PartnerRequest.status == PartnerRequestStatus.OPEN.value)
@@ -459,6 +470,8 @@ def open_requests(session: Session, *, overdue_only: bool = False) -> list[OpenR
     )
     if overdue_only:
         query = query.where(PartnerRequest.due_on < today)
+    found = session.execute(query).all()
+    about = people_on(session, list({sent.request_id for sent, _, _, readable_ in found if readable_}))
     return [
         OpenRequestRow(
             id=sent.id,
@@ -471,8 +484,10 @@ def open_requests(session: Session, *, overdue_only: bool = False) -> list[OpenR
             chase_count=sent.chase_count,
             last_chased_at=sent.last_chased_at,
             version=sent.version,
+            may_open=bool(readable_),
+            about=tuple(about.get(sent.request_id, ())) if readable_ else (),
         )
-        for sent, reference, agency in session.execute(query)
+        for sent, reference, agency, readable_ in found
     ]
 
 
