@@ -3,6 +3,7 @@ decisions for its team, and the meeting's minutes as a PDF [issue 5]."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -12,8 +13,8 @@ from disclosure.auth import require_principal
 from disclosure.decisions import service
 from disclosure.decisions.controllers.common import item_url
 from disclosure.decisions.minutes import render_minutes
-from disclosure.decisions.models import Decision
-from disclosure.decisions.service import urgent
+from disclosure.decisions.service import prefill, urgent
+from disclosure.decisions.service.recipients import find_option
 from disclosure.decisions.vocabulary import (
     LegalTest,
     Outcome,
@@ -25,49 +26,10 @@ from disclosure.decisions.vocabulary import (
 from disclosure.requests import service as requests_service
 from disclosure.requests.vocabulary import Route
 from disclosure.web import Db, Form, FormState, Id, attachment_response, page, round_trip
-from disclosure.workflow import options
+from disclosure.workflow import options as choices
 
 MEETING = "/panels/{meeting_id:uuid}"
 ITEM = MEETING + "/items/{item_id:uuid}"
-
-
-def _values(decision: Decision | None, snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The form as last saved, or a new one with the draft wording from the package put to the panel."""
-    if decision is None:
-        return {"wording": snapshot.get("draft_disclosure", ""), "recipients": [], "safeguarding": []}
-    values: dict[str, Any] = {
-        "version": str(decision.version),
-        "outcome": decision.outcome,
-        "article8": decision.article8,
-        "spent_convictions": decision.spent_convictions,
-        "spent_reasoning": decision.spent_reasoning,
-        "wording": decision.wording or snapshot.get("draft_disclosure", ""),
-        "recipients": [r["party_id"] for r in decision.recipients],
-        "recipient_reasons": decision.recipient_reasons,
-        "deliverer_id": str(decision.deliverer_id or ""),
-        "subject_views_sought": {True: "yes", False: "no"}.get(decision.subject_views_sought, ""),  # type: ignore[arg-type]
-        "subject_views": decision.subject_views,
-        "subject_told": {True: "yes", False: "no"}.get(decision.subject_told, ""),  # type: ignore[arg-type]
-        "subject_told_reason": decision.subject_told_reason,
-        "safety_plan": decision.safety_plan,
-        "safeguarding": list(decision.safeguarding),
-        "safeguarding_details": decision.safeguarding_details,
-        "no_disclosure_reason_id": str(decision.no_disclosure_reason_id or ""),
-        "safety_advice": decision.safety_advice,
-        "applicant_told": decision.applicant_told,
-        "questions": decision.questions,
-        "presumption_departure": decision.presumption_departure,
-        "urgent_ratification": decision.urgent_ratification,
-        "urgent_ratification_notes": decision.urgent_ratification_notes,
-        "rationale": decision.rationale,
-    }
-    for test, answer in decision.legal_tests.items():
-        values[f"test-{test}"] = "yes" if answer["met"] else "no"
-        values[f"test-{test}-reasoning"] = answer["reasoning"]
-    for view in decision.views:
-        values[f"view-{view.panel_agency_id}"] = view.view
-        values[f"view-{view.panel_agency_id}-reasons"] = view.reasons
-    return values
 
 
 def _decision_page(
@@ -84,8 +46,12 @@ def _decision_page(
     quorum = service.quorum(db, item)
     barred = requests_service.disclosure_barred(case)
     reasons = service.no_disclosure_reasons(db)
+    referred = {s.value for s in prefill.triage_referrals(case)}
+    options = service.recipient_options(db, case)
     if form is None:
-        form = FormState(_values(decision, frozen.snapshot), {})
+        form = FormState(prefill.form_answers(case, decision, frozen.snapshot), {})
+        chosen = (find_option(options, uuid.UUID(i)) for i in form.values["recipients"])
+        form.values["recipients"] = [str(o.party_id) for o in chosen if o is not None]
         if barred and decision is None:  # the only outcome open: no disclosure, identity not verified
             unverified = next((r for r in reasons if r.code == "identity_not_verified"), None)
             form.values |= {"outcome": Outcome.NO_DISCLOSURE.value}
@@ -103,19 +69,24 @@ def _decision_page(
         status_code=status,
         barred=barred,
         outcomes=[
-            (v, label) for v, label in options(Outcome) if not (barred and v == Outcome.DISCLOSE.value)
+            (v, label) for v, label in choices(Outcome) if not (barred and v == Outcome.DISCLOSE.value)
         ],
         tests=list(LegalTest),
-        spent_options=options(SpentConvictions),
-        recipients=[(str(o.party_id), o.name, o.label) for o in service.recipient_options(db, case)],
+        spent_options=choices(SpentConvictions),
+        recipients=[(str(o.party_id), o.name, o.label) for o in options],
         officers=[(str(u.id), u.display_name) for u in service.disclosing_officers(db)],
-        safeguarding=[(value, label, None) for value, label in options(Safeguarding)],
+        safeguarding=[
+            (value, label, "Referred at triage" if value in referred else None)
+            for value, label in choices(Safeguarding)
+        ],
+        referred_at_triage=bool(referred),
+        test_prefix={o.value: p for o, p in prefill.TEST_PREFIX.items()},
         reasons=[(str(r.id), r.label) for r in reasons],
-        view_options=options(View),
+        view_options=choices(View),
         csods=case.scheme == "csods",
         presumption=service.presumption_applies(frozen.snapshot),
         urgent_awaiting=urgent.awaiting(db, case.id),
-        ratification_options=options(Ratification),
+        ratification_options=choices(Ratification),
         has_applicant=Route(case.route).has_applicant,
     )
 

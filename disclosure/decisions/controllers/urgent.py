@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
 from disclosure.decisions.service import urgent
-from disclosure.decisions.service.decisions import capacity, recipient_options
+from disclosure.decisions.service.recipients import capacity, recipient_options
 from disclosure.errors import PermissionDenied
 from disclosure.requests import service as requests_service
 from disclosure.requests.vocabulary import Scheme

@@ -1,5 +1,10 @@
 """Decision verbs, by concern: panels and their agendas, the decision record, and panel settings."""
 
+from disclosure.decisions.service.attendance import (
+    previous_attendance,
+    record_attendance,
+    seats,
+)
 from disclosure.decisions.service.common import (
     can_see_item,
     current_policy,
@@ -16,7 +21,6 @@ from disclosure.decisions.service.decisions import (
     get_decision,
     no_disclosure_reasons,
     presumption_applies,
-    recipient_options,
     record_decision,
     sign,
 )
@@ -34,12 +38,12 @@ from disclosure.decisions.service.panels import (
     package_for_item,
     panel_agencies,
     panel_users,
-    record_attendance,
     remove_from_agenda,
     remove_member,
     update_meeting,
 )
 from disclosure.decisions.service.reading import describe
+from disclosure.decisions.service.recipients import recipient_options
 from disclosure.decisions.service.settings import (
     add_agency,
     add_reason,
@@ -77,12 +81,14 @@ __all__ = [
     "panel_users",
     "papers_basis",
     "presumption_applies",
+    "previous_attendance",
     "quorum",
     "recipient_options",
     "record_attendance",
     "record_decision",
     "remove_from_agenda",
     "remove_member",
+    "seats",
     "set_agency_active",
     "set_reason_active",
     "sign",

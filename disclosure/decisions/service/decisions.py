@@ -23,7 +23,6 @@ Rules (DOMAIN.md "Decision", "No disclosure"; DVDS-2023; ASP-CSODS; Bexley):
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -56,8 +55,15 @@ from disclosure.decisions.service.common import (
     record,
     takes_part,
 )
+from disclosure.decisions.service.prefill import TEST_PREFIX
+from disclosure.decisions.service.recipients import (
+    RecipientOption,
+    capacity,
+    find_option,
+    not_a_recipient,
+    recipient_options,
+)
 from disclosure.decisions.vocabulary import (
-    Capacity,
     DecisionStatus,
     LegalTest,
     Outcome,
@@ -77,63 +83,14 @@ from disclosure.forms import (
     text,
     yes_no,
 )
-from disclosure.people.models import Person
 from disclosure.requests import access
 from disclosure.requests import service as requests_service
-from disclosure.requests.models import CaseParty, DisclosureRequest
-from disclosure.requests.vocabulary import ApplicantType, ChildRelationship, PartyRole, Route, Scheme
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import PartyRole, Route, Scheme
 from disclosure.requests.workflow import RequestStatus, Verb, require_open
 from disclosure.research.models import PackageVersion
 from disclosure.research.service.package import reopen_package
 from disclosure.text import as_list
-
-# Who can be told: never the subject, and never a child directly.
-RECIPIENT_ROLES = (
-    PartyRole.PERSON_AT_RISK,
-    PartyRole.BEST_PLACED_TO_PROTECT,
-    PartyRole.APPLICANT,
-    PartyRole.THIRD_PARTY,
-)
-
-
-@dataclass(frozen=True)
-class RecipientOption:
-    party_id: uuid.UUID
-    name: str
-    role: PartyRole
-    relationship_to_child: ChildRelationship | None = None
-    """Sarah's Law: the recorded relationship (for the applicant, a parent-or-carer application counts)."""
-
-    @property
-    def label(self) -> str:
-        if self.relationship_to_child is None:
-            return self.role.label
-        return f"{self.role.label}; to the child: {self.relationship_to_child.label.lower()}"
-
-
-def recipient_options(session: Session, case: DisclosureRequest) -> list[RecipientOption]:
-    options = []
-    for party in sorted(
-        case.parties,
-        key=lambda p: (
-            RECIPIENT_ROLES.index(PartyRole(p.role)) if PartyRole(p.role) in RECIPIENT_ROLES else 99
-        ),
-    ):
-        role = PartyRole(party.role)
-        if role not in RECIPIENT_ROLES:
-            continue
-        person = session.get(Person, party.person_id)
-        if person is not None:
-            options.append(RecipientOption(party.id, person.display_name, role, _relationship(case, party)))
-    return options
-
-
-def _relationship(case: DisclosureRequest, party: CaseParty) -> ChildRelationship | None:
-    if party.relationship_to_child:
-        return ChildRelationship(party.relationship_to_child)
-    if party.role == PartyRole.APPLICANT.value and case.applicant_type == ApplicantType.PARENT_OR_CARER.value:
-        return ChildRelationship.PARENT  # applied as a parent or carer: the case records no finer word
-    return None
 
 
 def disclosing_officers(session: Session) -> list[User]:
@@ -145,35 +102,6 @@ def no_disclosure_reasons(session: Session, *, active_only: bool = True) -> list
     if active_only:
         query = query.where(NoDisclosureReason.active.is_(True))
     return list(session.scalars(query))
-
-
-def capacity(scheme: Scheme, option: RecipientOption) -> Capacity | None:
-    """In what capacity a person may be told, judged from what the case records of them, never assumed:
-    Clare's Law, the person at risk or (with reasons) the person best placed to protect them [OMG]; Sarah's
-    Law, only a parent, carer or guardian of the named child (their recorded relationship) or the person
-    recorded as best placed to protect the child; anyone else (a neighbour, a professional, a relative,
-    someone whose relationship is not recorded) cannot be told [ASP-CSODS]. None: may not be told."""
-    if scheme is Scheme.DVDS:
-        if option.role is PartyRole.PERSON_AT_RISK:
-            return Capacity.PERSON_AT_RISK
-        return Capacity.BEST_PLACED_TO_PROTECT
-    if option.relationship_to_child is not None and option.relationship_to_child.protects:
-        return Capacity.PARENT_CARER_GUARDIAN
-    if option.role is PartyRole.BEST_PLACED_TO_PROTECT:
-        return Capacity.BEST_PLACED_TO_PROTECT
-    return None
-
-
-def _not_a_recipient(option: RecipientOption) -> str:
-    recorded = (
-        f"is recorded as {option.relationship_to_child.label.lower()} to the child"
-        if option.relationship_to_child
-        else "has no recorded relationship to the child"
-    )
-    return (
-        f"{option.name} {recorded}: under Sarah's Law only a parent, carer or guardian of the child, or the "
-        "person best placed to protect the child, can be told"
-    )
 
 
 def _case_awaiting(session: Session, item: AgendaItem) -> DisclosureRequest:
@@ -195,16 +123,19 @@ def _case_awaiting(session: Session, item: AgendaItem) -> DisclosureRequest:
     return case
 
 
-def _parse_tests(values: dict[str, Any], errors: dict[str, str], *, disclose: bool) -> dict[str, Any]:
+def _parse_tests(values: dict[str, Any], errors: dict[str, str], *, outcome: Outcome) -> dict[str, Any]:
+    """A disclosure needs every test met, each reasoned [DVDS-2023][WYP-DVDS]; a decision not to disclose
+    records the tests the panel considered, each reasoned. Each outcome asks them under its own names."""
+    disclose, prefix = outcome is Outcome.DISCLOSE, TEST_PREFIX[outcome]
     tests: dict[str, Any] = {}
     for test in LegalTest:
-        name, words = f"test-{test.value}", test.value.replace("_", " ")
+        name, words = f"{prefix}{test.value}", test.value.replace("_", " ")
         answer = yes_no(values, name, f"the {words} test is met", errors, required=disclose)
         reasoning = text(values, f"{name}-reasoning", limit=LONG)
+        if disclose and answer is False:
+            errors[name] = f"A disclosure needs the {words} test met; if it is not, do not disclose"
         if answer is not None and not reasoning:
             errors[f"{name}-reasoning"] = f"Give the reasoning for the {words} test"
-        if disclose and answer is False and name not in errors:
-            errors[name] = f"A disclosure needs the {words} test met; if it is not, do not disclose"
         if answer is not None:
             tests[test.value] = {"met": answer, "reasoning": reasoning}
     return tests
@@ -243,29 +174,24 @@ def _parse(
     presumption to disclose applies, a decision not to disclose gives the reason for departing from it."""
     errors: dict[str, str] = {}
     outcome = choice(values, "outcome", Outcome, "Select the panel's decision", errors)
+    barred = requests_service.disclosure_barred(case)
+    if outcome is Outcome.DISCLOSE and barred:
+        errors["outcome"] = barred
     fields: dict[str, Any] = {
         "outcome": outcome.value if outcome else None,
         "presumption_applies": presumption,
     }
-    fields |= urgent.parse_ratification(session, case, values, errors)
-    if presumption and outcome is Outcome.NO_DISCLOSURE:
-        fields["presumption_departure"] = required_text(
-            values,
-            "presumption_departure",
-            "The presumption to disclose applies: give the reason for departing from it",
-            errors,
-        )
-    if outcome in (Outcome.DISCLOSE, Outcome.NO_DISCLOSURE):
-        fields["legal_tests"] = _parse_tests(values, errors, disclose=outcome is Outcome.DISCLOSE)
-    barred = requests_service.disclosure_barred(case)
-    if outcome is Outcome.DISCLOSE and barred:
-        errors["outcome"] = barred
+    # Only the chosen outcome's questions are read, in the order the form asks them, so the error summary
+    # follows the page; answers left in another outcome's questions are ignored.
     if outcome is Outcome.DISCLOSE:
+        fields["legal_tests"] = _parse_tests(values, errors, outcome=outcome)
         fields |= _parse_disclosure(session, case, values, errors)
     elif outcome is Outcome.NO_DISCLOSURE:
-        fields |= _parse_no_disclosure(session, case, values, errors)
+        fields |= _parse_no_disclosure(session, case, values, errors, presumption=presumption)
+        fields["legal_tests"] = _parse_tests(values, errors, outcome=outcome)
     elif outcome is Outcome.DEFER:
         fields["questions"] = required_text(values, "questions", "Enter what research must find out", errors)
+    fields |= urgent.parse_ratification(session, case, values, errors)
     views = _parse_views(values, agencies, errors)
     fields["rationale"] = required_text(values, "rationale", "Enter the chair's rationale", errors)
     raise_if(errors, values)
@@ -318,25 +244,35 @@ def _parse_recipients(
     """The person at risk, or the person best placed to protect them (with why); for Sarah's Law only a
     parent, carer or guardian (with how). A third-party applicant is never told automatically."""
     scheme = Scheme(case.scheme)
-    options = {o.party_id: o for o in recipient_options(session, case)}
-    chosen = [options[i] for i in identifiers(values, "recipients") if i in options]
+    options = recipient_options(session, case)
+    chosen: list[RecipientOption] = []
+    for party_id in identifiers(values, "recipients"):
+        option = find_option(options, party_id)
+        if option is not None and option not in chosen:  # one person, however many roles they hold
+            chosen.append(option)
     reasons = text(values, "recipient_reasons", limit=LONG)
     refused = [o for o in chosen if capacity(scheme, o) is None]
     if not chosen:
         errors["recipients"] = "Select who will be told"
     elif refused:
-        errors["recipients"] = _not_a_recipient(refused[0])
+        errors["recipients"] = not_a_recipient(refused[0])
     elif scheme is Scheme.CSODS and not reasons:
         errors["recipient_reasons"] = (
             "Say how each recipient is a parent, carer or guardian of the child, or best placed to "
             "protect them"
         )
-    elif any(o.role is not PartyRole.PERSON_AT_RISK for o in chosen) and not reasons:
+    elif any(not o.holds(PartyRole.PERSON_AT_RISK) for o in chosen) and not reasons:
         errors["recipient_reasons"] = (
             "Say why each recipient other than the person at risk is best placed to protect them"
         )
     recipients = [
-        {"party_id": str(o.party_id), "name": o.name, "role": o.role.value, "capacity": told.value}
+        {
+            "party_id": str(o.party_id),
+            "name": o.name,
+            "role": o.role.value,
+            "roles": [r.value for r in o.held],
+            "capacity": told.value,
+        }
         for o in chosen
         if (told := capacity(scheme, o)) is not None
     ]
@@ -344,17 +280,30 @@ def _parse_recipients(
 
 
 def _parse_no_disclosure(
-    session: Session, case: DisclosureRequest, values: dict[str, Any], errors: dict[str, str]
+    session: Session,
+    case: DisclosureRequest,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    presumption: bool,
 ) -> dict[str, Any]:
+    """A listed reason; where Sarah's Law's presumption to disclose applies, why the panel departs from it
+    [WYP-CSODS]; the safety advice still given, since no information does not mean no risk; and what the
+    applicant will be told, where there is one [Bexley]."""
     reason_id = identifier(values, "no_disclosure_reason_id", "Select the reason for not disclosing", errors)
     if reason_id and reason_id not in {r.id for r in no_disclosure_reasons(session)}:
         errors["no_disclosure_reason_id"] = "Select a reason from the list"
-    fields: dict[str, Any] = {
-        "no_disclosure_reason_id": reason_id,
-        "safety_advice": required_text(
-            values, "safety_advice", "Enter the safety advice still to be given", errors
-        ),
-    }
+    fields: dict[str, Any] = {"no_disclosure_reason_id": reason_id}
+    if presumption:
+        fields["presumption_departure"] = required_text(
+            values,
+            "presumption_departure",
+            "The presumption to disclose applies: give the reason for departing from it",
+            errors,
+        )
+    fields["safety_advice"] = required_text(
+        values, "safety_advice", "Enter the safety advice still to be given", errors
+    )
     if Route(case.route).has_applicant:
         fields["applicant_told"] = required_text(
             values, "applicant_told", "Enter what the applicant will be told", errors

@@ -21,6 +21,7 @@ from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.decisions.models import Decision, UrgentDisclosure
 from disclosure.decisions.service.common import record
+from disclosure.decisions.service.recipients import capacity, find_option, recipient_options
 from disclosure.decisions.vocabulary import Ratification
 from disclosure.errors import InvalidTransition, PermissionDenied
 from disclosure.forms import (
@@ -74,8 +75,6 @@ def authorise(
 ) -> UrgentDisclosure:
     """Record an urgent disclosure: the recipient by the scheme's recipient rules, what was said, why it
     could not wait, when and by whom, and the confidentiality warning given."""
-    from disclosure.decisions.service.decisions import capacity, recipient_options  # one rule for both
-
     if not may_authorise(actor):
         raise PermissionDenied(NOT_AUTHORISED)
     case = requests_service.load_open(session, actor, request_id)
@@ -83,9 +82,8 @@ def authorise(
     if problem:
         raise InvalidTransition(problem)
     errors: dict[str, str] = {}
-    options = {o.party_id: o for o in recipient_options(session, case)}
     chosen = identifier(values, "recipient", "Select who was told", errors)
-    option = options.get(chosen) if chosen else None
+    option = find_option(recipient_options(session, case), chosen) if chosen else None
     told = capacity(Scheme(case.scheme), option) if option else None
     if chosen and option is None:
         errors["recipient"] = "Select someone on the case"
