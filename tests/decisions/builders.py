@@ -50,10 +50,13 @@ def agency(db: Session, code: str) -> PanelAgency:
 
 
 def meeting_values(chair: Principal, *, at: datetime | None = None, **overrides: str) -> dict[str, Any]:
-    """A meeting that began an hour ago (its decisions may be signed off), or one at `at`."""
+    """A meeting that began an hour ago (its decisions may be signed off), or one at `at`; a meeting whose
+    time has passed is recorded as held (an hour ago may be yesterday, just after midnight)."""
+    meets_at = at or utcnow() - timedelta(hours=1)
     return {
         "forum": "disclosure_panel",
-        **date_time_fields("meets_at", at or utcnow() - timedelta(hours=1)),
+        **date_time_fields("meets_at", meets_at),
+        "held": "yes" if meets_at <= utcnow() else "",
         "location": "MASH meeting room 2",
         "chair_id": str(chair.user_id),
         **overrides,
@@ -85,8 +88,9 @@ def panel_with(
 
 
 def all_present(meeting: PanelMeeting, **conflicts: str) -> dict[str, Any]:
-    """Everyone present; `conflicts` maps a member id to the conflict they declared."""
-    values: dict[str, Any] = {}
+    """Everyone present, answered member by member (so a test may mark one absent); `conflicts` maps a
+    member id to the conflict they declared."""
+    values: dict[str, Any] = {"attendance": "each"}
     for member in meeting.members:
         key = str(member.id)
         values[f"present-{key}"] = "yes"

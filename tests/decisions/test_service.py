@@ -103,7 +103,9 @@ def test_a_conflict_needs_describing(db: Session, cast: Cast, panel: Panel) -> N
     errors = _errors(
         lambda: service.record_attendance(db, cast.clerk, panel.meeting.id, panel.item.id, values)
     )
-    assert errors == {f"conflict-note-{member.id}": "Describe the conflict of interest"}
+    assert errors == {
+        f"conflict-note-{member.id}": "Describe the conflict of interest Mo Police (Police) declared"
+    }
 
 
 # ---------------------------------------------------------------- quorum

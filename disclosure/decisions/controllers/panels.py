@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.decisions import service
 from disclosure.decisions.controllers.common import item_url, meeting_url
+from disclosure.decisions.service.attendance import Who
 from disclosure.decisions.service.common import is_convener
 from disclosure.decisions.vocabulary import Forum, Outcome
 from disclosure.research.pack import render_panel_pack
@@ -232,6 +233,8 @@ def _attendance_page(
     if form is None:
         values: dict[str, Any] = {}
         recorded = {a.member_id: a for a in item.attendance}
+        if recorded:  # attendance taken before: shown member by member, as recorded
+            values["attendance"] = Who.EACH.value
         for member in item.meeting.members:
             row = recorded.get(member.id)
             values[f"present-{member.id}"] = "" if row is None else ("yes" if row.present else "no")
@@ -244,7 +247,9 @@ def _attendance_page(
         heading="Who is taking part in this case",
         meeting=item.meeting,
         item=item,
-        names={u.id: u.display_name for u in service.panel_users(db)},
+        seats=service.seats(db, item.meeting),
+        previous=service.previous_attendance(db, item),
+        who=Who,
         form=form,
         status_code=status,
     )
@@ -343,10 +348,10 @@ def package(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id
     sync_to_thread=True,
 )
 def panel_pack(request: Request[Any, Any, Any], db: Db, meeting_id: Id, item_id: Id) -> Response[bytes]:
-    from disclosure.force.service import current_profile
+    from disclosure.force.service import force_name
 
     _, case, frozen = service.package_for_item(db, require_principal(request), meeting_id, item_id)
-    pdf = render_panel_pack(frozen.snapshot, force_name=current_profile(db).name)
+    pdf = render_panel_pack(frozen.snapshot, force_name=force_name(db))
     return attachment_response(pdf, f"panel-pack-{case.reference}-v{frozen.number}.pdf", "application/pdf")
 
 

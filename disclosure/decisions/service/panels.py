@@ -18,6 +18,7 @@ from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
+from disclosure.clocks import uk_date, uk_today
 from disclosure.db import check_version, utcnow
 from disclosure.decisions.models import (
     AgendaItem,
@@ -57,6 +58,7 @@ from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.queue import people_on
 from disclosure.requests.workflow import RequestStatus
 from disclosure.research.models import PackageVersion, ResearchPackage
+from disclosure.text import format_date, format_datetime
 
 
 def chairs(session: Session) -> list[User]:
@@ -76,12 +78,24 @@ def panel_agencies(session: Session, *, active_only: bool = True) -> list[PanelA
 
 def _meeting_values(
     session: Session, values: dict[str, Any], meeting: PanelMeeting | None = None
-) -> tuple[str, datetime, str, uuid.UUID]:
+) -> tuple[str, datetime, str, uuid.UUID, bool]:
+    """The meeting's forum, time, place and chair, and whether the convener records a meeting already held
+    (`held`: yes). A meeting is scheduled for today or later; a date that has passed is refused at the field
+    unless the meeting is recorded as already held (a panel met before its record was made), and a meeting
+    held cannot be in the future. Changing other details of a meeting whose date has passed is allowed."""
     errors: dict[str, str] = {}
     forum = choice(values, "forum", Forum, "Select the forum", errors)
     meets_at = parse_datetime(values, "meets_at", "Meeting", errors)
     if meets_at is None and "meets_at" not in errors and "meets_at-time" not in errors:
         errors["meets_at"] = "Enter the date of the meeting"
+    held = bool(yes_no(values, "held", "", {}, required=False))
+    moved = meets_at is not None and (meeting is None or meets_at != meeting.meets_at)
+    now = utcnow()
+    if moved and meets_at is not None and not held and uk_date(meets_at) < uk_today(now):
+        errors["meets_at"] = (
+            f"The date of the meeting has passed (today is {format_date(uk_today(now))}): enter today or a "
+            "later date, or say that you are recording a meeting that has already taken place"
+        )
     first_signed = None
     if meeting is not None:
         first_signed = session.scalar(
@@ -90,19 +104,24 @@ def _meeting_values(
             .where(AgendaItem.meeting_id == meeting.id)
         )
     chronology.check("decisions.meeting", {"meets_at": meets_at, "first_signed": first_signed}, errors)
+    if held and meets_at is not None and meets_at > now + chronology.CLOCK_DRIFT and "meets_at" not in errors:
+        errors["held"] = (
+            f"A meeting on {format_datetime(meets_at)} has not taken place yet: check its date and time, or "
+            "untick this"
+        )
     location = optional_text(values, "location", "Where it meets", errors)
     chair_id = identifier(values, "chair_id", "Select the chair", errors)
     if chair_id and chair_id not in {u.id for u in chairs(session)}:
         errors["chair_id"] = "Select an active user with the panel chair role"
     raise_if(errors, values)
-    return present(forum).value, present(meets_at), location, present(chair_id)
+    return present(forum).value, present(meets_at), location, present(chair_id), held
 
 
 def convene(session: Session, actor: Principal, values: dict[str, Any]) -> PanelMeeting:
     """A new meeting: forum, date and time, place and chair; the chair sits for the police unless another
     agency is chosen when members are added."""
     require_convener(actor)
-    forum, meets_at, location, chair_id = _meeting_values(session, values)
+    forum, meets_at, location, chair_id, held = _meeting_values(session, values)
     meeting = PanelMeeting(
         forum=forum, meets_at=meets_at, location=location, chair_id=chair_id, convened_by_id=actor.user_id
     )
@@ -119,6 +138,7 @@ def convene(session: Session, actor: Principal, values: dict[str, Any]) -> Panel
         object_id=meeting.id,
         forum=forum,
         meets_at=meets_at.isoformat(),
+        recorded_after_it_was_held=held,
     )
     session.flush()
     return meeting
@@ -128,7 +148,7 @@ def update_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID, va
     require_convener(actor)
     meeting = _open_meeting(session, actor, meeting_id)
     check_version(meeting.version, values.get("version"), what="this meeting")
-    meeting.forum, meeting.meets_at, meeting.location, meeting.chair_id = _meeting_values(
+    meeting.forum, meeting.meets_at, meeting.location, meeting.chair_id, _held = _meeting_values(
         session, values, meeting
     )
     if membership_of_user(meeting, meeting.chair_id) is None:
@@ -289,12 +309,16 @@ def add_to_agenda(session: Session, actor: Principal, meeting_id: uuid.UUID, val
     raise_if(errors, values)
     case_id = present(request_id)
     version = present(latest_version(session, case_id))
-    position = 1 + max((i.position for i in meeting.items), default=0)
+    # Counted in the database: the meeting's loaded agenda may not hold an item added earlier in this unit
+    # of work, and two items must never share a place.
+    last = session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    position = 1 + (last or 0)
     item = AgendaItem(
         meeting_id=meeting.id, request_id=case_id, package_version_id=version.id, position=position
     )
     session.add(item)
     session.flush()
+    session.expire(meeting, ["items"])
     record(
         session,
         actor,
@@ -330,48 +354,6 @@ def remove_from_agenda(
         "Case taken off the agenda (reason on the agenda item)",
         object_type="agenda_item",
         object_id=item.id,
-    )
-
-
-def record_attendance(
-    session: Session, actor: Principal, meeting_id: uuid.UUID, item_id: uuid.UUID, values: dict[str, Any]
-) -> None:
-    """Who is present for this case, and who declared a conflict of interest (recorded as not taking
-    part). Fields per member id: `present-<id>` (yes/no), `conflict-<id>` and `conflict-note-<id>`."""
-    require_convener(actor)
-    item = load_item(session, actor, meeting_id, item_id)
-    decision = decision_for(session, item)
-    if decision is not None and decision.status == DecisionStatus.SIGNED.value:
-        raise InvalidTransition("The decision on this case is signed; its attendance is part of the record")
-    errors: dict[str, str] = {}
-    rows = []
-    for member in item.meeting.members:
-        key = str(member.id)
-        present = yes_no(values, f"present-{key}", "they were present for this case", errors)
-        conflict = yes_no(values, f"conflict-{key}", "they declared a conflict", errors, required=False)
-        note = optional_text(values, f"conflict-note-{key}", "The conflict", errors, limit=2000)
-        if conflict and not note:
-            errors[f"conflict-note-{key}"] = "Describe the conflict of interest"
-        rows.append((member, bool(present), bool(conflict), note))
-    raise_if(errors, values)
-    for member, present, conflict, note in rows:
-        row = session.get(Attendance, (item.id, member.id))
-        if row is None:
-            row = Attendance(agenda_item_id=item.id, member_id=member.id, present=present)
-            session.add(row)
-        row.present, row.conflict, row.conflict_note = present, conflict, note if conflict else ""
-    session.flush()
-    session.expire(item, ["attendance"])
-    record(
-        session,
-        actor,
-        "agenda.attendance",
-        AuditCategory.ALTERATION,
-        "Attendance recorded for a case",
-        object_type="agenda_item",
-        object_id=item.id,
-        present=sum(1 for r in rows if r[1]),
-        conflicts=sum(1 for r in rows if r[2]),
     )
 
 
