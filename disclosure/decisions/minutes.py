@@ -17,7 +17,7 @@ from disclosure.decisions.service import agenda, decision_for, describe, load_me
 from disclosure.decisions.service.common import record
 from disclosure.decisions.vocabulary import Forum
 from disclosure.documents import render_html, render_pdf
-from disclosure.force.service import current_profile
+from disclosure.force.service import force_name
 
 
 def minutes_context(session: Session, actor: Principal, meeting_id: Any) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def minutes_context(session: Session, actor: Principal, meeting_id: Any) -> dict
 def render_minutes(session: Session, actor: Principal, meeting_id: Any) -> tuple[str, bytes]:
     """The minutes as this reader may see them (cases they did not take part in are left out); audited."""
     context = minutes_context(session, actor, meeting_id)
-    html = render_html("decisions/minutes.html", force_name=current_profile(session).name, **context)
+    html = render_html("decisions/minutes.html", force_name=force_name(session), **context)
     record(
         session,
         actor,

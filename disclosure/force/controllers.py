@@ -1,4 +1,5 @@
-"""The settings page: the force's name, nation and address (administrators)."""
+"""The settings page: the force's name, nation, address, the disclosure unit's telephone and email, and the
+logo (administrators)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,43 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.force import service
-from disclosure.force.models import NATIONS
+from disclosure.force.models import NATIONS, ForceProfile
 from disclosure.web import Db, Form, FormState, form_values, page, redirect
 
 NATION_OPTIONS = list(NATIONS.items())
 
 
+def _saved_values(profile: ForceProfile) -> FormState:
+    """The settings form filled from the version in force (blank where nothing is set yet: no nation is
+    chosen for the administrator before the first save)."""
+    return FormState.empty(
+        name=service.name_of(profile),
+        nation=profile.nation if profile.created_at else "",
+        address=profile.address,
+        phone=profile.phone or "",
+        email=profile.email or "",
+    )
+
+
+def _settings_page(
+    request: Request[Any, Any, Any], db: Db, form: FormState, status_code: int = 200
+) -> Template:
+    return page(
+        request,
+        "force/settings.html",
+        heading="Settings",
+        status_code=status_code,
+        form=form,
+        nations=NATION_OPTIONS,
+        profile=service.current_profile(db),
+        still_to_set=service.still_to_set(db),
+        named=bool(service.force_name(db)),
+    )
+
+
 @get("/admin/settings", name="force.settings_form", sync_to_thread=True)
 def settings_form(request: Request[Any, Any, Any], db: Db) -> Template:
-    profile = service.current_profile(db)
-    form = FormState.empty(name=profile.name, nation=profile.nation, address=profile.address)
-    return page(
-        request, "force/settings.html", heading="Settings", form=form, nations=NATION_OPTIONS, profile=profile
-    )
+    return _settings_page(request, db, _saved_values(service.current_profile(db)))
 
 
 @post("/admin/settings", name="force.settings", sync_to_thread=True)
@@ -34,15 +59,7 @@ def save_settings(request: Request[Any, Any, Any], db: Db, data: Form) -> Templa
     try:
         service.update_profile(db, require_principal(request), values)
     except FormInvalid as exc:
-        return page(
-            request,
-            "force/settings.html",
-            heading="Settings",
-            status_code=400,
-            form=FormState(values, exc.errors),
-            nations=NATION_OPTIONS,
-            profile=service.current_profile(db),
-        )
+        return _settings_page(request, db, FormState(values, exc.errors), 400)
     request.app.state.force_name.invalidate()
     return redirect(request, "/admin/settings", flash="Settings saved")
 
@@ -70,18 +87,9 @@ def save_logo(
             service.update_logo(db, require_principal(request), upload.filename, content)
     except FormInvalid as exc:
         db.rollback()
-        profile = service.current_profile(db)
-        form = FormState.empty(name=profile.name, nation=profile.nation, address=profile.address)
+        form = _saved_values(service.current_profile(db))
         form.errors.update(exc.errors)
-        return page(
-            request,
-            "force/settings.html",
-            heading="Settings",
-            status_code=400,
-            form=form,
-            nations=NATION_OPTIONS,
-            profile=profile,
-        )
+        return _settings_page(request, db, form, 400)
     return redirect(
         request, "/admin/settings", flash="Logo saved" if data.get("remove") != "yes" else "Logo removed"
     )
