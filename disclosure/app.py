@@ -6,7 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import anyio.to_thread
@@ -34,7 +34,7 @@ from disclosure.accounts.policy import POLICY, navigation
 from disclosure.agencies import controllers as agencies_pages
 from disclosure.auditing import api as auditing_api
 from disclosure.auditing import controllers as auditing_pages
-from disclosure.auth import MfaRequired, PrincipalMiddleware, make_policy_guard
+from disclosure.auth import MfaRequired, Principal, PrincipalMiddleware, make_policy_guard
 from disclosure.config import Settings
 from disclosure.csrf import CSRFMiddleware
 from disclosure.db import create_db_engine, create_session_factory
@@ -64,6 +64,9 @@ from disclosure.research import controllers as research_pages
 from disclosure.research.controllers import admin as research_admin_pages
 from disclosure.search import api as search_api
 from disclosure.search import controllers as search_pages
+from disclosure.waiting import api as waiting_api
+from disclosure.waiting import controllers as waiting_pages
+from disclosure.waiting.service import CountsCache
 from disclosure.web import (
     STATIC_DIR,
     BoundedJson,
@@ -124,6 +127,7 @@ def create_app(
         session_factory = create_session_factory(create_db_engine(settings.database_url))
     environment = build_environment(settings)
     force_name = ForceNameCache(session_factory)
+    waiting_counts = CountsCache(session_factory)
     environment.globals["navigation"] = navigation
     assets = create_static_files_router(
         path="/assets",
@@ -156,6 +160,7 @@ def create_app(
             Router("/", route_handlers=letters_admin_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=missing_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=search_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=waiting_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(
@@ -176,6 +181,7 @@ def create_app(
                         *decisions_api.ROUTES,
                         *missing_api.ROUTES,
                         *search_api.ROUTES,
+                        *waiting_api.ROUTES,
                     ]
                 ),
                 security=[{BEARER: []}],
@@ -195,6 +201,7 @@ def create_app(
             DefineMiddleware(BoundedJson, limit=settings.max_upload_mb * 1024 * 1024 + 64 * 1024),
             RefreshForceName(force_name),
             PrincipalMiddleware(partial(accounts_service.resolve, session_factory, settings)),
+            RefreshWaitingCounts(waiting_counts),
             CSRFMiddleware(settings.secret_key, secure=settings.secure_cookies),
         ],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
@@ -232,6 +239,7 @@ def create_app(
                 "settings": settings,
                 "session_factory": session_factory,
                 "force_name": force_name,
+                "waiting_counts": waiting_counts,
             }
         ),
         request_max_body_size=2 * 1024 * 1024,
@@ -248,6 +256,26 @@ class RefreshForceName(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         await anyio.to_thread.run_sync(self.cache.refresh)
+        await next_app(scope, receive, send)
+
+
+class RefreshWaitingCounts(ASGIMiddleware):
+    """Put the navigation's counts of waiting work in the scope of a signed-in user's page, read before the
+    request opens its own database session. A change the user makes (any other method) drops their counts,
+    so the page it leads to counts afresh; the home page, which lists the work, always counts afresh."""
+
+    def __init__(self, cache: CountsCache) -> None:
+        self.cache = cache
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        principal = scope.get("user")
+        path = scope.get("path", "")
+        if isinstance(principal, Principal) and not principal.mfa_pending and not principal.via_api_token:
+            if scope.get("method") != "GET" or path == "/":
+                self.cache.forget(principal.user_id)
+            if scope.get("method") == "GET" and not path.startswith(("/api/", "/assets")):
+                counts = await anyio.to_thread.run_sync(self.cache.get, principal)
+                cast(dict[str, Any], scope)["waiting_counts"] = counts  # read by `web.page`
         await next_app(scope, receive, send)
 
 

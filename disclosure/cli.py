@@ -293,8 +293,8 @@ def missing_import(csv_file: Path, username: str, mapping: Path | None) -> None:
 
 @missing_group.command("dispatch")
 def missing_dispatch() -> None:
-    """Send due partner digests, escalate unacknowledged urgent notices, send the outbox and run the feed
-    imports waiting (marking failed any cut off by a restart); for cron."""
+    """Send due partner digests, escalate unacknowledged urgent notices, queue the waiting-work emails, send
+    the outbox and run the feed imports waiting (marking failed any cut off by a restart); for cron."""
     from disclosure.missing.dispatcher import run_once
 
     settings = _settings()
@@ -306,7 +306,8 @@ def missing_dispatch() -> None:
     finally:
         engine.dispose()
     click.echo(
-        f"{result.digests_sent} digests sent, {result.escalated} escalated; mail: {result.mail_sent} sent, "
+        f"{result.digests_sent} digests sent, {result.escalated} escalated, {result.other_mail} waiting-work "
+        f"emails; mail: {result.mail_sent} sent, "
         f"{result.mail_failed} failed, {result.mail_waiting} waiting"
         + ("" if settings.smtp_host else " (no DISCLOSURE_SMTP_HOST: partners read them in the service)")
         + f"; feed imports: {result.imports_run} run, {result.imports_cut_off} cut off"

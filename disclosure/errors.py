@@ -11,6 +11,8 @@ class DisclosureError(Exception):
 
     status_code = 400
     title = "There is a problem"
+    explanation = ""
+    """Why, in plain words, for a refusal raised without its own message (its page says this instead)."""
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or self.title)
@@ -32,6 +34,7 @@ class PermissionDenied(DisclosureError):
 
     status_code = 403
     title = "You do not have access to this"
+    explanation = "Your account's roles do not allow this. If your work needs it, ask an administrator."
 
 
 class NeedsStatedReason(PermissionDenied):
@@ -57,6 +60,9 @@ class InvalidTransition(DisclosureError):
 
     status_code = 409
     title = "This cannot be done now"
+    explanation = (
+        "The record is not at the stage where this can be done. Go back to it to see what can be done now."
+    )
 
 
 class StaleRecord(DisclosureError):
@@ -65,6 +71,7 @@ class StaleRecord(DisclosureError):
 
     status_code = 409
     title = "This record has changed"
+    explanation = "Someone else saved a change after you opened the page. Go back to see it, then try again."
 
     def __init__(self, message: str = "", current_version: int | None = None) -> None:
         super().__init__(message)
@@ -74,6 +81,7 @@ class StaleRecord(DisclosureError):
 class Conflict(DisclosureError):
     status_code = 409
     title = "This has already been done"
+    explanation = "It was done already, perhaps by someone else a moment ago."
 
 
 class FormInvalid(DisclosureError):

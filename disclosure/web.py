@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping
@@ -250,6 +251,48 @@ def safe_next(target: str | None, default: str = "/") -> str:
     ):
         return default
     return target
+
+
+_RECORD_ID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+RECORD_PAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"^(/{prefix}/{_RECORD_ID})(?:/|$)"), words)
+    for prefix, words in (
+        ("requests", "the case"),
+        ("panels", "the panel meeting"),
+        ("people", "the person's record"),
+        ("missing/episodes", "the missing episode"),
+        ("missing/people", "the person's missing history"),
+        ("missing/imports", "the import"),
+        ("missing/matches", "the person to confirm"),
+        ("missing/considerations", "the Right to Know consideration"),
+        ("admin/users", "the user's account"),
+        ("admin/agencies", "the agency"),
+        ("partner/requests", "the request"),
+        ("partner/missing", "the notification"),
+    )
+)
+"""The records whose address starts every page and action about them (`/requests/{id}/withdraw` is about
+the case at `/requests/{id}`), with the words a link back to each reads."""
+
+
+@dataclass(frozen=True)
+class BackLink:
+    href: str
+    text: str
+
+
+def back_link(request: Request[Any, Any, Any], *, to_record: bool = True) -> BackLink | None:
+    """Where a refusal's page sends the user back to: the record the refused action was about, read from
+    its address (pages send no referrer, see `_security_headers`), never the very page that was refused.
+    `to_record=False` when the record itself may not exist."""
+    here = request.url.path
+    for pattern, words in RECORD_PAGES if to_record else ():
+        if match := pattern.match(here):
+            record = match.group(1)
+            if request.method == "GET" and record == here:
+                return None
+            return BackLink(record, f"Go back to {words}")
+    return None
 
 
 def _sign(settings: Settings, payload: bytes) -> str:

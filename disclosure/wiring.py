@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from disclosure.accounts.controllers import signin as home_page
 from disclosure.decisions import panels as decisions_panels
+from disclosure.missing import dispatcher
 from disclosure.missing import panels as missing_panels
 from disclosure.missing import service as missing
 from disclosure.people import access as people_access
@@ -18,6 +19,8 @@ from disclosure.requests import access as requests_access
 from disclosure.requests import panels as requests_panels
 from disclosure.requests import queue
 from disclosure.requests import service as requests
+from disclosure.waiting import mail as waiting_mail
+from disclosure.waiting import panels as waiting_panels
 
 T = TypeVar("T")
 
@@ -27,8 +30,9 @@ def connect() -> None:
     _register(people_access.ACCESS_HOOKS, requests_access.person_basis, missing.person_basis)
     _register(people_pages.PERSON_PANELS, requests_panels.person_history, missing_panels.person_panel)
     _register(queue.CASE_PANELS, missing_panels.case_panel, decisions_panels.case_panel)
-    _register(home_page.HOME_PANELS, missing_panels.home_panel)
+    _register(home_page.HOME_PANELS, waiting_panels.home_panel, missing_panels.home_panel)
     _register(requests.PARTY_HOOKS, missing.on_party_added)
+    _register(dispatcher.ROUND_STEPS, waiting_mail.round_step)
 
 
 def _register(registry: list[T], *entries: T) -> None:

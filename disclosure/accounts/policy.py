@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from disclosure.accounts.roles import CASE_ROLES, Role
 from disclosure.auth import AUTOMATIC_OPTIONS, PENDING_MFA, PUBLIC, SIGNED_IN, Principal, Rule, roles
 
@@ -304,11 +306,18 @@ POLICY: dict[str, Rule] = {
     "search.form": CASE_WORK,
     "search.run": CASE_WORK,
     "api.search": CASE_WORK,
+    # What waits: each user their own (`disclosure.waiting`).
+    "waiting.email_form": SIGNED_IN,
+    "waiting.email": SIGNED_IN,
+    "api.waiting": SIGNED_IN,
 }
 
 
-def navigation(principal: Principal | None, current_path: str) -> list[dict[str, Any]]:
-    """Service navigation for the principal's roles: only links they may follow."""
+def navigation(
+    principal: Principal | None, current_path: str, counts: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Service navigation for the principal's roles: only links they may follow, each with the number of
+    things waiting there for the user (`counts`, by link, from `disclosure.waiting`)."""
     if principal is None or principal.mfa_pending:
         return []
     items = [("/", "Home")]
@@ -347,4 +356,17 @@ def navigation(principal: Principal | None, current_path: str) -> list[dict[str,
 
     # The longest matching link is the current one (/partner/missing, not also /partner).
     current = max((href for href, _ in items if matches(href)), key=len, default=None)
-    return [{"href": href, "text": text, "active": href == current} for href, text in items]
+    counts = counts or {}
+
+    def item(href: str, text: str) -> dict[str, Any]:
+        waiting = counts.get(href, 0)
+        if not waiting:
+            return {"href": href, "text": text, "active": href == current}
+        count = Markup('<span class="app-count">{}<span class="govuk-visually-hidden"> waiting</span></span>')
+        return {
+            "href": href,
+            "html": escape(text) + Markup(" ") + count.format(waiting),
+            "active": href == current,
+        }
+
+    return [item(href, text) for href, text in items]

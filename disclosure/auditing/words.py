@@ -136,6 +136,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "missing.interview": "Recorded a return home or prevention interview",
         "missing.correct": "Corrected a missing episode's report or return",
         "search.run": "Searched for cases, people and missing episodes",
+        "waiting.email_choice": "Changed how they are emailed about waiting work",
         "missing.escalate": "Escalated an urgent notice nobody acknowledged",
         "missing.urgent_unreached": "Recorded that an urgent missing-person notice reached nobody",
         "missing.partner_read": "Read a missing-person notification addressed to their agency",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,12 @@ _WAKE = threading.Event()
 process, because the pages that queue an import have no handle on the dispatcher the app started."""
 
 
+RoundStep = Callable[[Session], int]
+ROUND_STEPS: list[RoundStep] = []
+"""Other features' work in each round, before the outbox is sent so their mail leaves in the same round (the
+waiting-work email, registered in `disclosure.wiring`); each returns how many messages it queued."""
+
+
 def wake() -> None:
     """Ask this process's dispatcher (if it runs one) for a round now: an import was queued."""
     _WAKE.set()
@@ -39,6 +46,7 @@ class Round:
     mail_waiting: int
     imports_cut_off: int = 0
     imports_run: int = 0
+    other_mail: int = 0
 
 
 def run_once(factory: sessionmaker[Session], settings: Settings) -> Round:
@@ -47,12 +55,16 @@ def run_once(factory: sessionmaker[Session], settings: Settings) -> Round:
     back either)."""
     with unit_of_work(factory) as session:
         done = notify.dispatch(session)
+    other = 0
+    for step in ROUND_STEPS:
+        with unit_of_work(factory) as session:
+            other += step(session)
     with unit_of_work(factory) as session:
         mail = outbox.send_pending(session, settings)
     with unit_of_work(factory) as session:
         cut_off = import_jobs.recover(session)
     ran = import_jobs.run_waiting(factory)
-    return Round(done.digests_sent, done.escalated, mail.sent, mail.failed, mail.waiting, cut_off, ran)
+    return Round(done.digests_sent, done.escalated, mail.sent, mail.failed, mail.waiting, cut_off, ran, other)
 
 
 class Dispatcher:

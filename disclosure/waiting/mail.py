@@ -1,0 +1,147 @@
+"""The waiting-work email: staff and partner users are told, through the outbox, that something waits for
+them in the service, either as soon as something new waits or in one summary a day, as each chooses. The
+message names kinds of work and counts only: no names, references or case facts (need to know [APP-MoPI];
+email leaves the service's control). Run in the dispatcher's round (`disclosure missing dispatch`)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from time import monotonic
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.accounts.models import User
+from disclosure.agencies import outbox
+from disclosure.audit import AuditCategory
+from disclosure.auth import Principal
+from disclosure.db import utcnow
+from disclosure.errors import FormInvalid
+from disclosure.waiting import service
+from disclosure.waiting.models import WaitingMail
+from disclosure.waiting.vocabulary import EmailChoice
+
+QUIET = timedelta(minutes=15)
+"""The shortest gap between two immediate messages to one user: what arrives meanwhile goes in the next."""
+SUMMARY_AT = time(7, 0)
+"""The daily summary goes in the first round from 7am (Europe/London)."""
+SUBJECT = "Work is waiting for you in the disclosure service"
+EVERY_SECONDS = 300.0
+"""How often the dispatcher's round looks at every user's work (it runs each minute; this is not free)."""
+_last_look: list[float] = []
+
+
+@dataclass(frozen=True)
+class MailRound:
+    looked_at: int
+    queued: int
+
+
+def choice_of(session: Session, user_id: object) -> EmailChoice:
+    row = session.get(WaitingMail, user_id)
+    return EmailChoice(row.choice) if row else EmailChoice.IMMEDIATE
+
+
+def choose(session: Session, actor: Principal, choice: str) -> EmailChoice:
+    """A user's own choice of waiting-work email; audited as an account change."""
+    if choice not in {c.value for c in EmailChoice}:
+        raise FormInvalid({"choice": "Select how you want to hear about waiting work"}, {"choice": choice})
+    row = session.get(WaitingMail, actor.user_id)
+    if row is None:
+        row = WaitingMail(user_id=actor.user_id, choice=choice, told_keys="")
+        session.add(row)
+    row.choice = choice
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="waiting.email_choice",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="user",
+        object_id=actor.user_id,
+        justification="Changed their waiting-work email",
+        details={"choice": choice},
+    )
+    return EmailChoice(choice)
+
+
+def _fingerprints(keys: set[str]) -> set[str]:
+    return {hashlib.sha256(key.encode()).hexdigest()[:16] for key in keys}
+
+
+def body(found: list[service.Task], *, new: int | None, daily: bool) -> str:
+    """The message: the kinds of work and how many of each, a link, and how to change the choice."""
+    opening = (
+        "This is your daily summary of the work waiting for you in the disclosure service:"
+        if daily
+        else "New work is waiting for you in the disclosure service:"
+    )
+    lines = [
+        f"- {task.label}: {task.count}" + (f" ({task.late} late)" if task.late else "") for task in found
+    ]
+    told = "" if new is None else f"\n{new} of these {'is' if new == 1 else 'are'} new since we last wrote.\n"
+    return (
+        f"{opening}\n\n"
+        + "\n".join(lines)
+        + f"\n{told}\nSign in to see them: {{base_url}}/\n\n"
+        + "This message says only what kind of work waits, never who it is about. To choose how often we "
+        "write, go to {base_url}/account/email\n"
+    )
+
+
+def round_step(session: Session) -> int:
+    """The dispatcher's step: look at everyone's work at most every EVERY_SECONDS in this process."""
+    moment = monotonic()
+    if _last_look and moment - _last_look[0] < EVERY_SECONDS:
+        return 0
+    _last_look[:] = [moment]
+    return notify_all(session).queued
+
+
+def _principal(user: User) -> Principal:
+    return Principal(user.id, user.username, user.display_name, user.role_set, session_id=None)
+
+
+def notify_all(session: Session, now: datetime | None = None) -> MailRound:
+    """Look at what waits for every active user with an email address and queue the messages due:
+    immediate users when something they were not told of waits (at most once every QUIET), daily users
+    once a day from SUMMARY_AT when anything waits."""
+    now = now or utcnow()
+    local = now.astimezone(service.LONDON)
+    users = session.scalars(select(User).where(User.disabled_at.is_(None), User.email != ""))
+    rows = {row.user_id: row for row in session.scalars(select(WaitingMail))}
+    looked = queued = 0
+    for user in users:
+        row = rows.get(user.id)
+        choice = EmailChoice(row.choice) if row else EmailChoice.IMMEDIATE
+        if choice == EmailChoice.NONE or not user.roles:
+            continue
+        if choice == EmailChoice.DAILY and (
+            local.time() < SUMMARY_AT or (row and row.summary_on == local.date())
+        ):
+            continue
+        if choice == EmailChoice.IMMEDIATE and row and row.told_at and now - row.told_at < QUIET:
+            continue
+        looked += 1
+        found = service.tasks(session, _principal(user), now)
+        current = _fingerprints(service.keys(found))
+        if row is None:
+            row = WaitingMail(user_id=user.id, choice=choice.value, told_keys="")
+            session.add(row)
+        if choice == EmailChoice.DAILY:
+            row.summary_on = local.date()
+            if found:
+                outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=None, daily=True))
+                row.told_at, queued = now, queued + 1
+            continue
+        new = current - set(row.told_keys.split())
+        if new:
+            outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=len(new), daily=False))
+            row.told_at, queued = now, queued + 1
+        # What stopped waiting is forgotten, so it is news again if it comes back.
+        row.told_keys = " ".join(sorted(current))
+    session.flush()
+    return MailRound(looked, queued)
