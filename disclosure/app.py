@@ -46,6 +46,7 @@ from disclosure.errors import (
     FormInvalid,
     NeedsStatedReason,
     NotAuthenticated,
+    NotFound,
     ReauthenticationRequired,
 )
 from disclosure.force import controllers as force_pages
@@ -71,6 +72,7 @@ from disclosure.web import (
     STATIC_DIR,
     BoundedJson,
     FormData,
+    back_link,
     build_environment,
     decode_form,
     page,
@@ -344,9 +346,9 @@ def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> 
             back = str(request.url) if request.method == "GET" else request.headers.get("referer", "/")
             return Redirect(f"/confirm-identity?next={quote(safe_next(_path_only(back)))}", status_code=303)
     extra = exc.errors if isinstance(exc, FormInvalid) else None
-    return _error(
-        request, exc.status_code, exc.title, exc.message if exc.message != exc.title else "", extra=extra
-    )
+    message = exc.message if exc.message != exc.title else exc.explanation
+    to_record = not isinstance(exc, NotFound)  # a record not found is no place to go back to
+    return _error(request, exc.status_code, exc.title, message, extra=extra, to_record=to_record)
 
 
 def _path_only(url: str) -> str:
@@ -364,6 +366,7 @@ def _error(
     *,
     reference: str | None = None,
     extra: Any = None,
+    to_record: bool = True,
 ) -> Response[Any]:
     if _is_api(request):
         body: dict[str, Any] = {"title": title, "status": status, "detail": message or title}
@@ -373,4 +376,7 @@ def _error(
             body["errors"] = extra
         return Response(body, status_code=status, media_type="application/problem+json")
     template = "errors/error.html"
-    return page(request, template, status_code=status, title=title, message=message, reference=reference)
+    back = back_link(request, to_record=to_record)
+    return page(
+        request, template, status_code=status, title=title, message=message, reference=reference, back=back
+    )

@@ -201,6 +201,7 @@ def page(
     context["csp_nonce"] = csp_nonce(request.scope)
     context["flash"] = read_flash(request)
     context["current_path"] = request.url.path
+    context.setdefault("waiting_counts", request.scope.get("waiting_counts") or {})
     force_name = getattr(request.app.state, "force_name", None)
     context.setdefault("force_name", force_name() if force_name else "Disclosure service")
     response = Template(template_name=template_name, context=context, status_code=status_code)
