@@ -124,9 +124,11 @@ def view(session: Session, actor: Principal, request_id: uuid.UUID) -> Disclosur
 
 
 def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestInput:  # noqa: PLR0912
-    """Every field checked at once. Right to Know and proactive Sarah's Law have no applicant and need the
-    information that prompted them [DVDS-2023][CSODS-2023]; an alleged crime needs its crime reference
-    [Beds]; the first contact cannot be in the future."""
+    """Every field checked at once, errors in page order. Right to Know and proactive Sarah's Law have no
+    applicant and need the information that prompted them [DVDS-2023][CSODS-2023]; an alleged crime needs its
+    crime reference [Beds]; the first contact cannot be in the future. A question the answers before it make
+    irrelevant (who is applying and the linked case on a police-initiated route, the crime reference when no
+    crime is alleged) is hidden on the page and its answer ignored, never refused."""
     errors: dict[str, str] = {}
     route_raw = text(values, "route")
     route = Route(route_raw) if route_raw in {r.value for r in Route} else None
@@ -164,18 +166,17 @@ def parse_log_request(values: dict[str, Any], *, now: Any = None) -> LogRequestI
     if len(information) > 10000:
         errors["information_received"] = "Information must be 10,000 characters or fewer"
     alleged_crime = yes_no(values, "alleged_crime", "a crime was alleged during the contact", errors)
-    crime_reference = text(values, "crime_reference", limit=60)
+    # Asked only once a crime is alleged: a reference left from a "yes" changed to "no" is ignored.
+    crime_reference = text(values, "crime_reference", limit=60) if alleged_crime else ""
     if alleged_crime and not crime_reference:
         errors["crime_reference"] = (
             "Enter the crime reference: an alleged crime is recorded and investigated as a crime"
         )
-    if alleged_crime is False and crime_reference:
-        errors["crime_reference"] = "Remove the crime reference, or answer yes to the crime question"
+    elif len(crime_reference) > 60:
+        errors["crime_reference"] = "Crime reference must be 60 characters or fewer"
+    # Asked only for an application; a police-initiated route ignores a box ticked under another route.
     open_linked = bool(yes_no(values, "open_linked_case", "", {}, required=False))
-    if open_linked and route is not None and not route.has_applicant:
-        errors["open_linked_case"] = (
-            "Only an application (Right to Ask or Sarah's Law) can open a linked case"
-        )
+    open_linked = open_linked and route is not None and route.has_applicant
     raise_if(errors, values)
     assert route is not None
     assert first_contact_at is not None
@@ -404,25 +405,26 @@ def record_triage(
 ) -> DisclosureRequest:
     """Initial checks within 24 hours: immediate risk and the action taken, DASH where done, professional
     judgement (raise only), referrals, RAG [Sussex-2014][Beds][SafeLives]. High risk (DASH 14+ or raised)
-    requires the MARAC and IDVA referrals to be recorded."""
+    requires the MARAC and IDVA referrals to be recorded. Every error at once, in page order; an answer
+    to a question its earlier answer hides (the action with no immediate risk, the score with no DASH, the
+    level and reason with no professional judgement) is ignored."""
     request = load_open(session, actor, request_id)
     _check_version(request, values.get("version"))
     errors: dict[str, str] = {}
     immediate = yes_no(values, "immediate_risk", "there is an immediate risk", errors)
-    action = text(values, "immediate_risk_action", limit=5000)
+    action = text(values, "immediate_risk_action", limit=5000) if immediate else ""
     if immediate and not action:
         errors["immediate_risk_action"] = "Enter the action taken on the immediate risk"
     dash_done = yes_no(values, "dash_done", "a DASH risk checklist was completed", errors)
-    dash = integer(values, "dash_score", "DASH score", errors, low=0, high=27)
+    dash = integer(values, "dash_score", "DASH score", errors, low=0, high=27) if dash_done else None
     if dash_done and dash is None and "dash_score" not in errors:
         errors["dash_score"] = "Enter the number of DASH questions answered yes (0 to 27)"
-    if dash_done is False and dash is not None:
-        errors["dash_score"] = "Remove the DASH score, or answer yes to the DASH question"
-    raw_level = text(values, "professional_risk_level")
+    judged = _professional_judgement(values, errors)
+    raw_level = text(values, "professional_risk_level") if judged else ""
     professional = RiskLevel(raw_level) if raw_level in {r.value for r in RiskLevel} else None
-    if raw_level and professional is None:
-        errors["professional_risk_level"] = "Select a risk level"
-    rationale = text(values, "risk_rationale", limit=5000)
+    if judged and professional is None:
+        errors["professional_risk_level"] = "Select the risk level professional judgement gives"
+    rationale = text(values, "risk_rationale", limit=5000) if judged else ""
     dash_level = RiskLevel.from_dash(dash) if dash is not None else None
     if professional and dash_level and professional.rank < dash_level.rank:
         errors["professional_risk_level"] = (
@@ -468,6 +470,16 @@ def record_triage(
         potential_escalation=escalation,
     )
     return request
+
+
+def _professional_judgement(values: dict[str, Any], errors: dict[str, str]) -> bool:
+    """Whether professional judgement sets the risk level: the page asks yes or no (and reveals the level
+    and the reason on yes); a body without the question (the API) says so by giving a level."""
+    if "professional_judgement" not in values:
+        return bool(text(values, "professional_risk_level"))
+    return bool(
+        yes_no(values, "professional_judgement", "professional judgement sets the risk level", errors)
+    )
 
 
 def policy_of(session: Session, request: DisclosureRequest) -> ClockPolicy:

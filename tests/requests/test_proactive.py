@@ -30,10 +30,10 @@ def test_a_proactive_case_has_no_applicant_and_needs_what_prompted_it(db: Sessio
     assert refused.value.errors == {
         "information_received": "Enter the information that suggests a risk to the child",
     }
-    with pytest.raises(FormInvalid) as linked:
-        make_request(db, clerk, route=PROACTIVE, open_linked_case="yes")
-    assert "Only an application" in linked.value.errors["open_linked_case"]
     assert db.scalar(select(func.count()).select_from(DisclosureRequest)) == 0, "a refusal writes nothing"
+    # The linked-case box is not asked on a police-initiated route: one ticked under another route is ignored.
+    unlinked = make_request(db, clerk, route=PROACTIVE, open_linked_case="yes")
+    assert unlinked.linked_request_id is None
     case = make_request(db, clerk, route=PROACTIVE)
     assert case.scheme == "csods" and case.reference.startswith("CSODS-") and case.applicant_type is None
     assert case.clock_policy_code == "csods-2023"

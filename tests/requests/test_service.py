@@ -62,15 +62,15 @@ def test_first_contact_cannot_be_in_the_future_or_impossible(db: Session, clerk:
     assert "real time" in _errors(no_time)["first_contact-time"]
 
 
-def test_an_alleged_crime_needs_its_crime_reference_and_answers_must_agree(
+def test_an_alleged_crime_needs_its_crime_reference_and_a_hidden_one_is_ignored(
     db: Session, clerk: Principal
 ) -> None:
     with pytest.raises(FormInvalid) as missing:
         make_request(db, clerk, alleged_crime="yes")
     assert "crime reference" in _errors(missing)["crime_reference"]
-    with pytest.raises(FormInvalid) as contradictory:
-        make_request(db, clerk, alleged_crime="no", crime_reference="CR/1/26")
-    assert "crime_reference" in _errors(contradictory)
+    # Asked only after "yes": a reference typed before the answer changed to "no" is not kept.
+    no_crime = make_request(db, clerk, alleged_crime="no", crime_reference="CR/1/26")
+    assert not no_crime.alleged_crime and no_crime.crime_reference == ""
     case = make_request(db, clerk, alleged_crime="yes", crime_reference="CR/1/26")
     assert case.alleged_crime and case.crime_reference == "CR/1/26"
 

@@ -12,7 +12,9 @@ from litestar.response import Redirect, Template
 
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import require_principal
+from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, NotFound
+from disclosure.forms import datetime_answers
 from disclosure.people import service as people
 from disclosure.requests import access, parties, queue, service
 from disclosure.requests.controllers.common import case_url
@@ -55,7 +57,11 @@ def work_queue(request: Request[Any, Any, Any], db: Db) -> Template:
 
 @get("/requests/new", name="requests.new_form", sync_to_thread=True)
 def new_form(request: Request[Any, Any, Any]) -> Template:
-    values = {"receiving_force": request.app.state.force_name.saved()}
+    # First contact is usually logged as it happens: the date and time start at now, from the clock.
+    values = {
+        "receiving_force": request.app.state.force_name.saved(),
+        **datetime_answers("first_contact", utcnow()),
+    }
     return _new_page(request, FormState(values, {}))
 
 

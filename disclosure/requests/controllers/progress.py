@@ -11,6 +11,8 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
+from disclosure.db import utcnow
+from disclosure.forms import datetime_answers
 from disclosure.requests import service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import (
@@ -32,7 +34,7 @@ def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
     return {
         "case": case,
         "rag_options": options(Rag),
-        "level_options": [("", "No change from DASH"), *options(RiskLevel)],
+        "level_options": options(RiskLevel),
         "document_options": [(d.value, d.label, None) for d in IdentityDocument],
         "scope_options": list(OUT_OF_SCOPE_REASONS.items()),
         "assignees": service.case_workers(db),
@@ -85,13 +87,15 @@ def _submit(
 
 
 def _triage_values(case: Any) -> dict[str, Any]:
+    """The triage recorded, as the form's answers; a first triage starts from "the DASH level stands"."""
     if case.rag is None:
-        return {}
+        return {"professional_judgement": "no"}
     return {
         "immediate_risk": "yes" if case.immediate_risk else "no",
         "immediate_risk_action": case.immediate_risk_action,
         "dash_done": "yes" if case.dash_score is not None else "no",
         "dash_score": "" if case.dash_score is None else str(case.dash_score),
+        "professional_judgement": "yes" if case.professional_risk_level else "no",
         "professional_risk_level": case.professional_risk_level or "",
         "risk_rationale": case.risk_rationale,
         "marac_referral": "yes" if case.marac_referral else "",
@@ -117,7 +121,11 @@ def incident_values(case: Any) -> dict[str, str]:
 
 
 _triage_form = _form("requests/triage.html", "Initial checks and risk triage", _triage_values)
-_identity_form = _form("requests/verify_identity.html", "Face-to-face meeting and identity")
+_identity_form = _form(
+    "requests/verify_identity.html",
+    "Face-to-face meeting and identity",
+    lambda _case: datetime_answers("meeting", utcnow()),  # recorded as it ends, usually
+)
 _withdraw_form = _form("requests/withdraw.html", "Withdraw the request")
 _scope_form = _form("requests/out_of_scope.html", "Close as out of scope")
 _pause_form = _form("requests/pause.html", "Pause the clock")
