@@ -10,6 +10,7 @@ console's set-up link) comes from the services, against the same database.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -43,6 +44,17 @@ from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 E2E_DIR = Path(__file__).resolve().parent
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = E2E_DIR / "screenshots"
+JOURNEYS = SCREENSHOTS / "journeys.json"
+"""Each journey's length: the pages it visited and the fields it answered (see `count_answers`)."""
+ANSWERING = (
+    "fill",
+    "check",
+    "uncheck",
+    "set_checked",
+    "select_option",
+    "set_input_files",
+    "press_sequentially",
+)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -299,6 +311,7 @@ class Visit:
 
     def __init__(self, page: Page, axe: Axe, name: str) -> None:
         self.page, self.axe, self.name, self.step = page, axe, name, 0
+        self.answers = 0
         self.unchecked: list[str] = []
         self._pending: list[str] = []
         self._current: str | None = None
@@ -330,14 +343,42 @@ class Visit:
         return [url for url in self.unchecked + self._pending if not url.startswith("about:")]
 
 
+def count_answers(visit: Visit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count every field the journey answers (each box of a date counts): a Playwright call that types,
+    ticks, chooses or attaches, on a locator or the page, adds one to `visit.answers`."""
+    for kind in (Locator, Page):
+        for name in ANSWERING:
+            original = getattr(kind, name, None)
+            if original is None:
+                continue
+
+            def counted(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                visit.answers += 1
+                return _original(self, *args, **kwargs)
+
+            monkeypatch.setattr(kind, name, counted)
+
+
+def _note_length(visit: Visit) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    lengths = json.loads(JOURNEYS.read_text()) if JOURNEYS.exists() else {}
+    lengths[visit.name] = {"pages": visit.step, "fields": visit.answers}
+    JOURNEYS.write_text(json.dumps(lengths, indent=2, sort_keys=True))
+
+
 @pytest.fixture
-def visit(page: Page, axe: Axe, request: pytest.FixtureRequest) -> Iterator[Visit]:
+def visit(
+    page: Page, axe: Axe, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Visit]:
     page.set_default_timeout(10_000)
     name = request.node.originalname.removeprefix("test_")
     for old in SCREENSHOTS.glob(f"{name}-*.png"):  # a shorter journey leaves no stale pictures behind
         old.unlink()
     visit = Visit(page, axe, name)
+    count_answers(visit, monkeypatch)
     yield visit
+    if not request.node.stash.get(FAILED_CALL, False):
+        _note_length(visit)
     missed = visit.missed()
     if missed and not request.node.stash.get(FAILED_CALL, False):
         pytest.fail(f"pages loaded without an accessibility check and screenshot: {missed}")

@@ -1,20 +1,25 @@
 """Requests journey: a data administrator logs a Right to Ask, a Right to Know and a Sarah's Law request
 through the pages, adds people (and is offered the existing record for a person already in the index),
-triages, verifies identity, hands a case to research, and sees the deadlines on the work queue."""
+triages, verifies identity, hands a case to research, sees the deadlines on the work queue, and finds the
+untriaged request waiting on her home page, counted in the navigation and in her waiting-work email."""
 
 import re
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from disclosure.agencies.models import OutboxMessage
 from disclosure.config import Settings
-from disclosure.db import utcnow
+from disclosure.db import unit_of_work, utcnow
+from disclosure.waiting import mail
 from e2e.conftest import (
     Visit,
     error_summary,
     fill_date_and_time,
     make_live_user,
+    navigation,
     reflows_at_320_pixels,
     sign_in,
 )
@@ -202,3 +207,19 @@ def test_a_data_administrator_runs_three_requests_to_research(
             (f"{live_server}{person_page}", "John Smith"),
         ],
     )
+
+    # What waits: the Sarah's Law request is not triaged yet, so Dana's home page lists it (by reference
+    # only) and the navigation counts it; the waiting-work email says so without a name or reference.
+    page.get_by_role("link", name="Home").click()
+    expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
+    triage = page.locator(".app-task").filter(has_text="Requests to triage")
+    expect(triage.get_by_role("link", name=sarahs_law)).to_be_visible()
+    expect(navigation(page).get_by_role("link", name=re.compile(r"^Work queue \d+ waiting$"))).to_be_visible()
+    visit("home page with the work waiting")
+    with unit_of_work(live_sessions) as session:
+        mail.notify_all(session)
+        sent = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == "dana.clerk@police.example")
+        ).all()
+        assert sent and "Requests to triage:" in sent[-1].body
+        assert sarahs_law not in sent[-1].body and "Lopez" not in sent[-1].body
