@@ -80,7 +80,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "research.evidence.change": "Corrected an evidence item",
         "research.evidence.remove": "Struck out an evidence item",
         "research.attachment.add": "Attached a file to an evidence item",
-        "research.attachment.hold": "Kept a file for an evidence item being recorded",
+        "research.attachment.hold": "Stored a file for an evidence item being recorded",
         "research.attachment.download": "Downloaded an evidence attachment",
         "research.attachment.remove": "Removed an evidence attachment",
         "research.offending": "Saved the subject's offending and MAPPA management",
