@@ -231,6 +231,24 @@ class Probe:
 _KIND_LABELS = {"primary": "Name", "alias": "Alias", "previous": "Previous name"}
 
 
+def candidate_of(key: uuid.UUID, full_name: str, date_of_birth: date | None = None) -> Candidate:
+    """A name held outside the index (as a feed reported it, say) as a candidate scored like a person:
+    the last word is the family name, the rest the given names."""
+    *given, family = full_name.split() or [""]
+    entry = NameEntry(" ".join(given), family)
+    keys = name_keys(entry)
+    name = CandidateName(
+        "primary",
+        entry.given_names,
+        entry.family_name,
+        normalise(entry.full_name),
+        keys.family_key1,
+        keys.family_key2,
+        keys.given_key1,
+    )
+    return Candidate(key, date_of_birth, (name,))
+
+
 # One rule a line, strongest first: it reads best as a ladder of returns.
 def name_score(entered: _Entered, candidate: CandidateName) -> tuple[float, str | None]:  # noqa: PLR0911
     """0-100 for one entered name against one of the candidate's names, with the reason in words."""

@@ -30,7 +30,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.errors import FormInvalid
 from disclosure.forms import parse_date, text
-from disclosure.missing.models import Episode
+from disclosure.missing.models import Episode, PendingMatch
 from disclosure.missing.vocabulary import EpisodeStatus
 from disclosure.people import access as people_access
 from disclosure.people import candidates, matching
@@ -277,14 +277,36 @@ def _cases(session: Session, actor: Principal, query: Query, person_ids: list[uu
 # ----------------------------------------------------------------------------------------- episodes
 
 
+def _unconfirmed(session: Session, query: Query) -> list[uuid.UUID]:
+    """Episodes from the feed whose person is still to be confirmed, found by the name as reported (and the
+    date of birth reported with it), scored as the people index scores a name."""
+    if query.kind != "name":
+        return []
+    rows = session.execute(
+        select(Episode.id, Episode.reported_name, PendingMatch.date_of_birth)
+        .outerjoin(PendingMatch, PendingMatch.episode_id == Episode.id)
+        .where(Episode.person_id.is_(None), Episode.reported_name != "")
+    ).all()
+    given, family = _split(query.words)
+    probe = matching.Probe.of(
+        PersonDetails(given_names=given, family_name=family, date_of_birth=query.date_of_birth)
+    )
+    loaded = [matching.candidate_of(episode_id, name, born) for episode_id, name, born in rows]
+    return [m.person_id for m in matching.rank(probe, loaded, threshold=THRESHOLD, limit=LIMIT)]
+
+
 def _episodes(session: Session, query: Query, person_ids: list[uuid.UUID]) -> list[EpisodeHit]:
-    """Missing episodes, open and closed, of the people found or with the police reference given: every
-    coordinator sees every episode [issue 7]."""
+    """Missing episodes, open and closed, of the people found or with the police reference given, and those
+    from the feed still awaiting their person, by the name reported: every coordinator sees every episode
+    [issue 7]."""
     conditions: list[ColumnElement[bool]] = []
     if person_ids:
         conditions.append(Episode.person_id.in_(person_ids))
     if query.kind == "reference":
         conditions.append(Episode.police_reference == query.words.upper())
+    unconfirmed = _unconfirmed(session, query)
+    if unconfirmed:
+        conditions.append(Episode.id.in_(unconfirmed))
     if not conditions:
         return []
     episodes = session.scalars(

@@ -22,7 +22,9 @@ from disclosure.requests import service as requests
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.search import service
 from tests.builders import make_user, principal_for, sign_in_as
-from tests.missing.builders import episode_values, return_values
+from tests.missing.builders import CHILD_BORN, coordinator, episode_values, return_values
+from tests.missing.builders import person as missing_person
+from tests.missing.test_feed import csv_of, line, run
 from tests.pages import PageClient
 from tests.requests.builders import add, make_person, make_request
 from tests.requests.test_api import api
@@ -164,3 +166,17 @@ def test_the_api_searches_within_need_to_know(db: Session, api: PageClient) -> N
     assert api.post("/api/v1/search", json={"q": "Jamie Rivers"}).json()["people"] == []
     refused = api.post("/api/v1/search", json={})
     assert refused.status_code == 400 and set(refused.json()["errors"]) == {"q"}
+
+
+def test_an_episode_from_the_feed_still_to_confirm_is_found_by_the_name_reported(db: Session) -> None:
+    clerk = coordinator(db)
+    missing_person(db, clerk, "Jamie", "Rivers", CHILD_BORN)
+    missing_person(db, clerk, "Jamie", "Rivers", CHILD_BORN)  # two records alike: the feed row waits
+    outcome, _ = run(db, clerk, csv_of(line(police_reference="MP/26/0777")))
+    assert outcome.to_confirm == 1
+    found = service.search(db, clerk, {"q": "Jaimie Rivres"})
+    waiting = [e for e in found.episodes if e.police_reference == "MP/26/0777"]
+    assert [e.name for e in waiting] == ["Jamie Rivers"]
+    assert not any(
+        e.police_reference == "MP/26/0777" for e in service.search(db, clerk, {"q": "Kit Marlowe"}).episodes
+    )
