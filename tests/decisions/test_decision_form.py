@@ -253,3 +253,18 @@ def test_a_saved_answer_with_line_breaks_comes_back_exactly_as_typed(
     page = client.get(f"{_base(panel)}/decision").text
     [shown] = [t.text for t in _tree(page).iterfind(".//h:textarea", NS) if t.get("name") == "safety_plan"]
     assert shown == plan
+
+
+def test_each_label_on_the_form_names_one_question(
+    db: Session, client: PageClient, cast: Cast, panel: Panel
+) -> None:
+    """A label is found once however the reveals stand (browser journeys find fields by their label)."""
+    sign_in_as(db, client, cast.probation)
+    tree = _tree(client.get(f"{_base(panel)}/decision").text)
+    labels = Counter(" ".join("".join(label.itertext()).split()) for label in tree.iterfind(".//h:label", NS))
+    assert "Reasoning: Lawful" in labels and "The panel's reasoning on the lawful test" in labels
+    assert [
+        text
+        for text, n in labels.items()
+        if n > 1 and text not in {"Met", "Not met", "Yes", "No", "Agrees", "Dissents"}
+    ] == []
