@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,7 +109,7 @@ def _next_version(current: ForceProfile, actor: Principal, **changes: object) ->
     return ForceProfile(**{**fields, **changes}, changed_by=actor.username)
 
 
-def update_profile(session: Session, actor: Principal, values: dict[str, object]) -> ForceProfile:
+def update_profile(session: Session, actor: Principal, values: Mapping[str, object]) -> ForceProfile:
     """Save a new version of the force's name, nation, address and the disclosure unit's telephone number
     and email address (each optional, but a letter can then tell its reader no way to reach the unit)."""
     if "administrator" not in actor.roles:
@@ -137,7 +138,7 @@ def update_profile(session: Session, actor: Principal, values: dict[str, object]
     elif email and not _EMAIL.fullmatch(email):
         errors["email"] = "Enter an email address in the correct format, like disclosures@force.police.uk"
     if errors:
-        raise FormInvalid(errors, values)
+        raise FormInvalid(errors, dict(values))
     profile = _next_version(
         current_profile(session), actor, name=name, nation=nation, address=address, phone=phone, email=email
     )

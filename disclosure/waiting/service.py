@@ -229,7 +229,7 @@ def answers_to_read(look: Looking) -> Task | None:
         )
         .group_by(AuditEvent.object_id)
     ).all()
-    looked = {object_id: at for object_id, at in rows}
+    looked = dict(rows)
     found = [
         (sent, case)
         for sent, case in answered

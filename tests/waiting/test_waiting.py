@@ -295,7 +295,8 @@ def test_immediate_email_says_new_work_waits_once_with_no_personal_data(db: Sess
     assert len(_messages(db, made.user.email)) == 1
     mail.notify_all(db, now + mail.QUIET * 2)
     latest = _messages(db, made.user.email)
-    assert len(latest) == 2 and "1 of these is new" in latest[-1].body and second.reference not in latest[-1].body
+    assert len(latest) == 2
+    assert "1 of these is new" in latest[-1].body and second.reference not in latest[-1].body
     mail.notify_all(db, now + mail.QUIET * 4)
     assert len(_messages(db, made.user.email)) == 2  # nothing new: no third message
 
