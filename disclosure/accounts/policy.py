@@ -67,6 +67,7 @@ POLICY: dict[str, Rule] = {
     "admin.new_user_form": ADMIN_REAUTH,
     "admin.new_user": ADMIN_REAUTH,
     "admin.roles": ADMIN_REAUTH,
+    "admin.set_agency": ADMIN,  # as on the agency's page (`agencies.add_member`)
     "admin.correct_user": ADMIN_REAUTH,  # an email is where a new invitation goes
     "admin.disable": ADMIN,
     "admin.enable": ADMIN_REAUTH,
@@ -263,6 +264,7 @@ POLICY: dict[str, Rule] = {
     "api.users": ADMIN,
     "api.user": ADMIN,
     "api.create_user": ADMIN,
+    "api.set_user_agency": ADMIN,
     "api.audit_events": AUDITOR,
     "api.requests": CASE_WORK,
     "api.request": CASE_WORK,

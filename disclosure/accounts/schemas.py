@@ -14,6 +14,8 @@ from disclosure.accounts.models import User
 
 @dataclass
 class UserView:
+    """An account. `agency_id`: the partner agency a partner user answers for (null for none)."""
+
     id: uuid.UUID
     username: str
     display_name: str
@@ -23,9 +25,10 @@ class UserView:
     mfa_enrolled: bool
     invited: bool
     created_at: datetime
+    agency_id: uuid.UUID | None = None
 
     @classmethod
-    def of(cls, user: User) -> UserView:
+    def of(cls, user: User, agency_id: uuid.UUID | None = None) -> UserView:
         return cls(
             id=user.id,
             username=user.username,
@@ -36,6 +39,7 @@ class UserView:
             mfa_enrolled=user.mfa_enrolled,
             invited=user.password_hash is None,
             created_at=user.created_at,
+            agency_id=agency_id,
         )
 
 
@@ -54,6 +58,12 @@ class CreateUserForm(msgspec.Struct, forbid_unknown_fields=True):
     display_name: Annotated[str, msgspec.Meta(max_length=200)]
     email: Annotated[str, msgspec.Meta(max_length=320)]
     roles: Annotated[list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=20)] = []
+
+
+class SetAgencyForm(msgspec.Struct, forbid_unknown_fields=True):
+    """The partner agency the user answers for; null (or left out) for none."""
+
+    agency_id: uuid.UUID | None = None
 
 
 @dataclass

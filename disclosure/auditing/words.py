@@ -24,6 +24,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "user.reissue_invitation": "Issued a new invitation link",
         "user.accept_invitation": "Set their password from an invitation link",
         "user.set_roles": "Changed a user's roles",
+        "user.set_agency": "Changed the partner agency a partner user answers for",
         "user.grant_case_role": "Granted a role that reads cases",
         "user.disable": "Disabled a user account",
         "user.enable": "Enabled a user account",

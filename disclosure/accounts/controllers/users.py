@@ -1,5 +1,6 @@
-"""User administration pages: list, create (with a one-time invitation link), roles, disable, reset the
-security code, and API tokens. Administrators see account details only, never case content."""
+"""User administration pages: list, create (with a one-time invitation link), roles, a partner user's
+agency, disable, reset the security code, and API tokens. Administrators see account details only, never
+case content."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from litestar.response import Redirect, Template
 from disclosure.accounts import service
 from disclosure.accounts.directory import user_names
 from disclosure.accounts.roles import Role
+from disclosure.agencies import service as agencies
 from disclosure.auth import require_principal
 from disclosure.errors import Conflict, FormInvalid
 from disclosure.text import as_list
@@ -59,7 +61,9 @@ def _user_page(
     status_code: int = 200,
 ) -> Template:
     user = service.get_user(db, user_id)
+    agency_id = service.agency_of_user(db, user.id)
     form = form or FormState.empty(roles=sorted(user.role_set))
+    form.values.setdefault("agency_id", str(agency_id) if agency_id else "")
     return page(
         request,
         "admin/user.html",
@@ -68,6 +72,8 @@ def _user_page(
         user=user,
         form=form,
         role_options=ROLE_OPTIONS,
+        agency_options=_agency_options(db, agency_id),
+        agency_name=agencies.get_agency(db, agency_id).name if agency_id else "",
         tokens=service.api_tokens(db, user.id),
         new_token=new_token,
         session_count=len(service.user_sessions(db, user.id)),
@@ -75,6 +81,12 @@ def _user_page(
         correction_names=user_names(db, {c.corrected_by_id for c in history}),
         Role=Role,
     )
+
+
+def _agency_options(db: Db, current: uuid.UUID | None) -> list[tuple[str, str]]:
+    """The agencies a partner user may answer for: those in use, and the one they answer for now."""
+    chosen = [a for a in agencies.agencies(db) if a.active or a.id == current]
+    return [("", "None"), *((str(a.id), a.name) for a in chosen)]
 
 
 @get("/admin/users/{user_id:uuid}", name="admin.user", sync_to_thread=True)
@@ -94,6 +106,27 @@ def set_roles(
             request, db, user_id, form=FormState({"roles": chosen}, exc.errors), status_code=400
         )
     return redirect(request, f"/admin/users/{user_id}", flash="Roles updated")
+
+
+@post("/admin/users/{user_id:uuid}/agency", name="admin.set_agency", sync_to_thread=True)
+def set_agency(
+    request: Request[Any, Any, Any], db: Db, user_id: FromPath[uuid.UUID], data: Form
+) -> Template | Redirect:
+    values = form_values(data)
+    try:
+        user = service.set_agency(db, require_principal(request), user_id, values)
+    except FormInvalid as exc:
+        roles = sorted(service.get_user(db, user_id).role_set)  # the roles form on the page keeps its ticks
+        return _user_page(
+            request, db, user_id, form=FormState({**values, "roles": roles}, exc.errors), status_code=400
+        )
+    agency_id = service.agency_of_user(db, user.id)
+    flash = (
+        f"{user.display_name} now answers for {agencies.get_agency(db, agency_id).name}"
+        if agency_id
+        else f"{user.display_name} no longer answers for an agency"
+    )
+    return redirect(request, f"/admin/users/{user_id}", flash=flash)
 
 
 @post("/admin/users/{user_id:uuid}/details", name="admin.correct_user", sync_to_thread=True)
@@ -178,6 +211,7 @@ ROUTES = [
     new_user,
     user_detail,
     set_roles,
+    set_agency,
     correct_user,
     disable,
     enable,

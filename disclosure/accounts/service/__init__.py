@@ -6,6 +6,8 @@ concern; this package re-exports them so callers write `service.sign_in(...)`.
 """
 
 from disclosure.accounts.service.administration import (
+    agencies_of_users,
+    agency_of_user,
     api_tokens,
     correct_user,
     disable_user,
@@ -14,6 +16,7 @@ from disclosure.accounts.service.administration import (
     list_users,
     reset_mfa,
     revoke_api_token,
+    set_agency,
     set_roles,
     user_history,
     user_sessions,
@@ -103,6 +106,8 @@ __all__ = [
     "_user_actor",
     "_username_problem",
     "accept_invitation",
+    "agencies_of_users",
+    "agency_of_user",
     "api_tokens",
     "change_password",
     "check_invitation",
@@ -124,6 +129,7 @@ __all__ = [
     "reset_mfa",
     "resolve",
     "revoke_api_token",
+    "set_agency",
     "set_roles",
     "sign_in",
     "sign_out",

@@ -1,10 +1,11 @@
-"""Administrators' verbs: users, roles, disabling, authenticator resets and API tokens. Never case content."""
+"""Administrators' verbs: users, roles, a partner user's agency, disabling, authenticator resets and API
+tokens. Never case content."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -24,11 +25,12 @@ from disclosure.accounts.service.common import (
     token_hash,
 )
 from disclosure.accounts.service.links import _display_name_problem, _email_problem
+from disclosure.agencies.models import Agency, AgencyMember
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied
-from disclosure.forms import raise_if
+from disclosure.forms import raise_if, text
 
 
 def list_users(session: Session) -> list[User]:
@@ -236,3 +238,60 @@ def correct_user(session: Session, actor: Principal, user_id: uuid.UUID, values:
 
 def user_history(session: Session, user: User) -> list[corrections.Correction]:
     return corrections.history(session, "user", user.id)
+
+
+def agency_of_user(session: Session, user_id: uuid.UUID) -> uuid.UUID | None:
+    """The partner agency the user answers for, if any."""
+    member = session.get(AgencyMember, user_id)
+    return member.agency_id if member else None
+
+
+def agencies_of_users(session: Session) -> dict[uuid.UUID, uuid.UUID]:
+    """Every partner user's agency, by user."""
+    return {m.user_id: m.agency_id for m in session.scalars(select(AgencyMember))}
+
+
+def set_agency(session: Session, actor: Principal, user_id: uuid.UUID, values: Mapping[str, Any]) -> User:
+    """Choose the partner agency a partner user answers for (`agency_id`; empty for none). A partner user
+    answers for one agency only and sees only the requests addressed to it, so a MASH partner's information
+    stays with that agency [APP-MoPI]; only a user holding the partner role answers for one. Audited with
+    the agency before and after."""
+    _require_administrator(actor)
+    user = get_user(session, user_id)
+    raw = text(dict(values), "agency_id")
+    agency: Agency | None = None
+    if raw:
+        try:
+            agency = session.get(Agency, uuid.UUID(raw))
+        except ValueError:
+            agency = None
+        if agency is None:
+            raise FormInvalid({"agency_id": "Select an agency from the list"}, dict(values))
+        if Role.PARTNER.value not in user.role_set:
+            raise FormInvalid(
+                {"agency_id": "Only a partner agency user answers for an agency: give them that role first"},
+                dict(values),
+            )
+    member = session.get(AgencyMember, user.id)
+    before = member.agency_id if member else None
+    after = agency.id if agency else None
+    if before == after:
+        return user
+    if member is not None and agency is None:
+        session.delete(member)
+    elif member is not None and agency is not None:
+        member.agency_id, member.added_at = agency.id, utcnow()
+    elif agency is not None:
+        session.add(AgencyMember(user_id=user.id, agency_id=agency.id))
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.set_agency",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="user",
+        object_id=user.id,
+        justification="Partner agency chosen by an administrator" if agency else "Partner agency removed",
+        details={"before": str(before) if before else None, "after": str(after) if after else None},
+    )
+    return user
