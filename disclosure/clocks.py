@@ -23,6 +23,7 @@ The counting rules, chosen once and applied everywhere:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -358,7 +359,20 @@ def _explain(
     for span in late:
         text += f". A pause for {_reasons(span)} ({_span_dates(rule, span)}) began after the deadline had"
         text += " passed, so it does not count"
-    return text + (f". Source: {rule.source}." if rule.source else ".")
+    source = plain_words(rule.source)
+    return text + (f". Source: {source}." if source else ".")
+
+
+_SOURCE_TAG = re.compile(r"\s*\[[A-Za-z0-9&][A-Za-z0-9&.-]*\]")
+
+
+def plain_words(source: str) -> str:
+    """A citation as users read it: DOMAIN.md's source tags ("[DVDS-2023]") belong to docstrings, not to
+    pages, so they are taken out ("DVDS statutory guidance 2023 [DVDS-2023]" reads "DVDS statutory guidance
+    2023"); a citation that was only tags leaves nothing."""
+    words = _SOURCE_TAG.sub("", source)
+    words = re.sub(r"\s*;\s*(;\s*)*", "; ", words)
+    return words.strip(" ;,.")
 
 
 def _paused(rule: ClockRule, span: PausedSpan) -> str:

@@ -24,7 +24,15 @@ from disclosure.requests import safe_contact, service
 from disclosure.requests.access import readable
 from disclosure.requests.deadlines import DeadlineView, calendar_for, deadlines, policies
 from disclosure.requests.models import CaseMember, CaseParty, ClockPolicy, ClockReason, DisclosureRequest
-from disclosure.requests.vocabulary import ClosureReason, PartyRole, Route, Scheme
+from disclosure.requests.vocabulary import (
+    ApplicantType,
+    Channel,
+    ClosureReason,
+    IdentityDocument,
+    PartyRole,
+    Route,
+    Scheme,
+)
 from disclosure.requests.workflow import (
     OPEN_REQUEST_STATUSES,
     RequestStatus,
@@ -312,12 +320,14 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         "contact_rows": _rows(
             [
                 ("First contact", _dt(case.first_contact_at)),
-                ("Channel", case.channel.replace("_", " ")),
+                ("Channel", Channel(case.channel).label),
                 ("Receiving force", case.receiving_force),
                 ("Police reference", case.police_reference or "None"),
                 (
                     "Applicant",
-                    case.applicant_type.replace("_", " ") if case.applicant_type else "None (Right to Know)",
+                    ApplicantType(case.applicant_type).label
+                    if case.applicant_type
+                    else "None: the police began it",
                 ),
                 ("What prompted it", case.information_received or "Not recorded"),
                 (
@@ -355,7 +365,8 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
                 ("Identity", "Verified" if case.identity_verified else "Not verified"),
                 (
                     "Documents seen",
-                    ", ".join(d.replace("_", " ") for d in case.identity_documents.split(",") if d) or "None",
+                    ", ".join(IdentityDocument(d).label for d in case.identity_documents.split(",") if d)
+                    or "None",
                 ),
                 ("Notes", case.identity_notes or "None"),
             ]

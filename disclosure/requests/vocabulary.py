@@ -198,10 +198,12 @@ class ClosureReason(Labelled):
     COMPLETED = "completed"
 
 
+# A Sarah's Law enquiry must name the person and the child; a general enquiry about an area is out of scope
+# [ASP-CSODS]. The words are what users read, so the source stays here.
 OUT_OF_SCOPE_REASONS = {
-    "general_enquiry": "A general enquiry about an area, not about a named person [ASP-CSODS]",
-    "no_named_child": "No specific child named [ASP-CSODS]",
-    "no_named_subject": "No specific person named [ASP-CSODS]",
+    "general_enquiry": "A general enquiry about an area, not about a named person",
+    "no_named_child": "No specific child named",
+    "no_named_subject": "No specific person named",
     "no_access_to_child": "The person named has no access to the child",
     "other": "Other (explain)",
 }

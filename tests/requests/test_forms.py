@@ -159,3 +159,13 @@ def test_the_meeting_form_starts_at_now(db: Session, client: PageClient) -> None
     form = client.get(f"/requests/{case.id}/verify-identity").text
     assert _value(form, "meeting-day") == str(before.day)
     assert _value(form, "meeting-month") == str(before.month)
+
+
+def test_the_case_page_reads_labels_and_plain_deadlines_not_codes(db: Session, client: PageClient) -> None:
+    clerk = _clerk(db, client)
+    case = make_request(db, clerk, channel="partner_referral")
+    page = client.get(f"/requests/{case.id}").text
+    assert "Referral from a partner agency" in page and "partner referral" not in page
+    assert "The person at risk" in page
+    deadlines = page.split(">Deadlines<", 1)[1].split(">People<", 1)[0]
+    assert "Source: " in deadlines and not re.search(r"\[[A-Za-z&-]+(-\d{4})?\]", deadlines)
