@@ -13,8 +13,11 @@ from __future__ import annotations
 import base64
 import io
 import re
+import zipfile
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -87,6 +90,7 @@ class Letterhead:
     keep_from_recipient: bool = False
     logo: bytes | None = None
     logo_type: str = ""
+    subject: str = ""  # what kind of letter it is, for the Word file's properties
 
     @property
     def logo_uri(self) -> str:
@@ -179,6 +183,7 @@ def _clean(head: Letterhead) -> Letterhead:
         date=_printable(head.date),
         addressee=tuple(_printable(line) for line in head.addressee),
         title=_printable(head.title),
+        subject=_printable(head.subject),
     )
 
 
@@ -187,59 +192,43 @@ def letter_html(head: Letterhead, blocks: list[Block]) -> str:
     return render_html("documents/letter.html", head=head, blocks=blocks, keep_notice=KEEP_FROM_RECIPIENT)
 
 
-def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
-    """The same letter as a Word document: A4, the marking in the header and footer of every page, and
-    "Page N of M" from Word's own PAGE and NUMPAGES fields."""
+def render_docx(head: Letterhead, blocks: list[Block], *, generated_at: datetime | None = None) -> bytes:
+    """The same letter as a Word document, built on our own template (`disclosure/assets/letter-template/`)
+    so that it reads like the PDF: A4, Arial (Liberation Sans's metrics) in the GOV.UK text colour, British
+    English, black headings, the notices boxed as in the PDF, the marking (DOMAIN.md "Handling") and the
+    case reference in the header of every page, the marking and "Page N of M" in the footer. Its properties
+    say what it is: the letter's title and kind, the force as author, the case reference, the marking as its
+    category, and the moment it was generated (now, unless given)."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
 
     head = _clean(head)
-    document = Document()
+    document = Document(io.BytesIO(_word_template()))
+    _word_properties(document, head, generated_at or datetime.now(UTC))
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin = section.bottom_margin = Mm(25)
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "Liberation Sans", Pt(11)
-    document.core_properties.title = head.title[:255]  # Word's document properties hold 255 characters
-    document.core_properties.author = head.force_name[:255]
+    header, footer = section.header.paragraphs[0], section.footer.paragraphs[0]
+    _marked(header)
+    header.add_run(head.reference, style="Running head")
+    _marked(footer)
+    for part in ("Page ", "PAGE", " of ", "NUMPAGES"):
+        run = _docx_field(footer, part) if part.isupper() else footer.add_run(part)
+        run.style = "Page number"
 
-    top = section.header.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    top.add_run(CLASSIFICATION).bold = True
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(CLASSIFICATION).bold = True
-    numbers = section.footer.add_paragraph()
-    numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    numbers.add_run("Page ")
-    _docx_field(numbers, "PAGE")
-    numbers.add_run(" of ")
-    _docx_field(numbers, "NUMPAGES")
-
-    if head.logo_uri:
-        document.add_paragraph().add_run().add_picture(io.BytesIO(head.logo or b""), height=Mm(18))
-    letterhead = document.add_paragraph()
-    letterhead.add_run(_printable(head.force_name)).bold = True
-    for line in _printable(head.force_address).splitlines():
-        letterhead.add_run().add_break()
-        letterhead.add_run(line)
-    document.add_paragraph(f"Our reference: {head.reference}\n{head.date}")
+    _word_letterhead(document, head)
     if head.addressee:
-        document.add_paragraph("\n".join(_printable(line) for line in head.addressee))
+        document.add_paragraph("\n".join(head.addressee), style="Addressee")
     if head.keep_from_recipient:
-        warning = document.add_paragraph()
-        warning.add_run(KEEP_FROM_RECIPIENT).bold = True
-    _styled(document, head.title, "Heading1")
+        document.add_paragraph(KEEP_FROM_RECIPIENT, style="Warning")
+    document.add_paragraph(head.title, style="Heading 1")
     for block in blocks:
         if block.kind == "heading":
-            _styled(document, block.text, f"Heading{min(block.level + 1, 3)}")
+            document.add_paragraph(block.text, style=f"Heading {min(block.level + 1, 3)}")
         elif block.kind == "bullets":
-            for item in block.items:
-                _styled(document, item, "ListBullet")
+            items = [document.add_paragraph(item, style="List Bullet") for item in block.items]
+            if items:  # a list ends with a paragraph's space, its items 1 mm apart
+                items[-1].paragraph_format.space_after = Mm(3)
         elif block.kind == "notice":
-            document.add_paragraph().add_run(block.text).bold = True
+            document.add_paragraph(block.text, style="Notice")
         else:
             document.add_paragraph(block.text)
     out = io.BytesIO()
@@ -247,14 +236,79 @@ def render_docx(head: Letterhead, blocks: list[Block]) -> bytes:
     return out.getvalue()
 
 
-def _styled(document: Any, text: str, style_id: str) -> None:
-    """A paragraph in one of the template's styles, set by id: python-docx's lookup by name scans every
-    style for each paragraph and was most of a letter's time."""
-    paragraph = document.add_paragraph(text)
-    paragraph._p.style = style_id
+WORD_TEMPLATE = Path(__file__).parent / "assets" / "letter-template"
+# A zip entry's date is not the document's: the package is the same bytes for the same parts.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def _docx_field(paragraph: Any, instruction: str) -> None:
+@cache
+def _word_template() -> bytes:
+    """Our Word template packed as a .docx. Its parts are kept as plain XML, so a change to a style reads
+    as a diff, and the package is built the same way every time: sorted entries, a fixed date, and nothing
+    python-docx's own template carries (no thumbnail, no theme, no sample properties)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for path in sorted(p for p in WORD_TEMPLATE.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(path.relative_to(WORD_TEMPLATE).as_posix(), _ZIP_EPOCH)
+            package.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _word_properties(document: Any, head: Letterhead, generated_at: datetime) -> None:
+    properties = document.core_properties
+    # Word's document properties hold 255 characters.
+    properties.title = head.title[:255]
+    properties.subject = (head.subject or head.title)[:255]
+    properties.author = properties.last_modified_by = head.force_name[:255]
+    properties.identifier = properties.keywords = head.reference[:255]
+    properties.category = CLASSIFICATION
+    properties.language = "en-GB"
+    properties.revision = 1
+    properties.created = properties.modified = generated_at.astimezone(UTC)
+
+
+def _marked(paragraph: Any) -> None:
+    """The protective marking centred on the header's or footer's line, then a tab to the right margin."""
+    paragraph.add_run("\t")
+    paragraph.add_run(CLASSIFICATION, style="Protective marking")
+    paragraph.add_run("\t")
+
+
+def _word_letterhead(document: Any, head: Letterhead) -> None:
+    """The force (logo, name, address) on the left and the reference and date on the right, as the PDF's
+    letterhead: a table without borders, whose cells keep each side's lines together."""
+    from docx.shared import Mm, Twips
+
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Letterhead"
+    table.autofit = False
+    force, meta = table.rows[0].cells
+    for column, cell, width in zip(table.columns, (force, meta), (Mm(100), Twips(3731)), strict=True):
+        column.width = cell.width = width  # the two make 165.8 mm, the width between the margins
+    first = force.paragraphs[0]
+    if head.logo_uri:
+        first.style = "Logo"
+        logo = first.add_run().add_picture(io.BytesIO(head.logo or b""), height=Mm(18))
+        if logo.width > Mm(60):  # as the PDF: at most 18 mm high and 60 mm wide
+            logo.height, logo.width = int(logo.height * Mm(60) / logo.width), Mm(60)
+        # python-docx has no alt-text API: Word keeps it in the drawing's docPr. The distances from the text
+        # are written as none, since readers assume a floating picture's 3 mm where they are missing.
+        inline = logo._inline
+        for side in ("distT", "distB", "distL", "distR"):
+            inline.set(side, "0")
+        inline.docPr.set("name", "Logo")
+        inline.docPr.set("descr", head.force_name)
+        first = force.add_paragraph()
+    first.style = "Force name"
+    first.add_run(head.force_name)
+    if head.force_address:
+        force.add_paragraph(head.force_address, style="Force address")
+    meta.paragraphs[0].style = "Reference and date"
+    meta.paragraphs[0].add_run(f"Our reference: {head.reference}\n{head.date}")
+
+
+def _docx_field(paragraph: Any, instruction: str) -> Any:
+    """A run holding one of Word's fields (PAGE, NUMPAGES), which python-docx cannot write itself."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -270,3 +324,4 @@ def _docx_field(paragraph: Any, instruction: str) -> None:
     shown.text = "1"
     for element in (begin, code, separate, shown, end):
         run._r.append(element)
+    return run

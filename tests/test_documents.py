@@ -138,12 +138,12 @@ def test_a_letter_is_the_same_in_pdf_and_word_with_the_marking_and_page_numbers(
     section = word.sections[0]
     assert section.page_width is not None and section.page_height is not None
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
-    assert section.header.paragraphs[0].text == CLASSIFICATION
-    assert section.footer.paragraphs[0].text == CLASSIFICATION
+    assert section.header.paragraphs[0].text == f"\t{CLASSIFICATION}\tDVDS-2026-000007"
+    assert section.footer.paragraphs[0].text.startswith(f"\t{CLASSIFICATION}\tPage ")
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
-    body = "\n".join(p.text for p in word.paragraphs)
-    assert "Our reference: DVDS-2026-000007" in body and "What happens next" in body
+    assert "Our reference: DVDS-2026-000007" in word.tables[0].rows[0].cells[1].text
+    assert "What happens next" in "\n".join(p.text for p in word.paragraphs)
 
 
 def test_hostile_text_renders_as_text_in_both_outputs() -> None:

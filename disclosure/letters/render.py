@@ -94,6 +94,7 @@ def compose(draft: Draft, body: str | None = None) -> tuple[Letterhead, list[Blo
         keep_from_recipient=draft.kind.keep_from_recipient,
         logo=context.get("logo", {}).get("data"),
         logo_type=context.get("logo", {}).get("type", ""),
+        subject=draft.kind.label,
     )
     return head, parse_letter(text)
 
