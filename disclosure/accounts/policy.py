@@ -211,6 +211,7 @@ POLICY: dict[str, Rule] = {
     "letters.template_save": ADMIN,
     "letters.list": CASE_WORK,
     "letters.preview": LETTERS,
+    "letters.generate_all": LETTERS,
     "letters.generate": LETTERS,
     "letters.download": CASE_WORK,
     "letters.delivery_form": DELIVERY,

@@ -9,6 +9,10 @@ and the Word file. Which letters a case offers depends on where it is:
 - after any signed decision, where the applicant is a third party or a professional: the third-party outcome
   letter, which never says what was disclosed [Bexley];
 - for each partner-agency request research sent: the information request letter.
+
+Every letter names the officer behind it and tells its reader how to reach the disclosure unit (the
+telephone number or email set in Settings). No letter is made until the force's name is set, so none can be
+signed in the name of no force (`unnamed_force`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from disclosure.accounts.models import User
 from disclosure.agencies.models import Agency
 from disclosure.decisions.models import Decision, NoDisclosureReason
 from disclosure.decisions.vocabulary import DecisionStatus, Outcome, Safeguarding
-from disclosure.force.service import current_profile
+from disclosure.force.service import NAME_NOT_SET, current_profile, name_of, unit_contact
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.people.models import Person
 from disclosure.requests import safe_contact
@@ -66,12 +70,18 @@ DECISION_FIELDS: dict[LetterKind, frozenset[str] | None] = {
 
 
 def for_letter(kind: LetterKind, context: dict[str, Any]) -> dict[str, Any]:
-    """The context with only the decision data this kind of letter may be given."""
+    """The context with only the decision data this kind of letter may be given, and the officer it names
+    (`case.officer`): the disclosing officer the panel assigned, on the letters that may say who delivers
+    the disclosure; otherwise the officer making the letter. Naming the assigned officer on any other letter
+    would tell its reader that a disclosure was decided, which the third-party letter must not [Bexley]."""
     allowed = DECISION_FIELDS[kind]
+    decision = context.get("decision", {})
+    case = context.get("case", {})
+    assigned = decision.get("deliverer", "") if allowed is None or "deliverer" in allowed else ""
+    named = {**context, "case": {**case, "officer": assigned or case.get("officer", "")}}
     if allowed is None:
-        return context
-    decision = {name: value for name, value in context.get("decision", {}).items() if name in allowed}
-    return {**context, "decision": decision}
+        return named
+    return {**named, "decision": {name: value for name, value in decision.items() if name in allowed}}
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,23 @@ def signed_decision(session: Session, case: DisclosureRequest) -> Decision | Non
     )
 
 
-def _decision(session: Session, decision: Decision | None) -> dict[str, Any]:
+def recipient_names(case: DisclosureRequest, decision: Decision) -> list[str]:
+    """Who the decision says is told, each person once: a person may hold two roles on the case (the
+    applicant who is the person at risk), and a decision recorded before the form chose people rather than
+    roles may list them twice. One person is one case party's person (by name where the party is gone)."""
+    person_of = {str(p.id): str(p.person_id) for p in case.parties}
+    seen: set[str] = set()
+    names = []
+    for recipient in decision.recipients:
+        name = str(recipient.get("name", "")).strip()
+        key = person_of.get(str(recipient.get("party_id", ""))) or name.casefold()
+        if name and key not in seen:
+            seen.add(key)
+            names.append(name)
+    return names
+
+
+def _decision(session: Session, case: DisclosureRequest, decision: Decision | None) -> dict[str, Any]:
     if decision is None:
         return {}
     deliverer = session.get(User, decision.deliverer_id) if decision.deliverer_id else None
@@ -142,7 +168,7 @@ def _decision(session: Session, decision: Decision | None) -> dict[str, Any]:
     return {
         "outcome": decision.outcome,
         "wording": decision.wording,
-        "recipients": ", ".join(r["name"] for r in decision.recipients),
+        "recipients": _joined(recipient_names(case, decision)),
         "safety_plan": decision.safety_plan,
         "safeguarding": [Safeguarding(s).label for s in decision.safeguarding],
         "deliverer": deliverer.display_name if deliverer else "",
@@ -154,10 +180,29 @@ def _decision(session: Session, decision: Decision | None) -> dict[str, Any]:
     }
 
 
-def base_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
+def _joined(names: list[str]) -> str:
+    """ "Sam Sample", "Sam Sample and Jo Smith", "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unnamed_force(session: Session) -> str:
+    """Why no letter can be made now ("" when one can): the force's name is not set."""
+    return "" if name_of(current_profile(session)) else NAME_NOT_SET
+
+
+def base_context(session: Session, case: DisclosureRequest, author: str = "") -> dict[str, Any]:
+    """Everything a letter is rendered from; `author` is the name of the officer making it."""
     force = current_profile(session)
     return {
-        "force": {"name": force.name, "address": force.address},
+        "force": {
+            "name": name_of(force),
+            "address": force.address,
+            "phone": force.phone or "",
+            "email": force.email or "",
+            "contact": unit_contact(force),
+        },
         # For the letterhead only (not a wording field): see `render.compose`.
         "logo": {"data": force.logo, "type": force.logo_type},
         "case": {
@@ -167,13 +212,14 @@ def base_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
             "route": Route(case.route).label,
             "sarahs_law": case.scheme == Scheme.CSODS.value,
             "received_on": format_date(case.first_contact_at),
+            "officer": author,
         },
         "support": list(SUPPORT[Scheme(case.scheme)]),
         "today": format_date(datetime.now(ZoneInfo("Europe/London")).date()),
         "applicant": _person(session, case, PartyRole.APPLICANT),
         "person_at_risk": _person(session, case, PartyRole.PERSON_AT_RISK),
         "subject": _person(session, case, PartyRole.SUBJECT),
-        "decision": _decision(session, signed_decision(session, case)),
+        "decision": _decision(session, case, signed_decision(session, case)),
     }
 
 
@@ -181,9 +227,9 @@ def _lines(person: dict[str, str]) -> tuple[str, ...]:
     return tuple(line for line in [person["name"], *person["address"].splitlines()] if line)
 
 
-def drafts(session: Session, case: DisclosureRequest) -> list[Draft]:
-    """Every letter this case can have now (see the module docstring)."""
-    context = base_context(session, case)
+def drafts(session: Session, case: DisclosureRequest, author: str = "") -> list[Draft]:
+    """Every letter this case can have now (see the module docstring), as `author` would make it."""
+    context = base_context(session, case, author)
     decision = signed_decision(session, case)
     outcome = Outcome(decision.outcome) if decision else None
     route = Route(case.route)
@@ -235,6 +281,7 @@ def _asked_about(session: Session, sent: PartnerRequest) -> list[str]:
 
 
 def draft_for(
-    session: Session, case: DisclosureRequest, kind: LetterKind, target_id: str = ""
+    session: Session, case: DisclosureRequest, kind: LetterKind, target_id: str = "", author: str = ""
 ) -> Draft | None:
-    return next((d for d in drafts(session, case) if d.kind is kind and d.target_id == target_id), None)
+    found = drafts(session, case, author)
+    return next((d for d in found if d.kind is kind and d.target_id == target_id), None)

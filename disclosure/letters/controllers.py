@@ -1,5 +1,5 @@
-"""Letter and delivery pages: the case's letters (preview, generate, download each version) and the record
-of the delivery [issue 6]."""
+"""Letter and delivery pages: the case's letters (preview, generate one or every letter the decision calls
+for, download each version) and the record of the delivery [issue 6]."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def letters(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template
         labels={k.value: k.label for k in LetterKind},
         delivery=deliveries.delivery_for(db, case),
         finished=finished_reason(case),
+        cannot_make=service.cannot_make(db),
+        decision_letters=service.decision_letters(drafts),
     )
 
 
@@ -59,7 +61,19 @@ def preview(
         head=head,
         blocks=blocks,
         target=target,
+        cannot_make=service.cannot_make(db),
     )
+
+
+@post(f"{CASE}/letters", name="letters.generate_all", sync_to_thread=True)
+def generate_all(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Redirect:
+    store = store_for(request.app.state.settings)
+    done = service.generate_all(db, require_principal(request), store, request_id)
+    made = ", ".join(f"{LetterKind(g.kind).label} (version {g.number})" for g in done.made)
+    count = f"{len(done.made)} letter{'s' if len(done.made) != 1 else ''}"
+    left = "; ".join(f"{draft.name} was not made: it cannot be sent" for draft, _why in done.refused)
+    flash = f"{count} ready: {made}" + (f". {left}" if left else "")
+    return redirect(request, letters_url(request_id, "#generated"), flash=flash)
 
 
 @post(f"{CASE}/letters/{{kind:str}}", name="letters.generate", sync_to_thread=True)
@@ -132,4 +146,4 @@ def record_delivery(
     )
 
 
-ROUTES = [letters, preview, generate, download, delivery_form, record_delivery]
+ROUTES = [letters, preview, generate_all, generate, download, delivery_form, record_delivery]

@@ -29,7 +29,7 @@ from disclosure.forms import (
     text,
     yes_no,
 )
-from disclosure.letters.context import signed_decision
+from disclosure.letters.context import recipient_names, signed_decision
 from disclosure.letters.models import Delivery, GeneratedLetter
 from disclosure.letters.service import record
 from disclosure.letters.vocabulary import Acknowledgement, DeliveryMethod, LetterKind
@@ -158,11 +158,9 @@ def record_delivery(
     if disclosure and barred:
         raise InvalidTransition(barred)
     errors: dict[str, str] = {}
-    method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)
+    method = _method(values, disclosure, errors)
     allowed = allowed_methods(case, disclosure=disclosure)
-    if disclosure and method not in (None, DeliveryMethod.IN_PERSON):
-        errors["method"] = "A disclosure is always made in person"
-    elif method is not None and method not in allowed:
+    if method is not None and method not in allowed and not disclosure:
         errors["method"] = f"The applicant's safe contact does not allow this ({method.label.lower()}): " + (
             f"choose {' or '.join(m.label.lower() for m in allowed)}"
             if allowed
@@ -209,11 +207,30 @@ def record_delivery(
         "delivery",
         AuditCategory.DISCLOSURE if disclosure else AuditCategory.COLLECTION,
         what,
-        recipients=decision_recipients(decision) if disclosure else None,
+        recipients=decision_recipients(case, decision) if disclosure else None,
         method=delivery.method,
     )
     return delivery
 
 
-def decision_recipients(decision: Any) -> str:
-    return ", ".join(r["name"] for r in decision.recipients)
+def decision_recipients(case: DisclosureRequest, decision: Any) -> str:
+    """Who was told, each person once however many roles they hold on the case."""
+    return ", ".join(recipient_names(case, decision))
+
+
+IN_PERSON_ONLY = "A disclosure is made in person only"
+
+
+def _method(values: dict[str, Any], disclosure: bool, errors: dict[str, str]) -> DeliveryMethod | None:
+    """How it was done. A disclosure is made in person, never by telephone or letter, and nothing written
+    is left with the recipient [Beds][Bexley] (DOMAIN.md "Delivery"): left unanswered it is in person, and
+    any other way is refused at the field with the reason."""
+    if disclosure and not text(values, "method"):
+        return DeliveryMethod.IN_PERSON
+    method = choice(values, "method", DeliveryMethod, "Select how it was done", errors)
+    if disclosure and method is not None and method is not DeliveryMethod.IN_PERSON:
+        errors["method"] = f"{IN_PERSON_ONLY}, never {method.label.lower()}: meet the recipient to tell them"
+        return None
+    if disclosure and method is None:
+        errors["method"] = f"{IN_PERSON_ONLY}: select in person"
+    return method

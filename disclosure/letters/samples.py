@@ -13,7 +13,13 @@ from disclosure.requests.vocabulary import Scheme
 _SAM = {"name": "Sam Sample", "first_name": "Sam", "address": "1 Example Street\nTesttown TE1 2AB"}
 
 SAMPLE_CONTEXT: dict[str, Any] = {
-    "force": {"name": "Testshire Police", "address": "Police Headquarters\n1 Station Road\nTesttown TE1 1ST"},
+    "force": {
+        "name": "Testshire Police",
+        "address": "Police Headquarters\n1 Station Road\nTesttown TE1 1ST",
+        "phone": "0300 123 4567",
+        "email": "disclosures@testshire.police.uk",
+        "contact": "by telephone on 0300 123 4567 or by email at disclosures@testshire.police.uk",
+    },
     "case": {
         "reference": "DVDS-2026-000123",
         "scheme": "Clare's Law (DVDS)",
@@ -21,6 +27,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         "route": "Right to Ask",
         "sarahs_law": False,
         "received_on": "2 November 2026",
+        "officer": "DC Robin Sample",
     },
     "support": list(SUPPORT[Scheme.DVDS]),
     "today": "30 November 2026",

@@ -1,10 +1,12 @@
 """Letter and delivery verbs [issue 6]. Need to know is the case team's (the requests feature decides); the
-disclosing officer named in a signed decision joins the team when it is signed."""
+disclosing officer named in a signed decision joins the team when it is signed. No letter is generated or
+printed until an administrator has set the force's name (`context.unnamed_force`)."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,7 +17,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.documents import Block, Letterhead, letter_html, render_docx, render_pdf
 from disclosure.errors import InvalidTransition, NotFound
-from disclosure.letters.context import Draft, draft_for, drafts
+from disclosure.letters.context import Draft, draft_for, drafts, unnamed_force
 from disclosure.letters.models import GeneratedLetter
 from disclosure.letters.render import compose, wording
 from disclosure.letters.vocabulary import LetterKind
@@ -52,14 +54,14 @@ def record(
     )
 
 
-def _draft(session: Session, case: DisclosureRequest, kind: str, target_id: str) -> Draft:
+def _draft(session: Session, case: DisclosureRequest, kind: str, target_id: str, author: str = "") -> Draft:
     """The letter to preview, generate or print: none for a withdrawn or closed case (its state is named)."""
     require_open(case)
     try:
         letter_kind = LetterKind(kind)
     except ValueError:
         raise NotFound("There is no such letter") from None
-    draft = draft_for(session, case, letter_kind, target_id)
+    draft = draft_for(session, case, letter_kind, target_id, author)
     if draft is None:
         raise NotFound("This letter is not available for this case now")
     return draft
@@ -69,7 +71,23 @@ def available(
     session: Session, actor: Principal, request_id: uuid.UUID
 ) -> tuple[DisclosureRequest, list[Draft]]:
     case = requests_service.load(session, actor, request_id)
-    return case, [] if finished_reason(case) else drafts(session, case)
+    return case, [] if finished_reason(case) else drafts(session, case, actor.display_name)
+
+
+def cannot_make(session: Session) -> str:
+    """Why no letter can be generated now, for the letter pages ("" when letters can be made)."""
+    return unnamed_force(session)
+
+
+def _require_named_force(session: Session) -> None:
+    if reason := unnamed_force(session):
+        raise InvalidTransition(reason)
+
+
+def decision_letters(drafts_now: list[Draft]) -> list[Draft]:
+    """The letters the signed decision calls for: all but the partner-agency requests, which follow
+    research, not the decision."""
+    return [d for d in drafts_now if d.kind is not LetterKind.PARTNER_REQUEST]
 
 
 def generated(session: Session, case: DisclosureRequest) -> list[GeneratedLetter]:
@@ -88,7 +106,7 @@ def preview(
     """The letter's parts, for the HTML preview (the same parts print as the PDF and Word files); reading
     it is audited."""
     case = requests_service.load(session, actor, request_id)
-    draft = _draft(session, case, kind, target_id)
+    draft = _draft(session, case, kind, target_id, actor.display_name)
     head, blocks = compose(draft, wording(session, draft.kind).body)
     record(session, actor, case, "preview", AuditCategory.CONSULTATION, f"{draft.kind.label} previewed")
     return case, draft, head, blocks
@@ -103,11 +121,52 @@ def generate(
     target_id: str = "",
 ) -> GeneratedLetter:
     """Render the letter to PDF and Word and keep both as the next version (earlier versions stay). A letter
-    whose addressee's safe contact does not allow post is refused with the reason (`Draft.blocked`)."""
+    whose addressee's safe contact does not allow post is refused with the reason (`Draft.blocked`), and so
+    is every letter while the force has no name."""
     case = requests_service.load(session, actor, request_id)
-    draft = _draft(session, case, kind, target_id)
+    draft = _draft(session, case, kind, target_id, actor.display_name)
+    _require_named_force(session)
     if draft.blocked:
         raise InvalidTransition(draft.blocked)
+    return _keep(session, actor, store, case, draft)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What one "generate every letter" made, and the letters it could not make with the reason."""
+
+    made: list[GeneratedLetter]
+    refused: list[tuple[Draft, str]]
+
+
+def generate_all(
+    session: Session, actor: Principal, store: AttachmentStore, request_id: uuid.UUID
+) -> Generation:
+    """Every letter the signed decision calls for, in one step: each is rendered, kept as its next version
+    and audited exactly as when it is generated alone. A letter that cannot be sent (the addressee's safe
+    contact does not allow post) is left out and named with the reason; with no letter to make, nothing is
+    made and the reason is given."""
+    case = requests_service.load(session, actor, request_id)
+    require_open(case)
+    _require_named_force(session)
+    wanted = decision_letters(drafts(session, case, actor.display_name))
+    if not wanted:
+        raise InvalidTransition("The panel's signed decision calls for no letters on this case yet")
+    makeable = [d for d in wanted if not d.blocked]
+    if not makeable:
+        raise InvalidTransition(
+            "None of the letters can be sent: " + "; ".join(f"{d.name}: {d.blocked}" for d in wanted)
+        )
+    return Generation(
+        made=[_keep(session, actor, store, case, draft) for draft in makeable],
+        refused=[(d, d.blocked) for d in wanted if d.blocked],
+    )
+
+
+def _keep(
+    session: Session, actor: Principal, store: AttachmentStore, case: DisclosureRequest, draft: Draft
+) -> GeneratedLetter:
+    """Render a draft and keep it as its next version, audited as a disclosure with both files' hashes."""
     used = wording(session, draft.kind)
     pdf, docx = render_files(draft, used.body)
     latest = session.scalar(
@@ -165,6 +224,7 @@ def render_for_print(
     if case is None:
         raise NotFound(f"There is no request {reference}")
     draft = _draft(session, case, kind, target_id)
+    _require_named_force(session)
     pdf, docx = render_files(draft, wording(session, draft.kind).body)
     audit.record(
         session,

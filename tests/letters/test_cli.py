@@ -15,14 +15,24 @@ from disclosure.decisions import service as decisions
 from tests import fresh_db
 from tests.decisions.builders import disclose_values
 from tests.decisions.conftest import make_cast, make_panel
+from tests.letters.conftest import name_the_force
 
 fresh_database_url = fresh_db.fresh_database_url
 
 
-def test_a_letter_renders_to_files_for_printing(fresh_database_url: str, tmp_path: Path) -> None:
+def test_a_letter_renders_to_files_for_printing_once_the_force_is_named(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
     engine = create_db_engine(fresh_database_url)
+    factory = create_session_factory(engine)
+    env = {
+        "DISCLOSURE_DATABASE_URL": fresh_database_url,
+        "DISCLOSURE_ENVIRONMENT": "test",
+        "DISCLOSURE_VAR_DIR": str(tmp_path),
+    }
+    out = tmp_path / "print"
     try:
-        with unit_of_work(create_session_factory(engine)) as session:
+        with unit_of_work(factory) as session:
             cast = make_cast(session)
             panel = make_panel(session, cast)
             agencies = decisions.quorum(session, panel.item).agencies
@@ -30,23 +40,21 @@ def test_a_letter_renders_to_files_for_printing(fresh_database_url: str, tmp_pat
             decisions.record_decision(session, cast.probation, panel.meeting.id, panel.item.id, values)
             decisions.sign(session, cast.chair, panel.meeting.id, panel.item.id, {})
             reference = panel.case.reference
+        command = ["letters", "render", reference, "disclosure_record", "--out", str(out)]
+        unnamed = CliRunner().invoke(main, command, env=env)
+        assert unnamed.exit_code == 1 and "the force's name is not set" in unnamed.output
+        assert not out.exists() or not any(out.iterdir())
+        with unit_of_work(factory) as session:
+            name_the_force(session)
     finally:
         engine.dispose()
-    env = {
-        "DISCLOSURE_DATABASE_URL": fresh_database_url,
-        "DISCLOSURE_ENVIRONMENT": "test",
-        "DISCLOSURE_VAR_DIR": str(tmp_path),
-    }
-    out = tmp_path / "print"
-    result = CliRunner().invoke(
-        main, ["letters", "render", reference, "disclosure_record", "--out", str(out)], env=env
-    )
+    result = CliRunner().invoke(main, command, env=env)
     assert result.exit_code == 0, result.output
     stem = f"{reference}-disclosure-record"
     pdf_text = " ".join(
         p.extract_text() for p in PdfReader(io.BytesIO((out / f"{stem}.pdf").read_bytes())).pages
     )
-    assert reference in pdf_text and "OFFICIAL-SENSITIVE" in pdf_text
+    assert reference in pdf_text and "OFFICIAL-SENSITIVE" in pdf_text and "Testshire Police" in pdf_text
     word = Document(io.BytesIO((out / f"{stem}.docx").read_bytes()))
     assert any(reference in p.text for p in word.paragraphs)
     missing = CliRunner().invoke(

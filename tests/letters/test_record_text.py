@@ -154,7 +154,7 @@ def test_decision_wording_with_a_heading_and_a_notice_prints_as_the_panel_wrote_
     styles = _docx_styles(docx)
     assert not any("Not a" in text for style, text in styles if style.startswith("Heading"))
     [(style, text)] = [(s, t) for s, t in styles if "Not a heading" in t]
-    assert text.startswith("He was convicted in 2019.") and style == "Normal"
+    assert text.startswith("He was convicted in 2019.") and style == "Notice"  # the wording's own box
     *_, blocks = service.preview(db, cast.officer, case.id, LetterKind.DISCLOSURE_RECORD.value)
     notices = [b.text for b in blocks if b.kind == "notice"]
     assert notices == [wording]

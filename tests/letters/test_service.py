@@ -82,7 +82,7 @@ def test_generating_keeps_every_version_with_its_hashes_and_audits_it(
     word = Document(io.BytesIO(docx))
     body = "\n".join(p.text for p in word.paragraphs)
     assert case.reference in body and "{{" not in body
-    assert word.sections[0].header.paragraphs[0].text == CLASSIFICATION
+    assert word.sections[0].header.paragraphs[0].text == f"\t{CLASSIFICATION}\t{case.reference}"
     events = dict(
         db.execute(
             select(AuditEvent.action, func.count())
@@ -188,7 +188,7 @@ def test_a_disclosure_is_in_person_with_identity_and_warning(
     with pytest.raises(FormInvalid) as refused:
         delivery.record_delivery(db, cast.officer, case.id, values)
     assert refused.value.errors == {
-        "method": "A disclosure is always made in person",
+        "method": "A disclosure is made in person only, never by telephone: meet the recipient to tell them",
         "identity_reconfirmed": "Nothing is disclosed until the recipient's identity is re-confirmed",
         "warning_given": "The confidentiality warning must be given with every disclosure",
         "support": "Enter the support services signposted",
