@@ -10,6 +10,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 import anyio.to_thread
+from jinja2 import pass_context
 from litestar import Litestar, Request, Response, Router
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -30,7 +31,7 @@ from disclosure import logs, wiring
 from disclosure.accounts import api as accounts_api
 from disclosure.accounts import controllers as accounts_pages
 from disclosure.accounts import service as accounts_service
-from disclosure.accounts.policy import POLICY, navigation
+from disclosure.accounts.policy import POLICY, may, navigation
 from disclosure.agencies import controllers as agencies_pages
 from disclosure.auditing import api as auditing_api
 from disclosure.auditing import controllers as auditing_pages
@@ -131,6 +132,9 @@ def create_app(
     force_name = ForceNameCache(session_factory)
     waiting_counts = CountsCache(session_factory)
     environment.globals["navigation"] = navigation
+    # `may("requests.new_form")`: whether the page's reader may follow a link, so no page offers what
+    # would be refused.
+    environment.globals["may"] = pass_context(lambda context, name: may(context.get("principal"), name))
     assets = create_static_files_router(
         path="/assets",
         directories=[settings.asset_dir, settings.frontend_dir, STATIC_DIR],

@@ -103,6 +103,7 @@ POLICY: dict[str, Rule] = {
     "requests.complete_initial_checks": INTAKE,
     "requests.verify_identity_form": INTAKE,
     "requests.verify_identity": INTAKE,
+    "requests.start_research_form": CASE_PROGRESS,
     "requests.start_research": CASE_PROGRESS,
     "requests.withdraw_form": INTAKE,
     "requests.withdraw": INTAKE,
@@ -115,6 +116,7 @@ POLICY: dict[str, Rule] = {
     "requests.extend": CASE_PROGRESS,
     "requests.assign_form": INTAKE,
     "requests.assign": INTAKE,
+    "requests.close_form": INTAKE,
     "requests.close": INTAKE,
     "people.person": CASE_WORK,
     "people.access_form": CASE_WORK,
@@ -314,6 +316,13 @@ POLICY: dict[str, Rule] = {
     "waiting.email": SIGNED_IN,
     "api.waiting": SIGNED_IN,
 }
+
+
+def may(principal: Principal | None, route_name: str) -> bool:
+    """Whether the principal's roles reach the named route: pages offer only the actions their reader may
+    take (re-authentication is asked for when the route is followed)."""
+    rule = POLICY.get(route_name)
+    return rule is not None and rule.allows(principal)
 
 
 def navigation(

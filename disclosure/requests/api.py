@@ -142,6 +142,15 @@ class VersionBody:
 
 
 @dataclass
+class StartResearchBody:
+    """`researcher_id`: the researcher who leads the case from now on (an active user with the researcher
+    role; the earlier lead stays on its team); left out, the case lead stays as it is."""
+
+    version: int | None = None
+    researcher_id: uuid.UUID | None = None
+
+
+@dataclass
 class DeadlineOut:
     key: str
     name: str
@@ -375,9 +384,13 @@ def verify_identity(
     tags=["requests"],
 )
 def start_research(
-    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[VersionBody]
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[StartResearchBody]
 ) -> RequestOut:
-    service.start_research(db, require_principal(request), request_id, data.version)
+    """Hand the case to research. 400 at `researcher_id` for a user who is not an active researcher."""
+    values: dict[str, Any] = {"version": data.version}
+    if data.researcher_id is not None:
+        values["researcher_id"] = str(data.researcher_id)
+    service.start_research(db, require_principal(request), request_id, values)
     return _then(db, request, request_id)
 
 

@@ -268,6 +268,9 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
     route = Route(case.route)
     verbs = set(allowed_verbs(status))
     is_open = status in OPEN_REQUEST_STATUSES
+    can_start_research = Verb.START_RESEARCH in verbs and (
+        status is RequestStatus.MEETING_HELD or not route.has_applicant
+    )
     policy = policies(session)[case.clock_policy_code]
     on_case = parties_of.people_of(case)
     persons = people.summaries(session, [p.person_id for p in on_case])
@@ -373,6 +376,8 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         )
         if case.meeting_at
         else [],
+        "researcher_options": researcher_options(session) if can_start_research else [],
+        "researcher_chosen": researcher_chosen(session, case) if can_start_research else "",
         "actions": {
             "edit_people": is_open
             and status
@@ -386,8 +391,7 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
             "correct": is_open,
             "complete_initial_checks": Verb.COMPLETE_INITIAL_CHECKS in verbs,
             "verify_identity": Verb.RECORD_MEETING in verbs and route.has_applicant,
-            "start_research": Verb.START_RESEARCH in verbs
-            and (status is RequestStatus.MEETING_HELD or not route.has_applicant),
+            "start_research": can_start_research,
             "close": Verb.CLOSE in verbs,
             "out_of_scope": Verb.CLOSE_OUT_OF_SCOPE in verbs and route is Route.CSODS_APPLICATION,
             "withdraw": Verb.WITHDRAW in verbs,
@@ -417,3 +421,35 @@ def _dt(value: datetime | None) -> str:
 
 def _rows(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
     return [{"key": {"text": k}, "value": {"text": v}} for k, v in pairs]
+
+
+# The route each of the case page's actions leads to: the page offers an action only to a reader the route's
+# policy admits (`accounts.policy.may`), so no one is offered what would be refused.
+ACTION_ROUTES = {
+    "edit_people": "requests.add_person_form",
+    "triage": "requests.triage_form",
+    "correct": "requests.correct_form",
+    "complete_initial_checks": "requests.complete_initial_checks",
+    "verify_identity": "requests.verify_identity_form",
+    "start_research": "requests.start_research",
+    "close": "requests.close_form",
+    "out_of_scope": "requests.out_of_scope_form",
+    "withdraw": "requests.withdraw_form",
+    "assign": "requests.assign_form",
+    "pause": "requests.pause_form",
+    "resume": "requests.resume",
+    "extend": "requests.extend_form",
+}
+
+
+def researcher_options(session: Session) -> list[tuple[str, str]]:
+    """The researchers a case can be handed to (researchers only), for the hand-over's list."""
+    return [(str(u.id), u.display_name) for u in service.researchers(session)]
+
+
+def researcher_chosen(session: Session, case: DisclosureRequest) -> str:
+    """The hand-over's starting answer: the case lead if they are a researcher, or the only researcher."""
+    ids = [u.id for u in service.researchers(session)]
+    if case.assignee_id in ids:
+        return str(case.assignee_id)
+    return str(ids[0]) if len(ids) == 1 else ""

@@ -6,7 +6,7 @@ writes its audit event in the same transaction. Rules cite DOMAIN.md's sources.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from disclosure import audit, chronology, corrections
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
-from disclosure.accounts.roles import CASE_ROLES, require_case_role
+from disclosure.accounts.roles import CASE_ROLES, Role, require_case_role
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.clocks import months_before, uk_date, uk_today
@@ -782,17 +782,53 @@ def identity_shortfall(scheme: Scheme, documents: list[IdentityDocument]) -> str
     return f"To verify identity for Sarah's Law, also select {', '.join(missing)}" if missing else None
 
 
-def start_research(session: Session, actor: Principal, request_id: uuid.UUID, version: object = None) -> None:
+def researchers(session: Session) -> list[User]:
+    """Active researchers, by name: who a case can be handed to for research."""
+    return active_users_with(session, [Role.RESEARCHER.value])
+
+
+def start_research(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: Mapping[str, Any] | None = None
+) -> None:
     """Hand the case to research: after the meeting (Right to Ask, Sarah's Law application) or straight after
-    initial checks (Right to Know and proactive Sarah's Law, which have no meeting)."""
+    initial checks (Right to Know and proactive Sarah's Law, which have no meeting). `researcher_id` names
+    the researcher who takes the case as its lead (an active user with the researcher role; the earlier lead
+    stays on the team); left out, the lead stays as it is. `version` guards against a stale page."""
+    values = dict(values or {})
     request = load_open(session, actor, request_id)
-    _check_version(request, version)
+    _check_version(request, values.get("version"))
     route = Route(request.route)
     if route.has_applicant and RequestStatus(request.status) is RequestStatus.INITIAL_CHECKS_DONE:
         raise InvalidTransition("Record the face-to-face meeting and identity check first")
+    researcher = _researcher(session, values) if "researcher_id" in values else None
     _apply(request, Verb.START_RESEARCH)
     request.research_started_at = utcnow()
-    _record(session, actor, request, "start_research", AuditCategory.ALTERATION, "Case handed to research")
+    if researcher is not None and researcher.id != request.assignee_id:
+        if request.assignee_id:
+            access.add_member(session, request, request.assignee_id)
+        request.assignee_id = researcher.id
+    _record(
+        session,
+        actor,
+        request,
+        "start_research",
+        AuditCategory.ALTERATION,
+        "Case handed to research",
+        **({"assignee": str(researcher.id)} if researcher else {}),
+    )
+
+
+def _researcher(session: Session, values: dict[str, Any]) -> User:
+    raw = text(values, "researcher_id")
+    try:
+        wanted = uuid.UUID(raw) if raw else None
+    except ValueError:
+        wanted = None
+    found = next((u for u in researchers(session) if u.id == wanted), None)
+    if found is None:
+        problem = "Select an active researcher from the list" if raw else "Select who will research the case"
+        raise FormInvalid({"researcher_id": problem}, values)
+    return found
 
 
 def move_on(

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from disclosure.accounts.policy import may
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
@@ -98,6 +99,11 @@ def case_page(request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid
     context = queue.case_context(db, case)
     for panel in queue.CASE_PANELS:
         context.update(panel(db, case))
+    context["research_form"] = FormState({"researcher_id": context["researcher_chosen"]}, {})
+    context["actions"] = {
+        action: shown and may(principal, queue.ACTION_ROUTES[action])
+        for action, shown in context["actions"].items()
+    }
     return page(request, "requests/case.html", heading=f"Request {case.reference}", **context)
 
 

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.forms import datetime_answers
-from disclosure.requests import service
+from disclosure.requests import queue, service
 from disclosure.requests.controllers.common import case_url
 from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
@@ -38,6 +38,7 @@ def _context(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
         "document_options": [(d.value, d.label, None) for d in IdentityDocument],
         "scope_options": list(OUT_OF_SCOPE_REASONS.items()),
         "assignees": service.case_workers(db),
+        "researcher_options": queue.researcher_options(db),
         "is_csods": case.scheme == Scheme.CSODS.value,
         "pause_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "pause")],
         "extension_reasons": [(r.code, r.label) for r in service.clock_reasons(db, "extension")],
@@ -207,10 +208,28 @@ def verify_identity(
     )
 
 
+@get("/requests/{request_id:uuid}/start-research", name="requests.start_research_form", sync_to_thread=True)
+def start_research_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    context = _context(db, request, request_id)
+    form = FormState({"researcher_id": queue.researcher_chosen(db, context["case"])}, {})
+    return page(request, "requests/start_research.html", heading="Hand to research", form=form, **context)
+
+
 @post("/requests/{request_id:uuid}/start-research", name="requests.start_research", sync_to_thread=True)
-def start_research(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Redirect:
-    service.start_research(db, require_principal(request), request_id, data.get("version"))
-    return redirect(request, case_url(request_id), flash="Case handed to research")
+def start_research(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form
+) -> Template | Redirect:
+    """The case page asks for the researcher beside its button; a refused hand-over shows this form."""
+    return _submit(
+        request,
+        db,
+        request_id,
+        data,
+        "requests/start_research.html",
+        "Hand to research",
+        service.start_research,
+        "Case handed to research",
+    )
 
 
 @get("/requests/{request_id:uuid}/withdraw", name="requests.withdraw_form", sync_to_thread=True)
@@ -314,6 +333,13 @@ def assign(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) 
     )
 
 
+@get("/requests/{request_id:uuid}/close", name="requests.close_form", sync_to_thread=True)
+def close_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    """Closing asks for confirmation first: it ends the work on the case."""
+    context = _context(db, request, request_id)
+    return page(request, "requests/close.html", heading="Close the case", form=FormState.empty(), **context)
+
+
 @post("/requests/{request_id:uuid}/close", name="requests.close", sync_to_thread=True)
 def close(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) -> Redirect:
     service.close_request(db, require_principal(request), request_id, data.get("version"))
@@ -328,6 +354,7 @@ ROUTES = [
     complete_initial_checks,
     verify_identity_form,
     verify_identity,
+    start_research_form,
     start_research,
     withdraw_form,
     withdraw,
@@ -340,5 +367,6 @@ ROUTES = [
     extend,
     assign_form,
     assign,
+    close_form,
     close,
 ]
