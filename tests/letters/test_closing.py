@@ -36,3 +36,15 @@ def test_closing_asks_for_confirmation_then_closes(
     db.expire_all()
     after = db.get(DisclosureRequest, case.id)
     assert after is not None and after.status == RequestStatus.CLOSED.value
+
+
+def test_a_case_not_yet_delivered_says_why_it_cannot_be_closed(
+    db: Session, client: PageClient, cast: Cast, decided: Decide
+) -> None:
+    case = decided("disclose")
+    sign_in_as(db, client, cast.clerk)
+    assert f'href="/requests/{case.id}/close"' not in client.get(f"/requests/{case.id}").text
+    refused = client.get(f"/requests/{case.id}/close")
+    assert refused.status_code == 409
+    assert "Only a case whose outcome has been delivered can be closed" in refused.text
+    assert "Yes, close the case" not in refused.text

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
+from disclosure.errors import InvalidTransition
 from disclosure.forms import datetime_answers
 from disclosure.requests import queue, service
 from disclosure.requests.controllers.common import case_url
@@ -25,6 +26,7 @@ from disclosure.requests.vocabulary import (
     Route,
     Scheme,
 )
+from disclosure.requests.workflow import RequestStatus, Verb, allowed_verbs
 from disclosure.web import Db, Form, FormState, Id, page, redirect, round_trip
 from disclosure.workflow import options
 
@@ -335,8 +337,11 @@ def assign(request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form) 
 
 @get("/requests/{request_id:uuid}/close", name="requests.close_form", sync_to_thread=True)
 def close_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
-    """Closing asks for confirmation first: it ends the work on the case."""
+    """Closing asks for confirmation first: it ends the work on the case. A case that cannot be closed yet
+    says why instead of asking."""
     context = _context(db, request, request_id)
+    if Verb.CLOSE not in allowed_verbs(RequestStatus(context["case"].status)):
+        raise InvalidTransition("Only a case whose outcome has been delivered can be closed")
     return page(request, "requests/close.html", heading="Close the case", form=FormState.empty(), **context)
 
 
