@@ -448,9 +448,8 @@ def test_the_setup_form_checks_the_password_against_the_names_typed_even_when_an
     assert field_error(page.text, "confirm_password") == "Passwords must match"
 
 
-def test_the_invitation_form_reports_a_weak_password_and_a_mismatch_together(
-    client: PageClient, db: Session
-) -> None:
+def _invited(client: PageClient, db: Session) -> str:
+    """An administrator invites Ivy; the invitation page's path, opened signed out."""
     _admin_client(client, db)
     added = client.submit(
         "/admin/users/new",
@@ -463,6 +462,13 @@ def test_the_invitation_form_reports_a_weak_password_and_a_mismatch_together(
     )
     path = urlsplit(text_of(added.text, "invitation-link")).path
     client.cookies.clear()
+    return path
+
+
+def test_the_invitation_form_reports_a_weak_password_and_a_mismatch_together(
+    client: PageClient, db: Session
+) -> None:
+    path = _invited(client, db)
     page = client.submit(path, {"password": "password1234", "confirm_password": "password12345"})
     assert page.status_code == 400
     assert summary_links(page.text) == ["password", "confirm_password"]
@@ -471,18 +477,7 @@ def test_the_invitation_form_reports_a_weak_password_and_a_mismatch_together(
 
 
 def test_the_invitation_form_explains_a_mismatch(client: PageClient, db: Session) -> None:
-    _admin_client(client, db)
-    added = client.submit(
-        "/admin/users/new",
-        {
-            "display_name": "Ivy Invited",
-            "username": "ivy.invited",
-            "email": "ivy@police.uk",
-            "roles": ["auditor"],
-        },
-    )
-    path = urlsplit(text_of(added.text, "invitation-link")).path
-    client.cookies.clear()
+    path = _invited(client, db)
     page = client.submit(path, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD + "!"})
     assert page.status_code == 400
     assert field_error(page.text, "confirm_password") == "Passwords must match"

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from disclosure.errors import InvalidTransition
 from disclosure.force import service as force
-from disclosure.force.models import ForceProfile
 from disclosure.letters import service
 from disclosure.letters.models import GeneratedLetter
 from disclosure.letters.vocabulary import LetterKind
@@ -21,6 +20,7 @@ from disclosure.research import service as research
 from disclosure.storage import LocalFileStore
 from tests.builders import sign_in_as
 from tests.decisions.conftest import Cast
+from tests.force.test_settings import legacy_placeholder
 from tests.letters.conftest import Decide, name_the_force
 from tests.pages import PageClient
 
@@ -30,27 +30,12 @@ def named_force() -> None:
     """This module's force has no name (the letters package names it for every other test)."""
 
 
-def _legacy_placeholder(db: Session) -> None:
-    """A version saved by an earlier release, which kept its placeholder as the name."""
-    db.add(
-        ForceProfile(
-            name=force.OLD_PLACEHOLDER,
-            nation="england",
-            address="",
-            changed_by="ada",
-            logo=None,
-            logo_type="",
-        )
-    )
-    db.flush()
-
-
 @pytest.mark.parametrize("saved", ["nothing", "the old placeholder"])
 def test_no_letter_is_generated_or_printed_until_the_force_is_named(
     db: Session, cast: Cast, decided: Decide, store: LocalFileStore, saved: str
 ) -> None:
     if saved == "the old placeholder":
-        _legacy_placeholder(db)
+        legacy_placeholder(db)
     case = decided("disclose", route="right_to_ask", applicant_type="third_party")
     for kind in (LetterKind.DISCLOSURE_RECORD, LetterKind.THIRD_PARTY_OUTCOME):
         with pytest.raises(
@@ -86,7 +71,7 @@ def test_the_letters_page_says_why_and_offers_no_generation(
 def test_the_panel_pack_prints_no_placeholder_for_the_name(
     db: Session, cast: Cast, decided: Decide, tmp_path: Path
 ) -> None:
-    _legacy_placeholder(db)
+    legacy_placeholder(db)
     case = decided("disclose")
     _name, pdf = research.panel_pack(db, cast.researcher, case.id, 1)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
