@@ -17,7 +17,7 @@ from disclosure.accounts.models import User
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
-from disclosure.forms import datetime_answers
+from disclosure.forms import datetime_answers, in_page_order
 from disclosure.missing import notify, protocols, rules, service, unreached
 from disclosure.missing.vocabulary import (
     CareStatus,
@@ -138,7 +138,7 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
     errors.update(service.episode_problems(db, values, person_id))
     try:
         if errors:
-            raise FormInvalid(service.in_page_order(errors, NEW_EPISODE_FIELDS), values)
+            raise FormInvalid(in_page_order(errors, NEW_EPISODE_FIELDS), values)
         with db.begin_nested():
             if person_id is not None:
                 people.link_person(db, principal, person_id, context="a missing episode")
@@ -150,7 +150,7 @@ def record(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Re
         return _new_page(
             request,
             db,
-            FormState(values, service.in_page_order(exc.errors, NEW_EPISODE_FIELDS)),
+            FormState(values, in_page_order(exc.errors, NEW_EPISODE_FIELDS)),
             matches=matches,
             status_code=400,
         )

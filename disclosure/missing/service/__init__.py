@@ -13,7 +13,6 @@ s.62 [DPA-62]).
 
 from disclosure.missing.service.common import (
     get_episode,
-    in_page_order,
     require_administrator,
     require_coordinator,
 )
@@ -96,7 +95,6 @@ __all__ = [
     "finish_episode",
     "get_consideration",
     "get_episode",
-    "in_page_order",
     "interview_state",
     "merge_considerations",
     "new_interview",

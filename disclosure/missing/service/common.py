@@ -54,16 +54,3 @@ def get_episode(session: Session, episode_id: uuid.UUID) -> Episode:
     if episode is None:
         raise NotFound("There is no such missing episode")
     return episode
-
-
-def in_page_order(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
-    """The errors in the order their fields appear on the form (a date's boxes and its time with it), so
-    the error summary reads down the page; anything unlisted follows, as found."""
-
-    def position(name: str) -> int:
-        for n, field in enumerate(fields):
-            if name == field or name.startswith(f"{field}-"):
-                return n
-        return len(fields)
-
-    return dict(sorted(errors.items(), key=lambda item: position(item[0])))

@@ -15,11 +15,11 @@ from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid
-from disclosure.forms import parse_datetime, raise_if, text
+from disclosure.forms import in_page_order, parse_datetime, raise_if, text
 from disclosure.missing import notify
 from disclosure.missing.models import Episode, RiskChange, RiskLevel
 from disclosure.missing.rules import risk_levels
-from disclosure.missing.service.common import _record, get_episode, in_page_order, require_coordinator
+from disclosure.missing.service.common import _record, get_episode, require_coordinator
 from disclosure.missing.service.considerations import raise_considerations
 from disclosure.missing.service.history import repeat_status
 from disclosure.missing.service.interviews import new_interview

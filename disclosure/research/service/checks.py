@@ -21,6 +21,7 @@ from disclosure.forms import (
     SHORT,
     choice,
     datetime_answers,
+    in_page_order,
     optional_text,
     parse_datetime,
     present,
@@ -30,7 +31,7 @@ from disclosure.forms import (
 )
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research.models import Check, CheckType, PartnerRequest
-from disclosure.research.service.common import begin_change, case_to_change, in_page_order, record
+from disclosure.research.service.common import begin_change, case_to_change, record
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
 from disclosure.research.workflow import PartnerRequestStatus
 

@@ -60,19 +60,6 @@ def record(
     )
 
 
-def in_page_order(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
-    """The errors in the order their fields appear on the form (a date's boxes and its time with it), so
-    the error summary reads down the page; anything unlisted follows, as found."""
-
-    def position(name: str) -> int:
-        for n, field in enumerate(fields):
-            if name == field or name.startswith(f"{field}-"):
-                return n
-        return len(fields)
-
-    return dict(sorted(errors.items(), key=lambda item: position(item[0])))
-
-
 def roles_by_person(case: DisclosureRequest) -> dict[uuid.UUID, list[PartyRole]]:
     """Every role each person holds on the case, in the order the roles are listed: one person may be both
     the person at risk and the applicant (two `case_parties` rows), and every role counts."""

@@ -24,6 +24,7 @@ from disclosure.forms import (
     SHORT,
     choice,
     identifier,
+    in_page_order,
     optional_text,
     parse_date,
     raise_if,
@@ -37,7 +38,6 @@ from disclosure.research.models import Attachment, Check, EvidenceItem, PartnerR
 from disclosure.research.service.common import (
     begin_change,
     case_to_change,
-    in_page_order,
     open_case,
     record,
 )

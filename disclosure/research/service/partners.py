@@ -28,6 +28,7 @@ from disclosure.forms import (
     datetime_answers,
     identifier,
     identifiers,
+    in_page_order,
     optional_text,
     parse_datetime,
     present,
@@ -43,7 +44,6 @@ from disclosure.research.models import Check, CheckType, PartnerRequest, Partner
 from disclosure.research.service.common import (
     begin_change,
     case_to_change,
-    in_page_order,
     record,
 )
 from disclosure.research.vocabulary import CheckKind, CheckResult, OnwardConsent
