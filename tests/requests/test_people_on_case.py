@@ -104,6 +104,32 @@ def test_an_applicant_who_is_the_person_at_risk_is_entered_once_and_listed_once(
     assert "Still needed for this route: subject." in page.text
 
 
+def test_every_ticked_role_and_safe_way_stays_ticked_while_matches_are_shown(
+    db: Session, client: PageClient
+) -> None:
+    """A field sent more than once (`text.Repeated`) keeps every value on the page it comes back to."""
+    _signed_in(db, client)
+    case_url = _log(client)
+    jane = {
+        "role": ["applicant", "person_at_risk"],
+        "given_names": "Jane",
+        "family_name": "Doe",
+        **_dob(date(1990, 4, 3)),
+        **SAFE,
+        "safe_channels": ["phone", "in_person"],
+        "action": "search",
+    }
+    shown = client.submit(f"{case_url}/people/add", jane)
+    assert shown.status_code == 200
+    for name, value in (
+        ("role", "applicant"),
+        ("role", "person_at_risk"),
+        ("safe_channels", "phone"),
+        ("safe_channels", "in_person"),
+    ):
+        assert re.search(rf'name="{name}" type="checkbox" value="{value}" checked', shown.text), value
+
+
 def test_someone_on_the_case_is_added_in_another_role_without_typing_them_again(
     db: Session, client: PageClient
 ) -> None:
