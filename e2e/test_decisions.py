@@ -5,6 +5,7 @@ the cases move on: one to delivery, one to communicating the outcome. The minute
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,14 +44,18 @@ def _sign_out(page: Page, visit: Visit) -> None:
     visit("signed out")
 
 
-def _record_attendance(page: Page, visit: Visit, reference: str) -> None:
+def _record_attendance(page: Page, visit: Visit, reference: str, *, first: bool) -> None:
+    """Attendance in one answer: everyone present for the first case, the same members for the next."""
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", name=reference)).to_be_visible()
     visit(f"{reference} before attendance")
     page.get_by_role("link", name="Record attendance").click()
     visit(f"{reference} attendance form")
-    for group in page.get_by_role("group", name="present for this case").all():
-        group.get_by_label("Present").check()
+    who = page.get_by_role("group", name="Who is present for this case?")
+    if first:
+        who.get_by_label("Everyone is present").check()
+    else:
+        who.get_by_role("radio", name=re.compile(r"^The same members as for case")).check()
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("The panel is quorate for this case")).to_be_visible()
     visit(f"{reference} quorate")
@@ -116,14 +121,16 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
         expect(page.get_by_text("Case added to the agenda")).to_be_visible()
         visit(f"{reference} on the agenda")
     for reference in (first, second):
-        _record_attendance(page, visit, reference)
+        _record_attendance(page, visit, reference, first=reference == first)
     _sign_out(page, visit)
 
     # A member records both decisions: a disclosure with a dissent, and no disclosure.
     page.goto(f"{live_server}/panels")
     sign_in(page, visit, "paul.probation", paul)
     visit("member's panels")
-    page.get_by_role("link", name=format_datetime(meets_at), exact=True).click()
+    page.get_by_role("row").filter(has_text="Carla Chair").get_by_role(
+        "link", name=format_datetime(meets_at), exact=True
+    ).click()
     visit("member's meeting")
     page.get_by_role("link", name=first).click()
     visit("first case")
@@ -180,7 +187,9 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
     page.goto(f"{live_server}/panels")
     sign_in(page, visit, "carla.chair", carla)
     visit("chair's panels")
-    page.get_by_role("link", name=format_datetime(meets_at), exact=True).click()
+    page.get_by_role("row").filter(has_text="Carla Chair").get_by_role(
+        "link", name=format_datetime(meets_at), exact=True
+    ).click()
     visit("chair's meeting")
     for reference, outcome in ((first, "Disclose"), (second, "Do not disclose")):
         page.get_by_role("link", name=reference).click()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from disclosure.config import Settings
 from disclosure.db import unit_of_work, utcnow
 from disclosure.decisions import service as decisions
+from disclosure.force import service as force
 from disclosure.requests.models import DisclosureRequest
 from disclosure.research import service as research
 from e2e.conftest import Visit, error_summary, fill_date_and_time, live_principal, make_live_user, sign_in
@@ -79,6 +80,25 @@ def _decided(factory: sessionmaker[Session], outcome: str) -> str:
         return case.reference
 
 
+def _name_the_force(factory: sessionmaker[Session]) -> None:
+    """Letters are made only once the force's name is set: set it, with the unit's telephone number, unless
+    an earlier journey did."""
+    with unit_of_work(factory) as session:
+        if not force.name_of(force.current_profile(session)):
+            admin = live_principal(session, "lex.settings")
+            force.update_profile(
+                session,
+                admin,
+                {
+                    "name": "Testshire Police",
+                    "nation": "england",
+                    "address": "1 Station Road\nTesttown",
+                    "phone": "0300 123 4567",
+                    "email": "",
+                },
+            )
+
+
 def _check_files(page: Page, reference: str, title: str, version: int = 1) -> str:
     texts = []
     for form in ("PDF", "Word"):
@@ -96,8 +116,9 @@ def _check_files(page: Page, reference: str, title: str, version: int = 1) -> st
             (SCREENSHOTS / f"letter-{slug}.pdf").write_bytes(data)
         else:
             word = Document(io.BytesIO(data))
-            assert word.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
-            text = "\n".join(p.text for p in word.paragraphs)
+            assert word.sections[0].header.paragraphs[0].text == f"\tOFFICIAL-SENSITIVE\t{reference}"
+            letterhead = word.tables[0].rows[0].cells[1].text  # the reference and date, as on the PDF
+            text = "\n".join([letterhead, *(p.text for p in word.paragraphs)])
         assert reference in text and "{{" not in text and "{%" not in text, (title, text[:3000])
         texts.append(text)
     return texts[0]
@@ -112,9 +133,11 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
         ("liv.review", "Liv Review", "researcher"),
         ("lara.chair", "Lara Chair", "panel_chair"),
         ("leon.probation", "Leon Probation", "panel_member"),
+        ("lex.settings", "Lex Settings", "administrator"),
     ):
         make_live_user(live_sessions, live_settings, username, name, role)
     lyn = make_live_user(live_sessions, live_settings, "lyn.officer", "Lyn Officer", "disclosing_officer")
+    _name_the_force(live_sessions)
     disclosed, refused = _decided(live_sessions, "disclose"), _decided(live_sessions, "no_disclosure")
 
     page.goto(f"{live_server}/requests")
@@ -141,14 +164,26 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
         page.get_by_role("link", name="Letters and delivery").click()
         expect(page.get_by_role("heading", name=f"Letters for {reference}")).to_be_visible()
         visit(f"{reference} letters")
-        for title in letters:
-            page.get_by_role("link", name=f"Preview {title}").click()
-            expect(page.get_by_text(f"{reference} · preview")).to_be_visible()
-            visit(f"preview {title}")
-            page.get_by_role("button", name="Generate PDF and Word").click()
+        # The first letter is read before anything is made; the partner request follows research, so it is
+        # made on its own; every letter the decision calls for is made in one step.
+        first, *_ = letters
+        page.get_by_role("link", name=f"Preview {first}").click()
+        expect(page.get_by_text(f"{reference} · preview")).to_be_visible()
+        visit(f"preview {first}")
+        page.go_back()
+        partner = [t for t in letters if t.startswith("Partner agency")]
+        for title in partner:
+            page.get_by_role("button", name=f"Generate PDF and Word for {title}").click()
             expect(page.get_by_text(f"{title}: version 1 ready")).to_be_visible()
             visit(f"{title} generated")
+        page.get_by_role("button", name="Generate every letter for the decision").click()
+        decided_letters = [t for t in letters if t not in partner]
+        expect(page.get_by_text(f"{len(decided_letters)} letters ready")).to_be_visible()
+        visit(f"{reference} every letter generated")
+        for title in letters:
             text = _check_files(page, reference, title)
+            if reference == disclosed:  # signed by the disclosing officer, with the unit's number
+                assert "Lyn Officer" in text or title.startswith("Outcome letter to a third-party"), title
             if title == "Outcome letter to a third-party applicant":
                 assert "convicted" not in text
             if title.startswith("Outcome letter"):  # posted: to the safe address the applicant gave
