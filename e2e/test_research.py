@@ -24,7 +24,6 @@ from disclosure.requests import service as requests_service
 from e2e.conftest import (
     Visit,
     error_summary,
-    fill_date_and_time,
     live_principal,
     make_live_user,
     reflows_at_320_pixels,
@@ -100,8 +99,7 @@ def _record_check(page: Page, visit: Visit, name: str) -> None:
     page.get_by_role("link", name=f"Record {name} check").click()
     expect(page.get_by_role("heading", name="Record a check")).to_be_visible()
     visit(f"record {name}")
-    # After the first contact five hours ago, before now.
-    fill_date_and_time(page, "When was the check done?", "Time of the check", utcnow() - timedelta(hours=1))
+    # The check form starts at now: the check is recorded as it is done.
     page.get_by_role("group", name="Result").get_by_label("No trace (nil return)").check()
     page.get_by_role("group", name="Does the owner of the information consent").get_by_label(
         "Not applicable"
@@ -220,21 +218,17 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     page.get_by_role("group", name="Has the owning agency consented").get_by_label(
         "Not needed (police information)"
     ).check()
-    page.get_by_role("button", name="Save the evidence item").click()
-    expect(page.get_by_text("Evidence item recorded")).to_be_visible()
-    visit("evidence recorded")
-    page.get_by_role("link", name="Attach a file to item E1").click()
-    expect(page.get_by_role("heading", name="Attach a file")).to_be_visible()
-    visit("attach a file")
+    # The supporting file goes in the same step as its item; a file that is not what it claims is refused.
     hostile = tmp_path / "payload.pdf"
     hostile.write_text("<html><script>alert(1)</script></html>")
-    page.get_by_label("Upload a file").set_input_files(hostile)
-    page.get_by_role("button", name="Attach the file").click()
+    page.get_by_label("Attach a file (optional)").set_input_files(hostile)
+    page.get_by_role("button", name="Save the evidence item").click()
     assert any("PDF" in message or "file" in message for message in error_summary(page))
+    expect(page.get_by_label("The fact or opinion")).to_have_value(FACT)
     visit("hostile upload refused")
-    page.get_by_label("Upload a file").set_input_files(_pdf_file(tmp_path))
-    page.get_by_role("button", name="Attach the file").click()
-    expect(page.get_by_text("File attached")).to_be_visible()
+    page.get_by_label("Attach a file (optional)").set_input_files(_pdf_file(tmp_path))
+    page.get_by_role("button", name="Save the evidence item").click()
+    expect(page.get_by_text("Evidence item and file recorded")).to_be_visible()
     expect(page.get_by_role("link", name="PNC printout.pdf")).to_be_visible()
     visit("evidence with attachment")
 
