@@ -57,8 +57,14 @@ def _case(db: Session, case_url: str) -> DisclosureRequest:
 
 
 def _born(years_ago: int, days: int = 0) -> date:
+    """`years_ago` years before today (the 28th for a 29 February), then `days` later: 18 years ago is
+    someone turning 18 today, a day later someone who is 17 whatever today's date."""
     today = uk_today()
-    return today.replace(year=today.year - years_ago, day=min(today.day, 28)) + timedelta(days=days)
+    try:
+        then = today.replace(year=today.year - years_ago)
+    except ValueError:  # 29 February in a year that has none
+        then = today.replace(year=today.year - years_ago, day=28)
+    return then + timedelta(days=days)
 
 
 def _dob(day: date) -> dict[str, str]:
