@@ -36,7 +36,9 @@ def _case(db: Session, client: PageClient) -> str:
 
 def test_a_refused_step_says_why_and_links_back_to_the_case(db: Session, client: PageClient) -> None:
     case_url = _case(db, client)
-    refused = client.post(f"{case_url}/start-research", data={"_csrf_token": client.csrf(), "version": "1"})
+    refused = client.post(
+        f"{case_url}/complete-initial-checks", data={"_csrf_token": client.csrf(), "version": "1"}
+    )
     assert refused.status_code == 409
     assert text_of(refused.text, "error-reason"), "the page says why"
     assert _back(refused.text) == (case_url, "Go back to the case")
@@ -48,7 +50,7 @@ def test_a_refused_step_says_why_and_links_back_to_the_case(db: Session, client:
 def test_a_referer_from_another_site_is_never_linked(db: Session, client: PageClient, referer: str) -> None:
     case_url = _case(db, client)
     refused = client.post(
-        f"{case_url}/start-research",
+        f"{case_url}/complete-initial-checks",
         data={"_csrf_token": client.csrf(), "version": "1"},
         headers={"referer": referer},
     )

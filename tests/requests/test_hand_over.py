@@ -154,3 +154,21 @@ def test_the_case_page_offers_only_what_its_reader_may_do(db: Session, client: P
     page = client.get(f"/requests/{case.id}").text
     assert "Hand to research" in page and "Assign the case" in page
     assert "Log a request" in client.get("/requests").text
+
+
+def test_a_hand_over_before_the_meeting_says_why_on_the_form_and_writes_nothing(
+    db: Session, client: PageClient
+) -> None:
+    clerk = principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
+    rory = make_user(db, Role.RESEARCHER, username="rory.research").user
+    case = make_request(db, clerk)  # Right to Ask, just logged: no meeting yet
+    sign_in_as(db, client, clerk)
+    refused = client.submit(
+        f"/requests/{case.id}/start-research", {"version": str(case.version), "researcher_id": str(rory.id)}
+    )
+    assert refused.status_code == 409
+    assert "Possible now: complete initial checks" in refused.text  # why, at the top of the form
+    assert f'href="/requests/{case.id}"' in refused.text  # back to the case
+    db.expire_all()
+    after = db.get(DisclosureRequest, case.id)
+    assert after is not None and after.status == "logged" and after.assignee_id != rory.id
