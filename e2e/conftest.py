@@ -36,10 +36,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from disclosure import migrations
 from disclosure.accounts import service as accounts
 from disclosure.accounts.models import User
+from disclosure.agencies.models import OutboxMessage
 from disclosure.audit import SystemActor
 from disclosure.auth import Principal
 from disclosure.config import PROJECT_ROOT, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
+from disclosure.waiting import mail
 
 E2E_DIR = Path(__file__).resolve().parent
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -443,6 +445,29 @@ def fill_date_and_time(page: Page, date_group: str, time_label: str, moment: dat
     group.get_by_label("Month").fill(str(local.month))
     group.get_by_label("Year").fill(str(local.year))
     page.get_by_label(time_label, exact=True).fill(local.strftime("%H:%M"))
+
+
+def home_task(page: Page, label: str) -> Locator:
+    """On the home page, the "Waiting for you" card of one kind of work (its label, as the navigation and
+    the email name it)."""
+    expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
+    card = page.locator(".app-task").filter(has=page.get_by_role("heading", name=label))
+    expect(card).to_have_count(1)
+    return card
+
+
+def waiting_email(factory: sessionmaker[Session], username: str) -> str:
+    """The newest waiting-work email to a user made by `make_live_user`, after a mail round run now (the
+    dispatcher's round, without waiting for it). It names the kinds of work only."""
+    with unit_of_work(factory) as session:
+        mail.notify_all(session)
+        sent = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == f"{username}@police.example")
+            .order_by(OutboxMessage.created_at)
+        ).all()
+        assert sent, f"no waiting-work email to {username}"
+        return sent[-1].body
 
 
 def navigation(page: Page) -> Locator:

@@ -25,7 +25,7 @@ from disclosure.db import utcnow
 from disclosure.decisions.models import AgendaItem, Decision, PanelMeeting, PanelMember
 from disclosure.decisions.vocabulary import DecisionStatus, MeetingStatus
 from disclosure.force.service import still_to_set
-from disclosure.missing.models import Notification, PendingMatch, ReturnInterview
+from disclosure.missing.models import Episode, Notification, PendingMatch, ReturnInterview
 from disclosure.missing.vocabulary import InterviewKind, InterviewOutcome, MatchStatus
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.queue import QueueFilters, work_queue
@@ -407,8 +407,9 @@ def interviews_due(look: Looking) -> Task | None:
     [MissingPeople-2024]; the late ones first."""
     if not look.holds(Role.DATA_ADMINISTRATOR):
         return None
-    interviews = look.session.scalars(
-        select(ReturnInterview)
+    interviews = look.session.execute(
+        select(ReturnInterview, Episode.police_reference)
+        .join(Episode, Episode.id == ReturnInterview.episode_id)
         .where(
             ReturnInterview.kind == InterviewKind.RETURN_HOME.value,
             ReturnInterview.outcome == InterviewOutcome.DUE.value,
@@ -418,12 +419,13 @@ def interviews_due(look: Looking) -> Task | None:
     lines = [
         Line(
             key=str(i.id),
-            text=f"Due {format_datetime(i.due_at)}" if i.due_at else "Due",
-            href=f"/missing/episodes/{i.episode_id}",
+            text=(f"{reference}: d" if reference else "D")
+            + (f"ue {format_datetime(i.due_at)}" if i.due_at else "ue"),
+            href=f"/missing/episodes/{i.episode_id}/interview",  # the task's own form, one step away
             note="overdue" if i.due_at and i.due_at < look.now else "",
             late=bool(i.due_at and i.due_at < look.now),
         )
-        for i in interviews
+        for i, reference in interviews
     ]
     return Task("interviews", "Return home interviews due", "/missing", "/missing", tuple(lines))
 

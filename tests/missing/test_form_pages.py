@@ -1,5 +1,5 @@
-"""The report-missing and record-a-return forms: every error in one pass, listed in the order the page asks,
-answers kept; and the times that are usually "now" start at now (issue 16)."""
+"""The report-missing, risk-review and record-a-return forms: every error in one pass, listed in the order the
+page asks, answers kept; and the times that are usually "now" start at now (issue 16)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def test_the_record_a_return_form_starts_at_the_time_now(db: Session, client: Pa
     episode = service.record_episode(db, actor, person(db, actor).id, episode_values())
     sign_in_as(db, client, actor)
     _shown_now(lambda: client.get(f"/missing/episodes/{episode.id}/close"), "returned")
+
+
+def test_the_risk_review_form_starts_at_the_time_now(db: Session, client: PageClient) -> None:
+    actor = coordinator(db)
+    episode = service.record_episode(db, actor, person(db, actor).id, episode_values())
+    sign_in_as(db, client, actor)
+    _shown_now(lambda: client.get(f"/missing/episodes/{episode.id}/risk"), "obtained")
 
 
 def test_a_new_person_and_episode_with_everything_wrong_lists_every_error_at_once_in_page_order(

@@ -168,10 +168,15 @@ def test_a_decided_case_waits_for_the_officer_named_to_deliver_it(
 def test_return_home_interviews_wait_and_turn_late_after_72_hours(db: Session) -> None:
     clerk = coordinator(db)
     child = person(db, clerk)
-    episode = missing.record_episode(db, clerk, child.id, episode_values(hours_ago=30))
+    episode = missing.record_episode(
+        db, clerk, child.id, episode_values(hours_ago=30, police_reference="MP/26/4321")
+    )
     missing.close_episode(db, clerk, episode.id, return_values(hours_ago=4))
     [task] = [t for t in service.tasks(db, clerk) if t.kind == "interviews"]
     assert task.count == 1 and task.late == 0
+    [line] = task.lines
+    assert line.href == f"/missing/episodes/{episode.id}/interview", "the line leads to the interview's form"
+    assert line.text.startswith("MP/26/4321: due "), "named by its police reference"
     [late] = [t for t in service.tasks(db, clerk, utcnow() + timedelta(hours=73)) if t.kind == "interviews"]
     assert late.late == 1
 

@@ -283,8 +283,12 @@ def risk_form(request: Request[Any, Any, Any], db: Db, episode_id: Id) -> Templa
         return redirect(
             request, f"/missing/episodes/{episode_id}", flash="The person has returned: the episode is closed"
         )
+    # A review is usually recorded as the information comes in: when it was obtained starts at now.
     form = FormState.empty(
-        risk_level=episode.risk_level, risk_factors=episode.risk_factors, version=str(episode.version)
+        risk_level=episode.risk_level,
+        risk_factors=episode.risk_factors,
+        version=str(episode.version),
+        **datetime_answers("obtained", utcnow()),
     )
     return _episode_form(request, db, episode_id, RISK_FORM, form)
 
