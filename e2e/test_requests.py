@@ -1,7 +1,9 @@
 """Requests journey: a data administrator logs a Right to Ask, a Right to Know and a Sarah's Law request
 through the pages, adds people (and is offered the existing record for a person already in the index),
-triages, verifies identity, hands a case to research, sees the deadlines on the work queue, and finds the
-untriaged request waiting on her home page, counted in the navigation and in her waiting-work email."""
+triages, verifies identity, hands a case to research, sees the deadlines on the work queue, finds a case by
+a misspelt name and corrects its first contact (the deadline follows, the old value in its history), and
+finds the untriaged request waiting on her home page, counted in the navigation and in her waiting-work
+email."""
 
 import re
 from datetime import timedelta
@@ -222,6 +224,29 @@ def test_a_data_administrator_runs_three_requests_to_research(
             (f"{live_server}{person_page}", "John Smith"),
         ],
     )
+
+    # Found by a misspelt name: the Right to Know's referral came in a day before the day logged, so its
+    # first contact is corrected, the old value kept in the case's history and the deadline recomputed.
+    navigation(page).get_by_role("link", name="Search").click()
+    visit("search form")
+    page.get_by_label("Name, reference or postcode").fill("Pria Shaw")
+    page.get_by_role("button", name="Search").click()
+    found = page.get_by_role("table", name=re.compile(r"^Cases")).get_by_role("row").filter(has_text="Shah")
+    expect(found.get_by_role("link", name=right_to_know)).to_be_visible()
+    visit("search results")
+    found.get_by_role("link", name=right_to_know).click()
+    expect(page.get_by_role("heading", name=f"Request {right_to_know}")).to_be_visible()
+    visit("case found by search")
+    page.get_by_role("link", name="Correct the first contact").click()
+    visit("correct the first contact")
+    corrected = utcnow() - timedelta(days=3, hours=1)
+    fill_date_and_time(page, "Date of first contact", "Time of first contact", corrected)
+    page.get_by_label("Why are you correcting this?").fill("The referral email arrived a day earlier")
+    page.get_by_role("button", name="Save the correction").click()
+    history = page.get_by_role("region", name="Corrections")
+    expect(history.get_by_role("cell", name="The referral email arrived a day earlier")).to_be_visible()
+    expect(page.get_by_text("overdue by 2 days").first).to_be_visible()
+    visit("first contact corrected")
 
     # What waits: the Sarah's Law request is not triaged yet, so Dana's home page lists it (by reference
     # only) and the navigation counts it; the waiting-work email says so without a name or reference.
