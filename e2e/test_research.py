@@ -1,11 +1,15 @@
-"""Research journey: a researcher takes a case in research through the police checks, asks probation, whose
-partner user answers in the service (seeing nothing else of the case), records evidence with an attachment
-(a hostile file is refused at the field), writes the summary, has it reviewed by a second researcher,
-submits it and downloads the panel pack, whose every page carries the marking and whose text has the facts."""
+"""Research journey: a researcher finds the case handed to her on her home page (and in her email), takes it
+through the police checks, asks probation, whose partner user is led to the request from his home page and
+answers in the service (seeing nothing else of the case), records evidence with an attachment (a hostile
+file is refused at the field), writes the summary, sends it for review, finds the subject by a misspelt name
+and corrects his date of birth (the old value in his record's history); the second researcher is led from
+her home page to the review, approves and submits it and downloads the panel pack, whose every page carries
+the marking and whose text has the facts."""
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,10 +28,13 @@ from disclosure.requests import service as requests_service
 from e2e.conftest import (
     Visit,
     error_summary,
+    home_task,
     live_principal,
     make_live_user,
+    navigation,
     reflows_at_320_pixels,
     sign_in,
+    waiting_email,
 )
 from tests import samples
 
@@ -99,6 +106,10 @@ def _record_check(page: Page, visit: Visit, name: str) -> None:
     page.get_by_role("link", name=f"Record {name} check").click()
     expect(page.get_by_role("heading", name="Record a check")).to_be_visible()
     visit(f"record {name}")
+    _finish_check(page, visit, name)
+
+
+def _finish_check(page: Page, visit: Visit, name: str) -> None:
     # The check form starts at now: the check is recorded as it is done.
     page.get_by_role("group", name="Result").get_by_label("No trace (nil return)").check()
     page.get_by_role("group", name="Does the owner of the information consent").get_by_label(
@@ -124,26 +135,27 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     case_id, reference = _case_in_research(live_sessions)
     research_url = f"{live_server}/requests/{case_id}/research"
 
-    page.goto(f"{live_server}/requests/{case_id}")
+    # The case waits on her home page, and her email says so without naming anyone.
+    page.goto(live_server)
     sign_in(page, visit, "rowan.research", rory)
-    expect(page.get_by_role("heading", name=reference)).to_be_visible()
-    visit("case page")
-    page.get_by_role("link", name="Checks, evidence and the evidence package").click()
+    to_research = home_task(page, "Cases to research")
+    visit("home page: a case to research")
+    email = waiting_email(live_sessions, "rowan.research")
+    assert "Cases to research:" in email and reference not in email and "Stone" not in email
+    to_research.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", name=f"Research for {reference}")).to_be_visible()
     visit("research page, nothing done")
 
-    # A check with an error keeps what was typed; then the four police checks.
+    # A check with an error keeps what was typed and is finished from there; then the other police checks.
     page.get_by_role("link", name="Record Police National Computer (PNC) check").click()
     visit("check form")
-    page.get_by_label("Reference in that system (optional)").fill("PNC/KEEP")
+    page.get_by_label("Reference in that system (optional)").fill("PNC/26/0042")
     page.get_by_role("button", name="Record the check").click()
     assert "Select the result of the check" in error_summary(page)
-    expect(page.get_by_label("Reference in that system (optional)")).to_have_value("PNC/KEEP")
+    expect(page.get_by_label("Reference in that system (optional)")).to_have_value("PNC/26/0042")
     visit("check errors")
-    page.get_by_role("link", name=f"Back to research for {reference}").click()
-    visit("research page after a cancelled check")
+    _finish_check(page, visit, "Police National Computer (PNC)")
     for name in (
-        "Police National Computer (PNC)",
         "Police National Database (PND)",
         "ViSOR (violent and sex offender register)",
         "Force intelligence and local systems",
@@ -161,17 +173,18 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     visit("partner request sent")
     _sign_out(page, visit)
 
-    # The partner answers in the service and can reach nothing else of the case.
-    page.goto(f"{live_server}/partner")
+    # The partner is led from his home page to the request (counted in the navigation), answers in the
+    # service and can reach nothing else of the case.
+    email = waiting_email(live_sessions, "pat.probation")
+    assert "Requests for information to answer:" in email and "Stone" not in email
+    page.goto(live_server)
     sign_in(page, visit, "pat.probation", pat)
-    expect(page.get_by_role("heading", name="Information requests")).to_be_visible()
-    visit("partner inbox")
-    page.get_by_role("link", name=reference).click()
+    to_answer = home_task(page, "Requests for information to answer")
+    expect(navigation(page).get_by_role("link", name="Information requests 1 waiting")).to_be_visible()
+    visit("partner home page: the request waits")
+    to_answer.get_by_role("link", name=re.compile(r"^Sent ")).click()
     expect(page.get_by_text("Any supervision of Mark Stone, and any concerns?")).to_be_visible()
     visit("partner request")
-    page.get_by_role("button", name="Send your answer").click()
-    assert "Enter your answer" in error_summary(page)
-    visit("partner answer errors")
     page.get_by_role("group", name="Does your agency hold information about them?").get_by_label(
         "Information found"
     ).check()
@@ -183,8 +196,6 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     page.goto(research_url)
     expect(page.get_by_role("heading", name="You do not have access to this")).to_be_visible()
     visit("partner refused the case")
-    page.goto(f"{live_server}/partner")
-    visit("partner inbox after answering")
     _sign_out(page, visit)
 
     # Evidence with an attachment; a hostile file is refused at the field.
@@ -197,10 +208,6 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     visit("evidence form")
     page.get_by_role("group", name="Who is it about?").get_by_label("Mark Stone (subject)").check()
     page.get_by_label("The fact or opinion").fill(FACT)
-    page.get_by_role("button", name="Save the evidence item").click()
-    assert "Enter the source system or agency" in error_summary(page)
-    expect(page.get_by_label("The fact or opinion")).to_have_value(FACT)
-    visit("evidence errors")
     page.get_by_role("group", name="Is it a fact or an opinion?").get_by_label("Fact").check()
     page.get_by_label("Source system or agency").fill("Police National Computer (PNC)")
     page.get_by_label("Reference in the source (optional)").fill("PNC/19/0001234X")
@@ -256,13 +263,37 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Package sent for review")).to_be_visible()
     visit("sent for review")
+
+    # The PNC gives the subject a different date of birth: she finds his record by a misspelt name and
+    # corrects it, the old value kept in its history.
+    navigation(page).get_by_role("link", name="Search").click()
+    visit("search form")
+    page.get_by_label("Name, reference or postcode").fill("Marc Ston")
+    page.get_by_role("button", name="Search").click()
+    found = page.get_by_role("table", name=re.compile(r"^People")).get_by_role("link", name="Mark Stone")
+    expect(found).to_be_visible()
+    visit("search results")
+    found.click()
+    expect(page.get_by_role("heading", name="Mark Stone")).to_be_visible()
+    visit("subject found by search")
+    page.get_by_role("link", name="Correct this person's details").click()
+    visit("correct the subject's details")
+    page.get_by_label("Day").fill("19")
+    page.get_by_label("Why are you correcting this?").fill("PNC record PNC/26/0042 gives the 19th")
+    page.get_by_role("button", name="Save the correction").click()
+    history = page.get_by_role("region", name="Corrections")
+    expect(history.get_by_role("cell", name="9 September 1984", exact=True)).to_be_visible()
+    expect(history.get_by_role("cell", name="19 September 1984", exact=True)).to_be_visible()
+    visit("subject corrected")
     _sign_out(page, visit)
 
-    page.goto(research_url)
+    # The reviewer is led from her home page to the review.
+    assert "Evidence packages to review:" in waiting_email(live_sessions, "sue.review")
+    page.goto(live_server)
     sign_in(page, visit, "sue.review", sue)
-    expect(page.get_by_role("link", name="Review the package")).to_be_visible()
-    visit("research awaiting review")
-    page.get_by_role("link", name="Review the package").click()
+    to_review = home_task(page, "Evidence packages to review")
+    visit("reviewer's home page")
+    to_review.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", name="Review the package")).to_be_visible()
     visit("review the package")
     page.get_by_label("Your notes").fill("Checked against the PNC printout.")
