@@ -40,7 +40,7 @@ from disclosure.agencies.models import OutboxMessage
 from disclosure.audit import SystemActor
 from disclosure.auth import Principal
 from disclosure.config import PROJECT_ROOT, Settings
-from disclosure.db import create_db_engine, create_session_factory, unit_of_work
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.waiting import mail
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -456,11 +456,12 @@ def home_task(page: Page, label: str) -> Locator:
     return card
 
 
-def waiting_email(factory: sessionmaker[Session], username: str) -> str:
+def waiting_email(factory: sessionmaker[Session], username: str, *, after_quiet: bool = False) -> str:
     """The newest waiting-work email to a user made by `make_live_user`, after a mail round run now (the
-    dispatcher's round, without waiting for it). It names the kinds of work only."""
+    dispatcher's round, without waiting for it), or once the quiet time since the user's last message is
+    over (`after_quiet`: no one is written to twice in `mail.QUIET`). It names the kinds of work only."""
     with unit_of_work(factory) as session:
-        mail.notify_all(session)
+        mail.notify_all(session, utcnow() + mail.QUIET if after_quiet else None)
         sent = session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.to_address == f"{username}@police.example")

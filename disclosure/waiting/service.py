@@ -355,7 +355,9 @@ def decisions_to_sign(look: Looking) -> Task | None:
     ).all()
     lines = [
         _case_line(
-            case, f"panel of {format_date(meeting.meets_at)}", href=f"/panels/{meeting.id}/items/{item.id}"
+            case,
+            f"panel of {format_date(meeting.meets_at)}",
+            href=f"/panels/{meeting.id}/items/{item.id}/sign",  # the sign-off form, which shows the decision
         )
         for _, item, meeting, case in found
     ]

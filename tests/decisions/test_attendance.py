@@ -157,6 +157,22 @@ def test_the_attendance_page_offers_the_shortcuts_and_keeps_every_answer(
     assert 'value="each" checked' in again.text, "recorded attendance is shown member by member"
 
 
+def test_the_agenda_offers_the_convener_attendance_for_each_case_until_it_is_recorded(
+    db: Session, client: PageClient, cast: Cast
+) -> None:
+    meeting, [first, second] = _two_cases(db, cast)
+    link = f'href="/panels/{meeting.id}/items/{{}}/attendance"'
+    sign_in_as(db, client, cast.probation)
+    assert link.format(first.id) not in client.get(f"/panels/{meeting.id}").text, "a member does not convene"
+    sign_in_as(db, client, cast.clerk)
+    page = client.get(f"/panels/{meeting.id}").text
+    assert link.format(first.id) in page and link.format(second.id) in page
+    service.record_attendance(db, cast.clerk, meeting.id, first.id, {"attendance": "everyone"})
+    page = client.get(f"/panels/{meeting.id}").text
+    assert link.format(first.id) not in page, "recorded: changed from the case's own page"
+    assert link.format(second.id) in page
+
+
 # ---------------------------------------------------------------- the meeting's date
 
 

@@ -143,6 +143,9 @@ def test_panels_wait_for_their_members_and_a_drafted_decision_for_the_chair(
         db, cast.probation, meeting.id, panel.item.id, disclose_values(db, panel.case, cast.officer, agencies)
     )
     assert _kinds(db, cast.chair)["sign"] == [panel.case.reference]
+    assert [f"/panels/{meeting.id}/items/{panel.item.id}/sign"] == [
+        line.href for t in service.tasks(db, cast.chair) if t.kind == "sign" for line in t.lines
+    ], "the line opens the sign-off form"
     assert "sign" not in _kinds(db, cast.probation)
 
 

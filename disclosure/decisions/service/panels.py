@@ -407,6 +407,8 @@ class AgendaLine:
     outcome: str | None
     about: tuple[str, ...] = ()
     """Who the case is about ("Name (role)"), for a reader who may read its papers."""
+    attended: bool = False
+    """Attendance is recorded for this case (until it is, the convener's next step is to record it)."""
 
 
 def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[AgendaLine]:
@@ -433,9 +435,22 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
                 outcome=decision.outcome if decision and readable else None,
             )
         )
-    # Who each case is about, in one query, for the lines whose papers the reader may read [issue 16].
+    # Who each case is about, in one query, for the lines whose papers the reader may read, and which
+    # cases have their attendance recorded, in another [issue 16].
     about = people_on(session, [line.item.request_id for line in lines if line.readable])
-    return [dataclasses.replace(line, about=tuple(about.get(line.item.request_id, ()))) for line in lines]
+    attended = set(
+        session.scalars(
+            select(Attendance.agenda_item_id)
+            .where(Attendance.agenda_item_id.in_([line.item.id for line in lines]))
+            .distinct()
+        )
+    )
+    return [
+        dataclasses.replace(
+            line, about=tuple(about.get(line.item.request_id, ())), attended=line.item.id in attended
+        )
+        for line in lines
+    ]
 
 
 def open_item(
