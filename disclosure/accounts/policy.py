@@ -218,6 +218,8 @@ POLICY: dict[str, Rule] = {
     "letters.download": CASE_WORK,
     "letters.delivery_form": DELIVERY,
     "letters.record_delivery": DELIVERY,
+    "letters.correct_delivery_form": DELIVERY,
+    "letters.correct_delivery": DELIVERY,
     # Missing-person coordination: the MASH data administrators; administrators set the local rules.
     "missing.overview": INTAKE,
     "missing.new_form": INTAKE,

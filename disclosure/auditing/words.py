@@ -128,6 +128,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "letters.download": "Downloaded a letter",
         "letters.print": "Printed a letter from the command line",
         "letters.delivery": "Recorded the delivery of the outcome",
+        "letters.delivery.correct": "Corrected the record of a delivery",
         "letters.template.publish": "Published a letter template",
         # Missing-person coordination
         "missing.record": "Recorded a missing episode",
@@ -215,6 +216,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "panel_agency": "Panel agency",
         "no_disclosure_reason": "Reason not to disclose",
         "letter": "Letter",
+        "delivery": "Delivery record",
         "letter_template": "Letter template",
         "missing_episode": "Missing episode",
         "missing_export": "Missing-person export",

@@ -10,9 +10,13 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from disclosure import corrections
+from disclosure.accounts.directory import user_names
 from disclosure.auth import require_principal
+from disclosure.db import utcnow
 from disclosure.decisions.vocabulary import Outcome
-from disclosure.errors import FormInvalid
+from disclosure.errors import FormInvalid, NotFound
+from disclosure.forms import datetime_answers
 from disclosure.letters import delivery as deliveries
 from disclosure.letters import service
 from disclosure.letters.context import signed_decision
@@ -32,6 +36,8 @@ def letters_url(request_id: uuid.UUID, suffix: str = "") -> str:
 @get(f"{CASE}/letters", name="letters.list", sync_to_thread=True)
 def letters(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
     case, drafts = service.available(db, require_principal(request), request_id)
+    recorded = deliveries.delivery_for(db, case)
+    history = corrections.history(db, deliveries.OBJECT_TYPE, recorded.id) if recorded else []
     return page(
         request,
         "letters/letters.html",
@@ -40,7 +46,9 @@ def letters(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template
         drafts=drafts,
         generated=service.generated(db, case),
         labels={k.value: k.label for k in LetterKind},
-        delivery=deliveries.delivery_for(db, case),
+        delivery=recorded,
+        delivery_corrections=history,
+        correction_names=user_names(db, {c.corrected_by_id for c in history}),
         finished=finished_reason(case),
         cannot_make=service.cannot_make(db),
         decision_letters=service.decision_letters(drafts),
@@ -128,7 +136,8 @@ def _delivery_page(
 
 @get(f"{CASE}/delivery", name="letters.delivery_form", sync_to_thread=True)
 def delivery_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
-    return _delivery_page(request, db, request_id, FormState.empty())
+    """Usually recorded straight after the meeting or call: when it happened starts at now."""
+    return _delivery_page(request, db, request_id, FormState.empty(**datetime_answers("occurred", utcnow())))
 
 
 @post(f"{CASE}/delivery", name="letters.record_delivery", sync_to_thread=True)
@@ -146,4 +155,56 @@ def record_delivery(
     )
 
 
-ROUTES = [letters, preview, generate_all, generate, download, delivery_form, record_delivery]
+def _correct_page(
+    request: Request[Any, Any, Any], db: Db, request_id: uuid.UUID, form: FormState | None, status: int = 200
+) -> Template:
+    case, _drafts = service.available(db, require_principal(request), request_id)
+    recorded = deliveries.delivery_for(db, case)
+    if recorded is None:
+        raise NotFound("No delivery is recorded for this case yet")
+    return page(
+        request,
+        "letters/correct_delivery.html",
+        heading=(
+            "Correct the disclosure record" if recorded.disclosure else "Correct the record of the outcome"
+        ),
+        case=case,
+        recorded=recorded,
+        form=form or FormState.empty(**deliveries.correctable_values(recorded)),
+        status_code=status,
+    )
+
+
+@get(f"{CASE}/delivery/correct", name="letters.correct_delivery_form", sync_to_thread=True)
+def correct_delivery_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
+    return _correct_page(request, db, request_id, None)
+
+
+@post(f"{CASE}/delivery/correct", name="letters.correct_delivery", sync_to_thread=True)
+def correct_delivery(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form
+) -> Template | Redirect:
+    values = form_values(data)
+    try:
+        deliveries.correct_delivery(db, require_principal(request), request_id, values)
+    except FormInvalid as exc:
+        db.rollback()
+        return _correct_page(request, db, request_id, FormState(values, exc.errors), 400)
+    return redirect(
+        request,
+        letters_url(request_id, "#delivery"),
+        flash="Correction saved: the old values are in the delivery's history",
+    )
+
+
+ROUTES = [
+    letters,
+    preview,
+    generate_all,
+    generate,
+    download,
+    delivery_form,
+    record_delivery,
+    correct_delivery_form,
+    correct_delivery,
+]

@@ -12,15 +12,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import chronology
+from disclosure import chronology, corrections
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.decisions.vocabulary import Outcome
-from disclosure.errors import Conflict, InvalidTransition
+from disclosure.errors import Conflict, InvalidTransition, NotFound
 from disclosure.forms import (
     LONG,
     SHORT,
     choice,
+    datetime_answers,
+    in_page_order,
     optional_text,
     parse_datetime,
     present,
@@ -211,6 +213,86 @@ def record_delivery(
         method=delivery.method,
     )
     return delivery
+
+
+# ------------------------------------------------------------------------------------ corrections
+
+OBJECT_TYPE = "delivery"
+"""Corrections to a delivery record are filed under this object type."""
+DELIVERY_FIELDS = [
+    corrections.Field("occurred_at", "When it happened"),
+    corrections.Field("place", "Where it happened"),
+    corrections.Field("present", "Who else was present"),
+    corrections.Field("support", "Support services signposted"),
+    corrections.Field("reaction", "How the recipient reacted"),
+    corrections.Field("notes", "Notes"),
+]
+"""What a delivery record's correction may change: the facts of the meeting or call. What the officer
+attested (identity re-confirmed, the warning given and how it was acknowledged, the safety plan agreed) is
+not corrected: a delivery without them could not have been recorded. Whether the subject was told follows
+the panel's decision and is recorded with it."""
+
+
+def correctable_values(delivery: Delivery) -> dict[str, Any]:
+    """The delivery's facts as the correction form's answers."""
+    return {
+        **datetime_answers("occurred", delivery.occurred_at),
+        **{f.name: getattr(delivery, f.name) for f in DELIVERY_FIELDS if f.name != "occurred_at"},
+    }
+
+
+def correct_delivery(
+    session: Session, actor: Principal, request_id: uuid.UUID, values: dict[str, Any]
+) -> Delivery:
+    """Correct the record of a delivery (a mistyped time or place), with a reason, while the case is open;
+    the old values stay in its history and the correction is audited (DPA 2018 s.62 [DPA-62]). The answers
+    are checked as when it was recorded: in person needs a place, a disclosure its support and reaction,
+    and the time falls after the signed decision and not in the future."""
+    case = requests_service.load_open(session, actor, request_id)
+    delivery = delivery_for(session, case)
+    if delivery is None:
+        raise NotFound("No delivery is recorded for this case yet")
+    decision = signed_decision(session, case)
+    errors: dict[str, str] = {}
+    occurred_at = parse_datetime(values, "occurred", "Delivery date", errors)
+    if occurred_at is None and "occurred" not in errors and "occurred-time" not in errors:
+        errors["occurred"] = "Enter when it happened"
+    new: dict[str, Any] = {
+        "occurred_at": occurred_at,
+        "place": optional_text(values, "place", "Where it happened", errors, limit=SHORT),
+        "notes": optional_text(values, "notes", "Notes", errors, limit=LONG),
+    }
+    if delivery.method == DeliveryMethod.IN_PERSON.value and not new["place"] and "place" not in errors:
+        errors["place"] = "Enter where it happened"
+    if delivery.disclosure:
+        new["present"] = optional_text(values, "present", "Who else was present", errors, limit=LONG)
+        new["support"] = required_text(values, "support", "Enter the support services signposted", errors)
+        new["reaction"] = required_text(values, "reaction", "Enter how the recipient reacted", errors)
+    chronology.check(
+        "letters.delivery",
+        {"signed": decision.signed_at if decision else None, "occurred": occurred_at},
+        errors,
+    )
+    reason = corrections.reason_from(values, errors)
+    raise_if(in_page_order(errors, CORRECTION_FIELDS), values)
+    corrections.amend(
+        session,
+        actor,
+        delivery,
+        DELIVERY_FIELDS,
+        new,
+        reason,
+        object_type=OBJECT_TYPE,
+        action="letters.delivery.correct",
+        values=values,
+        unchanged_at="occurred",
+        reference=case.reference,
+    )
+    return delivery
+
+
+CORRECTION_FIELDS = ("occurred", "place", "present", "support", "reaction", "notes", corrections.REASON)
+"""The correction form's fields in page order."""
 
 
 def decision_recipients(case: DisclosureRequest, decision: Any) -> str:
