@@ -456,15 +456,18 @@ def home_task(page: Page, label: str) -> Locator:
     return card
 
 
-def waiting_email(factory: sessionmaker[Session], username: str, *, after_quiet: bool = False) -> str:
-    """The newest waiting-work email to a user made by `make_live_user`, after a mail round run now (the
-    dispatcher's round, without waiting for it), or once the quiet time since the user's last message is
-    over (`after_quiet`: no one is written to twice in `mail.QUIET`). It names the kinds of work only."""
+def waiting_email(
+    factory: sessionmaker[Session], username: str, *, after_quiet: bool = False, to: str = ""
+) -> str:
+    """The newest waiting-work email to a user made by `make_live_user` (or to the address `to`), after a
+    mail round run now (the dispatcher's round, without waiting for it), or once the quiet time since the
+    user's last message is over (`after_quiet`: no one is written to twice in `mail.QUIET`). It names the
+    kinds of work only."""
     with unit_of_work(factory) as session:
         mail.notify_all(session, utcnow() + mail.QUIET if after_quiet else None)
         sent = session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.to_address == f"{username}@police.example")
+            .where(OutboxMessage.to_address == (to or f"{username}@police.example"))
             .order_by(OutboxMessage.created_at)
         ).all()
         assert sent, f"no waiting-work email to {username}"

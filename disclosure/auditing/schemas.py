@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
+from disclosure.auditing import words
+
 DATE_FIELDS = ("date_from", "date_to")
 FILTER_FIELDS = (
     "reference",
@@ -80,6 +82,11 @@ class EventView:
     details_items: tuple[tuple[str, str], ...]
     hash: str
     prev_hash: str
+
+    @property
+    def roles_words(self) -> str:
+        """The actor's roles then, as users read them ("Data administrator, Researcher")."""
+        return words.role_words(self.actor_roles)
 
     @property
     def record(self) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from disclosure.accounts.roles import Role
 from disclosure.audit import AuditCategory
 
 ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
@@ -255,6 +256,13 @@ def action_words(code: str) -> str:
     if words:
         return words
     return f"Unlisted action: {_readable(code) or 'none'} ({code})" if code else "Unlisted action"
+
+
+def role_words(roles: str) -> str:
+    """Stored role codes ("data_administrator,researcher") as their labels; a code no longer in use is
+    shown made readable."""
+    known = {role.value: role.label for role in Role}
+    return ", ".join(known.get(code, _readable(code)) for code in roles.split(",") if code)
 
 
 def record_words(kind: str) -> str:

@@ -170,3 +170,9 @@ def test_kinds_that_share_words_are_filtered_together() -> None:
     assert words.record_words("no_such_kind") == "No such kind"
     kinds = [kind for kind, _ in words.record_options()[1:]]
     assert len(kinds) == len(set(words.RECORD_KINDS.values()))
+
+
+def test_the_roles_an_actor_held_read_as_their_labels() -> None:
+    assert words.role_words("data_administrator,researcher") == "Data administrator, Researcher"
+    assert words.role_words("") == ""
+    assert words.role_words("retired_role") == "retired role", "a code no longer in use stays readable"
