@@ -92,21 +92,16 @@ def _add_person(
         page.get_by_label("Safe telephone number").fill("07700 900982")
         page.get_by_label("Do not leave messages").check()
         page.get_by_label("Safe times to contact them").fill("Weekdays 9am to 2pm")
-    page.get_by_role("button", name="Find matches").click()
-    expect(page.get_by_role("heading", name="Add a person to the case")).to_be_visible()
+    # The index is searched first: someone like them is offered; with no one like them, they are added.
+    page.get_by_role("button", name="Check the index and add").click()
     if choose_existing:
         expect(page.get_by_role("heading", name="Possible matches in the people index")).to_be_visible()
         visit(f"matches for {given} {family}")
         page.get_by_role("radio").first.check()
         page.get_by_role("button", name="Add the selected person").click()
+        expect(page.get_by_text("Person added to the case")).to_be_visible()
     else:
-        button = page.get_by_role(
-            "button", name=re.compile(r"^(Add a new person|None of these: add a new person)$")
-        )
-        expect(button).to_be_visible()
-        visit(f"no match chosen for {given} {family}")
-        button.click()
-    expect(page.get_by_text("Person added to the case")).to_be_visible()
+        expect(page.get_by_text("No one in the people index matched: added as a new person")).to_be_visible()
     visit(f"{given} {family} added")
 
 

@@ -376,8 +376,8 @@ def case_context(session: Session, case: DisclosureRequest) -> dict[str, Any]:
         )
         if case.meeting_at
         else [],
-        "researcher_options": researcher_options(session) if can_start_research else [],
-        "researcher_chosen": researcher_chosen(session, case) if can_start_research else "",
+        "researcher_options": (researchers := researcher_options(session) if can_start_research else []),
+        "researcher_chosen": researcher_chosen(case, researchers) if can_start_research else "",
         "actions": {
             "edit_people": is_open
             and status
@@ -447,9 +447,10 @@ def researcher_options(session: Session) -> list[tuple[str, str]]:
     return [(str(u.id), u.display_name) for u in service.researchers(session)]
 
 
-def researcher_chosen(session: Session, case: DisclosureRequest) -> str:
-    """The hand-over's starting answer: the case lead if they are a researcher, or the only researcher."""
-    ids = [u.id for u in service.researchers(session)]
-    if case.assignee_id in ids:
+def researcher_chosen(case: DisclosureRequest, researchers: list[tuple[str, str]]) -> str:
+    """The hand-over's starting answer among `researcher_options`: the case lead if they are a researcher,
+    or the only researcher."""
+    ids = [value for value, _name in researchers]
+    if str(case.assignee_id) in ids:
         return str(case.assignee_id)
-    return str(ids[0]) if len(ids) == 1 else ""
+    return ids[0] if len(ids) == 1 else ""

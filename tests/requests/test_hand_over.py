@@ -95,13 +95,13 @@ def test_a_hand_over_without_a_researcher_is_refused_at_the_field_and_writes_not
 def test_the_hand_over_starts_at_the_lead_or_the_only_researcher(db: Session) -> None:
     clerk = principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
     case = _ready(db, clerk)
-    assert queue.researcher_chosen(db, case) == ""  # no researcher: none to choose
+    assert queue.researcher_chosen(case, queue.researcher_options(db)) == ""  # no researcher: none to choose
     only = make_user(db, Role.RESEARCHER, username="rory.research").user
-    assert queue.researcher_chosen(db, case) == str(only.id)
+    assert queue.researcher_chosen(case, queue.researcher_options(db)) == str(only.id)
     second = make_user(db, Role.RESEARCHER, username="rita.research").user
-    assert queue.researcher_chosen(db, case) == ""  # two: the user chooses
+    assert queue.researcher_chosen(case, queue.researcher_options(db)) == ""  # two: the user chooses
     service.assign(db, clerk, case.id, {"assignee_id": str(second.id)})
-    assert queue.researcher_chosen(db, case) == str(second.id)
+    assert queue.researcher_chosen(case, queue.researcher_options(db)) == str(second.id)
 
 
 def test_the_service_refuses_a_user_who_is_not_a_researcher(db: Session) -> None:

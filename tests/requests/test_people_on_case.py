@@ -144,7 +144,7 @@ def test_someone_on_the_case_is_added_in_another_role_without_typing_them_again(
     mum = {"role": "applicant", "given_names": "Ann", "family_name": "Roe", **SAFE, "action": "create"}
     assert client.submit(f"{case_url}/people/add", mum).status_code == 303
     person_id = _case(db, case_url).parties[0].person_id
-    people_before = db.scalar(select(func.count()).select_from(Person))
+    people_before = db.scalar(select(func.count()).select_from(Person)) or 0
 
     form = client.get(f"{case_url}/people/add?person={person_id}")
     assert form.status_code == 200 and "Add Ann Roe in another role" in form.text
@@ -273,3 +273,36 @@ def test_the_api_puts_one_person_in_two_roles(api: PageClient) -> None:  # noqa:
     assert sorted(p["role"] for p in added.json()["parties"]) == ["applicant", "person_at_risk"]
     wrong = api.post(f"{url}/parties", json={**body, "also_roles": ["panel"]})
     assert wrong.status_code == 400 and set(wrong.json()["errors"]) == {"role"}
+
+
+def test_the_form_adds_a_new_person_at_once_when_the_index_holds_no_likely_match(
+    db: Session, client: PageClient
+) -> None:
+    """The page's button (`action=add`) searches first: with nothing like them in the index the person is
+    added in the same step; with a likely match the matches are shown and nothing is added until the user
+    chooses (issue 16)."""
+    _signed_in(db, client)
+    case_url = _log(client)
+    add_page = client.get(f"{case_url}/people/add").text
+    button = re.search(r"<button[^>]*>\s*Check the index and add", add_page)
+    assert button and 'value="add"' in button.group() and 'name="action"' in button.group()
+    people_before = db.scalar(select(func.count()).select_from(Person)) or 0
+    jane = {
+        "role": ["applicant", "person_at_risk"],
+        "given_names": "Jane",
+        "family_name": "Doe",
+        **_dob(date(1990, 4, 3)),
+        **SAFE,
+        "action": "add",
+    }
+    added = client.submit(f"{case_url}/people/add", jane)
+    assert added.status_code == 303
+    assert "No one in the people index matched" in client.get(case_url).text
+    assert db.scalar(select(func.count()).select_from(Person)) == people_before + 1
+
+    other_case = _log(client)
+    again = client.submit(f"{other_case}/people/add", {**jane, "given_names": "Jayne"})
+    assert again.status_code == 200, "a likely match is shown, not added over"
+    assert "Possible matches in the people index" in again.text and "Jane Doe" in again.text
+    assert db.scalar(select(func.count()).select_from(Person)) == people_before + 1
+    assert parties.people_of(_case(db, other_case)) == []

@@ -4,6 +4,7 @@ open a case, and adding people to a case with duplicate detection."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from litestar import Request, get, post
@@ -19,6 +20,7 @@ from disclosure.forms import datetime_answers
 from disclosure.people import service as people
 from disclosure.requests import access, parties, queue, service
 from disclosure.requests.controllers.common import case_url
+from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import (
     APPLICANT_TYPES,
     Channel,
@@ -223,50 +225,62 @@ def _contact_values(person: parties.PersonOnCase) -> dict[str, Any]:
     }
 
 
+def _chosen_person(
+    db: Db, case: DisclosureRequest, values: dict[str, Any], action: str
+) -> tuple[uuid.UUID | None, date | None, Any, dict[str, str]]:
+    """Who the add-person form names: someone already on the case (`existing`), a person chosen among the
+    matches (`link`), or the details typed; with their date of birth and the errors found so far."""
+    errors: dict[str, str] = {}
+    if action == "existing":
+        existing = _on_case(parties.people_of(case), values.get("existing_person_id"))
+        if existing is None:
+            errors["existing_person_id"] = "Select a person already on this case"
+            return None, None, None, errors
+        return existing.person_id, people.get_person(db, existing.person_id).date_of_birth, None, errors
+    try:
+        details = people.details_from_form(values)
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+        details = people.details_from_form(values, strict=False)
+    person_id, born = None, details.date_of_birth
+    if action == "link":
+        try:
+            person_id = uuid.UUID(str(values.get("person_id", "")))
+            born = born or people.get_person(db, person_id).date_of_birth
+        except (ValueError, NotFound):
+            person_id = None
+            errors["person_id"] = "Select a person or add a new one"
+    return person_id, born, details, errors
+
+
 @post("/requests/{request_id:uuid}/people/add", name="requests.add_person", sync_to_thread=True)
 def add_person(
     request: Request[Any, Any, Any], db: Db, request_id: FromPath[uuid.UUID], data: Form
 ) -> Template | Redirect:
     """Step 1 (`action=search`) shows likely matches from the people index; step 2 links one
-    (`action=link`, `person_id`) or confirms a new person (`action=create`). `action=existing` puts someone
+    (`action=link`, `person_id`) or confirms a new person (`action=create`). The page's own button is
+    `action=add`: the search, then straight to a new person when the index holds no likely match (one page
+    fewer for most people), or the matches to choose from when it does. `action=existing` puts someone
     already on the case (`existing_person_id`) in more roles. Every problem on the page is reported at
     once, in page order: the person's details and their place on the case together."""
     principal = require_principal(request)
     values = form_values(data)
     action = values.get("action", "search")
     case = service.load_open(db, principal, request_id)
-    errors: dict[str, str] = {}
-    person_id: uuid.UUID | None = None
-    born = None
-    if action == "existing":
-        existing = _on_case(parties.people_of(case), values.get("existing_person_id"))
-        if existing is None:
-            errors["existing_person_id"] = "Select a person already on this case"
-        else:
-            person_id = existing.person_id
-            born = people.get_person(db, person_id).date_of_birth
-    else:
-        try:
-            details = people.details_from_form(values)
-        except FormInvalid as exc:
-            errors.update(exc.errors)
-            details = people.details_from_form(values, strict=False)
-        born = details.date_of_birth
-        if action == "link":
-            try:
-                person_id = uuid.UUID(str(values.get("person_id", "")))
-                linked = people.get_person(db, person_id)
-                born = born or linked.date_of_birth
-            except (ValueError, NotFound):
-                errors["person_id"] = "Select a person or add a new one"
+    person_id, born, details, errors = _chosen_person(db, case, values, action)
     errors.update(
         service.party_errors(db, principal, request_id, values, person_id=person_id, date_of_birth=born)
     )
     errors = parties.in_page_order(errors)
     matches: list[Any] | None = None
-    if action in ("search", "link", "create"):
+    if action in ("search", "link", "create", "add"):
         matches = people.find_matches(db, principal, people.details_from_form(values, strict=False))
-    if action == "search" or errors:
+    flash = "Person added to the case"
+    if action == "add" and not errors:
+        if matches:  # someone like them is already in the index: the user decides
+            return _person_page(request, db, request_id, FormState(values, {}), matches=matches)
+        action, flash = "create", "No one in the people index matched: added as a new person"
+    if action in ("search", "add") or errors:
         status = 400 if errors else 200
         return _person_page(
             request, db, request_id, FormState(values, errors), matches=matches, status_code=status
@@ -285,7 +299,7 @@ def add_person(
         return _person_page(
             request, db, request_id, FormState(values, exc.errors), matches=matches, status_code=400
         )
-    return redirect(request, case_url(request_id), flash="Person added to the case")
+    return redirect(request, case_url(request_id), flash=flash)
 
 
 @post(

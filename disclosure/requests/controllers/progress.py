@@ -213,7 +213,8 @@ def verify_identity(
 @get("/requests/{request_id:uuid}/start-research", name="requests.start_research_form", sync_to_thread=True)
 def start_research_form(request: Request[Any, Any, Any], db: Db, request_id: Id) -> Template:
     context = _context(db, request, request_id)
-    form = FormState({"researcher_id": queue.researcher_chosen(db, context["case"])}, {})
+    chosen = queue.researcher_chosen(context["case"], context["researcher_options"])
+    form = FormState({"researcher_id": chosen}, {})
     return page(request, "requests/start_research.html", heading="Hand to research", form=form, **context)
 
 
