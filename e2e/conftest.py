@@ -474,6 +474,14 @@ def waiting_email(
         return sent[-1].body
 
 
+def search(page: Page, visit: Visit, words: str) -> None:
+    """From the navigation's Search: `words` typed and searched (the form checked and photographed first)."""
+    navigation(page).get_by_role("link", name="Search").click()
+    visit("search form")
+    page.get_by_label("Name, reference or postcode").fill(words)
+    page.get_by_role("button", name="Search").click()
+
+
 def navigation(page: Page) -> Locator:
     """The service navigation (GOV.UK's `<nav>`, labelled "Menu")."""
     return page.get_by_role("navigation", name="Menu")

@@ -28,6 +28,7 @@ from e2e.conftest import (
     live_principal,
     make_live_user,
     navigation,
+    search,
     sign_in,
     waiting_email,
 )
@@ -231,10 +232,7 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
         assert expected in whole, expected
 
     # Where the first case went, found by its reference (her panel decided it; she is not on the case).
-    navigation(page).get_by_role("link", name="Search").click()
-    visit("search form")
-    page.get_by_label("Name, reference or postcode").fill(first)
-    page.get_by_role("button", name="Search").click()
+    search(page, visit, first)
     expect(
         page.get_by_role("table", name="Cases (1)").get_by_role("row").filter(has_text=first)
     ).to_contain_text("Decided: disclosure to deliver")

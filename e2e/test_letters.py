@@ -30,6 +30,7 @@ from e2e.conftest import (
     live_principal,
     make_live_user,
     navigation,
+    search,
     sign_in,
     waiting_email,
 )
@@ -259,10 +260,7 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
         }
     assert statuses == {disclosed: "outcome_delivered", refused: "outcome_to_communicate"}
 
-    navigation(page).get_by_role("link", name="Search").click()
-    visit("search form")
-    page.get_by_label("Name, reference or postcode").fill(disclosed)
-    page.get_by_role("button", name="Search").click()
+    search(page, visit, disclosed)
     found = page.get_by_role("table", name="Cases (1)").get_by_role("row").filter(has_text=disclosed)
     expect(found).to_contain_text("Disclosure delivered or outcome communicated")
     visit("the delivered case found by its reference")

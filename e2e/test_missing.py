@@ -30,6 +30,7 @@ from e2e.conftest import (
     live_principal,
     make_live_user,
     navigation,
+    search,
     sign_in,
     waiting_email,
 )
@@ -167,10 +168,7 @@ def test_a_coordinator_follows_an_episode_and_the_social_worker_reads_the_digest
     visit("episode with its correction")
 
     # Found again by a misspelt name from the search page.
-    navigation(page).get_by_role("link", name="Search").click()
-    visit("search form")
-    page.get_by_label("Name, reference or postcode").fill("Kaila Morgen")
-    page.get_by_role("button", name="Search").click()
+    search(page, visit, "Kaila Morgen")
     expect(page.get_by_role("link", name="Kayla Morgan").first).to_be_visible()
     expect(page.get_by_role("table", name="Missing episodes (3)")).to_be_visible()
     visit("search results")

@@ -23,6 +23,7 @@ from e2e.conftest import (
     make_live_user,
     navigation,
     reflows_at_320_pixels,
+    search,
     sign_in,
 )
 
@@ -222,10 +223,7 @@ def test_a_data_administrator_runs_three_requests_to_research(
 
     # Found by a misspelt name: the Right to Know's referral came in a day before the day logged, so its
     # first contact is corrected, the old value kept in the case's history and the deadline recomputed.
-    navigation(page).get_by_role("link", name="Search").click()
-    visit("search form")
-    page.get_by_label("Name, reference or postcode").fill("Pria Shaw")
-    page.get_by_role("button", name="Search").click()
+    search(page, visit, "Pria Shaw")
     found = page.get_by_role("table", name=re.compile(r"^Cases")).get_by_role("row").filter(has_text="Shah")
     expect(found.get_by_role("link", name=right_to_know)).to_be_visible()
     visit("search results")

@@ -23,7 +23,17 @@ from disclosure.letters.context import signed_decision
 from disclosure.letters.vocabulary import Acknowledgement, LetterKind
 from disclosure.requests.workflow import finished_reason
 from disclosure.storage import store_for
-from disclosure.web import Db, Form, FormState, Id, attachment_response, form_values, page, redirect
+from disclosure.web import (
+    Db,
+    Form,
+    FormState,
+    Id,
+    attachment_response,
+    form_values,
+    page,
+    redirect,
+    round_trip,
+)
 from disclosure.workflow import options
 
 CASE = "/requests/{request_id:uuid}"
@@ -184,15 +194,14 @@ def correct_delivery_form(request: Request[Any, Any, Any], db: Db, request_id: I
 def correct_delivery(
     request: Request[Any, Any, Any], db: Db, request_id: Id, data: Form
 ) -> Template | Redirect:
-    values = form_values(data)
-    try:
-        deliveries.correct_delivery(db, require_principal(request), request_id, values)
-    except FormInvalid as exc:
-        db.rollback()
-        return _correct_page(request, db, request_id, FormState(values, exc.errors), 400)
-    return redirect(
+    principal = require_principal(request)
+    return round_trip(
         request,
-        letters_url(request_id, "#delivery"),
+        db,
+        data,
+        lambda values: deliveries.correct_delivery(db, principal, request_id, values),
+        lambda form, status: _correct_page(request, db, request_id, form, status),
+        success=letters_url(request_id, "#delivery"),
         flash="Correction saved: the old values are in the delivery's history",
     )
 
