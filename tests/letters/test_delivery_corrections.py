@@ -184,3 +184,18 @@ def test_the_delivery_form_starts_at_the_time_now(
     after = date_time_fields("occurred", utcnow())
     shown = {name: field_value(page, name) for name in before}
     assert shown in (before, after), shown
+
+
+def test_a_closed_case_says_why_its_delivery_cannot_be_corrected_and_keeps_the_answers(
+    db: Session, client: PageClient, cast: Cast, delivered: DeliveredCase
+) -> None:
+    case = delivered()
+    values = _values(db, case, place="Leeds Millgarth police station")
+    requests_service.close_request(db, cast.clerk, case.id, case.version)
+    sign_in_as(db, client, cast.officer)
+    refused = client.submit(f"/requests/{case.id}/delivery/correct", values)
+    assert refused.status_code == 409
+    assert "This case was closed" in refused.text and "Leeds Millgarth police station" in refused.text
+    assert (
+        f'href="/requests/{case.id}/delivery/correct"' not in client.get(f"/requests/{case.id}/letters").text
+    ), "no correction is offered on a finished case"
