@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from disclosure.accounts.directory import user_names
 from disclosure.accounts.models import User
@@ -142,6 +142,15 @@ def _applicant_contact(case: DisclosureRequest) -> str:
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
 
 
+CLOCK_LOADS = (
+    selectinload(DisclosureRequest.pauses),
+    selectinload(DisclosureRequest.extensions),
+    selectinload(DisclosureRequest.parties),
+)
+"""The relationships a list of cases reads for deadlines (pauses, extensions) and safe contact (parties): one
+statement each for the whole list, not one per case."""
+
+
 def work_queue(
     session: Session, actor: Principal, filters: QueueFilters, now: datetime | None = None
 ) -> list[QueueRow]:
@@ -149,8 +158,11 @@ def work_queue(
     references, stages and deadlines only; a case's content needs the team's need to know."""
     require_case_role(actor)
     now = now or utcnow()
-    statement = select(DisclosureRequest).where(
-        DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES])
+    # What each row's deadline and safe contact read, loaded for every row at once [issue 17].
+    statement = (
+        select(DisclosureRequest)
+        .where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
+        .options(*CLOCK_LOADS)
     )
     if filters.whose == "mine":
         member_of = select(CaseMember.request_id).where(CaseMember.user_id == actor.user_id)

@@ -93,40 +93,61 @@ def attendance_of(session: Session, item: AgendaItem, member: PanelMember) -> At
     return session.get(Attendance, (item.id, member.id))
 
 
-def takes_part(session: Session, item: AgendaItem, member: PanelMember | None) -> bool:
+UNREAD: Any = object()
+"""A fact the caller has not read for this item (so it is read here): `papers_basis` for one item reads
+the member's attendance itself; the agenda passes it in, read for every item at once [issue 17]."""
+
+
+def takes_part(
+    session: Session, item: AgendaItem, member: PanelMember | None, attended: Attendance | None = UNREAD
+) -> bool:
     """A member takes part in a case unless recorded absent or conflicted for it."""
     if member is None:
         return False
-    attended = attendance_of(session, item, member)
+    if attended is UNREAD:
+        attended = attendance_of(session, item, member)
     return attended is None or attended.takes_part
 
 
-def declared_conflict(session: Session, item: AgendaItem, member: PanelMember | None) -> bool:
-    attended = attendance_of(session, item, member) if member else None
-    return attended is not None and attended.conflict
+def declared_conflict(
+    session: Session, item: AgendaItem, member: PanelMember | None, attended: Attendance | None = UNREAD
+) -> bool:
+    if attended is UNREAD:
+        attended = attendance_of(session, item, member) if member else None
+    return member is not None and attended is not None and attended.conflict
 
 
-def papers_basis(session: Session, actor: Principal, item: AgendaItem) -> str | None:
+def papers_basis(
+    session: Session,
+    actor: Principal,
+    item: AgendaItem,
+    *,
+    member: PanelMember | None = UNREAD,
+    attended: Attendance | None = UNREAD,
+) -> str | None:
     """Why this actor may read the case's panel papers without stating a reason (the audit justification),
     or None: the meeting's chair or convener, a member taking part, the case team, or a reason stated on the
-    case in this shift. A declared conflict of interest outweighs every other tie to the meeting."""
+    case in this shift. A declared conflict of interest outweighs every other tie to the meeting. `member`
+    (the actor's seat, or None) and `attended` (that seat's attendance for the item, or None) may be given
+    when already read."""
     meeting = item.meeting
-    member = membership(session, meeting, actor)
-    if declared_conflict(session, item, member):
+    if member is UNREAD:
+        member = membership(session, meeting, actor)
+    if declared_conflict(session, item, member, attended):
         return None
     case = session.get(DisclosureRequest, item.request_id)
     ties: tuple[tuple[str, Callable[[], bool]], ...] = (
         ("Chair of the meeting", lambda: actor.user_id == meeting.chair_id),
         ("Convener of the meeting", lambda: actor.user_id == meeting.convened_by_id),
-        ("Panel member taking part", lambda: takes_part(session, item, member)),
+        ("Panel member taking part", lambda: takes_part(session, item, member, attended)),
         ("Case team", lambda: case is not None and access.is_on_team(session, actor, case)),
         ("Stated reason (see access grant)", lambda: access.has_grant(session, actor, item.request_id)),
     )
     return next((basis for basis, holds in ties if holds()), None)
 
 
-def can_see_item(session: Session, actor: Principal, item: AgendaItem) -> bool:
-    return papers_basis(session, actor, item) is not None
+def can_see_item(session: Session, actor: Principal, item: AgendaItem, **known: Any) -> bool:
+    return papers_basis(session, actor, item, **known) is not None
 
 
 def require_papers(session: Session, actor: Principal, item: AgendaItem) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from disclosure import chronology
 from disclosure.accounts.directory import active_users_with
@@ -253,45 +253,56 @@ class Candidate:
 
 
 def latest_version(session: Session, request_id: uuid.UUID) -> PackageVersion | None:
-    return session.scalar(
-        select(PackageVersion)
+    return _latest_versions(session, [request_id]).get(request_id)
+
+
+def _latest_versions(session: Session, request_ids: list[uuid.UUID]) -> dict[uuid.UUID, PackageVersion]:
+    """Each case's newest submitted package version, in one statement."""
+    rows = session.execute(
+        select(ResearchPackage.request_id, PackageVersion)
         .join(ResearchPackage, ResearchPackage.id == PackageVersion.package_id)
-        .where(ResearchPackage.request_id == request_id)
-        .order_by(PackageVersion.number.desc())
-        .limit(1)
-    )
+        .where(ResearchPackage.request_id.in_(request_ids))
+        .order_by(PackageVersion.number)
+    ).all()
+    return dict(rows)  # by case: the highest number comes last, so it is the one kept
 
 
-def _on_an_open_agenda(session: Session, request_id: uuid.UUID) -> bool:
-    """On the agenda of a scheduled meeting and not yet decided there."""
-    rows = session.scalars(
-        select(AgendaItem)
+def _on_open_agendas(session: Session, request_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The cases on the agenda of a scheduled meeting and not yet decided there, in one statement."""
+    rows = session.execute(
+        select(AgendaItem.request_id, Decision.status)
         .join(PanelMeeting, PanelMeeting.id == AgendaItem.meeting_id)
+        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
         .where(
-            AgendaItem.request_id == request_id,
+            AgendaItem.request_id.in_(request_ids),
             AgendaItem.removed_at.is_(None),
             PanelMeeting.status == MeetingStatus.SCHEDULED.value,
         )
-    )
-    for item in rows:
-        decision = decision_for(session, item)
-        if decision is None or decision.status != DecisionStatus.SIGNED.value:
-            return True
-    return False
+    ).all()
+    return {request_id for request_id, status in rows if status != DecisionStatus.SIGNED.value}
+
+
+def _by_id(session: Session, model: Any, ids: list[Any]) -> dict[Any, Any]:
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
 
 
 def agenda_candidates(session: Session, actor: Principal) -> list[Candidate]:
-    """Cases awaiting a decision whose latest submitted version is not on an open agenda."""
+    """Cases awaiting a decision whose latest submitted version is not on an open agenda (read for every
+    case at once)."""
     require_convener(actor)
-    cases = session.scalars(
-        select(DisclosureRequest)
-        .where(DisclosureRequest.status == RequestStatus.AWAITING_DECISION.value)
-        .order_by(DisclosureRequest.reference)
+    cases = list(
+        session.scalars(
+            select(DisclosureRequest)
+            .where(DisclosureRequest.status == RequestStatus.AWAITING_DECISION.value)
+            .order_by(DisclosureRequest.reference)
+        )
     )
+    ids = [case.id for case in cases]
+    latest, waiting = _latest_versions(session, ids), _on_open_agendas(session, ids)
     found = []
     for case in cases:
-        version = latest_version(session, case.id)
-        if version is None or _on_an_open_agenda(session, case.id):
+        version = latest.get(case.id)
+        if version is None or case.id in waiting:
             continue
         found.append(Candidate(case.id, case.reference, case.scheme, version.number, version.submitted_at))
     return found
@@ -385,7 +396,11 @@ def close_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID) -> 
 
 def my_meetings(session: Session, actor: Principal) -> list[PanelMeeting]:
     """Conveners see every meeting; members see the meetings they sit on. Soonest first."""
-    query = select(PanelMeeting).order_by(PanelMeeting.status.desc(), PanelMeeting.meets_at)
+    query = (
+        select(PanelMeeting)
+        .options(selectinload(PanelMeeting.items))  # the list counts each agenda: one statement for all
+        .order_by(PanelMeeting.status.desc(), PanelMeeting.meets_at)
+    )
     if not is_convener(actor):
         query = query.join(PanelMember, PanelMember.meeting_id == PanelMeeting.id).where(
             PanelMember.user_id == actor.user_id
@@ -415,15 +430,30 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
     """The agenda as this actor may see it: a case they do not take part in shows as a number only; a
     convener sees every case's reference, and its outcome only where they may read its papers."""
     mine = membership(session, meeting, actor)
+    items = [item for item in meeting.items if item.removed_at is None]
+    # Everything the lines read, for every item at once: no statement per case [issue 17].
+    ids = [item.id for item in items]
+    cases = _by_id(session, DisclosureRequest, [item.request_id for item in items])
+    versions = _by_id(session, PackageVersion, [item.package_version_id for item in items])
+    decided = {
+        d.agenda_item_id: d for d in session.scalars(select(Decision).where(Decision.agenda_item_id.in_(ids)))
+    }
+    seat = {}
+    if mine is not None:
+        seat = {
+            a.agenda_item_id: a
+            for a in session.scalars(
+                select(Attendance).where(Attendance.agenda_item_id.in_(ids), Attendance.member_id == mine.id)
+            )
+        }
     lines = []
-    for item in meeting.items:
-        if item.removed_at is not None:
-            continue
-        readable = can_see_item(session, actor, item)
-        visible = readable or (is_convener(actor) and not declared_conflict(session, item, mine))
-        case = session.get(DisclosureRequest, item.request_id)
-        version = session.get(PackageVersion, item.package_version_id)
-        decision = decision_for(session, item)
+    for item in items:
+        attended = seat.get(item.id)
+        readable = can_see_item(session, actor, item, member=mine, attended=attended)
+        visible = readable or (is_convener(actor) and not declared_conflict(session, item, mine, attended))
+        case = cases.get(item.request_id)
+        version = versions.get(item.package_version_id)
+        decision = decided.get(item.id)
         lines.append(
             AgendaLine(
                 item=item,
@@ -438,7 +468,7 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
     # Who each case is about, in one query, for the lines whose papers the reader may read, and which
     # cases have their attendance recorded, in another [issue 16].
     about = people_on(session, [line.item.request_id for line in lines if line.readable])
-    attended = set(
+    recorded = set(
         session.scalars(
             select(Attendance.agenda_item_id)
             .where(Attendance.agenda_item_id.in_([line.item.id for line in lines]))
@@ -447,7 +477,7 @@ def agenda(session: Session, actor: Principal, meeting: PanelMeeting) -> list[Ag
     )
     return [
         dataclasses.replace(
-            line, about=tuple(about.get(line.item.request_id, ())), attended=line.item.id in attended
+            line, about=tuple(about.get(line.item.request_id, ())), attended=line.item.id in recorded
         )
         for line in lines
     ]

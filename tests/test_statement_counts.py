@@ -1,0 +1,135 @@
+"""No statement per row [issue 17]: every list page and API list answers in the same number of SQL
+statements however many rows it lists. Each route is read at two sizes of data built through the service
+verbs (the second adds more of every kind: open cases with pauses and extensions, cases on a panel's agenda,
+missing episodes) and its statements are counted; a count that grows with the data is a query per row.
+
+Counting is by the connection's `before_cursor_execute` event, after one warm-up request each, so caches
+(the navigation's counts, reference data) hold the same state at both sizes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from disclosure.accounts import service as accounts
+from disclosure.accounts.roles import Role
+from disclosure.db import utcnow
+from disclosure.decisions import service as decisions
+from disclosure.missing import service as missing
+from disclosure.requests import service as requests_service
+from disclosure.requests.vocabulary import PartyRole
+from tests.builders import make_user, principal_for, sign_in_as
+from tests.decisions.builders import panel_with, submitted_case
+from tests.decisions.conftest import Cast, make_cast
+from tests.missing.builders import episode_values, person
+from tests.pages import PageClient
+from tests.requests.builders import add, make_person, make_request, triage
+
+EXTEND = {"days": "7", "reason_code": "partner_delay", "reason": "Probation's return is delayed"}
+PAUSE = {"reason_code": "awaiting_partner", "reason": "Waiting for the partner's return"}
+
+
+@dataclass
+class World:
+    cast: Cast
+    meeting_id: Any
+    added: int = 0
+
+
+def _grow(db: Session, world: World, batches: int) -> None:
+    """`batches` more of everything the lists show."""
+    cast = world.cast
+    for _ in range(batches):
+        world.added += 1
+        n = world.added
+        logged = make_request(db, cast.clerk, first_contact_at=utcnow() - timedelta(hours=n))
+        add(db, cast.clerk, logged, PartyRole.SUBJECT, make_person(db, cast.clerk, "Sam", f"Subject{n}"))
+        triage(db, cast.clerk, logged)
+        requests_service.pause_clock(db, cast.clerk, logged.id, PAUSE)
+        extended = make_request(db, cast.clerk, route="right_to_know")
+        requests_service.assign(db, cast.clerk, extended.id, {"assignee_id": str(cast.clerk.user_id)})
+        requests_service.extend_deadline(db, cast.clerk, extended.id, EXTEND)
+        on_agenda = submitted_case(db, cast.clerk, cast.researcher, cast.reviewer)
+        decisions.add_to_agenda(db, cast.clerk, world.meeting_id, {"request_id": str(on_agenda.id)})
+        panel_with(
+            db, cast.clerk, cast.chair, [(cast.probation, "probation")], at=utcnow() + timedelta(days=n)
+        )
+        child = person(db, cast.clerk, given=f"Kid{n}")
+        missing.record_episode(db, cast.clerk, child.id, episode_values(hours_ago=2))
+    db.flush()
+
+
+@contextmanager
+def _counting(connection: Connection) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def capture(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        yield seen
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    cast = make_cast(db)
+    meeting, _items = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")])
+    world = World(cast, meeting.id)
+    _grow(db, world, 2)
+    return world
+
+
+Reader = Callable[[World], tuple[Any, str]]
+"""Who reads the route, and its path, for a world."""
+
+ROUTES: dict[str, Reader] = {
+    "home page": lambda w: (w.cast.clerk, "/"),
+    "work queue, team": lambda w: (w.cast.clerk, "/requests"),
+    "work queue, mine": lambda w: (w.cast.clerk, "/requests?whose=mine"),
+    "panels list": lambda w: (w.cast.chair, "/panels"),
+    "panel agenda": lambda w: (w.cast.chair, f"/panels/{w.meeting_id}"),
+    "missing overview": lambda w: (w.cast.clerk, "/missing"),
+    "requests API": lambda w: (w.cast.clerk, "/api/v1/requests"),
+}
+
+
+def _statements(db: Session, client: PageClient, connection: Connection, world: World, name: str) -> int:
+    reader, path = ROUTES[name](world)
+    if path.startswith("/api/"):
+        admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
+        token = accounts.issue_api_token(db, admin, reader.user_id, "statement count")
+        client.headers["Authorization"] = f"Bearer {token}"
+    else:
+        client.headers.pop("Authorization", None)
+        sign_in_as(db, client, reader)
+    assert client.get(path).status_code == 200  # warm-up
+    with _counting(connection) as seen:
+        assert client.get(path).status_code == 200
+    if os.environ.get("SHOW_STATEMENTS"):
+        for sql in seen:
+            print(" ".join(sql.split())[:160])
+    return len(seen)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_a_list_reads_in_the_same_number_of_statements_at_any_size(
+    db: Session, client: PageClient, connection: Connection, world: World, name: str
+) -> None:
+    small = _statements(db, client, connection, world, name)
+    _grow(db, world, 3)
+    large = _statements(db, client, connection, world, name)
+    assert large == small, (
+        f"{name}: {small} statements with {world.added - 3} of each, {large} with {world.added}"
+    )
