@@ -15,7 +15,7 @@ from disclosure.accounts.directory import user_names
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.decisions.vocabulary import Outcome
-from disclosure.errors import FormInvalid, NotFound
+from disclosure.errors import FormInvalid, InvalidTransition, NotFound
 from disclosure.forms import datetime_answers
 from disclosure.letters import delivery as deliveries
 from disclosure.letters import service
@@ -170,7 +170,9 @@ def _correct_page(
 ) -> Template:
     case, _drafts = service.available(db, require_principal(request), request_id)
     recorded = deliveries.delivery_for(db, case)
-    if recorded is None:
+    if recorded is None:  # a finished case says so first, as every page that would change it does
+        if finished_reason(case):
+            raise InvalidTransition(finished_reason(case))
         raise NotFound("No delivery is recorded for this case yet")
     return page(
         request,
