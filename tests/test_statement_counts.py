@@ -125,9 +125,11 @@ def _statements(
 
 
 def _shape(sql: str) -> str:
-    """A statement without what varies between runs: savepoint numbers and the length of an IN list."""
+    """A statement without what varies between runs: savepoint numbers, parameter names and the length of
+    an IN list."""
     sql = re.sub(r"sa_savepoint_\d+", "sa_savepoint", " ".join(sql.split()))
-    return re.sub(r"IN \([^()]*\)", "IN (...)", sql)[:160]
+    sql = re.sub(r"%\([^)]*\)s(::\w+)?", "?", sql)  # PostgreSQL's named parameters, as SQLite's ?
+    return re.sub(r"IN \([?, ]*\)", "IN (...)", sql)[:160]
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
