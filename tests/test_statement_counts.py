@@ -44,6 +44,8 @@ PAUSE = {"reason_code": "awaiting_partner", "reason": "Waiting for the partner's
 class World:
     cast: Cast
     meeting_id: Any
+    auditor: Any
+    admin: Any
     added: int = 0
 
 
@@ -67,6 +69,7 @@ def _grow(db: Session, world: World, batches: int) -> None:
         )
         child = person(db, cast.clerk, given=f"Kid{n}")
         missing.record_episode(db, cast.clerk, child.id, episode_values(hours_ago=2))
+        make_user(db, Role.RESEARCHER)  # and one more user
     db.flush()
 
 
@@ -88,7 +91,9 @@ def _counting(connection: Connection) -> Iterator[list[str]]:
 def world(db: Session) -> World:
     cast = make_cast(db)
     meeting, _items = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")])
-    world = World(cast, meeting.id)
+    auditor = principal_for(make_user(db, Role.AUDITOR).user)
+    admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
+    world = World(cast, meeting.id, auditor, admin)
     _grow(db, world, 2)
     return world
 
@@ -104,6 +109,13 @@ ROUTES: dict[str, Reader] = {
     "panel agenda": lambda w: (w.cast.chair, f"/panels/{w.meeting_id}"),
     "missing overview": lambda w: (w.cast.clerk, "/missing"),
     "requests API": lambda w: (w.cast.clerk, "/api/v1/requests"),
+    "missing episodes API": lambda w: (w.cast.clerk, "/api/v1/missing/episodes"),
+    "waiting API": lambda w: (w.cast.clerk, "/api/v1/waiting"),
+    "audit trail": lambda w: (w.auditor, "/audit"),
+    "audit events API": lambda w: (w.auditor, "/api/v1/audit/events"),
+    "users API": lambda w: (w.admin, "/api/v1/users"),
+    "users": lambda w: (w.admin, "/admin/users"),
+    "panels list, member": lambda w: (w.cast.probation, "/panels"),
 }
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from disclosure import chronology
 from disclosure.audit import Actor, AuditCategory
@@ -274,7 +274,11 @@ def episodes_by_status(session: Session, actor: Principal, status: str, *, limit
     require_coordinator(actor)
     return list(
         session.scalars(
-            select(Episode).where(Episode.status == status).order_by(Episode.reported_at.desc()).limit(limit)
+            select(Episode)
+            .options(selectinload(Episode.interview))  # every episode's interview in one statement
+            .where(Episode.status == status)
+            .order_by(Episode.reported_at.desc())
+            .limit(limit)
         )
     )
 
