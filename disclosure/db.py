@@ -18,7 +18,18 @@ from math import ceil
 from typing import Any
 
 import uuid_utils
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -65,6 +76,25 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime}
+
+
+def index_foreign_keys(metadata: MetaData) -> list[Index]:
+    """Give every foreign-key column that leads no index, primary key or unique constraint an index of its
+    own (named by the convention, `ix_<table>_<column>`), so a join, a merge's walk of every referring row or
+    a delete never scans a table [issue 17]. Called once every model is imported (`models_registry`); the
+    migrations create the same indexes, and `alembic check` holds the two together."""
+    made = []
+    for table in metadata.tables.values():
+        led = {
+            next(iter(c.columns)).name
+            for c in [*table.indexes, *table.constraints]
+            if isinstance(c, Index | PrimaryKeyConstraint | UniqueConstraint) and len(c.columns)
+        }
+        for column in table.columns:
+            if column.foreign_keys and column.name not in led:
+                made.append(Index(None, column))
+                led.add(column.name)
+    return made
 
 
 class IdMixin:

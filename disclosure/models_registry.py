@@ -17,3 +17,6 @@ def import_all_models() -> None:
     import disclosure.research.models
     import disclosure.storage
     import disclosure.waiting.models  # noqa: F401
+    from disclosure.db import Base, index_foreign_keys
+
+    index_foreign_keys(Base.metadata)

@@ -103,3 +103,21 @@ def test_sqlite_refuses_a_dangling_reference(tmp_path: Path) -> None:
             )
     finally:
         engine.dispose()
+
+
+def test_every_foreign_key_leads_an_index_in_the_migrated_database(fresh_database_url: str) -> None:
+    """A join or a walk of every row that refers to a record reads by key [issue 17]: each foreign-key
+    column leads an index, the primary key or a unique constraint, in the database the migrations build."""
+    engine = create_db_engine(fresh_database_url)
+    try:
+        inspector = inspect(engine)
+        unindexed = []
+        for table in inspector.get_table_names():
+            led = {ix["column_names"][0] for ix in inspector.get_indexes(table) if ix["column_names"]}
+            led |= {uq["column_names"][0] for uq in inspector.get_unique_constraints(table)}
+            led |= set(inspector.get_pk_constraint(table)["constrained_columns"][:1])
+            columns = [fk["constrained_columns"][0] for fk in inspector.get_foreign_keys(table)]
+            unindexed += [f"{table}.{column}" for column in columns if column not in led]
+    finally:
+        engine.dispose()
+    assert unindexed == []
