@@ -482,6 +482,23 @@ def search(page: Page, visit: Visit, words: str) -> None:
     page.get_by_role("button", name="Search").click()
 
 
+def saved_with_history(
+    page: Page,
+    reason: str,
+    was: str,
+    now: str,
+    *,
+    label: str = "Why are you correcting this?",
+    button: str = "Save the correction",
+) -> None:
+    """Give a correction's reason, save it, and find the old and the new value in the record's Corrections."""
+    page.get_by_label(label).fill(reason)
+    page.get_by_role("button", name=button).click()
+    history = page.get_by_role("region", name="Corrections")
+    for value in (was, now):
+        expect(history.get_by_role("cell", name=value, exact=True)).to_be_visible()
+
+
 def navigation(page: Page) -> Locator:
     """The service navigation (GOV.UK's `<nav>`, labelled "Menu")."""
     return page.get_by_role("navigation", name="Menu")

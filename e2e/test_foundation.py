@@ -21,6 +21,7 @@ from e2e.conftest import (
     make_live_user,
     navigation,
     reflows_at_320_pixels,
+    saved_with_history,
     setup_link,
     sign_in,
     waiting_email,
@@ -121,11 +122,14 @@ def _add_a_user(page: Page, visit: Visit) -> tuple[str, str]:
     visit("user page")
     # The email was mistyped: corrected on his page, the old value kept in the account's history.
     page.get_by_label("Email", exact=True).fill("rory@police.example")
-    page.get_by_label("Why are you changing them?").fill("Typing error when the account was added")
-    page.get_by_role("button", name="Save name and email").click()
-    history = page.get_by_role("region", name="Corrections")
-    expect(history.get_by_role("cell", name="rory@polce.example")).to_be_visible()
-    expect(history.get_by_role("cell", name="rory@police.example")).to_be_visible()
+    saved_with_history(
+        page,
+        "Typing error when the account was added",
+        "rory@polce.example",
+        "rory@police.example",
+        label="Why are you changing them?",
+        button="Save name and email",
+    )
     visit("user's email corrected")
     return invitation, page.url
 

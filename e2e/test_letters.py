@@ -30,6 +30,7 @@ from e2e.conftest import (
     live_principal,
     make_live_user,
     navigation,
+    saved_with_history,
     search,
     sign_in,
     waiting_email,
@@ -245,11 +246,12 @@ def test_an_officer_generates_every_letter_and_records_the_disclosure(
             page.get_by_role("link", name="Correct the delivery record").click()
             visit("delivery correction form")
             page.get_by_label("Where?").fill("Leeds Millgarth police station")
-            page.get_by_label("Why are you correcting this?").fill("Met at Millgarth: Central was closed")
-            page.get_by_role("button", name="Save the correction").click()
-            history = page.get_by_role("region", name="Corrections")
-            expect(history.get_by_role("cell", name="Leeds Central police station")).to_be_visible()
-            expect(history.get_by_role("cell", name="Leeds Millgarth police station")).to_be_visible()
+            saved_with_history(
+                page,
+                "Met at Millgarth: Central was closed",
+                "Leeds Central police station",
+                "Leeds Millgarth police station",
+            )
             visit("delivery corrected")
     with unit_of_work(live_sessions) as session:
         statuses = {

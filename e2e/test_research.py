@@ -34,6 +34,7 @@ from e2e.conftest import (
     make_live_user,
     navigation,
     reflows_at_320_pixels,
+    saved_with_history,
     search,
     sign_in,
     waiting_email,
@@ -285,11 +286,7 @@ def test_a_researcher_builds_reviews_submits_and_downloads_a_panel_pack(
     page.get_by_role("link", name="Correct this person's details").click()
     visit("correct the subject's details")
     page.get_by_label("Day").fill("19")
-    page.get_by_label("Why are you correcting this?").fill("PNC record PNC/26/0042 gives the 19th")
-    page.get_by_role("button", name="Save the correction").click()
-    history = page.get_by_role("region", name="Corrections")
-    expect(history.get_by_role("cell", name="9 September 1984", exact=True)).to_be_visible()
-    expect(history.get_by_role("cell", name="19 September 1984", exact=True)).to_be_visible()
+    saved_with_history(page, "PNC record PNC/26/0042 gives the 19th", "9 September 1984", "19 September 1984")
     visit("subject corrected")
     _sign_out(page, visit)
 
