@@ -29,12 +29,14 @@ from disclosure.decisions import service as decisions
 from disclosure.missing import service as missing
 from disclosure.requests import service as requests_service
 from disclosure.requests.vocabulary import PartyRole
+from disclosure.research import service as research
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.decisions.builders import panel_with, submitted_case
 from tests.decisions.conftest import Cast, make_cast
 from tests.missing.builders import episode_values, person
 from tests.pages import PageClient
 from tests.requests.builders import add, make_person, make_request, triage
+from tests.research.builders import agency, case_in_research, partner_user, subject_id
 
 EXTEND = {"days": "7", "reason_code": "partner_delay", "reason": "Probation's return is delayed"}
 PAUSE = {"reason_code": "awaiting_partner", "reason": "Waiting for the partner's return"}
@@ -46,6 +48,7 @@ class World:
     meeting_id: Any
     auditor: Any
     admin: Any
+    partner: Any
     added: int = 0
 
 
@@ -70,6 +73,17 @@ def _grow(db: Session, world: World, batches: int) -> None:
         child = person(db, cast.clerk, given=f"Kid{n}")
         missing.record_episode(db, cast.clerk, child.id, episode_values(hours_ago=2))
         make_user(db, Role.RESEARCHER)  # and one more user
+        asking = case_in_research(db, cast.clerk, cast.researcher)
+        research.send_partner_request(
+            db,
+            cast.researcher,
+            asking.id,
+            {
+                "agency_id": str(agency(db).id),
+                "asked": "Any supervision?",
+                "person_ids": [subject_id(asking)],
+            },
+        )
     db.flush()
 
 
@@ -93,7 +107,7 @@ def world(db: Session) -> World:
     meeting, _items = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")])
     auditor = principal_for(make_user(db, Role.AUDITOR).user)
     admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
-    world = World(cast, meeting.id, auditor, admin)
+    world = World(cast, meeting.id, auditor, admin, partner_user(db))
     _grow(db, world, 2)
     return world
 
@@ -116,6 +130,10 @@ ROUTES: dict[str, Reader] = {
     "users API": lambda w: (w.admin, "/api/v1/users"),
     "users": lambda w: (w.admin, "/admin/users"),
     "panels list, member": lambda w: (w.cast.probation, "/panels"),
+    "partner inbox": lambda w: (w.partner, "/partner"),
+    "partner requests API": lambda w: (w.partner, "/api/v1/partner/requests"),
+    "researcher's partner requests": lambda w: (w.cast.researcher, "/research/partner-requests"),
+    "partner's home page": lambda w: (w.partner, "/"),
 }
 
 
