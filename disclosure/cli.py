@@ -21,6 +21,7 @@ from disclosure.config import ConfigurationError, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.errors import DisclosureError, FormInvalid
 from disclosure.letters.vocabulary import LetterKind
+from disclosure.requests import stored_deadlines
 from disclosure.storage import LocalFileStore, store_for
 
 
@@ -77,6 +78,31 @@ def migrate() -> None:
     except OperationalError as exc:
         raise click.ClickException(f"The database cannot be reached ({_first_line(exc)}).") from exc
     click.echo("Database is up to date.")
+    _deadlines_current(settings)
+
+
+def _deadlines_current(settings: Settings) -> None:
+    """Recompute the open cases' stored next deadlines if the bank holidays, nation, clock policies or the
+    way deadlines are counted changed since they were computed (`requests.stored_deadlines`)."""
+    with _unit(settings) as session:
+        changed = stored_deadlines.recompute_if_basis_changed(session)
+    if changed is not None:
+        click.echo(
+            f"Deadlines recomputed under the current bank holidays and clock policies: {changed} moved."
+        )
+
+
+@main.group()
+def deadlines() -> None:
+    """The open cases' stored next deadlines, which order the work queue."""
+
+
+@deadlines.command("recompute")
+def deadlines_recompute() -> None:
+    """Recompute every open case's next deadline now (start-up does so when the bank holidays change)."""
+    with _unit(_settings()) as session:
+        changed = stored_deadlines.recompute_all(session)
+    click.echo(f"Deadlines recomputed: {changed} moved.")
 
 
 @main.command("setup-link")
@@ -109,6 +135,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     import uvicorn
 
     settings = _settings()
+    _deadlines_current(settings)  # once, before the workers start
     with _unit(settings) as session:
         link = accounts.issue_setup_link(session, settings)
     if link:

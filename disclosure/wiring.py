@@ -17,7 +17,7 @@ from disclosure.people import controllers as people_pages
 from disclosure.people import service as people
 from disclosure.requests import access as requests_access
 from disclosure.requests import panels as requests_panels
-from disclosure.requests import queue
+from disclosure.requests import queue, stored_deadlines
 from disclosure.requests import service as requests
 from disclosure.waiting import mail as waiting_mail
 from disclosure.waiting import panels as waiting_panels
@@ -33,6 +33,7 @@ def connect() -> None:
     _register(home_page.HOME_PANELS, waiting_panels.home_panel, missing_panels.home_panel)
     _register(requests.PARTY_HOOKS, missing.on_party_added)
     _register(dispatcher.ROUND_STEPS, waiting_mail.round_step)
+    stored_deadlines.listen()
 
 
 def _register(registry: list[T], *entries: T) -> None:

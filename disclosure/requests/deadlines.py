@@ -16,6 +16,7 @@ from disclosure.db import utcnow
 from disclosure.force.service import current_profile
 from disclosure.requests.models import ClockPolicy, DisclosureRequest
 from disclosure.requests.vocabulary import ClosureReason, Route
+from disclosure.requests.workflow import OPEN_REQUEST_STATUSES
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,37 @@ class DeadlineView:
 def calendar_for(session: Session) -> clocks.WorkingCalendar:
     """Working days exclude weekends and the bank holidays of the force's nation [Sussex-2014]."""
     return clocks.WorkingCalendar(clocks.Nation(current_profile(session).nation))
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    """What the work queue orders by (kept in columns by `stored_deadlines`): the nearest unmet deadline of
+    an open case, and, while an open pause holds it, the seconds that were left when the clock stopped."""
+
+    key: str | None = None
+    due_at: datetime | None = None
+    held_seconds: int | None = None
+
+
+def next_deadline(
+    case: DisclosureRequest, policy: ClockPolicy, calendar: clocks.WorkingCalendar
+) -> NextDeadline:
+    """The nearest unmet deadline, computed without reference to the time now, so it can be stored: an open
+    pause counts as ending the moment it began (the due time as it stood when the clock stopped) and
+    holds the deadline only if it began before the deadline passed, as `clocks.compute_deadline` counts
+    [DVDS-2023]. A finished case has none."""
+    if case.status not in {s.value for s in OPEN_REQUEST_STATUSES}:
+        return NextDeadline()
+    open_pause = next((p for p in case.pauses if p.ended_at is None), None)
+    as_of = open_pause.started_at if open_pause is not None else case.first_contact_at
+    unmet = [d for d in deadlines(case, policy, calendar, now=as_of) if not d.completed]
+    nearest = min(unmet, key=lambda d: d.due_at, default=None)
+    if nearest is None:
+        return NextDeadline()
+    held = None
+    if open_pause is not None and nearest.due_at > open_pause.started_at:
+        held = int((nearest.due_at - open_pause.started_at).total_seconds())
+    return NextDeadline(nearest.key, nearest.due_at, held)
 
 
 def deadlines(

@@ -23,6 +23,7 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint(one_of("status", RequestStatus), name="known_status"),
         CheckConstraint("dash_score IS NULL OR (dash_score >= 0 AND dash_score <= 27)", name="dash_range"),
         Index("ix_requests_status_assignee", "status", "assignee_id"),
+        Index("ix_requests_next_deadline", "next_deadline_held_seconds", "next_deadline_at"),
         {"comment": "A Clare's Law or Sarah's Law request: one case with its own clock."},
     )
 
@@ -130,6 +131,18 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     )
     closure_notes: Mapped[str] = mapped_column(
         Text, default="", comment="Why the case was closed or withdrawn."
+    )
+
+    # The next deadline, kept by `requests.stored_deadlines` in the transaction that moves it, so the work
+    # queue orders and pages in SQL [issue 17]. Derived: `deadlines.deadlines` is the explanation.
+    next_deadline_key: Mapped[str | None] = mapped_column(
+        String(30), comment="The open case's nearest unmet deadline (initial_checks, meeting, completion...)."
+    )
+    next_deadline_at: Mapped[datetime | None] = mapped_column(
+        comment="When it falls due; while a pause holds it, when it stood due as the clock stopped."
+    )
+    next_deadline_held_seconds: Mapped[int | None] = mapped_column(
+        comment="While a pause holds that deadline: the seconds that were left when the clock stopped."
     )
 
     parties: Mapped[list[CaseParty]] = relationship(back_populates="request", cascade="all, delete-orphan")
@@ -345,6 +358,19 @@ class ClockPolicy(IdMixin, Base):
         default=12, server_default="12", comment="The window, in months before triage, for those incidents."
     )
     source: Mapped[str] = mapped_column(Text, comment="Citation for these timescales.")
+
+
+class DeadlineBasis(Base):
+    __tablename__ = "deadline_basis"
+    __table_args__ = {
+        "comment": "What the stored next deadlines were computed under (bank holidays, nation, policies)."
+    }
+
+    key: Mapped[str] = mapped_column(String(30), primary_key=True, comment="Always 'requests'.")
+    fingerprint: Mapped[str] = mapped_column(
+        String(64), comment="SHA-256 over the calendar and clock policies the deadlines were computed with."
+    )
+    computed_at: Mapped[datetime] = mapped_column(comment="When they were last recomputed.")
 
 
 class ClockReason(IdMixin, Base):
