@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromQuery, JSONBody
 
+from disclosure import paging
 from disclosure.auth import require_principal
 from disclosure.requests import deadlines, queue, service
 from disclosure.requests.models import DisclosureRequest
@@ -214,6 +215,18 @@ class QueueItemOut:
     assignee: str | None
 
 
+@dataclass
+class QueuePageOut:
+    """One page of the work queue. `count` is how many open cases match, up to 1,000 (`count_capped`:
+    more than that); follow `next_cursor` with `after`, `previous_cursor` with `before`."""
+
+    items: list[QueueItemOut]
+    count: int
+    count_capped: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
 def _out(db: Db, case: DisclosureRequest) -> RequestOut:
     level = service.risk_level(case)
     policy = deadlines.policies(db)[case.clock_policy_code]
@@ -270,24 +283,33 @@ def list_requests(
     route: FromQuery[str] = "",
     status: FromQuery[str] = "",
     assignee: FromQuery[str] = "",
-) -> list[QueueItemOut]:
-    """The work queue: open cases, nearest deadline first, then by RAG."""
+    limit: paging.Limit = paging.LIMIT,
+    after: paging.After = "",
+    before: paging.Before = "",
+) -> QueuePageOut:
+    """The work queue a page at a time: open cases, nearest deadline first, then by RAG."""
     filters = queue.parse_filters({"whose": whose, "route": route, "status": status, "assignee": assignee})
-    rows = queue.work_queue(db, require_principal(request), filters)
-    return [
-        QueueItemOut(
-            r.id,
-            r.reference,
-            r.route_label,
-            r.status_label,
-            r.rag,
-            r.deadline.name if r.deadline else None,
-            r.deadline.due_at if r.deadline else None,
-            r.deadline.status if r.deadline else None,
-            r.assignee,
-        )
-        for r in rows
-    ]
+    found = queue.work_queue(db, require_principal(request), filters, after=after, before=before, limit=limit)
+    return QueuePageOut(
+        items=[
+            QueueItemOut(
+                r.id,
+                r.reference,
+                r.route_label,
+                r.status_label,
+                r.rag,
+                r.deadline.name if r.deadline else None,
+                r.deadline.due_at if r.deadline else None,
+                r.deadline.status if r.deadline else None,
+                r.assignee,
+            )
+            for r in found.items
+        ],
+        count=found.count,
+        count_capped=found.more,
+        next_cursor=found.after,
+        previous_cursor=found.before,
+    )
 
 
 @post("/api/v1/requests", name="api.log_request", sync_to_thread=True, tags=["requests"])

@@ -30,6 +30,15 @@ class DeadlineView:
     completed: bool
 
 
+NAMES = {
+    "initial_checks": "Initial checks",
+    "meeting": "Face-to-face meeting",
+    "completion": "Whole process",
+    "completion_no_disclosure": "Whole process (no disclosure)",
+}
+"""A stored next deadline's name in words, where the case's own deadlines are not computed (home pages)."""
+
+
 def calendar_for(session: Session) -> clocks.WorkingCalendar:
     """Working days exclude weekends and the bank holidays of the force's nation [Sussex-2014]."""
     return clocks.WorkingCalendar(clocks.Nation(current_profile(session).nation))
@@ -80,7 +89,7 @@ def deadlines(
     rules: list[tuple[str, clocks.ClockRule, datetime | None, str]] = [
         (
             "initial_checks",
-            clocks.ClockRule("Initial checks", policy.initial_checks_hours, "hours", policy.source),
+            clocks.ClockRule(NAMES["initial_checks"], policy.initial_checks_hours, "hours", policy.source),
             case.initial_checks_at,
             "",
         ),
@@ -90,7 +99,7 @@ def deadlines(
             (
                 "meeting",
                 clocks.ClockRule(
-                    "Face-to-face meeting", policy.meeting_working_days, "working_days", policy.source
+                    NAMES["meeting"], policy.meeting_working_days, "working_days", policy.source
                 ),
                 case.meeting_at,
                 "",

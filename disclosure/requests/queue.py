@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
+from disclosure import paging
 from disclosure.accounts.directory import user_names
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import require_case_role
@@ -139,9 +141,6 @@ def _applicant_contact(case: DisclosureRequest) -> str:
     return "; ".join(said)
 
 
-_RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
-
-
 CLOCK_LOADS = (
     selectinload(DisclosureRequest.pauses),
     selectinload(DisclosureRequest.extensions),
@@ -150,19 +149,27 @@ CLOCK_LOADS = (
 """The relationships a list of cases reads for deadlines (pauses, extensions) and safe contact (parties): one
 statement each for the whole list, not one per case."""
 
+QUEUE_ORDER = (
+    # Running clocks first, then those a pause holds (by the time that was left), then cases with no
+    # deadline left to meet (outcome given, not yet closed).
+    sql_case(
+        (DisclosureRequest.next_deadline_at.is_(None), 2),
+        (DisclosureRequest.next_deadline_held_seconds.is_not(None), 1),
+        else_=0,
+    ),
+    func.coalesce(DisclosureRequest.next_deadline_held_seconds, 0),
+    func.coalesce(DisclosureRequest.next_deadline_at, DisclosureRequest.first_contact_at),
+    sql_case({"red": 0, "amber": 1, "green": 2}, value=DisclosureRequest.rag, else_=3),
+    DisclosureRequest.reference,
+)
+"""The work queue's order, nearest deadline first then red before amber before green, read from the stored
+next deadline (`stored_deadlines`) so the database sorts and pages it [issue 17]."""
 
-def work_queue(
-    session: Session, actor: Principal, filters: QueueFilters, now: datetime | None = None
-) -> list[QueueRow]:
-    """Open cases, nearest unmet deadline first, then red before amber before green. The queue shows
-    references, stages and deadlines only; a case's content needs the team's need to know."""
-    require_case_role(actor)
-    now = now or utcnow()
-    # What each row's deadline and safe contact read, loaded for every row at once [issue 17].
-    statement = (
-        select(DisclosureRequest)
-        .where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
-        .options(*CLOCK_LOADS)
+
+def queue_statement(actor: Principal, filters: QueueFilters) -> Select[Any]:
+    """The open cases the filters choose, as ids (the queue's page and count both start here)."""
+    statement = select(DisclosureRequest.id).where(
+        DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES])
     )
     if filters.whose == "mine":
         member_of = select(CaseMember.request_id).where(CaseMember.user_id == actor.user_id)
@@ -176,20 +183,49 @@ def work_queue(
     if filters.assignee:
         with contextlib.suppress(ValueError):
             statement = statement.where(DisclosureRequest.assignee_id == uuid.UUID(filters.assignee))
+    return statement
+
+
+def work_queue(
+    session: Session,
+    actor: Principal,
+    filters: QueueFilters,
+    now: datetime | None = None,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> paging.Page[QueueRow]:
+    """One page of open cases, nearest unmet deadline first, then red before amber before green. The queue
+    shows references, stages and deadlines only; a case's content needs the team's need to know. A bounded
+    number of statements whatever the number of cases: the page's ids, the count, then the page's cases
+    with what their rows read [issue 17]."""
+    require_case_role(actor)
+    now = now or utcnow()
+    found = paging.page(
+        session, queue_statement(actor, filters), QUEUE_ORDER, after=after, before=before, limit=limit
+    )
+    ids: list[uuid.UUID] = found.items
+    loaded = session.execute(
+        select(DisclosureRequest, readable(actor).label("may_open"))
+        .where(DisclosureRequest.id.in_(ids))
+        .options(*CLOCK_LOADS)
+    ).all()
+    by_id = {case.id: (case, bool(may)) for case, may in loaded}
     # Who a case is about is case content: named only on cases the user may open [APP-MoPI].
-    found = session.execute(statement.add_columns(readable(actor).label("may_open"))).all()
-    cases = [case for case, _ in found]
-    may_open = {case.id for case, readable_ in found if readable_}
-    about = people_on(session, list(may_open))
-    names = {row.id: row.display_name for row in session.execute(select(User.id, User.display_name))}
+    may_open = [case_id for case_id, (_, may) in by_id.items() if may]
+    about = people_on(session, may_open)
+    names = user_names(session, {case.assignee_id for case, _ in by_id.values()})
     by_code = policies(session)
     calendar = calendar_for(session)
     rows = []
-    for case in cases:
+    for case_id in ids:
+        if case_id not in by_id:
+            continue  # closed since the page was read
+        case, may = by_id[case_id]
         open_deadlines = [
             d for d in deadlines(case, by_code[case.clock_policy_code], calendar, now) if not d.completed
         ]
-        nearest = min(open_deadlines, key=lambda d: d.due_at, default=None)
         rows.append(
             QueueRow(
                 id=case.id,
@@ -199,17 +235,15 @@ def work_queue(
                 rag=case.rag,
                 immediate_risk=bool(case.immediate_risk),
                 paused=any(p.ended_at is None for p in case.pauses),
-                deadline=nearest,
+                deadline=min(open_deadlines, key=lambda d: d.due_at, default=None),
                 assignee=names.get(case.assignee_id) if case.assignee_id else None,
                 mine=case.assignee_id == actor.user_id,
-                may_open=case.id in may_open,
+                may_open=may,
                 about=tuple(about.get(case.id, ())),
-                safe_contact=_applicant_contact(case) if case.id in may_open else "",
+                safe_contact=_applicant_contact(case) if may else "",
             )
         )
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    rows.sort(key=lambda r: (r.deadline.due_at if r.deadline else far, _RAG_ORDER.get(r.rag, 3), r.reference))
-    return rows
+    return paging.Page(rows, found.after, found.before, found.count, found.more)
 
 
 # ---------------------------------------------------------------- flags for the reviewer

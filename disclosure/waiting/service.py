@@ -27,8 +27,9 @@ from disclosure.decisions.vocabulary import DecisionStatus, MeetingStatus
 from disclosure.force.service import still_to_set
 from disclosure.missing.models import Episode, Notification, PendingMatch, ReturnInterview
 from disclosure.missing.vocabulary import InterviewKind, InterviewOutcome, MatchStatus
+from disclosure.requests.deadlines import NAMES
 from disclosure.requests.models import DisclosureRequest
-from disclosure.requests.queue import QueueFilters, work_queue
+from disclosure.requests.queue import QueueFilters, queue_statement
 from disclosure.requests.vocabulary import Route
 from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 from disclosure.research.models import PartnerRequest, ResearchPackage
@@ -145,17 +146,28 @@ def past_deadline(look: Looking) -> Task | None:
     if not look.holds(*case_roles):
         return None
     whose = "" if look.holds(Role.DATA_ADMINISTRATOR) else "mine"
-    rows = work_queue(look.session, look.principal, QueueFilters(whose=whose), now=look.now)
+    # From the stored next deadline (`requests.stored_deadlines`): one statement, however many cases are
+    # open [issue 17]. A deadline a pause holds is not past.
+    statement = queue_statement(look.principal, QueueFilters(whose=whose or "team")).where(
+        DisclosureRequest.next_deadline_held_seconds.is_(None),
+        DisclosureRequest.next_deadline_at < look.now,
+    )
+    found = look.session.execute(
+        statement.add_columns(
+            DisclosureRequest.reference,
+            DisclosureRequest.next_deadline_key,
+            DisclosureRequest.next_deadline_at,
+        ).order_by(DisclosureRequest.next_deadline_at, DisclosureRequest.reference)
+    )
     lines = [
         Line(
-            key=str(r.id),
-            text=r.reference,
-            href=f"/requests/{r.id}",
-            note=f"{r.deadline.name} was due {format_datetime(r.deadline.due_at)}",
+            key=str(case_id),
+            text=reference,
+            href=f"/requests/{case_id}",
+            note=f"{NAMES.get(key, 'A deadline')} was due {format_datetime(due_at)}",
             late=True,
         )
-        for r in rows
-        if r.deadline is not None and r.deadline.due_at < look.now and not r.paused
+        for case_id, reference, key, due_at in found
     ]
     href = "/requests" if not whose else "/requests?whose=mine"
     return Task("overdue", "Cases past a deadline", href, "/requests", tuple(lines))

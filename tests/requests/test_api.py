@@ -98,7 +98,8 @@ def test_a_right_to_ask_request_through_the_api(api: PageClient) -> None:
     assert met.status_code == 201 and met.json()["identity_verified"] is True
     assert api.post(f"{url}/start-research", json={}).json()["status"] == "in_research"
     queue = api.get("/api/v1/requests").json()
-    assert [row["reference"] for row in queue] == [case["reference"]]
+    assert [row["reference"] for row in queue["items"]] == [case["reference"]]
+    assert (queue["count"], queue["count_capped"], queue["next_cursor"]) == (1, False, None)
 
 
 def test_bad_input_is_a_problem_at_the_field_never_a_500(api: PageClient) -> None:

@@ -32,15 +32,15 @@ def test_the_queue_names_who_a_case_is_about_only_for_those_who_may_open_it(
     db: Session, clerk: Principal
 ) -> None:
     case = _case(db, clerk)
-    [row] = [r for r in work_queue(db, clerk, QueueFilters()) if r.id == case.id]
+    [row] = [r for r in work_queue(db, clerk, QueueFilters()).items if r.id == case.id]
     assert row.may_open
     assert row.about == ("Jamie Rivers (applicant, person at risk)", "Kit Marlowe (subject)")
     assert "07700 900123" in row.safe_contact and "Do not leave messages" in row.safe_contact
     other = principal_for(make_user(db, Role.RESEARCHER).user)
-    [theirs] = [r for r in work_queue(db, other, QueueFilters()) if r.id == case.id]
+    [theirs] = [r for r in work_queue(db, other, QueueFilters()).items if r.id == case.id]
     assert not theirs.may_open and theirs.about == () and theirs.safe_contact == ""
     access.open_with_reason(db, other, case.id, "Covering for the case officer")
-    [now] = [r for r in work_queue(db, other, QueueFilters()) if r.id == case.id]
+    [now] = [r for r in work_queue(db, other, QueueFilters()).items if r.id == case.id]
     assert now.about == row.about
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.params import FromPath
@@ -45,13 +46,16 @@ CHANNEL_OPTIONS = options(Channel)
 @get("/requests", name="requests.queue", sync_to_thread=True)
 def work_queue(request: Request[Any, Any, Any], db: Db) -> Template:
     principal = require_principal(request)
-    filters = queue.parse_filters(dict(request.query_params))
-    rows = queue.work_queue(db, principal, filters)
+    query = dict(request.query_params)
+    filters = queue.parse_filters(query)
+    found = queue.work_queue(db, principal, filters, after=query.get("after"), before=query.get("before"))
     return page(
         request,
         "requests/queue.html",
         heading="Work queue",
-        rows=rows,
+        rows=found.items,
+        found=found,
+        filter_query=urlencode({k: v for k, v in filters.as_values().items() if v}),
         filters=filters,
         form=FormState(filters.as_values(), {}),
         options=queue.filter_options(db),
