@@ -12,9 +12,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from math import ceil
 from typing import Any
 
 import uuid_utils
@@ -241,29 +239,3 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-@dataclass(frozen=True)
-class Pagination:
-    """Page numbers for GOV.UK pagination; pages are 1-based."""
-
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @classmethod
-    def from_query(cls, raw_page: str | None, total: int, per_page: int = 50) -> Pagination:
-        try:
-            number = int(raw_page or 1)
-        except ValueError:
-            number = 1
-        pages = max(1, ceil(total / per_page))
-        return cls(min(max(number, 1), pages), per_page, total)

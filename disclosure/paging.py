@@ -110,19 +110,22 @@ def page(
     limit: int = LIMIT,
     cap: int = CAP,
     counted: bool = True,
+    descending: bool = False,
 ) -> Page[Any]:
-    """The page of `statement`'s rows after the cursor `after` (or before `before`), in `order` ascending.
+    """The page of `statement`'s rows after the cursor `after` (or before `before`), in `order` ascending
+    (every column descending with `descending`: newest first).
     `order` must be a total order (end it with a unique column). Rows come back as `statement` selects them.
     Three statements at most: the page, and the capped count unless `counted` is False."""
-    width = len(statement.selected_columns)
+    width = len(statement.column_descriptions)
     keyed = statement.add_columns(*order)
     position = decode(after, len(order))
     backwards = position is None and (position := decode(before, len(order))) is not None
     if position is not None:
         bound = tuple_(*(bindparam(None, v, type_=o.type) for o, v in zip(order, position, strict=True)))
         here = tuple_(*order)
-        keyed = keyed.where(here < bound if backwards else here > bound)
-    keyed = keyed.order_by(*(o.desc() if backwards else o for o in order)).limit(limit + 1)
+        keyed = keyed.where(here < bound if backwards != descending else here > bound)
+    reverse = backwards != descending
+    keyed = keyed.order_by(*(o.desc() if reverse else o for o in order)).limit(limit + 1)
     rows = list(session.execute(keyed))
     beyond = len(rows) > limit
     rows = rows[:limit]

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.params import Parameter, ParameterKwarg
+from litestar.params import ParameterKwarg
 
+from disclosure import paging
 from disclosure.auditing import service
 from disclosure.auth import require_principal
 from disclosure.web import Db
@@ -35,9 +36,13 @@ class AuditEventView:
 
 @dataclass
 class AuditEventPage:
-    total: int
-    page: int
-    pages: int
+    """One page of events, newest first. `count` is how many match, up to 1,000 (`count_capped`: more than
+    that); follow `next_cursor` (older events) with `after`, `previous_cursor` (newer) with `before`."""
+
+    count: int
+    count_capped: bool
+    next_cursor: str | None
+    previous_cursor: str | None
     events: list[AuditEventView]
 
 
@@ -99,9 +104,12 @@ def audit_events(
             "Events on or before this UK day, YYYY-MM-DD; not before date_from.", max_length=40, date=True
         ),
     ] = "",
-    page: Annotated[int, Parameter(description="The page, from 1; 100 events a page.")] = 1,
+    limit: paging.Limit = 100,
+    after: paging.After = "",
+    before: paging.Before = "",
 ) -> AuditEventPage:
-    """Newest first, 100 a page; every filter given must hold. A bad filter is a 400 naming its field."""
+    """Newest first, a page at a time (100 unless `limit` says); every filter given must hold. A bad filter
+    is a 400 naming its field."""
     f = service.parse_filter(
         {
             "reference": reference,
@@ -115,13 +123,12 @@ def audit_events(
             "date_to": date_to,
         }
     )
-    events, pagination = service.search_events(
-        db, require_principal(request), f, page=str(page), per_page=100
-    )
+    found = service.search_events(db, require_principal(request), f, after=after, before=before, limit=limit)
     return AuditEventPage(
-        total=pagination.total,
-        page=pagination.page,
-        pages=pagination.pages,
+        count=found.count,
+        count_capped=found.more,
+        next_cursor=found.after,
+        previous_cursor=found.before,
         events=[
             AuditEventView(
                 seq=e.seq,
@@ -139,7 +146,7 @@ def audit_events(
                 justification=e.justification,
                 hash=e.hash,
             )
-            for e in service.describe(db, events)
+            for e in service.describe(db, found.items)
         ],
     )
 

@@ -52,18 +52,19 @@ def events(request: Request[Any, Any, Any], db: Db) -> Template:
             status_code=400,
             form=FormState(values, exc.errors),
             events=[],
-            pagination=None,
+            found=None,
             query="",
             **_options(values),
         )
-    found, pagination = service.search_events(db, principal, f, page=request.query_params.get("page"))
+    params = request.query_params
+    found = service.search_events(db, principal, f, after=params.get("after"), before=params.get("before"))
     return page(
         request,
         "auditing/events.html",
         heading="Audit trail",
         form=FormState(_shown(values, f), {}),
-        events=service.describe(db, found),
-        pagination=pagination,
+        events=service.describe(db, found.items),
+        found=found,
         query=urlencode(f.as_form()),
         **_options(values),
     )

@@ -13,15 +13,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import audit, chronology
+from disclosure import audit, chronology, paging
 from disclosure.audit import AuditCategory, AuditEvent
 from disclosure.auditing import records
 from disclosure.auditing.schemas import EventFilter, EventView
 from disclosure.auth import Principal
-from disclosure.db import Pagination
 from disclosure.errors import FormInvalid, NotFound, PermissionDenied
 from disclosure.forms import parse_date
 from disclosure.text import clean_line, spreadsheet_safe
@@ -68,15 +67,27 @@ def _require_auditor(actor: Principal) -> None:
 
 
 def search_events(
-    session: Session, actor: Principal, f: EventFilter, *, page: str | None = None, per_page: int = 50
-) -> tuple[list[AuditEvent], Pagination]:
-    """Newest first, a page at a time. A search with filters is recorded; plain paging is not."""
+    session: Session,
+    actor: Principal,
+    f: EventFilter,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> paging.Page[AuditEvent]:
+    """Newest first, a page at a time from where the reader left off (keyset on the sequence, so a late
+    page of millions of events costs what the first does), counted up to 1,000 [issue 17]. A search with
+    filters is recorded; plain paging is not."""
     _require_auditor(actor)
-    where = records.conditions(session, f)
-    counted = select(func.count(AuditEvent.seq)).where(*where)
-    pagination = Pagination.from_query(page, session.scalar(counted) or 0, per_page)
-    ordered = select(AuditEvent).where(*where).order_by(AuditEvent.seq.desc())
-    events = list(session.scalars(ordered.offset(pagination.offset).limit(per_page)))
+    found = paging.page(
+        session,
+        select(AuditEvent).where(*records.conditions(session, f)),
+        [AuditEvent.seq],
+        after=after,
+        before=before,
+        limit=limit,
+        descending=True,
+    )
     if not f.is_empty:
         audit.record(
             session,
@@ -87,7 +98,7 @@ def search_events(
             justification="Auditor searched the audit trail",
             details=f.as_dict(),
         )
-    return events, pagination
+    return found
 
 
 def get_event(session: Session, actor: Principal, seq: int) -> AuditEvent:

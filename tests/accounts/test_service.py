@@ -792,7 +792,9 @@ def test_every_grant_of_a_role_that_reads_cases_is_an_event_auditors_can_filter(
     service.set_roles(db, admin, user.id, ["researcher"])  # nothing newly granted
     service.set_roles(db, admin, user.id, ["researcher", "panel_chair", "auditor"])
     auditor = principal_for(make_user(db, Role.AUDITOR, username="aud.grants").user)
-    found, _ = auditing.search_events(db, auditor, auditing.parse_filter({"action": "user.grant_case_role"}))
+    found = auditing.search_events(
+        db, auditor, auditing.parse_filter({"action": "user.grant_case_role"})
+    ).items
     granted = [json.loads(event.details)["granted"] for event in found if event.object_id == str(user.id)]
     assert sorted(granted) == [["panel_chair"], ["researcher"]]
     assert [json.loads(e.details)["granted"] for e in found if e.object_id == str(hired.id)] == [

@@ -43,17 +43,30 @@ def seqs_on(html: str) -> list[int]:
     return [int(s) for s in re.findall(r'href="/audit/events/(\d+)"', html)]
 
 
+def older_href(html: str) -> str | None:
+    """The page's "Older events" link (the next page), if it has one."""
+    found = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def newer_href(html: str) -> str | None:
+    found = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="prev">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
 def found_everywhere(client: PageClient, headers: dict[str, str], query: dict[str, Any]) -> set[int]:
     """The events a filter finds on the page (every page of it), in the export and through the API; the
     three must agree. `query` holds the page's fields (dates in their day, month and year boxes)."""
     on_pages: list[int] = []
-    for number in range(1, 100):
-        response = client.get("/audit", params={**query, "page": number})
+    href: str | None = None
+    while True:
+        response = client.get(href) if href else client.get("/audit", params=query)
         assert response.status_code == 200, response.text[:500]
         shown = seqs_on(response.text)
-        if not shown or shown[0] in on_pages:
-            break
+        assert not set(shown) & set(on_pages), "a page repeats an event"
         on_pages += shown
+        if (href := older_href(response.text)) is None:
+            break
     export = client.get("/audit/export.csv", params={**query, "reason": "Filter test"})
     assert export.status_code == 200, export.text[:500]
     exported = [int(row["seq"]) for row in csv.DictReader(io.StringIO(export.text))]
@@ -64,12 +77,13 @@ def found_everywhere(client: PageClient, headers: dict[str, str], query: dict[st
                 query[f"{name}-year"], query[f"{name}-month"], query[f"{name}-day"]
             )
     through_api: list[int] = []
-    for number in range(1, 100):
+    cursor = ""
+    while True:
         body = client.get(
-            "/api/v1/audit/events", params={**api_query, "page": number}, headers=headers
+            "/api/v1/audit/events", params={**api_query, "after": cursor}, headers=headers
         ).json()
         through_api += [e["seq"] for e in body["events"]]
-        if number >= body["pages"]:
+        if (cursor := body["next_cursor"]) is None:
             break
     assert sorted(on_pages) == sorted(exported) == sorted(through_api), "the page, export and API differ"
     return set(on_pages)

@@ -20,7 +20,7 @@ from disclosure.audit import AuditCategory, AuditEvent, SystemActor
 from disclosure.clocks import UK_TIME, uk_date
 from disclosure.decisions import service as decisions
 from disclosure.requests.vocabulary import PartyRole
-from tests.auditing.builders import api_token, found_everywhere, record, seqs_on, signed_in
+from tests.auditing.builders import api_token, found_everywhere, older_href, record, seqs_on, signed_in
 from tests.builders import SampleUser
 from tests.decisions.builders import no_disclosure_values
 from tests.decisions.conftest import make_cast, make_panel
@@ -360,7 +360,12 @@ def test_paging_keeps_the_filter_with_the_dates_in_their_boxes(
     signed_in(client, db, auditor)
     first = client.get("/audit", params={"action": "test.pages", **_date_boxes("date_from", today)})
     assert f"date_from-day={today.day}&amp;" in first.text and "date_from=" not in first.text
-    second = client.get("/audit", params={"action": "test.pages", "date_from": today.isoformat(), "page": 2})
+    older = older_href(first.text)
+    assert older is not None and "date_from-day=" in older
+    cursor = older.split("after=")[1]
+    second = client.get(
+        "/audit", params={"action": "test.pages", "date_from": today.isoformat(), "after": cursor}
+    )
     assert len(seqs_on(second.text)) == 1
     assert f'id="date_from" name="date_from-day" type="text" value="{today.day}"' in second.text, (
         "an API-style date shows in the page's boxes"
@@ -444,8 +449,8 @@ def test_the_openapi_document_describes_every_filter(client: PageClient) -> None
         "date_from",
         "date_to",
     }
-    assert filters | {"page"} <= set(parameters)
-    for name in filters | {"page"}:
+    assert filters | {"limit", "after", "before"} <= set(parameters)
+    for name in filters | {"limit", "after", "before"}:
         assert parameters[name]["in"] == "query" and parameters[name].get("description"), name
     assert parameters["date_from"]["schema"].get("format") == "date"
     assert "never a name" in parameters["person"]["description"]

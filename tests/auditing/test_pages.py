@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from disclosure.accounts.roles import Role
 from disclosure.audit import AuditEvent
-from tests.auditing.builders import api_token, record, seqs_on, signed_in
+from tests.auditing.builders import api_token, newer_href, older_href, record, seqs_on, signed_in
 from tests.builders import SampleUser, make_user
 from tests.pages import PageClient
 
@@ -43,13 +43,17 @@ def test_the_auditor_pages_through_the_trail_newest_first(
     signed_in(client, db, auditor)
     first = client.get("/audit?action=test.paging")
     assert first.status_code == 200
-    assert "55 events" in first.text
+    assert "55 events (50 on this page)" in first.text
     assert seqs_on(first.text) == [e.seq for e in reversed(events)][:50]
-    assert "page=2" in first.text
-    second = client.get("/audit?action=test.paging&page=2")
+    assert newer_href(first.text) is None
+    older = older_href(first.text)
+    assert older is not None and "action=test.paging" in older, "the link keeps the filter"
+    second = client.get(older)
     assert seqs_on(second.text) == [e.seq for e in reversed(events[:5])]
-    beyond = client.get("/audit?action=test.paging&page=99")
-    assert seqs_on(beyond.text) == seqs_on(second.text), "a page past the end shows the last page"
+    assert older_href(second.text) is None and (newer := newer_href(second.text)) is not None
+    assert seqs_on(client.get(newer).text) == seqs_on(first.text), "and back again"
+    lost = client.get("/audit?action=test.paging&after=not-a-cursor")
+    assert seqs_on(lost.text) == seqs_on(first.text), "a cursor that cannot be read opens the first page"
 
 
 def test_unfiltered_trail_lists_the_latest_events(
@@ -247,7 +251,7 @@ def test_the_auditor_reads_the_trail_through_the_api(
     response = client.get("/api/v1/audit/events?action=test.api", headers=headers)
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 2 and [e["seq"] for e in body["events"]] == [e.seq for e in reversed(made)]
+    assert body["count"] == 2 and [e["seq"] for e in body["events"]] == [e.seq for e in reversed(made)]
     assert client.get("/api/v1/audit/events").status_code == 401, "no token, no trail"
     bad = client.get("/api/v1/audit/events?date_from=not-a-date", headers=headers)
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
