@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,9 +50,6 @@ class Page(Generic[T]):
         """ "1 open case", "37", "more than 1,000": the count in words (the caller adds the noun)."""
         return f"more than {self.count:,}" if self.more else f"{self.count:,}"
 
-    def map(self, convert: Any) -> Page[Any]:
-        return Page([convert(item) for item in self.items], self.after, self.before, self.count, self.more)
-
 
 # The API's paging parameters, the same on every list (OpenAPI shows their bounds; out of bounds is a 400).
 Limit = Annotated[int, Parameter(description=f"Items a page, 1 to {MAX_LIMIT}.", ge=1, le=MAX_LIMIT)]
@@ -72,8 +70,8 @@ Before = Annotated[
 
 
 def encode(values: Sequence[Any]) -> str:
-    """A cursor: the row's order values as URL-safe text (datetimes tagged so they decode as datetimes)."""
-    plain = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in values]
+    """A cursor: the row's order values as URL-safe text (datetimes and ids tagged to decode as such)."""
+    plain = [_tagged(v) for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -83,21 +81,28 @@ def decode(cursor: str | None, size: int) -> list[Any] | None:
         return None
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        values = [datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v for v in raw]
+        values = [_untagged(v) for v in raw]
     except (ValueError, TypeError, KeyError, binascii.Error, json.JSONDecodeError):
         return None
-    if len(values) != size or not all(isinstance(v, int | str | float | datetime) for v in values):
+    if len(values) != size or not all(
+        isinstance(v, int | str | float | datetime | uuid.UUID) for v in values
+    ):
         return None
     return values
 
 
-def limit_of(raw: object, default: int = LIMIT) -> int:
-    """A requested page size, kept within 1 and `MAX_LIMIT` (not a number: the default)."""
-    try:
-        number = int(str(raw)) if raw not in (None, "") else default
-    except ValueError:
-        return default
-    return min(max(number, 1), MAX_LIMIT)
+def _tagged(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, uuid.UUID):
+        return {"u": str(value)}
+    return value
+
+
+def _untagged(value: Any) -> Any:
+    if isinstance(value, dict):
+        return datetime.fromisoformat(value["t"]) if "t" in value else uuid.UUID(value["u"])
+    return value
 
 
 def page(

@@ -28,11 +28,13 @@ ITEM = MEETING + "/items/{item_id:uuid}"
 @get("/panels", name="decisions.meetings", sync_to_thread=True)
 def meetings(request: Request[Any, Any, Any], db: Db) -> Template:
     principal = require_principal(request)
+    params = request.query_params
     return page(
         request,
         "decisions/meetings.html",
         heading="Decision panels",
-        meetings=service.my_meetings(db, principal),
+        meetings=service.scheduled_meetings(db, principal),
+        past=service.past_meetings(db, principal, after=params.get("after"), before=params.get("before")),
         convener=is_convener(principal),
         chairs={u.id: u.display_name for u in service.chairs(db)},
         forums=dict(options(Forum)),

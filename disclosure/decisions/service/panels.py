@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from disclosure import chronology
+from disclosure import chronology, paging
 from disclosure.accounts.directory import active_users_with
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
@@ -394,18 +394,44 @@ def close_meeting(session: Session, actor: Principal, meeting_id: uuid.UUID) -> 
 # ---------------------------------------------------------------- reading
 
 
-def my_meetings(session: Session, actor: Principal) -> list[PanelMeeting]:
-    """Conveners see every meeting; members see the meetings they sit on. Soonest first."""
+def _meetings_for(actor: Principal, status: MeetingStatus) -> Select[Any]:
+    """Conveners see every meeting; members see the meetings they sit on."""
     query = (
         select(PanelMeeting)
+        .where(PanelMeeting.status == status.value)
         .options(selectinload(PanelMeeting.items))  # the list counts each agenda: one statement for all
-        .order_by(PanelMeeting.status.desc(), PanelMeeting.meets_at)
     )
     if not is_convener(actor):
-        query = query.join(PanelMember, PanelMember.meeting_id == PanelMeeting.id).where(
-            PanelMember.user_id == actor.user_id
-        )
+        sits_on = select(PanelMember.meeting_id).where(PanelMember.user_id == actor.user_id)
+        query = query.where(PanelMeeting.id.in_(sits_on))
+    return query
+
+
+def scheduled_meetings(session: Session, actor: Principal) -> list[PanelMeeting]:
+    """The meetings still to be held or closed, soonest first (a few weeks' worth: not paged)."""
+    query = _meetings_for(actor, MeetingStatus.SCHEDULED).order_by(PanelMeeting.meets_at, PanelMeeting.id)
     return list(session.scalars(query))
+
+
+def past_meetings(
+    session: Session,
+    actor: Principal,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> paging.Page[PanelMeeting]:
+    """Closed meetings, newest first, a page at a time: years of weekly panels stay one page's read
+    [issue 17]."""
+    return paging.page(
+        session,
+        _meetings_for(actor, MeetingStatus.CLOSED),
+        [PanelMeeting.meets_at, PanelMeeting.id],
+        after=after,
+        before=before,
+        limit=limit,
+        descending=True,
+    )
 
 
 @dataclass(frozen=True)
