@@ -47,7 +47,7 @@ class Page(Generic[T]):
 
     @property
     def count_text(self) -> str:
-        """ "1 open case", "37", "more than 1,000": the count in words (the caller adds the noun)."""
+        """The count in words, "37" or "more than 1,000" (the caller adds the noun)."""
         return f"more than {self.count:,}" if self.more else f"{self.count:,}"
 
 

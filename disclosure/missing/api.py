@@ -12,6 +12,7 @@ from typing import Any, Literal, cast
 from litestar import Request, get, post
 from litestar.params import FromQuery, JSONBody
 
+from disclosure import paging
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid
 from disclosure.missing import dispatcher, feed, import_jobs, rules, service, unreached
@@ -224,13 +225,33 @@ def _out(db: Db, episodes: list[Episode]) -> list[EpisodeOut]:
     return out
 
 
+@dataclass
+class EpisodePageOut:
+    """One page of episodes, newest report first. `count` is how many have the status, up to 1,000
+    (`count_capped`: more than that); follow `next_cursor` with `after`, `previous_cursor` with `before`."""
+
+    items: list[EpisodeOut]
+    count: int
+    count_capped: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
 @get("/api/v1/missing/episodes", name="api.missing_episodes", sync_to_thread=True, tags=TAGS)
-def episodes(request: Request[Any, Any, Any], db: Db, status: FromQuery[str] = "open") -> list[EpisodeOut]:
-    """Episodes by status (`open` or `closed`), newest report first, at most 500."""
+def episodes(
+    request: Request[Any, Any, Any],
+    db: Db,
+    status: FromQuery[str] = "open",
+    limit: paging.Limit = paging.LIMIT,
+    after: paging.After = "",
+    before: paging.Before = "",
+) -> EpisodePageOut:
+    """Episodes by status (`open` or `closed`), newest report first, a page at a time."""
     principal = require_principal(request)
     if status not in ("open", "closed"):
         raise FormInvalid({"status": "Status must be open or closed"})
-    return _out(db, service.episodes_by_status(db, principal, status))
+    found = service.episodes_by_status(db, principal, status, after=after, before=before, limit=limit)
+    return EpisodePageOut(_out(db, found.items), found.count, found.more, found.after, found.before)
 
 
 @get("/api/v1/missing/episodes/{episode_id:uuid}", name="api.missing_episode", sync_to_thread=True, tags=TAGS)

@@ -38,7 +38,7 @@ def test_an_integration_pushes_the_feed_and_reviews_the_risk(db: Session, api: P
     result = pushed.json()
     assert (result["total"], result["loaded"], result["unchanged"], result["rejected"]) == (3, 1, 1, 1)
     assert result["problems"][0]["line"] == 3 and "extreme" in result["problems"][0]["reason"]
-    listed = api.get("/api/v1/missing/episodes?status=open").json()
+    listed = api.get("/api/v1/missing/episodes?status=open").json()["items"]
     [mine] = [e for e in listed if e["police_reference"] == "MP/26/0001"]
     assert (
         mine["name"] == "Jamie Rivers" and mine["risk_level"] == "medium" and mine["repeat_missing"] is False
@@ -98,7 +98,7 @@ def test_the_api_tells_an_adults_prevention_interview_from_a_childs_overdue_one(
 ) -> None:
     adult = _closed(db, ADULT_BORN, "Alex", care_status="none")
     child = _closed(db, CHILD_BORN, "Kai")
-    answers = {e["id"]: e for e in api.get("/api/v1/missing/episodes?status=closed").json()}
+    answers = {e["id"]: e for e in api.get("/api/v1/missing/episodes?status=closed").json()["items"]}
     pick = ("interview", "interview_kind", "adult")
     assert tuple(answers[adult][k] for k in pick) == ("optional", "prevention", True)
     assert tuple(answers[child][k] for k in pick) == ("overdue", "return_home", False)
@@ -132,3 +132,26 @@ def test_the_openapi_document_describes_each_episode_answer_exactly(api: PageCli
     assert enum(episode["properties"]["interview_kind"]) == {k.value for k in InterviewKind} | {None}
     assert enum(episode["properties"]["unreached"]) == {r.value for r in UnreachedReason}
     assert episode["properties"]["adult"]["type"] == "boolean"
+
+
+def test_the_episodes_list_pages_newest_report_first(db: Session, api: PageClient) -> None:
+    references = [f"MP/26/01{n:02}" for n in range(5)]
+    reported = [utcnow() - timedelta(hours=n + 1) for n in range(5)]
+    rows = [
+        line(
+            police_reference=ref,
+            given_names=given,
+            reported_at=at.astimezone(UK).strftime("%Y-%m-%d %H:%M"),
+        )
+        for ref, at, given in zip(references, reported, ["Ann", "Bea", "Cal", "Dee", "Eve"], strict=True)
+    ]
+    assert api.post("/api/v1/missing/imports", json={"csv": csv_of(*rows).decode()}).status_code == 201
+    seen, cursor = [], ""
+    while True:
+        page = api.get(f"/api/v1/missing/episodes?status=open&limit=2&after={cursor}").json()
+        assert page["count"] == 5 and len(page["items"]) <= 2
+        seen += [e["police_reference"] for e in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == references, "newest report first, none lost or repeated"
+    assert api.get("/api/v1/missing/episodes?limit=201").status_code == 400

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from disclosure import chronology
+from disclosure import chronology, paging
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.db import check_version, utcnow
@@ -269,17 +269,27 @@ def _when(moment: datetime | None) -> str:
     return format_datetime(moment) if moment else "(time not known)"
 
 
-def episodes_by_status(session: Session, actor: Principal, status: str, *, limit: int = 500) -> list[Episode]:
-    """Open or closed episodes, newest report first (the API's list)."""
+def episodes_by_status(
+    session: Session,
+    actor: Principal,
+    status: str,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> paging.Page[Episode]:
+    """Open or closed episodes, newest report first, a page at a time (the API's list) [issue 17]."""
     require_coordinator(actor)
-    return list(
-        session.scalars(
-            select(Episode)
-            .options(selectinload(Episode.interview))  # every episode's interview in one statement
-            .where(Episode.status == status)
-            .order_by(Episode.reported_at.desc())
-            .limit(limit)
-        )
+    return paging.page(
+        session,
+        select(Episode)
+        .options(selectinload(Episode.interview))  # every episode's interview in one statement
+        .where(Episode.status == status),
+        [Episode.reported_at, Episode.id],
+        after=after,
+        before=before,
+        limit=limit,
+        descending=True,
     )
 
 
