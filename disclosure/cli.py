@@ -86,7 +86,7 @@ def _deadlines_current(settings: Settings) -> None:
     way deadlines are counted changed since they were computed (`requests.stored_deadlines`)."""
     with _unit(settings) as session:
         changed = stored_deadlines.recompute_if_basis_changed(session)
-    if changed is not None:
+    if changed:
         click.echo(
             f"Deadlines recomputed under the current bank holidays and clock policies: {changed} moved."
         )

@@ -74,6 +74,7 @@ def create(env: dict[str, str], username: str, *roles: str, email: str | None = 
 def test_migrate_is_idempotent(cli_env: dict[str, str]) -> None:
     assert run(cli_env, "migrate") == (0, "Database is up to date.\n")
     assert run(cli_env, "migrate") == (0, "Database is up to date.\n")
+    assert run(cli_env, "deadlines", "recompute") == (0, "Deadlines recomputed: 0 moved.\n")
 
 
 def test_migrate_builds_a_new_sqlite_database_in_a_new_folder(tmp_path: Path) -> None:

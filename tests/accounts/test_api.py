@@ -156,7 +156,7 @@ def test_an_auditor_reads_the_audit_events(
     response = client.get("/api/v1/audit/events", headers=as_auditor)
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] >= 1 and body["page"] == 1
+    assert body["count"] >= 1 and body["previous_cursor"] is None
     actions = [e["action"] for e in body["events"]]
     assert "user.create" in actions
     filtered = client.get("/api/v1/audit/events?action=user.create", headers=as_auditor).json()
@@ -168,7 +168,9 @@ def test_other_roles_get_403_from_the_audit_events(client: PageClient, db: Sessi
     _is_problem(client.get("/api/v1/audit/events", headers=_token(db, make_user(db, role))), 403)
 
 
-@pytest.mark.parametrize("query", ["page=abc", "date_from=yesterday", "category=gossip", "page=1.5"])
+@pytest.mark.parametrize(
+    "query", ["limit=abc", "date_from=yesterday", "category=gossip", "limit=1.5", "limit=0", "limit=201"]
+)
 def test_bad_audit_filters_get_400(client: PageClient, as_auditor: dict[str, str], query: str) -> None:
     _is_problem(client.get(f"/api/v1/audit/events?{query}", headers=as_auditor), 400)
 
