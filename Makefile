@@ -22,7 +22,8 @@ CLOCK_TESTS := tests/test_clocks.py tests/test_storage.py tests/people/test_serv
 	tests/auditing/test_filters.py tests/missing/test_corrections.py tests/search/test_search.py \
 	tests/requests/test_queue_names.py tests/research/test_reuse.py tests/waiting/test_waiting.py \
 	tests/requests/test_people_on_case.py tests/requests/test_forms.py tests/decisions/test_attendance.py \
-	tests/letters/test_delivery_corrections.py tests/missing/test_form_pages.py
+	tests/letters/test_delivery_corrections.py tests/missing/test_form_pages.py \
+	tests/requests/test_stored_deadlines.py tests/requests/test_queue_pages.py tests/decisions/test_meetings_list.py
 # 23:55 UTC on New Year's Eve next year: the UK date, the UTC date and the year all turn over mid-run.
 CLOCK_AT ?= $(shell echo $$(( $$(date -u +%Y) + 1 )))-12-31 23:55:00
 
