@@ -41,17 +41,18 @@ from disclosure.db import create_db_engine, create_session_factory, new_id, utcn
 from disclosure.missing import feed
 from disclosure.missing.models import Episode, PendingMatch
 from disclosure.people.models import Person
+from disclosure.synthetic.population import Population, misspell
 
 
 def write_feed(targets: list[people_matching.Target], rows: int, distinct: int, seed: int) -> bytes:
     rng = random.Random(seed)
-    population = people_matching.Population(rng)
+    population = Population(rng)
     people: list[tuple[str, str, str, str]] = []
     for n in range(distinct):
         roll = rng.random()
         if roll < 0.8 and targets:
             target = targets[n % len(targets)]
-            family = people_matching.misspell(rng, target.family) if roll >= 0.7 else target.family
+            family = misspell(rng, target.family) if roll >= 0.7 else target.family
             people.append((target.given, family, target.born.isoformat(), target.postcode))
         else:
             born = utcnow().date() - timedelta(days=rng.randrange(365 * 11, 365 * 17))

@@ -361,9 +361,45 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
-@main.group("demo")
-def demo_group() -> None:
-    """The synthetic demo data set (never in production)."""
+@main.group("demo", invoke_without_command=True)
+@click.option("--scale", type=click.IntRange(min=1), help="Generate a synthetic force of this many requests.")
+@click.option("--years", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Spread over.")
+@click.option("--seed", type=int, default=17, show_default=True, help="The same seed draws the same data.")
+@click.pass_context
+def demo_group(context: click.Context, scale: int | None, years: float, seed: int) -> None:
+    """The synthetic demo data set (never in production). `--scale N` adds N synthetic requests, with their
+    people, panels, letters' deliveries, missing episodes and audit trail (see the README, "Scale")."""
+    if scale is None:
+        if context.invoked_subcommand is None:
+            click.echo(context.get_help())
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from disclosure.synthetic import generate
+
+    settings = _settings()
+    engine = create_db_engine(settings.database_url)
+    try:
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        ) as bar:
+            task = bar.add_task("Synthetic requests", total=scale)
+            made = generate.generate(
+                create_session_factory(engine),
+                settings,
+                scale,
+                years=years,
+                seed=seed,
+                progress=lambda done, wanted: bar.update(task, completed=min(done, wanted)),
+            )
+    except DisclosureError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        engine.dispose()
+    click.echo(
+        f"Synthetic force added: {made.requests:,} requests ({made.open_requests:,} open), "
+        f"{made.people:,} people, {made.episodes:,} missing episodes, {made.audit_events:,} audit events."
+    )
 
 
 @demo_group.command("load")
