@@ -16,8 +16,9 @@ from __future__ import annotations
 import random
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,6 +63,10 @@ class Made:
     episodes: int = 0
     people: int = 0
     audit_events: int = 0
+    templates: Counter[str] = field(default_factory=Counter)
+    """Rows per table of the template cases, meetings and episodes."""
+    copied: Counter[str] = field(default_factory=Counter)
+    """Rows per table that the copies (and the people drawn for them) added."""
 
 
 @dataclass
@@ -103,7 +108,7 @@ def generate(
         )
         template_people = [p for unit in units for p in unit.people]
         chosen = select(Person.id, Person.date_of_birth).where(Person.id.in_(template_people))
-        born = dict(session.execute(chosen).tuples().all())
+        born = dict(session.execute(chosen).all())
         events = [
             {name: getattr(e, name) for name in AUDIT_COLUMNS}
             for e in session.scalars(
@@ -116,6 +121,7 @@ def generate(
         episodes=len(templates.episodes),
         people=len(template_people),
         audit_events=len(events),
+        templates=sum((Counter({t: len(r) for t, r in u.rows.items()}) for u in units), Counter()),
     )
     jobs = _plan(units, events, scale, rng, years, made)
     assert templates.staff_id is not None
@@ -177,8 +183,11 @@ def _plan(
     ) -> int:
         picks = kinds[kind]
         weights = [counter(units[n]) for n in picks]  # a unit of five cases is five times as likely
+        first = iter(picks)  # each template once before any twice, so every kind of record is copied
         while picks and made_so_far < wanted:
-            n = rng.choices(picks, weights)[0]
+            n = next(first, None)
+            if n is None:
+                n = rng.choices(picks, weights)[0]
             seconds = rng.uniform(early.total_seconds(), late.total_seconds())
             jobs.append(_Job(units[n], -timedelta(seconds=int(seconds)), by_unit[n]))
             made_so_far += counter(units[n])
@@ -249,12 +258,13 @@ class _Copier:
             ).first()
             self.seq, self.hash = (tail[0], tail[1]) if tail else (0, GENESIS_HASH)
             counters = session.execute(select(ReferenceCounter.prefix, ReferenceCounter.last_number))
-            self.counters = dict(counters.tuples().all())
+            self.counters = dict(counters.all())
             self.episode_number = session.scalar(text("SELECT count(*) FROM missing_episodes")) or 0
 
     def _add(self, table: str, rows: list[dict[str, Any]]) -> None:
         self.buffer.setdefault(table, []).extend(rows)
         self.pending += len(rows)
+        self.made.copied[table] += len(rows)
 
     def _batch(self, count: int, *, child: bool) -> list[Drawn]:
         today = self.now.date()

@@ -48,8 +48,11 @@ STAFF = {
     "synthetic-probation": ("Fay Probation (synthetic)", [Role.PANEL_MEMBER]),
     "synthetic-officer": ("Gus Officer (synthetic)", [Role.DISCLOSING_OFFICER]),
     "synthetic-partner": ("Hal Probation Partner (synthetic)", [Role.PARTNER]),
+    "synthetic-social-worker": ("Ivy Social Worker (synthetic)", [Role.PARTNER]),
 }
 """The synthetic staff the template cases are worked by; they cannot sign in (no password)."""
+AGENCY_OF = {"synthetic-partner": "probation", "synthetic-social-worker": "childrens-social-care"}
+"""The partner agency each synthetic partner answers for."""
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Cast:
     probation: Principal
     officer: Principal
     partner: Principal
+    social_worker: Principal
 
 
 @dataclass
@@ -94,8 +98,8 @@ def cast(session: Session) -> Cast:
             user.roles = [UserRole(role=r.value) for r in roles]
             session.add(user)
             session.flush()
-            if Role.PARTNER in roles:
-                agency = session.scalar(select(Agency).where(Agency.code == "probation"))
+            if username in AGENCY_OF:
+                agency = session.scalar(select(Agency).where(Agency.code == AGENCY_OF[username]))
                 if agency is not None:
                     session.add(AgencyMember(user_id=user.id, agency_id=agency.id))
                     session.flush()
@@ -108,6 +112,7 @@ def cast(session: Session) -> Cast:
         probation=p["synthetic-probation"],
         officer=p["synthetic-officer"],
         partner=p["synthetic-partner"],
+        social_worker=p["synthetic-social-worker"],
     )
 
 
@@ -281,11 +286,19 @@ class Journeys:
         return next(r for r in self.staff.researchers if r.user_id == case.assignee_id)
 
     def submitted(
-        self, route: str, hours_ago: float, researcher: int = 0, *, risk: bool = True
+        self, route: str, hours_ago: float, researcher: int = 0, *, risk: bool = True, delayed: bool = False
     ) -> DisclosureRequest:
         """Researched, reviewed and put to the panel; on Sarah's Law with a child sexual conviction and, if
-        `risk`, a risk to the child (the presumption to disclose)."""
+        `risk`, a risk to the child (the presumption to disclose). If `delayed`, its clock was paused for a
+        partner and its deadline extended on the way."""
         case = self.in_research(route, hours_ago, researcher)
+        if delayed:
+            clerk = self.staff.clerks[0]
+            pause = {"reason_code": "awaiting_partner", "reason": "Waiting for the partner's return"}
+            service.pause_clock(self.session, clerk, case.id, pause)
+            service.resume_clock(self.session, clerk, case.id)
+            extension = {"days": "5", "reason_code": "partner_delay", "reason": "Health's return was late"}
+            service.extend_deadline(self.session, clerk, case.id, extension)
         self.researched(case)
         author = self._researcher(case)
         reviewer = next(r for r in self.staff.researchers if r.user_id != author.user_id)
@@ -415,6 +428,11 @@ class Journeys:
         service.close_request(self.session, clerk, case.id)
 
     # ------------------------------------------------------------------------ missing people
+    def _agency(self, code: str) -> uuid.UUID:
+        agency = self.session.scalar(select(Agency.id).where(Agency.code == code))
+        assert agency is not None, f"the {code} agency is reference data"
+        return agency
+
     def episode(self, *, child: bool, returned: bool, interviewed: bool) -> uuid.UUID:
         self.made += 1
         coordinator = self.staff.clerks[1]
@@ -434,6 +452,10 @@ class Journeys:
             "risk_rationale": "Young, first episode this month, known associates in the city centre",
             "risk_source": "Call handler and care home manager",
             "risk_factors": ["exploitation"] if child else [],
+            # The partners the MASH tells: a child's social worker, school and health; an adult's health.
+            "social_worker_id": str(self.staff.social_worker.user_id) if child else "",
+            "school_id": str(self._agency("education")) if child else "",
+            "health_id": str(self._agency("health")),
         }
         episode = missing.record_episode(self.session, coordinator, who.id, values)
         if returned:
@@ -503,7 +525,7 @@ def build(session: Session) -> Templates:
         (journeys.submitted("right_to_ask", hours_ago=24 * 20), "disclose", False),
         (journeys.submitted("right_to_ask", hours_ago=24 * 21), "no_disclosure", True),
         (journeys.submitted("right_to_know", hours_ago=24 * 22, researcher=1), "no_disclosure", True),
-        (journeys.submitted("right_to_know", hours_ago=24 * 23), "disclose", True),
+        (journeys.submitted("right_to_know", hours_ago=24 * 23, delayed=True), "disclose", True),
         (journeys.submitted("csods_application", hours_ago=24 * 24), "disclose", True),
         (
             journeys.submitted("csods_application", hours_ago=24 * 25, researcher=1, risk=False),

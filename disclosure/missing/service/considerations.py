@@ -129,7 +129,7 @@ def case_references(session: Session, request_ids: Iterable[uuid.UUID]) -> dict[
     rows = session.execute(
         select(DisclosureRequest.id, DisclosureRequest.reference).where(DisclosureRequest.id.in_(ids))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 # The form's answer is the status it asks for.
