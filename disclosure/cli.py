@@ -132,7 +132,7 @@ def _print_setup_link(settings: Settings, link: str) -> None:
 @click.option("--workers", default=None, type=int, help="Worker processes (DISCLOSURE_WORKERS).")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the application under uvicorn, printing the set-up link first if no account exists."""
-    import uvicorn
+    from disclosure import server
 
     settings = _settings()
     _deadlines_current(settings)  # once, before the workers start
@@ -140,16 +140,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         link = accounts.issue_setup_link(session, settings)
     if link:
         _print_setup_link(settings, link)
-    uvicorn.run(
-        "disclosure.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        proxy_headers=False,
-        server_header=False,
-        log_level="warning",
-    )
+    server.serve(host or settings.host, port or settings.port, workers or settings.workers)
 
 
 @main.group()

@@ -194,9 +194,13 @@ def _with_generated_secret(settings: Settings) -> Settings:
         return replace(settings, secret_key=secrets.token_urlsafe(32))
     path = settings.var_dir / "secret-key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+    try:  # made readable by its owner only from the start; of two processes starting at once, one writes
+        made = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(made, "w") as file:
+            file.write(secrets.token_urlsafe(32))
     return replace(settings, secret_key=path.read_text().strip())
 
 
