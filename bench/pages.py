@@ -11,6 +11,10 @@ docs/PERFORMANCE.md. It asserts no timings: it exits non-zero only when a route 
     python bench/pages.py --requests 10000
     python bench/pages.py --requests 300000 --years 1 --json var/bench/sqlite-national.json
     python bench/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench --workers 4
+
+A PostgreSQL database named by `--database-url` is dropped and made again first (unless `--reuse`). With
+`--mix S`, the same routes are then requested by several clients at once (two per worker) for S seconds, in a
+shuffled mix: every answer must be a 200, and the throughput and p95 under load are kept too.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
+import random
 import re
 import secrets
 import socket
@@ -25,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -32,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -81,6 +88,19 @@ def _run(args: list[str], url: str) -> float:
     return time.perf_counter() - started
 
 
+def _fresh_postgres(url: str) -> None:
+    """Drop and make again the benchmark's PostgreSQL database (through the server's `postgres` one)."""
+    target = make_url(url)
+    name = target.database
+    if not name or name == "postgres":
+        raise SystemExit("give the benchmark a PostgreSQL database of its own: it is dropped first")
+    admin = create_db_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def _user(session: Any, username: str, role: Role) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -105,6 +125,7 @@ def sign_in(url: str) -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
             "researcher": session.scalar(select(User).where(User.username == "synthetic-researcher-1")),
             "chair": session.scalar(select(User).where(User.username == "synthetic-chair")),
             "partner": session.scalar(select(User).where(User.username == "synthetic-partner")),
+            "social_worker": session.scalar(select(User).where(User.username == "synthetic-social-worker")),
             "auditor": _user(session, "bench-auditor", Role.AUDITOR),
             "admin": _user(session, "bench-admin", Role.ADMINISTRATOR),
         }
@@ -190,6 +211,7 @@ def routes(records: dict[str, Any]) -> list[Route]:
         ("audit trail, filtered by action", "auditor", "page", "/audit?action=request.view"),
         ("audit trail, a late page", "auditor", "page", "LATE:/audit"),
         ("partner inbox", "partner", "page", "/partner"),
+        ("partner's missing notifications", "social_worker", "page", "/partner/missing"),
         ("researcher's partner requests", "researcher", "page", "/research/partner-requests"),
         ("API: requests", "clerk", "api", "/api/v1/requests"),
         ("API: waiting", "clerk", "api", "/api/v1/waiting"),
@@ -214,10 +236,15 @@ def _late(client: httpx.Client, path: str, pages: int = 20) -> str:
     return path
 
 
+Call = tuple[str, str, str, dict[str, str] | None]
+"""A route resolved for the mix: reader, kind, path and form data (a POST) or None (a GET)."""
+
+
 def measure(
     base: str, cookies: dict[str, str], tokens: dict[str, str], records: dict[str, Any], runs: int
-) -> list[Figure]:
+) -> tuple[list[Figure], list[Call]]:
     figures = []
+    resolved: list[Call] = []
     clients: dict[tuple[str, str], httpx.Client] = {}
 
     def client(reader: str, kind: str) -> httpx.Client:
@@ -249,8 +276,10 @@ def measure(
                 "role": "subject",
             }
             call = lambda http=http, path=path, data=data: http.post(path, data=data)  # noqa: E731
+            resolved.append((reader, kind, path, data))
         else:
             call = lambda http=http, path=path: http.get(path)  # noqa: E731
+            resolved.append((reader, kind, path, None))
         first = call()
         if first.status_code not in (200, 400) or (
             first.status_code == 400 and not path.endswith("/people/add")
@@ -269,7 +298,87 @@ def measure(
         print(f"  {name:<40} p50 {figures[-1].p50:8.1f} ms   p95 {figures[-1].p95:8.1f} ms", flush=True)
     for made in clients.values():
         made.close()
-    return figures
+    return figures, resolved
+
+
+@dataclass
+class Mix:
+    clients: int
+    seconds: float
+    answers: int
+    failures: list[str]
+    per_second: float
+    p50: float
+    p95: float
+
+
+def mix(
+    base: str,
+    cookies: dict[str, str],
+    tokens: dict[str, str],
+    calls: list[Call],
+    clients: int,
+    seconds: float,
+) -> Mix:
+    """`clients` threads, each with its own connections, requesting the routes in a shuffled order until
+    `seconds` have passed. A CSRF-protected POST re-reads its form (each client has its own session cookie
+    jar, but the sessions are shared: the token is the session's, so it stays valid)."""
+    times: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        rng = random.Random(n)
+        made: dict[tuple[str, str], httpx.Client] = {}
+        while time.perf_counter() < stop:
+            reader, kind, path, data = rng.choice(calls)
+            http = made.get((reader, kind))
+            if http is None:
+                http = made[(reader, kind)] = httpx.Client(base_url=base, timeout=120)
+                if kind == "api":
+                    http.headers["Authorization"] = f"Bearer {tokens[reader]}"
+                else:
+                    http.cookies.set(SESSION_COOKIE, cookies[reader])
+            started = time.perf_counter()
+            try:
+                answer = http.post(path, data=data) if data is not None else http.get(path)
+                ok = answer.status_code == 200 or (data is not None and answer.status_code == 400)
+                outcome = "" if ok else f"{path} answered {answer.status_code}"
+            except httpx.HTTPError as error:
+                outcome = f"{path}: {error!r}"
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                if outcome:
+                    failures.append(outcome)
+        for http in made.values():
+            http.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times.sort()
+    return Mix(
+        clients,
+        seconds,
+        len(times),
+        failures[:20],
+        len(times) / seconds,
+        statistics.median(times) if times else 0.0,
+        times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0.0,
+    )
+
+
+def _print_mix(load: Mix) -> None:
+    print(
+        f"  mix of every route, {load.clients} clients for {load.seconds:g} s: {load.answers:,} answers, "
+        f"{load.per_second:,.1f}/s, p50 {load.p50:.1f} ms, p95 {load.p95:.1f} ms, {len(load.failures)} failed"
+    )
+    for failure in load.failures:
+        print(f"    {failure}")
 
 
 def rss(pid: int) -> tuple[int, int]:
@@ -297,6 +406,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="An empty database (default: a new SQLite file)")
     parser.add_argument("--reuse", action="store_true", help="The database already holds the data")
     parser.add_argument("--json", type=Path, help="Keep the figures here")
+    parser.add_argument("--mix", type=float, default=0, help="Seconds of concurrent load after the timings")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
@@ -304,6 +414,8 @@ def main() -> None:
     print(f"{engine}, {args.requests:,} requests over {args.years:g} years, {args.workers} worker(s)")
     generated = 0.0
     if not args.reuse:
+        if engine == "PostgreSQL":
+            _fresh_postgres(url)
         _run(["migrate"], url)
         generated = _run(["demo", f"--scale={args.requests}", f"--years={args.years}"], url)
         print(f"  generated in {generated:,.0f} s")
@@ -331,13 +443,22 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        figures = measure(base, cookies, tokens, records, args.runs)
+        figures, calls = measure(base, cookies, tokens, records, args.runs)
+        load = None
+        if args.mix:
+            load = mix(base, cookies, tokens, calls, 2 * args.workers, args.mix)
+            _print_mix(load)
         now, peak = rss(server.pid)
         print(f"  server memory: {now / 1024:,.0f} MB now, {peak / 1024:,.0f} MB at its peak")
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if load and load.failures:
+        raise SystemExit("the mix had failures (above)")
     with create_db_engine(url).connect() as connection:
+        version = connection.execute(
+            text("SHOW server_version" if engine == "PostgreSQL" else "SELECT sqlite_version()")
+        ).scalar_one()
         counts = {
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
             for table in ("requests", "people", "missing_episodes", "audit_events", "panel_meetings")
@@ -356,6 +477,9 @@ def main() -> None:
                     "rss_mb": round(now / 1024),
                     "peak_rss_mb": round(peak / 1024),
                     "figures": [asdict(f) for f in figures],
+                    "mix": asdict(load) if load else None,
+                    "engine_version": version,
+                    "python": platform.python_version(),
                     "at": utcnow().isoformat(timespec="seconds"),
                 },
                 indent=1,
