@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from litestar.params import Parameter
@@ -70,7 +70,7 @@ Before = Annotated[
 
 
 def encode(values: Sequence[Any]) -> str:
-    """A cursor: the row's order values as URL-safe text (datetimes and ids tagged to decode as such)."""
+    """A cursor: the row's order values as URL-safe text (times, dates and ids tagged to decode as such)."""
     plain = [_tagged(v) for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
 
@@ -84,9 +84,7 @@ def decode(cursor: str | None, size: int) -> list[Any] | None:
         values = [_untagged(v) for v in raw]
     except (ValueError, TypeError, KeyError, binascii.Error, json.JSONDecodeError):
         return None
-    if len(values) != size or not all(
-        isinstance(v, int | str | float | datetime | uuid.UUID) for v in values
-    ):
+    if len(values) != size or not all(isinstance(v, int | str | float | date | uuid.UUID) for v in values):
         return None
     return values
 
@@ -94,6 +92,8 @@ def decode(cursor: str | None, size: int) -> list[Any] | None:
 def _tagged(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
     if isinstance(value, uuid.UUID):
         return {"u": str(value)}
     return value
@@ -101,7 +101,9 @@ def _tagged(value: Any) -> Any:
 
 def _untagged(value: Any) -> Any:
     if isinstance(value, dict):
-        return datetime.fromisoformat(value["t"]) if "t" in value else uuid.UUID(value["u"])
+        if "t" in value:
+            return datetime.fromisoformat(value["t"])
+        return date.fromisoformat(value["d"]) if "d" in value else uuid.UUID(value["u"])
     return value
 
 
@@ -139,7 +141,7 @@ def page(
     keys = [tuple(row[width:]) for row in rows]
     has_next = (beyond if not backwards else True) and bool(rows)
     has_previous = (position is not None if not backwards else beyond) and bool(rows)
-    count, more = _capped_count(session, statement, cap) if counted else (0, False)
+    count, more = capped_count(session, statement, cap) if counted else (0, False)
     return Page(
         items=[row[0] if width == 1 else tuple(row[:width]) for row in rows],
         after=encode(keys[-1]) if has_next else None,
@@ -149,7 +151,8 @@ def page(
     )
 
 
-def _capped_count(session: Session, statement: Select[Any], cap: int) -> tuple[int, bool]:
+def capped_count(session: Session, statement: Select[Any], cap: int = CAP) -> tuple[int, bool]:
+    """How many rows `statement` selects, counted up to `cap`, and whether there are more: one statement."""
     ones: Select[Any] = statement.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(
         None
     )

@@ -33,7 +33,7 @@ from disclosure.research import service as research
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.decisions.builders import panel_with, submitted_case
 from tests.decisions.conftest import Cast, make_cast
-from tests.missing.builders import episode_values, person
+from tests.missing.builders import agency_id, episode_values, person, social_worker
 from tests.pages import PageClient
 from tests.requests.builders import add, make_person, make_request, triage
 from tests.research.builders import agency, case_in_research, partner_user, subject_id
@@ -49,6 +49,7 @@ class World:
     auditor: Any
     admin: Any
     partner: Any
+    social_worker: Any
     added: int = 0
 
 
@@ -71,7 +72,8 @@ def _grow(db: Session, world: World, batches: int) -> None:
             db, cast.clerk, cast.chair, [(cast.probation, "probation")], at=utcnow() + timedelta(days=n)
         )
         child = person(db, cast.clerk, given=f"Kid{n}")
-        missing.record_episode(db, cast.clerk, child.id, episode_values(hours_ago=2))
+        told = {"social_worker_id": str(world.social_worker.user_id), "school_id": agency_id(db, "education")}
+        missing.record_episode(db, cast.clerk, child.id, episode_values(hours_ago=2, **told))
         make_user(db, Role.RESEARCHER)  # and one more user
         asking = case_in_research(db, cast.clerk, cast.researcher)
         research.send_partner_request(
@@ -107,7 +109,7 @@ def world(db: Session) -> World:
     meeting, _items = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")])
     auditor = principal_for(make_user(db, Role.AUDITOR).user)
     admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
-    world = World(cast, meeting.id, auditor, admin, partner_user(db))
+    world = World(cast, meeting.id, auditor, admin, partner_user(db), social_worker(db))
     _grow(db, world, 2)
     return world
 
@@ -134,6 +136,9 @@ ROUTES: dict[str, Reader] = {
     "partner requests API": lambda w: (w.partner, "/api/v1/partner/requests"),
     "researcher's partner requests": lambda w: (w.cast.researcher, "/research/partner-requests"),
     "partner's home page": lambda w: (w.partner, "/"),
+    "partner's missing notifications": lambda w: (w.social_worker, "/partner/missing"),
+    "partner's notifications acknowledged": lambda w: (w.social_worker, "/partner/missing?view=done"),
+    "partner's answered requests": lambda w: (w.partner, "/partner?view=done"),
 }
 
 

@@ -280,6 +280,8 @@ class Notification(IdMixin, TimestampMixin, Base):
         Index("ix_missing_notifications_agency", "agency_id", "period_start"),
         Index("ix_missing_notifications_open", "sent_at", "period_end"),
         Index("ix_missing_notifications_person", "person_id"),
+        # The partner's inbox: to acknowledge (urgent first, newest) or acknowledged (latest first).
+        Index("ix_missing_notifications_inbox", "agency_id", "acknowledged_at", "urgent", "period_end", "id"),
         {"comment": "Partner notifications: one digest per partner, person and period, or urgent notices."},
     )
 

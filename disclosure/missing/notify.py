@@ -17,15 +17,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from disclosure import audit
+from disclosure import audit, paging
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
-from disclosure.agencies import outbox
+from disclosure.agencies import inbox, outbox
+from disclosure.agencies.inbox import Inbox, InboxView
 from disclosure.agencies.models import Agency
 from disclosure.agencies.service import agency_of
 from disclosure.audit import AuditCategory, SystemActor
@@ -298,21 +300,41 @@ def _visible_to(session: Session, actor: Principal) -> ColumnElement[bool]:
     )
 
 
-def partner_notifications(session: Session, actor: Principal, *, limit: int = 200) -> list[Notification]:
-    """What a partner user's agency has been told (and what is addressed to them by name): unacknowledged
-    first, urgent notices first among them, then newest; digests still collecting are shown too."""
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(_visible_to(session, actor))
-            .order_by(
-                Notification.acknowledged_at.is_not(None),
-                Notification.urgent.desc(),
-                Notification.period_end.desc(),
-            )
-            .limit(limit)
-        )
+def partner_notifications(
+    session: Session,
+    actor: Principal,
+    *,
+    view: InboxView = InboxView.WAITING,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> Inbox[Notification]:
+    """A page of what a partner user's agency has been told (and what is addressed to them by name): those
+    to acknowledge, urgent notices first, then newest (digests still collecting among them), or those
+    acknowledged, the latest first [issue 17]."""
+    agency = partner_agency(session, actor)
+    if agency is None:
+        return inbox.empty(None, view)
+    mine = select(Notification).where(_visible_to(session, actor))
+    waiting = mine.where(Notification.acknowledged_at.is_(None))
+    order: tuple[InstrumentedAttribute[Any], ...]
+    if view is InboxView.WAITING:
+        statement = waiting
+        order = (Notification.urgent, Notification.period_end, Notification.id)
+    else:
+        statement = mine.where(Notification.acknowledged_at.is_not(None))
+        order = (Notification.acknowledged_at, Notification.id)
+    found = paging.page(
+        session,
+        statement.options(selectinload(Notification.items)),
+        order,
+        after=after,
+        before=before,
+        limit=limit,
+        descending=True,
     )
+    count, more = inbox.waiting_count(session, waiting, view, found)
+    return Inbox(agency, view, found, count, more)
 
 
 def open_for_partner(session: Session, actor: Principal, notification_id: uuid.UUID) -> Notification:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from litestar import Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
+from disclosure import paging
+from disclosure.agencies.inbox import view_of
 from disclosure.auth import require_principal
 from disclosure.research import service
 from disclosure.research.overview import overview
@@ -345,11 +347,36 @@ def get_version(request: Request[Any, Any, Any], db: Db, request_id: Id, number:
     )
 
 
+@dataclass
+class PartnerInboxPageOut:
+    """One page of a view of the requests to the partner's agency. `waiting` is how many wait for an answer,
+    up to 1,000 (`waiting_capped`: more than that); follow `next_cursor` with `after`, `previous_cursor`
+    with `before`."""
+
+    view: str
+    items: list[PartnerInboxOut]
+    waiting: int
+    waiting_capped: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
 @get("/api/v1/partner/requests", name="api.partner_inbox", sync_to_thread=True, tags=["partner agencies"])
-def partner_inbox(request: Request[Any, Any, Any], db: Db) -> list[PartnerInboxOut]:
-    """For a partner agency's user: the requests addressed to their agency."""
-    _agency, rows = service.partner_inbox(db, require_principal(request))
-    return [
+def partner_inbox(
+    request: Request[Any, Any, Any],
+    db: Db,
+    view: FromQuery[Literal["waiting", "done"]] = "waiting",
+    limit: paging.Limit = paging.LIMIT,
+    after: paging.After = "",
+    before: paging.Before = "",
+) -> PartnerInboxPageOut:
+    """For a partner agency's user, a page at a time: the requests to their agency waiting for an answer,
+    nearest due date first (`view=waiting`), or those answered or closed, newest first (`view=done`)."""
+    found = service.partner_inbox(
+        db, require_principal(request), view=view_of(view), after=after, before=before, limit=limit
+    )
+    rows = found.found.items
+    items = [
         PartnerInboxOut(
             r.id,
             r.reference,
@@ -371,6 +398,9 @@ def partner_inbox(request: Request[Any, Any, Any], db: Db) -> list[PartnerInboxO
         )
         for r in rows
     ]
+    return PartnerInboxPageOut(
+        found.view.value, items, found.waiting, found.waiting_more, found.found.after, found.found.before
+    )
 
 
 @post(

@@ -101,6 +101,7 @@ class PartnerRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint(one_of("onward_consent", OnwardConsent, nullable=True), name="known_consent"),
         Index("ix_partner_requests_agency_status", "agency_id", "status", "due_on"),
         Index("ix_partner_requests_request", "request_id"),
+        Index("ix_partner_requests_agency_sent", "agency_id", "sent_at", "id"),  # answered, newest first
         {"comment": "Information requests to partner agencies and their answers."},
     )
 

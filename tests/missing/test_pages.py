@@ -131,6 +131,10 @@ def test_the_partner_reads_and_acknowledges_its_digest(db: Session, client: Page
     assert client.submit(f"/partner/missing/{digest.id}/acknowledge").status_code == 303
     db.refresh(digest)
     assert digest.acknowledged_at is not None
+    link = f"/partner/missing/{digest.id}"
+    waiting = client.get("/partner/missing")
+    assert link not in waiting.text and "To acknowledge (0)" in waiting.text, "it leaves what waits"
+    assert link in client.get("/partner/missing?view=done").text, "and is found under Acknowledged"
     other = social_worker(db, "other.worker")
     sign_in_as(db, client, other)
     assert client.get(f"/partner/missing/{digest.id}").status_code == 404

@@ -216,10 +216,11 @@ def test_a_partner_acknowledges_only_its_own_notifications(db: Session) -> None:
     worker = social_worker(db)
     school_user = social_worker(db, "sian.school")  # same agency kind, but not the named recipient
     record(db, actor, care_status=CareStatus.CP_PLAN.value, social_worker_id=str(worker.user_id))
-    mine = notify.partner_notifications(db, worker)
+    mine = notify.partner_notifications(db, worker).found.items
     assert len(mine) == 2  # the urgent notice and the digest collecting
     urgent = next(n for n in mine if n.urgent)
-    assert urgent not in notify.partner_notifications(db, school_user)
+    assert mine[0] is urgent, "urgent notices first"
+    assert urgent not in notify.partner_notifications(db, school_user).found.items
     notify.acknowledge(db, worker, urgent.id)
     assert urgent.acknowledged_by_id == worker.user_id
     with pytest.raises(Conflict):

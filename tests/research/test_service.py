@@ -164,7 +164,7 @@ def test_a_partner_sees_only_requests_to_their_own_agency(
     to_probation = _ask(db, researcher, case, "probation")
     to_health = _ask(db, researcher, case, "health")
     partner = partner_user(db, "probation")
-    _agency, inbox = service.partner_inbox(db, partner)
+    inbox = service.partner_inbox(db, partner).found.items
     assert [row.id for row in inbox] == [to_probation.id]
     assert [p.role for p in inbox[0].people] == ["Subject"], "the list says who each request is about"
     listed = db.scalars(select(AuditEvent).where(AuditEvent.action == "research.partner_request.list")).one()

@@ -6,8 +6,10 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from disclosure.agencies.inbox import view_of
 from disclosure.auth import require_principal
 from disclosure.db import utcnow
 from disclosure.errors import FormInvalid
@@ -21,17 +23,21 @@ from disclosure.workflow import options
 
 
 @get("/partner/missing", name="missing.partner_inbox", sync_to_thread=True)
-def partner_inbox(request: Request[Any, Any, Any], db: Db) -> Template:
+def partner_inbox(
+    request: Request[Any, Any, Any],
+    db: Db,
+    view: FromQuery[str] = "",
+    after: FromQuery[str] = "",
+    before: FromQuery[str] = "",
+) -> Template:
     principal = require_principal(request)
-    agency = notify.partner_agency(db, principal)
-    items = notify.partner_notifications(db, principal)
+    found = notify.partner_notifications(db, principal, view=view_of(view), after=after, before=before)
     return page(
         request,
         "missing/partner_inbox.html",
         heading="Missing-person notifications",
-        agency=agency,
-        items=items,
-        names=people.summaries(db, [n.person_id for n in items]),
+        inbox=found,
+        names=people.summaries(db, [n.person_id for n in found.found.items]),
         role_labels={r.value: r.label for r in PartnerRole},
         now=utcnow(),
     )

@@ -7,8 +7,10 @@ import uuid
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from disclosure.agencies.inbox import view_of
 from disclosure.auth import require_principal
 from disclosure.errors import FormInvalid, StaleRecord
 from disclosure.research import service
@@ -18,11 +20,17 @@ from disclosure.workflow import options
 
 
 @get("/partner", name="partner.inbox", sync_to_thread=True)
-def inbox(request: Request[Any, Any, Any], db: Db) -> Template:
-    agency, rows = service.partner_inbox(db, require_principal(request))
-    return page(
-        request, "research/partner_inbox.html", heading="Information requests", agency=agency, rows=rows
+def inbox(
+    request: Request[Any, Any, Any],
+    db: Db,
+    view: FromQuery[str] = "",
+    after: FromQuery[str] = "",
+    before: FromQuery[str] = "",
+) -> Template:
+    found = service.partner_inbox(
+        db, require_principal(request), view=view_of(view), after=after, before=before
     )
+    return page(request, "research/partner_inbox.html", heading="Information requests", inbox=found)
 
 
 def _answer_page(

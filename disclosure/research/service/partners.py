@@ -4,6 +4,7 @@ answer, given in the service by a partner user who sees only what the request as
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,9 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session, selectinload
 
-from disclosure import audit
+from disclosure import audit, paging
 from disclosure.accounts.roles import Role, require_case_role
+from disclosure.agencies import inbox
 from disclosure.agencies import service as agencies_service
+from disclosure.agencies.inbox import Inbox, InboxView
 from disclosure.agencies.models import Agency
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
@@ -253,24 +256,41 @@ def _view(session: Session, sent: PartnerRequest) -> PartnerRequestView:
     )
 
 
-def partner_inbox(session: Session, actor: Principal) -> tuple[Agency | None, list[PartnerRequestView]]:
-    """The requests addressed to the partner user's agency: open ones first by due date, then answered,
-    each with who it is about (the people the agency was asked about, nobody else on the case [issue 16]).
-    The list names people, so reading it is audited, listing the requests shown [DPA-62]."""
+def partner_inbox(
+    session: Session,
+    actor: Principal,
+    *,
+    view: InboxView = InboxView.WAITING,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> Inbox[PartnerRequestView]:
+    """A page of the requests addressed to the partner user's agency: those waiting for an answer, nearest
+    due date first, or those answered or closed, newest first; each with who it is about (the people the
+    agency was asked about, nobody else on the case [issue 16]). The list names people, so reading it is
+    audited, listing the requests shown [DPA-62]."""
     if Role.PARTNER.value not in actor.roles:
         raise PermissionDenied()
     agency = agencies_service.agency_of(session, actor.user_id)
     if agency is None:
-        return None, []
-    rows = list(
-        session.scalars(
-            select(PartnerRequest)
-            .options(selectinload(PartnerRequest.people))
-            .where(PartnerRequest.agency_id == agency.id)
-            .order_by(PartnerRequest.status != PartnerRequestStatus.OPEN.value, PartnerRequest.due_on)
-            .limit(200)
-        )
+        return inbox.empty(None, view)
+    mine = select(PartnerRequest).where(PartnerRequest.agency_id == agency.id)
+    waiting = mine.where(PartnerRequest.status == PartnerRequestStatus.OPEN.value)
+    if view is InboxView.WAITING:
+        statement, order, newest = waiting, (PartnerRequest.due_on, PartnerRequest.id), False
+    else:
+        statement = mine.where(PartnerRequest.status != PartnerRequestStatus.OPEN.value)
+        order, newest = (PartnerRequest.sent_at, PartnerRequest.id), True
+    found = paging.page(
+        session,
+        statement.options(selectinload(PartnerRequest.people)),
+        order,
+        after=after,
+        before=before,
+        limit=limit,
+        descending=newest,
     )
+    rows: list[PartnerRequest] = found.items
     if rows:
         audit.record(
             session,
@@ -285,7 +305,8 @@ def partner_inbox(session: Session, actor: Principal) -> tuple[Agency | None, li
     loaded = _load_for_views(session, rows)  # held while the views are made: the identity map is weak
     views = [_view(session, sent) for sent in rows]
     del loaded
-    return agency, views
+    count, more = inbox.waiting_count(session, waiting, view, found)
+    return Inbox(agency, view, dataclasses.replace(found, items=views), count, more)
 
 
 def _load_for_views(session: Session, rows: list[PartnerRequest]) -> list[object]:
