@@ -84,11 +84,26 @@ lint: install-dev ## ruff and mypy
 	$(BIN)/ruff format --check disclosure tests e2e
 	$(BIN)/mypy
 
-bench: install-dev ## Benchmarks: letters (beside LibreOffice), people matching over a million people, the missing-person feed
+# `make bench` keeps every figure in var/bench/ and writes docs/PERFORMANCE.md from them (bench/performance.py).
+BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/disclosure_bench
+BENCH_OUT := var/bench
+bench: install-dev ## Benchmarks: letters, people matching, the feed, every page at 10,000 requests on both engines (NATIONAL=1: and at the country's size); writes docs/PERFORMANCE.md
 	scripts/system-packages bench
-	$(BIN)/python bench/letters.py
-	$(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000}
-	$(BIN)/python bench/missing_import.py --rows $${FEED_ROWS:-100000}
+	mkdir -p $(BENCH_OUT)
+	set -o pipefail; $(BIN)/python bench/letters.py | tee $(BENCH_OUT)/letters.txt
+	set -o pipefail; $(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000} | tee $(BENCH_OUT)/people-matching.txt
+	set -o pipefail; $(BIN)/python bench/missing_import.py --rows $${FEED_ROWS:-100000} | tee $(BENCH_OUT)/missing-import.txt
+	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --json $(BENCH_OUT)/sqlite-10000.json | tee $(BENCH_OUT)/sqlite-10000.txt
+	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --database-url $(BENCH_PG) --json $(BENCH_OUT)/postgresql-10000.json | tee $(BENCH_OUT)/postgresql-10000.txt
+	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --database-url $(BENCH_PG) --reuse --workers 4 --mix 60 --json $(BENCH_OUT)/postgresql-10000-4-workers.json | tee $(BENCH_OUT)/postgresql-10000-4-workers.txt
+	if [ -n "$${NATIONAL:-}" ]; then \
+	  set -o pipefail; \
+	  reuse=; [ -s $(BENCH_OUT)/national.db ] && reuse=--reuse; \
+	  $(BIN)/python bench/pages.py --requests 300000 --years 1 --runs 20 $$reuse \
+	    --database-url sqlite:///$(CURDIR)/$(BENCH_OUT)/national.db --json $(BENCH_OUT)/sqlite-300000.json \
+	    | tee $(BENCH_OUT)/sqlite-300000.txt; \
+	fi
+	$(BIN)/python bench/performance.py --figures $(BENCH_OUT) --out docs/PERFORMANCE.md
 
 check: lint test ## Everything CI checks
 

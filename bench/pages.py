@@ -64,7 +64,6 @@ class Figure:
     path: str
     p50: float
     p95: float
-    statements: str = ""
 
 
 def _free_port() -> int:

@@ -1,0 +1,289 @@
+"""Write docs/PERFORMANCE.md from the figures `make bench` keeps in var/bench/ [issue 17].
+
+Reads every `bench/pages.py --json` file there (one per engine, size and worker count) and the other
+benchmarks' printed output (`letters.txt`, `people-matching.txt`, `missing-import.txt`), and writes one
+document: the machine, the commands, every figure with its ratio to the cheapest route of the same run and,
+at the national size, to the 10,000-request time on the same engine; then each target of issue 17, met or
+not, and for each one not met its gap and cause (`CAUSES`, written by whoever measured it: a gap without a
+stated cause is printed as such, and this script exits 1 so that it is not missed).
+
+    python bench/performance.py --figures var/bench --out docs/PERFORMANCE.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = 10_000
+CHEAPEST = "cheapest route (/healthz)"
+P95_TARGET_MS = 100.0
+GROWTH_TARGET = 2.0
+MATCH_TARGET_MS = 50.0
+RSS_TARGET_MB = 300
+RETURN_TARGET_S = 2.0
+GENERATION_TARGET_S = 30 * 60
+TEXT_RUNS = {
+    "letters.txt": ("Letters", "python bench/letters.py"),
+    "people-matching.txt": ("People matching", "python bench/people_matching.py --people 1000000"),
+    "missing-import.txt": ("Missing-person feed", "python bench/missing_import.py --rows 100000"),
+}
+
+CAUSES: dict[str, str] = {
+    "returns and dashboards": (
+        "Not built yet: the Home Office returns, timeliness reports and workload dashboards are issue 18, "
+        "which adds them to this benchmark."
+    ),
+}
+"""Why a target is not met, by route name (or the target's name): written when the gap is measured."""
+
+
+@dataclass
+class Run:
+    file: str
+    data: dict[str, Any]
+
+    @property
+    def engine(self) -> str:
+        return str(self.data["engine"])
+
+    @property
+    def requests(self) -> int:
+        return int(self.data["requests"])
+
+    @property
+    def workers(self) -> int:
+        return int(self.data.get("workers", 1))
+
+    @property
+    def figures(self) -> dict[str, dict[str, Any]]:
+        return {f["route"]: f for f in self.data["figures"]}
+
+    @property
+    def cheapest(self) -> float:
+        return float(self.figures[CHEAPEST]["p50"]) if CHEAPEST in self.figures else 0.0
+
+    @property
+    def title(self) -> str:
+        workers = f", {self.workers} workers" if self.workers > 1 else ""
+        return f"{self.engine} {self.data['engine_version']}, {self.requests:,} requests{workers}"
+
+
+def load(folder: Path) -> list[Run]:
+    runs = [Run(path.name, json.loads(path.read_text())) for path in sorted(folder.glob("*.json"))]
+    return sorted(runs, key=lambda r: (r.requests, r.engine != "SQLite", r.workers))
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"MemTotal:\s+(\d+)", meminfo.read_text())
+        memory = f"{int(found.group(1)) / 1024 / 1024:.0f} GB" if found else ""
+    system = platform.platform()
+    release = Path("/etc/os-release")
+    if release.exists():
+        found = re.search(r'PRETTY_NAME="([^"]+)"', release.read_text())
+        system = f"{found.group(1)} ({platform.release()})" if found else system
+    return [
+        f"- Processor: {cpu}, {os.cpu_count()} cores",
+        f"- Memory: {memory}",
+        f"- System: {system}",
+        f"- Python {platform.python_version()}",
+    ]
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _small_of(run: Run, runs: list[Run]) -> Run | None:
+    if run.requests == SMALL:
+        return None
+    return next((r for r in runs if r.engine == run.engine and r.requests == SMALL and r.workers == 1), None)
+
+
+@dataclass
+class Target:
+    name: str
+    measured: str
+    met: bool
+    cause_key: str = ""
+
+
+def route_table(run: Run, small: Run | None) -> list[str]:
+    head = "| route | p50 ms | p95 ms | p50 / cheapest |"
+    rule = "|---|---:|---:|---:|"
+    if small:
+        head += f" p95 / at {SMALL:,} |"
+        rule += "---:|"
+    lines = [head, rule]
+    for name, figure in run.figures.items():
+        ratio = figure["p50"] / run.cheapest if run.cheapest else 0
+        line = f"| {name} | {_ms(figure['p50'])} | {_ms(figure['p95'])} | {ratio:,.1f}x |"
+        if small:
+            before = small.figures.get(name)
+            line += f" {figure['p95'] / before['p95']:,.1f}x |" if before and before["p95"] else " |"
+        lines.append(line)
+    return lines
+
+
+def targets(run: Run, small: Run | None) -> list[Target]:
+    """Issue 17's targets, for the national size (or the largest run measured)."""
+    found = []
+    for name, figure in run.figures.items():
+        if name == CHEAPEST:
+            continue
+        limit = MATCH_TARGET_MS if name == "match at intake" else P95_TARGET_MS
+        found.append(Target(f"{name}: p95 under {limit:g} ms", f"{_ms(figure['p95'])} ms", figure["p95"] < limit, name))
+        if small and name in small.figures and small.figures[name]["p95"]:
+            growth = figure["p95"] / small.figures[name]["p95"]
+            found.append(
+                Target(
+                    f"{name}: within {GROWTH_TARGET:g}x of its time at {SMALL:,}",
+                    f"{growth:,.1f}x",
+                    growth <= GROWTH_TARGET,
+                    name,
+                )
+            )
+    found.append(
+        Target(
+            f"server memory under {RSS_TARGET_MB} MB after the run",
+            f"{run.data['rss_mb']:,} MB (peak {run.data['peak_rss_mb']:,} MB)",
+            run.data["rss_mb"] < RSS_TARGET_MB,
+            "server memory",
+        )
+    )
+    if run.data.get("generated_seconds"):
+        seconds = float(run.data["generated_seconds"])
+        found.append(
+            Target(
+                "generation under 30 minutes",
+                f"{seconds / 60:,.1f} minutes",
+                seconds < GENERATION_TARGET_S,
+                "generation",
+            )
+        )
+    found.append(Target(f"each return under {RETURN_TARGET_S:g} s", "not measured", False, "returns and dashboards"))
+    return found
+
+
+def write(runs: list[Run], folder: Path) -> tuple[str, list[str]]:
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`bench/performance.py`) from the figures in `var/bench/`: do not edit by hand;",
+        "run `make bench` (and `NATIONAL=1 make bench` for the country's size) to measure again. Targets and",
+        "method: issue 17 and the README, \"Scale\".",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## Commands",
+        "",
+        "```sh",
+        "make bench              # letters, matching, feed; every page at 10,000 requests on SQLite and PostgreSQL",
+        "NATIONAL=1 make bench   # and at the country's size (300,000 requests over one year) on SQLite",
+        "```",
+        "",
+        "which run, for the pages:",
+        "",
+        "```sh",
+    ]
+    for run in runs:
+        command = f"python bench/pages.py --requests {run.requests}"
+        if run.data.get("years", 10) != 10:
+            command += f" --years {run.data['years']:g}"
+        if run.engine == "PostgreSQL":
+            command += " --database-url postgresql+psycopg://postgres@127.0.0.1:5432/disclosure_bench"
+        if run.workers > 1:
+            command += f" --reuse --workers {run.workers}"
+        if run.data.get("mix"):
+            command += f" --mix {run.data['mix']['seconds']:g}"
+        lines.append(f"{command} --json var/bench/{run.file}")
+    lines += ["```", ""]
+    unexplained: list[str] = []
+    largest = max(runs, key=lambda r: (r.requests, r.workers == 1), default=None)
+    if largest is not None:
+        small = _small_of(largest, runs)
+        lines += [f"## Targets ({largest.title})", "", "| target | measured | met |", "|---|---|---|"]
+        gaps = []
+        for target in targets(largest, small):
+            lines.append(f"| {target.name} | {target.measured} | {'yes' if target.met else '**no**'} |")
+            if not target.met:
+                gaps.append(target)
+        lines.append("")
+        if largest.requests == SMALL:
+            lines += [
+                "The national size has not been measured in these figures: run `NATIONAL=1 make bench`.",
+                "",
+            ]
+        if gaps:
+            lines += ["### Gaps and their causes", ""]
+            for key in dict.fromkeys(g.cause_key for g in gaps):
+                names = "; ".join(g.name for g in gaps if g.cause_key == key)
+                cause = CAUSES.get(key)
+                if cause is None:
+                    unexplained.append(key)
+                    cause = "Cause not yet stated."
+                lines.append(f"- **{names}.** {cause}")
+            lines.append("")
+    for run in runs:
+        counts = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in run.data["counts"].items())
+        lines += [f"## {run.title}", "", f"Data: {counts}."]
+        if run.data.get("generated_seconds"):
+            lines.append(f"Generated by `disclosure demo --scale` in {run.data['generated_seconds'] / 60:,.1f} minutes.")
+        lines += [
+            f"Measured {run.data['at']} UTC, one request at a time; the cheapest route answered in "
+            f"{_ms(run.cheapest)} ms (p50). Server memory after the run: {run.data['rss_mb']:,} MB "
+            f"(peak {run.data['peak_rss_mb']:,} MB).",
+            "",
+            *route_table(run, _small_of(run, runs)),
+            "",
+        ]
+        load = run.data.get("mix")
+        if load:
+            lines += [
+                f"Then a shuffled mix of every route from {load['clients']} clients at once for "
+                f"{load['seconds']:g} s: {load['answers']:,} answers ({load['per_second']:,.1f} a second), "
+                f"p50 {_ms(load['p50'])} ms, p95 {_ms(load['p95'])} ms, {len(load['failures'])} failed.",
+                "",
+            ]
+    for name, (title, command) in TEXT_RUNS.items():
+        path = folder / name
+        if path.exists():
+            lines += [f"## {title}", "", f"`{command}`:", "", "```", path.read_text().strip(), "```", ""]
+    return "\n".join(lines), unexplained
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--figures", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
+    args = parser.parse_args()
+    runs = load(args.figures)
+    if not runs:
+        raise SystemExit(f"no figures in {args.figures}: run `make bench`")
+    text, unexplained = write(runs, args.figures)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(f"wrote {args.out}")
+    if unexplained:
+        raise SystemExit(f"gaps without a stated cause (add them to CAUSES in bench/performance.py): {unexplained}")
+
+
+if __name__ == "__main__":
+    main()
