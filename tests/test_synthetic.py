@@ -17,6 +17,7 @@ from disclosure import audit
 from disclosure.config import Settings
 from disclosure.db import Base, utcnow
 from disclosure.errors import DisclosureError
+from disclosure.missing.models import Notification, ReturnInterview
 from disclosure.requests import stored_deadlines
 from disclosure.requests.models import CaseParty, DisclosureRequest
 from disclosure.synthetic import cloning, generate, journeys
@@ -62,6 +63,22 @@ def test_a_synthetic_force_is_consistent(db: Session, made: generate.Made) -> No
     oldest = min(c.first_contact_at for c in cases)
     assert (utcnow() - oldest).days > 365, "closed cases spread over the years asked for"
     assert all((utcnow() - c.first_contact_at).days < 60 for c in opened), "open cases are recent"
+
+
+def test_the_past_was_dealt_with_at_the_time(db: Session, made: generate.Made) -> None:
+    """No ten-year backlog for the dispatcher or the home page: notifications of before the last week were
+    sent and acknowledged, and their return home interviews held; the last week's may still wait."""
+    settled = utcnow() - generate.SETTLED
+    assert made.episodes and db.scalar(select(func.count()).select_from(Notification))
+    unsent = select(func.count()).where(Notification.sent_at.is_(None), Notification.period_end <= utcnow())
+    assert db.scalar(unsent) == 0
+    waiting = select(func.count()).where(
+        Notification.acknowledged_at.is_(None), Notification.sent_at < settled
+    )
+    assert db.scalar(waiting) == 0
+    due = select(func.count()).where(ReturnInterview.outcome == "due", ReturnInterview.due_at < settled)
+    assert db.scalar(due) == 0
+    assert db.scalar(select(func.count()).where(ReturnInterview.outcome == "completed"))
 
 
 def test_copies_reach_every_table_the_templates_fill(db: Session, made: generate.Made) -> None:

@@ -53,8 +53,13 @@ def run_once(factory: sessionmaker[Session], settings: Settings) -> Round:
     """One round, in separate transactions: the notifications first (so a mail server that is down never
     holds back a digest or an escalation), then the outbox, then the imports (so a long import never holds
     back either)."""
-    with unit_of_work(factory) as session:
-        done = notify.dispatch(session)
+    digests = escalated = 0
+    while True:  # short transactions however much has built up
+        with unit_of_work(factory) as session:
+            done = notify.dispatch(session)
+        digests, escalated = digests + done.digests_sent, escalated + done.escalated
+        if not done.full():
+            break
     other = 0
     for step in ROUND_STEPS:
         with unit_of_work(factory) as session:
@@ -64,7 +69,7 @@ def run_once(factory: sessionmaker[Session], settings: Settings) -> Round:
     with unit_of_work(factory) as session:
         cut_off = import_jobs.recover(session)
     ran = import_jobs.run_waiting(factory)
-    return Round(done.digests_sent, done.escalated, mail.sent, mail.failed, mail.waiting, cut_off, ran, other)
+    return Round(digests, escalated, mail.sent, mail.failed, mail.waiting, cut_off, ran, other)
 
 
 class Dispatcher:

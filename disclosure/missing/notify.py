@@ -40,6 +40,8 @@ from disclosure.missing.rules import current_settings, is_adult
 from disclosure.missing.vocabulary import CareStatus, PartnerRole, UnreachedReason
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+BATCH = 500
+"""Digests sent (and notices escalated) in one transaction: SQLite's pages wait while it writes."""
 
 
 @dataclass(frozen=True)
@@ -220,17 +222,25 @@ class DispatchResult:
     digests_sent: int
     escalated: int
 
+    def full(self) -> bool:
+        """Whether a call hit the limit, so more may wait."""
+        return max(self.digests_sent, self.escalated) >= BATCH
+
 
 def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
     """Send the digests whose period has ended and escalate urgent notices unacknowledged for longer than
-    the configured hours. Safe to run as often as wanted, and from several workers at once: rows another
-    round holds are skipped (PostgreSQL), and SQLite runs one writing transaction at a time."""
+    the configured hours, at most BATCH of each (the earliest first), so that one transaction stays short
+    however much has built up: the dispatcher calls again while a call comes back full. Safe to run as often
+    as wanted, and from several workers at once: rows another round holds are skipped (PostgreSQL), and
+    SQLite runs one writing transaction at a time."""
     now = now or utcnow()
     rules = current_settings(session)
     due = list(
         session.scalars(
             select(Notification)
             .where(Notification.sent_at.is_(None), Notification.period_end <= now)
+            .order_by(Notification.period_end, Notification.id)
+            .limit(BATCH)
             .with_for_update(skip_locked=True)
         )
     )
@@ -246,6 +256,8 @@ def dispatch(session: Session, now: datetime | None = None) -> DispatchResult:
                 Notification.escalated_at.is_(None),
                 Notification.sent_at <= now - timedelta(hours=rules.escalate_hours),
             )
+            .order_by(Notification.sent_at, Notification.id)
+            .limit(BATCH)
             .with_for_update(skip_locked=True)
         )
     )

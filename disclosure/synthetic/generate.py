@@ -32,6 +32,7 @@ from disclosure.db import Base, bulk_insert, utcnow
 from disclosure.decisions.models import Decision
 from disclosure.decisions.vocabulary import DecisionStatus
 from disclosure.errors import DisclosureError
+from disclosure.missing.vocabulary import InterviewOutcome
 from disclosure.people.models import Person
 from disclosure.requests import stored_deadlines
 from disclosure.requests.models import ReferenceCounter
@@ -50,6 +51,9 @@ REPEAT_MISSING = 0.6
 DUPLICATES = 0.02
 """Share of drawn people recorded twice, the second time with a typing slip."""
 BATCH_ROWS = 40_000
+SETTLED = timedelta(days=7)
+"""Partner notifications and return home interviews older than this were dealt with at the time: a force's
+past is not a backlog of ten years' unacknowledged notices (only the last week's still wait)."""
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
 AUDIT_COLUMNS = [c.name for c in AuditEvent.__table__.c]
 
@@ -318,8 +322,12 @@ class _Copier:
                     row["police_reference"] = f"SYN-MP/{self.episode_number:08d}"
                 who = next(d for d in people.values() if d.person_id == row["person_id"])
                 row["reported_name"] = f"{who.given} {who.family}"
-            elif table == "missing_notifications" and row["digest_key"] is not None:
-                row["digest_key"] = f"{row['digest_key']}~{number}"
+            elif table == "missing_notifications":
+                if row["digest_key"] is not None:
+                    row["digest_key"] = f"{row['digest_key']}~{number}"
+                self._settle_notification(row)
+            elif table == "return_interviews":
+                self._settle_interview(row)
 
         rows, names = job.unit.copy(job.shift, {old: d.person_id for old, d in people.items()}, fix)
         for table, copied in rows.items():
@@ -328,6 +336,27 @@ class _Copier:
         self.made.open_requests += sum(1 for r in rows.get("requests", []) if r["closed_at"] is None)
         self.made.episodes += len(rows.get("missing_episodes", []))
         self._events(job, names)
+
+    def _settle_notification(self, row: dict[str, Any]) -> None:
+        """Sent when its period ended, and acknowledged within two days, unless it is from the last week."""
+        if row["sent_at"] is None and row["period_end"] <= self.now:
+            row["sent_at"] = row["period_end"]
+        if (
+            row["sent_at"] is not None
+            and row["acknowledged_at"] is None
+            and row["sent_at"] < self.now - SETTLED
+        ):
+            row["acknowledged_at"] = row["sent_at"] + timedelta(minutes=self.rng.randrange(10, 48 * 60))
+            row["acknowledged_by_id"] = row["user_id"]
+
+    def _settle_interview(self, row: dict[str, Any]) -> None:
+        """An interview due before the last week was offered and held within its 72 hours."""
+        due = row["due_at"]
+        if row["outcome"] == InterviewOutcome.DUE.value and due is not None and due < self.now - SETTLED:
+            row["outcome"] = InterviewOutcome.COMPLETED.value
+            row["offered_at"] = due - timedelta(hours=self.rng.randrange(48, 70))
+            row["completed_at"] = due - timedelta(hours=self.rng.randrange(1, 24))
+            row["interviewer_name"] = row["interviewer_name"] or "Return home interview service"
 
     def _events(self, job: _Job, names: dict[str, str]) -> None:
         def swap(found: re.Match[str]) -> str:

@@ -72,6 +72,22 @@ def _fingerprints(keys: set[str]) -> set[str]:
     return {hashlib.sha256(key.encode()).hexdigest()[:16] for key in keys}
 
 
+def _news(found: list[service.Task], told: str) -> tuple[int, str]:
+    """How many waiting lines the user was not told of, and what to remember this time: a fingerprint of
+    each line kept (`service.KEPT` of each kind) and, for a kind with more, how many more (`kind#N`), so a
+    line beyond the first KEPT is news when that number grows [issue 17]."""
+    current = _fingerprints(service.keys(found))
+    unlisted = {task.kind: task.unlisted for task in found if task.unlisted}
+    before = set(told.split())
+    unlisted_before = {
+        kind: int(n) for kind, _, n in (entry.partition("#") for entry in before) if n.isdigit()
+    }
+    new = len(current - before) + sum(
+        max(0, n - unlisted_before.get(kind, 0)) for kind, n in unlisted.items()
+    )
+    return new, " ".join([*sorted(current), *(f"{kind}#{n}" for kind, n in sorted(unlisted.items()))])
+
+
 def body(found: list[service.Task], *, new: int | None, daily: bool) -> str:
     """The message: the kinds of work and how many of each, a link, and how to change the choice."""
     opening = (
@@ -127,7 +143,7 @@ def notify_all(session: Session, now: datetime | None = None) -> MailRound:
             continue
         looked += 1
         found = service.tasks(session, _principal(user), now)
-        current = _fingerprints(service.keys(found))
+        new, remembered = _news(found, row.told_keys if row else "")
         if row is None:
             row = WaitingMail(user_id=user.id, choice=choice.value, told_keys="")
             session.add(row)
@@ -137,11 +153,10 @@ def notify_all(session: Session, now: datetime | None = None) -> MailRound:
                 outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=None, daily=True))
                 row.told_at, queued = now, queued + 1
             continue
-        new = current - set(row.told_keys.split())
         if new:
-            outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=len(new), daily=False))
+            outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=new, daily=False))
             row.told_at, queued = now, queued + 1
         # What stopped waiting is forgotten, so it is news again if it comes back.
-        row.told_keys = " ".join(sorted(current))
+        row.told_keys = remembered
     session.flush()
     return MailRound(looked, queued)

@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.accounts.roles import Role
@@ -39,6 +40,10 @@ from disclosure.text import format_date, format_datetime
 LONDON = ZoneInfo("Europe/London")
 SHOWN = 5
 """Lines listed under each task on the home page; the rest are behind its link."""
+KEPT = 100
+"""Lines kept of a force-wide queue (the first, in its order): the API lists them and the new-work email
+compares them; its count and its late count are of every line, counted in SQL, so a queue of thousands costs
+two statements like a queue of ten [issue 17]."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,13 @@ class Task:
     href: str
     section: str
     lines: tuple[Line, ...] = field(default=())
+    total: int | None = None
+    """How many lines there are in all, when only the first KEPT are here."""
+    late_total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.lines)
+        return len(self.lines) if self.total is None else self.total
 
     @property
     def shown(self) -> tuple[Line, ...]:
@@ -72,7 +80,12 @@ class Task:
 
     @property
     def late(self) -> int:
-        return sum(1 for line in self.lines if line.late)
+        return sum(1 for line in self.lines if line.late) if self.late_total is None else self.late_total
+
+    @property
+    def unlisted(self) -> int:
+        """Lines counted but not kept here."""
+        return self.count - len(self.lines)
 
 
 @dataclass
@@ -100,13 +113,40 @@ def _case_line(case: DisclosureRequest, note: str = "", *, late: bool = False, h
     )
 
 
-def _open_cases(look: Looking, *conditions: ColumnElement[bool]) -> list[DisclosureRequest]:
-    return list(
-        look.session.scalars(
-            select(DisclosureRequest)
-            .where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]), *conditions)
-            .order_by(DisclosureRequest.first_contact_at)
-        )
+@dataclass(frozen=True)
+class Found:
+    """The first KEPT rows of a queue, and how many rows (and late rows) it has in all."""
+
+    rows: list[Row[*tuple[Any, ...]]]
+    total: int
+    late: int
+
+    def task(self, kind: str, label: str, href: str, section: str, lines: Iterable[Line]) -> Task:
+        return Task(kind, label, href, section, tuple(lines), self.total, self.late)
+
+
+def _first(
+    look: Looking, statement: Select[*tuple[Any, ...]], late: ColumnElement[bool] | None = None
+) -> Found:
+    """Two statements however long the queue: its count (and how many are `late`), then its first KEPT
+    rows in the statement's order."""
+    counted = statement.order_by(None).with_only_columns(
+        func.count(),
+        func.count(case((late if late is not None else ~true(), 1))),
+        maintain_column_froms=True,
+    )
+    total, late_total = look.session.execute(counted).one()
+    rows = list(look.session.execute(statement.limit(KEPT)).all()) if total else []
+    return Found(rows, int(total), int(late_total))
+
+
+def _open_cases(look: Looking, *conditions: ColumnElement[bool]) -> Found:
+    """Open cases meeting `conditions`, earliest first contact first."""
+    return _first(
+        look,
+        select(DisclosureRequest)
+        .where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]), *conditions)
+        .order_by(DisclosureRequest.first_contact_at, DisclosureRequest.id),
     )
 
 
@@ -117,25 +157,28 @@ def to_triage(look: Looking) -> Task | None:
     """Requests logged but not yet triaged: immediate risk is judged first [DVDS-2023]."""
     if not look.holds(Role.DATA_ADMINISTRATOR):
         return None
-    cases = _open_cases(
+    found = _open_cases(
         look, DisclosureRequest.status == RequestStatus.LOGGED.value, DisclosureRequest.triaged_at.is_(None)
     )
-    lines = [_case_line(c, f"logged {format_datetime(c.first_contact_at)}") for c in cases]
-    return Task("triage", "Requests to triage", "/requests?status=logged", "/requests", tuple(lines))
+    lines = (_case_line(c, f"logged {format_datetime(c.first_contact_at)}") for (c,) in found.rows)
+    return found.task("triage", "Requests to triage", "/requests?status=logged", "/requests", lines)
 
 
 def meetings_to_hold(look: Looking) -> Task | None:
     """Checked requests whose applicant must still be met face to face, identity verified [DVDS-2023]."""
     if not look.holds(Role.DATA_ADMINISTRATOR):
         return None
-    cases = _open_cases(look, DisclosureRequest.status == RequestStatus.INITIAL_CHECKS_DONE.value)
-    lines = [_case_line(c) for c in cases if Route(c.route).has_applicant]
-    return Task(
+    found = _open_cases(
+        look,
+        DisclosureRequest.status == RequestStatus.INITIAL_CHECKS_DONE.value,
+        DisclosureRequest.route.in_([r.value for r in Route if r.has_applicant]),
+    )
+    return found.task(
         "meeting",
         "Applicants to meet and verify",
         "/requests?status=initial_checks_done",
         "/requests",
-        tuple(lines),
+        (_case_line(c) for (c,) in found.rows),
     )
 
 
@@ -152,14 +195,16 @@ def past_deadline(look: Looking) -> Task | None:
         DisclosureRequest.next_deadline_held_seconds.is_(None),
         DisclosureRequest.next_deadline_at < look.now,
     )
-    found = look.session.execute(
+    found = _first(
+        look,
         statement.add_columns(
             DisclosureRequest.reference,
             DisclosureRequest.next_deadline_key,
             DisclosureRequest.next_deadline_at,
-        ).order_by(DisclosureRequest.next_deadline_at, DisclosureRequest.reference)
+        ).order_by(DisclosureRequest.next_deadline_at, DisclosureRequest.reference),
+        late=true(),
     )
-    lines = [
+    lines = (
         Line(
             key=str(case_id),
             text=reference,
@@ -167,10 +212,10 @@ def past_deadline(look: Looking) -> Task | None:
             note=f"{NAMES.get(key, 'A deadline')} was due {format_datetime(due_at)}",
             late=True,
         )
-        for case_id, reference, key, due_at in found
-    ]
+        for case_id, reference, key, due_at in found.rows
+    )
     href = "/requests" if not whose else "/requests?whose=mine"
-    return Task("overdue", "Cases past a deadline", href, "/requests", tuple(lines))
+    return found.task("overdue", "Cases past a deadline", href, "/requests", lines)
 
 
 def cases_for_a_panel(look: Looking) -> Task | None:
@@ -183,13 +228,9 @@ def cases_for_a_panel(look: Looking) -> Task | None:
         AgendaItem.meeting_id == PanelMeeting.id,
         PanelMeeting.status == MeetingStatus.SCHEDULED.value,
     )
-    cases = _open_cases(look, DisclosureRequest.status == RequestStatus.AWAITING_DECISION.value, ~on_agenda)
-    return Task(
-        "agenda",
-        "Cases to put before a panel",
-        "/panels",
-        "/panels",
-        tuple(_case_line(c) for c in cases),
+    found = _open_cases(look, DisclosureRequest.status == RequestStatus.AWAITING_DECISION.value, ~on_agenda)
+    return found.task(
+        "agenda", "Cases to put before a panel", "/panels", "/panels", (_case_line(c) for (c,) in found.rows)
     )
 
 
@@ -206,14 +247,14 @@ def to_research(look: Looking) -> Task | None:
         .where(ResearchPackage.status.in_([PackageStatus.IN_REVIEW.value, PackageStatus.SUBMITTED.value]))
         .scalar_subquery()
     )
-    cases = _open_cases(
+    found = _open_cases(
         look,
         DisclosureRequest.status == RequestStatus.IN_RESEARCH.value,
         DisclosureRequest.assignee_id == look.principal.user_id,
         DisclosureRequest.id.not_in(waiting),
     )
-    lines = [_case_line(c, href=f"/requests/{c.id}/research") for c in cases]
-    return Task("research", "Cases to research", "/requests?whose=mine", "/requests", tuple(lines))
+    lines = (_case_line(c, href=f"/requests/{c.id}/research") for (c,) in found.rows)
+    return found.task("research", "Cases to research", "/requests?whose=mine", "/requests", lines)
 
 
 def answers_to_read(look: Looking) -> Task | None:
@@ -270,7 +311,8 @@ def answers_overdue(look: Looking) -> Task | None:
     if not look.holds(Role.RESEARCHER):
         return None
     today = look.now.astimezone(LONDON).date()
-    found = look.session.execute(
+    found = _first(
+        look,
         select(PartnerRequest, DisclosureRequest)
         .join(DisclosureRequest, DisclosureRequest.id == PartnerRequest.request_id)
         .where(
@@ -278,9 +320,10 @@ def answers_overdue(look: Looking) -> Task | None:
             PartnerRequest.sent_by_id == look.principal.user_id,
             PartnerRequest.due_on < today,
         )
-        .order_by(PartnerRequest.due_on)
-    ).all()
-    lines = [
+        .order_by(PartnerRequest.due_on, PartnerRequest.id),
+        late=true(),
+    )
+    lines = (
         Line(
             key=str(sent.id),
             text=case.reference,
@@ -288,14 +331,14 @@ def answers_overdue(look: Looking) -> Task | None:
             note=f"answer was due {format_date(sent.due_on)}",
             late=True,
         )
-        for sent, case in found
-    ]
-    return Task(
+        for sent, case in found.rows
+    )
+    return found.task(
         "chase",
         "Partner requests to chase",
         "/research/partner-requests",
         "/research/partner-requests",
-        tuple(lines),
+        lines,
     )
 
 
@@ -393,7 +436,7 @@ def to_deliver(look: Looking) -> Task | None:
         .limit(1)
         .scalar_subquery()
     )
-    cases = _open_cases(
+    found = _open_cases(
         look,
         DisclosureRequest.status.in_(decided),
         or_(
@@ -402,14 +445,14 @@ def to_deliver(look: Looking) -> Task | None:
             and_(deliverer.is_(None), DisclosureRequest.assignee_id.is_(None)),
         ),
     )
-    lines = [
+    lines = (
         _case_line(
             c, RequestStatus(c.status).label.removeprefix("Decided: "), href=f"/requests/{c.id}/letters"
         )
-        for c in cases
-    ]
-    return Task(
-        "deliver", "Disclosures and outcomes to deliver", "/requests?whose=mine", "/requests", tuple(lines)
+        for (c,) in found.rows
+    )
+    return found.task(
+        "deliver", "Disclosures and outcomes to deliver", "/requests?whose=mine", "/requests", lines
     )
 
 
@@ -421,16 +464,18 @@ def interviews_due(look: Looking) -> Task | None:
     [MissingPeople-2024]; the late ones first."""
     if not look.holds(Role.DATA_ADMINISTRATOR):
         return None
-    interviews = look.session.execute(
+    found = _first(
+        look,
         select(ReturnInterview, Episode.police_reference)
         .join(Episode, Episode.id == ReturnInterview.episode_id)
         .where(
             ReturnInterview.kind == InterviewKind.RETURN_HOME.value,
             ReturnInterview.outcome == InterviewOutcome.DUE.value,
         )
-        .order_by(ReturnInterview.due_at)
+        .order_by(ReturnInterview.due_at, ReturnInterview.id),
+        late=ReturnInterview.due_at < look.now,
     )
-    lines = [
+    lines = (
         Line(
             key=str(i.id),
             text=(f"{reference}: d" if reference else "D")
@@ -439,30 +484,31 @@ def interviews_due(look: Looking) -> Task | None:
             note="overdue" if i.due_at and i.due_at < look.now else "",
             late=bool(i.due_at and i.due_at < look.now),
         )
-        for i, reference in interviews
-    ]
-    return Task("interviews", "Return home interviews due", "/missing", "/missing", tuple(lines))
+        for i, reference in found.rows
+    )
+    return found.task("interviews", "Return home interviews due", "/missing", "/missing", lines)
 
 
 def matches_to_confirm(look: Looking) -> Task | None:
     """People from the police feed or protocol forms whom matching could not place with certainty."""
     if not look.holds(Role.DATA_ADMINISTRATOR):
         return None
-    matches = look.session.scalars(
+    found = _first(
+        look,
         select(PendingMatch)
         .where(PendingMatch.status == MatchStatus.PENDING.value)
-        .order_by(PendingMatch.created_at)
+        .order_by(PendingMatch.created_at, PendingMatch.id),
     )
-    lines = [
+    lines = (
         Line(
             key=str(m.id),
             text="From the police feed" if m.episode_id else "From a protocol form",
             href=f"/missing/matches/{m.id}",
             note=f"since {format_datetime(m.created_at)}",
         )
-        for m in matches
-    ]
-    return Task("matches", "People to confirm", "/missing/matches", "/missing", tuple(lines))
+        for (m,) in found.rows
+    )
+    return found.task("matches", "People to confirm", "/missing/matches", "/missing", lines)
 
 
 # ---------------------------------------------------------------- partner agencies
@@ -476,14 +522,16 @@ def partner_requests(look: Looking) -> Task | None:
     if agency is None:
         return None
     today = look.now.astimezone(LONDON).date()
-    found = look.session.scalars(
+    found = _first(
+        look,
         select(PartnerRequest)
         .where(
             PartnerRequest.agency_id == agency.id, PartnerRequest.status == PartnerRequestStatus.OPEN.value
         )
-        .order_by(PartnerRequest.due_on)
+        .order_by(PartnerRequest.due_on, PartnerRequest.id),
+        late=PartnerRequest.due_on < today,
     )
-    lines = [
+    lines = (
         Line(
             key=str(p.id),
             text=f"Sent {format_date(p.sent_at)}",
@@ -491,11 +539,9 @@ def partner_requests(look: Looking) -> Task | None:
             note=f"answer due {format_date(p.due_on)}",
             late=p.due_on < today,
         )
-        for p in found
-    ]
-    return Task(
-        "partner_requests", "Requests for information to answer", "/partner", "/partner", tuple(lines)
+        for (p,) in found.rows
     )
+    return found.task("partner_requests", "Requests for information to answer", "/partner", "/partner", lines)
 
 
 def notices_to_acknowledge(look: Looking) -> Task | None:
@@ -505,7 +551,8 @@ def notices_to_acknowledge(look: Looking) -> Task | None:
     agency = agency_of(look.session, look.principal.user_id)
     if agency is None:
         return None
-    found = look.session.scalars(
+    found = _first(
+        look,
         select(Notification)
         .where(
             Notification.agency_id == agency.id,
@@ -513,23 +560,24 @@ def notices_to_acknowledge(look: Looking) -> Task | None:
             Notification.sent_at.is_not(None),
             Notification.acknowledged_at.is_(None),
         )
-        .order_by(Notification.urgent.desc(), Notification.sent_at)
+        .order_by(Notification.urgent.desc(), Notification.sent_at, Notification.id),
+        late=Notification.urgent.is_(True),
     )
-    lines = [
+    lines = (
         Line(
             key=str(n.id),
             text=("Urgent notice" if n.urgent else "Digest") + f" of {format_datetime(n.sent_at)}",
             href=f"/partner/missing/{n.id}",
             late=n.urgent,
         )
-        for n in found
-    ]
-    return Task(
+        for (n,) in found.rows
+    )
+    return found.task(
         "notices",
         "Missing-person notifications to acknowledge",
         "/partner/missing",
         "/partner/missing",
-        tuple(lines),
+        lines,
     )
 
 

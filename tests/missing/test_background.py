@@ -20,11 +20,13 @@ from disclosure.auth import Principal
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.errors import Conflict
-from disclosure.missing import dispatcher, feed, import_jobs
+from disclosure.missing import dispatcher, feed, import_jobs, notify
+from disclosure.missing import service as missing
 from disclosure.missing.feed import loader
-from disclosure.missing.models import Episode, FeedImport, ImportProblem
+from disclosure.missing.models import Episode, FeedImport, ImportProblem, Notification
 from tests import fresh_db
 from tests.builders import make_user, principal_for
+from tests.missing.builders import agency_id, coordinator, episode_values, person
 from tests.missing.test_feed import csv_of, line
 
 fresh_database_url = fresh_db.fresh_database_url
@@ -198,3 +200,34 @@ def test_an_import_that_breaks_is_marked_failed_and_logged_without_personal_data
     assert "Rivers" not in caplog.text
     with factory() as session:
         assert import_jobs.can_run_again(session, failed)
+
+
+def test_a_backlog_of_digests_goes_in_short_transactions(
+    factory: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many digests are due, one transaction sends at most notify.BATCH (SQLite's pages wait on a
+    writing transaction), and the round calls again until none is left [issue 17]."""
+    with unit_of_work(factory) as session:
+        actor = coordinator(session)
+        school = agency_id(session, "education")
+        for _ in range(5):
+            missing.record_episode(
+                session, actor, person(session, actor).id, episode_values(school_id=school)
+            )
+        session.execute(update(Notification).values(period_end=utcnow() - timedelta(minutes=1)))
+        due = session.scalar(select(func.count()).select_from(Notification)) or 0
+    assert due >= 5
+    monkeypatch.setattr(notify, "BATCH", 2)
+    sent: list[int] = []
+    real = notify.dispatch
+
+    def counted(session: Session) -> notify.DispatchResult:
+        result = real(session)
+        sent.append(result.digests_sent)
+        return result
+
+    monkeypatch.setattr(notify, "dispatch", counted)
+    assert dispatcher.run_once(factory, settings).digests_sent == due
+    assert max(sent) == 2 and len(sent) == due // 2 + 1
+    with factory() as session:
+        assert session.scalar(select(func.count()).where(Notification.sent_at.is_(None))) == 0

@@ -184,6 +184,32 @@ def test_return_home_interviews_wait_and_turn_late_after_72_hours(db: Session) -
     assert late.late == 1
 
 
+def test_a_long_queue_keeps_its_first_lines_and_counts_every_one(
+    db: Session, clerk: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line counted in SQL, only the first KEPT built [issue 17]: the count and the late count are of
+    the whole queue, the lines the oldest first."""
+    monkeypatch.setattr(service, "KEPT", 2)
+    cases = [make_request(db, clerk) for _ in range(5)]
+    [task] = [t for t in service.tasks(db, clerk) if t.kind == "triage"]
+    assert task.count == 5 and task.unlisted == 3
+    assert [line.text for line in task.lines] == [c.reference for c in cases[:2]]
+    later = utcnow() + timedelta(days=60)
+    [overdue] = [t for t in service.tasks(db, clerk, later) if t.kind == "overdue"]
+    assert (overdue.count, overdue.late, len(overdue.lines)) == (5, 5, 2)
+
+
+def test_late_is_counted_over_the_whole_queue(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "KEPT", 1)
+    clerk = coordinator(db)
+    for hours in (100, 90, 10):  # two returned more than 72 hours ago: late
+        child = person(db, clerk)
+        episode = missing.record_episode(db, clerk, child.id, episode_values(hours_ago=hours + 2))
+        missing.close_episode(db, clerk, episode.id, return_values(hours_ago=hours))
+    [task] = [t for t in service.tasks(db, clerk) if t.kind == "interviews"]
+    assert (task.count, task.late, len(task.lines)) == (3, 2, 1)
+
+
 def test_the_administrator_has_a_set_up_checklist_until_the_settings_are_complete(db: Session) -> None:
     admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
     assert "The force's name" in _kinds(db, admin)["setup"]
@@ -342,3 +368,22 @@ def test_the_dispatchers_round_queues_the_waiting_work_email(db: Session, clerk:
     mail._last_look.clear()
     assert mail.round_step(db) >= 1
     assert mail.round_step(db) == 0  # the next look is EVERY_SECONDS away
+
+
+def test_new_work_beyond_the_lines_kept_is_still_news(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The email remembers the first KEPT lines of a kind and how many more there were: one more beyond
+    them is news too [issue 17]."""
+    monkeypatch.setattr(service, "KEPT", 1)
+    made = make_user(db, Role.DATA_ADMINISTRATOR)
+    clerk = principal_for(made.user)
+    make_request(db, clerk)
+    make_request(db, clerk)
+    now = utcnow()
+    mail.notify_all(db, now)
+    assert len(_messages(db, made.user.email)) == 1
+    mail.notify_all(db, now + mail.QUIET * 2)
+    assert len(_messages(db, made.user.email)) == 1  # nothing new
+    make_request(db, clerk)  # the third, beyond the line kept
+    mail.notify_all(db, now + mail.QUIET * 4)
+    latest = _messages(db, made.user.email)
+    assert len(latest) == 2 and "1 of these is new" in latest[-1].body
