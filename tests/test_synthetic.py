@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from disclosure import audit
 from disclosure.config import Settings
 from disclosure.db import Base, utcnow
+from disclosure.decisions.models import PanelMeeting
 from disclosure.errors import DisclosureError
 from disclosure.missing.models import Notification, ReturnInterview
 from disclosure.requests import stored_deadlines
@@ -67,7 +68,8 @@ def test_a_synthetic_force_is_consistent(db: Session, made: generate.Made) -> No
 
 def test_the_past_was_dealt_with_at_the_time(db: Session, made: generate.Made) -> None:
     """No ten-year backlog for the dispatcher or the home page: notifications of before the last week were
-    sent and acknowledged, and their return home interviews held; the last week's may still wait."""
+    sent and acknowledged, their return home interviews held, and panels closed; the last week's may still
+    wait."""
     settled = utcnow() - generate.SETTLED
     assert made.episodes and db.scalar(select(func.count()).select_from(Notification))
     unsent = select(func.count()).where(Notification.sent_at.is_(None), Notification.period_end <= utcnow())
@@ -79,6 +81,8 @@ def test_the_past_was_dealt_with_at_the_time(db: Session, made: generate.Made) -
     due = select(func.count()).where(ReturnInterview.outcome == "due", ReturnInterview.due_at < settled)
     assert db.scalar(due) == 0
     assert db.scalar(select(func.count()).where(ReturnInterview.outcome == "completed"))
+    closed = select(func.count()).where(PanelMeeting.status == "closed")
+    assert db.scalar(closed), "a panel whose every case is signed off is closed, so the panels list is short"
 
 
 def test_copies_reach_every_table_the_templates_fill(db: Session, made: generate.Made) -> None:

@@ -545,6 +545,8 @@ def build(session: Session) -> Templates:
             add_closed(case.id)
         else:
             add_open(case.id)
+    for done in (awaiting, held):  # every case on them signed: the convener closes them, as forces do
+        decisions.close_meeting(session, journeys.staff.clerks[0], done.id)
     for route in ("right_to_ask", "csods_application"):
         gone = journeys.triaged(route, hours_ago=24 * 5)
         service.withdraw(
