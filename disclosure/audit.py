@@ -71,6 +71,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_actor", "actor_id", "occurred_at"),
         Index("ix_audit_events_occurred_at", "occurred_at"),
+        Index("ix_audit_events_action", "action", "seq"),  # the trail filtered by action, newest first
         {"comment": "Append-only, hash-chained log of every processing operation (DPA 2018 s.62)."},
     )
 
