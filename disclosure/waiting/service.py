@@ -103,7 +103,8 @@ class Looking:
 Source = Callable[[Looking], Task | None]
 
 
-def _case_line(case: DisclosureRequest, note: str = "", *, late: bool = False, href: str = "") -> Line:
+def _case_line(case: Any, note: str = "", *, late: bool = False, href: str = "") -> Line:
+    """`case`: a case, or a row with its CASE_COLUMNS."""
     return Line(
         key=str(case.id),
         text=case.reference,
@@ -140,11 +141,21 @@ def _first(
     return Found(rows, int(total), int(late_total))
 
 
+CASE_COLUMNS = (
+    DisclosureRequest.id,
+    DisclosureRequest.reference,
+    DisclosureRequest.route,
+    DisclosureRequest.status,
+    DisclosureRequest.first_contact_at,
+)
+"""What a case's line shows: read as columns, not whole cases, for the hundred lines a queue keeps."""
+
+
 def _open_cases(look: Looking, *conditions: ColumnElement[bool]) -> Found:
-    """Open cases meeting `conditions`, earliest first contact first."""
+    """Open cases meeting `conditions` (rows of CASE_COLUMNS), earliest first contact first."""
     return _first(
         look,
-        select(DisclosureRequest)
+        select(*CASE_COLUMNS)
         .where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]), *conditions)
         .order_by(DisclosureRequest.first_contact_at, DisclosureRequest.id),
     )
@@ -160,7 +171,7 @@ def to_triage(look: Looking) -> Task | None:
     found = _open_cases(
         look, DisclosureRequest.status == RequestStatus.LOGGED.value, DisclosureRequest.triaged_at.is_(None)
     )
-    lines = (_case_line(c, f"logged {format_datetime(c.first_contact_at)}") for (c,) in found.rows)
+    lines = (_case_line(c, f"logged {format_datetime(c.first_contact_at)}") for c in found.rows)
     return found.task("triage", "Requests to triage", "/requests?status=logged", "/requests", lines)
 
 
@@ -178,7 +189,7 @@ def meetings_to_hold(look: Looking) -> Task | None:
         "Applicants to meet and verify",
         "/requests?status=initial_checks_done",
         "/requests",
-        (_case_line(c) for (c,) in found.rows),
+        (_case_line(c) for c in found.rows),
     )
 
 
@@ -230,7 +241,7 @@ def cases_for_a_panel(look: Looking) -> Task | None:
     )
     found = _open_cases(look, DisclosureRequest.status == RequestStatus.AWAITING_DECISION.value, ~on_agenda)
     return found.task(
-        "agenda", "Cases to put before a panel", "/panels", "/panels", (_case_line(c) for (c,) in found.rows)
+        "agenda", "Cases to put before a panel", "/panels", "/panels", (_case_line(c) for c in found.rows)
     )
 
 
@@ -253,7 +264,7 @@ def to_research(look: Looking) -> Task | None:
         DisclosureRequest.assignee_id == look.principal.user_id,
         DisclosureRequest.id.not_in(waiting),
     )
-    lines = (_case_line(c, href=f"/requests/{c.id}/research") for (c,) in found.rows)
+    lines = (_case_line(c, href=f"/requests/{c.id}/research") for c in found.rows)
     return found.task("research", "Cases to research", "/requests?whose=mine", "/requests", lines)
 
 
@@ -449,7 +460,7 @@ def to_deliver(look: Looking) -> Task | None:
         _case_line(
             c, RequestStatus(c.status).label.removeprefix("Decided: "), href=f"/requests/{c.id}/letters"
         )
-        for (c,) in found.rows
+        for c in found.rows
     )
     return found.task(
         "deliver", "Disclosures and outcomes to deliver", "/requests?whose=mine", "/requests", lines
