@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
@@ -286,14 +286,23 @@ def open_own(
 # ---------------------------------------------------------------------------------- pending matches
 
 
-def pending_matches(session: Session, actor: Principal, *, limit: int = 200) -> list[PendingMatch]:
+MATCHES_LISTED = 200
+"""People to confirm listed at once, the longest waiting first; the page counts them all."""
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(select(func.count()).where(PendingMatch.status == MatchStatus.PENDING.value)) or 0
+
+
+def pending_matches(session: Session, actor: Principal) -> list[PendingMatch]:
+    """The first MATCHES_LISTED people waiting to be confirmed, the longest waiting first."""
     service.require_coordinator(actor)
     return list(
         session.scalars(
             select(PendingMatch)
             .where(PendingMatch.status == MatchStatus.PENDING.value)
             .order_by(PendingMatch.created_at, PendingMatch.line)
-            .limit(limit)
+            .limit(MATCHES_LISTED)
         )
     )
 

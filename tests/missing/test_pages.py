@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -325,3 +326,35 @@ def test_administrators_add_a_risk_level_and_reword_one(db: Session, client: Pag
         {"label": "", "active": "yes", "version": str(level.version)},
     )
     assert reworded.status_code == 400 and f'href="#level-{level.id}-label"' in reworded.text
+
+
+def test_long_lists_count_everyone_and_say_how_many_they_list(
+    db: Session, client: PageClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overview and the matches page list the first few hundred; their counts are of everyone, so a
+    busy night never reads as fewer people missing than there are [issue 17]."""
+    from disclosure.missing import protocols
+    from disclosure.missing import service as missing
+    from disclosure.missing.service import history
+
+    monkeypatch.setattr(history, "OVERVIEW_LISTED", 2)
+    monkeypatch.setattr(history, "INTERVIEWS_LISTED", 1)
+    monkeypatch.setattr(protocols, "MATCHES_LISTED", 2)
+    actor = coordinator(db)
+    for _ in range(3):
+        missing.record_episode(db, actor, person(db, actor).id, episode_values())
+    for hours in (5, 6):
+        episode = missing.record_episode(db, actor, person(db, actor).id, episode_values(hours_ago=hours + 2))
+        missing.close_episode(db, actor, episode.id, return_values(hours_ago=hours))
+    sign_in_as(db, client, actor)
+    overview = client.get("/missing").text
+    assert "Missing now: 3, highest risk first (the first 2 listed)" in overview
+    assert "to follow up: 2, soonest due first (the first 1 listed)" in overview
+    data = csv_of(*(line(police_reference=f"MP/26/010{n}", given_names=f"Alex{n}") for n in range(3)))
+    client.post(
+        "/missing/imports/new",
+        files={"file": ("feed.csv", data, "text/csv")},
+        data={"_csrf_token": client.csrf()},
+    )
+    matches = client.get("/missing/matches").text
+    assert "3 to confirm (the 2 waiting longest listed" in matches

@@ -54,7 +54,8 @@ def released_form(request: Request[Any, Any, Any], db: Db, form_id: Id) -> Respo
 @get("/missing/matches", name="missing.matches", sync_to_thread=True)
 def matches(request: Request[Any, Any, Any], db: Db) -> Template:
     waiting = protocols.pending_matches(db, require_principal(request))
-    return page(request, "missing/matches.html", heading="People to confirm", waiting=waiting)
+    total = protocols.pending_count(db) if len(waiting) == protocols.MATCHES_LISTED else len(waiting)
+    return page(request, "missing/matches.html", heading="People to confirm", waiting=waiting, total=total)
 
 
 def _match_page(

@@ -164,6 +164,14 @@ class Overview:
     considerations: list[LinkConsideration]
     pending_matches: int
     escalated: int
+    missing_now: int = 0
+    """Everyone missing now: `open_episodes` lists the first OVERVIEW_LISTED of them."""
+    interviews_total: int = 0
+
+
+OVERVIEW_LISTED = 500
+"""People missing now listed on the overview (the most at risk first); the count above it is of all."""
+INTERVIEWS_LISTED = 200
 
 
 def overview(session: Session, actor: Principal) -> Overview:
@@ -171,27 +179,35 @@ def overview(session: Session, actor: Principal) -> Overview:
     due or overdue (soonest first; an adult's prevention interview is optional and not followed up here),
     open Right to Know considerations, matches to confirm and escalated notifications."""
     require_coordinator(actor)
+    still_open = Episode.status == EpisodeStatus.OPEN.value
     open_episodes = list(
         session.scalars(
             select(Episode)
             .outerjoin(RiskLevel, RiskLevel.code == Episode.risk_level)
-            .where(Episode.status == EpisodeStatus.OPEN.value)
+            .where(still_open)
             .order_by(RiskLevel.rank.desc(), Episode.reported_at)
-            .limit(500)
+            .limit(OVERVIEW_LISTED)
         )
+    )
+    missing_now = len(open_episodes)
+    if missing_now == OVERVIEW_LISTED:
+        missing_now = session.scalar(select(func.count()).where(still_open)) or 0
+    to_follow = (
+        ReturnInterview.kind == InterviewKind.RETURN_HOME.value,
+        ReturnInterview.outcome.in_([InterviewOutcome.DUE.value, InterviewOutcome.OFFERED.value]),
     )
     due = list(
         session.scalars(
             select(Episode)
             .join(ReturnInterview, ReturnInterview.episode_id == Episode.id)
-            .where(
-                ReturnInterview.kind == InterviewKind.RETURN_HOME.value,
-                ReturnInterview.outcome.in_([InterviewOutcome.DUE.value, InterviewOutcome.OFFERED.value]),
-            )
+            .where(*to_follow)
             .order_by(ReturnInterview.due_at)
-            .limit(200)
+            .limit(INTERVIEWS_LISTED)
         )
     )
+    interviews_total = len(due)
+    if interviews_total == INTERVIEWS_LISTED:
+        interviews_total = session.scalar(select(func.count()).where(*to_follow)) or 0
     considerations = list(
         session.scalars(
             select(LinkConsideration)
@@ -207,4 +223,6 @@ def overview(session: Session, actor: Principal) -> Overview:
         .select_from(Notification)
         .where(Notification.escalated_at.is_not(None), Notification.acknowledged_at.is_(None))
     )
-    return Overview(open_episodes, due, considerations, pending or 0, escalated or 0)
+    return Overview(
+        open_episodes, due, considerations, pending or 0, escalated or 0, missing_now, interviews_total
+    )
