@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from time import monotonic
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from disclosure import audit
@@ -32,6 +32,9 @@ SUBJECT = "Work is waiting for you in the disclosure service"
 EVERY_SECONDS = 300.0
 """How often the dispatcher's round looks at every user's work (it runs each minute; this is not free)."""
 _last_look: list[float] = []
+_ROUND_LOCK_KEY = 0x57414954
+"""Names the PostgreSQL advisory lock one worker's round holds, so that several workers (or the CLI beside
+the server) never look at the same users at once."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,21 @@ def _principal(user: User) -> Principal:
     return Principal(user.id, user.username, user.display_name, user.role_set, session_id=None)
 
 
+def _round_is_ours(session: Session) -> bool:
+    """Whether this transaction may run the round: on PostgreSQL one at a time across workers holds it (the
+    others skip theirs: the holder tells everyone); SQLite runs one writing transaction at a time anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _ROUND_LOCK_KEY}))
+
+
 def notify_all(session: Session, now: datetime | None = None) -> MailRound:
     """Look at what waits for every active user with an email address and queue the messages due:
     immediate users when something they were not told of waits (at most once every QUIET), daily users
     once a day from SUMMARY_AT when anything waits."""
     now = now or utcnow()
+    if not _round_is_ours(session):
+        return MailRound(0, 0)
     local = now.astimezone(service.LONDON)
     users = session.scalars(select(User).where(User.disabled_at.is_(None), User.email != ""))
     rows = {row.user_id: row for row in session.scalars(select(WaitingMail))}

@@ -4,6 +4,7 @@ counts only) as soon as something new waits or once a day, as the user chooses."
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from disclosure.accounts.roles import Role
 from disclosure.agencies.models import OutboxMessage
 from disclosure.audit import AuditEvent
 from disclosure.auth import Principal
-from disclosure.db import utcnow
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.decisions import service as decisions
 from disclosure.force.models import ForceProfile
 from disclosure.missing import service as missing
@@ -23,6 +24,7 @@ from disclosure.research import overview
 from disclosure.research import service as research
 from disclosure.waiting import mail, service
 from disclosure.waiting.models import WaitingMail
+from tests import fresh_db
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.decisions.builders import disclose_values
 from tests.decisions.conftest import Cast, Panel, cast, panel
@@ -41,6 +43,7 @@ from tests.research.builders import (
 )
 
 __all__ = ["api", "cast", "panel"]
+fresh_database_url = fresh_db.fresh_database_url
 
 
 def _kinds(db: Session, who: Principal, now: datetime | None = None) -> dict[str, list[str]]:
@@ -387,3 +390,42 @@ def test_new_work_beyond_the_lines_kept_is_still_news(db: Session, monkeypatch: 
     mail.notify_all(db, now + mail.QUIET * 4)
     latest = _messages(db, made.user.email)
     assert len(latest) == 2 and "1 of these is new" in latest[-1].body
+
+
+def test_two_workers_rounds_at_once_tell_each_user_once(fresh_database_url: str) -> None:
+    """Four workers each run the dispatcher's round: at once, on PostgreSQL, they raced to add the same
+    users' rows and three failed. One round holds the users at a time; the others skip [issue 17]."""
+    engine = create_db_engine(fresh_database_url)
+    factory = create_session_factory(engine)
+    try:
+        with unit_of_work(factory) as session:
+            made = make_user(session, Role.DATA_ADMINISTRATOR)
+            make_request(session, principal_for(made.user))
+            address = made.user.email
+        ready = threading.Barrier(2)
+        # On PostgreSQL both transactions are open before either looks; SQLite's wait for one another.
+        together = engine.dialect.name == "postgresql"
+        failures: list[BaseException] = []
+
+        def round_() -> None:
+            try:
+                if not together:
+                    ready.wait(timeout=10)
+                with unit_of_work(factory) as session:
+                    session.execute(select(1))
+                    if together:
+                        ready.wait(timeout=10)
+                    mail.notify_all(session)
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=round_) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == []
+        with factory() as session:
+            assert len(_messages(session, address)) == 1
+    finally:
+        engine.dispose()
