@@ -101,7 +101,10 @@ bench: install-dev ## Benchmarks: letters, people matching, the feed, every page
 	  reuse=; [ -s $(BENCH_OUT)/national.db ] && reuse=--reuse; \
 	  $(BIN)/python bench/pages.py --requests 300000 --years 1 --runs 20 $$reuse \
 	    --database-url sqlite:///$(CURDIR)/$(BENCH_OUT)/national.db --json $(BENCH_OUT)/sqlite-300000.json \
-	    | tee $(BENCH_OUT)/sqlite-300000.txt; \
+	    | tee $(BENCH_OUT)/sqlite-300000.txt && \
+	  $(BIN)/python bench/pages.py --requests 300000 --years 1 --runs 20 \
+	    --database-url $(BENCH_PG)_national --json $(BENCH_OUT)/postgresql-300000.json \
+	    | tee $(BENCH_OUT)/postgresql-300000.txt; \
 	fi
 	$(BIN)/python bench/performance.py --figures $(BENCH_OUT) --out docs/PERFORMANCE.md
 

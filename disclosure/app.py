@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from dataclasses import dataclass
@@ -120,6 +121,15 @@ def _api(handlers: list[Any]) -> list[Any]:
     return handlers
 
 
+def freeze_start_up_objects() -> None:
+    """Put everything built before the first request (modules, templates, routes, the app) beyond the
+    garbage collector's full collections, which otherwise walk those 175,000 objects every few hundred
+    requests: a 90-150 ms pause that made the work queue's p95 four times its p50 [issue 17]. Run once a
+    worker has started; a request's own objects are collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> Litestar:
@@ -146,7 +156,7 @@ def create_app(
     # does the same from cron); tests drive them by hand.
     dispatcher = Dispatcher(session_factory, settings) if settings.environment != "test" else None
     return Litestar(
-        on_startup=[dispatcher.start] if dispatcher else [],
+        on_startup=[freeze_start_up_objects, dispatcher.start] if dispatcher else [],
         on_shutdown=[dispatcher.stop] if dispatcher else [],
         route_handlers=[
             assets,

@@ -279,6 +279,10 @@ class Notification(IdMixin, TimestampMixin, Base):
         UniqueConstraint("digest_key", name="uq_missing_notifications_digest_key"),
         Index("ix_missing_notifications_agency", "agency_id", "period_start"),
         Index("ix_missing_notifications_open", "sent_at", "period_end"),
+        # The minute's escalations (urgent, unacknowledged, not yet escalated, sent before...) and the
+        # overview's count of escalated notices still unacknowledged.
+        Index("ix_missing_notifications_to_escalate", "urgent", "acknowledged_at", "escalated_at", "sent_at"),
+        Index("ix_missing_notifications_escalated", "escalated_at", "acknowledged_at"),
         Index("ix_missing_notifications_person", "person_id"),
         # The partner's inbox: to acknowledge (urgent first, newest) or acknowledged (latest first).
         Index("ix_missing_notifications_inbox", "agency_id", "acknowledged_at", "urgent", "period_end", "id"),
