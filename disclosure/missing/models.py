@@ -202,7 +202,7 @@ class ReturnInterview(IdMixin, TimestampMixin, VersionMixin, Base):
             "(kind = 'return_home' AND due_at IS NOT NULL) OR (kind = 'prevention' AND due_at IS NULL)",
             name="clock_by_kind",
         ),
-        Index("ix_return_interviews_outcome_due", "outcome", "due_at"),
+        Index("ix_return_interviews_kind_outcome_due", "kind", "outcome", "due_at"),
         {"comment": "Return home interviews: due time, outcome, interviewer and who the findings went to."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}

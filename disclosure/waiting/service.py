@@ -477,8 +477,12 @@ def interviews_due(look: Looking) -> Task | None:
         return None
     found = _first(
         look,
-        select(ReturnInterview, Episode.police_reference)
-        .join(Episode, Episode.id == ReturnInterview.episode_id)
+        select(
+            ReturnInterview,
+            select(Episode.police_reference)
+            .where(Episode.id == ReturnInterview.episode_id)
+            .scalar_subquery(),
+        )
         .where(
             ReturnInterview.kind == InterviewKind.RETURN_HOME.value,
             ReturnInterview.outcome == InterviewOutcome.DUE.value,
