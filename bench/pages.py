@@ -406,12 +406,18 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="The database already holds the data")
     parser.add_argument("--json", type=Path, help="Keep the figures here")
     parser.add_argument("--mix", type=float, default=0, help="Seconds of concurrent load after the timings")
+    parser.add_argument(
+        "--generated-seconds",
+        type=float,
+        default=0,
+        help="With --reuse: how long the earlier run took to generate the data, to keep with the figures",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"{engine}, {args.requests:,} requests over {args.years:g} years, {args.workers} worker(s)")
-    generated = 0.0
+    generated = args.generated_seconds if args.reuse else 0.0
     if not args.reuse:
         if engine == "PostgreSQL":
             _fresh_postgres(url)
