@@ -416,7 +416,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"{engine}, {args.requests:,} requests over {args.years:g} years, {args.workers} worker(s)")
+    print(f"{engine}, {args.requests:,} requests over {args.years:g} year{'s' if args.years != 1 else ''}, {args.workers} worker(s)")
     generated = args.generated_seconds if args.reuse else 0.0
     if not args.reuse:
         if engine == "PostgreSQL":

@@ -8,12 +8,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from time import monotonic
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from disclosure import audit
+from disclosure import audit, schedule
 from disclosure.accounts.models import User
 from disclosure.agencies import outbox
 from disclosure.audit import AuditCategory
@@ -29,9 +28,10 @@ QUIET = timedelta(minutes=15)
 SUMMARY_AT = time(7, 0)
 """The daily summary goes in the first round from 7am (Europe/London)."""
 SUBJECT = "Work is waiting for you in the disclosure service"
-EVERY_SECONDS = 300.0
-"""How often the dispatcher's round looks at every user's work (it runs each minute; this is not free)."""
-_last_look: list[float] = []
+EVERY = timedelta(minutes=5)
+"""How often the dispatcher's round looks at every user's work (it runs each minute; this is not free), across
+all the workers together (`schedule.take_turn`)."""
+JOB = "waiting-mail"
 _ROUND_LOCK_KEY = 0x57414954
 """Names the PostgreSQL advisory lock one worker's round holds, so that several workers (or the CLI beside
 the server) never look at the same users at once."""
@@ -112,11 +112,9 @@ def body(found: list[service.Task], *, new: int | None, daily: bool) -> str:
 
 
 def round_step(session: Session) -> int:
-    """The dispatcher's step: look at everyone's work at most every EVERY_SECONDS in this process."""
-    moment = monotonic()
-    if _last_look and moment - _last_look[0] < EVERY_SECONDS:
+    """The dispatcher's step: look at everyone's work at most every EVERY, however many workers run."""
+    if not schedule.take_turn(session, JOB, EVERY):
         return 0
-    _last_look[:] = [moment]
     return notify_all(session).queued
 
 
