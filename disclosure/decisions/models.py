@@ -9,7 +9,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin, one_of, utcnow
@@ -86,6 +96,7 @@ class PanelMeeting(IdMixin, TimestampMixin, VersionMixin, Base):
     __table_args__ = (
         CheckConstraint(one_of("forum", Forum), name="known_forum"),
         CheckConstraint(one_of("status", MeetingStatus), name="known_status"),
+        Index("ix_panel_meetings_status_meets_at", "status", "meets_at", "id"),  # the panels list's pages
         {"comment": "Multi-agency panel meetings that decide disclosure requests."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}

@@ -26,10 +26,11 @@ _WAKE = threading.Event()
 process, because the pages that queue an import have no handle on the dispatcher the app started."""
 
 
-RoundStep = Callable[[Session], int]
+RoundStep = Callable[[sessionmaker[Session]], int]
 ROUND_STEPS: list[RoundStep] = []
 """Other features' work in each round, before the outbox is sent so their mail leaves in the same round (the
-waiting-work email, registered in `disclosure.wiring`); each returns how many messages it queued."""
+waiting-work email, registered in `disclosure.wiring`); each keeps its own transactions short and returns how
+many messages it queued."""
 
 
 def wake() -> None:
@@ -62,8 +63,7 @@ def run_once(factory: sessionmaker[Session], settings: Settings) -> Round:
             break
     other = 0
     for step in ROUND_STEPS:
-        with unit_of_work(factory) as session:
-            other += step(session)
+        other += step(factory)
     with unit_of_work(factory) as session:
         mail = outbox.send_pending(session, settings)
     with unit_of_work(factory) as session:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
@@ -172,10 +172,13 @@ def queue_statement(actor: Principal, filters: QueueFilters) -> Select[Any]:
         DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES])
     )
     if filters.whose == "mine":
-        member_of = select(CaseMember.request_id).where(CaseMember.user_id == actor.user_id)
-        statement = statement.where(
-            (DisclosureRequest.assignee_id == actor.user_id) | DisclosureRequest.id.in_(member_of)
+        # EXISTS, not IN: the database then reads the open cases by status and looks each one's membership
+        # up by its key, rather than reading every case ever (SQLite: 357 ms to 32 ms at 300,000 requests,
+        # for a user on 272,000 cases' teams) [issue 17].
+        member = exists().where(
+            CaseMember.request_id == DisclosureRequest.id, CaseMember.user_id == actor.user_id
         )
+        statement = statement.where((DisclosureRequest.assignee_id == actor.user_id) | member)
     if filters.route:
         statement = statement.where(DisclosureRequest.route == filters.route)
     if filters.status:

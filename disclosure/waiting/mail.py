@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import audit, schedule
 from disclosure.accounts.models import User
 from disclosure.agencies import outbox
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.db import utcnow
+from disclosure.db import unit_of_work, utcnow
 from disclosure.errors import FormInvalid
 from disclosure.waiting import service
 from disclosure.waiting.models import WaitingMail
@@ -111,11 +111,22 @@ def body(found: list[service.Task], *, new: int | None, daily: bool) -> str:
     )
 
 
-def round_step(session: Session) -> int:
-    """The dispatcher's step: look at everyone's work at most every EVERY, however many workers run."""
-    if not schedule.take_turn(session, JOB, EVERY):
-        return 0
-    return notify_all(session).queued
+def round_step(factory: sessionmaker[Session]) -> int:
+    """The dispatcher's step: look at everyone's work at most every EVERY, however many workers run, in one
+    short transaction per user. A transaction holds SQLite's write lock, and one for every user took 2 s at
+    the country's size, so every page waited on it each EVERY [issue 17]."""
+    now = utcnow()
+    with unit_of_work(factory) as session:
+        if not schedule.take_turn(session, JOB, EVERY, now):
+            return 0
+        users = [user.id for user in session.scalars(_ACTIVE)]
+    queued = 0
+    for user_id in users:
+        with unit_of_work(factory) as session:
+            user = session.get(User, user_id)
+            if user is not None:
+                queued += _tell(session, user, session.get(WaitingMail, user_id), now)[1]
+    return queued
 
 
 def _principal(user: User) -> Principal:
@@ -130,44 +141,55 @@ def _round_is_ours(session: Session) -> bool:
     return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _ROUND_LOCK_KEY}))
 
 
+_ACTIVE = select(User).where(User.disabled_at.is_(None), User.email != "")
+
+
 def notify_all(session: Session, now: datetime | None = None) -> MailRound:
-    """Look at what waits for every active user with an email address and queue the messages due:
-    immediate users when something they were not told of waits (at most once every QUIET), daily users
-    once a day from SUMMARY_AT when anything waits."""
+    """Look at what waits for every active user with an email address and queue the messages due, in the
+    caller's transaction (the dispatcher uses `round_step`)."""
     now = now or utcnow()
     if not _round_is_ours(session):
         return MailRound(0, 0)
-    local = now.astimezone(service.LONDON)
-    users = session.scalars(select(User).where(User.disabled_at.is_(None), User.email != ""))
     rows = {row.user_id: row for row in session.scalars(select(WaitingMail))}
     looked = queued = 0
-    for user in users:
-        row = rows.get(user.id)
-        choice = EmailChoice(row.choice) if row else EmailChoice.IMMEDIATE
-        if choice == EmailChoice.NONE or not user.roles:
-            continue
-        if choice == EmailChoice.DAILY and (
-            local.time() < SUMMARY_AT or (row and row.summary_on == local.date())
-        ):
-            continue
-        if choice == EmailChoice.IMMEDIATE and row and row.told_at and now - row.told_at < QUIET:
-            continue
-        looked += 1
-        found = service.tasks(session, _principal(user), now)
-        new, remembered = _news(found, row.told_keys if row else "")
-        if row is None:
-            row = WaitingMail(user_id=user.id, choice=choice.value, told_keys="")
-            session.add(row)
-        if choice == EmailChoice.DAILY:
-            row.summary_on = local.date()
-            if found:
-                outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=None, daily=True))
-                row.told_at, queued = now, queued + 1
-            continue
-        if new:
-            outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=new, daily=False))
-            row.told_at, queued = now, queued + 1
-        # What stopped waiting is forgotten, so it is news again if it comes back.
-        row.told_keys = remembered
+    for user in session.scalars(_ACTIVE):
+        told = _tell(session, user, rows.get(user.id), now)
+        looked, queued = looked + told[0], queued + told[1]
     session.flush()
     return MailRound(looked, queued)
+
+
+def _due(user: User, row: WaitingMail | None, choice: EmailChoice, now: datetime) -> bool:
+    """Whether to look at the user's work now: immediate users at most once every QUIET after a message,
+    daily users once a day from SUMMARY_AT."""
+    if choice == EmailChoice.NONE or not user.roles:
+        return False
+    if choice == EmailChoice.DAILY:
+        local = now.astimezone(service.LONDON)
+        return local.time() >= SUMMARY_AT and not (row and row.summary_on == local.date())
+    return not (row and row.told_at and now - row.told_at < QUIET)
+
+
+def _tell(session: Session, user: User, row: WaitingMail | None, now: datetime) -> tuple[int, int]:
+    """Whether the user's work was looked at and a message queued (1 or 0 each): immediate users when
+    something they were not told of waits, daily users when anything waits."""
+    choice = EmailChoice(row.choice) if row else EmailChoice.IMMEDIATE
+    if not _due(user, row, choice, now):
+        return 0, 0
+    found = service.tasks(session, _principal(user), now)
+    new, remembered = _news(found, row.told_keys if row else "")
+    if row is None:
+        row = WaitingMail(user_id=user.id, choice=choice.value, told_keys="")
+        session.add(row)
+    if choice == EmailChoice.DAILY:
+        row.summary_on = now.astimezone(service.LONDON).date()
+        if found:
+            outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=None, daily=True))
+            row.told_at = now
+        return 1, int(bool(found))
+    # What stopped waiting is forgotten, so it is news again if it comes back.
+    row.told_keys = remembered
+    if new:
+        outbox.queue(session, to=user.email, subject=SUBJECT, body=body(found, new=new, daily=False))
+        row.told_at = now
+    return 1, int(bool(new))

@@ -93,7 +93,7 @@ def test_members_see_only_the_cases_they_take_part_in(db: Session, cast: Cast, p
     assert _events(db, "decisions.package.view") == 1
     with pytest.raises(NotFound):
         service.package_for_item(db, cast.outsider, panel.meeting.id, panel.item.id)
-    assert service.scheduled_meetings(db, cast.outsider) == []
+    assert service.scheduled_meetings(db, cast.outsider).items == []
     assert service.past_meetings(db, cast.outsider).items == []
 
 

@@ -29,16 +29,30 @@ ITEM = MEETING + "/items/{item_id:uuid}"
 def meetings(request: Request[Any, Any, Any], db: Db) -> Template:
     principal = require_principal(request)
     params = request.query_params
+    # Each list pages on its own: `list` names the one the cursor belongs to; the other shows its first page.
+    paged = params.get("list", "past")
+    after, before = params.get("after"), params.get("before")
     return page(
         request,
         "decisions/meetings.html",
         heading="Decision panels",
-        meetings=service.scheduled_meetings(db, principal),
-        past=service.past_meetings(db, principal, after=params.get("after"), before=params.get("before")),
+        meetings=service.scheduled_meetings(
+            db,
+            principal,
+            after=_mine(paged == "scheduled", after),
+            before=_mine(paged == "scheduled", before),
+        ),
+        past=service.past_meetings(
+            db, principal, after=_mine(paged == "past", after), before=_mine(paged == "past", before)
+        ),
         convener=is_convener(principal),
         chairs={u.id: u.display_name for u in service.chairs(db)},
         forums=dict(options(Forum)),
     )
+
+
+def _mine(mine: bool, cursor: str | None) -> str | None:
+    return cursor if mine else None
 
 
 def _convene_page(
