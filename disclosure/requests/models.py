@@ -24,6 +24,18 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("dash_score IS NULL OR (dash_score >= 0 AND dash_score <= 27)", name="dash_range"),
         Index("ix_requests_status_assignee", "status", "assignee_id"),
         Index("ix_requests_next_deadline", "next_deadline_held_seconds", "next_deadline_at"),
+        # The work queue's page, read from the index alone: the open cases by status with every column
+        # of the queue's order (`queue.QUEUE_ORDER`) [issue 17].
+        Index(
+            "ix_requests_queue",
+            "status",
+            "next_deadline_held_seconds",
+            "next_deadline_at",
+            "first_contact_at",
+            "rag",
+            "reference",
+            "id",
+        ),
         {"comment": "A Clare's Law or Sarah's Law request: one case with its own clock."},
     )
 
