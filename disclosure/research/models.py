@@ -102,6 +102,7 @@ class PartnerRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_partner_requests_agency_status", "agency_id", "status", "due_on"),
         Index("ix_partner_requests_request", "request_id"),
         Index("ix_partner_requests_agency_sent", "agency_id", "sent_at", "id"),  # answered, newest first
+        Index("ix_partner_requests_status_due", "status", "due_on", "sent_at"),  # researchers' list to chase
         {"comment": "Information requests to partner agencies and their answers."},
     )
 
