@@ -420,6 +420,29 @@ def _meetings_for(actor: Principal, status: MeetingStatus) -> Select[Any]:
     return query
 
 
+def meetings_page(
+    session: Session,
+    actor: Principal,
+    status: MeetingStatus,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = paging.LIMIT,
+) -> paging.Page[PanelMeeting]:
+    """A page of the meetings with this status the reader may see, a page at a time [issue 17]: scheduled
+    ones soonest first (the country's forces hold over a thousand at once: 1,612 listed whole took 150 ms to
+    show), closed ones newest first (years of weekly panels)."""
+    return paging.page(
+        session,
+        _meetings_for(actor, status),
+        [PanelMeeting.meets_at, PanelMeeting.id],
+        after=after,
+        before=before,
+        limit=limit,
+        descending=status == MeetingStatus.CLOSED,
+    )
+
+
 def scheduled_meetings(
     session: Session,
     actor: Principal,
@@ -428,16 +451,7 @@ def scheduled_meetings(
     before: str | None = None,
     limit: int = paging.LIMIT,
 ) -> paging.Page[PanelMeeting]:
-    """The meetings still to be held or closed, soonest first, a page at a time: the country's forces hold
-    over a thousand at once (1,612 listed whole took 150 ms to show) [issue 17]."""
-    return paging.page(
-        session,
-        _meetings_for(actor, MeetingStatus.SCHEDULED),
-        [PanelMeeting.meets_at, PanelMeeting.id],
-        after=after,
-        before=before,
-        limit=limit,
-    )
+    return meetings_page(session, actor, MeetingStatus.SCHEDULED, after=after, before=before, limit=limit)
 
 
 def past_meetings(
@@ -448,17 +462,7 @@ def past_meetings(
     before: str | None = None,
     limit: int = paging.LIMIT,
 ) -> paging.Page[PanelMeeting]:
-    """Closed meetings, newest first, a page at a time: years of weekly panels stay one page's read
-    [issue 17]."""
-    return paging.page(
-        session,
-        _meetings_for(actor, MeetingStatus.CLOSED),
-        [PanelMeeting.meets_at, PanelMeeting.id],
-        after=after,
-        before=before,
-        limit=limit,
-        descending=True,
-    )
+    return meetings_page(session, actor, MeetingStatus.CLOSED, after=after, before=before, limit=limit)
 
 
 @dataclass(frozen=True)
