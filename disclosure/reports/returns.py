@@ -1,0 +1,678 @@
+"""The annual returns: DVDS (Clare's Law) and CSODS (Sarah's Law) to the Home Office, and the missing-person
+figures the MASH reports, per financial year (DOMAIN.md "Statistics the service must produce":
+[PQ-128299], [PQ-2025], [MissingPeople-2024]).
+
+Each figure is one `Figure`: its words, its written definition (shown beside the figure, in the export and
+in the README) and one condition that both counts it and lists the records behind it, so the number and the
+list can never disagree. Which date puts a record in a year:
+- an application (any request) by its first contact with the police;
+- a disclosure, or an outcome communicated without one, by its recorded delivery;
+- a missing episode by when it was reported; a return home interview by the child's return.
+A withdrawn or out-of-scope application is still an application received (the return shows how many of
+each as "of which" lines); linked Clare's Law and Sarah's Law cases are two cases and count once in each
+scheme's return. Figures are read from the records as they stand: a correction made after the year ended
+can move a record between years, and the return lists every such correction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from disclosure import paging
+from disclosure.accounts.roles import Role, require_case_role
+from disclosure.auth import Principal
+from disclosure.corrections import Correction
+from disclosure.errors import NotFound, PermissionDenied
+from disclosure.letters.models import Delivery
+from disclosure.missing import rules
+from disclosure.missing.models import Episode, PendingMatch, ReturnInterview
+from disclosure.missing.vocabulary import InterviewKind, InterviewOutcome
+from disclosure.people import service as people
+from disclosure.people.models import Person
+from disclosure.reports.periods import FinancialYear
+from disclosure.requests.access import readable
+from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import ClosureReason, Route
+from disclosure.research.models import ResearchPackage
+
+CASES, EPISODES, PEOPLE, INTERVIEWS = "cases", "episodes", "people", "interviews"
+"""What a figure counts (and so what its list shows)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of a return. `part_of` names the figure this one is part of ("of which")."""
+
+    key: str
+    label: str
+    definition: str
+    counts: str = CASES
+    part_of: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    figure: Figure
+    value: int
+
+
+@dataclass(frozen=True)
+class Return:
+    """One scheme's return for one year."""
+
+    key: str
+    title: str
+    year: FinancialYear
+    lines: list[Line]
+
+    def value(self, key: str) -> int:
+        return next(line.value for line in self.lines if line.figure.key == key)
+
+
+@dataclass(frozen=True)
+class LateCorrection:
+    """A correction made after the year ended to a fact that places records in years. Which record and
+    which fact, never the values (a date of birth is personal data)."""
+
+    corrected_at: datetime
+    record: str
+    reference: str
+    label: str
+
+
+# ------------------------------------------------------------------------------------------ figures
+
+_ANY_OUTCOME = (
+    "whatever became of them: including those later withdrawn, closed as out of scope or still open"
+)
+_DELIVERED = (
+    "delivered in the year (the recorded time of the disclosure to the person told), whenever the request "
+    "was made: a request made in March and disclosed in April counts in one year's requests and the next "
+    "year's disclosures"
+)
+
+DVDS = (
+    Figure(
+        "rta-applications",
+        "Right to Ask applications",
+        "Right to Ask applications whose first contact with the police fell in the year (UK time), "
+        f"{_ANY_OUTCOME}.",
+    ),
+    Figure(
+        "rta-withdrawn",
+        "withdrawn",
+        "Of the year's Right to Ask applications, those withdrawn by the applicant (as they stand today).",
+        part_of="rta-applications",
+    ),
+    Figure("rta-disclosures", "Right to Ask disclosures", f"Right to Ask disclosures {_DELIVERED}."),
+    Figure(
+        "rta-no-disclosure",
+        "Right to Ask outcomes without disclosure",
+        "Right to Ask decisions not to disclose whose outcome was communicated to the applicant in the year.",
+    ),
+    Figure(
+        "rtk-applications",
+        "Right to Know applications",
+        "Right to Know cases (the police's own initiative, from information received) whose first contact "
+        f"fell in the year (UK time), {_ANY_OUTCOME}.",
+    ),
+    Figure("rtk-disclosures", "Right to Know disclosures", f"Right to Know disclosures {_DELIVERED}."),
+    Figure(
+        "rtk-no-disclosure",
+        "Right to Know decisions not to disclose",
+        "Right to Know decisions not to disclose recorded as communicated in the year.",
+    ),
+)
+
+CSODS = (
+    Figure(
+        "applications",
+        "Applications",
+        "Sarah's Law applications whose first contact with the police fell in the year (UK time), "
+        f"{_ANY_OUTCOME}. Proactive disclosures are not applications.",
+    ),
+    Figure(
+        "registered-applications",
+        "about a registered sex offender",
+        "Of the year's applications, those whose research recorded the subject as a registered sex offender.",
+        part_of="applications",
+    ),
+    Figure(
+        "unrecorded-applications",
+        "subject's registration not yet recorded",
+        "Of the year's applications, those whose research has not yet recorded whether the subject is "
+        "registered (they may still join the line above).",
+        part_of="applications",
+    ),
+    Figure(
+        "withdrawn",
+        "withdrawn",
+        "Of the year's applications, those withdrawn by the applicant (as they stand today).",
+        part_of="applications",
+    ),
+    Figure(
+        "out-of-scope",
+        "closed as out of scope",
+        "Of the year's applications, those closed as outside the scheme (as they stand today).",
+        part_of="applications",
+    ),
+    Figure(
+        "disclosures",
+        "Disclosures",
+        f"Sarah's Law disclosures, on an application or proactive, {_DELIVERED}.",
+    ),
+    Figure(
+        "proactive-disclosures",
+        "proactive (no application)",
+        "Of the year's disclosures, those the police made on their own initiative.",
+        part_of="disclosures",
+    ),
+)
+
+MISSING = (
+    Figure(
+        "episodes",
+        "Missing episodes",
+        "Episodes reported in the year (UK time), from the service and from the police feed, whether or not "
+        "the person has returned.",
+        EPISODES,
+    ),
+    Figure(
+        "child-episodes",
+        "of children",
+        "Of the year's episodes, those of a child: under 18 on the day reported, or of unknown age (the "
+        "child's rules apply then), and not an adult with care and support needs.",
+        EPISODES,
+        "episodes",
+    ),
+    Figure(
+        "adult-episodes",
+        "of adults",
+        "Of the year's episodes, those of an adult: 18 or over on the day reported, or an adult with care "
+        "and support needs.",
+        EPISODES,
+        "episodes",
+    ),
+    Figure(
+        "people",
+        "People missing",
+        "Different people with an episode reported in the year. An episode whose person the MASH has not "
+        "yet confirmed is counted in the line below instead.",
+        PEOPLE,
+    ),
+    Figure(
+        "children",
+        "children",
+        "Of those people, those who were children at their first episode of the year.",
+        PEOPLE,
+        "people",
+    ),
+    Figure(
+        "adults",
+        "adults",
+        "Of those people, those who were adults at their first episode of the year.",
+        PEOPLE,
+        "people",
+    ),
+    Figure(
+        "unconfirmed",
+        "Episodes whose person is still to be confirmed",
+        "Episodes of the year from the police feed whose match to the people index awaits confirmation.",
+        EPISODES,
+    ),
+    Figure(
+        "repeat",
+        "Repeat-missing people",
+        "People with an episode in the year that met the force's repeat rule when reported: at least N "
+        "episodes within M days, counting their episodes before the year (N and M as set today in the "
+        "missing-person rules).",
+        PEOPLE,
+    ),
+    Figure(
+        "interviews-due",
+        "Return home interviews due",
+        "Children's returns in the year (found or returned, UK time), each owed a return home interview "
+        "within 72 hours.",
+        INTERVIEWS,
+    ),
+    Figure(
+        "interviews-offered",
+        "offered",
+        "Of those, interviews offered to the child (then held, declined or still to take place).",
+        INTERVIEWS,
+        "interviews-due",
+    ),
+    Figure(
+        "interviews-completed",
+        "completed",
+        "Of those, interviews that took place.",
+        INTERVIEWS,
+        "interviews-due",
+    ),
+    Figure(
+        "interviews-in-time",
+        "completed within 72 hours",
+        "Of those, interviews that took place within 72 hours of the return.",
+        INTERVIEWS,
+        "interviews-due",
+    ),
+)
+
+SCHEMES = {
+    "dvds": ("Clare's Law (Domestic Violence Disclosure Scheme)", DVDS),
+    "csods": ("Sarah's Law (Child Sex Offender Disclosure Scheme)", CSODS),
+    "missing": ("Missing people", MISSING),
+}
+"""Each return: its title and figures, in the order the return lists them."""
+
+
+def figure(scheme: str, key: str) -> Figure:
+    """A return's figure by its key, or NotFound."""
+    found = next((f for f in SCHEMES.get(scheme, ("", ()))[1] if f.key == key), None)
+    if found is None:
+        raise NotFound("There is no such figure in the returns")
+    return found
+
+
+# ------------------------------------------------------------------------------------ case figures
+
+
+def _in(column: Any, year: FinancialYear) -> ColumnElement[bool]:
+    return and_(column >= year.begins, column < year.ends)
+
+
+def _case_conditions(scheme: str, year: FinancialYear) -> dict[str, ColumnElement[bool]]:
+    """Each case figure's condition over requests joined to their delivery and research package."""
+    route, applied_at = DisclosureRequest.route, _in(DisclosureRequest.first_contact_at, year)
+    delivered = _in(Delivery.occurred_at, year)
+    disclosed, not_disclosed = Delivery.disclosure.is_(True), Delivery.disclosure.is_(False)
+    reason = DisclosureRequest.closure_reason
+    if scheme == "dvds":
+        rta, rtk = route == Route.RIGHT_TO_ASK.value, route == Route.RIGHT_TO_KNOW.value
+        return {
+            "rta-applications": and_(rta, applied_at),
+            "rta-withdrawn": and_(rta, applied_at, reason == ClosureReason.WITHDRAWN.value),
+            "rta-disclosures": and_(rta, delivered, disclosed),
+            "rta-no-disclosure": and_(rta, delivered, not_disclosed),
+            "rtk-applications": and_(rtk, applied_at),
+            "rtk-disclosures": and_(rtk, delivered, disclosed),
+            "rtk-no-disclosure": and_(rtk, delivered, not_disclosed),
+        }
+    applied = and_(route == Route.CSODS_APPLICATION.value, applied_at)
+    csods = route.in_([Route.CSODS_APPLICATION.value, Route.CSODS_PROACTIVE.value])
+    return {
+        "applications": applied,
+        "registered-applications": and_(applied, ResearchPackage.subject_registered.is_(True)),
+        "unrecorded-applications": and_(applied, ResearchPackage.subject_registered.is_(None)),
+        "withdrawn": and_(applied, reason == ClosureReason.WITHDRAWN.value),
+        "out-of-scope": and_(applied, reason == ClosureReason.OUT_OF_SCOPE.value),
+        "disclosures": and_(csods, delivered, disclosed),
+        "proactive-disclosures": and_(route == Route.CSODS_PROACTIVE.value, delivered, disclosed),
+    }
+
+
+def _cases_joined(*columns: Any) -> Any:
+    return (
+        select(*columns)
+        .select_from(DisclosureRequest)
+        .outerjoin(Delivery, Delivery.request_id == DisclosureRequest.id)
+        .outerjoin(ResearchPackage, ResearchPackage.request_id == DisclosureRequest.id)
+    )
+
+
+def _scheme_routes(scheme: str) -> list[str]:
+    return [r.value for r in Route if r.scheme.value == scheme]
+
+
+def _case_return(session: Session, scheme: str, year: FinancialYear) -> Return:
+    """Every figure of a scheme's return in one statement over the scheme's cases touched in the year."""
+    conditions = _case_conditions(scheme, year)
+    sums = [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions.values()]
+    statement = _cases_joined(*sums).where(
+        DisclosureRequest.route.in_(_scheme_routes(scheme)),
+        or_(_in(DisclosureRequest.first_contact_at, year), _in(Delivery.occurred_at, year)),
+    )
+    values = dict(zip(conditions, session.execute(statement).one(), strict=True))
+    title, figures = SCHEMES[scheme]
+    return Return(scheme, title, year, [Line(f, int(values[f.key])) for f in figures])
+
+
+# --------------------------------------------------------------------------------- missing figures
+
+
+@dataclass(frozen=True)
+class _Episode:
+    id: uuid.UUID
+    person_id: uuid.UUID | None
+    reported_at: datetime
+    adult: bool
+
+
+def _episodes(session: Session, begins: datetime, ends: datetime) -> list[_Episode]:
+    """The episodes reported in [begins, ends), oldest first, each with whether it is an adult's
+    (`rules.adult_at`, from the person's date of birth or, still to be confirmed, the one reported)."""
+    reported_born = (
+        select(PendingMatch.date_of_birth)
+        .where(PendingMatch.episode_id == Episode.id)
+        .order_by(PendingMatch.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    born = func.coalesce(Person.date_of_birth, reported_born)
+    rows = session.execute(
+        select(Episode.id, Episode.person_id, Episode.reported_at, Episode.care_status, born)
+        .outerjoin(Person, Person.id == Episode.person_id)
+        .where(Episode.reported_at >= begins, Episode.reported_at < ends)
+        .order_by(Episode.reported_at, Episode.id)
+    )
+    return [
+        _Episode(id_, person, at, rules.adult_at(care, _as_date(dob), at))
+        for id_, person, at, care, dob in rows
+    ]
+
+
+def _as_date(value: Any) -> date | None:
+    return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
+
+
+def _repeat_people(session: Session, year: FinancialYear, people: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Those people whose episode reported in the year met the repeat rule (N within M days) when
+    reported, counting their earlier episodes in the M days before."""
+    settings = rules.current_settings(session)
+    window = timedelta(days=settings.repeat_days)
+    times: dict[uuid.UUID, list[datetime]] = defaultdict(list)
+    ids = sorted(people)
+    for start in range(0, len(ids), 500):
+        for person_id, at in session.execute(
+            select(Episode.person_id, Episode.reported_at).where(
+                Episode.person_id.in_(ids[start : start + 500]),
+                Episode.reported_at >= year.begins - window,
+                Episode.reported_at < year.ends,
+            )
+        ):
+            if person_id is not None:
+                times[person_id].append(at)
+    flagged = set()
+    for person_id, moments in times.items():
+        moments.sort()
+        first = 0
+        for last, at in enumerate(moments):
+            while moments[first] < at - window:
+                first += 1
+            if at >= year.begins and last - first + 1 >= settings.repeat_episodes:
+                flagged.add(person_id)
+                break
+    return flagged
+
+
+def _missing_members(session: Session, year: FinancialYear) -> dict[str, list[uuid.UUID]]:
+    """The records behind each missing-person figure of the year: episode, person or interview ids, in
+    the order their lists show them."""
+    episodes = _episodes(session, year.begins, year.ends)
+    first: dict[uuid.UUID, _Episode] = {}
+    for episode in episodes:
+        if episode.person_id is not None:
+            first.setdefault(episode.person_id, episode)
+    interviews = session.execute(
+        select(
+            ReturnInterview.id, ReturnInterview.outcome, ReturnInterview.completed_at, ReturnInterview.due_at
+        )
+        .join(Episode, Episode.id == ReturnInterview.episode_id)
+        .where(ReturnInterview.kind == InterviewKind.RETURN_HOME.value, _in(Episode.returned_at, year))
+        .order_by(Episode.returned_at, ReturnInterview.id)
+    ).all()
+    taken_up = {
+        InterviewOutcome.OFFERED.value,
+        InterviewOutcome.DECLINED.value,
+        InterviewOutcome.COMPLETED.value,
+    }
+    completed = [i for i in interviews if i.outcome == InterviewOutcome.COMPLETED.value]
+    return {
+        "episodes": [e.id for e in episodes],
+        "child-episodes": [e.id for e in episodes if not e.adult],
+        "adult-episodes": [e.id for e in episodes if e.adult],
+        "people": list(first),
+        "children": [p for p, e in first.items() if not e.adult],
+        "adults": [p for p, e in first.items() if e.adult],
+        "unconfirmed": [e.id for e in episodes if e.person_id is None],
+        "repeat": sorted(_repeat_people(session, year, set(first)), key=lambda p: first[p].reported_at),
+        "interviews-due": [i.id for i in interviews],
+        "interviews-offered": [i.id for i in interviews if i.outcome in taken_up],
+        "interviews-completed": [i.id for i in completed],
+        "interviews-in-time": [
+            i.id for i in completed if i.completed_at is not None and i.completed_at <= i.due_at
+        ],
+    }
+
+
+def _missing_return(session: Session, year: FinancialYear) -> Return:
+    members = _missing_members(session, year)
+    title, figures = SCHEMES["missing"]
+    return Return("missing", title, year, [Line(f, len(members[f.key])) for f in figures])
+
+
+# ------------------------------------------------------------------------------------------ returns
+
+
+def require_reader(actor: Principal) -> None:
+    """The returns are figures, not case content, for anyone who works cases (the lists behind them keep
+    need to know)."""
+    require_case_role(actor)
+
+
+def returns(session: Session, actor: Principal, year: FinancialYear) -> list[Return]:
+    """The three returns for a year, in the order a force files them."""
+    require_reader(actor)
+    return [
+        _case_return(session, "dvds", year),
+        _case_return(session, "csods", year),
+        _missing_return(session, year),
+    ]
+
+
+def late_corrections(session: Session, actor: Principal, year: FinancialYear) -> list[LateCorrection]:
+    """Corrections made after the year ended to a fact that decides which year a record counts in (first
+    contact, delivery time, when reported or returned, a date of birth), oldest first."""
+    require_reader(actor)
+    watched = or_(
+        and_(Correction.object_type == "request", Correction.field == "first_contact_at"),
+        and_(Correction.object_type == "delivery", Correction.field == "occurred_at"),
+        and_(
+            Correction.object_type == "missing_episode", Correction.field.in_(["reported_at", "returned_at"])
+        ),
+        and_(Correction.object_type == "person", Correction.field == "date_of_birth"),
+    )
+    rows = session.execute(
+        select(Correction.corrected_at, Correction.object_type, Correction.object_id, Correction.label)
+        .where(watched, Correction.corrected_at >= year.ends)
+        .order_by(Correction.corrected_at, Correction.id)
+        .limit(paging.CAP)
+    ).all()
+    references = _references(session, rows)
+    words = {
+        "request": "Case",
+        "delivery": "Delivery",
+        "missing_episode": "Missing episode",
+        "person": "Person",
+    }
+    return [
+        LateCorrection(at, words.get(kind, kind), references.get(object_id, ""), label)
+        for at, kind, object_id, label in rows
+    ]
+
+
+def _references(session: Session, rows: Sequence[Any]) -> dict[uuid.UUID, str]:
+    """The case reference of corrected requests and deliveries, the police reference of episodes; none for
+    a person (a person's record is named only on pages that check need to know)."""
+    by_kind: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for _, kind, object_id, _ in rows:
+        by_kind[kind].append(object_id)
+    found: dict[uuid.UUID, str] = {}
+    if by_kind["request"]:
+        found |= dict(
+            session.execute(
+                select(DisclosureRequest.id, DisclosureRequest.reference).where(
+                    DisclosureRequest.id.in_(by_kind["request"])
+                )
+            ).all()
+        )
+    if by_kind["delivery"]:
+        found |= dict(
+            session.execute(
+                select(Delivery.id, DisclosureRequest.reference)
+                .join(DisclosureRequest, DisclosureRequest.id == Delivery.request_id)
+                .where(Delivery.id.in_(by_kind["delivery"]))
+            ).all()
+        )
+    if by_kind["missing_episode"]:
+        found |= {
+            id_: ref or ""
+            for id_, ref in session.execute(
+                select(Episode.id, Episode.police_reference).where(Episode.id.in_(by_kind["missing_episode"]))
+            )
+        }
+    return found
+
+
+# --------------------------------------------------------------------------- the records behind a figure
+
+
+@dataclass(frozen=True)
+class Behind:
+    """The records behind one figure that the reader may open, a page at a time, and how many the figure
+    holds in all (`total`): the difference are cases outside the reader's need to know."""
+
+    figure: Figure
+    total: int
+    page: paging.Page[Any]
+
+
+def cases_behind(
+    session: Session,
+    actor: Principal,
+    year: FinancialYear,
+    scheme: str,
+    key: str,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+) -> Behind:
+    """The cases behind a Clare's Law or Sarah's Law figure that the reader's need to know reaches (their
+    team's, or those they stated a reason for), oldest first contact first."""
+    require_reader(actor)
+    wanted = figure(scheme, key)
+    condition = _case_conditions(scheme, year)[key]
+    total = session.scalar(_cases_joined(func.count()).where(condition)) or 0
+    statement = _cases_joined(
+        DisclosureRequest.id,
+        DisclosureRequest.reference,
+        DisclosureRequest.route,
+        DisclosureRequest.status,
+        DisclosureRequest.first_contact_at,
+        Delivery.occurred_at,
+    ).where(condition, readable(actor))
+    found = paging.page(
+        session,
+        statement,
+        [DisclosureRequest.first_contact_at, DisclosureRequest.id],
+        after=after,
+        before=before,
+    )
+    return Behind(wanted, int(total), found)
+
+
+def missing_behind(
+    session: Session,
+    actor: Principal,
+    year: FinancialYear,
+    key: str,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+) -> Behind:
+    """The episodes, people or interviews behind a missing-person figure, for the MASH's coordinators
+    (who see everyone with a missing episode [issue 7]), in the figure's order, a page at a time."""
+    if not actor.has_any(Role.DATA_ADMINISTRATOR.value):
+        raise PermissionDenied("Only data administrators coordinate missing-person episodes")
+    wanted = figure("missing", key)
+    members = _missing_members(session, year)[key]
+    return Behind(wanted, len(members), _page_of(members, after, before))
+
+
+def _page_of(ids: list[uuid.UUID], after: str | None, before: str | None) -> paging.Page[uuid.UUID]:
+    """A page of an ordered list held in memory, with the same cursors as the lists read in SQL (the
+    position in the list: these lists are computed afresh for each page from the same records)."""
+    limit = paging.LIMIT
+    start = 0
+    if (position := paging.decode(after, 1)) is not None and isinstance(position[0], int):
+        start = max(0, position[0])
+    elif (position := paging.decode(before, 1)) is not None and isinstance(position[0], int):
+        start = max(0, position[0] - limit)
+    items = ids[start : start + limit]
+    return paging.Page(
+        items=items,
+        after=paging.encode([start + limit]) if start + limit < len(ids) else None,
+        before=paging.encode([start]) if start > 0 else None,
+        count=len(ids),
+    )
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """One record behind a missing-person figure as its list shows it: the episode (or, for a person, their
+    first of the year) with its police reference, the person's name where confirmed, and its times."""
+
+    episode_id: uuid.UUID
+    person_id: uuid.UUID | None
+    name: str
+    police_reference: str
+    reported_at: datetime
+    returned_at: datetime | None
+    interview: str
+
+
+def missing_rows(
+    session: Session, year: FinancialYear, counts: str, ids: list[uuid.UUID]
+) -> list[MissingRow]:
+    """The rows of one page of a missing-person figure's list, in the page's order."""
+    if not ids:
+        return []
+    statement = select(Episode, ReturnInterview).outerjoin(
+        ReturnInterview, ReturnInterview.episode_id == Episode.id
+    )
+    if counts == INTERVIEWS:
+        statement = statement.where(ReturnInterview.id.in_(ids))
+    elif counts == PEOPLE:  # each person's first episode of the year
+        statement = statement.where(Episode.person_id.in_(ids), _in(Episode.reported_at, year))
+        statement = statement.order_by(Episode.reported_at.desc())
+    else:
+        statement = statement.where(Episode.id.in_(ids))
+    found: dict[Any, tuple[Episode, ReturnInterview | None]] = {}
+    for row in session.execute(statement):
+        by = {INTERVIEWS: row[1].id if row[1] else None, PEOPLE: row[0].person_id}
+        found[by.get(counts, row[0].id)] = row
+    names = people.summaries(session, [e.person_id for e, _ in found.values() if e.person_id])
+    rows = []
+    for wanted in ids:
+        episode, interview = found[wanted]
+        summary = names.get(episode.person_id) if episode.person_id else None
+        rows.append(
+            MissingRow(
+                episode.id,
+                episode.person_id,
+                summary.display_name if summary else f"{episode.reported_name} (to confirm)",
+                episode.police_reference or "",
+                episode.reported_at,
+                episode.returned_at,
+                InterviewOutcome(interview.outcome).label if interview else "",
+            )
+        )
+    return rows
