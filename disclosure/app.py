@@ -60,6 +60,8 @@ from disclosure.missing import controllers as missing_pages
 from disclosure.missing.dispatcher import Dispatcher
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
+from disclosure.reports import api as reports_api
+from disclosure.reports import controllers as reports_pages
 from disclosure.requests import api as requests_api
 from disclosure.requests import controllers as requests_pages
 from disclosure.research import api as research_api
@@ -177,6 +179,7 @@ def create_app(
             Router("/", route_handlers=missing_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=search_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=waiting_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=reports_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(
@@ -198,6 +201,7 @@ def create_app(
                         *missing_api.ROUTES,
                         *search_api.ROUTES,
                         *waiting_api.ROUTES,
+                        *reports_api.ROUTES,
                     ]
                 ),
                 security=[{BEARER: []}],

@@ -55,3 +55,11 @@ def test_the_architecture_map_names_every_module_and_package_and_nothing_else() 
     assert named == actual, (
         f"only in the README: {sorted(named - actual)}; only in the code: {sorted(actual - named)}"
     )
+
+
+def test_the_readme_gives_every_figure_of_the_returns_with_its_definition() -> None:
+    from disclosure.reports.returns import SCHEMES
+
+    for _, figures in SCHEMES.values():
+        for figure in figures:
+            assert f" {figure.label} | {figure.definition} |" in README, figure.key

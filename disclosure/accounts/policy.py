@@ -80,6 +80,11 @@ POLICY: dict[str, Rule] = {
     "force.logo": ADMIN,
     "force.logo_image": ADMIN,
     # Auditors: read the trail, nothing else.
+    # Reports: the returns are figures for anyone who works cases; the lists behind them keep need to know.
+    "reports.index": CASE_WORK,
+    "reports.returns": CASE_WORK,
+    "reports.figure": CASE_WORK,
+    "reports.export": CASE_WORK,
     "auditing.events": AUDITOR,
     "auditing.event": AUDITOR,
     "auditing.chain": AUDITOR,
@@ -271,6 +276,7 @@ POLICY: dict[str, Rule] = {
     "api.create_user": ADMIN,
     "api.set_user_agency": ADMIN,
     "api.audit_events": AUDITOR,
+    "api.returns": CASE_WORK,
     "api.requests": CASE_WORK,
     "api.request": CASE_WORK,
     "api.log_request": INTAKE,
@@ -338,6 +344,7 @@ def navigation(
     if principal.roles & {str(r) for r in CASE_ROLES}:
         items.append(("/requests", "Work queue"))
         items.append(("/search", "Search"))
+        items.append(("/reports", "Reports"))
     if Role.RESEARCHER in principal.roles:
         items.append(("/research/partner-requests", "Partner requests"))
     if principal.roles & {Role.PANEL_MEMBER.value, Role.PANEL_CHAIR.value, Role.DATA_ADMINISTRATOR.value}:

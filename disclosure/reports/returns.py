@@ -91,7 +91,8 @@ class LateCorrection:
 # ------------------------------------------------------------------------------------------ figures
 
 _ANY_OUTCOME = (
-    "whatever became of them: including those later withdrawn, closed as out of scope or still open"
+    "whatever became of them: including those later withdrawn (or, on Sarah's Law, closed as out of "
+    "scope) and those still open"
 )
 _DELIVERED = (
     "delivered in the year (the recorded time of the disclosure to the person told), whenever the request "

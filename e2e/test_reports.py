@@ -1,0 +1,62 @@
+"""Browser journey for the returns [issue 18]: a MASH data administrator opens Reports (the last year that
+has ended), chooses the current year, opens the cases behind a figure, and exports the returns, first
+without a reason (refused at the field, nothing lost) and then with one."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session, sessionmaker
+
+from disclosure.config import Settings
+from disclosure.db import unit_of_work, utcnow
+from disclosure.reports.periods import containing
+from e2e.conftest import Visit, error_summary, live_principal, make_live_user, navigation, sign_in
+from tests.requests.builders import make_request
+
+
+def test_a_coordinator_reads_the_returns_opens_a_figure_and_exports_them(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    rhea = make_live_user(live_sessions, live_settings, "rhea.returns", "Rhea Returns", "data_administrator")
+    with unit_of_work(live_sessions) as session:
+        case = make_request(
+            session, live_principal(session, "rhea.returns"), first_contact_at=utcnow() - timedelta(hours=2)
+        )
+        reference = case.reference
+    year = containing()
+
+    page.goto(f"{live_server}/")
+    sign_in(page, visit, "rhea.returns", rhea)
+    expect(navigation(page).get_by_role("link", name="Reports")).to_be_visible()
+    visit("home")
+    navigation(page).get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name=f"Returns for April {year.start - 1}")).to_be_visible()
+    visit("last year's returns")
+    page.get_by_label("Financial year (1 April to 31 March)").select_option(year.slug)
+    page.get_by_role("button", name="Show this year").click()
+    expect(page.get_by_role("heading", name=f"Returns for {year.label}")).to_be_visible()
+    expect(page.get_by_text("This year has not ended: its figures so far.")).to_be_visible()
+    visit("this year's returns")
+    page.get_by_role("link", name="Right to Ask applications: the records").click()
+    expect(page.get_by_role("heading", name="Right to Ask applications")).to_be_visible()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    visit("the cases behind a figure")
+    page.get_by_role("link", name=f"Back to the returns for {year.label}").click()
+    visit("returns again")
+
+    page.get_by_label("CSV").check()
+    page.get_by_role("button", name="Download the returns").click()
+    assert error_summary(page) == ["Enter why you are exporting the returns"]
+    expect(page.get_by_label("CSV")).to_be_checked()
+    visit("export refused")
+    page.get_by_label("Why are you exporting the returns?").fill("Monthly performance meeting")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the returns").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    by_figure = {row[2]: row[4] for row in rows[1:] if row[0].startswith("Clare's Law")}
+    assert int(by_figure["Right to Ask applications"]) >= 1
