@@ -27,6 +27,7 @@ from disclosure.accounts.roles import Role
 from disclosure.db import utcnow
 from disclosure.decisions import service as decisions
 from disclosure.missing import service as missing
+from disclosure.reports.periods import containing
 from disclosure.requests import service as requests_service
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.research import service as research
@@ -114,6 +115,9 @@ def world(db: Session) -> World:
     return world
 
 
+THIS_YEAR = containing().slug
+"""The returns of the year the world's records are made in."""
+
 Reader = Callable[[World], tuple[Any, str]]
 """Who reads the route, and its path, for a world."""
 
@@ -139,6 +143,20 @@ ROUTES: dict[str, Reader] = {
     "partner's missing notifications": lambda w: (w.social_worker, "/partner/missing"),
     "partner's notifications acknowledged": lambda w: (w.social_worker, "/partner/missing?view=done"),
     "partner's answered requests": lambda w: (w.partner, "/partner?view=done"),
+    "returns": lambda w: (w.cast.clerk, f"/reports/returns/{THIS_YEAR}"),
+    "returns, cases behind a figure": lambda w: (
+        w.cast.clerk,
+        f"/reports/returns/{THIS_YEAR}/dvds/rta-applications",
+    ),
+    "returns, episodes behind a figure": lambda w: (
+        w.cast.clerk,
+        f"/reports/returns/{THIS_YEAR}/missing/episodes",
+    ),
+    "returns, people behind a figure": lambda w: (
+        w.cast.clerk,
+        f"/reports/returns/{THIS_YEAR}/missing/people",
+    ),
+    "returns API": lambda w: (w.cast.clerk, f"/api/v1/returns/{THIS_YEAR}"),
 }
 
 
