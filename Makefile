@@ -12,8 +12,9 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 PYTEST_ARGS ?=
 # The clock-sensitive tests that run in a couple of minutes: deadlines, "today or in the past", file ages, and
-# the request, research, missing-person and decision verbs that take times from the forms.
-CLOCK_TESTS := tests/test_clocks.py tests/test_storage.py tests/people/test_service.py \
+# the request, research, missing-person and decision verbs that take times from the forms, and the financial
+# years of the returns.
+CLOCK_TESTS := tests/test_clocks.py tests/test_storage.py tests/people/test_service.py tests/reports \
 	tests/requests/test_service.py tests/research/test_service.py tests/missing/test_service.py \
 	tests/decisions/test_service.py tests/test_chronology.py tests/test_kept_input.py \
 	tests/requests/test_clock_policies.py tests/letters/test_safe_contact.py tests/decisions/test_sarahs_law.py \
