@@ -139,7 +139,7 @@ def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[
     since = utcnow() - timedelta(days=days)
     data = list(rows(session, since))
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    content, media = (_csv(data), "text/csv") if kind == "csv" else (_xlsx(data), XLSX)
+    content, media = (csv_bytes(HEADINGS, data), "text/csv") if kind == "csv" else (_xlsx(data), XLSX)
     audit.record(
         session,
         actor=actor,
@@ -153,10 +153,12 @@ def export(session: Session, actor: Principal, values: dict[str, Any]) -> tuple[
     return content, f"missing-episodes-{stamp}.{kind}", media
 
 
-def _csv(data: list[tuple[Any, ...]]) -> bytes:
+def csv_bytes(headings: tuple[str, ...], data: list[tuple[Any, ...]]) -> bytes:
+    """A CSV file of `data` under `headings`, every value through `cell`, with the byte-order mark that makes
+    Excel read it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADINGS)
+    writer.writerow(headings)
     writer.writerows(tuple(cell(v) for v in row) for row in data)
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -5,7 +5,6 @@ holds figures, not personal data, but an export still leaves the service: it is 
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -17,7 +16,7 @@ from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
 from disclosure.errors import FormInvalid
 from disclosure.forms import LONG, text
-from disclosure.missing.export import XLSX, cell
+from disclosure.missing.export import XLSX, cell, csv_bytes
 from disclosure.reports import returns
 from disclosure.reports.periods import FinancialYear
 from disclosure.text import format_datetime
@@ -58,7 +57,7 @@ def export(
     found = returns.returns(session, actor, year)
     late = returns.late_corrections(session, actor, year)
     rows = figure_rows(found)
-    content, media = (_csv(rows), "text/csv") if kind == "csv" else (_xlsx(rows, late), XLSX)
+    content, media = (csv_bytes(HEADINGS, rows), "text/csv") if kind == "csv" else (_xlsx(rows, late), XLSX)
     audit.record(
         session,
         actor=actor,
@@ -69,14 +68,6 @@ def export(
         details={"year": year.slug, "format": kind, "figures": len(rows), "late_corrections": len(late)},
     )
     return content, f"returns-{year.slug}.{kind}", media
-
-
-def _csv(rows: list[tuple[Any, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADINGS)
-    writer.writerows(tuple(cell(v) for v in row) for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _xlsx(rows: list[tuple[Any, ...]], late: list[returns.LateCorrection]) -> bytes:
