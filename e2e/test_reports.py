@@ -1,6 +1,7 @@
 """Browser journey for the returns [issue 18]: a MASH data administrator opens Reports (the last year that
 has ended), chooses the current year, opens the cases behind a figure, and exports the returns, first
-without a reason (refused at the field, nothing lost) and then with one."""
+without a reason (refused at the field, nothing lost) and then with one; then reads the timeliness tables,
+narrowed to a route (a route of the other scheme is refused at the field)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,19 @@ def test_a_coordinator_reads_the_returns_opens_a_figure_and_exports_them(
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     by_figure = {row[2]: row[4] for row in rows[1:] if row[0].startswith("Clare's Law")}
     assert int(by_figure["Right to Ask applications"]) >= 1
+
+    page.get_by_role("navigation", name="Reports").get_by_role("link", name="Timeliness").click()
+    expect(page.get_by_role("heading", name="Timeliness", exact=True)).to_be_visible()
+    visit("timeliness")
+    page.get_by_label("Route").select_option("right_to_know")
+    page.get_by_label("Scheme").select_option("csods")
+    page.get_by_role("button", name="Show timeliness").click()
+    assert error_summary(page) == [
+        "Right to Know is not a Sarah's Law (CSODS) route: choose another or every route"
+    ]
+    visit("timeliness refused")
+    page.get_by_label("Scheme").select_option("dvds")
+    page.get_by_label("Route").select_option("")
+    page.get_by_role("button", name="Show timeliness").click()
+    expect(page.get_by_role("rowheader", name="Logged")).to_be_visible()  # the case logged today waits
+    visit("timeliness of Clare's Law")

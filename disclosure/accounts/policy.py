@@ -85,6 +85,7 @@ POLICY: dict[str, Rule] = {
     "reports.returns": CASE_WORK,
     "reports.figure": CASE_WORK,
     "reports.export": CASE_WORK,
+    "reports.timeliness": CASE_WORK,
     "auditing.events": AUDITOR,
     "auditing.event": AUDITOR,
     "auditing.chain": AUDITOR,

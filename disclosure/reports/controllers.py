@@ -13,10 +13,11 @@ from disclosure.accounts.roles import Role
 from disclosure.auth import Principal, require_principal
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.reports import export as exports
-from disclosure.reports import periods, returns
+from disclosure.reports import periods, returns, timeliness
 from disclosure.reports.periods import FinancialYear
 from disclosure.requests.vocabulary import Route
 from disclosure.requests.workflow import RequestStatus
+from disclosure.text import clean
 from disclosure.web import Db, Form, FormState, attachment_response, form_values, page
 
 
@@ -112,4 +113,42 @@ def export_returns(
     return attachment_response(content, filename, media)
 
 
-ROUTES = [index, year_returns, figure_records, export_returns]
+def _timeliness_query(request: Request[Any, Any, Any]) -> dict[str, str]:
+    names = [f"{n}{p}" for n in ("from", "to") for p in ("", "-day", "-month", "-year")] + ["scheme", "route"]
+    return {n: clean(request.query_params.get(n, "")) for n in names}
+
+
+@get("/reports/timeliness", name="reports.timeliness", sync_to_thread=True)
+def timeliness_page(request: Request[Any, Any, Any], db: Db) -> Template:
+    """How long cases took in a period (the last year that has ended unless asked), and where open cases
+    wait now."""
+    principal = require_principal(request)
+    values = _timeliness_query(request)
+    common: dict[str, Any] = {
+        "heading": "Timeliness",
+        "schemes": timeliness.SCHEMES,
+        "routes": timeliness.ROUTES,
+    }
+    try:
+        selection = timeliness.parse_selection(values, timeliness.Period.of_year(_default_year()))
+    except FormInvalid as exc:
+        return page(
+            request,
+            "reports/timeliness.html",
+            status_code=400,
+            form=FormState(values, exc.errors),
+            found=None,
+            **common,
+        )
+    found = timeliness.timeliness(db, principal, selection)
+    return page(
+        request,
+        "reports/timeliness.html",
+        form=FormState(timeliness.form_values(selection), {}),
+        found=found,
+        years=[(y, timeliness.Period.of_year(y)) for y in periods.offered()[:3]],
+        **common,
+    )
+
+
+ROUTES = [index, year_returns, figure_records, export_returns, timeliness_page]

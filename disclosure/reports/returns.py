@@ -479,21 +479,31 @@ def returns(session: Session, actor: Principal, year: FinancialYear) -> list[Ret
     ]
 
 
+PLACING_FACTS = (
+    ("request", "first_contact_at"),
+    ("delivery", "occurred_at"),
+    ("missing_episode", "reported_at"),
+    ("missing_episode", "returned_at"),
+    ("person", "date_of_birth"),
+)
+"""The corrected facts that decide which year a record counts in, as (record, field)."""
+
+
 def late_corrections(session: Session, actor: Principal, year: FinancialYear) -> list[LateCorrection]:
     """Corrections made after the year ended to a fact that decides which year a record counts in (first
     contact, delivery time, when reported or returned, a date of birth), oldest first."""
     require_reader(actor)
-    watched = or_(
-        and_(Correction.object_type == "request", Correction.field == "first_contact_at"),
-        and_(Correction.object_type == "delivery", Correction.field == "occurred_at"),
-        and_(
-            Correction.object_type == "missing_episode", Correction.field.in_(["reported_at", "returned_at"])
-        ),
-        and_(Correction.object_type == "person", Correction.field == "date_of_birth"),
-    )
+    return corrections_since(session, year.ends, PLACING_FACTS)
+
+
+def corrections_since(
+    session: Session, after: datetime, facts: Sequence[tuple[str, str]]
+) -> list[LateCorrection]:
+    """Corrections to any of `facts` made at or after `after`, oldest first (at most `paging.CAP`)."""
+    watched = or_(*(and_(Correction.object_type == kind, Correction.field == name) for kind, name in facts))
     rows = session.execute(
         select(Correction.corrected_at, Correction.object_type, Correction.object_id, Correction.label)
-        .where(watched, Correction.corrected_at >= year.ends)
+        .where(watched, Correction.corrected_at >= after)
         .order_by(Correction.corrected_at, Correction.id)
         .limit(paging.CAP)
     ).all()

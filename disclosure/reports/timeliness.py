@@ -1,0 +1,411 @@
+"""Timeliness: how long cases take, where they wait, and which clocks they miss, for any period, scheme and
+route, as Freedom of Information requests ask it: disclosed within 28 days, within 35 and later, the longest,
+the average days per stage [FOI-requests][BBC-2025] (DOMAIN.md "Statistics the service must produce").
+
+Everything is read from the recorded events (first contact, the initial checks, the meeting, the start of
+research, the signed decision that was delivered, the delivery, each pause and extension) and the clock
+policy stored on each case, never from the time the report runs: a past period gives today the answer it
+gave then, apart from corrections made since, which the report lists. Days are UK calendar days from first
+contact to delivery (the day of first contact is day 0); stage times are elapsed days between steps.
+"""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as when
+from sqlalchemy.orm import Session, selectinload
+
+from disclosure.clocks import start_of_uk_day, uk_date
+from disclosure.db import utcnow
+from disclosure.decisions.models import Decision
+from disclosure.errors import FormInvalid
+from disclosure.forms import parse_date, present, text
+from disclosure.letters.models import Delivery
+from disclosure.reports.periods import FinancialYear
+from disclosure.reports.returns import LateCorrection, corrections_since, require_reader
+from disclosure.requests import deadlines
+from disclosure.requests.models import ClockPolicy, ClockReason, DisclosureRequest
+from disclosure.requests.vocabulary import Route, Scheme
+from disclosure.requests.workflow import CLOCK_RUNNING_STATUSES, RequestStatus
+
+BANDS = (28, 35)
+"""The limits FOI requests ask about: the statutory 28 days, and 35 (the limit with an extension or under
+the older guidance) [FOI-requests]."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """The UK days `first` to `last`, both included."""
+
+    first: date
+    last: date
+
+    @property
+    def begins(self) -> datetime:
+        return start_of_uk_day(self.first)
+
+    @property
+    def ends(self) -> datetime:
+        return start_of_uk_day(self.last + timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        return f"{self.first.day} {self.first:%B %Y} to {self.last.day} {self.last:%B %Y}"
+
+    @classmethod
+    def of_year(cls, year: FinancialYear) -> Period:
+        return cls(date(year.start, 4, 1), date(year.start + 1, 3, 31))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cases: a period, and optionally one scheme or one route ("" for all)."""
+
+    period: Period
+    scheme: str = ""
+    route: str = ""
+
+    def routes(self) -> list[Route]:
+        if self.route:
+            return [Route(self.route)]
+        return [r for r in Route if not self.scheme or r.scheme.value == self.scheme]
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Cases whose outcome was delivered in the period, on one route (or all): how many within 28 days, 29
+    to 35 and later; the longest with its case; the median and mean days."""
+
+    label: str
+    count: int
+    within_28: int
+    within_35: int
+    later: int
+    longest: int | None
+    longest_reference: str
+    longest_id: uuid.UUID | None
+    median: float | None
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """Elapsed days from one step to the next, over the delivered cases that recorded both."""
+
+    label: str
+    cases: int
+    median: float | None
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class ClockResult:
+    """One clock over the delivered cases it applies to: met in time, or breached."""
+
+    label: str
+    met: int
+    breached: int
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Pauses or extensions of the delivered cases for one reason: how many cases, and the days."""
+
+    kind: str
+    reason: str
+    cases: int
+    days: float
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Open cases at one stage now: how many, the oldest's days since first contact, how many overdue."""
+
+    label: str
+    count: int
+    oldest_days: int | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    selection: Selection
+    bands: list[Bands]
+    stages: list[StageTime]
+    clocks: list[ClockResult]
+    holds: list[Hold]
+    waiting: list[Waiting]
+    corrections: list[LateCorrection] = field(default_factory=list)
+
+
+STAGES = (
+    ("first_contact_at", "initial_checks_at", "First contact to initial checks"),
+    ("initial_checks_at", "meeting_at", "Initial checks to the face-to-face meeting"),
+    ("meeting_at", "research_started_at", "Meeting to the start of research"),
+    ("initial_checks_at", "research_started_at", "Initial checks to the start of research (no meeting)"),
+    ("research_started_at", "decided_at", "Research to the signed decision"),
+    ("decided_at", "delivered_at", "Decision to delivery"),
+)
+"""Each stage as (from, to, label). Right to Know and proactive cases have no meeting: research follows the
+initial checks, so that stage is timed for them alone."""
+
+
+@dataclass(frozen=True)
+class _Case:
+    id: uuid.UUID
+    reference: str
+    route: str
+    first_contact_at: datetime
+    initial_checks_at: datetime | None
+    meeting_at: datetime | None
+    research_started_at: datetime | None
+    decided_at: datetime | None
+    delivered_at: datetime
+
+    @property
+    def days(self) -> int:
+        """UK calendar days from first contact to delivery."""
+        return (uk_date(self.delivered_at) - uk_date(self.first_contact_at)).days
+
+
+def _days(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 86400
+
+
+def _rounded(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    return round(statistics.median(values), 1), round(statistics.mean(values), 1)
+
+
+def _delivered(session: Session, selection: Selection) -> list[_Case]:
+    """The cases of the selection whose outcome was delivered in the period, oldest delivery first."""
+    period = selection.period
+    rows = session.execute(
+        select(
+            DisclosureRequest.id,
+            DisclosureRequest.reference,
+            DisclosureRequest.route,
+            DisclosureRequest.first_contact_at,
+            DisclosureRequest.initial_checks_at,
+            DisclosureRequest.meeting_at,
+            DisclosureRequest.research_started_at,
+            Decision.signed_at,
+            Delivery.occurred_at,
+        )
+        .join(Delivery, Delivery.request_id == DisclosureRequest.id)
+        .join(Decision, Decision.id == Delivery.decision_id)
+        .where(
+            DisclosureRequest.route.in_([r.value for r in selection.routes()]),
+            Delivery.occurred_at >= period.begins,
+            Delivery.occurred_at < period.ends,
+        )
+        .order_by(Delivery.occurred_at, DisclosureRequest.id)
+    )
+    return [_Case(*row) for row in rows]
+
+
+def _bands(label: str, cases: list[_Case]) -> Bands:
+    days = [c.days for c in cases]
+    longest = max(cases, key=lambda c: (c.days, c.delivered_at), default=None)
+    median, mean = _rounded([float(d) for d in days])
+    return Bands(
+        label=label,
+        count=len(cases),
+        within_28=sum(1 for d in days if d <= BANDS[0]),
+        within_35=sum(1 for d in days if BANDS[0] < d <= BANDS[1]),
+        later=sum(1 for d in days if d > BANDS[1]),
+        longest=longest.days if longest else None,
+        longest_reference=longest.reference if longest else "",
+        longest_id=longest.id if longest else None,
+        median=median,
+        mean=mean,
+    )
+
+
+def _stages(cases: list[_Case]) -> list[StageTime]:
+    found = []
+    for start, end, label in STAGES:
+        values = []
+        for case in cases:
+            no_meeting = not Route(case.route).has_applicant
+            if start == "initial_checks_at" and (end == "meeting_at") == no_meeting:
+                continue  # the meeting's stages for cases with one, the direct stage for those without
+            if start == "meeting_at" and no_meeting:
+                continue
+            begun, done = getattr(case, start), getattr(case, end)
+            if begun is not None and done is not None:  # a step typed to the minute may precede its
+                values.append(max(0.0, _days(begun, done)))  # predecessor's stamp by seconds
+        found.append(StageTime(label, len(values), *_rounded(values)))
+    return found
+
+
+def _loaded(session: Session, ids: list[uuid.UUID]) -> Iterable[DisclosureRequest]:
+    """The delivered cases with their pauses and extensions, a thousand at a time."""
+    for start in range(0, len(ids), 1000):
+        yield from session.scalars(
+            select(DisclosureRequest)
+            .where(DisclosureRequest.id.in_(ids[start : start + 1000]))
+            .options(selectinload(DisclosureRequest.pauses), selectinload(DisclosureRequest.extensions))
+        )
+
+
+def _clocks_and_holds(session: Session, cases: list[_Case]) -> tuple[list[ClockResult], list[Hold]]:
+    """Each clock met or breached (`deadlines.deadlines`, under each case's own clock policy, from its
+    recorded pauses and extensions), and the pauses and extensions by reason."""
+    policies = {p.code: p for p in session.scalars(select(ClockPolicy))}
+    calendar = deadlines.calendar_for(session)
+    reasons = {(r.kind, r.code): r.label for r in session.scalars(select(ClockReason))}
+    met: dict[str, list[int]] = {}
+    holds: dict[tuple[str, str], tuple[set[uuid.UUID], float]] = {}
+    for case in _loaded(session, [c.id for c in cases]):
+        for view in deadlines.deadlines(
+            case, policies[case.clock_policy_code], calendar, now=case.completed_at
+        ):
+            tally = met.setdefault(view.name, [0, 0])
+            if view.status == "met":
+                tally[0] += 1
+            elif view.status == "breached":
+                tally[1] += 1
+        for pause in case.pauses:
+            key = ("pause", reasons.get(("pause", pause.reason_code), pause.reason_code))
+            seen, days = holds.get(key, (set(), 0.0))
+            ended = pause.ended_at or case.completed_at or pause.started_at
+            holds[key] = (seen | {case.id}, days + _days(pause.started_at, ended))
+        for extension in case.extensions:
+            key = ("extension", reasons.get(("extension", extension.reason_code), extension.reason_code))
+            seen, days = holds.get(key, (set(), 0.0))
+            holds[key] = (seen | {case.id}, days + extension.days)
+    clocks = [ClockResult(name, m, b) for name, (m, b) in met.items()]
+    listed = [
+        Hold("Pause" if kind == "pause" else "Extension", reason, len(seen), round(days, 1))
+        for (kind, reason), (seen, days) in sorted(holds.items())
+    ]
+    return clocks, listed
+
+
+def _waiting(session: Session, selection: Selection, now: datetime) -> list[Waiting]:
+    """Open cases of the selection's scheme and route at each stage now (the period does not apply: this
+    is where cases wait today)."""
+    routes = [r.value for r in selection.routes()]
+    overdue = and_(
+        DisclosureRequest.next_deadline_at < now, DisclosureRequest.next_deadline_held_seconds.is_(None)
+    )
+    rows = session.execute(
+        select(
+            DisclosureRequest.status,
+            func.count(),
+            func.min(DisclosureRequest.first_contact_at),
+            func.coalesce(func.sum(when((overdue, 1), else_=0)), 0),
+        )
+        .where(
+            DisclosureRequest.route.in_(routes),
+            DisclosureRequest.status.in_([s.value for s in CLOCK_RUNNING_STATUSES]),
+        )
+        .group_by(DisclosureRequest.status)
+    )
+    found = {status: (count, oldest, int(late)) for status, count, oldest, late in rows}
+    return [
+        Waiting(
+            status.label,
+            found[status.value][0],
+            (uk_date(now) - uk_date(found[status.value][1])).days,
+            found[status.value][2],
+        )
+        for status in RequestStatus
+        if status.value in found
+    ]
+
+
+def timeliness(session: Session, actor: Any, selection: Selection, now: datetime | None = None) -> Timeliness:
+    """The timeliness of the selection's cases: bands overall and by route, stage times, each clock met or
+    breached, pauses and extensions by reason, where open cases wait now, and corrections made since the
+    period to the dates it reads."""
+    require_reader(actor)
+    now = now or utcnow()
+    cases = _delivered(session, selection)
+    by_route: dict[str, list[_Case]] = defaultdict(list)
+    for case in cases:
+        by_route[case.route].append(case)
+    bands = [_bands(route.label, by_route[route.value]) for route in selection.routes()]
+    if len(bands) > 1:
+        bands.append(_bands("All routes", cases))
+    clocks, holds = _clocks_and_holds(session, cases)
+    return Timeliness(
+        selection=selection,
+        bands=bands,
+        stages=_stages(cases),
+        clocks=clocks,
+        holds=holds,
+        waiting=_waiting(session, selection, now),
+        corrections=corrections_since(session, selection.period.ends, TIMED_FACTS),
+    )
+
+
+TIMED_FACTS = (("request", "first_contact_at"), ("delivery", "occurred_at"))
+"""The corrected facts that move a case's days."""
+
+SCHEMES = [("", "Both schemes"), *((s.value, s.label) for s in Scheme)]
+ROUTES = [("", "Every route"), *((r.value, r.label) for r in Route)]
+
+
+LONGEST_PERIOD = timedelta(days=3660)
+"""The longest period one report covers: ten years, a force's history."""
+
+
+def parse_selection(values: dict[str, Any], default: Period) -> Selection:
+    """The selection asked for (the period's `from` and `to` dates, GOV.UK date inputs or ISO dates; a
+    scheme; a route), or FormInvalid with a message at each field. With no dates, `default`."""
+    errors: dict[str, str] = {}
+    asked = any(
+        text(values, f"{name}{part}") for name in ("from", "to") for part in ("", "-day", "-month", "-year")
+    )
+    first = parse_date(values, "from", "Start date", errors) if asked else default.first
+    last = parse_date(values, "to", "End date", errors) if asked else default.last
+    if first and last and last < first:
+        errors["to"] = "The end date must be the same as or after the start date"
+    elif first and last and last - first > LONGEST_PERIOD:
+        errors["to"] = "The period must be ten years or shorter"
+    elif first and first.year < 2014 and "from" not in errors:
+        errors["from"] = "The start date must be in 2014 or later: the schemes began then"
+    scheme, route = text(values, "scheme"), text(values, "route")
+    if scheme not in {s for s, _ in SCHEMES}:
+        errors["scheme"] = "Select a scheme"
+    if route not in {r for r, _ in ROUTES}:
+        errors["route"] = "Select a route"
+    elif route and scheme and Route(route).scheme.value != scheme:
+        errors["route"] = (
+            f"{Route(route).label} is not a {Scheme(scheme).label} route: choose another or every route"
+        )
+    if errors:
+        raise FormInvalid(errors, values)
+    return Selection(Period(present(first), present(last)), scheme, route)
+
+
+def form_values(selection: Selection) -> dict[str, str]:
+    """The selection as the form shows it."""
+    period = selection.period
+    return {
+        **{
+            f"from-{k}": str(v)
+            for k, v in (
+                ("day", period.first.day),
+                ("month", period.first.month),
+                ("year", period.first.year),
+            )
+        },
+        **{
+            f"to-{k}": str(v)
+            for k, v in (("day", period.last.day), ("month", period.last.month), ("year", period.last.year))
+        },
+        "scheme": selection.scheme,
+        "route": selection.route,
+    }
