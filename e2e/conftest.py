@@ -33,7 +33,7 @@ from playwright.sync_api import Frame, Locator, Page, expect
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from disclosure import migrations
+from disclosure import migrations, wiring
 from disclosure.accounts import service as accounts
 from disclosure.accounts.models import User
 from disclosure.agencies.models import OutboxMessage
@@ -71,6 +71,10 @@ PASSWORD = "paper lantern mountain river"
 UK = ZoneInfo("Europe/London")
 SERVER_START_SECONDS = 30
 FAILED_CALL = pytest.StashKey[bool]()
+
+# What the journeys set up in this process runs the same hooks as the server's own verbs (a case's stored
+# next deadline, a merge's re-pointing), as it does when `tests/` is collected first (`make test`).
+wiring.connect()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

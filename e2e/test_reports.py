@@ -1,7 +1,8 @@
 """Browser journey for the returns [issue 18]: a MASH data administrator opens Reports (the last year that
 has ended), chooses the current year, opens the cases behind a figure, and exports the returns, first
 without a reason (refused at the field, nothing lost) and then with one; then reads the timeliness tables,
-narrowed to a route (a route of the other scheme is refused at the field)."""
+narrowed to a route (a route of the other scheme is refused at the field), and the workload dashboard,
+whose figures open the work queue filtered to them."""
 
 from __future__ import annotations
 
@@ -77,3 +78,14 @@ def test_a_coordinator_reads_the_returns_opens_a_figure_and_exports_them(
     page.get_by_role("button", name="Show timeliness").click()
     expect(page.get_by_role("rowheader", name="Logged")).to_be_visible()  # the case logged today waits
     visit("timeliness of Clare's Law")
+
+    page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload now").click()
+    expect(page.get_by_role("heading", name="Workload now")).to_be_visible()
+    logged = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Logged"))
+    expect(logged.get_by_role("link", name="logged, due within 7 days")).to_have_text(
+        "1 logged, due within 7 days"
+    )
+    visit("workload")
+    page.get_by_role("link", name="logged, all").click()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    visit("the work queue behind a figure")

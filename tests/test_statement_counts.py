@@ -157,6 +157,8 @@ ROUTES: dict[str, Reader] = {
         f"/reports/returns/{THIS_YEAR}/missing/people",
     ),
     "returns API": lambda w: (w.cast.clerk, f"/api/v1/returns/{THIS_YEAR}"),
+    "workload": lambda w: (w.cast.clerk, "/reports/workload"),
+    "work queue, past a deadline": lambda w: (w.cast.clerk, "/requests?due=overdue"),
 }
 
 

@@ -86,6 +86,7 @@ POLICY: dict[str, Rule] = {
     "reports.figure": CASE_WORK,
     "reports.export": CASE_WORK,
     "reports.timeliness": CASE_WORK,
+    "reports.workload": CASE_WORK,
     "auditing.events": AUDITOR,
     "auditing.event": AUDITOR,
     "auditing.chain": AUDITOR,

@@ -13,8 +13,9 @@ from disclosure.accounts.roles import Role
 from disclosure.auth import Principal, require_principal
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.reports import export as exports
-from disclosure.reports import periods, returns, timeliness
+from disclosure.reports import periods, returns, timeliness, workload
 from disclosure.reports.periods import FinancialYear
+from disclosure.requests.queue import DUE_BANDS
 from disclosure.requests.vocabulary import Route
 from disclosure.requests.workflow import RequestStatus
 from disclosure.text import clean
@@ -151,4 +152,11 @@ def timeliness_page(request: Request[Any, Any, Any], db: Db) -> Template:
     )
 
 
-ROUTES = [index, year_returns, figure_records, export_returns, timeliness_page]
+@get("/reports/workload", name="reports.workload", sync_to_thread=True)
+def workload_page(request: Request[Any, Any, Any], db: Db) -> Template:
+    """What the MASH has on now, for the reader's roles."""
+    found = workload.workload(db, require_principal(request))
+    return page(request, "reports/workload.html", heading="Workload now", found=found, bands=DUE_BANDS)
+
+
+ROUTES = [index, year_returns, figure_records, export_returns, timeliness_page, workload_page]

@@ -283,12 +283,16 @@ def list_requests(
     route: FromQuery[str] = "",
     status: FromQuery[str] = "",
     assignee: FromQuery[str] = "",
+    due: FromQuery[str] = "",
     limit: paging.Limit = paging.LIMIT,
     after: paging.After = "",
     before: paging.Before = "",
 ) -> QueuePageOut:
-    """The work queue a page at a time: open cases, nearest deadline first, then by RAG."""
-    filters = queue.parse_filters({"whose": whose, "route": route, "status": status, "assignee": assignee})
+    """The work queue a page at a time: open cases, nearest deadline first, then by RAG. `due` narrows it
+    by the next deadline: `overdue`, `week` (within 7 days) or `later` (or paused)."""
+    filters = queue.parse_filters(
+        {"whose": whose, "route": route, "status": status, "assignee": assignee, "due": due}
+    )
     found = queue.work_queue(db, require_principal(request), filters, after=after, before=before, limit=limit)
     return QueuePageOut(
         items=[

@@ -7,10 +7,10 @@ import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
@@ -53,9 +53,38 @@ class QueueFilters:
     route: str = ""
     status: str = ""
     assignee: str = ""
+    due: str = ""
 
     def as_values(self) -> dict[str, str]:
-        return {"whose": self.whose, "route": self.route, "status": self.status, "assignee": self.assignee}
+        return {
+            "whose": self.whose,
+            "route": self.route,
+            "status": self.status,
+            "assignee": self.assignee,
+            "due": self.due,
+        }
+
+
+DUE_BANDS = {
+    "overdue": "Past a deadline",
+    "week": "Due within 7 days",
+    "later": "Due later, or paused",
+}
+"""Where an open case's next deadline stands: the work queue's filter and the workload dashboard's bands."""
+
+WEEK = timedelta(days=7)
+
+
+def due_condition(band: str, now: datetime) -> ColumnElement[bool]:
+    """An open case's next deadline (`stored_deadlines`) in the band: past (and not held by a pause),
+    within 7 days, or later (a paused case, or one with no deadline left, is later)."""
+    held = DisclosureRequest.next_deadline_held_seconds.is_not(None)
+    due_at = DisclosureRequest.next_deadline_at
+    if band == "overdue":
+        return and_(~held, due_at < now)
+    if band == "week":
+        return and_(~held, due_at >= now, due_at < now + WEEK)
+    return or_(held, due_at.is_(None), due_at >= now + WEEK)
 
 
 def parse_filters(query: dict[str, Any]) -> QueueFilters:
@@ -70,6 +99,7 @@ def parse_filters(query: dict[str, Any]) -> QueueFilters:
         route=pick("route", {r.value for r in Route}),
         status=pick("status", {s.value for s in OPEN_REQUEST_STATUSES}),
         assignee=str(query.get("assignee") or "")[:36],
+        due=pick("due", set(DUE_BANDS)),
     )
 
 
@@ -80,6 +110,7 @@ def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
         "statuses": [("", "Any open stage")]
         + [(s.value, s.label) for s in RequestStatus if s in OPEN_REQUEST_STATUSES],
         "assignees": [("", "Anyone")] + [(str(u.id), u.display_name) for u in service.case_workers(session)],
+        "dues": [("", "Any deadline"), *DUE_BANDS.items()],
     }
 
 
@@ -186,6 +217,8 @@ def queue_statement(actor: Principal, filters: QueueFilters) -> Select[Any]:
     if filters.assignee:
         with contextlib.suppress(ValueError):
             statement = statement.where(DisclosureRequest.assignee_id == uuid.UUID(filters.assignee))
+    if filters.due:
+        statement = statement.where(due_condition(filters.due, utcnow()))
     return statement
 
 
