@@ -2,7 +2,8 @@
 has ended), chooses the current year, opens the cases behind a figure, and exports the returns, first
 without a reason (refused at the field, nothing lost) and then with one; then reads the timeliness tables,
 narrowed to a route (a route of the other scheme is refused at the field), and the workload dashboard,
-whose figures open the work queue filtered to them."""
+whose figures open the work queue filtered to them; and the performance summary's charts and its one-page
+PDF."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
@@ -89,3 +91,19 @@ def test_a_coordinator_reads_the_returns_opens_a_figure_and_exports_them(
     page.get_by_role("link", name="logged, all").click()
     expect(page.get_by_role("link", name=reference)).to_be_visible()
     visit("the work queue behind a figure")
+
+    navigation(page).get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name=f"Returns for April {year.start - 1}")).to_be_visible()
+    visit("reports again")
+    page.get_by_role("navigation", name="Reports").get_by_role("link", name="Performance summary").click()
+    expect(page.get_by_role("heading", name=f"Performance summary: April {year.start - 1}")).to_be_visible()
+    visit("last year's summary")
+    page.get_by_label("Financial year (1 April to 31 March)").select_option(year.slug)
+    page.get_by_role("button", name="Show this year").click()
+    expect(page.get_by_role("img", name="Requests by month of first contact")).to_be_visible()
+    visit("this year's summary")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this summary as a one-page PDF").click()
+    pdf = Path(download.value.path()).read_bytes()
+    (Path(__file__).parent / "screenshots" / "performance-summary.pdf").write_bytes(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1

@@ -158,6 +158,11 @@ ROUTES: dict[str, Reader] = {
     ),
     "returns API": lambda w: (w.cast.clerk, f"/api/v1/returns/{THIS_YEAR}"),
     "workload": lambda w: (w.cast.clerk, "/reports/workload"),
+    "performance summary": lambda w: (w.cast.clerk, f"/reports/summary/{THIS_YEAR}"),
+    "timeliness": lambda w: (
+        w.cast.clerk,
+        f"/reports/timeliness?from={THIS_YEAR[:4]}-04-01&to={int(THIS_YEAR[:4]) + 1}-03-31",
+    ),
     "work queue, past a deadline": lambda w: (w.cast.clerk, "/requests?due=overdue"),
 }
 

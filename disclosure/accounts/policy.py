@@ -87,6 +87,8 @@ POLICY: dict[str, Rule] = {
     "reports.export": CASE_WORK,
     "reports.timeliness": CASE_WORK,
     "reports.workload": CASE_WORK,
+    "reports.summary_index": CASE_WORK,
+    "reports.summary": CASE_WORK,
     "auditing.events": AUDITOR,
     "auditing.event": AUDITOR,
     "auditing.chain": AUDITOR,

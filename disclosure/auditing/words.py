@@ -146,6 +146,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "missing.acknowledge": "Acknowledged a missing-person notification",
         "missing.export": "Exported missing-person data",
         "reports.export": "Exported the annual returns",
+        "reports.summary_pdf": "Downloaded the performance summary",
         "missing.import": "Imported the police missing-person feed",
         "missing.import_again": "Ran a missing-person feed import again",
         "missing.link_raised": "Raised a Right to Know consideration: the missing person is on a case",

@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from disclosure.accounts.roles import Role
 from disclosure.auth import Principal, require_principal
 from disclosure.errors import FormInvalid, NotFound
+from disclosure.reports import charts, periods, returns, summary, timeliness, workload
 from disclosure.reports import export as exports
-from disclosure.reports import periods, returns, timeliness, workload
 from disclosure.reports.periods import FinancialYear
 from disclosure.requests.queue import DUE_BANDS
 from disclosure.requests.vocabulary import Route
@@ -159,4 +159,40 @@ def workload_page(request: Request[Any, Any, Any], db: Db) -> Template:
     return page(request, "reports/workload.html", heading="Workload now", found=found, bands=DUE_BANDS)
 
 
-ROUTES = [index, year_returns, figure_records, export_returns, timeliness_page, workload_page]
+@get("/reports/summary", name="reports.summary_index", sync_to_thread=True)
+def summary_index(request: Request[Any, Any, Any]) -> Redirect:
+    chosen = periods.parse(request.query_params.get("year", "")) or _default_year()
+    return Redirect(f"/reports/summary/{chosen.slug}")
+
+
+@get("/reports/summary/{slug:str}", name="reports.summary", sync_to_thread=True)
+def summary_page(request: Request[Any, Any, Any], db: Db, slug: FromPath[str]) -> Template | Response[bytes]:
+    """The year's performance summary: charts with their tables; `/reports/summary/2025-26.pdf` is the
+    one-page PDF."""
+    principal = require_principal(request)
+    if slug.endswith(".pdf"):
+        year = _year(slug.removesuffix(".pdf"))
+        pdf = summary.summary_pdf(db, principal, year)
+        return attachment_response(pdf, f"performance-summary-{year.slug}.pdf", "application/pdf")
+    year = _year(slug)
+    return page(
+        request,
+        "reports/summary.html",
+        heading=f"Performance summary: {year.label}",
+        summary=summary.summary(db, principal, year),
+        svg=charts.svg,
+        years=periods.offered(),
+        period=timeliness.Period.of_year(year),
+    )
+
+
+ROUTES = [
+    index,
+    year_returns,
+    figure_records,
+    export_returns,
+    timeliness_page,
+    workload_page,
+    summary_index,
+    summary_page,
+]
