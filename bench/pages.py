@@ -52,6 +52,7 @@ from disclosure.db import create_db_engine, create_session_factory, utcnow
 from disclosure.decisions.models import PanelMeeting
 from disclosure.missing.models import Episode
 from disclosure.people.models import PersonName
+from disclosure.reports.periods import FinancialYear, containing
 from disclosure.requests.models import CaseParty, DisclosureRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,6 +191,7 @@ Route = tuple[str, str, str, str]
 
 def routes(records: dict[str, Any]) -> list[Route]:
     r = records
+    last = FinancialYear(containing().start - 1).slug  # the year a force files, with the data's dates
     return [
         ("cheapest route (/healthz)", "clerk", "page", "/healthz"),
         ("home page", "clerk", "page", "/"),
@@ -212,12 +214,17 @@ def routes(records: dict[str, Any]) -> list[Route]:
         ("partner inbox", "partner", "page", "/partner"),
         ("partner's missing notifications", "social_worker", "page", "/partner/missing"),
         ("researcher's partner requests", "researcher", "page", "/research/partner-requests"),
+        ("returns (last year)", "clerk", "page", f"/reports/returns/{last}"),
+        ("timeliness (last year)", "clerk", "page", "/reports/timeliness"),
+        ("workload now", "clerk", "page", "/reports/workload"),
+        ("performance summary (last year)", "clerk", "page", f"/reports/summary/{last}"),
         ("API: requests", "clerk", "api", "/api/v1/requests"),
         ("API: waiting", "clerk", "api", "/api/v1/waiting"),
         ("API: missing episodes", "clerk", "api", "/api/v1/missing/episodes"),
         ("API: audit events", "auditor", "api", "/api/v1/audit/events"),
         ("API: users", "admin", "api", "/api/v1/users"),
         ("API: partner requests", "partner", "api", "/api/v1/partner/requests"),
+        ("API: returns (last year)", "clerk", "api", f"/api/v1/returns/{last}"),
     ]
 
 

@@ -54,6 +54,7 @@ from disclosure.errors import (
 from disclosure.force import controllers as force_pages
 from disclosure.force.service import ForceNameCache
 from disclosure.letters import admin as letters_admin_pages
+from disclosure.letters import api as letters_api
 from disclosure.letters import controllers as letters_pages
 from disclosure.missing import api as missing_api
 from disclosure.missing import controllers as missing_pages
@@ -198,6 +199,7 @@ def create_app(
                         *people_api.ROUTES,
                         *research_api.ROUTES,
                         *decisions_api.ROUTES,
+                        *letters_api.ROUTES,
                         *missing_api.ROUTES,
                         *search_api.ROUTES,
                         *waiting_api.ROUTES,

@@ -157,9 +157,22 @@ class PackageOut:
     partner_requests: list[PartnerRequestOut]
     evidence: list[EvidenceOut]
     versions: list[int]
+    check_list: list[CheckLineOut]
     offending: dict[str, Any] | None = None
     """Sarah's Law: the subject's convictions, registration, MAPPA, the risk to the child and whether the
     presumption to disclose applies (null on Clare's Law)."""
+
+
+@dataclass
+class CheckLineOut:
+    """A line of the scheme's check list: its `check_type_id` is what a check records; `missing` while a
+    required line has no check yet."""
+
+    check_type_id: uuid.UUID
+    code: str
+    name: str
+    required: bool
+    missing: bool
 
 
 @dataclass
@@ -198,6 +211,16 @@ def _package(db: Db, request: Request[Any, Any, Any], request_id: uuid.UUID) -> 
         recommendation_reasons=package.recommendation_reasons,
         draft_disclosure=package.draft_disclosure,
         missing_checks=[line.check_type.name for line in context["lines"] if line.missing],
+        check_list=[
+            CheckLineOut(
+                line.check_type.id,
+                line.check_type.code,
+                line.check_type.name,
+                line.check_type.required,
+                line.missing,
+            )
+            for line in context["lines"]
+        ],
         submission_problems=context["problems"],
         checks=[
             CheckOut(
@@ -318,6 +341,75 @@ def record_offending(
     return _package(db, request, request_id)
 
 
+@dataclass
+class SummaryBody:
+    """The package's summary and the researcher's recommendation (`disclose` or `no_disclosure`) with its
+    reasons; `draft_disclosure` the words that could be disclosed. `version` is the package's."""
+
+    summary: str
+    risk_analysis: str
+    recommendation: str
+    recommendation_reasons: str
+    draft_disclosure: str = ""
+    version: int | None = None
+
+
+@dataclass
+class ReviewBody:
+    """Who reviews the package (a supervisor or a second researcher, never its drafter)."""
+
+    reviewer_id: uuid.UUID
+    version: int | None = None
+
+
+@dataclass
+class ApprovalBody:
+    review_notes: str = ""
+    version: int | None = None
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/summary",
+    name="api.research_summary",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def update_summary(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[SummaryBody]
+) -> PackageOut:
+    """Write the summary and recommendation (each refusal at its field, as on the page)."""
+    service.update_summary(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/review",
+    name="api.send_for_review",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def send_for_review(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ReviewBody]
+) -> PackageOut:
+    """Send the drafted package to its reviewer."""
+    service.send_for_review(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
+@post(
+    "/api/v1/requests/{request_id:uuid}/research/approve",
+    name="api.approve_package",
+    sync_to_thread=True,
+    tags=["research"],
+)
+def approve(
+    request: Request[Any, Any, Any], db: Db, request_id: Id, data: JSONBody[ApprovalBody]
+) -> PackageOut:
+    """The reviewer approves the package (the token's user must be the reviewer it was sent to)."""
+    service.approve(db, require_principal(request), request_id, body_values(data))
+    return _package(db, request, request_id)
+
+
 @post(
     "/api/v1/requests/{request_id:uuid}/research/submit",
     name="api.submit_package",
@@ -422,6 +514,9 @@ ROUTES = [
     send_partner_request,
     record_evidence,
     record_offending,
+    update_summary,
+    send_for_review,
+    approve,
     submit,
     get_version,
     partner_inbox,

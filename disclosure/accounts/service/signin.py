@@ -218,7 +218,18 @@ def reauthenticate(
     session: Session, settings: Settings, principal: Principal, password: str, code: str
 ) -> None:
     """Confirm password and code again before a sensitive action (QUALITY.md check 7); failures count
-    towards the user name's lock, so a borrowed session cannot be used to guess the password."""
+    towards the user name's lock, so a borrowed session cannot be used to guess the password. The session
+    is then recently authenticated."""
+    confirm_identity(session, settings, principal, password, code)
+    _session_for(session, principal).reauthenticated_at = utcnow()
+
+
+def confirm_identity(
+    session: Session, settings: Settings, principal: Principal, password: str, code: str
+) -> None:
+    """The user's password and a fresh security code, for one sensitive action: what `reauthenticate`
+    checks, for an API call that carries them with the action itself (an API token has no session to mark)
+    [issue 18]. A failure is a FormInvalid at `password` or `code`, and counts towards the lock."""
     user = get_user(session, principal.user_id)
     _refuse_if_locked(session, settings, user.username, utcnow(), user)
     errors: dict[str, str] = {}
@@ -233,7 +244,6 @@ def reauthenticate(
         _record_code_failure(session, user, "reauthenticate")
         raise FormInvalid(errors)
     _accept_code(session, user, code, "reauthenticate")
-    _session_for(session, principal).reauthenticated_at = utcnow()
     session.add(SignInAttempt(username_key=user.username, succeeded=True, occurred_at=utcnow()))
     audit.record(
         session,
