@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
 
 from disclosure.db import utcnow
+from disclosure.errors import PermissionDenied
 from disclosure.reports import returns
 from disclosure.reports.periods import FinancialYear
 from disclosure.requests import service as requests
@@ -178,4 +179,16 @@ def test_the_missing_return_counts_episodes_people_repeats_and_interviews(
     assert (before["episodes"], before["interviews-due"]) == (1, 1)
     behind = returns.missing_behind(db, clerk, Y, "repeat")
     assert behind.total == 1 and behind.page.items == [child.id]
+    in_time = returns.missing_behind(db, clerk, Y, "interviews-in-time")
+    [row] = returns.missing_rows(db, Y, returns.INTERVIEWS, list(in_time.page.items))
+    assert (row.episode_id, row.name, row.interview) == (first.id, "Jamie Rivers", "Completed")
+    children = returns.missing_behind(db, clerk, Y, "children")
+    rows = returns.missing_rows(db, Y, returns.PEOPLE, list(children.page.items))
+    assert [r.name for r in rows] == [
+        "Kit Marsh",
+        "Jamie Rivers",
+        "Sam Turner",
+    ]  # by first episode of the year
+    with pytest.raises(PermissionDenied):
+        returns.missing_behind(db, cast.researcher, Y, "children")
     assert timedelta(0) <= Y.ends - uk(YEAR + 1, 3, 31, 23, 30) <= timedelta(minutes=30)
