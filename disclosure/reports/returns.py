@@ -17,7 +17,7 @@ can move a record between years, and the return lists every such correction.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -384,33 +384,33 @@ def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
 
 
-def _repeat_people(session: Session, year: FinancialYear, people: set[uuid.UUID]) -> set[uuid.UUID]:
-    """Those people whose episode reported in the year met the repeat rule (N within M days) when
-    reported, counting their earlier episodes in the M days before."""
+def _repeat_people(session: Session, year: FinancialYear) -> set[uuid.UUID]:
+    """The people whose episode reported in the year met the repeat rule (N within M days) when reported,
+    counting their earlier episodes in the M days before: one pass over the episodes of the year and the M
+    days before it, in person and time order (one statement at any size)."""
     settings = rules.current_settings(session)
     window = timedelta(days=settings.repeat_days)
-    times: dict[uuid.UUID, list[datetime]] = defaultdict(list)
-    ids = sorted(people)
-    for start in range(0, len(ids), 500):
-        for person_id, at in session.execute(
-            select(Episode.person_id, Episode.reported_at).where(
-                Episode.person_id.in_(ids[start : start + 500]),
-                Episode.reported_at >= year.begins - window,
-                Episode.reported_at < year.ends,
-            )
-        ):
-            if person_id is not None:
-                times[person_id].append(at)
-    flagged = set()
-    for person_id, moments in times.items():
-        moments.sort()
-        first = 0
-        for last, at in enumerate(moments):
-            while moments[first] < at - window:
-                first += 1
-            if at >= year.begins and last - first + 1 >= settings.repeat_episodes:
-                flagged.add(person_id)
-                break
+    rows = session.execute(
+        select(Episode.person_id, Episode.reported_at)
+        .where(
+            Episode.person_id.is_not(None),
+            Episode.reported_at >= year.begins - window,
+            Episode.reported_at < year.ends,
+        )
+        .order_by(Episode.person_id, Episode.reported_at)
+        .execution_options(yield_per=10_000)
+    )
+    flagged: set[uuid.UUID] = set()
+    current: uuid.UUID | None = None
+    recent: deque[datetime] = deque()
+    for person_id, at in rows:
+        if person_id != current:
+            current, recent = person_id, deque()
+        recent.append(at)
+        while recent[0] < at - window:
+            recent.popleft()
+        if at >= year.begins and len(recent) >= settings.repeat_episodes and person_id is not None:
+            flagged.add(person_id)
     return flagged
 
 
@@ -444,7 +444,7 @@ def _missing_members(session: Session, year: FinancialYear) -> dict[str, list[uu
         "children": [p for p, e in first.items() if not e.adult],
         "adults": [p for p, e in first.items() if e.adult],
         "unconfirmed": [e.id for e in episodes if e.person_id is None],
-        "repeat": sorted(_repeat_people(session, year, set(first)), key=lambda p: first[p].reported_at),
+        "repeat": sorted(_repeat_people(session, year), key=lambda p: first[p].reported_at),
         "interviews-due": [i.id for i in interviews],
         "interviews-offered": [i.id for i in interviews if i.outcome in taken_up],
         "interviews-completed": [i.id for i in completed],
