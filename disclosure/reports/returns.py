@@ -17,24 +17,25 @@ can move a record between years, and the return lists every such correction.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, extract, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from disclosure import paging
 from disclosure.accounts.roles import Role, require_case_role
 from disclosure.auth import Principal
+from disclosure.clocks import UK_TIME
 from disclosure.corrections import Correction
 from disclosure.errors import NotFound, PermissionDenied
 from disclosure.letters.models import Delivery
 from disclosure.missing import rules
 from disclosure.missing.models import Episode, PendingMatch, ReturnInterview
-from disclosure.missing.vocabulary import InterviewKind, InterviewOutcome
+from disclosure.missing.vocabulary import CareStatus, InterviewKind, InterviewOutcome
 from disclosure.people import service as people
 from disclosure.people.models import Person
 from disclosure.reports.periods import FinancialYear
@@ -347,19 +348,60 @@ def _case_return(session: Session, scheme: str, year: FinancialYear) -> Return:
 
 
 # --------------------------------------------------------------------------------- missing figures
+#
+# Counted in SQL, so a year of the whole country's episodes is a few aggregate statements, never a million
+# rows in Python. Who is a child follows `rules.adult_at` exactly (a test compares the two at the edges):
+# 18 or over on the UK day the episode is reported, from the date of birth (the person's, or while the feed's
+# match awaits confirmation the one reported), or an adult with care and support needs.
 
 
-@dataclass(frozen=True)
-class _Episode:
-    id: uuid.UUID
-    person_id: uuid.UUID | None
-    reported_at: datetime
-    adult: bool
+def _summer_time(begins: datetime, ends: datetime) -> list[tuple[datetime, datetime]]:
+    """The spans of British Summer Time (UTC+1) within [begins, ends), found from the UK's own clock (the
+    changes fall on the hour, 01:00 UTC)."""
+    spans, start, at = [], None, begins.replace(minute=0, second=0, microsecond=0)
+    while at < ends:
+        summer = at.astimezone(UK_TIME).utcoffset() != timedelta(0)
+        if summer and start is None:
+            start = at
+        elif not summer and start is not None:
+            spans.append((start, at))
+            start = None
+        at += timedelta(hours=1)
+    if start is not None:
+        spans.append((start, ends))
+    return spans
 
 
-def _episodes(session: Session, begins: datetime, ends: datetime) -> list[_Episode]:
-    """The episodes reported in [begins, ends), oldest first, each with whether it is an adult's
-    (`rules.adult_at`, from the person's date of birth or, still to be confirmed, the one reported)."""
+def _uk_local(session: Session, column: Any, begins: datetime, ends: datetime) -> Any:
+    """The UK wall-clock time of a UTC column: PostgreSQL knows the zone; SQLite keeps none, so summer time
+    is added over the spans `_summer_time` finds within the period."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.timezone("Europe/London", column)
+    spans = _summer_time(begins, ends)
+    summer = or_(*(and_(column >= a, column < b) for a, b in spans)) if spans else false()
+    return func.datetime(column, case((summer, "+1 hours"), else_="+0 hours"))
+
+
+def _days_between(session: Session, earlier: Any, later: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def _adult(uk: Any, born: Any, care_status: Any) -> ColumnElement[bool]:
+    """`rules.adult_at` in SQL: the age in whole years on the UK day (a 29 February birthday turns on 1
+    March in other years, as Python's tuple comparison has it)."""
+    day = extract("month", uk) * 100 + extract("day", uk)
+    birthday = extract("month", born) * 100 + extract("day", born)
+    age = extract("year", uk) - extract("year", born) - case((day < birthday, 1), else_=0)
+    return or_(
+        care_status == CareStatus.ADULT_CARE_NEEDS.value, and_(born.is_not(None), age >= rules.ADULT_AGE)
+    )
+
+
+def _episodes(session: Session, year: FinancialYear) -> Any:
+    """The year's episodes, each with whether it is an adult's and its place among the person's episodes
+    of the year (1: their first)."""
     reported_born = (
         select(PendingMatch.date_of_birth)
         .where(PendingMatch.episode_id == Episode.id)
@@ -368,96 +410,119 @@ def _episodes(session: Session, begins: datetime, ends: datetime) -> list[_Episo
         .scalar_subquery()
     )
     born = func.coalesce(Person.date_of_birth, reported_born)
-    rows = session.execute(
-        select(Episode.id, Episode.person_id, Episode.reported_at, Episode.care_status, born)
+    uk = _uk_local(session, Episode.reported_at, year.begins, year.ends)
+    return (
+        select(
+            Episode.id.label("id"),
+            Episode.person_id.label("person_id"),
+            Episode.reported_at.label("reported_at"),
+            case((_adult(uk, born, Episode.care_status), 1), else_=0).label("adult"),
+            func.row_number()
+            .over(partition_by=Episode.person_id, order_by=(Episode.reported_at, Episode.id))
+            .label("nth"),
+        )
         .outerjoin(Person, Person.id == Episode.person_id)
-        .where(Episode.reported_at >= begins, Episode.reported_at < ends)
-        .order_by(Episode.reported_at, Episode.id)
+        .where(_in(Episode.reported_at, year))
+        .subquery("year_episodes")
     )
-    return [
-        _Episode(id_, person, at, rules.adult_at(care, _as_date(dob), at))
-        for id_, person, at, care, dob in rows
-    ]
 
 
-def _as_date(value: Any) -> date | None:
-    return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
+def _episode_conditions(e: Any) -> dict[str, ColumnElement[bool]]:
+    first = and_(e.c.nth == 1, e.c.person_id.is_not(None))
+    return {
+        "episodes": true(),
+        "child-episodes": e.c.adult == 0,
+        "adult-episodes": e.c.adult == 1,
+        "unconfirmed": e.c.person_id.is_(None),
+        "people": first,
+        "children": and_(first, e.c.adult == 0),
+        "adults": and_(first, e.c.adult == 1),
+    }
 
 
-def _repeat_people(session: Session, year: FinancialYear) -> set[uuid.UUID]:
+def _flagged(session: Session, year: FinancialYear) -> Any:
     """The people whose episode reported in the year met the repeat rule (N within M days) when reported,
-    counting their earlier episodes in the M days before: one pass over the episodes of the year and the M
-    days before it, in person and time order (one statement at any size)."""
+    counting their earlier episodes: the episode whose (N-1)th predecessor was reported within M days; with
+    the time of their first such episode."""
     settings = rules.current_settings(session)
     window = timedelta(days=settings.repeat_days)
-    rows = session.execute(
-        select(Episode.person_id, Episode.reported_at)
+    earlier = func.lag(Episode.reported_at, settings.repeat_episodes - 1).over(
+        partition_by=Episode.person_id, order_by=(Episode.reported_at, Episode.id)
+    )
+    runs = (
+        select(
+            Episode.person_id.label("person_id"), Episode.reported_at.label("at"), earlier.label("earlier")
+        )
         .where(
             Episode.person_id.is_not(None),
             Episode.reported_at >= year.begins - window,
             Episode.reported_at < year.ends,
         )
-        .order_by(Episode.person_id, Episode.reported_at)
-        .execution_options(yield_per=10_000)
+        .subquery("runs")
     )
-    flagged: set[uuid.UUID] = set()
-    current: uuid.UUID | None = None
-    recent: deque[datetime] = deque()
-    for person_id, at in rows:
-        if person_id != current:
-            current, recent = person_id, deque()
-        recent.append(at)
-        while recent[0] < at - window:
-            recent.popleft()
-        if at >= year.begins and len(recent) >= settings.repeat_episodes and person_id is not None:
-            flagged.add(person_id)
-    return flagged
+    met = and_(
+        runs.c.at >= year.begins,
+        runs.c.earlier.is_not(None),
+        _days_between(session, runs.c.earlier, runs.c.at) <= settings.repeat_days,
+    )
+    return (
+        select(runs.c.person_id.label("person_id"), func.min(runs.c.at).label("at"))
+        .where(met)
+        .group_by(runs.c.person_id)
+        .subquery("flagged")
+    )
 
 
-def _missing_members(session: Session, year: FinancialYear) -> dict[str, list[uuid.UUID]]:
-    """The records behind each missing-person figure of the year: episode, person or interview ids, in
-    the order their lists show them."""
-    episodes = _episodes(session, year.begins, year.ends)
-    first: dict[uuid.UUID, _Episode] = {}
-    for episode in episodes:
-        if episode.person_id is not None:
-            first.setdefault(episode.person_id, episode)
-    interviews = session.execute(
-        select(
-            ReturnInterview.id, ReturnInterview.outcome, ReturnInterview.completed_at, ReturnInterview.due_at
-        )
-        .join(Episode, Episode.id == ReturnInterview.episode_id)
-        .where(ReturnInterview.kind == InterviewKind.RETURN_HOME.value, _in(Episode.returned_at, year))
-        .order_by(Episode.returned_at, ReturnInterview.id)
-    ).all()
-    taken_up = {
+def _interview_conditions() -> dict[str, ColumnElement[bool]]:
+    taken_up = [
         InterviewOutcome.OFFERED.value,
         InterviewOutcome.DECLINED.value,
         InterviewOutcome.COMPLETED.value,
-    }
-    completed = [i for i in interviews if i.outcome == InterviewOutcome.COMPLETED.value]
+    ]
+    completed = ReturnInterview.outcome == InterviewOutcome.COMPLETED.value
     return {
-        "episodes": [e.id for e in episodes],
-        "child-episodes": [e.id for e in episodes if not e.adult],
-        "adult-episodes": [e.id for e in episodes if e.adult],
-        "people": list(first),
-        "children": [p for p, e in first.items() if not e.adult],
-        "adults": [p for p, e in first.items() if e.adult],
-        "unconfirmed": [e.id for e in episodes if e.person_id is None],
-        "repeat": sorted(_repeat_people(session, year), key=lambda p: first[p].reported_at),
-        "interviews-due": [i.id for i in interviews],
-        "interviews-offered": [i.id for i in interviews if i.outcome in taken_up],
-        "interviews-completed": [i.id for i in completed],
-        "interviews-in-time": [
-            i.id for i in completed if i.completed_at is not None and i.completed_at <= i.due_at
-        ],
+        "interviews-due": true(),
+        "interviews-offered": ReturnInterview.outcome.in_(taken_up),
+        "interviews-completed": completed,
+        "interviews-in-time": and_(
+            completed,
+            ReturnInterview.completed_at.is_not(None),
+            ReturnInterview.completed_at <= ReturnInterview.due_at,
+        ),
     }
+
+
+def _interviews(year: FinancialYear, *columns: Any) -> Any:
+    """Children's return home interviews owed for returns in the year."""
+    return (
+        select(*columns)
+        .select_from(ReturnInterview)
+        .join(Episode, Episode.id == ReturnInterview.episode_id)
+        .where(ReturnInterview.kind == InterviewKind.RETURN_HOME.value, _in(Episode.returned_at, year))
+    )
+
+
+def _count(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def _missing_return(session: Session, year: FinancialYear) -> Return:
-    members = _missing_members(session, year)
+    """Every missing-person figure in three statements: the episodes, the repeats, the interviews."""
+    e = _episodes(session, year)
+    episode_conditions = _episode_conditions(e)
+    values = dict(
+        zip(
+            episode_conditions,
+            session.execute(select(*(_count(c) for c in episode_conditions.values())).select_from(e)).one(),
+            strict=True,
+        )
+    )
+    values["repeat"] = session.scalar(select(func.count()).select_from(_flagged(session, year))) or 0
+    interview_conditions = _interview_conditions()
+    counted = session.execute(_interviews(year, *(_count(c) for c in interview_conditions.values()))).one()
+    values |= dict(zip(interview_conditions, counted, strict=True))
     title, figures = SCHEMES["missing"]
-    return Return("missing", title, year, [Line(f, len(members[f.key])) for f in figures])
+    return Return("missing", title, year, [Line(f, int(values[f.key])) for f in figures])
 
 
 # ------------------------------------------------------------------------------------------ returns
@@ -610,30 +675,24 @@ def missing_behind(
     before: str | None = None,
 ) -> Behind:
     """The episodes, people or interviews behind a missing-person figure, for the MASH's coordinators
-    (who see everyone with a missing episode [issue 7]), in the figure's order, a page at a time."""
+    (who see everyone with a missing episode [issue 7]), oldest first, a page at a time."""
     if not actor.has_any(Role.DATA_ADMINISTRATOR.value):
         raise PermissionDenied("Only data administrators coordinate missing-person episodes")
     wanted = figure("missing", key)
-    members = _missing_members(session, year)[key]
-    return Behind(wanted, len(members), _page_of(members, after, before))
-
-
-def _page_of(ids: list[uuid.UUID], after: str | None, before: str | None) -> paging.Page[uuid.UUID]:
-    """A page of an ordered list held in memory, with the same cursors as the lists read in SQL (the
-    position in the list: these lists are computed afresh for each page from the same records)."""
-    limit = paging.LIMIT
-    start = 0
-    if (position := paging.decode(after, 1)) is not None and isinstance(position[0], int):
-        start = max(0, position[0])
-    elif (position := paging.decode(before, 1)) is not None and isinstance(position[0], int):
-        start = max(0, position[0] - limit)
-    items = ids[start : start + limit]
-    return paging.Page(
-        items=items,
-        after=paging.encode([start + limit]) if start + limit < len(ids) else None,
-        before=paging.encode([start]) if start > 0 else None,
-        count=len(ids),
-    )
+    total = next(line.value for line in _missing_return(session, year).lines if line.figure.key == key)
+    if wanted.counts == INTERVIEWS:
+        statement = _interviews(year, ReturnInterview.id).where(_interview_conditions()[key])
+        order = [Episode.returned_at, ReturnInterview.id]
+    elif key == "repeat":
+        flagged = _flagged(session, year)
+        statement, order = select(flagged.c.person_id), [flagged.c.at, flagged.c.person_id]
+    else:
+        e = _episodes(session, year)
+        column = e.c.person_id if wanted.counts == PEOPLE else e.c.id
+        statement = select(column).where(_episode_conditions(e)[key])
+        order = [e.c.reported_at, e.c.id]
+    found = paging.page(session, statement, order, after=after, before=before)
+    return Behind(wanted, total, found)
 
 
 @dataclass(frozen=True)

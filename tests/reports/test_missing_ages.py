@@ -1,0 +1,64 @@
+"""Who is a child in the missing-person return: the SQL that counts a year of episodes agrees with
+`rules.adult_at`, the rule every other page applies, at its edges: the 18th birthday on the UK day (in the
+first hour of a summer day, still the day before in UTC), a 29 February birthday, care and support needs,
+and no date of birth [issue 18]."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
+
+from disclosure.db import utcnow
+from disclosure.missing import rules
+from disclosure.missing import service as missing
+from disclosure.people import service as people
+from disclosure.people.schemas import PersonDetails
+from disclosure.reports import returns
+from disclosure.reports.periods import containing
+from tests.builders import date_time_fields
+from tests.missing.builders import coordinator, episode_values
+from tests.reports.builders import YEAR, uk
+
+EDGES = [
+    # (date of birth, reported (UK time), care status)
+    (date(YEAR - 18, 7, 15), uk(YEAR, 7, 15, 0, 30), "none"),  # 18 that UK day; 14 July in UTC
+    (date(YEAR - 18, 7, 16), uk(YEAR, 7, 15, 23, 30), "none"),  # 18 tomorrow
+    (date(YEAR - 18, 7, 15), uk(YEAR, 7, 14, 23, 59), "none"),  # 18 in a minute
+    (date(2004, 2, 29), uk(2022, 2, 28, 12), "none"),  # a leap-day birthday: not yet 18
+    (date(2004, 2, 29), uk(2022, 3, 1, 12), "none"),  # 18 on 1 March
+    (date(2004, 3, 1), uk(2022, 2, 28, 12), "none"),
+    (date(YEAR - 12, 1, 1), uk(YEAR, 6, 1), "adult_care_needs"),  # care and support needs: an adult's rules
+    (None, uk(YEAR, 6, 1), "none"),  # no date of birth: a child's rules
+    (date(YEAR - 30, 12, 31), uk(YEAR + 1, 1, 1, 0, 0), "none"),
+]
+
+
+def test_the_sql_classification_agrees_with_the_rule_at_every_edge(
+    db: Session, time_machine: TimeMachineFixture
+) -> None:
+    actor, today = coordinator(db), utcnow()
+    made: list[tuple[object, datetime, str, date | None]] = []
+    for n, (born, reported, care) in enumerate(EDGES):
+        who = people.create_person(
+            db, actor, PersonDetails(given_names=f"Edge{n}", family_name="Case", date_of_birth=born)
+        )
+        time_machine.move_to(reported + timedelta(minutes=5), tick=True)
+        values = {
+            **episode_values(care_status=care, placement="Home"),
+            **date_time_fields("reported", reported),
+            **date_time_fields("last_seen", reported - timedelta(hours=1)),
+        }
+        episode = missing.record_episode(db, actor, who.id, values)
+        made.append((episode.id, episode.reported_at, care, born))
+    time_machine.move_to(today, tick=True)
+    found = []
+    for episode_id, reported_at, care, born in made:
+        year = containing(reported_at)
+        e = returns._episodes(db, year)
+        adult = db.scalar(select(e.c.adult).where(e.c.id == episode_id))
+        assert adult == int(rules.adult_at(care, born, reported_at)), (born, reported_at, care)
+        found.append(adult)
+    assert found == [1, 0, 0, 0, 1, 0, 1, 0, 1]
