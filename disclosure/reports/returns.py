@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, extract, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from disclosure import paging
@@ -389,14 +389,16 @@ def _days_between(session: Session, earlier: Any, later: Any) -> Any:
 
 
 def _adult(uk: Any, born: Any, care_status: Any) -> ColumnElement[bool]:
-    """`rules.adult_at` in SQL: the age in whole years on the UK day (a 29 February birthday turns on 1
-    March in other years, as Python's tuple comparison has it)."""
-    day = extract("month", uk) * 100 + extract("day", uk)
-    birthday = extract("month", born) * 100 + extract("day", born)
-    age = extract("year", uk) - extract("year", born) - case((day < birthday, 1), else_=0)
-    return or_(
-        care_status == CareStatus.ADULT_CARE_NEEDS.value, and_(born.is_not(None), age >= rules.ADULT_AGE)
+    """`rules.adult_at` in SQL: the 18th birthday, written as text ("2026-02-29" for a leap-day birth), is on
+    or before the UK day, compared as text: the same (year, month, day) order as Python's, so a 29 February
+    birthday turns 18 on 1 March in other years. Text, not date arithmetic: both engines, one cheap
+    comparison a row."""
+    born_text = cast(born, String)
+    eighteenth = cast(cast(func.substr(born_text, 1, 4), Integer) + rules.ADULT_AGE, String).concat(
+        func.substr(born_text, 5, 6)
     )
+    day = func.substr(cast(uk, String), 1, 10)
+    return or_(care_status == CareStatus.ADULT_CARE_NEEDS.value, and_(born.is_not(None), eighteenth <= day))
 
 
 def _episodes(session: Session, year: FinancialYear) -> Any:
@@ -409,7 +411,7 @@ def _episodes(session: Session, year: FinancialYear) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    born = func.coalesce(Person.date_of_birth, reported_born)
+    born = case((Episode.person_id.is_(None), reported_born), else_=Person.date_of_birth)
     uk = _uk_local(session, Episode.reported_at, year.begins, year.ends)
     return (
         select(
