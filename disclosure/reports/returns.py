@@ -382,7 +382,8 @@ def _uk_local(session: Session, column: Any, begins: datetime, ends: datetime) -
     return func.datetime(column, case((summer, "+1 hours"), else_="+0 hours"))
 
 
-def _days_between(session: Session, earlier: Any, later: Any) -> Any:
+def days_between(session: Session, earlier: Any, later: Any) -> Any:
+    """Elapsed days from `earlier` to `later` (fractional), on either engine."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", later - earlier) / 86400
     return func.julianday(later) - func.julianday(earlier)
@@ -465,7 +466,7 @@ def _flagged(session: Session, year: FinancialYear) -> Any:
     met = and_(
         runs.c.at >= year.begins,
         runs.c.earlier.is_not(None),
-        _days_between(session, runs.c.earlier, runs.c.at) <= settings.repeat_days,
+        days_between(session, runs.c.earlier, runs.c.at) <= settings.repeat_days,
     )
     return (
         select(runs.c.person_id.label("person_id"), func.min(runs.c.at).label("at"))

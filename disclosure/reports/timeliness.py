@@ -14,14 +14,13 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy import case as when
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from disclosure.clocks import start_of_uk_day, uk_date
 from disclosure.db import utcnow
@@ -30,9 +29,8 @@ from disclosure.errors import FormInvalid
 from disclosure.forms import parse_date, present, text
 from disclosure.letters.models import Delivery
 from disclosure.reports.periods import FinancialYear
-from disclosure.reports.returns import LateCorrection, corrections_since, require_reader
-from disclosure.requests import deadlines
-from disclosure.requests.models import ClockPolicy, ClockReason, DisclosureRequest
+from disclosure.reports.returns import LateCorrection, corrections_since, days_between, require_reader
+from disclosure.requests.models import ClockExtension, ClockPause, ClockReason, DisclosureRequest
 from disclosure.requests.vocabulary import Route, Scheme
 from disclosure.requests.workflow import CLOCK_RUNNING_STATUSES, RequestStatus
 
@@ -248,48 +246,74 @@ def _stages(cases: list[_Case]) -> list[StageTime]:
     return found
 
 
-def _loaded(session: Session, ids: list[uuid.UUID]) -> Iterable[DisclosureRequest]:
-    """The delivered cases with their pauses and extensions, a thousand at a time."""
-    for start in range(0, len(ids), 1000):
-        yield from session.scalars(
-            select(DisclosureRequest)
-            .where(DisclosureRequest.id.in_(ids[start : start + 1000]))
-            .options(selectinload(DisclosureRequest.pauses), selectinload(DisclosureRequest.extensions))
+CLOCKS = (
+    ("Initial checks", DisclosureRequest.initial_checks_met),
+    ("Face-to-face meeting", DisclosureRequest.meeting_met),
+    ("Whole process", DisclosureRequest.completion_met),
+)
+"""Each clock and the column keeping its result (`stored_deadlines.clock_results`, from `deadlines`)."""
+
+
+def _delivered_in(selection: Selection) -> Any:
+    """The ids of the selection's cases whose outcome was delivered in the period."""
+    period = selection.period
+    return (
+        select(DisclosureRequest.id)
+        .join(Delivery, Delivery.request_id == DisclosureRequest.id)
+        .where(
+            DisclosureRequest.route.in_([r.value for r in selection.routes()]),
+            Delivery.occurred_at >= period.begins,
+            Delivery.occurred_at < period.ends,
         )
+    )
 
 
-def _clocks_and_holds(session: Session, cases: list[_Case]) -> tuple[list[ClockResult], list[Hold]]:
-    """Each clock met or breached (`deadlines.deadlines`, under each case's own clock policy, from its
-    recorded pauses and extensions), and the pauses and extensions by reason."""
-    policies = {p.code: p for p in session.scalars(select(ClockPolicy))}
-    calendar = deadlines.calendar_for(session)
-    reasons = {(r.kind, r.code): r.label for r in session.scalars(select(ClockReason))}
-    met: dict[str, list[int]] = {}
-    holds: dict[tuple[str, str], tuple[set[uuid.UUID], float]] = {}
-    for case in _loaded(session, [c.id for c in cases]):
-        for view in deadlines.deadlines(
-            case, policies[case.clock_policy_code], calendar, now=case.completed_at
-        ):
-            tally = met.setdefault(view.name, [0, 0])
-            if view.status == "met":
-                tally[0] += 1
-            elif view.status == "breached":
-                tally[1] += 1
-        for pause in case.pauses:
-            key = ("pause", reasons.get(("pause", pause.reason_code), pause.reason_code))
-            seen, days = holds.get(key, (set(), 0.0))
-            ended = pause.ended_at or case.completed_at or pause.started_at
-            holds[key] = (seen | {case.id}, days + _days(pause.started_at, ended))
-        for extension in case.extensions:
-            key = ("extension", reasons.get(("extension", extension.reason_code), extension.reason_code))
-            seen, days = holds.get(key, (set(), 0.0))
-            holds[key] = (seen | {case.id}, days + extension.days)
-    clocks = [ClockResult(name, m, b) for name, (m, b) in met.items()]
-    listed = [
-        Hold("Pause" if kind == "pause" else "Extension", reason, len(seen), round(days, 1))
-        for (kind, reason), (seen, days) in sorted(holds.items())
+def _clocks(session: Session, selection: Selection) -> list[ClockResult]:
+    """Each clock met or breached over the delivered cases it applies to: the results kept with each case
+    (under its own clock policy, from its recorded pauses and extensions), counted in one statement."""
+    sums = [
+        func.coalesce(func.sum(when((column.is_(value), 1), else_=0)), 0)
+        for _, column in CLOCKS
+        for value in (True, False)
     ]
-    return clocks, listed
+    row = session.execute(select(*sums).where(DisclosureRequest.id.in_(_delivered_in(selection)))).one()
+    found = [ClockResult(label, int(row[2 * n]), int(row[2 * n + 1])) for n, (label, _) in enumerate(CLOCKS)]
+    return [c for c in found if c.met or c.breached]
+
+
+def _holds(session: Session, selection: Selection) -> list[Hold]:
+    """Pauses and extensions of the delivered cases by reason: how many cases, and the days (a pause still
+    open at delivery counts to the delivery)."""
+    reasons = {(r.kind, r.code): r.label for r in session.scalars(select(ClockReason))}
+    ids = _delivered_in(selection)
+    ended = func.coalesce(ClockPause.ended_at, DisclosureRequest.completed_at, ClockPause.started_at)
+    paused = session.execute(
+        select(
+            ClockPause.reason_code,
+            func.count(func.distinct(ClockPause.request_id)),
+            func.sum(days_between(session, ClockPause.started_at, ended)),
+        )
+        .join(DisclosureRequest, DisclosureRequest.id == ClockPause.request_id)
+        .where(ClockPause.request_id.in_(ids))
+        .group_by(ClockPause.reason_code)
+    )
+    extended = session.execute(
+        select(
+            ClockExtension.reason_code,
+            func.count(func.distinct(ClockExtension.request_id)),
+            func.sum(ClockExtension.days),
+        )
+        .where(ClockExtension.request_id.in_(ids))
+        .group_by(ClockExtension.reason_code)
+    )
+    found = [
+        Hold("Pause", reasons.get(("pause", code), code), int(cases), round(float(days or 0), 1))
+        for code, cases, days in paused
+    ] + [
+        Hold("Extension", reasons.get(("extension", code), code), int(cases), int(days or 0))
+        for code, cases, days in extended
+    ]
+    return sorted(found, key=lambda h: (h.kind != "Extension", h.reason))
 
 
 def _waiting(session: Session, selection: Selection, now: datetime) -> list[Waiting]:
@@ -338,13 +362,12 @@ def timeliness(session: Session, actor: Any, selection: Selection, now: datetime
     bands = [_bands(route.label, by_route[route.value]) for route in selection.routes()]
     if len(bands) > 1:
         bands.append(_bands("All routes", cases))
-    clocks, holds = _clocks_and_holds(session, cases)
     return Timeliness(
         selection=selection,
         bands=bands,
         stages=_stages(cases),
-        clocks=clocks,
-        holds=holds,
+        clocks=_clocks(session, selection),
+        holds=_holds(session, selection),
         waiting=_waiting(session, selection, now),
         corrections=corrections_since(session, selection.period.ends, TIMED_FACTS),
     )

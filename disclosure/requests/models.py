@@ -157,6 +157,18 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         comment="While a pause holds that deadline: the seconds that were left when the clock stopped."
     )
 
+    # Each clock met or breached once its step is done, kept by `requests.stored_deadlines` with the next
+    # deadline, so timeliness counts them in SQL [issue 18]. Derived: `deadlines.deadlines` explains them.
+    initial_checks_met: Mapped[bool | None] = mapped_column(
+        comment="Derived: the initial checks were done by their deadline (empty until done)."
+    )
+    meeting_met: Mapped[bool | None] = mapped_column(
+        comment="Derived: the face-to-face meeting was held by its deadline (empty until held or none)."
+    )
+    completion_met: Mapped[bool | None] = mapped_column(
+        comment="Derived: the outcome reached the recipient by the whole-process deadline (empty until then)."
+    )
+
     parties: Mapped[list[CaseParty]] = relationship(back_populates="request", cascade="all, delete-orphan")
     pauses: Mapped[list[ClockPause]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="ClockPause.started_at"

@@ -1,5 +1,7 @@
 """Each open case's next deadline kept in columns (`requests.next_deadline_*`), so the work queue orders and
-pages in SQL instead of computing every open case's clocks in Python on every look [issue 17].
+pages in SQL instead of computing every open case's clocks in Python on every look [issue 17]; and each
+case's clocks met or breached once their steps are done (`requests.*_met`), so timeliness counts them in SQL
+[issue 18].
 
 Two things keep the columns true:
 
@@ -29,7 +31,7 @@ from disclosure import clocks
 from disclosure.db import utcnow
 from disclosure.force.models import ForceProfile
 from disclosure.force.service import current_profile
-from disclosure.requests.deadlines import calendar_for, next_deadline, policies
+from disclosure.requests.deadlines import calendar_for, deadlines, next_deadline, policies
 from disclosure.requests.models import (
     ClockExtension,
     ClockPause,
@@ -37,13 +39,34 @@ from disclosure.requests.models import (
     DeadlineBasis,
     DisclosureRequest,
 )
-from disclosure.requests.workflow import OPEN_REQUEST_STATUSES
 
-ALGORITHM = "1"
-"""Raise it whenever `deadlines` or `clocks` count differently: every open case is recomputed at start-up."""
+ALGORITHM = "2"
+"""Raise it whenever `deadlines` or `clocks` count differently, or what is stored changes: every case is
+recomputed at start-up (2: the clocks met or breached)."""
+
+MET_COLUMNS = {
+    "initial_checks": "initial_checks_met",
+    "meeting": "meeting_met",
+    "completion": "completion_met",
+    "completion_no_disclosure": "completion_met",
+}
+"""Where each clock's result is kept: one whole-process result, under whichever limit the outcome chose."""
 
 BASIS_KEY = "requests"
 BATCH = 1000
+
+
+def clock_results(
+    case: DisclosureRequest, policy: ClockPolicy, calendar: clocks.WorkingCalendar
+) -> dict[str, bool | None]:
+    """Each clock's result column: met (True) or breached (False) once its step is done, else None, as the
+    case page shows it; a finished case's as it stood when it finished, so a past case keeps its result."""
+    found: dict[str, bool | None] = dict.fromkeys(MET_COLUMNS.values())
+    as_of = case.completed_at or case.closed_at or utcnow()
+    finished = [d for d in deadlines(case, policy, calendar, now=as_of) if d.completed]
+    for view in finished:
+        found[MET_COLUMNS[view.key]] = view.status == clocks.DeadlineStatus.MET.value
+    return found
 
 
 def refresh(
@@ -51,30 +74,39 @@ def refresh(
     cases: Iterable[DisclosureRequest],
     calendar: clocks.WorkingCalendar | None = None,
 ) -> int:
-    """Recompute and set the stored next deadline of `cases`; returns how many changed."""
+    """Recompute and set the stored next deadline and clock results of `cases`; returns how many changed."""
     by_code: dict[str, ClockPolicy] | None = None
     changed = 0
     for case in cases:
         if by_code is None:
             by_code, calendar = policies(session), calendar or calendar_for(session)
         assert calendar is not None
-        found = next_deadline(case, by_code[case.clock_policy_code], calendar)
-        stored = (case.next_deadline_key, case.next_deadline_at, case.next_deadline_held_seconds)
-        if stored != (found.key, found.due_at, found.held_seconds):
+        policy = by_code[case.clock_policy_code]
+        found = next_deadline(case, policy, calendar)
+        results = clock_results(case, policy, calendar)
+        stored = (
+            case.next_deadline_key,
+            case.next_deadline_at,
+            case.next_deadline_held_seconds,
+            *(getattr(case, column) for column in results),
+        )
+        if stored != (found.key, found.due_at, found.held_seconds, *results.values()):
             case.next_deadline_key = found.key
             case.next_deadline_at = found.due_at
             case.next_deadline_held_seconds = found.held_seconds
+            for column, value in results.items():
+                setattr(case, column, value)
             changed += 1
     return changed
 
 
-def _open_cases(session: Session) -> Iterator[DisclosureRequest]:
-    """Every open case with what its clocks read, a batch at a time (keyset on id)."""
+def _every_case(session: Session) -> Iterator[DisclosureRequest]:
+    """Every case with what its clocks read, a batch at a time (keyset on id): open cases for their next
+    deadline, finished ones for their clocks' results."""
     last = None
     while True:
         statement = (
             select(DisclosureRequest)
-            .where(DisclosureRequest.status.in_([s.value for s in OPEN_REQUEST_STATUSES]))
             .options(selectinload(DisclosureRequest.pauses), selectinload(DisclosureRequest.extensions))
             .order_by(DisclosureRequest.id)
             .limit(BATCH)
@@ -112,10 +144,10 @@ def basis_fingerprint(session: Session, calendar: clocks.WorkingCalendar | None 
 
 
 def recompute_all(session: Session, calendar: clocks.WorkingCalendar | None = None) -> int:
-    """Recompute every open case's stored next deadline and record the basis; returns how many changed.
-    The caller commits."""
+    """Recompute every case's stored next deadline and clock results and record the basis; returns how many
+    changed. The caller commits."""
     calendar = calendar or calendar_for(session)
-    changed = refresh(session, _open_cases(session), calendar)
+    changed = refresh(session, _every_case(session), calendar)
     basis = session.get(DeadlineBasis, BASIS_KEY) or DeadlineBasis(key=BASIS_KEY)
     basis.fingerprint = basis_fingerprint(session, calendar)
     basis.computed_at = utcnow()

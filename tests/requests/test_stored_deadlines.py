@@ -138,3 +138,27 @@ def test_the_basis_names_the_bank_holidays(db: Session, monkeypatch: pytest.Monk
         lambda nation, years, extra=(): original(nation, years, (*extra, added)),
     )
     assert stored_deadlines.basis_fingerprint(db) != before
+
+
+def test_each_clock_met_or_breached_is_kept_when_its_step_is_done_and_restored_by_a_recompute(
+    db: Session, clerk: Principal
+) -> None:
+    """The results timeliness counts [issue 18]: none until a step is done; then met or breached as the
+    case page says; a full recompute (a new basis) writes them again for finished cases too."""
+    late = make_request(db, clerk, first_contact_at=utcnow() - timedelta(hours=30))
+    quick = make_request(db, clerk, first_contact_at=utcnow() - timedelta(hours=2))
+    db.flush()
+    assert (late.initial_checks_met, late.meeting_met, late.completion_met) == (None, None, None)
+    for case in (late, quick):
+        ready_for_checks(db, clerk, case)
+        service.complete_initial_checks(db, clerk, case.id)
+    service.withdraw(db, clerk, quick.id, {"reason": "The applicant no longer wishes to proceed"})
+    db.flush()
+    assert (late.initial_checks_met, quick.initial_checks_met) == (False, True)
+    assert quick.completion_met is True and late.completion_met is None  # withdrawn within 28 days
+    db.execute(update(DisclosureRequest).values(initial_checks_met=None, completion_met=None))
+    db.expire_all()
+    stored_deadlines.recompute_all(db)
+    db.flush()
+    again = {c.id: (c.initial_checks_met, c.completion_met) for c in db.scalars(select(DisclosureRequest))}
+    assert again == {late.id: (False, None), quick.id: (True, True)}
