@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -84,11 +85,11 @@ def test_a_coordinator_reads_the_returns_opens_a_figure_and_exports_them(
     page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload now").click()
     expect(page.get_by_role("heading", name="Workload now")).to_be_visible()
     logged = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Logged"))
-    expect(logged.get_by_role("link", name="logged, due within 7 days")).to_have_text(
-        "1 logged, due within 7 days"
-    )
+    # Other journeys share the database: at least the case logged here is due within 7 days.
+    due_soon = logged.get_by_role("link", name="logged, due within 7 days")
+    expect(due_soon).to_have_text(re.compile(r"^[1-9][0-9,]* logged, due within 7 days"))
     visit("workload")
-    page.get_by_role("link", name="logged, all").click()
+    page.get_by_role("link", name=re.compile(r"^1 led by Rhea Returns$")).click()
     expect(page.get_by_role("link", name=reference)).to_be_visible()
     visit("the work queue behind a figure")
 
