@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from disclosure.db import Base, IdMixin, one_of, utcnow
@@ -52,6 +52,7 @@ class Delivery(IdMixin, Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("request_id", name="uq_deliveries_request_id"),
+        Index("ix_deliveries_occurred", "occurred_at"),  # the returns' disclosures of a year
         CheckConstraint(one_of("method", DeliveryMethod), name="known_method"),
         CheckConstraint(
             one_of("acknowledgement", Acknowledgement, nullable=True), name="known_acknowledgement"

@@ -91,6 +91,7 @@ class Episode(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("status = 'open' OR returned_at IS NOT NULL", name="closed_has_return"),
         Index("ix_missing_episodes_person_reported", "person_id", "reported_at"),
         Index("ix_missing_episodes_status_reported", "status", "reported_at"),
+        Index("ix_missing_episodes_returned", "returned_at"),  # the returns' interviews owed in a year
         {"comment": "Missing-person episodes: report, last seen, risk, return and safe-and-well check."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}

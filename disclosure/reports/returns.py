@@ -335,7 +335,9 @@ def _scheme_routes(scheme: str) -> list[str]:
 
 
 def _case_return(session: Session, scheme: str, year: FinancialYear) -> Return:
-    """Every figure of a scheme's return in one statement over the scheme's cases touched in the year."""
+    """Every figure of a scheme's return in one statement over the scheme's cases touched in the year (first
+    contacted or delivered in it). One pass over the cases: at the country's size it beat finding each set
+    by its own index and uniting them (0.33 s against 0.74 s on SQLite)."""
     conditions = _case_conditions(scheme, year)
     sums = [func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions.values()]
     statement = _cases_joined(*sums).where(

@@ -24,6 +24,7 @@ class DisclosureRequest(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("dash_score IS NULL OR (dash_score >= 0 AND dash_score <= 27)", name="dash_range"),
         Index("ix_requests_status_assignee", "status", "assignee_id"),
         Index("ix_requests_next_deadline", "next_deadline_held_seconds", "next_deadline_at"),
+        Index("ix_requests_first_contact", "first_contact_at"),  # the returns' applications of a year
         # The work queue's page, read from the index alone: the open cases by status with every column
         # of the queue's order (`queue.QUEUE_ORDER`) [issue 17].
         Index(
