@@ -4,11 +4,13 @@ one extended and one paused, built through the service verbs in a past financial
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
 
+from disclosure.clocks import uk_date
 from disclosure.db import utcnow
 from disclosure.reports import timeliness
 from disclosure.reports.periods import FinancialYear
@@ -28,7 +30,7 @@ def cast(db: Session) -> Cast:
 
 
 @pytest.fixture
-def delivered(db: Session, cast: Cast, time_machine: TimeMachineFixture) -> dict[str, str]:
+def delivered(db: Session, cast: Cast, time_machine: TimeMachineFixture) -> dict[str, Any]:
     """Three delivered cases (10 days; 30 days, extended by 7; 50 days, paused for 5) and one open today."""
     clock, today = time_machine, utcnow()
     quick = decided_case(db, cast, clock, "right_to_ask", uk(YEAR, 5, 1))
@@ -51,11 +53,16 @@ def delivered(db: Session, cast: Cast, time_machine: TimeMachineFixture) -> dict
     requests.resume_clock(db, cast.clerk, paused.id)
     deliver(db, cast, clock, paused, uk(YEAR, 9, 20, 10))
     clock.move_to(today, tick=True)
-    make_request(db, cast.clerk, first_contact_at=today - timedelta(minutes=30))
-    return {"quick": quick.reference, "extended": extended.reference, "paused": paused.reference}
+    opened = make_request(db, cast.clerk, first_contact_at=today - timedelta(minutes=30))
+    return {
+        "opened": opened.first_contact_at,
+        "quick": quick.reference,
+        "extended": extended.reference,
+        "paused": paused.reference,
+    }
 
 
-def test_bands_longest_and_averages_by_route(db: Session, cast: Cast, delivered: dict[str, str]) -> None:
+def test_bands_longest_and_averages_by_route(db: Session, cast: Cast, delivered: dict[str, Any]) -> None:
     found = timeliness.timeliness(db, cast.clerk, timeliness.Selection(PERIOD))
     bands = {b.label: b for b in found.bands}
     rta, rtk, everything = bands["Right to Ask"], bands["Right to Know"], bands["All routes"]
@@ -73,7 +80,7 @@ def test_bands_longest_and_averages_by_route(db: Session, cast: Cast, delivered:
 
 
 def test_clocks_holds_stages_and_where_open_cases_wait(
-    db: Session, cast: Cast, delivered: dict[str, str]
+    db: Session, cast: Cast, delivered: dict[str, Any]
 ) -> None:
     found = timeliness.timeliness(db, cast.clerk, timeliness.Selection(PERIOD))
     clocks = {c.label: (c.met, c.breached) for c in found.clocks}
@@ -92,10 +99,12 @@ def test_clocks_holds_stages_and_where_open_cases_wait(
     assert stages["Initial checks to the start of research (no meeting)"].cases == 1
     to_delivery = stages["Decision to delivery"]
     assert to_delivery.cases == 3 and to_delivery.median is not None and 29.7 <= to_delivery.median <= 30.0
-    assert [(w.label, w.count, w.oldest_days) for w in found.waiting] == [("Logged", 1, 0)]
+    # Days since first contact in UK days: 30 minutes ago is yesterday just after midnight.
+    waited = (uk_date(utcnow()) - uk_date(delivered["opened"])).days
+    assert [(w.label, w.count, w.oldest_days) for w in found.waiting] == [("Logged", 1, waited)]
 
 
-def test_a_route_narrows_every_table(db: Session, cast: Cast, delivered: dict[str, str]) -> None:
+def test_a_route_narrows_every_table(db: Session, cast: Cast, delivered: dict[str, Any]) -> None:
     found = timeliness.timeliness(db, cast.clerk, timeliness.Selection(PERIOD, route="right_to_know"))
     assert [(b.label, b.count) for b in found.bands] == [("Right to Know", 1)]
     assert {c.label: (c.met, c.breached) for c in found.clocks}["Whole process"] == (0, 1)
@@ -105,7 +114,7 @@ def test_a_route_narrows_every_table(db: Session, cast: Cast, delivered: dict[st
 
 
 def test_the_page_shows_the_tables_and_refuses_a_backward_period_at_the_field(
-    db: Session, cast: Cast, delivered: dict[str, str], client: PageClient
+    db: Session, cast: Cast, delivered: dict[str, Any], client: PageClient
 ) -> None:
     sign_in_as(db, client, cast.clerk)
     asked = f"/reports/timeliness?from={PERIOD.first.isoformat()}&to={PERIOD.last.isoformat()}"
