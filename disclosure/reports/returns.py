@@ -684,7 +684,6 @@ def missing_behind(
     if not actor.has_any(Role.DATA_ADMINISTRATOR.value):
         raise PermissionDenied("Only data administrators coordinate missing-person episodes")
     wanted = figure("missing", key)
-    total = next(line.value for line in _missing_return(session, year).lines if line.figure.key == key)
     if wanted.counts == INTERVIEWS:
         statement = _interviews(year, ReturnInterview.id).where(_interview_conditions()[key])
         order = [Episode.returned_at, ReturnInterview.id]
@@ -697,7 +696,8 @@ def missing_behind(
         statement = select(column).where(_episode_conditions(e)[key])
         order = [e.c.reported_at, e.c.id]
     found = paging.page(session, statement, order, after=after, before=before)
-    return Behind(wanted, total, found)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    return Behind(wanted, int(total), found)
 
 
 @dataclass(frozen=True)
