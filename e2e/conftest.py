@@ -22,7 +22,8 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Generator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -449,6 +450,14 @@ def fill_date_and_time(page: Page, date_group: str, time_label: str, moment: dat
     group.get_by_label("Month").fill(str(local.month))
     group.get_by_label("Year").fill(str(local.year))
     page.get_by_label(time_label, exact=True).fill(local.strftime("%H:%M"))
+
+
+def earlier_today(ago: timedelta) -> datetime:
+    """A moment `ago` before now, but never before today's UK midnight: for what the service insists is today
+    or later (a panel meeting), so a journey run at 00:05 does not type yesterday."""
+    now = utcnow()
+    midnight = datetime.combine(now.astimezone(UK).date(), dtime(), tzinfo=UK).astimezone(UTC)
+    return max(now - ago, midnight).replace(second=0, microsecond=0)
 
 
 def home_task(page: Page, label: str) -> Locator:

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure.config import Settings
-from disclosure.db import unit_of_work, utcnow
+from disclosure.db import unit_of_work
 from disclosure.requests.models import DisclosureRequest
 from disclosure.text import format_datetime
 from e2e.conftest import (
     Visit,
+    earlier_today,
     error_summary,
     fill_date_and_time,
     home_task,
@@ -113,8 +114,9 @@ def test_a_panel_decides_two_cases_and_the_chair_signs_them_off(
     assert "Select the chair" in error_summary(page)
     expect(page.get_by_label("Where (optional)")).to_have_value("MASH room 2")
     visit("convene errors")
-    # The panel met an hour ago, whatever the hour now; its link reads as the meetings list shows it.
-    meets_at = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
+    # The panel met up to an hour ago (today, whatever the hour now); its link reads as the meetings list
+    # shows it.
+    meets_at = earlier_today(timedelta(hours=1))
     fill_date_and_time(page, "When does it meet?", "Time", meets_at)
     page.get_by_label("Chair").select_option(label="Carla Chair")
     page.get_by_role("button", name="Convene the panel").click()
