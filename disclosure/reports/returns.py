@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from disclosure import paging
 from disclosure.accounts.roles import Role, require_case_role
 from disclosure.auth import Principal
-from disclosure.clocks import UK_TIME
 from disclosure.corrections import Correction
 from disclosure.errors import NotFound, PermissionDenied
 from disclosure.letters.models import Delivery
@@ -39,6 +38,7 @@ from disclosure.missing.vocabulary import CareStatus, InterviewKind, InterviewOu
 from disclosure.people import service as people
 from disclosure.people.models import Person
 from disclosure.reports.periods import FinancialYear
+from disclosure.reports.sql import days_between, uk_local
 from disclosure.requests.access import readable
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import ClosureReason, Route
@@ -357,40 +357,6 @@ def _case_return(session: Session, scheme: str, year: FinancialYear) -> Return:
 # match awaits confirmation the one reported), or an adult with care and support needs.
 
 
-def _summer_time(begins: datetime, ends: datetime) -> list[tuple[datetime, datetime]]:
-    """The spans of British Summer Time (UTC+1) within [begins, ends), found from the UK's own clock (the
-    changes fall on the hour, 01:00 UTC)."""
-    spans, start, at = [], None, begins.replace(minute=0, second=0, microsecond=0)
-    while at < ends:
-        summer = at.astimezone(UK_TIME).utcoffset() != timedelta(0)
-        if summer and start is None:
-            start = at
-        elif not summer and start is not None:
-            spans.append((start, at))
-            start = None
-        at += timedelta(hours=1)
-    if start is not None:
-        spans.append((start, ends))
-    return spans
-
-
-def _uk_local(session: Session, column: Any, begins: datetime, ends: datetime) -> Any:
-    """The UK wall-clock time of a UTC column: PostgreSQL knows the zone; SQLite keeps none, so summer time
-    is added over the spans `_summer_time` finds within the period."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.timezone("Europe/London", column)
-    spans = _summer_time(begins, ends)
-    summer = or_(*(and_(column >= a, column < b) for a, b in spans)) if spans else false()
-    return func.datetime(column, case((summer, "+1 hours"), else_="+0 hours"))
-
-
-def days_between(session: Session, earlier: Any, later: Any) -> Any:
-    """Elapsed days from `earlier` to `later` (fractional), on either engine."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier) / 86400
-    return func.julianday(later) - func.julianday(earlier)
-
-
 def _adult(uk: Any, born: Any, care_status: Any) -> ColumnElement[bool]:
     """`rules.adult_at` in SQL: the 18th birthday, written as text ("2026-02-29" for a leap-day birth), is on
     or before the UK day, compared as text: the same (year, month, day) order as Python's, so a 29 February
@@ -415,7 +381,7 @@ def _episodes(session: Session, year: FinancialYear) -> Any:
         .scalar_subquery()
     )
     born = case((Episode.person_id.is_(None), reported_born), else_=Person.date_of_birth)
-    uk = _uk_local(session, Episode.reported_at, year.begins, year.ends)
+    uk = uk_local(session, Episode.reported_at, year.begins, year.ends)
     return (
         select(
             Episode.id.label("id"),

@@ -29,7 +29,8 @@ from disclosure.errors import FormInvalid
 from disclosure.forms import parse_date, present, text
 from disclosure.letters.models import Delivery
 from disclosure.reports.periods import FinancialYear
-from disclosure.reports.returns import LateCorrection, corrections_since, days_between, require_reader
+from disclosure.reports.returns import LateCorrection, corrections_since, require_reader
+from disclosure.reports.sql import days_between, seconds_between, uk_days_between
 from disclosure.requests.models import ClockExtension, ClockPause, ClockReason, DisclosureRequest
 from disclosure.requests.vocabulary import Route, Scheme
 from disclosure.requests.workflow import CLOCK_RUNNING_STATUSES, RequestStatus
@@ -158,24 +159,14 @@ initial checks, so that stage is timed for them alone."""
 
 @dataclass(frozen=True)
 class _Case:
-    id: uuid.UUID
+    """A delivered case as the report needs it: numbers counted in SQL, never its datetimes."""
+
     reference: str
     route: str
-    first_contact_at: datetime
-    initial_checks_at: datetime | None
-    meeting_at: datetime | None
-    research_started_at: datetime | None
-    decided_at: datetime | None
-    delivered_at: datetime
-
-    @property
-    def days(self) -> int:
-        """UK calendar days from first contact to delivery."""
-        return (uk_date(self.delivered_at) - uk_date(self.first_contact_at)).days
-
-
-def _days(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 86400
+    days: int
+    """UK calendar days from first contact to delivery (the day of first contact is day 0)."""
+    stages: tuple[int | None, ...]
+    """Seconds taken by each of `STAGES` (None where a step is not recorded)."""
 
 
 def _rounded(values: list[float]) -> tuple[float | None, float | None]:
@@ -184,20 +175,31 @@ def _rounded(values: list[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(values), 1), round(statistics.mean(values), 1)
 
 
+_STEP_COLUMNS = {
+    "first_contact_at": DisclosureRequest.first_contact_at,
+    "initial_checks_at": DisclosureRequest.initial_checks_at,
+    "meeting_at": DisclosureRequest.meeting_at,
+    "research_started_at": DisclosureRequest.research_started_at,
+    "decided_at": Decision.signed_at,
+    "delivered_at": Delivery.occurred_at,
+}
+
+
 def _delivered(session: Session, selection: Selection) -> list[_Case]:
-    """The cases of the selection whose outcome was delivered in the period, oldest delivery first."""
+    """The cases of the selection whose outcome was delivered in the period, oldest delivery first: their
+    days and stage times counted by the database, so a country's year is a hundred thousand short rows of
+    numbers (reading every step's datetime into Python took seconds)."""
     period = selection.period
+    earliest = session.scalar(select(func.min(DisclosureRequest.first_contact_at)))
+    begins = min(period.begins, earliest or period.begins)
+    first, delivered = DisclosureRequest.first_contact_at, Delivery.occurred_at
+    days = uk_days_between(session, first, delivered, begins, period.ends)
     rows = session.execute(
         select(
-            DisclosureRequest.id,
             DisclosureRequest.reference,
             DisclosureRequest.route,
-            DisclosureRequest.first_contact_at,
-            DisclosureRequest.initial_checks_at,
-            DisclosureRequest.meeting_at,
-            DisclosureRequest.research_started_at,
-            Decision.signed_at,
-            Delivery.occurred_at,
+            days,
+            *(seconds_between(session, _STEP_COLUMNS[a], _STEP_COLUMNS[b]) for a, b, _ in STAGES),
         )
         .join(Delivery, Delivery.request_id == DisclosureRequest.id)
         .join(Decision, Decision.id == Delivery.decision_id)
@@ -208,12 +210,17 @@ def _delivered(session: Session, selection: Selection) -> list[_Case]:
         )
         .order_by(Delivery.occurred_at, DisclosureRequest.id)
     )
-    return [_Case(*row) for row in rows]
+    return [_Case(reference, route, int(days), tuple(stages)) for reference, route, days, *stages in rows]
 
 
-def _bands(label: str, cases: list[_Case]) -> Bands:
+def _longest(cases: list[_Case]) -> _Case | None:
+    """The case that took longest (of `cases`, oldest delivery first): the latest delivered of those."""
+    return cases[max(range(len(cases)), key=lambda n: (cases[n].days, n))] if cases else None
+
+
+def _bands(label: str, cases: list[_Case], ids: dict[str, uuid.UUID]) -> Bands:
     days = [c.days for c in cases]
-    longest = max(cases, key=lambda c: (c.days, c.delivered_at), default=None)
+    longest = _longest(cases)
     median, mean = _rounded([float(d) for d in days])
     return Bands(
         label=label,
@@ -223,15 +230,26 @@ def _bands(label: str, cases: list[_Case]) -> Bands:
         later=sum(1 for d in days if d > BANDS[1]),
         longest=longest.days if longest else None,
         longest_reference=longest.reference if longest else "",
-        longest_id=longest.id if longest else None,
+        longest_id=ids.get(longest.reference) if longest else None,
         median=median,
         mean=mean,
     )
 
 
+def _longest_ids(session: Session, cases_by_band: list[list[_Case]]) -> dict[str, uuid.UUID]:
+    """The ids of each band's longest case, for its link, in one statement."""
+    wanted = {case.reference for case in map(_longest, cases_by_band) if case}
+    found = session.execute(
+        select(DisclosureRequest.reference, DisclosureRequest.id).where(
+            DisclosureRequest.reference.in_(wanted)
+        )
+    )
+    return {reference: id_ for reference, id_ in found}  # noqa: C416 (rows, not pairs, to mypy)
+
+
 def _stages(cases: list[_Case]) -> list[StageTime]:
     found = []
-    for start, end, label in STAGES:
+    for n, (start, end, label) in enumerate(STAGES):
         values = []
         for case in cases:
             no_meeting = not Route(case.route).has_applicant
@@ -239,9 +257,9 @@ def _stages(cases: list[_Case]) -> list[StageTime]:
                 continue  # the meeting's stages for cases with one, the direct stage for those without
             if start == "meeting_at" and no_meeting:
                 continue
-            begun, done = getattr(case, start), getattr(case, end)
-            if begun is not None and done is not None:  # a step typed to the minute may precede its
-                values.append(max(0.0, _days(begun, done)))  # predecessor's stamp by seconds
+            seconds = case.stages[n]
+            if seconds is not None:  # a step typed to the minute may precede its predecessor's stamp
+                values.append(max(0, seconds) / 86400)  # by seconds
         found.append(StageTime(label, len(values), *_rounded(values)))
     return found
 
@@ -359,9 +377,11 @@ def timeliness(session: Session, actor: Any, selection: Selection, now: datetime
     by_route: dict[str, list[_Case]] = defaultdict(list)
     for case in cases:
         by_route[case.route].append(case)
-    bands = [_bands(route.label, by_route[route.value]) for route in selection.routes()]
-    if len(bands) > 1:
-        bands.append(_bands("All routes", cases))
+    banded = [(route.label, by_route[route.value]) for route in selection.routes()]
+    if len(banded) > 1:
+        banded.append(("All routes", cases))
+    ids = _longest_ids(session, [cases for _, cases in banded])
+    bands = [_bands(label, cases, ids) for label, cases in banded]
     return Timeliness(
         selection=selection,
         bands=bands,

@@ -129,3 +129,15 @@ def test_the_page_shows_the_tables_and_refuses_a_backward_period_at_the_field(
     assert 'href="#to"' in backwards.text and 'href="#route"' in backwards.text
     assert 'value="2025"' in backwards.text  # what was typed is kept
     assert client.get("/reports/timeliness").status_code == 200  # the last year that has ended
+
+
+def test_days_are_uk_calendar_days_across_midnight_in_summer_time(
+    db: Session, cast: Cast, time_machine: TimeMachineFixture
+) -> None:
+    """First contact at 00:30 BST (23:30 UTC the day before) and delivery at 23:30 BST 28 days later: 28 UK
+    days, within the limit, though 29 days apart by the UTC date."""
+    case = decided_case(db, cast, time_machine, "right_to_ask", uk(YEAR, 6, 10, 0, 30))
+    deliver(db, cast, time_machine, case, uk(YEAR, 7, 8, 23, 30))
+    [rta] = timeliness.timeliness(db, cast.clerk, timeliness.Selection(PERIOD, route="right_to_ask")).bands
+    assert (rta.count, rta.within_28, rta.longest, rta.longest_reference) == (1, 1, 28, case.reference)
+    assert rta.longest_id == case.id
