@@ -68,6 +68,14 @@ def uk_days_between(session: Session, earlier: Any, later: Any, begins: datetime
     return cast(func.julianday(func.date(last)) - func.julianday(func.date(first)), Integer)
 
 
+def uk_month(session: Session, column: Any, begins: datetime, ends: datetime) -> Any:
+    """The month (1 to 12) of a UTC column's UK date, for values within [begins, ends)."""
+    local = uk_local(session, column, begins, ends)
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.extract("month", local), Integer)
+    return cast(func.strftime("%m", local), Integer)
+
+
 def days_between(session: Session, earlier: Any, later: Any) -> Any:
     """Elapsed days from `earlier` to `later` (fractional), on either engine."""
     if session.get_bind().dialect.name == "postgresql":

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from disclosure import audit, documents
 from disclosure.audit import AuditCategory
 from disclosure.auth import Principal
-from disclosure.clocks import uk_date
 from disclosure.letters.models import Delivery
 from disclosure.reports import charts, returns, timeliness
 from disclosure.reports.periods import FinancialYear
+from disclosure.reports.sql import uk_month
 from disclosure.requests.models import DisclosureRequest
 from disclosure.requests.vocabulary import ClosureReason, Route, Scheme
 
@@ -34,14 +34,18 @@ class Summary:
 
 
 def _by_month(session: Session, year: FinancialYear) -> charts.Chart:
+    """Requests by the UK month of first contact, counted by the database."""
     counts: Counter[tuple[str, int]] = Counter()
+    month = uk_month(session, DisclosureRequest.first_contact_at, year.begins, year.ends)
     rows = session.execute(
-        select(DisclosureRequest.route, DisclosureRequest.first_contact_at).where(
+        select(DisclosureRequest.route, month, func.count())
+        .where(
             DisclosureRequest.first_contact_at >= year.begins, DisclosureRequest.first_contact_at < year.ends
         )
+        .group_by(DisclosureRequest.route, month)
     )
-    for route, at in rows:
-        counts[(Route(route).scheme.value, (uk_date(at).month - 4) % 12)] += 1
+    for route, number, n in rows:
+        counts[(Route(route).scheme.value, (int(number) - 4) % 12)] += int(n)
     schemes = list(Scheme)
     values = [[counts[(s.value, m)] for m in range(12)] for s in schemes]
     totals = ", ".join(f"{s.label} {sum(v):,}" for s, v in zip(schemes, values, strict=True))
@@ -116,9 +120,8 @@ def _stages(found: timeliness.Timeliness) -> charts.Chart:
 
 
 def summary(session: Session, actor: Principal, year: FinancialYear) -> Summary:
-    found = returns.returns(session, actor, year)
+    dvds, csods = (returns.scheme_return(session, actor, year, scheme) for scheme in ("dvds", "csods"))
     timely = timeliness.timeliness(session, actor, timeliness.Selection(timeliness.Period.of_year(year)))
-    dvds, csods = found[0], found[1]
     everything = next(b for b in timely.bands if b.label == "All routes")
     headlines = [
         ("Right to Ask applications", dvds.value("rta-applications")),

@@ -33,14 +33,14 @@ def cast(db: Session) -> Cast:
 @pytest.fixture
 def year_of_cases(db: Session, cast: Cast, time_machine: TimeMachineFixture) -> None:
     """May: a Right to Ask disclosed in 10 days. June: a Right to Know decided not to disclose, told in 40
-    days. July: a Right to Ask withdrawn. February: a Sarah's Law application still open."""
+    days. July: a Right to Ask withdrawn, first contacted at 00:30 BST on 1 July (still 30 June by UTC). February: a Sarah's Law application still open."""
     clock, today = time_machine, utcnow()
     quick = decided_case(db, cast, clock, "right_to_ask", uk(YEAR, 5, 1))
     deliver(db, cast, clock, quick, uk(YEAR, 5, 11, 10))
     slow = decided_case(db, cast, clock, "right_to_know", uk(YEAR, 6, 1), "no_disclosure")
     deliver(db, cast, clock, slow, uk(YEAR, 7, 11, 10))
     clock.move_to(uk(YEAR, 7, 1, 10), tick=True)
-    gone = make_request(db, cast.clerk, first_contact_at=uk(YEAR, 7, 1))
+    gone = make_request(db, cast.clerk, first_contact_at=uk(YEAR, 7, 1, 0, 30))
     requests.withdraw(db, cast.clerk, gone.id, {"reason": "No longer wishes to proceed"})
     clock.move_to(uk(YEAR + 1, 2, 1, 10), tick=True)
     make_request(db, cast.clerk, route="csods_application", first_contact_at=uk(YEAR + 1, 2, 1))
