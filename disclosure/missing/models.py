@@ -91,7 +91,9 @@ class Episode(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("status = 'open' OR returned_at IS NOT NULL", name="closed_has_return"),
         Index("ix_missing_episodes_person_reported", "person_id", "reported_at"),
         Index("ix_missing_episodes_status_reported", "status", "reported_at"),
-        Index("ix_missing_episodes_returned", "returned_at"),  # the returns' interviews owed in a year
+        # The returns read a year's episodes from these alone (migration 0038).
+        Index("ix_missing_episodes_reported", "reported_at", "person_id", "care_status", "id"),
+        Index("ix_missing_episodes_returned", "returned_at", "id"),
         {"comment": "Missing-person episodes: report, last seen, risk, return and safe-and-well check."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}
@@ -204,6 +206,9 @@ class ReturnInterview(IdMixin, TimestampMixin, VersionMixin, Base):
             name="clock_by_kind",
         ),
         Index("ix_return_interviews_kind_outcome_due", "kind", "outcome", "due_at"),
+        Index(  # what the returns count of each episode's interview, from the index alone
+            "ix_return_interviews_episode_outcome", "episode_id", "kind", "outcome", "due_at", "completed_at"
+        ),
         {"comment": "Return home interviews: due time, outcome, interviewer and who the findings went to."},
     )
     __mapper_args__ = {"version_id_col": VersionMixin.version}

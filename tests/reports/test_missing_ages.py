@@ -33,6 +33,12 @@ EDGES = [
     (date(YEAR - 12, 1, 1), uk(YEAR, 6, 1), "adult_care_needs"),  # care and support needs: an adult's rules
     (None, uk(YEAR, 6, 1), "none"),  # no date of birth: a child's rules
     (date(YEAR - 30, 12, 31), uk(YEAR + 1, 1, 1, 0, 0), "none"),
+    # The year's own edges: 18 on its first day, on its last, and the day after it.
+    (date(YEAR - 18, 4, 1), uk(YEAR, 4, 1, 0, 30), "none"),
+    (date(YEAR - 18, 3, 31), uk(YEAR, 4, 1, 0, 30), "none"),
+    (date(YEAR + 1 - 18, 3, 31), uk(YEAR + 1, 3, 31, 0, 30), "none"),
+    (date(YEAR + 1 - 18, 3, 31), uk(YEAR + 1, 3, 30, 23, 30), "none"),
+    (date(YEAR + 1 - 18, 4, 1), uk(YEAR + 1, 3, 31, 23, 30), "none"),
 ]
 
 
@@ -61,4 +67,4 @@ def test_the_sql_classification_agrees_with_the_rule_at_every_edge(
         adult = db.scalar(select(e.c.adult).where(e.c.id == episode_id))
         assert adult == int(rules.adult_at(care, born, reported_at)), (born, reported_at, care)
         found.append(adult)
-    assert found == [1, 0, 0, 0, 1, 0, 1, 0, 1]
+    assert found == [1, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0]

@@ -33,7 +33,8 @@ def cast(db: Session) -> Cast:
 @pytest.fixture
 def year_of_cases(db: Session, cast: Cast, time_machine: TimeMachineFixture) -> None:
     """May: a Right to Ask disclosed in 10 days. June: a Right to Know decided not to disclose, told in 40
-    days. July: a Right to Ask withdrawn, first contacted at 00:30 BST on 1 July (still 30 June by UTC). February: a Sarah's Law application still open."""
+    days. July: a Right to Ask withdrawn, first contacted at 00:30 BST on 1 July (still 30 June by UTC).
+    February: a Sarah's Law application still open."""
     clock, today = time_machine, utcnow()
     quick = decided_case(db, cast, clock, "right_to_ask", uk(YEAR, 5, 1))
     deliver(db, cast, clock, quick, uk(YEAR, 5, 11, 10))
