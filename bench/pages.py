@@ -82,13 +82,13 @@ def _env(url: str) -> dict[str, str]:
     }
 
 
-def _run(args: list[str], url: str) -> float:
+def run_command(args: list[str], url: str) -> float:
     started = time.perf_counter()
     subprocess.run([str(BIN / "disclosure"), *args], check=True, env=_env(url), cwd=ROOT)  # noqa: S603
     return time.perf_counter() - started
 
 
-def _fresh_postgres(url: str) -> None:
+def fresh_postgres(url: str) -> None:
     """Drop and make again the benchmark's PostgreSQL database (through the server's `postgres` one)."""
     target = make_url(url)
     name = target.database
@@ -111,7 +111,7 @@ def _user(session: Any, username: str, role: Role) -> User:
     return user
 
 
-def _principal(user: User) -> Principal:
+def principal(user: User) -> Principal:
     return Principal(user.id, user.username, user.display_name, user.role_set, session_id=None)
 
 
@@ -143,7 +143,7 @@ def sign_in(url: str) -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
                 )
             )
             cookies[name] = token
-            tokens[name] = issue_api_token(session, _principal(users["admin"]), user.id, "benchmark")
+            tokens[name] = issue_api_token(session, principal(users["admin"]), user.id, "benchmark")
         clerk, researcher = users["clerk"], users["researcher"]
         case = session.scalar(
             select(DisclosureRequest)
@@ -427,9 +427,9 @@ def main() -> None:
     generated = args.generated_seconds if args.reuse else 0.0
     if not args.reuse:
         if engine == "PostgreSQL":
-            _fresh_postgres(url)
-        _run(["migrate"], url)
-        generated = _run(["demo", f"--scale={args.requests}", f"--years={args.years}"], url)
+            fresh_postgres(url)
+        run_command(["migrate"], url)
+        generated = run_command(["demo", f"--scale={args.requests}", f"--years={args.years}"], url)
         print(f"  generated in {generated:,.0f} s")
     cookies, tokens, records = sign_in(url)
     port = _free_port()

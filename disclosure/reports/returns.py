@@ -213,14 +213,16 @@ MISSING = (
     Figure(
         "children",
         "children",
-        "Of those people, those who were children at their first episode of the year.",
+        "Of those people, those who were children at their first episode of the year (of two reported at "
+        "that same moment, at both).",
         PEOPLE,
         "people",
     ),
     Figure(
         "adults",
         "adults",
-        "Of those people, those who were adults at their first episode of the year.",
+        "Of those people, those who were adults at their first episode of the year (of two reported at that "
+        "same moment, at either).",
         PEOPLE,
         "people",
     ),

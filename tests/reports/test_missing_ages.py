@@ -17,9 +17,9 @@ from disclosure.missing import service as missing
 from disclosure.people import service as people
 from disclosure.people.schemas import PersonDetails
 from disclosure.reports import returns
-from disclosure.reports.periods import containing
+from disclosure.reports.periods import FinancialYear, containing
 from tests.builders import date_time_fields
-from tests.missing.builders import coordinator, episode_values
+from tests.missing.builders import coordinator, episode_values, return_values
 from tests.reports.builders import YEAR, uk
 
 EDGES = [
@@ -68,3 +68,38 @@ def test_the_sql_classification_agrees_with_the_rule_at_every_edge(
         assert adult == int(rules.adult_at(care, born, reported_at)), (born, reported_at, care)
         found.append(adult)
     assert found == [1, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0]
+
+
+def test_two_first_episodes_at_the_same_moment_make_an_adult_if_either_is_an_adults(
+    db: Session, time_machine: TimeMachineFixture
+) -> None:
+    """A ten-year-old reported twice at the same moment (the second record with care and support needs):
+    one person, an adult at that first episode, none a child; each episode still counted on its own."""
+    actor, today = coordinator(db), utcnow()
+    who = people.create_person(
+        db,
+        actor,
+        PersonDetails(given_names="Twice", family_name="Reported", date_of_birth=date(YEAR - 10, 1, 1)),
+    )
+    reported = uk(YEAR, 6, 1)
+    episodes = []
+    for care in ("none", "adult_care_needs"):
+        time_machine.move_to(reported + timedelta(hours=2), tick=True)
+        values = {
+            **episode_values(care_status=care, placement="Home"),
+            **date_time_fields("reported", reported),
+            **date_time_fields("last_seen", reported - timedelta(hours=1)),
+        }
+        episode = missing.record_episode(db, actor, who.id, values)
+        missing.close_episode(
+            db,
+            actor,
+            episode.id,
+            {**return_values(), **date_time_fields("returned", reported), "version": "1"},
+        )
+        episodes.append(episode)
+    assert episodes[0].reported_at == episodes[1].reported_at
+    time_machine.move_to(today, tick=True)
+    found = returns.scheme_return(db, actor, FinancialYear(YEAR), "missing")
+    assert [found.value(k) for k in ("episodes", "child-episodes", "adult-episodes")] == [2, 1, 1]
+    assert [found.value(k) for k in ("people", "children", "adults")] == [1, 0, 1]
