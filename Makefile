@@ -97,8 +97,15 @@ bench: install-dev ## Benchmarks: letters, people matching, the feed, every page
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --json $(BENCH_OUT)/sqlite-10000.json | tee $(BENCH_OUT)/sqlite-10000.txt
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --database-url $(BENCH_PG) --json $(BENCH_OUT)/postgresql-10000.json | tee $(BENCH_OUT)/postgresql-10000.txt
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --database-url $(BENCH_PG) --reuse --workers 4 --mix 60 --json $(BENCH_OUT)/postgresql-10000-4-workers.json | tee $(BENCH_OUT)/postgresql-10000-4-workers.txt
+	set -o pipefail; $(BIN)/python bench/reports.py --requests 20000 --years 10 --json $(BENCH_OUT)/reports/sqlite-force.json | tee $(BENCH_OUT)/reports-sqlite-force.txt
 	if [ -n "$${NATIONAL:-}" ]; then \
 	  set -o pipefail; \
+	  reuse=; [ -s $(BENCH_OUT)/reports-national.db ] && reuse=--reuse; \
+	  $(BIN)/python bench/reports.py --requests 180000 --years 2 $$reuse \
+	    --database-url sqlite:///$(CURDIR)/$(BENCH_OUT)/reports-national.db \
+	    --json $(BENCH_OUT)/reports/sqlite-national.json | tee $(BENCH_OUT)/reports-sqlite-national.txt && \
+	  $(BIN)/python bench/reports.py --requests 180000 --years 2 --database-url $(BENCH_PG)_reports \
+	    --json $(BENCH_OUT)/reports/postgresql-national.json | tee $(BENCH_OUT)/reports-postgresql-national.txt; \
 	  reuse=; [ -s $(BENCH_OUT)/national.db ] && reuse=--reuse; \
 	  $(BIN)/python bench/pages.py --requests 300000 --years 1 --runs 20 $$reuse \
 	    --database-url sqlite:///$(CURDIR)/$(BENCH_OUT)/national.db --json $(BENCH_OUT)/sqlite-300000.json \

@@ -37,9 +37,9 @@ TEXT_RUNS = {
 }
 
 CAUSES: dict[str, str] = {
-    "returns and dashboards": (
-        "Not built yet: the Home Office returns, timeliness reports and workload dashboards are issue 18, "
-        "which adds them to this benchmark."
+    "returns": (
+        "Not in these figures: `bench/reports.py` times each return at the country's year (under "
+        "`NATIONAL=1 make bench`, which writes var/bench/reports/)."
     ),
     "panel agenda": (
         "The agenda offers every case awaiting a decision in one select list to add to the meeting: 3,224 at "
@@ -125,6 +125,51 @@ class Run:
 def load(folder: Path) -> list[Run]:
     runs = [Run(path.name, json.loads(path.read_text())) for path in sorted(folder.glob("*.json"))]
     return sorted(runs, key=lambda r: (r.requests, r.engine != "SQLite", r.workers))
+
+
+RETURNS = ("Clare's Law return", "Sarah's Law return", "missing people return")
+"""The reports issue 18 sets a target for (`bench/reports.py`'s names)."""
+
+
+def load_reports(folder: Path) -> list[dict[str, Any]]:
+    """`bench/reports.py --json` figures (in var/bench/reports/), smallest first."""
+    found = [json.loads(path.read_text()) for path in sorted((folder / "reports").glob("*.json"))]
+    return sorted(found, key=lambda r: (r["requests"], r["engine"] != "SQLite"))
+
+
+def report_targets(engine: str, reports: list[dict[str, Any]]) -> list[Target]:
+    """Issue 18's target on an engine's largest reports run: each return under 2 s (the median)."""
+    runs = [r for r in reports if r["engine"] == engine]
+    if not runs:
+        return [Target(f"each return under {RETURN_TARGET_S:g} s", "not measured", False, "returns")]
+    run = runs[-1]
+    return [
+        Target(
+            f"{name} ({run['sizes']['missing episodes reported in the year']:,} episodes and "
+            f"{run['sizes']['requests first contacted in the year']:,} requests in the year): under "
+            f"{RETURN_TARGET_S:g} s",
+            f"{run['reports'][name]['median']:.2f} s (slowest {run['reports'][name]['slowest']:.2f} s)",
+            run["reports"][name]["median"] < RETURN_TARGET_S,
+            "returns",
+        )
+        for name in RETURNS
+    ]
+
+
+def report_section(run: dict[str, Any]) -> list[str]:
+    sizes = "; ".join(f"{what}: {n:,}" for what, n in run["sizes"].items())
+    lines = [
+        f"## Reports: {run['engine']}, {run['requests']:,} requests over {run['years']:g} years",
+        "",
+        f"Financial year {run['year']}. {sizes}. Each report called in-process through its service function, "
+        f"once cold and then {run['runs']} times.",
+        "",
+        "| report | median | slowest | cold |",
+        "|---|---|---|---|",
+    ]
+    for name, f in run["reports"].items():
+        lines.append(f"| {name} | {f['median']:.2f} s | {f['slowest']:.2f} s | {f['cold']:.2f} s |")
+    return [*lines, ""]
 
 
 def machine() -> list[str]:
@@ -222,7 +267,6 @@ def targets(run: Run, small: Run | None) -> list[Target]:
                 "generation",
             )
         )
-    found.append(Target(f"each return under {RETURN_TARGET_S:g} s", "not measured", False, "returns and dashboards"))
     return found
 
 
@@ -236,6 +280,7 @@ def _target_runs(runs: list[Run]) -> list[Run]:
 
 
 def write(runs: list[Run], folder: Path) -> tuple[str, list[str]]:
+    reports = load_reports(folder)
     lines = [
         "# Performance",
         "",
@@ -270,13 +315,19 @@ def write(runs: list[Run], folder: Path) -> tuple[str, list[str]]:
         if run.data.get("mix"):
             command += f" --mix {run.data['mix']['seconds']:g}"
         lines.append(f"{command} --json var/bench/{run.file}")
+    lines += ["```", "", "and for the reports:", "", "```sh"]
+    for report in reports:
+        command = f"python bench/reports.py --requests {report['requests']} --years {report['years']:g}"
+        if report["engine"] == "PostgreSQL":
+            command += " --database-url postgresql+psycopg://postgres@127.0.0.1:5432/disclosure_bench_reports"
+        lines.append(command)
     lines += ["```", ""]
     unexplained: list[str] = []
     for largest in _target_runs(runs):
         small = _small_of(largest, runs)
         lines += [f"## Targets ({largest.title})", "", "| target | measured | met |", "|---|---|---|"]
         gaps = []
-        for target in targets(largest, small):
+        for target in [*targets(largest, small), *report_targets(largest.engine, reports)]:
             lines.append(f"| {target.name} | {target.measured} | {'yes' if target.met else '**no**'} |")
             if not target.met:
                 gaps.append(target)
@@ -318,6 +369,8 @@ def write(runs: list[Run], folder: Path) -> tuple[str, list[str]]:
                 f"p50 {_ms(load['p50'])} ms, p95 {_ms(load['p95'])} ms, {len(load['failures'])} failed.",
                 "",
             ]
+    for report in reports:
+        lines += report_section(report)
     for name, (title, command) in TEXT_RUNS.items():
         path = folder / name
         if path.exists():

@@ -11,7 +11,7 @@ and then `--runs` times: the figure is the median, with the slowest. The records
 counted and printed beside it. It asserts no timings (issue 18's target, each return under 2 seconds, is
 read from the figures by `bench/performance.py`).
 
-    python bench/reports.py --requests 180000 --years 2 --json var/bench/reports-sqlite.json
+    python bench/reports.py --requests 180000 --years 2 --json var/bench/reports/sqlite-national.json
     python bench/reports.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/reports_bench
 """
 
