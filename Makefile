@@ -28,7 +28,7 @@ CLOCK_TESTS := tests/test_clocks.py tests/test_storage.py tests/people/test_serv
 # 23:55 UTC on New Year's Eve next year: the UK date, the UTC date and the year all turn over mid-run.
 CLOCK_AT ?= $(shell echo $$(( $$(date -u +%Y) + 1 )))-12-31 23:55:00
 
-.PHONY: help install install-dev assets migrate run demo test test-only test-clock e2e lint bench check lock clean
+.PHONY: help install install-dev assets migrate run demo test test-only test-clock e2e lint bench check check-deploy lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -115,6 +115,14 @@ bench: install-dev ## Benchmarks: letters, people matching, the feed, every page
 	    | tee $(BENCH_OUT)/postgresql-300000.txt; \
 	fi
 	$(BIN)/python bench/performance.py --figures $(BENCH_OUT) --out docs/PERFORMANCE.md
+
+check-deploy: install ## `disclosure check --deploy` against a production-like configuration (a fresh database)
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export DISCLOSURE_ENVIRONMENT=production DISCLOSURE_DATABASE_URL=$${DEPLOY_DATABASE_URL:-sqlite:///$$tmp/deploy.db} \
+	  DISCLOSURE_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
+	  DISCLOSURE_BASE_URL=https://disclosure.police.example DISCLOSURE_VAR_DIR=$$tmp \
+	  DISCLOSURE_ATTACHMENT_DIR=$$tmp/attachments; \
+	$(BIN)/disclosure migrate; $(BIN)/disclosure check --deploy
 
 check: lint test ## Everything CI checks
 

@@ -332,6 +332,27 @@ def missing_dispatch() -> None:
     )
 
 
+@main.command("check")
+@click.option("--deploy", is_flag=True, help="Also every setting a service holding real records needs.")
+def check_command(deploy: bool) -> None:
+    """Check that the database is reachable and migrated; with --deploy, refuse unsafe settings (debug,
+    a weak secret, plain HTTP, insecure cookies, SQLite without WAL and full sync, attachments where they
+    are served). Exit 1 if any check fails."""
+    from disclosure import deploy as deployment
+
+    settings = _settings()
+    results = deployment.checks(settings) if deploy else deployment.database(settings)
+    for result in results:
+        click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.name}")
+        if not result.passed:
+            click.echo(f"      {result.advice}")
+    failed = sum(1 for r in results if not r.passed)
+    if failed:
+        click.echo(f"{failed} of {len(results)} checks failed.", err=True)
+        sys.exit(1)
+    click.echo(f"All {len(results)} checks passed.")
+
+
 @main.group("audit")
 def audit_group() -> None:
     """The audit trail."""

@@ -25,3 +25,18 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 def check(database_url: str) -> None:
     """Raise if the models and the migrations disagree (`alembic check`)."""
     command.check(alembic_config(database_url))
+
+
+def is_current(database_url: str) -> bool:
+    """Whether the database is at the latest migration (False if it is behind or not migrated at all)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    heads = set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
+    finally:
+        engine.dispose()
