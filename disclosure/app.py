@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -23,9 +24,10 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import logs, wiring
@@ -111,16 +113,29 @@ def _problem(description: str) -> ResponseSpec:
 
 
 API_ERRORS = {
+    400: _problem("The request is not valid: `errors` gives each field's message, keyed by the field"),
     401: _problem("No valid API token: send `Authorization: Bearer <token>` with a live token"),
     403: _problem("The token's user may not do this, or has no need to know this record"),
+}
+RECORD_ERRORS = {404: _problem("No such record (or none the token's user may know of)")}
+CHANGE_ERRORS = {
+    409: _problem("The record changed since it was read (send its `version`), or its state forbids this"),
+    413: _problem("The body is larger than the service accepts"),
 }
 
 
 def _api(handlers: list[Any]) -> list[Any]:
-    """API operations as the OpenAPI document shows them: each needs a bearer token, and says how it
-    answers a missing or refused one (the guard, `auth.make_policy_guard`, answers them for every route)."""
+    """API operations as the OpenAPI document shows them: each needs a bearer token and says how it
+    answers every error it can (problem+json, one shape): a missing or refused token (the guard,
+    `auth.make_policy_guard`, answers them for every route), bad input, a record not found where the path
+    names one, and for a change a conflict or a body too large."""
     for handler in handlers:
-        handler.responses = {**API_ERRORS, **(handler.responses or {})}
+        declared = dict(API_ERRORS)
+        if any("{" in path for path in handler.paths):
+            declared |= RECORD_ERRORS
+        if handler.http_methods - {"GET", "HEAD"}:
+            declared |= CHANGE_ERRORS
+        handler.responses = {**declared, **(handler.responses or {})}
     return handlers
 
 
@@ -158,7 +173,7 @@ def create_app(
     # Partner digests and escalations go out on time without an operator (`disclosure missing dispatch`
     # does the same from cron); tests drive them by hand.
     dispatcher = Dispatcher(session_factory, settings) if settings.environment != "test" else None
-    return Litestar(
+    app = Litestar(
         on_startup=[freeze_start_up_objects, dispatcher.start] if dispatcher else [],
         on_shutdown=[dispatcher.stop] if dispatcher else [],
         route_handlers=[
@@ -218,7 +233,7 @@ def create_app(
         ],
         dependencies={"db": Provide(provide_db)},
         guards=[make_policy_guard(POLICY)],
-        before_send=[security_headers],
+        before_send=[security_headers, allow_header],
         middleware=[
             DefineMiddleware(BoundedJson, limit=settings.max_upload_mb * 1024 * 1024 + 64 * 1024),
             RefreshForceName(force_name),
@@ -267,6 +282,25 @@ def create_app(
         request_max_body_size=2 * 1024 * 1024,
         debug=False,
     )
+    app.state["allowed_methods"] = {
+        template: ", ".join(sorted(route.methods))
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for template in (route.path, route.path_format)
+    }
+    return app
+
+
+async def allow_header(message: Message, scope: Scope) -> None:
+    """An OPTIONS answer's `Allow` names every method of its path (a `before_send` hook): Litestar's own
+    OPTIONS handler keeps the methods of the first handler registered on a path, so a path with GET and
+    POST handlers said `GET, OPTIONS`."""
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+        return
+    allowed = scope["app"].state.get("allowed_methods", {}).get(scope.get("path_template"))
+    if allowed:
+        headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+        message["headers"] = [*headers, (b"allow", allowed.encode())]
 
 
 class RefreshForceName(ASGIMiddleware):
@@ -321,8 +355,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if isinstance(exc, NotFoundException):
         return _error(request, 404, "Page not found", "If you typed the web address, check it is correct.")
     if isinstance(exc, ValidationException):
-        detail = exc.detail or "The request was not valid"
-        return _error(request, 400, "There is a problem", str(detail), extra=exc.extra)
+        errors = _field_errors(exc.extra)
+        detail = "; ".join(errors.values()) if errors else str(exc.detail or "The request was not valid")
+        return _error(request, 400, "There is a problem", detail, extra=errors or None)
     if isinstance(exc, HTTPException) and exc.status_code == 413 and not _is_api(request):
         back = _upload_form(request.url.path)
         if back:  # the upload form again, with the message at the file field (the body was never read)
@@ -339,7 +374,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             if "CSRF" in str(exc.detail)
             else str(exc.detail)
         )
-        return _error(request, exc.status_code, title, message)
+        if exc.status_code == 405 and exc.headers and exc.headers.get("allow"):
+            message = f"This address answers {exc.headers['allow']} only"
+        return _error(request, exc.status_code, title, message, headers=exc.headers)  # 405's Allow
     reference = uuid.uuid4().hex[:12]
     log.exception("unexpected error, reference %s, route %s", reference, request.scope.get("path_template"))
     return _error(
@@ -349,6 +386,23 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         "Try again later. If it keeps happening, contact the service desk and give this reference.",
         reference=reference,
     )
+
+
+def _field_errors(extra: Any) -> dict[str, str]:
+    """Litestar's validation messages ([{"message", "key", "source"}]) as the service's own: one message
+    per field, keyed by the field, worded for a person (a missing body named as such, not `'data'`)."""
+    found: dict[str, str] = {}
+    for item in extra if isinstance(extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        key, message = str(item.get("key") or "body"), str(item.get("message", ""))
+        if key == "data" and message == "'data'":  # no body at all
+            key, message = "body", "Send a JSON object as the request body"
+        elif key == "data":  # the body as a whole: an unknown field, or not an object
+            unknown = re.search(r"unknown field `([^`]+)`", message)
+            key = unknown.group(1) if unknown else "body"
+        found.setdefault(key, message.replace("`", "") or "Not valid")
+    return found
 
 
 def _disclosure_error(request: Request[Any, Any, Any], exc: DisclosureError) -> Response[Any]:
@@ -387,6 +441,7 @@ def _error(
     reference: str | None = None,
     extra: Any = None,
     to_record: bool = True,
+    headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     if _is_api(request):
         body: dict[str, Any] = {"title": title, "status": status, "detail": message or title}
@@ -394,9 +449,11 @@ def _error(
             body["reference"] = reference
         if extra:
             body["errors"] = extra
-        return Response(body, status_code=status, media_type="application/problem+json")
+        return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
     template = "errors/error.html"
     back = back_link(request, to_record=to_record)
-    return page(
+    shown = page(
         request, template, status_code=status, title=title, message=message, reference=reference, back=back
     )
+    shown.headers.update(headers or {})
+    return shown

@@ -1,0 +1,78 @@
+"""The OpenAPI document says how every operation answers its errors, and the service answers them that way:
+problem+json of one shape (`errors` always an object keyed by the field), 404 where a path names a record,
+409 and 413 for a change, a 405 with its `Allow`, and an OPTIONS answer naming every method [issue 19]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from disclosure.app import API_ERRORS, CHANGE_ERRORS, RECORD_ERRORS
+from tests.pages import PageClient
+from tests.requests.test_api import api
+
+__all__ = ["api"]
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+def test_every_operation_declares_its_errors_as_problem_json(api: PageClient) -> None:
+    document = api.get("/api/v1/schema/openapi.json").json()
+    operations = _operations(document)
+    assert len(operations) > 50
+    for method, path, operation in operations:
+        wanted = set(API_ERRORS)
+        if "{" in path:
+            wanted |= set(RECORD_ERRORS)
+        if method != "GET":
+            wanted |= set(CHANGE_ERRORS)
+        declared = {int(code) for code in operation["responses"] if code[0] in "45"}
+        assert wanted <= declared, (method, path, sorted(declared))
+        for code in declared:
+            content = operation["responses"][str(code)]["content"]
+            assert content == {"application/problem+json": {"schema": PROBLEM}}, (method, path, code)
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"title", "status", "detail"}
+    assert problem["properties"]["errors"]["oneOf"][0]["type"] == "object"
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+def test_a_parameter_the_framework_refuses_is_told_by_field_as_an_object(api: PageClient) -> None:
+    body = _problem(api.get("/api/v1/requests?limit=0"), 400)
+    assert list(body["errors"]) == ["limit"] and ">= 1" in body["errors"]["limit"]
+    assert body["errors"]["limit"] in body["detail"]
+
+
+def test_a_change_without_a_body_says_so(api: PageClient) -> None:
+    body = _problem(api.post("/api/v1/requests"), 400)
+    assert body["errors"] == {"body": "Send a JSON object as the request body"}
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/api/v1/requests", "GET, OPTIONS, POST"), ("/api/v1/requests/{id}/delivery", "GET, OPTIONS, POST")],
+)
+def test_options_and_405_name_every_method_of_the_path(api: PageClient, path: str, allowed: str) -> None:
+    url = path.replace("{id}", "0193e2c4-8f1e-7c3a-9b51-7a1d2e3f4a5b")
+    assert api.options(url).headers["allow"] == allowed
+    refused = api.request("TRACE", url)
+    body = _problem(refused, 405)
+    assert sorted(refused.headers["allow"].split(", ")) == allowed.split(", ")
+    assert allowed.split(", ", maxsplit=1)[0] in body["detail"]
