@@ -20,7 +20,6 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.logging.config import LoggingConfig
 from litestar.middleware import ASGIMiddleware, DefineMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
@@ -40,6 +39,7 @@ from disclosure.auditing import api as auditing_api
 from disclosure.auditing import controllers as auditing_pages
 from disclosure.auth import MfaRequired, Principal, PrincipalMiddleware, make_policy_guard
 from disclosure.config import Settings
+from disclosure.contract import ContractJsonPlugin, refuse_unknown_fields
 from disclosure.csrf import CSRFMiddleware
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.decisions import api as decisions_api
@@ -222,12 +222,14 @@ def create_app(
                     ]
                 ),
                 security=[{BEARER: []}],
+                before_request=refuse_unknown_fields,
             ),
             # The feed pushed by an integration may be as large as an uploaded file.
             Router(
                 "/",
                 route_handlers=_api(missing_api.UPLOAD_ROUTES),
                 security=[{BEARER: []}],
+                before_request=refuse_unknown_fields,
                 request_max_body_size=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
             ),
         ],
@@ -246,7 +248,7 @@ def create_app(
             title="Disclosure service API",
             version="1",
             path=f"{API_PREFIX}/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[ContractJsonPlugin()],
             components=Components(
                 security_schemes={
                     BEARER: SecurityScheme(

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from disclosure.app import API_ERRORS, CHANGE_ERRORS, RECORD_ERRORS
+from disclosure.contract import unknown_fields
+from disclosure.decisions.api import AttendanceBody
 from tests.pages import PageClient
 from tests.requests.test_api import api
 
@@ -76,3 +78,30 @@ def test_options_and_405_name_every_method_of_the_path(api: PageClient, path: st
     body = _problem(refused, 405)
     assert sorted(refused.headers["allow"].split(", ")) == allowed.split(", ")
     assert allowed.split(", ", maxsplit=1)[0] in body["detail"]
+
+
+def test_an_unknown_field_is_refused_by_name_and_nothing_is_written(api: PageClient) -> None:
+    body = _problem(api.post("/api/v1/people", json={"given_names": "A", "family_name": "B", "shoe": 9}), 400)
+    assert body["errors"] == {"shoe": "shoe is not a field of this request"}
+    assert api.post("/api/v1/people/matches", json={"given_names": "A", "family_name": "B"}).json() == []
+
+
+def test_unknown_fields_are_found_in_nested_bodies() -> None:
+    seat = {"member_id": "0193e2c4-8f1e-7c3a-9b51-7a1d2e3f4a5b", "present": True, "colour": "red"}
+    assert unknown_fields({"members": [seat, seat], "extra": 1}, AttendanceBody) == [
+        "members.0.colour",
+        "members.1.colour",
+        "extra",
+    ]
+
+
+def test_the_document_closes_every_body_to_unknown_fields(api: PageClient) -> None:
+    document = api.get("/api/v1/schema/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    bodies = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for _, _, operation in _operations(document)
+        if "requestBody" in operation
+    }
+    assert len(bodies) > 25
+    assert all(schemas[name].get("additionalProperties") is False for name in bodies), bodies
