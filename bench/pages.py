@@ -401,17 +401,33 @@ def rss(pid: int) -> tuple[int, int]:
     return now, peak
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--years", type=float, default=10)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=1)
+def data_arguments(description: str, requests: int, years: float, runs: int) -> argparse.ArgumentParser:
+    """The options every benchmark over generated data takes: its size, the database, where to keep the
+    figures."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=requests)
+    parser.add_argument("--years", type=float, default=years)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--database-url", default="", help="An empty database (default: a new SQLite file)")
     parser.add_argument("--reuse", action="store_true", help="The database already holds the data")
     parser.add_argument("--json", type=Path, help="Keep the figures here")
+    return parser
+
+
+def generate(url: str, requests: int, years: float) -> float:
+    """A fresh database (PostgreSQL's dropped and made again) migrated and filled by `disclosure demo`;
+    the seconds the generation took."""
+    if url.startswith("postgresql"):
+        fresh_postgres(url)
+    run_command(["migrate"], url)
+    generated = run_command(["demo", f"--scale={requests}", f"--years={years}"], url)
+    print(f"  generated in {generated:,.0f} s")
+    return generated
+
+
+def main() -> None:
+    parser = data_arguments(__doc__ or "", requests=10_000, years=10, runs=30)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--mix", type=float, default=0, help="Seconds of concurrent load after the timings")
     parser.add_argument(
         "--generated-seconds",
@@ -424,13 +440,7 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"{engine}, {args.requests:,} requests over {args.years:g} year{'s' if args.years != 1 else ''}, {args.workers} worker(s)")
-    generated = args.generated_seconds if args.reuse else 0.0
-    if not args.reuse:
-        if engine == "PostgreSQL":
-            fresh_postgres(url)
-        run_command(["migrate"], url)
-        generated = run_command(["demo", f"--scale={args.requests}", f"--years={args.years}"], url)
-        print(f"  generated in {generated:,.0f} s")
+    generated = args.generated_seconds if args.reuse else generate(url, args.requests, args.years)
     cookies, tokens, records = sign_in(url)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603

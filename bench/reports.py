@@ -17,7 +17,6 @@ read from the figures by `bench/performance.py`).
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -31,7 +30,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import fresh_postgres, principal, run_command
+from bench.pages import data_arguments, generate, principal
 from disclosure.accounts.models import User
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.letters.models import Delivery
@@ -67,26 +66,11 @@ def _sizes(session: Any, year: FinancialYear) -> dict[str, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=180_000)
-    parser.add_argument("--years", type=float, default=2)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--database-url", default="", help="An empty database (default: a new SQLite file)")
-    parser.add_argument("--reuse", action="store_true", help="The database already holds the data")
-    parser.add_argument("--json", type=Path, help="Keep the figures here")
-    args = parser.parse_args()
+    args = data_arguments(__doc__ or "", requests=180_000, years=2, runs=5).parse_args()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='disclosure-bench-')) / 'bench.db'}"
     engine_name = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"{engine_name}, {args.requests:,} requests over {args.years:g} years")
-    generated = 0.0
-    if not args.reuse:
-        if engine_name == "PostgreSQL":
-            fresh_postgres(url)
-        run_command(["migrate"], url)
-        generated = run_command(["demo", f"--scale={args.requests}", f"--years={args.years}"], url)
-        print(f"  generated in {generated:,.0f} s")
+    generated = 0.0 if args.reuse else generate(url, args.requests, args.years)
     engine = create_db_engine(url)
     factory = create_session_factory(engine)
     year = FinancialYear(containing().start - 1)
