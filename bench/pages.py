@@ -414,6 +414,13 @@ def data_arguments(description: str, requests: int, years: float, runs: int) -> 
     return parser
 
 
+def keep(path: Path | None, figures: dict[str, Any]) -> None:
+    """Write a run's figures as JSON for `bench/performance.py` (nothing without `--json`)."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=1))
+
+
 def generate(url: str, requests: int, years: float) -> float:
     """A fresh database (PostgreSQL's dropped and made again) migrated and filled by `disclosure demo`;
     the seconds the generation took."""
@@ -485,28 +492,24 @@ def main() -> None:
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
             for table in ("requests", "people", "missing_episodes", "audit_events", "panel_meetings")
         }
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "engine": engine,
-                    "requests": args.requests,
-                    "years": args.years,
-                    "workers": args.workers,
-                    "generated_seconds": generated,
-                    "counts": counts,
-                    "rss_mb": round(now / 1024),
-                    "peak_rss_mb": round(peak / 1024),
-                    "figures": [asdict(f) for f in figures],
-                    "mix": asdict(load) if load else None,
-                    "engine_version": version,
-                    "python": platform.python_version(),
-                    "at": utcnow().isoformat(timespec="seconds"),
-                },
-                indent=1,
-            )
-        )
+    keep(
+        args.json,
+        {
+            "engine": engine,
+            "requests": args.requests,
+            "years": args.years,
+            "workers": args.workers,
+            "generated_seconds": generated,
+            "counts": counts,
+            "rss_mb": round(now / 1024),
+            "peak_rss_mb": round(peak / 1024),
+            "figures": [asdict(f) for f in figures],
+            "mix": asdict(load) if load else None,
+            "engine_version": version,
+            "python": platform.python_version(),
+            "at": utcnow().isoformat(timespec="seconds"),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ read from the figures by `bench/performance.py`).
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import data_arguments, generate, principal
+from bench.pages import data_arguments, generate, keep, principal
 from disclosure.accounts.models import User
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.letters.models import Delivery
@@ -103,23 +102,19 @@ def main() -> None:
             f"  {name:52} median {f['median']:6.2f} s  slowest {f['slowest']:6.2f} s  cold {f['cold']:6.2f} s"
         )
     engine.dispose()
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "engine": engine_name,
-                    "requests": args.requests,
-                    "years": args.years,
-                    "year": year.label,
-                    "generated_seconds": generated,
-                    "sizes": sizes,
-                    "runs": args.runs,
-                    "reports": figures,
-                },
-                indent=2,
-            )
-        )
+    keep(
+        args.json,
+        {
+            "engine": engine_name,
+            "requests": args.requests,
+            "years": args.years,
+            "year": year.label,
+            "generated_seconds": generated,
+            "sizes": sizes,
+            "runs": args.runs,
+            "reports": figures,
+        },
+    )
 
 
 if __name__ == "__main__":
