@@ -192,3 +192,34 @@ def test_the_missing_return_counts_episodes_people_repeats_and_interviews(
     with pytest.raises(PermissionDenied):
         returns.missing_behind(db, cast.researcher, Y, "children")
     assert timedelta(0) <= Y.ends - uk(YEAR + 1, 3, 31, 23, 30) <= timedelta(minutes=30)
+
+
+def test_a_repeat_is_n_episodes_within_m_days_at_the_moment_reported(
+    db: Session, cast: Cast, time_machine: TimeMachineFixture
+) -> None:
+    """The repeat rule's edges (three within 90 days, the defaults): exactly 90 days apart counts and a
+    minute more does not; episodes before the year count towards one in it; three before the year alone
+    put the person in the year before's return, not this one's."""
+    clock, clerk, today = time_machine, cast.clerk, utcnow()
+    exact, over, carried, before = (
+        person(db, clerk, given, "Rivers", born=f"{YEAR - 10}-01-01")
+        for given in ("Exact", "Over", "Carried", "Before")
+    )
+    start = uk(YEAR, 5, 1, 10)
+    for days, minutes in ((0, 0), (45, 0), (90, 0)):
+        at = start + timedelta(days=days, minutes=minutes)
+        episode(db, clock, clerk, exact.id, at, at + timedelta(hours=2))
+    for days, minutes in ((0, 0), (45, 0), (90, 1)):
+        at = start + timedelta(days=days, minutes=minutes)
+        episode(db, clock, clerk, over.id, at, at + timedelta(hours=2))
+    for at in (uk(YEAR, 2, 20, 10), uk(YEAR, 3, 20, 10), uk(YEAR, 4, 10, 10)):
+        episode(db, clock, clerk, carried.id, at, at + timedelta(hours=2))
+    for at in (uk(YEAR, 1, 10, 10), uk(YEAR, 2, 10, 10), uk(YEAR, 3, 10, 10)):
+        episode(db, clock, clerk, before.id, at, at + timedelta(hours=2))
+    clock.move_to(today, tick=True)
+
+    assert figures(db, cast, Y)["missing"]["repeat"] == 2
+    behind = returns.missing_behind(db, clerk, Y, "repeat")
+    assert behind.page.items == [carried.id, exact.id]  # by the episode that met the rule
+    earlier = returns.missing_behind(db, clerk, FinancialYear(YEAR - 1), "repeat")
+    assert earlier.page.items == [before.id]  # the carried person's two then were not yet a repeat
