@@ -21,8 +21,9 @@ from disclosure import migrations
 
 
 @contextmanager
-def fresh_database(test_url: str, tmp_path: Path) -> Iterator[str]:
-    """A new SQLite file, or a new database on the same PostgreSQL server; dropped afterwards."""
+def fresh_database(test_url: str, tmp_path: Path, *, migrated: bool = True) -> Iterator[str]:
+    """A new SQLite file, or a new database on the same PostgreSQL server, migrated unless `migrated` is
+    False (then empty); dropped afterwards."""
     if test_url.startswith("postgresql"):
         name = f"disclosure_fresh_{uuid.uuid4().hex[:12]}"
         admin = create_engine(make_url(test_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -31,7 +32,8 @@ def fresh_database(test_url: str, tmp_path: Path) -> Iterator[str]:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(test_url).set(database=name).render_as_string(hide_password=False)
             try:
-                migrations.upgrade(url)
+                if migrated:
+                    migrations.upgrade(url)
                 yield url
             finally:
                 with admin.connect() as connection:
@@ -43,7 +45,8 @@ def fresh_database(test_url: str, tmp_path: Path) -> Iterator[str]:
         path = tmp_path / f"fresh-{uuid.uuid4().hex[:8]}.db"
         url = f"sqlite:///{path}"
         try:
-            migrations.upgrade(url)
+            if migrated:
+                migrations.upgrade(url)
             yield url
         finally:
             for suffix in ("", "-wal", "-shm"):

@@ -102,6 +102,8 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "research.partner_request.view": "Read a request for information addressed to their agency",
         "research.partner_request.list": "Read the list of information requests to their agency",
         "attachments.orphans_removed": "Removed stored files that no record used",
+        "backup.created": "Took a backup of the whole service",
+        "backup.restored": "Restored the whole service from a backup",
         # Decisions: panels
         "decisions.meeting.convene": "Convened a panel meeting",
         "decisions.meeting.update": "Changed a panel meeting's details",
