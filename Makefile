@@ -28,7 +28,7 @@ CLOCK_TESTS := tests/test_clocks.py tests/test_storage.py tests/people/test_serv
 # 23:55 UTC on New Year's Eve next year: the UK date, the UTC date and the year all turn over mid-run.
 CLOCK_AT ?= $(shell echo $$(( $$(date -u +%Y) + 1 )))-12-31 23:55:00
 
-.PHONY: help install install-dev assets migrate run demo test test-only test-clock e2e lint bench check check-deploy lock clean
+.PHONY: help install install-dev assets migrate run demo test test-only test-clock e2e lint bench check check-deploy check-reliability lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -115,6 +115,12 @@ bench: install-dev ## Benchmarks: letters, people matching, the feed, every page
 	    | tee $(BENCH_OUT)/postgresql-300000.txt; \
 	fi
 	$(BIN)/python bench/performance.py --figures $(BENCH_OUT) --out docs/PERFORMANCE.md
+
+check-reliability: install-dev ## Faults: kill -9 during acknowledged writes (KILLS times, default 30) and a backup round trip, on SQLite and PostgreSQL; writes docs/RELIABILITY.md
+	mkdir -p $(BENCH_OUT)/reliability
+	$(BIN)/python bench/reliability.py --kills $${KILLS:-30} --json $(BENCH_OUT)/reliability/sqlite.json
+	$(BIN)/python bench/reliability.py --kills $${KILLS:-30} --database-url $(BENCH_PG)_reliability --json $(BENCH_OUT)/reliability/postgresql.json
+	$(BIN)/python bench/reliability.py --report $(BENCH_OUT)/reliability docs/RELIABILITY.md
 
 check-deploy: install ## `disclosure check --deploy` against a production-like configuration (a fresh database)
 	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
