@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from disclosure import backup
 from disclosure.audit import AuditEvent
-from disclosure.cli import main
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.research import service as research
@@ -28,6 +26,7 @@ from disclosure.storage import LocalFileStore
 from tests import fresh_db, samples
 from tests.builders import make_user, principal_for
 from tests.research.builders import case_in_research, evidence_values
+from tests.test_cli import run
 
 fresh_database_url = fresh_db.fresh_database_url
 
@@ -40,13 +39,6 @@ def environment(url: str, folder: Path) -> dict[str, str]:
         "DISCLOSURE_ATTACHMENT_DIR": str(folder / "attachments"),
         "DISCLOSURE_BASE_URL": "https://disclosure.police.example",
     }
-
-
-def run(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
 
 
 @pytest.fixture
