@@ -1,6 +1,12 @@
 """What the JSON API accepts: a body with a field the operation does not know is refused, not ignored, and
 the OpenAPI document says so (`additionalProperties: false`) [issue 19; QUALITY.md 13].
 
+The document also states the rules the services enforce on each field, so that what it calls valid is what
+the service accepts: `filled()` (text that must hold more than spaces), `choice(Kind)` (one of a vocabulary's
+values) and `choices(Kind)` for lists, and `needs_one_of` for a body that needs at least one of its fields
+(`anyOf`). They describe; the services still decide, with their own words at the field, so the pages and the
+API refuse the same things the same way.
+
 A misspelt field ("saftey_plan_agreed") silently dropped is a fact an integration believes it recorded. The
 bodies are dataclasses, which the framework's decoder reads leniently; one `before_request` hook on the API
 routers checks every body against its dataclass (nested bodies and lists of them included), so no operation
@@ -12,12 +18,56 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable, Iterable
+from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.params import KwargDefinition
+
+_VISIBLE = r"[^\s\u0000-\u001f\u007f-\u009f]"
+"""A character the services keep when they tidy text: not a space, not a control character."""
+
+
+def filled(limit: int | None = None) -> KwargDefinition:
+    """Text the service requires (`Annotated[str, filled(200)]`): something other than spaces and control
+    characters, which it strips; with `limit`, at most that many characters."""
+    return KwargDefinition(min_length=1, max_length=limit, pattern=_VISIBLE)
+
+
+def _values(kind: type[Enum] | Iterable[str]) -> list[str]:
+    return [str(m.value) for m in kind] if isinstance(kind, type) and issubclass(kind, Enum) else list(kind)
+
+
+def choice(kind: type[Enum] | Iterable[str], *, optional: bool = False) -> KwargDefinition:
+    """One of a vocabulary's values (`Annotated[str, choice(Route)]`); with `optional`, also null."""
+    values: list[Any] = _values(kind)
+    return KwargDefinition(schema_extra={"enum": [*values, None] if optional else values})
+
+
+def choices(kind: type[Enum] | Iterable[str]) -> KwargDefinition:
+    """A list of a vocabulary's values (`Annotated[list[str], choices(SafeChannel)]`)."""
+    return KwargDefinition(schema_extra={"items": {"type": "string", "enum": _values(kind)}})
+
+
+_ONE_OF: dict[str, tuple[str, ...]] = {}
+Body = TypeVar("Body", bound=type)
+
+
+def needs_one_of(*names: str) -> Callable[[Body], Body]:
+    """A body that needs at least one of these fields given (not empty, not null), as its document says."""
+
+    def mark(kind: Body) -> Body:
+        _ONE_OF[kind.__name__] = names
+        return kind
+
+    return mark
+
+
+_GIVEN = {"not": {"enum": ["", None]}, "pattern": _VISIBLE}
 
 
 @cache
@@ -85,7 +135,8 @@ def _refs(schema: Any) -> list[str]:
 
 
 def close_bodies(document: dict[str, Any]) -> None:
-    """Mark every request body's schema, and each schema it holds, `additionalProperties: false`."""
+    """Mark every request body's schema, and each schema it holds, `additionalProperties: false`, and give
+    those that need one of their fields (`needs_one_of`) their `anyOf`."""
     schemas = document.get("components", {}).get("schemas", {})
     waiting = [
         name
@@ -102,6 +153,10 @@ def close_bodies(document: dict[str, Any]) -> None:
         seen.add(name)
         if schemas[name].get("type") == "object":
             schemas[name]["additionalProperties"] = False
+        if name in _ONE_OF:
+            schemas[name]["anyOf"] = [
+                {"required": [field], "properties": {field: _GIVEN}} for field in _ONE_OF[name]
+            ]
         waiting += _refs(schemas[name])
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from disclosure.app import API_ERRORS, CHANGE_ERRORS, RECORD_ERRORS
 from disclosure.contract import unknown_fields
+from disclosure.db import utcnow
 from disclosure.decisions.api import AttendanceBody
 from tests.pages import PageClient
 from tests.requests.test_api import api
@@ -105,3 +106,43 @@ def test_the_document_closes_every_body_to_unknown_fields(api: PageClient) -> No
     }
     assert len(bodies) > 25
     assert all(schemas[name].get("additionalProperties") is False for name in bodies), bodies
+
+
+DOCUMENTED_RULES = [
+    # (path, body breaking the rules, its schema, the fields refused)
+    (
+        "/api/v1/requests",
+        {"route": "by_pigeon", "first_contact": "{now}", "channel": "pigeon", "receiving_force": " \t"},
+        "LogRequestBody",
+        {"route", "channel", "receiving_force"},
+    ),
+    ("/api/v1/search", {"q": "  \u0007"}, "SearchBody", {"q"}),
+    ("/api/v1/people", {"given_names": " ", "family_name": ""}, "PersonBody", {"given_names"}),
+]
+
+
+def _documented(schema: dict[str, Any], field: str) -> bool:
+    rule = schema["properties"][field]
+    given = [alternative["required"] for alternative in schema.get("anyOf", [])]
+    return "enum" in rule or rule.get("minLength") == 1 or [field] in given
+
+
+@pytest.mark.parametrize(("path", "body", "name", "fields"), DOCUMENTED_RULES)
+def test_the_rules_the_document_states_are_the_rules_the_service_keeps(
+    api: PageClient, path: str, body: dict[str, Any], name: str, fields: set[str]
+) -> None:
+    """The document's value lists, required text and at-least-one-of rules: what it calls invalid, the
+    service refuses at that field (and schemathesis checks the converse: what it calls valid is accepted)."""
+    schema = api.get("/api/v1/schema/openapi.json").json()["components"]["schemas"][name]
+    assert all(_documented(schema, field) for field in fields), schema
+    sent = {k: utcnow().isoformat() if v == "{now}" else v for k, v in body.items()}
+    assert fields <= set(_problem(api.post(path, json=sent), 400)["errors"])
+
+
+def test_a_documented_query_value_list_is_the_one_the_service_keeps(api: PageClient) -> None:
+    document = api.get("/api/v1/schema/openapi.json").json()
+    [status] = [
+        p for p in document["paths"]["/api/v1/missing/episodes"]["get"]["parameters"] if p["name"] == "status"
+    ]
+    assert status["schema"]["enum"] == ["open", "closed"]
+    assert "status" in _problem(api.get("/api/v1/missing/episodes?status=lost"), 400)["errors"]

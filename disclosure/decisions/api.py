@@ -11,18 +11,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.params import JSONBody
 
 from disclosure.accounts import service as accounts
 from disclosure.auth import require_principal
+from disclosure.contract import choice
 from disclosure.decisions import service
 from disclosure.decisions.models import PanelMeeting, UrgentDisclosure
 from disclosure.decisions.service import urgent
 from disclosure.decisions.service.prefill import TEST_PREFIX
-from disclosure.decisions.vocabulary import Outcome
+from disclosure.decisions.vocabulary import Forum, Outcome
 from disclosure.requests import service as requests_service
 from disclosure.web import Db, Id, body_values
 
@@ -174,7 +175,7 @@ class MeetingBody:
     """`forum`: disclosure_panel, marac or mappa; `held`: the meeting has already taken place (a record made
     after it), which a time in the past needs."""
 
-    forum: str
+    forum: Annotated[str, choice(Forum)]
     meets_at: datetime
     chair_id: uuid.UUID
     location: str = ""

@@ -7,14 +7,16 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from litestar import Request, get, post
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody, QueryParameter
 
 from disclosure import paging
 from disclosure.auth import require_principal
+from disclosure.contract import filled
 from disclosure.errors import FormInvalid
+from disclosure.forms import LONG
 from disclosure.missing import dispatcher, feed, import_jobs, rules, service, unreached
 from disclosure.missing.models import Episode, FeedImport
 from disclosure.people import service as people
@@ -25,7 +27,7 @@ TAGS = ["missing persons"]
 
 @dataclass
 class ImportBody:
-    csv: str
+    csv: Annotated[str, filled()]
     filename: str = "feed.csv"
     mapping: dict[str, Any] | None = None
 
@@ -99,8 +101,8 @@ class EpisodeOut:
 @dataclass
 class RiskBody:
     risk_level: str
-    rationale: str
-    source: str
+    rationale: Annotated[str, filled(4000)]
+    source: Annotated[str, filled(300)]
     obtained_at: datetime
     risk_factors: list[str] = field(default_factory=list)
     version: int | None = None
@@ -113,7 +115,7 @@ class EpisodeCorrectionBody:
     with it, and partners already told hear of a corrected time in their next digest. The return's facts
     apply to a closed episode only; a feed episode's police reference is corrected in the feed."""
 
-    reason: str
+    reason: Annotated[str, filled(LONG)]
     police_reference: str | None = None
     reported: datetime | None = None
     reported_by: str | None = None
@@ -241,7 +243,7 @@ class EpisodePageOut:
 def episodes(
     request: Request[Any, Any, Any],
     db: Db,
-    status: FromQuery[str] = "open",
+    status: Annotated[str, QueryParameter(schema_extra={"enum": ["open", "closed"]})] = "open",
     limit: paging.Limit = paging.LIMIT,
     after: paging.After = "",
     before: paging.Before = "",

@@ -12,10 +12,12 @@ from litestar.params import FromPath, JSONBody
 
 from disclosure.accounts.roles import require_case_role
 from disclosure.auth import require_principal
+from disclosure.contract import needs_one_of
 from disclosure.people import service
 from disclosure.web import Db
 
 
+@needs_one_of("given_names", "family_name")
 @dataclass
 class PersonBody:
     given_names: str = ""

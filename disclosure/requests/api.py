@@ -6,24 +6,26 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.params import FromQuery, JSONBody
 
 from disclosure import paging
 from disclosure.auth import require_principal
+from disclosure.contract import choice, filled
 from disclosure.requests import deadlines, queue, service
 from disclosure.requests.models import DisclosureRequest
+from disclosure.requests.vocabulary import Channel, Route
 from disclosure.web import Db, Id, body_values
 
 
 @dataclass
 class LogRequestBody:
-    route: str
+    route: Annotated[str, choice(Route)]
     first_contact: datetime
-    channel: str
-    receiving_force: str
+    channel: Annotated[str, choice(Channel)]
+    receiving_force: Annotated[str, filled(200)]
     alleged_crime: bool = False
     applicant_type: str | None = None
     police_reference: str = ""

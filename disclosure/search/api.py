@@ -11,10 +11,12 @@ from litestar import Request, post
 from litestar.params import JSONBody
 
 from disclosure.auth import require_principal
+from disclosure.contract import needs_one_of
 from disclosure.search import service
 from disclosure.web import Db, body_values
 
 
+@needs_one_of("q", "date_of_birth")
 @dataclass
 class SearchBody:
     """`q`: a name, a reference (case, police, crime or missing-person) or a postcode; `date_of_birth` on
