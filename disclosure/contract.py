@@ -16,6 +16,7 @@ can forget to, and the document's renderer closes the same dataclasses' schemas.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
+import msgspec
 from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -102,9 +104,27 @@ def _body_type(request: Request[Any, Any, Any]) -> Any:
     return parameter.annotation if parameter is not None else None
 
 
+_AT = re.compile(r"^(Expected .+?) - at `\$\.?(.*)`$")
+
+
+def wrong_type(value: Any, kind: Any) -> tuple[str, str] | None:
+    """The first field of `value` whose JSON type is not its body type's, as (path, message): the
+    framework's decoder would coerce it (a number read as a time, "12" as a number), so a fuzzer's or a
+    client's mistake would be taken for a fact."""
+    try:
+        msgspec.convert(value, kind, strict=True)
+    except msgspec.ValidationError as exc:
+        found = _AT.match(str(exc))
+        if found:  # a missing field or a bad value within a right type is the framework's or service's to say
+            message, at = found.groups()
+            return re.sub(r"\[(\d+)\]", r".\1", at), message.replace("`", "")
+    return None
+
+
 async def refuse_unknown_fields(request: Request[Any, Any, Any]) -> None:
-    """A `before_request` hook: a 400 naming each field the operation's body does not have. A body that is
-    not JSON is left to the framework, which says so."""
+    """A `before_request` hook: a 400 naming each field the operation's body does not have, or the first
+    whose JSON type is not the one the document gives. A body that is not JSON is left to the framework,
+    which says so."""
     kind = _body_type(request)
     if kind is None or request.method in ("GET", "HEAD", "OPTIONS"):
         return
@@ -120,6 +140,12 @@ async def refuse_unknown_fields(request: Request[Any, Any, Any]) -> None:
                 {"key": path, "message": f"{path} is not a field of this request", "source": "body"}
                 for path in unknown
             ],
+        )
+    wrong = wrong_type(body, kind)
+    if wrong:
+        path, message = wrong
+        raise ValidationException(
+            detail="Wrong type", extra=[{"key": path, "message": f"{path}: {message}", "source": "body"}]
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from disclosure.app import API_ERRORS, CHANGE_ERRORS, RECORD_ERRORS
-from disclosure.contract import unknown_fields
+from disclosure.contract import unknown_fields, wrong_type
 from disclosure.db import utcnow
 from disclosure.decisions.api import AttendanceBody
 from tests.pages import PageClient
@@ -146,3 +146,17 @@ def test_a_documented_query_value_list_is_the_one_the_service_keeps(api: PageCli
     ]
     assert status["schema"]["enum"] == ["open", "closed"]
     assert "status" in _problem(api.get("/api/v1/missing/episodes?status=lost"), 400)["errors"]
+
+
+def test_a_value_of_the_wrong_json_type_is_refused_not_coerced(api: PageClient) -> None:
+    """The decoder would read a number as a time (seconds since 1970) and "12" as a number: both refused at
+    their field, the one nested in a list too, and nothing is written."""
+    body = {"route": "right_to_know", "first_contact": 0, "channel": "101", "receiving_force": "Testshire"}
+    problem = _problem(api.post("/api/v1/requests", json=body), 400)
+    assert problem["errors"] == {"first_contact": "first_contact: Expected datetime, got int"}
+    assert api.get("/api/v1/requests").json()["items"] == []
+    seat = {"member_id": "0193e2c4-8f1e-7c3a-9b51-7a1d2e3f4a5b", "present": "yes"}
+    assert wrong_type({"members": [seat]}, AttendanceBody) == (
+        "members.0.present",
+        "Expected bool, got str",
+    )
