@@ -92,6 +92,18 @@ def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(
         engine.dispose()
 
 
+def test_postgresql_sessions_compile_no_statements(database_url: str) -> None:
+    """JIT compilation off (`db.create_db_engine`): it cost more than it saved on the reports."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    engine = create_db_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar() == "off"
+    finally:
+        engine.dispose()
+
+
 def test_sqlite_refuses_a_dangling_reference(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fk.db'}"
     migrations.upgrade(url)

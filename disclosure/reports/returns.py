@@ -533,15 +533,25 @@ def _count(condition: ColumnElement[bool]) -> Any:
 
 def _missing_return(session: Session, year: FinancialYear) -> Return:
     """Every missing-person figure in four statements: the episodes, the people, the repeats, the
-    interviews."""
-    values: dict[str, int] = {}
-    for grain, conditions in (
-        (e := _episodes(session, year), _episode_conditions(e)),
-        (p := _people(session, year), _people_conditions(p)),
-    ):
-        counted = session.execute(select(*(_count(c) for c in conditions.values())).select_from(grain)).one()
-        values |= dict(zip(conditions, counted, strict=True))
-    values["repeat"] = session.scalar(select(func.count()).select_from(_flagged(session, year))) or 0
+    interviews. Adults are summed and children are the rest (each episode and person is one or the
+    other), so the age is worked out once per row; the lists behind the figures use the same conditions
+    (`_episode_conditions`, `_people_conditions`)."""
+    e = _episodes(session, year)
+    episodes, adult_episodes, unconfirmed = session.execute(
+        select(func.count(), func.coalesce(func.sum(e.c.adult), 0), _count(e.c.person_id.is_(None)))
+    ).one()
+    p = _people(session, year)
+    people_count, adults = session.execute(select(func.count(), func.coalesce(func.sum(p.c.adult), 0))).one()
+    values = {
+        "episodes": episodes,
+        "child-episodes": episodes - adult_episodes,
+        "adult-episodes": adult_episodes,
+        "unconfirmed": unconfirmed,
+        "people": people_count,
+        "children": people_count - adults,
+        "adults": adults,
+        "repeat": session.scalar(select(func.count()).select_from(_flagged(session, year))) or 0,
+    }
     interview_conditions = _interview_conditions()
     counted = session.execute(_interviews(year, *(_count(c) for c in interview_conditions.values()))).one()
     values |= dict(zip(interview_conditions, counted, strict=True))
