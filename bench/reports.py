@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import data_arguments, generate, keep, principal
+from bench.pages import data_arguments, generate, keep, principal, settle
 from disclosure.accounts.models import User
 from disclosure.db import create_db_engine, create_session_factory
 from disclosure.letters.models import Delivery
@@ -70,6 +70,8 @@ def main() -> None:
     engine_name = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"{engine_name}, {args.requests:,} requests over {args.years:g} years")
     generated = 0.0 if args.reuse else generate(url, args.requests, args.years)
+    if args.reuse:
+        settle(url)  # generate() has; a database kept from an earlier run may not have been
     engine = create_db_engine(url)
     factory = create_session_factory(engine)
     year = FinancialYear(containing().start - 1)
