@@ -22,7 +22,7 @@ from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.research import service as research
 from disclosure.research.models import Attachment
-from disclosure.storage import LocalFileStore
+from disclosure.storage import store_for
 from tests import fresh_db, samples
 from tests.builders import make_user, principal_for
 from tests.research.builders import case_in_research, evidence_values
@@ -31,8 +31,9 @@ from tests.test_cli import run
 fresh_database_url = fresh_db.fresh_database_url
 
 
-def environment(url: str, folder: Path) -> dict[str, str]:
+def environment(url: str, folder: Path, store: str = "local") -> dict[str, str]:
     return {
+        "DISCLOSURE_ATTACHMENT_STORE": store,
         "DISCLOSURE_DATABASE_URL": url,
         "DISCLOSURE_ENVIRONMENT": "test",
         "DISCLOSURE_VAR_DIR": str(folder),
@@ -42,12 +43,18 @@ def environment(url: str, folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def source(fresh_database_url: str, tmp_path: Path) -> dict[str, str]:
+def store_kind() -> str:
+    """Where the services keep attachment files (a test may parametrize it)."""
+    return "local"
+
+
+@pytest.fixture
+def source(fresh_database_url: str, tmp_path: Path, store_kind: str) -> dict[str, str]:
     """A service with a case in research holding two attachment files."""
     from disclosure.accounts.roles import Role
 
-    env = environment(fresh_database_url, tmp_path / "source")
-    store = LocalFileStore(Path(env["DISCLOSURE_ATTACHMENT_DIR"]))
+    env = environment(fresh_database_url, tmp_path / "source", store_kind)
+    store = store_for(Settings.from_env(env))
     engine = create_db_engine(fresh_database_url)
     try:
         with unit_of_work(create_session_factory(engine)) as db:
@@ -65,17 +72,17 @@ def source(fresh_database_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def target(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+def target(database_url: str, tmp_path: Path, store_kind: str) -> Iterator[dict[str, str]]:
     """An empty service of the same engine: a database with no tables and no attachment folder."""
     with fresh_db.fresh_database(database_url, tmp_path, migrated=False) as url:
-        yield environment(url, tmp_path / "target")
+        yield environment(url, tmp_path / "target", store_kind)
 
 
 def contents(env: dict[str, str]) -> dict[str, Any]:
     """Every table's row count, the attachments' bytes and the audit events, as the service reads them."""
     settings = Settings.from_env(env)
     engine = create_db_engine(env["DISCLOSURE_DATABASE_URL"])
-    store = LocalFileStore(settings.attachment_dir)
+    store = store_for(settings)
     try:
         with Session(engine) as session:
             found = backup.census(session, settings)
@@ -89,6 +96,7 @@ def contents(env: dict[str, str]) -> dict[str, Any]:
     return {"tables": found.tables, "files": files, "chain": found.audit_problems, "events": list(events)}
 
 
+@pytest.mark.parametrize("store_kind", ["local", "database"])
 def test_a_backup_restores_every_row_file_and_audit_event(
     source: dict[str, str], target: dict[str, str], tmp_path: Path
 ) -> None:
