@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from disclosure import backup
+from disclosure import backup, migrations
 from disclosure.audit import AuditEvent
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
@@ -251,3 +251,20 @@ def test_a_restore_over_a_service_in_use_needs_replace_and_keeps_what_was_there(
     assert restored["files"] == before["files"]
     assert any(p.name.startswith("attachments.replaced-") for p in settings.attachment_dir.parent.iterdir())
     assert restored["chain"] == []
+
+
+def test_a_backup_from_an_earlier_migration_restores_and_is_migrated(
+    database_url: str, target: dict[str, str], tmp_path: Path
+) -> None:
+    """A backup taken before an upgrade restores into this version: verified at its own migration, then
+    migrated to the latest."""
+    with fresh_db.fresh_database(database_url, tmp_path, migrated=False) as url:
+        migrations.upgrade(url, "0030")
+        older = environment(url, tmp_path / "older")
+        archive = tmp_path / "older.tar"
+        code, output = run(older, "backup", str(archive))
+        assert code == 0, output
+    assert backup.verify_archive(archive).census.revision == "0030"
+    code, output = run(target, "restore", str(archive))
+    assert code == 0, output
+    assert migrations.is_current(target["DISCLOSURE_DATABASE_URL"])
