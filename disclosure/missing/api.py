@@ -14,11 +14,12 @@ from litestar.params import JSONBody, QueryParameter
 
 from disclosure import paging
 from disclosure.auth import require_principal
-from disclosure.contract import filled
+from disclosure.contract import choices, filled
 from disclosure.errors import FormInvalid
 from disclosure.forms import LONG
 from disclosure.missing import dispatcher, feed, import_jobs, rules, service, unreached
 from disclosure.missing.models import Episode, FeedImport
+from disclosure.missing.vocabulary import RiskFactor
 from disclosure.people import service as people
 from disclosure.web import Db, Id, body_values
 
@@ -104,7 +105,7 @@ class RiskBody:
     rationale: Annotated[str, filled(4000)]
     source: Annotated[str, filled(300)]
     obtained_at: datetime
-    risk_factors: list[str] = field(default_factory=list)
+    risk_factors: Annotated[list[str], choices(RiskFactor)] = field(default_factory=list)
     version: int | None = None
 
 

@@ -74,6 +74,17 @@ def test_a_risk_review_needs_its_rationale_source_and_time(db: Session) -> None:
     assert set(refused.value.errors) >= {"risk_level", "rationale", "source", "obtained"}
 
 
+def test_a_risk_factor_outside_the_list_is_refused_not_dropped(db: Session) -> None:
+    actor = coordinator(db)
+    with pytest.raises(FormInvalid) as refused:
+        record(db, actor, risk_factors=["exploitation", "flying"])
+    assert refused.value.errors == {"risk_factors": "Select only the risk factors listed"}
+    episode = record(db, actor)
+    with pytest.raises(FormInvalid) as refused:
+        service.change_risk(db, actor, episode.id, {"risk_factors": ["flying"]})
+    assert "risk_factors" in refused.value.errors
+
+
 def test_closing_needs_time_place_and_safe_and_well_and_starts_the_72_hour_interview(db: Session) -> None:
     actor = coordinator(db)
     episode = record(db, actor)

@@ -78,8 +78,12 @@ def _levels(session: Session) -> dict[str, RiskLevel]:
     return {level.code: level for level in risk_levels(session)}
 
 
-def _risk_factors(values: dict[str, Any]) -> dict[str, bool]:
+def _risk_factors(values: dict[str, Any], errors: dict[str, str]) -> dict[str, bool]:
+    """Each risk factor, whether it was chosen; a value that is none of them is refused, not dropped."""
     chosen = as_list(values.get("risk_factors"))
+    known = {factor.value for factor in RiskFactor}
+    if any(value not in known for value in chosen):
+        errors["risk_factors"] = "Select only the risk factors listed"
     return {factor.value: factor.value in chosen for factor in RiskFactor}
 
 
@@ -195,7 +199,7 @@ def _episode_fields(session: Session, values: dict[str, Any], errors: dict[str, 
         "risk_level": risk,
         "risk_rationale": rationale,
         "risk_source": source,
-        **_risk_factors(values),
+        **_risk_factors(values, errors),
     }
 
 
@@ -318,7 +322,7 @@ def change_risk(
     )
     obtained_at = parse_datetime(values, "obtained", "Date the information was obtained", errors)
     chronology.check("missing.risk", {"reported": episode.reported_at, "obtained": obtained_at}, errors)
-    factors = _risk_factors(values)
+    factors = _risk_factors(values, errors)
     raise_if(errors, values)
     assert obtained_at is not None
     change = RiskChange(
