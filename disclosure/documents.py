@@ -187,8 +187,16 @@ def _clean(head: Letterhead) -> Letterhead:
     )
 
 
+def _clean_blocks(blocks: list[Block]) -> list[Block]:
+    """Blocks as a document can hold them, whoever built them (`parse_letter` has; a caller may not)."""
+    return [
+        replace(block, text=_printable(block.text), items=tuple(_printable(i) for i in block.items))
+        for block in blocks
+    ]
+
+
 def letter_html(head: Letterhead, blocks: list[Block]) -> str:
-    head = _clean(head)
+    head, blocks = _clean(head), _clean_blocks(blocks)
     return render_html("documents/letter.html", head=head, blocks=blocks, keep_notice=KEEP_FROM_RECIPIENT)
 
 
@@ -202,7 +210,7 @@ def render_docx(head: Letterhead, blocks: list[Block], *, generated_at: datetime
     from docx import Document
     from docx.shared import Mm
 
-    head = _clean(head)
+    head, blocks = _clean(head), _clean_blocks(blocks)
     document = Document(io.BytesIO(_word_template()))
     _word_properties(document, head, generated_at or datetime.now(UTC))
     section = document.sections[0]
