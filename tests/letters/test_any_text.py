@@ -5,8 +5,11 @@ rendered with its marking; property tests with Hypothesis."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import logging
 
+import pytest
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -61,3 +64,17 @@ def test_any_text_renders_a_marked_pdf(text: str) -> None:
     # pypdf reads a page as UTF-16 (a NUL before each letter) when a glyph no font has is on it: folded here
     pages = [page.extract_text().replace("\x00", "") for page in pdf.pages]
     assert pages and all("OFFICIAL-SENSITIVE" in page for page in pages), (repr(text), pages[:1])
+
+
+NAMES = ("محمد علي", "王小明", "Zoë Ó Briain", "Кирилл", "ગુજરાતી", "বাংলা", "ਪੰਜਾਬੀ", "김민준", "தமிழ்", "اردو")
+"""Names as people in the UK write them: Arabic, Chinese, Irish, Russian, Gujarati, Bengali, Punjabi,
+Korean, Tamil and Urdu."""
+
+
+def test_a_name_in_any_common_script_prints_as_written(caplog: pytest.LogCaptureFixture) -> None:
+    """Every glyph found in a font (`scripts/system-packages` installs Noto beside Liberation Sans):
+    WeasyPrint warns of each it has to draw as an empty box."""
+    head = dataclasses.replace(_head("x"), addressee=NAMES)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_pdf(letter_html(head, [Block("paragraph", " ".join(NAMES))]))
+    assert not [r.getMessage() for r in caplog.records if "unsupported by fonts" in r.getMessage()]
