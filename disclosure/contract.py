@@ -121,10 +121,42 @@ def wrong_type(value: Any, kind: Any) -> tuple[str, str] | None:
     return None
 
 
+_NOT_QUERY = frozenset({"request", "scope", "data", "state", "headers", "cookies", "query", "socket", "body"})
+
+
+@cache
+def _query_names(handler: Any, path: frozenset[str]) -> frozenset[str]:
+    """The query parameters an operation takes: its signature's, less the request, body, path,
+    dependencies, headers and cookies."""
+    dependencies = set(handler.resolve_dependencies())
+    names = set()
+    for name, parameter in handler.parsed_fn_signature.parameters.items():
+        given = parameter.kwarg_definition
+        if name in _NOT_QUERY or name in dependencies or name in path:
+            continue
+        if given is not None and (getattr(given, "header", None) or getattr(given, "cookie", None)):
+            continue
+        names.add(getattr(given, "query", None) or name)
+    return frozenset(names)
+
+
 async def refuse_unknown_fields(request: Request[Any, Any, Any]) -> None:
-    """A `before_request` hook: a 400 naming each field the operation's body does not have, or the first
-    whose JSON type is not the one the document gives. A body that is not JSON is left to the framework,
+    """A `before_request` hook: a 400 naming each query parameter the operation does not take (a misspelt
+    filter would otherwise list everything), each field its body does not have, or the first field whose
+    JSON type is not the one the document gives. A body that is not JSON is left to the framework,
     which says so."""
+    if request.method != "OPTIONS":
+        strange = sorted(
+            set(request.query_params) - _query_names(request.route_handler, frozenset(request.path_params))
+        )
+        if strange:
+            raise ValidationException(
+                detail="Unknown parameter",
+                extra=[
+                    {"key": name, "message": f"{name} is not a parameter of this request", "source": "query"}
+                    for name in strange
+                ],
+            )
     kind = _body_type(request)
     if kind is None or request.method in ("GET", "HEAD", "OPTIONS"):
         return

@@ -31,6 +31,17 @@ def text(values: dict[str, Any], name: str, *, limit: int = 2000) -> str:
     return clean(raw).strip()[: limit + 1]
 
 
+YEARS = range(1000, 3000)
+"""The years a date may fall in, on the pages and in the API alike: beyond them a date is a typing error, and
+the clocks' arithmetic (a deadline 28 days on, a UK date of year 1) would leave the calendar."""
+
+
+def _real(day: date) -> date:
+    if day.year not in YEARS:
+        raise ValueError(day)
+    return day
+
+
 def parse_date(
     values: dict[str, Any], name: str, label: str, errors: dict[str, str], *, required: bool = True
 ) -> date | None:
@@ -39,7 +50,7 @@ def parse_date(
     parts = [text(values, f"{name}-{p}") for p in ("day", "month", "year")]
     if iso:
         try:
-            return date.fromisoformat(iso[:10])
+            return _real(date.fromisoformat(iso[:10]))
         except ValueError:
             errors[name] = f"{label} must be a real date"
             return None
@@ -53,9 +64,7 @@ def parse_date(
         return None
     try:
         day, month, year = (int(p) for p in parts)
-        if year < 1000:
-            raise ValueError
-        return date(year, month, day)
+        return _real(date(year, month, day))
     except ValueError:
         errors[name] = f"{label} must be a real date"
         return None
@@ -95,6 +104,7 @@ def parse_datetime(values: dict[str, Any], name: str, label: str, errors: dict[s
     if "T" in iso:
         try:
             parsed = datetime.fromisoformat(iso)
+            _real(parsed.date())
         except ValueError:
             errors[name] = f"{label} must be a real date and time"
             return None

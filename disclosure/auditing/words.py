@@ -212,6 +212,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "evidence_item": "Evidence item",
         "attachment": "Evidence attachment",
         "stored_file": "Stored files",
+        "backup": "Backup of the whole service",
         "partner_request": "Partner request",
         "panel_meeting": "Panel meeting",
         "agenda_item": "Panel agenda item",
