@@ -288,6 +288,11 @@ def _target_runs(runs: list[Run]) -> list[Run]:
     return list(chosen.values())
 
 
+def _opening(title: str, *about: str) -> list[str]:
+    """A generated document's title, what wrote it, the machine, and the start of its commands block."""
+    return [f"# {title}", "", *about, "", "## Machine", "", *machine(), "", "## Commands", "", "```sh"]
+
+
 def _gaps(engine: str, gaps: list[Target], unexplained: list[str]) -> list[str]:
     lines = ["### Gaps and their causes", ""]
     for key in dict.fromkeys(g.cause_key for g in gaps):
@@ -303,20 +308,11 @@ def _gaps(engine: str, gaps: list[Target], unexplained: list[str]) -> list[str]:
 def write_reports(reports: list[dict[str, Any]]) -> tuple[str, list[str]]:
     """docs/PERFORMANCE-REPORTS.md: issue 18's target on each engine's largest reports run, then every
     run's timings."""
-    lines = [
-        "# Performance of the reports",
-        "",
+    lines = _opening(
+        "Performance of the reports",
         "Written by `make bench` (`bench/performance.py`) from the figures in `var/bench/reports/`: do not edit",
         "by hand. Targets and method: issue 18 and the README, \"Scale\".",
-        "",
-        "## Machine",
-        "",
-        *machine(),
-        "",
-        "## Commands",
-        "",
-        "```sh",
-    ]
+    )
     for report in reports:
         command = f"python bench/reports.py --requests {report['requests']} --years {report['years']:g}"
         if report["engine"] == "PostgreSQL":
@@ -341,19 +337,12 @@ def write_reports(reports: list[dict[str, Any]]) -> tuple[str, list[str]]:
 
 def write(runs: list[Run], folder: Path) -> tuple[str, list[str]]:
     lines = [
-        "# Performance",
-        "",
-        "Written by `make bench` (`bench/performance.py`) from the figures in `var/bench/`: do not edit by hand;",
-        "run `make bench` (and `NATIONAL=1 make bench` for the country's size) to measure again. Targets and",
-        "method: issue 17 and the README, \"Scale\".",
-        "",
-        "## Machine",
-        "",
-        *machine(),
-        "",
-        "## Commands",
-        "",
-        "```sh",
+        *_opening(
+            "Performance",
+            "Written by `make bench` (`bench/performance.py`) from the figures in `var/bench/`: do not edit by hand;",
+            "run `make bench` (and `NATIONAL=1 make bench` for the country's size) to measure again. Targets and",
+            "method: issue 17 and the README, \"Scale\".",
+        ),
         "make bench              # letters, matching, feed; every page at 10,000 requests on SQLite and PostgreSQL",
         "NATIONAL=1 make bench   # and at the country's size (300,000 requests over one year) on both engines",
         "```",
