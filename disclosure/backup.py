@@ -117,7 +117,7 @@ class Outcome:
 # ----------------------------------------------------------------------------------------------- census
 
 
-def census(session: Session, settings: Settings, *, missing_ok: bool = True) -> Census:
+def census(session: Session, settings: Settings) -> Census:
     """Count every table, checksum every referenced file and verify the audit chain, in `session`'s view
     of the database."""
     names = sorted(inspect(session.connection()).get_table_names())  # what it holds, at whatever migration
@@ -130,8 +130,6 @@ def census(session: Session, settings: Settings, *, missing_ok: bool = True) -> 
         if key
     }
     files = _file_sums(session, settings, sorted(keys))
-    if not missing_ok and "" in files.values():
-        raise BackupRefused("Some attachment files are missing.")
     chain = audit.verify(session)
     context = MigrationContext.configure(session.connection())
     revision = ",".join(sorted(context.get_current_heads()))
