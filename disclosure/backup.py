@@ -148,7 +148,7 @@ def _file_sums(session: Session, settings: Settings, keys: list[str]) -> dict[st
 def _sum_of(path: Path) -> str:
     try:
         with path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+            return _digest(file)
     except FileNotFoundError:
         return ""
 
@@ -217,16 +217,7 @@ def _sqlite_snapshot(settings: Settings, snapshot: Path) -> Census:
         contextlib.closing(sqlite3.connect(snapshot)) as copy,
     ):
         live.backup(copy)
-    return _sqlite_census(settings, snapshot)
-
-
-def _sqlite_census(settings: Settings, path: Path) -> Census:
-    engine = create_db_engine(f"sqlite:///{path}")
-    try:
-        with Session(engine) as session:
-            return census(session, settings)
-    finally:
-        engine.dispose()
+    return _census(settings, f"sqlite:///{snapshot}")
 
 
 def _libpq_environment(url: URL) -> dict[str, str]:
@@ -444,13 +435,9 @@ def _occupied(settings: Settings) -> list[str]:
         if target.exists() and _sqlite_has_tables(target):
             found.append(f"The database {target} holds tables")
     else:
-        engine = create_db_engine(settings.database_url)
-        try:
-            with engine.connect() as connection:
-                if inspect(connection).get_table_names():
-                    found.append(f"The database {make_url(settings.database_url).database} holds tables")
-        finally:
-            engine.dispose()
+        with _connected(settings) as connection:
+            if inspect(connection).get_table_names():
+                found.append(f"The database {make_url(settings.database_url).database} holds tables")
     if settings.attachment_store == "local" and next(iter(_keys(settings)), None) is not None:
         found.append(f"the attachment folder {settings.attachment_dir} holds files")
     return found
@@ -524,7 +511,7 @@ def _sqlite_copy(settings: Settings, archive: tarfile.TarFile, manifest: Manifes
         file.flush()
         os.fsync(file.fileno())
     try:
-        _compare(manifest, _sqlite_census(settings, copy), files=False)
+        _compare(manifest, _census(settings, f"sqlite:///{copy}"), files=False)
     except BackupRefused:
         copy.unlink(missing_ok=True)
         raise
@@ -604,8 +591,9 @@ def _connected(settings: Settings) -> Iterator[Connection]:
         engine.dispose()
 
 
-def _census(settings: Settings) -> Census:
-    engine = create_db_engine(settings.database_url)
+def _census(settings: Settings, url: str | None = None) -> Census:
+    """The census of the configured database, or of the one at `url` (a copy being checked)."""
+    engine = create_db_engine(url or settings.database_url)
     try:
         with Session(engine) as session:
             return census(session, settings)
