@@ -45,8 +45,7 @@ from disclosure import audit, migrations
 from disclosure.audit import AuditCategory, SystemActor
 from disclosure.config import Settings
 from disclosure.db import create_db_engine, utcnow
-from disclosure.research.service.evidence import stored_file_columns
-from disclosure.storage import LocalFileStore, StoredFile
+from disclosure.storage import LocalFileStore, StoredFile, stored_file_columns
 
 FORMAT = 1
 """The archive layout's version, in its manifest."""

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import LargeBinary, String, event, select
+from sqlalchemy import Column, LargeBinary, String, delete, event, select
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from disclosure.config import Settings
@@ -29,6 +29,7 @@ from disclosure.errors import DisclosureError, NotFound
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 _PENDING = "disclosure.storage.pending"
+_DISCARDED = "disclosure.storage.discarded"
 MISSING = "This file is missing from the attachment store. Tell your system administrator."
 
 
@@ -62,6 +63,10 @@ class AttachmentStore(Protocol):
 
     def read(self, session: Session, key: str, *, sha256: str | None = None) -> bytes:
         """The bytes under `key`, checked against `sha256` when given."""
+        ...
+
+    def discard(self, session: Session, keys: Iterable[str]) -> None:
+        """Remove the files under `keys` when `session`'s transaction commits (never if it rolls back)."""
         ...
 
 
@@ -155,6 +160,14 @@ class LocalFileStore:
         with contextlib.suppress(FileNotFoundError):
             self.path_for(key).unlink()
 
+    def discard(self, session: Session, keys: Iterable[str]) -> None:
+        paths = [self.path_for(key) for key in keys]
+        if paths:
+            session.info.setdefault(_DISCARDED, []).extend(paths)
+            if not event.contains(session, "after_commit", _remove_discarded):
+                event.listen(session, "after_commit", _remove_discarded)
+                event.listen(session, "after_soft_rollback", _forget_discarded)
+
 
 class DatabaseStore:
     """Contents in the `stored_files` table: the row and the reference to it commit or roll back together."""
@@ -170,6 +183,11 @@ class DatabaseStore:
         if stored is None:
             raise NotFound(MISSING)
         return _verified(stored, sha256)
+
+    def discard(self, session: Session, keys: Iterable[str]) -> None:
+        chosen = [_checked(key) for key in keys]
+        for start in range(0, len(chosen), 500):
+            session.execute(delete(StoredFile).where(StoredFile.key.in_(chosen[start : start + 500])))
 
 
 def store_for(settings: Settings) -> AttachmentStore:
@@ -197,6 +215,19 @@ def _remove_on_rollback(session: Session, path: Path) -> None:
     pending.append(path)
 
 
+def _remove_discarded(session: Session) -> None:
+    """After the commit that removed their rows: the files go too (a crash in between leaves orphans, which
+    `LocalFileStore.orphans` finds, never a row without its file)."""
+    for path in session.info.pop(_DISCARDED, []):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _forget_discarded(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_DISCARDED, None)
+
+
 def _forget_pending(session: Session) -> None:
     session.info.get(_PENDING, []).clear()
 
@@ -208,3 +239,24 @@ def _remove_pending(session: Session, transaction: SessionTransaction, *_: Any) 
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
     _forget_pending(session)
+
+
+def stored_file_columns() -> list[Column[Any]]:
+    """Every column that holds a key into the attachment store, read from the metadata: the 64-character
+    `*_key` columns (an evidence file's `storage_key`, a letter's `pdf_key` and `docx_key`, a protocol
+    form's `file_key`), so a feature that stores files is covered without being listed here."""
+    return [
+        column
+        for table in Base.metadata.sorted_tables
+        if table.name != StoredFile.__tablename__
+        for column in table.columns
+        if column.name.endswith("_key") and isinstance(column.type, String) and column.type.length == 64
+    ]
+
+
+def stored_file_keys(session: Session) -> set[str]:
+    """Every key a record holds into the attachment store."""
+    found: set[str] = set()
+    for column in stored_file_columns():
+        found.update(key for key in session.scalars(select(column)) if key)
+    return found

@@ -317,8 +317,7 @@ def test_orphan_sweeps_keep_every_stored_file_a_record_holds(
 ) -> None:
     """Letters and protocol forms share the attachment store: a sweep for files no record holds must count
     their keys too, or it would delete them."""
-    from disclosure.research.service.evidence import stored_file_columns, stored_file_keys
-    from disclosure.storage import LocalFileStore
+    from disclosure.storage import LocalFileStore, stored_file_columns, stored_file_keys
 
     columns = {f"{c.table.name}.{c.name}" for c in stored_file_columns()}
     assert columns == {

@@ -10,14 +10,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, String, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit, chronology
 from disclosure.audit import Actor, AuditCategory
 from disclosure.auth import Principal
 from disclosure.clocks import uk_date
-from disclosure.db import Base, check_version, utcnow
+from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.forms import (
     LONG,
@@ -50,7 +50,7 @@ from disclosure.research.vocabulary import (
     OwnerConsent,
     SourceGrade,
 )
-from disclosure.storage import AttachmentStore, LocalFileStore, StoredFile
+from disclosure.storage import AttachmentStore, LocalFileStore, stored_file_keys
 from disclosure.uploads import CheckedUpload, UploadRefused, check_upload
 
 # Sarah's Law disclosures go only to a parent, carer or guardian [ASP-CSODS]; Clare's Law ones to the
@@ -537,27 +537,6 @@ def remove_attachment(
         object_type="attachment",
         object_id=attachment.id,
     )
-
-
-def stored_file_columns() -> list[Column[Any]]:
-    """Every column that holds a key into the attachment store, read from the metadata: the 64-character
-    `*_key` columns (an evidence file's `storage_key`, a letter's `pdf_key` and `docx_key`, a protocol
-    form's `file_key`), so a feature that stores files is covered without being listed here."""
-    return [
-        column
-        for table in Base.metadata.sorted_tables
-        if table.name != StoredFile.__tablename__
-        for column in table.columns
-        if column.name.endswith("_key") and isinstance(column.type, String) and column.type.length == 64
-    ]
-
-
-def stored_file_keys(session: Session) -> set[str]:
-    """Every key a record holds into the attachment store."""
-    found: set[str] = set()
-    for column in stored_file_columns():
-        found.update(key for key in session.scalars(select(column)) if key)
-    return found
 
 
 def sweep_orphan_files(session: Session, store: LocalFileStore, actor: Actor, *, remove: bool) -> list[str]:
