@@ -409,6 +409,21 @@ def restore_command(archive: Path, replace: bool, check_only: bool) -> None:
         click.echo(f"Note: {note}")
 
 
+@main.group("retention")
+def retention_group() -> None:
+    """The review schedule (MoPI): see the README, "Retention and disposal"."""
+
+
+@retention_group.command("scan")
+def retention_scan() -> None:
+    """Bring the review schedule up to date now (the service does it daily)."""
+    from disclosure.retention import schedule
+
+    with _unit(_settings()) as session:
+        found = schedule.scan(session)
+    click.echo(f"Review schedule: {found.added} records added, {found.changed} rescheduled, {found.due} due.")
+
+
 @main.group("demo", invoke_without_command=True)
 @click.option("--scale", type=click.IntRange(min=1), help="Generate a synthetic force of this many requests.")
 @click.option("--years", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Spread over.")

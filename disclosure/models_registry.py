@@ -15,6 +15,7 @@ def import_all_models() -> None:
     import disclosure.people.models
     import disclosure.requests.models
     import disclosure.research.models
+    import disclosure.retention.models
     import disclosure.schedule
     import disclosure.storage
     import disclosure.waiting.models  # noqa: F401

@@ -19,6 +19,7 @@ from disclosure.requests import access as requests_access
 from disclosure.requests import panels as requests_panels
 from disclosure.requests import queue, stored_deadlines
 from disclosure.requests import service as requests
+from disclosure.retention import schedule as retention_schedule
 from disclosure.waiting import mail as waiting_mail
 from disclosure.waiting import panels as waiting_panels
 
@@ -32,7 +33,7 @@ def connect() -> None:
     _register(queue.CASE_PANELS, missing_panels.case_panel, decisions_panels.case_panel)
     _register(home_page.HOME_PANELS, waiting_panels.home_panel, missing_panels.home_panel)
     _register(requests.PARTY_HOOKS, missing.on_party_added)
-    _register(dispatcher.ROUND_STEPS, waiting_mail.round_step)
+    _register(dispatcher.ROUND_STEPS, waiting_mail.round_step, retention_schedule.round_step)
     stored_deadlines.listen()
 
 

@@ -104,6 +104,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "attachments.orphans_removed": "Removed stored files that no record used",
         "backup.created": "Took a backup of the whole service",
         "backup.restored": "Restored the whole service from a backup",
+        "retention.scan": "Updated the review schedule",
         # Decisions: panels
         "decisions.meeting.convene": "Convened a panel meeting",
         "decisions.meeting.update": "Changed a panel meeting's details",
@@ -231,6 +232,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "missing_notification": "Missing-person notification",
         "missing_risk_level": "Risk level",
         "missing_settings": "Missing-person rules",
+        "retention_schedule": "Review schedule",
         "protocol_form": "Protocol form",
         "audit_trail": "Audit trail",
         "search": "Search",
