@@ -18,6 +18,7 @@ class Role(Labelled):
     DISCLOSING_OFFICER = "disclosing_officer"
     URGENT_AUTHORISER = "urgent_authoriser", "Urgent disclosure authoriser"
     AUDITOR = "auditor"
+    RECORDS_REVIEWER = "records_reviewer", "Records reviewer"
     PARTNER = "partner", "Partner agency user"
 
     @property
@@ -39,6 +40,10 @@ ROLE_DESCRIPTIONS = {
         "inspector); the next panel ratifies it."
     ),
     Role.AUDITOR: "Reads the audit trail. Cannot change anything.",
+    Role.RECORDS_REVIEWER: (
+        "Reviews records due under the retention schedule (MoPI): retains them with a rationale, places "
+        "legal holds, or disposes of them. Sees references and dates, not case content."
+    ),
     Role.PARTNER: (
         "Answers information requests addressed to their own agency. Sees nothing else of a case."
     ),

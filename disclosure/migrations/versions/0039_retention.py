@@ -24,8 +24,48 @@ depends_on: str | Sequence[str] | None = None
 
 SEEDED = datetime(2026, 12, 7, tzinfo=UTC)
 
+# Written out, not imported: a migration keeps meaning what it meant when it was written. The records
+# reviewer reads no case content, so the roles that read cases (0023) are unchanged.
+_OLD_ROLES = (
+    "'administrator', 'data_administrator', 'researcher', 'panel_member', 'panel_chair', "
+    "'disclosing_officer', 'auditor', 'partner', 'urgent_authoriser'"
+)
+_NEW_ROLES = _OLD_ROLES + ", 'records_reviewer'"
+_READS = (
+    "'data_administrator', 'researcher', 'panel_member', 'panel_chair', 'disclosing_officer', 'partner', "
+    "'urgent_authoriser'"
+)
+_MESSAGE = "an administrator account holds no role that reads cases"
+
+
+def _roles(roles: str) -> None:
+    """The role check on `user_roles` rebuilt with `roles` (SQLite rebuilds the table, dropping its
+    triggers, so the "administrator alone" triggers of 0011 and 0023 are made again)."""
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if not postgres:
+        op.execute("DROP TRIGGER IF EXISTS user_roles_administrator_alone")
+        op.execute("DROP TRIGGER IF EXISTS user_roles_administrator_alone_update")
+    with op.batch_alter_table("user_roles") as batch_op:
+        batch_op.drop_constraint(op.f("ck_user_roles_known_role"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_user_roles_known_role"), f"role IN ({roles})")
+    if postgres:
+        return
+    clash = f"""(NEW.role = 'administrator' AND EXISTS (
+        SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role IN ({_READS})))
+     OR (NEW.role IN ({_READS}) AND EXISTS (
+        SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role = 'administrator'))"""  # noqa: S608
+    for event, name in (
+        ("INSERT", "user_roles_administrator_alone"),
+        ("UPDATE", "user_roles_administrator_alone_update"),
+    ):
+        op.execute(
+            f"""CREATE TRIGGER {name} BEFORE {event} ON user_roles WHEN {clash}
+               BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END"""
+        )
+
 
 def upgrade() -> None:
+    _roles(_NEW_ROLES)
     groups = op.create_table(
         "retention_groups",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False, comment="Group number, e.g. 1."),
@@ -231,6 +271,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _roles(_OLD_ROLES)
     with op.batch_alter_table("retention_reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_retention_reviews_record_id"))
         batch_op.drop_index(batch_op.f("ix_retention_reviews_group_id"))
