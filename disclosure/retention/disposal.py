@@ -19,11 +19,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, MetaData, Table, delete, func, select, tuple_, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    ForeignKey,
+    MetaData,
+    Table,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from disclosure.corrections import Correction
 from disclosure.db import Base
+from disclosure.people.service import person_references
 from disclosure.storage import AttachmentStore, stored_file_columns
 
 ROOTS = frozenset({"requests", "missing_episodes", "people"})
@@ -70,6 +82,11 @@ PERSON_OWN = frozenset(
 a person (a case party, an episode, evidence) is a record about them, which keeps them."""
 
 _CHUNK = 500
+
+
+def person_keepers() -> list[Column[Any]]:
+    """The references to a person that keep them: every one outside their own tables (`PERSON_OWN`)."""
+    return [c for c in person_references() if c.table.name not in PERSON_OWN]
 
 
 @dataclass
@@ -133,7 +150,7 @@ def footprint(
                 continue
             primary = list(child.primary_key.columns)
             new: set[tuple[Any, ...]] = set()
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 statement = select(*primary).where(column.in_(chunk))
                 new.update(tuple(row) for row in session.execute(statement))
             new -= found.rows.get(child.name, set())
@@ -145,7 +162,7 @@ def footprint(
         ids = found.ids(column.table.name)
         if ids:
             (identifier,) = column.table.primary_key.columns
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 chosen = select(column).where(identifier.in_(chunk))
                 found.files.update(k for k in session.scalars(chosen) if k)
     return found
@@ -162,34 +179,37 @@ def remove(
         for column, _ in referring(metadata, table):
             if classification(column) == "mention" or column.table is table:
                 ids = {k[0] for k in keys}
-                for chunk in _chunks(ids):
+                for chunk in chunks(ids):
                     session.execute(update(column.table).where(column.in_(chunk)).values({column.name: None}))
     for table in reversed(metadata.sorted_tables):
         removed = found.rows.get(table.name)
         if not removed:
             continue
-        primary = list(table.primary_key.columns)
-        for chunk in _chunks(removed):
-            if len(primary) == 1:
-                condition = primary[0].in_([k[0] for k in chunk])
-            else:
-                condition = tuple_(*primary).in_(chunk)
-            session.execute(delete(table).where(condition))
+        for chunk in chunks(removed):
+            session.execute(delete(table).where(keyed(table, chunk)))
     every = {k[0] for keys in found.rows.values() for k in keys if isinstance(k[0], uuid.UUID)}
-    for chunk in _chunks(every):
+    for chunk in chunks(every):
         session.execute(delete(Correction).where(Correction.object_id.in_(chunk)))
     store.discard(session, sorted(found.files))
     session.expire_all()
 
 
+def keyed(table: Table, keys: list[tuple[Any, ...]]) -> ColumnElement[bool]:
+    """The condition that selects the rows of `table` with these primary keys."""
+    primary = list(table.primary_key.columns)
+    if len(primary) == 1:
+        return primary[0].in_([k[0] for k in keys])
+    return tuple_(*primary).in_(keys)
+
+
 def _count(session: Session, column: Column[Any], ids: set[Any]) -> int:
     return sum(
         session.scalar(select(func.count()).select_from(column.table).where(column.in_(chunk))) or 0
-        for chunk in _chunks(ids)
+        for chunk in chunks(ids)
     )
 
 
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
     ordered = sorted(values, key=str)
     for start in range(0, len(ordered), _CHUNK):
         yield ordered[start : start + _CHUNK]

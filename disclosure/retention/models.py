@@ -32,10 +32,6 @@ class RetentionGroup(VersionMixin, Base):
     until_age: Mapped[int | None] = mapped_column(comment="'until_age': the age kept until.")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When last changed (UTC).")
 
-    @property
-    def rule_words(self) -> str:
-        return Rule(self.rule).label
-
 
 class RetentionDefault(Base):
     """The group a new retention record of each kind joins (a reviewer may move one record to another)."""
@@ -85,10 +81,6 @@ class RetentionRecord(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
     @property
-    def kind_words(self) -> str:
-        return RecordKind(self.kind).label
-
-    @property
     def held(self) -> bool:
         return self.held_at is not None
 
@@ -116,7 +108,3 @@ class RetentionReview(IdMixin, Base):
     decided_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When (UTC).")
 
     record: Mapped[RetentionRecord] = relationship(back_populates="reviews")
-
-    @property
-    def decision_words(self) -> str:
-        return Decision(self.decision).label

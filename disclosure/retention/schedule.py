@@ -34,10 +34,9 @@ from disclosure.clocks import uk_date
 from disclosure.db import new_id, unit_of_work, utcnow
 from disclosure.missing.models import Episode as MissingEpisode
 from disclosure.people.models import Person
-from disclosure.people.service import person_references
 from disclosure.requests.models import CaseParty, DisclosureRequest
 from disclosure.requests.vocabulary import PartyRole, Scheme
-from disclosure.retention.disposal import PERSON_OWN
+from disclosure.retention.disposal import person_keepers
 from disclosure.retention.models import RetentionDefault, RetentionGroup, RetentionRecord
 from disclosure.retention.vocabulary import RecordKind, Rule
 
@@ -189,9 +188,8 @@ def found_records(session: Session, today: date) -> list[Scanned]:
 def _people_referred_to(session: Session) -> set[uuid.UUID]:
     """Everyone a record outside a person's own tables refers to (`disposal.PERSON_OWN`)."""
     referred: set[uuid.UUID] = set()
-    for column in person_references():
-        if column.table.name not in PERSON_OWN:
-            referred.update(v for v in session.scalars(select(column).distinct()) if v is not None)
+    for column in person_keepers():
+        referred.update(v for v in session.scalars(select(column).distinct()) if v is not None)
     return referred
 
 

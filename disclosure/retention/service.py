@@ -26,7 +26,6 @@ from disclosure.clocks import uk_date
 from disclosure.db import check_version, utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, NotFound, PermissionDenied
 from disclosure.forms import parse_date, raise_if, required_text, text
-from disclosure.people.service import person_references
 from disclosure.retention import disposal
 from disclosure.retention.models import RetentionGroup, RetentionRecord, RetentionReview
 from disclosure.retention.schedule import add_years, timing
@@ -85,6 +84,15 @@ def get_record(session: Session, actor: Principal, record_id: uuid.UUID) -> Rete
     record = session.get(RetentionRecord, record_id)
     if record is None:
         raise NotFound("There is no such record under review: it may have been disposed of")
+    return record
+
+
+def _to_change(
+    session: Session, actor: Principal, record_id: uuid.UUID, values: dict[str, Any]
+) -> RetentionRecord:
+    """The record a decision changes, refused if someone else decided on it since the form was opened."""
+    record = get_record(session, actor, record_id)
+    check_version(record.version, values.get("version"), what="this record")
     return record
 
 
@@ -154,30 +162,21 @@ def _footprint(session: Session, record: RetentionRecord) -> tuple[disposal.Foot
 def _people_left(session: Session, found: disposal.Footprint) -> set[uuid.UUID]:
     """The people a row in `found` refers to whom no record outside `found` refers to (a person's own
     tables, `disposal.PERSON_OWN`, do not keep them)."""
-    keepers = [c for c in person_references() if c.table.name not in disposal.PERSON_OWN]
+    keepers = disposal.person_keepers()
     named: set[uuid.UUID] = set()
     for column in keepers:
-        table = column.table
-        for key in found.rows.get(table.name, ()):
-            primary = list(table.primary_key.columns)
-            value = session.scalar(select(column).where(*(c == v for c, v in zip(primary, key, strict=True))))
-            if value is not None:
-                named.add(value)
-    left = set()
-    for person in named:
-        kept = False
-        for column in keepers:
-            table = column.table
-            primary = list(table.primary_key.columns)
-            for row in session.execute(select(*primary).where(column == person)):
-                if tuple(row) not in found.rows.get(table.name, set()):
-                    kept = True
-                    break
-            if kept:
-                break
-        if not kept:
-            left.add(person)
-    return left
+        for chunk in disposal.chunks(found.rows.get(column.table.name, ())):
+            chosen = select(column).where(disposal.keyed(column.table, chunk), column.is_not(None))
+            named.update(session.scalars(chosen))
+    kept: set[uuid.UUID] = set()
+    for column in keepers:
+        gone = found.rows.get(column.table.name, set())
+        primary = list(column.table.primary_key.columns)
+        for chunk in disposal.chunks(named):
+            for row in session.execute(select(column, *primary).where(column.in_(chunk))):
+                if tuple(row[1:]) not in gone:
+                    kept.add(row[0])
+    return named - kept
 
 
 def preview(
@@ -238,8 +237,7 @@ def retain(
 ) -> RetentionReview:
     """Keep the record, saying why, until a next review date after today and within its group's review
     interval (the scan never moves it earlier)."""
-    record = get_record(session, actor, record_id)
-    check_version(record.version, values.get("version"), what="this record")
+    record = _to_change(session, actor, record_id, values)
     today = today or _today()
     errors: dict[str, str] = {}
     rationale = _rationale(values, errors, "why the record is still needed")
@@ -266,8 +264,7 @@ def regroup(
     session: Session, actor: Principal, record_id: uuid.UUID, values: dict[str, Any]
 ) -> RetentionReview:
     """Move the record to another review group (its review date follows the new group's rule)."""
-    record = get_record(session, actor, record_id)
-    check_version(record.version, values.get("version"), what="this record")
+    record = _to_change(session, actor, record_id, values)
     errors: dict[str, str] = {}
     rationale = _rationale(values, errors, "why the record belongs in that group")
     chosen = {str(g.id): g for g in groups(session)}.get(text(values, "group"))
@@ -295,8 +292,7 @@ def regroup(
 
 def hold(session: Session, actor: Principal, record_id: uuid.UUID, values: dict[str, Any]) -> RetentionReview:
     """A legal hold (litigation, an inquiry, a complaint): the record cannot be disposed of until released."""
-    record = get_record(session, actor, record_id)
-    check_version(record.version, values.get("version"), what="this record")
+    record = _to_change(session, actor, record_id, values)
     if record.held:
         raise InvalidTransition("This record is already under a legal hold")
     errors: dict[str, str] = {}
@@ -309,8 +305,7 @@ def hold(session: Session, actor: Principal, record_id: uuid.UUID, values: dict[
 def release(
     session: Session, actor: Principal, record_id: uuid.UUID, values: dict[str, Any]
 ) -> RetentionReview:
-    record = get_record(session, actor, record_id)
-    check_version(record.version, values.get("version"), what="this record")
+    record = _to_change(session, actor, record_id, values)
     if not record.held:
         raise InvalidTransition("This record is not under a legal hold")
     errors: dict[str, str] = {}
@@ -332,8 +327,7 @@ def dispose(
     people left with no other record, go (`disposal`); its schedule and reviews go too; one content-free
     erasure event remains. Refused, writing nothing, while it is not due, under a legal hold or kept by its
     group's age rule."""
-    record = get_record(session, actor, record_id)
-    check_version(record.version, values.get("version"), what="this record")
+    record = _to_change(session, actor, record_id, values)
     why_not = refusal(record, today or _today())
     if why_not:
         raise InvalidTransition(why_not)
