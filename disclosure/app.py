@@ -70,6 +70,8 @@ from disclosure.requests import controllers as requests_pages
 from disclosure.research import api as research_api
 from disclosure.research import controllers as research_pages
 from disclosure.research.controllers import admin as research_admin_pages
+from disclosure.retention import api as retention_api
+from disclosure.retention import controllers as retention_pages
 from disclosure.search import api as search_api
 from disclosure.search import controllers as search_pages
 from disclosure.waiting import api as waiting_api
@@ -196,6 +198,7 @@ def create_app(
             Router("/", route_handlers=search_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=waiting_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=reports_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=retention_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(
@@ -219,6 +222,7 @@ def create_app(
                         *search_api.ROUTES,
                         *waiting_api.ROUTES,
                         *reports_api.ROUTES,
+                        *retention_api.ROUTES,
                     ]
                 ),
                 security=[{BEARER: []}],

@@ -34,6 +34,9 @@ LETTERS = roles(Role.DISCLOSING_OFFICER, Role.DATA_ADMINISTRATOR, Role.RESEARCHE
 DELIVERY = roles(Role.DISCLOSING_OFFICER, Role.DATA_ADMINISTRATOR)
 # Immediate protection at first contact: only an officer holding the urgent disclosure authority [Beds].
 URGENT = roles(Role.URGENT_AUTHORISER)
+# Retention: records reviewers only (no case content); disposal asks for the password and code again.
+REVIEWER = roles(Role.RECORDS_REVIEWER)
+REVIEWER_REAUTH = roles(Role.RECORDS_REVIEWER, reauth=True)
 
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
@@ -94,6 +97,12 @@ POLICY: dict[str, Rule] = {
     "auditing.chain": AUDITOR,
     "auditing.export_form": AUDITOR,
     "auditing.export": AUDITOR_REAUTH,
+    # Retention and disposal (MoPI).
+    "retention.queue": REVIEWER,
+    "retention.record": REVIEWER,
+    "retention.decide": REVIEWER,
+    "retention.dispose_form": REVIEWER_REAUTH,
+    "retention.dispose": REVIEWER_REAUTH,
     # Requests: every case role reads (need to know is checked per case by the service); data
     # administrators log and triage; data administrators and researchers move cases on.
     "requests.queue": CASE_WORK,
@@ -280,6 +289,10 @@ POLICY: dict[str, Rule] = {
     "api.create_user": ADMIN,
     "api.set_user_agency": ADMIN,
     "api.audit_events": AUDITOR,
+    "api.retention_records": REVIEWER,
+    "api.retention_record": REVIEWER,
+    "api.retention_decide": REVIEWER,
+    "api.retention_dispose": REVIEWER,  # the reviewer's password and code travel with the call
     "api.returns": CASE_WORK,
     "api.requests": CASE_WORK,
     "api.request": CASE_WORK,
@@ -386,6 +399,8 @@ def navigation(
         ]
     if Role.AUDITOR in principal.roles:
         items += [("/audit", "Audit trail")]
+    if Role.RECORDS_REVIEWER in principal.roles:
+        items += [("/retention", "Records review")]
     items.append(("/account", "Your account"))
 
     def matches(href: str) -> bool:

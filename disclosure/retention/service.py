@@ -87,6 +87,23 @@ def get_record(session: Session, actor: Principal, record_id: uuid.UUID) -> Rete
     return record
 
 
+def open_record(session: Session, actor: Principal, record_id: uuid.UUID) -> RetentionRecord:
+    """The record for its review page: a consultation, so audited (QUALITY.md check 16), though the page
+    shows its reference, dates and counts only."""
+    record = get_record(session, actor, record_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="retention.view",
+        category=AuditCategory.CONSULTATION,
+        object_type="retention_record",
+        object_id=record.id,
+        justification="Reviewing the record under the retention schedule",
+        details={"kind": record.kind, "group": record.group_id},
+    )
+    return record
+
+
 def _to_change(
     session: Session, actor: Principal, record_id: uuid.UUID, values: dict[str, Any]
 ) -> RetentionRecord:
@@ -228,6 +245,23 @@ def _decide(
     return review
 
 
+def latest_review(record: RetentionRecord, today: date | None = None) -> date:
+    """The latest next review date a retention may set: the group's review interval from today."""
+    return add_years(today or _today(), record.group.review_years)
+
+
+def rule_words(group: RetentionGroup) -> str:
+    """The group's rule as a reviewer reads it ("Reviewed 10 years after the last activity, then every 10
+    years; kept until the subject is 100")."""
+    first = f"{group.clear_years} years after the last activity"
+    if group.rule == Rule.DISPOSE:
+        return f"Disposed of {first}, on review"
+    words = f"Reviewed {first}, then at most every {group.review_years} years"
+    if group.rule == Rule.UNTIL_AGE:
+        words += f"; kept until the subject is {group.until_age}"
+    return words
+
+
 def retain(
     session: Session,
     actor: Principal,
@@ -241,7 +275,7 @@ def retain(
     today = today or _today()
     errors: dict[str, str] = {}
     rationale = _rationale(values, errors, "why the record is still needed")
-    latest = add_years(today, record.group.review_years)
+    latest = latest_review(record, today)
     next_review = parse_date(values, "next_review", "Next review date", errors)
     if next_review is not None and not today < next_review <= latest:
         errors["next_review"] = f"Next review date must be after today and no later than {latest:%-d %B %Y}"
@@ -313,6 +347,47 @@ def release(
     raise_if(errors, values)
     record.held_at, record.held_by_id, record.held_reason = None, None, ""
     return _decide(session, actor, record, "retention.release", Decision.RELEASE, rationale, {})
+
+
+DECIDED = {
+    Decision.RETAIN.value: "Record retained until its next review",
+    Decision.REGROUP.value: "Record moved to another review group",
+    Decision.HOLD.value: "Legal hold placed: the record cannot be disposed of until it is released",
+    Decision.RELEASE.value: "Legal hold released",
+}
+"""The banner after each decision."""
+
+
+def choices(record: RetentionRecord) -> list[Decision]:
+    """The decisions open on `record`: a hold is placed or released, never both."""
+    return [
+        Decision.RETAIN,
+        Decision.REGROUP,
+        Decision.RELEASE if record.held else Decision.HOLD,
+    ]
+
+
+def decide(
+    session: Session,
+    actor: Principal,
+    record_id: uuid.UUID,
+    values: dict[str, Any],
+    today: date | None = None,
+) -> RetentionReview:
+    """One reviewer's decision from the review page or the API: `decision` picks the verb, which reads
+    only its own fields (the rationale, and a next review date or a group). A stale form is refused
+    first, so a hold placed by someone else meanwhile is news, not a wrong answer."""
+    _to_change(session, actor, record_id, values)
+    chosen = text(values, "decision")
+    if chosen not in {d.value for d in Decision}:
+        raise FormInvalid({"decision": "Select what you decide"}, values)
+    if chosen == Decision.RETAIN.value:
+        return retain(session, actor, record_id, values, today)
+    if chosen == Decision.REGROUP.value:
+        return regroup(session, actor, record_id, values)
+    if chosen == Decision.HOLD.value:
+        return hold(session, actor, record_id, values)
+    return release(session, actor, record_id, values)
 
 
 def dispose(

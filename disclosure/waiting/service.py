@@ -35,6 +35,7 @@ from disclosure.requests.vocabulary import Route
 from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 from disclosure.research.models import PartnerRequest, ResearchPackage
 from disclosure.research.workflow import PackageStatus, PartnerRequestStatus
+from disclosure.retention.models import RetentionRecord
 from disclosure.text import format_date, format_datetime
 
 LONDON = ZoneInfo("Europe/London")
@@ -596,6 +597,24 @@ def notices_to_acknowledge(look: Looking) -> Task | None:
     )
 
 
+# ---------------------------------------------------------------- records review (MoPI)
+
+
+def records_to_review(look: Looking) -> Task | None:
+    """Records whose review is due and that no legal hold keeps, longest due first [APP-MoPI]."""
+    if not look.holds(Role.RECORDS_REVIEWER):
+        return None
+    due = select(RetentionRecord.id, RetentionRecord.label, RetentionRecord.review_due_on).where(
+        RetentionRecord.review_due_on <= look.now.astimezone(LONDON).date(), RetentionRecord.held_at.is_(None)
+    )
+    found = _first(look, due.order_by(RetentionRecord.review_due_on, RetentionRecord.id))
+    lines = (
+        Line(str(r.id), r.label, f"/retention/{r.id}", note=f"due {format_date(r.review_due_on)}")
+        for r in found.rows
+    )
+    return found.task("retention", "Records due for review", "/retention", "/retention", lines)
+
+
 # ---------------------------------------------------------------- administration
 
 
@@ -645,6 +664,7 @@ SOURCES: tuple[Source, ...] = (
     matches_to_confirm,
     partner_requests,
     notices_to_acknowledge,
+    records_to_review,
 )
 """In the order the home page lists them."""
 

@@ -3,10 +3,8 @@ and file goes, the records beside it stay, and the audit chain still verifies.""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -51,11 +49,6 @@ def test_every_optional_reference_to_a_disposable_row_is_classified() -> None:
     known = {(t.name, c.name) for t in Base.metadata.sorted_tables for c in t.columns if c.foreign_keys}
     assert listed <= known, "a classified foreign key no longer exists"
     assert "attachments" in _reachable() and "deliveries" in _reachable() and "users" not in _reachable()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> LocalFileStore:
-    return LocalFileStore(tmp_path / "files")
 
 
 def _case_with_files(db: Session, store: LocalFileStore, clerk: Any, researcher: Any) -> DisclosureRequest:

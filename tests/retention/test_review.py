@@ -4,77 +4,26 @@ event and an audit chain that verifies; retention with a next review date; holds
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure import audit
-from disclosure.accounts.roles import Role
 from disclosure.audit import AuditEvent
 from disclosure.auth import Principal
-from disclosure.clocks import uk_date
-from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, InvalidTransition, PermissionDenied
 from disclosure.people.models import Person, PersonName
 from disclosure.requests import service as requests
 from disclosure.requests.models import CaseParty, DisclosureRequest
-from disclosure.research import service as research
 from disclosure.research.models import Attachment
 from disclosure.retention import service
 from disclosure.retention.models import RetentionRecord, RetentionReview
 from disclosure.retention.schedule import add_years, scan
 from disclosure.storage import LocalFileStore
-from tests import samples
-from tests.builders import make_user, principal_for
-from tests.research.builders import case_in_research, evidence_values
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> LocalFileStore:
-    return LocalFileStore(tmp_path / "files")
-
-
-@pytest.fixture
-def reviewer(db: Session) -> Principal:
-    return principal_for(make_user(db, Role.RECORDS_REVIEWER).user)
-
-
-@pytest.fixture
-def clerk(db: Session) -> Principal:
-    return principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
-
-
-@pytest.fixture
-def researcher(db: Session) -> Principal:
-    return principal_for(make_user(db, Role.RESEARCHER).user)
-
-
-DUE = add_years(uk_date(utcnow()), 10)
-"""A Clare's Law case withdrawn today is due for review (group 2) ten years on."""
-
-
-def _withdrawn_case(
-    db: Session, clerk: Principal, researcher: Principal, store: LocalFileStore
-) -> DisclosureRequest:
-    case = case_in_research(db, clerk, researcher)
-    item = research.record_evidence(db, researcher, case.id, evidence_values(case))
-    research.add_attachment(
-        db, researcher, store, case.id, item.id, filename="PNC.pdf", data=samples.pdf(), max_bytes=10**6
-    )
-    requests.withdraw(db, clerk, case.id, {"reason": "applicant_withdrew", "notes": "No longer wishes to."})
-    db.commit()
-    return case
-
-
-def _scheduled(db: Session, record_id: uuid.UUID) -> RetentionRecord:
-    scan(db, today=DUE)
-    found = db.scalar(select(RetentionRecord).where(RetentionRecord.record_id == record_id))
-    assert found is not None
-    return found
+from tests.research.builders import case_in_research
+from tests.retention.builders import DUE, scheduled, withdrawn_case
 
 
 def _count(db: Session, *where: object, model: object = AuditEvent) -> int:
@@ -84,7 +33,7 @@ def _count(db: Session, *where: object, model: object = AuditEvent) -> int:
 def test_disposal_removes_the_case_its_files_and_the_people_with_no_other_record(
     db: Session, clerk: Principal, researcher: Principal, reviewer: Principal, store: LocalFileStore
 ) -> None:
-    case = _withdrawn_case(db, clerk, researcher, store)
+    case = withdrawn_case(db, clerk, researcher, store)
     other = case_in_research(db, clerk, researcher)
     case_id, reference = case.id, case.reference
     parties = {p.person_id for p in db.scalars(select(CaseParty).where(CaseParty.request_id == case_id))}
@@ -92,7 +41,7 @@ def test_disposal_removes_the_case_its_files_and_the_people_with_no_other_record
     requests.add_party(db, clerk, other.id, shared, {"role": "third_party"})
     names = [n.family_name for n in db.scalars(select(PersonName).where(PersonName.person_id.in_(parties)))]
     files = [store.path_for(a.storage_key) for a in db.scalars(select(Attachment))]
-    record = _scheduled(db, case_id)
+    record = scheduled(db, case_id)
     assert record.review_due_on == DUE and service.queue(db, reviewer, today=DUE).items == [record]
     shown = service.preview(db, reviewer, record, today=DUE)
     assert shown.refusal == "" and shown.files == 1 and shown.people == len(parties) - 1
@@ -118,8 +67,8 @@ def test_disposal_removes_the_case_its_files_and_the_people_with_no_other_record
 def test_a_refused_disposal_writes_nothing(
     db: Session, clerk: Principal, researcher: Principal, reviewer: Principal, store: LocalFileStore
 ) -> None:
-    case_id = _withdrawn_case(db, clerk, researcher, store).id
-    record = _scheduled(db, case_id)
+    case_id = withdrawn_case(db, clerk, researcher, store).id
+    record = scheduled(db, case_id)
     version = {"version": str(record.version)}
     before = _count(db)
     with pytest.raises(InvalidTransition, match="not due for review until"):
@@ -158,7 +107,7 @@ def test_public_protection_records_are_kept_until_the_subject_is_100(
     case = case_in_research(db, clerk, researcher, route="csods_application")
     requests.withdraw(db, clerk, case.id, {"reason": "applicant_withdrew", "notes": "No longer wishes to."})
     case_id = case.id
-    record = _scheduled(db, case_id)
+    record = scheduled(db, case_id)
     assert record.group_id == 1 and record.born_on == date(1988, 5, 17)
     confirmed = {"confirm": "yes", "version": str(record.version)}
     with pytest.raises(InvalidTransition, match="kept until the subject is 100, on 17 May 2088"):
@@ -174,8 +123,8 @@ def test_public_protection_records_are_kept_until_the_subject_is_100(
 def test_retaining_sets_the_next_review_within_the_groups_interval(
     db: Session, clerk: Principal, researcher: Principal, reviewer: Principal, store: LocalFileStore
 ) -> None:
-    case = _withdrawn_case(db, clerk, researcher, store)
-    record = _scheduled(db, case.id)
+    case = withdrawn_case(db, clerk, researcher, store)
+    record = scheduled(db, case.id)
 
     def answers(day: date, rationale: str = "Subject re-offended abroad; still relevant") -> dict[str, str]:
         return {"rationale": rationale, "next_review": day.isoformat(), "version": str(record.version)}

@@ -7,19 +7,16 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure.accounts.roles import Role
 from disclosure.auth import Principal
 from disclosure.clocks import uk_date
 from disclosure.db import utcnow
 from disclosure.requests import service as requests
 from disclosure.retention.models import RetentionGroup, RetentionRecord
 from disclosure.retention.schedule import add_years, scan, timing
-from tests.builders import make_user, principal_for
 from tests.requests.builders import make_person, make_request
 from tests.test_cli import cli_env, read, run
 
@@ -44,11 +41,6 @@ def test_each_rule_says_when_a_record_is_due_and_from_when_it_may_go() -> None:
     assert timing(_group("dispose", 6, 6), closed, None, date(2031, 1, 1)).due == date(2031, 1, 1)
     assert timing(_group("dispose", 6, 6), closed, None, date(2021, 1, 1)).due == date(2026, 2, 28)
     assert add_years(date(2024, 3, 1), 1) == date(2025, 3, 1)
-
-
-@pytest.fixture
-def clerk(db: Session) -> Principal:
-    return principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
 
 
 def _schedule(db: Session, record_id: object) -> RetentionRecord | None:

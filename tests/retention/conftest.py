@@ -1,0 +1,33 @@
+"""The people and the file store every retention test works with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from disclosure.accounts.roles import Role
+from disclosure.auth import Principal
+from disclosure.storage import LocalFileStore
+from tests.builders import make_user, principal_for
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalFileStore:
+    return LocalFileStore(tmp_path / "files")
+
+
+@pytest.fixture
+def clerk(db: Session) -> Principal:
+    return principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
+
+
+@pytest.fixture
+def researcher(db: Session) -> Principal:
+    return principal_for(make_user(db, Role.RESEARCHER).user)
+
+
+@pytest.fixture
+def reviewer(db: Session) -> Principal:
+    return principal_for(make_user(db, Role.RECORDS_REVIEWER).user)
