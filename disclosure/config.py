@@ -174,7 +174,7 @@ ATTACHMENT_STORES = ("local", "database")
 SMTP_SECURITY = ("starttls", "tls", "none")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MIN_SECRET_LENGTH = 32
-EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105 (the placeholder in .env.example, refused)
+EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105 (the placeholder in .env.example, refused)  # nosec B105
 
 
 def _whole_number(variable: str, raw: str) -> int:

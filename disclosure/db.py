@@ -192,6 +192,7 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if dialect.name == "postgresql":
         as_text = [isinstance(column.type, JSON) for column in columns]
         raw = connection.connection.driver_connection
+        # nosemgrep: sql-bound-parameters-only (table and column names from the models, never from input)
         with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(
@@ -207,8 +208,8 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         for row in rows
     ]
     marks = ", ".join("?" for _ in columns)
-    # Table and column names come from the models, never from input.
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)  # noqa: S608
+    # nosemgrep: sql-bound-parameters-only (table and column names from the models; the values are bound)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)  # noqa: S608  # nosec B608
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

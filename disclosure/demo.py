@@ -24,7 +24,7 @@ from disclosure.config import Settings
 from disclosure.db import utcnow
 from disclosure.errors import DisclosureError
 
-DEMO_PASSWORD = "synthetic demo only"  # noqa: S105 (published on purpose: demo accounts only)
+DEMO_PASSWORD = "synthetic demo only"  # noqa: S105 (published on purpose: demo accounts only)  # nosec B105
 DEMO_USERS = {
     "demo-admin": ("Demo Administrator (synthetic)", [Role.ADMINISTRATOR]),
     "demo-data-admin": ("Demo Data Administrator (synthetic)", [Role.DATA_ADMINISTRATOR]),

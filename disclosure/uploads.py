@@ -16,7 +16,7 @@ import io
 import re
 import unicodedata
 import warnings
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405  # _PartScanner refuses any DTD or entity before parsing
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -33,6 +33,7 @@ FIELDS = frozenset(
 
 @cache
 def letter_environment() -> LetterEnvironment:
+    # nosemgrep: jinja-autoescape-on (letter markup, not HTML: escaped when it becomes HTML, see literal)
     return LetterEnvironment(
         loader=FileSystemLoader(DOCUMENT_TEMPLATES),
         undefined=StrictUndefined,

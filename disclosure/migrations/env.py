@@ -13,7 +13,7 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
-    assert url
+    assert url is not None
     engine = create_db_engine(url)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

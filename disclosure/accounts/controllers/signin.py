@@ -80,7 +80,7 @@ def sign_in(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | R
     if not values.get("username"):
         errors["username"] = "Enter your user name"
     if not data.get("password"):
-        errors["password"] = "Enter your password"  # noqa: S105 (a message, not a password)
+        errors["password"] = "Enter your password"  # noqa: S105 (a message, not a password)  # nosec B105
     if errors:
         return page(
             request,

@@ -210,9 +210,9 @@ def _new_password_problems(password: str, confirm: str, personal: list[str]) -> 
     if problem:
         errors["password"] = problem
     if not confirm:
-        errors["confirm_password"] = "Enter the password again to confirm it"  # noqa: S105 (a message)
+        errors["confirm_password"] = "Enter the password again to confirm it"  # noqa: S105 (a message)  # nosec B105
     elif password != confirm:
-        errors["confirm_password"] = "Passwords must match"  # noqa: S105 (a message, not a password)
+        errors["confirm_password"] = "Passwords must match"  # noqa: S105 (a message, not a password)  # nosec B105
     return errors
 
 

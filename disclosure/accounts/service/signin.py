@@ -234,7 +234,7 @@ def confirm_identity(
     _refuse_if_locked(session, settings, user.username, utcnow(), user)
     errors: dict[str, str] = {}
     if not passwords.verify_password(user.password_hash, password):
-        errors["password"] = "Enter your correct password"  # noqa: S105 (a message, not a password)
+        errors["password"] = "Enter your correct password"  # noqa: S105 (a message, not a password)  # nosec B105
     if (
         user.totp_secret is None
         or mfa.matching_step(user.totp_secret, code, utcnow(), user.totp_last_step) is None
@@ -289,7 +289,7 @@ def change_password(
             object_id=user.id,
             justification="Wrong current password",
         )
-        raise FormInvalid({"current_password": "Enter your current password correctly"})
+        raise FormInvalid({"current_password": "Enter your current password correctly"})  # nosec B105  # a message
     _check_new_password(str(values.get("password", "")), str(values.get("confirm_password", "")), user, {})
     user.password_hash = passwords.hash_password(str(values["password"]))
     user.password_changed_at = utcnow()

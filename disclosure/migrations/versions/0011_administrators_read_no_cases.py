@@ -19,11 +19,11 @@ _READS_CASES = (
     "'data_administrator', 'researcher', 'panel_member', 'panel_chair', 'disclosing_officer', 'partner'"
 )
 _MESSAGE = "an administrator account holds no role that reads cases"
-# Constants only, never input (S608).
+# Constants only, never input (ruff S608, bandit B608).
 _CLASH = f"""(NEW.role = 'administrator' AND EXISTS (
         SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role IN ({_READS_CASES})))
      OR (NEW.role IN ({_READS_CASES}) AND EXISTS (
-        SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role = 'administrator'))"""  # noqa: S608
+        SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role = 'administrator'))"""  # noqa: S608  # nosec B608
 
 _SQLITE = [
     f"""CREATE TRIGGER user_roles_administrator_alone BEFORE INSERT ON user_roles WHEN {_CLASH}

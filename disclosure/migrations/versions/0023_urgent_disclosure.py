@@ -34,11 +34,11 @@ _MESSAGE = "an administrator account holds no role that reads cases"
 
 
 def _clash(reads: str) -> str:
-    # Constants only, never input (S608).
+    # Constants only, never input (ruff S608, bandit B608).
     return f"""(NEW.role = 'administrator' AND EXISTS (
         SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role IN ({reads})))
      OR (NEW.role IN ({reads}) AND EXISTS (
-        SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role = 'administrator'))"""  # noqa: S608
+        SELECT 1 FROM user_roles WHERE user_id = NEW.user_id AND role = 'administrator'))"""  # noqa: S608  # nosec B608
 
 
 def _roles(roles: str, reads: str) -> None:
@@ -51,6 +51,7 @@ def _roles(roles: str, reads: str) -> None:
         batch_op.create_check_constraint(op.f("ck_user_roles_known_role"), f"role IN ({roles})")
     clash = _clash(reads)
     if postgres:
+        # nosemgrep: sql-bound-parameters-only (DDL from this migration's constants and its loop over them)
         op.execute(
             f"""CREATE OR REPLACE FUNCTION user_roles_administrator_alone() RETURNS trigger LANGUAGE plpgsql AS $$
                BEGIN
@@ -63,6 +64,7 @@ def _roles(roles: str, reads: str) -> None:
         ("INSERT", "user_roles_administrator_alone"),
         ("UPDATE", "user_roles_administrator_alone_update"),
     ):
+        # nosemgrep: sql-bound-parameters-only (DDL from this migration's constants and its loop over them)
         op.execute(
             f"""CREATE TRIGGER {name} BEFORE {event} ON user_roles WHEN {clash}
                BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END"""
