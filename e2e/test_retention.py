@@ -89,3 +89,27 @@ def test_a_reviewer_holds_releases_and_disposes_of_a_closed_case(
     visit("disposed of")
     with unit_of_work(live_sessions) as session:
         assert session.get(DisclosureRequest, case_id) is None
+
+
+def test_an_administrator_shortens_a_groups_clear_period(
+    page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
+) -> None:
+    ada = make_live_user(live_sessions, live_settings, "ada.retention", "Ada Retention", "administrator")
+    page.goto(f"{live_server}/")
+    sign_in(page, visit, "ada.retention", ada)
+    visit("home")
+    navigation(page).get_by_role("link", name="Retention").click()
+    expect(page.get_by_role("heading", name="Retention", exact=True)).to_be_visible()
+    visit("retention settings")
+    page.get_by_role("link", name="Change group 3").click()
+    expect(page.get_by_role("heading", name="Change group 3")).to_be_visible()
+    visit("group 3")
+    page.get_by_label("Years from the last activity to the first review").fill("six")
+    page.get_by_role("button", name="Save group 3").click()
+    assert error_summary(page) == ["Years from the last activity to the first review must be a whole number"]
+    visit("group 3 refused")
+    page.get_by_label("Years from the last activity to the first review").fill("7")
+    page.get_by_role("button", name="Save group 3").click()
+    expect(page.get_by_text("Group 3 saved")).to_be_visible()
+    expect(page.get_by_text("Disposed of 7 years after the last activity, on review")).to_be_visible()
+    visit("group 3 saved")

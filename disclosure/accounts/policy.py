@@ -103,6 +103,10 @@ POLICY: dict[str, Rule] = {
     "retention.decide": REVIEWER,
     "retention.dispose_form": REVIEWER_REAUTH,
     "retention.dispose": REVIEWER_REAUTH,
+    "retention.settings": ADMIN,
+    "retention.set_defaults": ADMIN,
+    "retention.group_form": ADMIN,
+    "retention.update_group": ADMIN,
     # Requests: every case role reads (need to know is checked per case by the service); data
     # administrators log and triage; data administrators and researchers move cases on.
     "requests.queue": CASE_WORK,
@@ -395,6 +399,7 @@ def navigation(
             ("/admin/panel-settings", "Panel settings"),
             ("/admin/letter-templates", "Letter wording"),
             ("/admin/missing", "Missing-person rules"),
+            ("/admin/retention", "Retention"),
             ("/admin/settings", "Settings"),
         ]
     if Role.AUDITOR in principal.roles:

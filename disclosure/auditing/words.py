@@ -111,6 +111,8 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "retention.hold": "Placed a legal hold on a record",
         "retention.release": "Released a legal hold on a record",
         "retention.dispose": "Disposed of a record on review (erasure)",
+        "retention.group.update": "Changed a review group's periods",
+        "retention.defaults.update": "Changed the review group each kind of record joins",
         # Decisions: panels
         "decisions.meeting.convene": "Convened a panel meeting",
         "decisions.meeting.update": "Changed a panel meeting's details",
@@ -240,6 +242,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "missing_settings": "Missing-person rules",
         "retention_schedule": "Review schedule",
         "retention_record": "Record under review",
+        "retention_group": "Review group",
         "protocol_form": "Protocol form",
         "audit_trail": "Audit trail",
         "search": "Search",

@@ -8,14 +8,17 @@ import uuid
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from disclosure.accounts.directory import user_names
 from disclosure.auth import require_principal
-from disclosure.retention import service
-from disclosure.retention.models import RetentionRecord
-from disclosure.retention.vocabulary import Decision, RecordKind
+from disclosure.errors import NotFound
+from disclosure.retention import service, settings
+from disclosure.retention.models import RetentionGroup, RetentionRecord
+from disclosure.retention.schedule import ScanResult
+from disclosure.retention.vocabulary import Decision, RecordKind, Rule
 from disclosure.storage import store_for
 from disclosure.web import Db, Form, FormState, Id, page, round_trip
 
@@ -143,4 +146,109 @@ def dispose(request: Request[Any, Any, Any], db: Db, record_id: Id, data: Form) 
     )
 
 
-ROUTES = [review_queue, record_page, decide, dispose_form, dispose]
+# ---------------------------------------------------------------- Settings > Retention (administrators)
+
+
+def _settings_page(
+    request: Request[Any, Any, Any], db: Session, form: FormState | None = None, status: int = 200
+) -> Template:
+    principal = require_principal(request)
+    found = settings.groups(db, principal)
+    current = settings.defaults(db, principal)
+    return page(
+        request,
+        "retention/settings.html",
+        heading="Retention",
+        groups=found,
+        rules={g.id: service.rule_words(g) for g in found},
+        kinds=list(RecordKind),
+        form=form or FormState.empty(**{f"default-{k}": str(v) for k, v in current.items()}),
+        status_code=status,
+    )
+
+
+@get("/admin/retention", name="retention.settings", sync_to_thread=True)
+def settings_page(request: Request[Any, Any, Any], db: Db) -> Template:
+    return _settings_page(request, db)
+
+
+@post("/admin/retention/defaults", name="retention.set_defaults", sync_to_thread=True)
+def set_defaults(request: Request[Any, Any, Any], db: Db, data: Form) -> Template | Redirect:
+    principal = require_principal(request)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: settings.set_defaults(db, principal, values),
+        lambda form, status: _settings_page(request, db, form, status),
+        success="/admin/retention",
+        flash="Saved: records that join the schedule from now on go to these groups",
+    )
+
+
+def _group_page(
+    request: Request[Any, Any, Any], db: Session, group_id: int, form: FormState | None, status: int = 200
+) -> Template:
+    principal = require_principal(request)
+    group = next((g for g in settings.groups(db, principal) if g.id == group_id), None)
+    if group is None:
+        raise NotFound("There is no such review group")
+    return page(
+        request,
+        "retention/group.html",
+        heading=f"Change group {group.id}",
+        group=group,
+        rules=[(r.value, r.label) for r in Rule],
+        form=form
+        or FormState.empty(
+            name=group.name,
+            rule=group.rule,
+            clear_years=str(group.clear_years),
+            review_years=str(group.review_years),
+            until_age=str(group.until_age or ""),
+            version=str(group.version),
+        ),
+        status_code=status,
+    )
+
+
+def _group_saved(done: tuple[RetentionGroup, ScanResult]) -> str:
+    group, moved = done
+    if not moved.changed:
+        return f"Group {group.id} saved"
+    plural = "s" if moved.changed != 1 else ""
+    return f"Group {group.id} saved: {moved.changed:,} scheduled record{plural} moved to its new dates"
+
+
+@get("/admin/retention/groups/{group_id:int}", name="retention.group_form", sync_to_thread=True)
+def group_form(request: Request[Any, Any, Any], db: Db, group_id: FromPath[int]) -> Template:
+    return _group_page(request, db, group_id, None)
+
+
+@post("/admin/retention/groups/{group_id:int}", name="retention.update_group", sync_to_thread=True)
+def update_group(
+    request: Request[Any, Any, Any], db: Db, group_id: FromPath[int], data: Form
+) -> Template | Redirect:
+    principal = require_principal(request)
+    return round_trip(
+        request,
+        db,
+        data,
+        lambda values: settings.update_group(db, principal, group_id, values),
+        lambda form, status: _group_page(request, db, group_id, form, status),
+        success="/admin/retention",
+        flash=_group_saved,
+    )
+
+
+ROUTES = [
+    review_queue,
+    record_page,
+    decide,
+    dispose_form,
+    dispose,
+    settings_page,
+    set_defaults,
+    group_form,
+    update_group,
+]
