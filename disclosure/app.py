@@ -74,6 +74,7 @@ from disclosure.retention import api as retention_api
 from disclosure.retention import controllers as retention_pages
 from disclosure.search import api as search_api
 from disclosure.search import controllers as search_pages
+from disclosure.subject_access import controllers as subject_access_pages
 from disclosure.waiting import api as waiting_api
 from disclosure.waiting import controllers as waiting_pages
 from disclosure.waiting.service import CountsCache
@@ -199,6 +200,7 @@ def create_app(
             Router("/", route_handlers=waiting_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=reports_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=retention_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=subject_access_pages.ROUTES, include_in_schema=False),
             # Uploads get the attachment limit (plus room for the form's other fields); every other route
             # keeps the 2 MB default. Litestar refuses a larger body from its Content-Length, unread.
             Router(

@@ -18,6 +18,7 @@ def import_all_models() -> None:
     import disclosure.retention.models
     import disclosure.schedule
     import disclosure.storage
+    import disclosure.subject_access.models
     import disclosure.waiting.models  # noqa: F401
     from disclosure.db import Base, index_foreign_keys
 

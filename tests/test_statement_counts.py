@@ -18,12 +18,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from disclosure.accounts import service as accounts
 from disclosure.accounts.roles import Role
+from disclosure.clocks import uk_date
 from disclosure.db import utcnow
 from disclosure.decisions import service as decisions
 from disclosure.missing import service as missing
@@ -31,6 +32,9 @@ from disclosure.reports.periods import containing
 from disclosure.requests import service as requests_service
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.research import service as research
+from disclosure.retention import schedule as retention
+from disclosure.retention.models import RetentionRecord
+from disclosure.subject_access import service as subject_access
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.decisions.builders import panel_with, submitted_case
 from tests.decisions.conftest import Cast, make_cast
@@ -51,12 +55,15 @@ class World:
     admin: Any
     partner: Any
     social_worker: Any
+    reviewer: Any
+    officer: Any
     added: int = 0
 
 
 def _grow(db: Session, world: World, batches: int) -> None:
     """`batches` more of everything the lists show."""
     cast = world.cast
+    today = uk_date(utcnow())
     for _ in range(batches):
         world.added += 1
         n = world.added
@@ -76,6 +83,17 @@ def _grow(db: Session, world: World, batches: int) -> None:
         told = {"social_worker_id": str(world.social_worker.user_id), "school_id": agency_id(db, "education")}
         missing.record_episode(db, cast.clerk, child.id, episode_values(hours_ago=2, **told))
         make_user(db, Role.RESEARCHER)  # and one more user
+        closed = make_request(db, cast.clerk, route="right_to_know")
+        subject = make_person(db, cast.clerk, "Kim", f"Closed{n}")
+        add(db, cast.clerk, closed, PartyRole.SUBJECT, subject)
+        requests_service.withdraw(
+            db, cast.clerk, closed.id, {"reason": "applicant_withdrew", "notes": "Gone"}
+        )
+        subject_access.open_request(
+            db,
+            world.officer,
+            {"person_id": str(subject.id), "received": today.isoformat(), "how_received": "By letter"},
+        )
         asking = case_in_research(db, cast.clerk, cast.researcher)
         research.send_partner_request(
             db,
@@ -87,6 +105,8 @@ def _grow(db: Session, world: World, batches: int) -> None:
                 "person_ids": [subject_id(asking)],
             },
         )
+    retention.scan(db, today=today)
+    db.execute(update(RetentionRecord).values(review_due_on=today - timedelta(days=1)))
     db.flush()
 
 
@@ -110,7 +130,9 @@ def world(db: Session) -> World:
     meeting, _items = panel_with(db, cast.clerk, cast.chair, [(cast.probation, "probation")])
     auditor = principal_for(make_user(db, Role.AUDITOR).user)
     admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
-    world = World(cast, meeting.id, auditor, admin, partner_user(db), social_worker(db))
+    reviewer = principal_for(make_user(db, Role.RECORDS_REVIEWER).user)
+    officer = principal_for(make_user(db, Role.INFORMATION_RIGHTS).user)
+    world = World(cast, meeting.id, auditor, admin, partner_user(db), social_worker(db), reviewer, officer)
     _grow(db, world, 2)
     return world
 
@@ -164,6 +186,12 @@ ROUTES: dict[str, Reader] = {
         f"/reports/timeliness?from={THIS_YEAR[:4]}-04-01&to={int(THIS_YEAR[:4]) + 1}-03-31",
     ),
     "work queue, past a deadline": lambda w: (w.cast.clerk, "/requests?due=overdue"),
+    "records review queue": lambda w: (w.reviewer, "/retention"),
+    "records under legal hold": lambda w: (w.reviewer, "/retention?view=held"),
+    "retention records API": lambda w: (w.reviewer, "/api/v1/retention/records"),
+    "records reviewer's home page": lambda w: (w.reviewer, "/"),
+    "subject access requests": lambda w: (w.officer, "/subject-access"),
+    "information rights officer's home page": lambda w: (w.officer, "/"),
 }
 
 

@@ -37,6 +37,9 @@ URGENT = roles(Role.URGENT_AUTHORISER)
 # Retention: records reviewers only (no case content); disposal asks for the password and code again.
 REVIEWER = roles(Role.RECORDS_REVIEWER)
 REVIEWER_REAUTH = roles(Role.RECORDS_REVIEWER, reauth=True)
+# Subject access: information rights officers; exporting a bundle asks for the password and code again.
+RIGHTS = roles(Role.INFORMATION_RIGHTS)
+RIGHTS_REAUTH = roles(Role.INFORMATION_RIGHTS, reauth=True)
 
 POLICY: dict[str, Rule] = {
     # Public: assets, health, the sign-in journey and one-time links.
@@ -103,6 +106,14 @@ POLICY: dict[str, Rule] = {
     "retention.decide": REVIEWER,
     "retention.dispose_form": REVIEWER_REAUTH,
     "retention.dispose": REVIEWER_REAUTH,
+    "subject_access.list": RIGHTS,
+    "subject_access.new_form": RIGHTS,
+    "subject_access.open": RIGHTS,
+    "subject_access.request": RIGHTS,
+    "subject_access.disclose_rest": RIGHTS,
+    "subject_access.item": RIGHTS,
+    "subject_access.decide": RIGHTS,
+    "subject_access.export": RIGHTS_REAUTH,
     "retention.settings": ADMIN,
     "retention.set_defaults": ADMIN,
     "retention.group_form": ADMIN,
@@ -406,6 +417,8 @@ def navigation(
         items += [("/audit", "Audit trail")]
     if Role.RECORDS_REVIEWER in principal.roles:
         items += [("/retention", "Records review")]
+    if Role.INFORMATION_RIGHTS in principal.roles:
+        items += [("/subject-access", "Subject access")]
     items.append(("/account", "Your account"))
 
     def matches(href: str) -> bool:

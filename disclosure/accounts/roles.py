@@ -19,6 +19,7 @@ class Role(Labelled):
     URGENT_AUTHORISER = "urgent_authoriser", "Urgent disclosure authoriser"
     AUDITOR = "auditor"
     RECORDS_REVIEWER = "records_reviewer", "Records reviewer"
+    INFORMATION_RIGHTS = "information_rights", "Information rights officer"
     PARTNER = "partner", "Partner agency user"
 
     @property
@@ -44,6 +45,10 @@ ROLE_DESCRIPTIONS = {
         "Reviews records due under the retention schedule (MoPI): retains them with a rationale, places "
         "legal holds, or disposes of them. Sees references and dates, not case content."
     ),
+    Role.INFORMATION_RIGHTS: (
+        "Answers subject access requests (DPA 2018 s.45): gathers everything held about a person, decides "
+        "item by item what is disclosed, redacted or withheld under an exemption, and exports the bundle."
+    ),
     Role.PARTNER: (
         "Answers information requests addressed to their own agency. Sees nothing else of a case."
     ),
@@ -61,10 +66,11 @@ CASE_ROLES = frozenset(
     }
 )
 
-# Roles that read case content: the case roles, and partner users (their own agency's requests). An
+# Roles that read case content: the case roles, partner users (their own agency's requests) and information
+# rights officers (everything about the subject of a subject access request). An
 # administrator account holds none of them (separate accounts), so no one can grant themselves a way in
 # [issue 14]; the database refuses the pair too (migration 0011).
-READS_CASES = CASE_ROLES | {Role.PARTNER}
+READS_CASES = CASE_ROLES | {Role.PARTNER, Role.INFORMATION_RIGHTS}
 
 
 def require_case_role(actor: Principal) -> None:

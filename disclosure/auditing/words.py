@@ -111,6 +111,10 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "retention.hold": "Placed a legal hold on a record",
         "retention.release": "Released a legal hold on a record",
         "retention.dispose": "Disposed of a record on review (erasure)",
+        "subject_access.open": "Opened a subject access request, gathering everything held about the person",
+        "subject_access.decide": "Decided what a subject access bundle gives of one item",
+        "subject_access.disclose_rest": "Disclosed in full the subject access items with nothing to consider",
+        "subject_access.export": "Exported a subject access bundle for the data subject",
         "retention.group.update": "Changed a review group's periods",
         "retention.defaults.update": "Changed the review group each kind of record joins",
         # Decisions: panels
@@ -243,6 +247,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "retention_schedule": "Review schedule",
         "retention_record": "Record under review",
         "retention_group": "Review group",
+        "subject_access_request": "Subject access request",
         "protocol_form": "Protocol form",
         "audit_trail": "Audit trail",
         "search": "Search",

@@ -25,9 +25,9 @@ class LineOut:
 @dataclass
 class TaskOut:
     """`kind` is stable for integrations (triage, overdue, meeting, agenda, research, answers, chase,
-    review, panels, sign, deliver, interviews, matches, partner_requests, notices, retention, setup,
-    mail). `count` and `late` are of every piece of work of the kind; `lines` lists at most the first 100
-    (most urgent or oldest first), and `href` leads to the full list."""
+    review, panels, sign, deliver, interviews, matches, partner_requests, notices, retention,
+    subject_access, setup, mail). `count` and `late` are of every piece of work of the kind; `lines` lists
+    at most the first 100 (most urgent or oldest first), and `href` leads to the full list."""
 
     kind: str
     label: str

@@ -36,6 +36,8 @@ from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 from disclosure.research.models import PartnerRequest, ResearchPackage
 from disclosure.research.workflow import PackageStatus, PartnerRequestStatus
 from disclosure.retention.models import RetentionRecord
+from disclosure.subject_access.models import SubjectAccessRequest
+from disclosure.subject_access.vocabulary import RequestStatus as SubjectAccessStatus
 from disclosure.text import format_date, format_datetime
 
 LONDON = ZoneInfo("Europe/London")
@@ -615,6 +617,34 @@ def records_to_review(look: Looking) -> Task | None:
     return found.task("retention", "Records due for review", "/retention", "/retention", lines)
 
 
+def subject_access_due(look: Looking) -> Task | None:
+    """Open subject access requests, soonest due first; late once past the month (DPA 2018 s.54)."""
+    if not look.holds(Role.INFORMATION_RIGHTS):
+        return None
+    today = look.now.astimezone(LONDON).date()
+    chosen = select(
+        SubjectAccessRequest.id, SubjectAccessRequest.received_on, SubjectAccessRequest.due_on
+    ).where(SubjectAccessRequest.status == SubjectAccessStatus.OPEN.value)
+    found = _first(
+        look,
+        chosen.order_by(SubjectAccessRequest.due_on, SubjectAccessRequest.id),
+        SubjectAccessRequest.due_on < today,
+    )
+    lines = (
+        Line(
+            str(r.id),
+            f"Received {format_date(r.received_on)}",
+            f"/subject-access/{r.id}",
+            note=f"due {format_date(r.due_on)}",
+            late=r.due_on < today,
+        )
+        for r in found.rows
+    )
+    return found.task(
+        "subject_access", "Subject access requests to answer", "/subject-access", "/subject-access", lines
+    )
+
+
 # ---------------------------------------------------------------- administration
 
 
@@ -665,6 +695,7 @@ SOURCES: tuple[Source, ...] = (
     partner_requests,
     notices_to_acknowledge,
     records_to_review,
+    subject_access_due,
 )
 """In the order the home page lists them."""
 
