@@ -74,6 +74,7 @@ from disclosure.retention import api as retention_api
 from disclosure.retention import controllers as retention_pages
 from disclosure.search import api as search_api
 from disclosure.search import controllers as search_pages
+from disclosure.subject_access import api as subject_access_api
 from disclosure.subject_access import controllers as subject_access_pages
 from disclosure.waiting import api as waiting_api
 from disclosure.waiting import controllers as waiting_pages
@@ -225,6 +226,7 @@ def create_app(
                         *waiting_api.ROUTES,
                         *reports_api.ROUTES,
                         *retention_api.ROUTES,
+                        *subject_access_api.ROUTES,
                     ]
                 ),
                 security=[{BEARER: []}],

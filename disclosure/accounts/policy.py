@@ -308,6 +308,11 @@ POLICY: dict[str, Rule] = {
     "api.retention_record": REVIEWER,
     "api.retention_decide": REVIEWER,
     "api.retention_dispose": REVIEWER,  # the reviewer's password and code travel with the call
+    "api.subject_access_requests": RIGHTS,
+    "api.subject_access_open": RIGHTS,
+    "api.subject_access_request": RIGHTS,
+    "api.subject_access_decide": RIGHTS,
+    "api.subject_access_export": RIGHTS,  # the officer's password and code travel with the call
     "api.returns": CASE_WORK,
     "api.requests": CASE_WORK,
     "api.request": CASE_WORK,

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from disclosure.accounts import service as accounts
 from disclosure.accounts.roles import Role
 from disclosure.audit import AuditEvent
 from disclosure.auth import Principal
@@ -264,3 +265,44 @@ def test_only_information_rights_officers_reach_subject_access(
         client.sign_in_as(make_session(db, make_user(db, role).user))
         assert client.get("/subject-access").status_code == 403
         assert client.get("/subject-access/new?family_name=Example").status_code == 403
+
+
+def test_the_api_opens_reads_decides_and_exports_with_the_officers_code(
+    db: Session, client: PageClient, settings: Settings
+) -> None:
+    person = _held(db, store_for(settings))
+    officer = make_user(db, Role.INFORMATION_RIGHTS)
+    admin = principal_for(make_user(db, Role.ADMINISTRATOR).user)
+    token = accounts.issue_api_token(db, admin, officer.user.id, "information rights system")
+    db.commit()
+    client.headers["Authorization"] = f"Bearer {token}"
+    today = uk_date(utcnow()).isoformat()
+    refused = client.post(
+        "/api/v1/subject-access",
+        json={"person_id": str(uuid.uuid4()), "received": today, "how_received": "Letter"},
+    )
+    assert refused.status_code == 400 and set(refused.json()["errors"]) == {"person_id"}
+    opened = client.post(
+        "/api/v1/subject-access",
+        json={"person_id": str(person.id), "received": today, "how_received": "Letter"},
+    )
+    assert opened.status_code == 201
+    detail = opened.json()
+    request_id, items = detail["request"]["id"], detail["items"]
+    assert detail["request"]["to_decide"] == 7 and [i["kind"] for i in items][:2] == ["person", "case"]
+    listed = client.get("/api/v1/subject-access").json()
+    assert [r["id"] for r in listed["requests"]] == [request_id]
+    url = f"/api/v1/subject-access/{request_id}"
+    not_yet = client.post(f"{url}/export", json={"password": officer.password, "code": officer.code()})
+    assert not_yet.status_code == 409 and "still to decide" in not_yet.json()["detail"]
+    bad = client.post(f"{url}/items/{items[1]['id']}", json={"decision": "withhold"})
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"exemption", "note"}
+    for item in items:
+        decided = client.post(f"{url}/items/{item['id']}", json={"decision": "disclose"})
+        assert decided.status_code == 200 and decided.json()["decision"] == "disclose"
+    wrong = client.post(f"{url}/export", json={"password": "not it", "code": "000000"})
+    assert wrong.status_code == 400 and set(wrong.json()["errors"]) == {"password", "code"}
+    done = client.post(f"{url}/export", json={"password": officer.password, "code": officer.code(1)})
+    assert done.status_code == 200 and done.headers["content-type"] == "application/zip"
+    assert "for-the-force-file/schedule.csv" in zipfile.ZipFile(io.BytesIO(done.content)).namelist()
+    assert client.get(url).json()["request"]["status"] == "exported"
