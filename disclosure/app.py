@@ -27,6 +27,7 @@ from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from disclosure import logs, wiring
@@ -120,6 +121,7 @@ API_ERRORS = {
     400: _problem("The request is not valid: `errors` gives each field's message, keyed by the field"),
     401: _problem("No valid API token: send `Authorization: Bearer <token>` with a live token"),
     403: _problem("The token's user may not do this, or has no need to know this record"),
+    503: _problem("The database is unreachable or full: nothing was saved; try again after `Retry-After`"),
 }
 RECORD_ERRORS = {404: _problem("No such record (or none the token's user may know of)")}
 CHANGE_ERRORS = {
@@ -387,8 +389,26 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         if exc.status_code == 405 and exc.headers and exc.headers.get("allow"):
             message = f"This address answers {exc.headers['allow']} only"
         return _error(request, exc.status_code, title, message, headers=exc.headers)  # 405's Allow
+    return _unexpected(request, exc)
+
+
+UNAVAILABLE = (
+    "Nothing from this request was saved. Go back (what you typed is still in the form) and try again in a "
+    "few minutes. If it keeps happening, contact the service desk and give this reference."
+)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """An error the service did not expect, logged with a reference for the service desk: the database
+    unreachable, restarting or out of disk space is a 503 saying nothing was saved (QUALITY.md
+    "Reliability"); anything else a 500."""
     reference = uuid.uuid4().hex[:12]
-    log.exception("unexpected error, reference %s, route %s", reference, request.scope.get("path_template"))
+    route = request.scope.get("path_template")
+    if isinstance(exc, OperationalError):
+        log.exception("database unavailable, reference %s, route %s", reference, route)
+        title = "The service cannot reach its records just now"
+        return _error(request, 503, title, UNAVAILABLE, reference=reference, headers={"Retry-After": "60"})
+    log.exception("unexpected error, reference %s, route %s", reference, route)
     return _error(
         request,
         500,
