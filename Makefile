@@ -10,6 +10,8 @@ UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.8
 # semgrep lives in its own environment: its pins clash with ours (see [dependency-groups] in pyproject.toml).
 SEMGREP := $(TOOLS)/semgrep/bin/semgrep
+# locust too (bench/load.py drives it as a subprocess): it would load its pytest plugin and gevent into the tests.
+LOCUST := $(TOOLS)/locust/bin/locust
 # Local rules only (.semgrep/): no registry rule packs, no metrics, no version check; nothing leaves the machine.
 SEMGREP_FLAGS := --metrics=off --disable-version-check
 export SEMGREP_SEND_METRICS := off
@@ -57,6 +59,11 @@ $(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
 $(TOOLS)/semgrep/.installed: requirements-semgrep.lock | $(UV)
 	test -x $(TOOLS)/semgrep/bin/python || $(PYTHON) -m venv $(TOOLS)/semgrep
 	$(UV) pip install --python $(TOOLS)/semgrep/bin/python --require-hashes --compile-bytecode --quiet -r requirements-semgrep.lock
+	touch $@
+
+$(TOOLS)/locust/.installed: requirements-locust.lock | $(UV)
+	test -x $(TOOLS)/locust/bin/python || $(PYTHON) -m venv $(TOOLS)/locust
+	$(UV) pip install --python $(TOOLS)/locust/bin/python --require-hashes --compile-bytecode --quiet -r requirements-locust.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -133,10 +140,16 @@ bench: install-dev ## Benchmarks: letters, people matching, the feed, every page
 	fi
 	$(BIN)/python bench/performance.py --figures $(BENCH_OUT) --out docs/PERFORMANCE.md
 
-check-reliability: install-dev ## Faults: kill -9 during acknowledged writes (KILLS times, default 30) and a backup round trip, on SQLite and PostgreSQL; writes docs/RELIABILITY.md
+# The load check's size: LOAD_USERS simulated users (spawned LOAD_SPAWN a second) for LOAD_SECONDS on each engine,
+# over a force of LOAD_REQUESTS synthetic requests.
+LOAD_ARGS = --locust $(LOCUST) --users $${LOAD_USERS:-24} --spawn-rate $${LOAD_SPAWN:-4} --seconds $${LOAD_SECONDS:-60} \
+	--requests $${LOAD_REQUESTS:-2000}
+check-reliability: install-dev $(TOOLS)/locust/.installed ## Faults (kill -9 during acknowledged writes, KILLS times, default 30; a backup round trip) and load (locust: LOAD_USERS for LOAD_SECONDS, every acknowledged write reconciled), on SQLite and PostgreSQL; writes docs/RELIABILITY.md
 	mkdir -p $(BENCH_OUT)/reliability
 	$(BIN)/python bench/reliability.py --kills $${KILLS:-30} --json $(BENCH_OUT)/reliability/sqlite.json
 	$(BIN)/python bench/reliability.py --kills $${KILLS:-30} --database-url $(BENCH_PG)_reliability --json $(BENCH_OUT)/reliability/postgresql.json
+	$(BIN)/python bench/load.py $(LOAD_ARGS) --workers 1 --json $(BENCH_OUT)/reliability/load-sqlite.json
+	$(BIN)/python bench/load.py $(LOAD_ARGS) --workers 4 --database-url $(BENCH_PG)_load --json $(BENCH_OUT)/reliability/load-postgresql.json
 	$(BIN)/python bench/reliability.py --report $(BENCH_OUT)/reliability docs/RELIABILITY.md
 
 check-deploy: install ## `disclosure check --deploy` against a production-like configuration (a fresh database)
@@ -153,6 +166,7 @@ lock: | $(UV) ## Re-resolve and hash-pin the dependencies after editing pyprojec
 	$(UV) pip compile pyproject.toml --extra build --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
 	$(UV) pip compile pyproject.toml --extra build --extra dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements-dev.lock
 	$(UV) pip compile --group pyproject.toml:semgrep --generate-hashes --python-version 3.11 --no-header --quiet -o requirements-semgrep.lock
+	$(UV) pip compile --group pyproject.toml:locust --generate-hashes --python-version 3.11 --no-header --quiet -o requirements-locust.lock
 
 clean: ## Remove the environments (not the database in var/)
 	rm -rf $(VENV) $(TOOLS) node_modules

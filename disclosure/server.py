@@ -29,6 +29,12 @@ class _Config(uvicorn.Config):
         return reopened
 
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle connection stays open: longer than a load balancer's usual idle timeout (60 s) and any
+pause between a user's clicks, so a client never reuses a connection the server is just closing (uvicorn's
+default of 5 s lost one request in a thousand of the load check to that race)."""
+
+
 def config(host: str, port: int, workers: int) -> uvicorn.Config:
     return _Config(
         APP,
@@ -39,6 +45,7 @@ def config(host: str, port: int, workers: int) -> uvicorn.Config:
         proxy_headers=False,
         server_header=False,
         log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
