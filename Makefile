@@ -150,6 +150,8 @@ check-reliability: install-dev $(TOOLS)/locust/.installed ## Faults (kill -9 dur
 	$(BIN)/python bench/reliability.py --kills $${KILLS:-30} --database-url $(BENCH_PG)_reliability --json $(BENCH_OUT)/reliability/postgresql.json
 	$(BIN)/python bench/load.py $(LOAD_ARGS) --workers 1 --json $(BENCH_OUT)/reliability/load-sqlite.json
 	$(BIN)/python bench/load.py $(LOAD_ARGS) --workers 4 --database-url $(BENCH_PG)_load --json $(BENCH_OUT)/reliability/load-postgresql.json
+	DISCLOSURE_FUZZ=thorough $(BIN)/pytest tests/accounts/test_policy.py tests/test_api_fuzz.py -q \
+	  -o junit_family=legacy --junitxml=$(BENCH_OUT)/reliability/checks.xml
 	$(BIN)/python bench/reliability.py --report $(BENCH_OUT)/reliability docs/RELIABILITY.md
 
 check-deploy: install ## `disclosure check --deploy` against a production-like configuration (a fresh database)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import re
+import typing
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -128,6 +130,9 @@ CHANGE_ERRORS = {
     409: _problem("The record changed since it was read (send its `version`), or its state forbids this"),
     413: _problem("The body is larger than the service accepts"),
 }
+LOCK_ERRORS = {
+    429: _problem("Too many wrong passwords or codes: the account is locked for a while; try again later"),
+}
 
 
 def _api(handlers: list[Any]) -> list[Any]:
@@ -141,8 +146,19 @@ def _api(handlers: list[Any]) -> list[Any]:
             declared |= RECORD_ERRORS
         if handler.http_methods - {"GET", "HEAD"}:
             declared |= CHANGE_ERRORS
+        if "password" in _body_fields(handler):
+            declared |= LOCK_ERRORS  # the caller's password and code travel with the call
         handler.responses = {**declared, **(handler.responses or {})}
     return handlers
+
+
+def _body_fields(handler: Any) -> set[str]:
+    """The field names of a handler's JSON body (`data: JSONBody[SomeBody]`), or none."""
+    hints = typing.get_type_hints(handler.fn, include_extras=True)
+    body = hints.get("data")
+    while typing.get_origin(body) is typing.Annotated:
+        body = typing.get_args(body)[0]
+    return {f.name for f in dataclasses.fields(body)} if dataclasses.is_dataclass(body) else set()
 
 
 def freeze_start_up_objects() -> None:

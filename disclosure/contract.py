@@ -217,9 +217,143 @@ def close_bodies(document: dict[str, Any]) -> None:
         waiting += _refs(schemas[name])
 
 
+@dataclasses.dataclass(frozen=True)
+class Link:
+    """An answer that names a record (`parameters`: runtime expressions, by path parameter) and the
+    operations under `under` that take that record by those parameters: the links the document gives
+    `source`'s `status` answer, one for each operation."""
+
+    source: str
+    status: str
+    under: str
+    parameters: dict[str, str]
+
+
+LINKS = (
+    Link(
+        "POST /api/v1/requests", "201", "/api/v1/requests/{request_id}", {"request_id": "$response.body#/id"}
+    ),
+    Link(
+        "GET /api/v1/requests",
+        "200",
+        "/api/v1/requests/{request_id}",
+        {"request_id": "$response.body#/items/0/id"},
+    ),
+    Link(
+        "GET /api/v1/requests/{request_id}",
+        "200",
+        "/api/v1/people/{person_id}",
+        {"person_id": "$response.body#/parties/0/person_id"},
+    ),
+    Link(
+        "GET /api/v1/requests/{request_id}/research",
+        "200",
+        "/api/v1/requests/{request_id}/research/versions/{number}",
+        {"request_id": "$request.path.request_id", "number": "$response.body#/versions/0"},
+    ),
+    Link(
+        "GET /api/v1/requests/{request_id}/decisions",
+        "200",
+        "/api/v1/decisions/{decision_id}",
+        {"decision_id": "$response.body#/0/id"},
+    ),
+    Link("POST /api/v1/people", "201", "/api/v1/people/{person_id}", {"person_id": "$response.body#/id"}),
+    Link("POST /api/v1/panels", "201", "/api/v1/panels/{meeting_id}", {"meeting_id": "$response.body#/id"}),
+    Link(
+        "POST /api/v1/panels/{meeting_id}/agenda",
+        "201",
+        "/api/v1/panels/{meeting_id}/agenda/{item_id}",
+        {"meeting_id": "$request.path.meeting_id", "item_id": "$response.body#/items/0/id"},
+    ),
+    Link(
+        "POST /api/v1/panels/{meeting_id}/agenda/{item_id}/decision",
+        "201",
+        "/api/v1/decisions/{decision_id}",
+        {"decision_id": "$response.body#/id"},
+    ),
+    Link(
+        "POST /api/v1/missing/imports",
+        "201",
+        "/api/v1/missing/imports/{import_id}",
+        {"import_id": "$response.body#/id"},
+    ),
+    Link(
+        "GET /api/v1/missing/episodes",
+        "200",
+        "/api/v1/missing/episodes/{episode_id}",
+        {"episode_id": "$response.body#/items/0/id"},
+    ),
+    Link("POST /api/v1/users", "201", "/api/v1/users/{user_id}", {"user_id": "$response.body#/user/id"}),
+    Link("GET /api/v1/users", "200", "/api/v1/users/{user_id}", {"user_id": "$response.body#/0/id"}),
+    Link(
+        "GET /api/v1/retention/records",
+        "200",
+        "/api/v1/retention/records/{record_id}",
+        {"record_id": "$response.body#/records/0/id"},
+    ),
+    Link(
+        "POST /api/v1/subject-access",
+        "201",
+        "/api/v1/subject-access/{request_id}",
+        {"request_id": "$response.body#/request/id"},
+    ),
+    Link(
+        "GET /api/v1/subject-access",
+        "200",
+        "/api/v1/subject-access/{request_id}",
+        {"request_id": "$response.body#/requests/0/id"},
+    ),
+    Link(
+        "GET /api/v1/partner/requests",
+        "200",
+        "/api/v1/partner/requests/{partner_request_id}",
+        {"partner_request_id": "$response.body#/items/0/id"},
+    ),
+)
+
+
+def _path_parameters(path: str) -> set[str]:
+    return {part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")}
+
+
+def add_links(document: dict[str, Any]) -> list[tuple[str, str, str, dict[str, str]]]:
+    """Give the document the links of `LINKS` (Litestar's handlers cannot declare them), each named by
+    its target's operationId, so an integrator (and schemathesis' stateful tests) can follow a record from
+    the answer that names it to every operation that takes it; returns them as (source label, status,
+    target label, parameters)."""
+    ids = {
+        f"{method.upper()} {path}": operation["operationId"]
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    declared = []
+    for link in LINKS:
+        method, path = link.source.split(" ", 1)
+        response = document["paths"][path][method.lower()]["responses"][link.status]
+        targets = [
+            label
+            for label in ids
+            if label != link.source
+            and (label.split(" ", 1)[1] + "/").startswith(link.under + "/")
+            and _path_parameters(label.split(" ", 1)[1]) == set(link.parameters)
+        ]
+        if not targets:
+            raise ValueError(f"{link.source} links to nothing under {link.under}")
+        for target in sorted(targets):
+            response.setdefault("links", {})[ids[target]] = {
+                "operationId": ids[target],
+                "parameters": dict(link.parameters),
+            }
+            declared.append((link.source, link.status, target, dict(link.parameters)))
+    return declared
+
+
 class ContractJsonPlugin(JsonRenderPlugin):
-    """The OpenAPI document as JSON, each body's schema closed to fields it does not have."""
+    """The OpenAPI document as JSON, each body's schema closed to fields it does not have, and the links
+    from each answer that names a record to the operations that take it."""
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         close_bodies(openapi_schema)
+        add_links(openapi_schema)  # the same links each time: rendering the document again changes nothing
         return super().render(request, openapi_schema)
