@@ -331,6 +331,49 @@ def test_attachment_orphans_are_listed_then_removed_with_an_audit_event(
     assert actions == ["attachments.orphans_removed"]
 
 
+CRASH_MID_UPLOAD = """
+import os, signal, sys
+from pathlib import Path
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work
+from disclosure.storage import LocalFileStore
+store = LocalFileStore(Path(sys.argv[2]))
+with unit_of_work(create_session_factory(create_db_engine(sys.argv[1]))) as session:
+    print(store.put(session, b"an upload the process died writing"), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # after the file, before its row commits
+"""
+
+
+def test_a_process_killed_between_a_file_and_its_row_leaves_an_orphan_the_sweep_removes(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """QUALITY.md check 22 under a real crash: the writer is killed with SIGKILL after its file is stored
+    and before the row that would refer to it commits. No row survives; the file is an orphan that the
+    sweep lists once it is old enough (a younger one may be mid-upload) and removes."""
+    import os
+
+    from disclosure.storage import LocalFileStore
+
+    run(cli_env, "migrate")
+    folder = tmp_path / "files"
+    crashed = subprocess.run(  # noqa: S603 (this test's own script, its own paths)
+        [sys.executable, "-c", CRASH_MID_UPLOAD, cli_env["DISCLOSURE_DATABASE_URL"], str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert crashed.returncode == -9, crashed.stderr
+    key = crashed.stdout.strip()
+    store = LocalFileStore(folder)
+    assert store.path_for(key).exists(), "the file was written before the kill"
+    env = {**cli_env, "DISCLOSURE_ATTACHMENT_DIR": str(folder)}
+    code, listed = run(env, "attachments", "orphans")
+    assert code == 0 and key not in listed, "too young to be told from an upload in progress"
+    os.utime(store.path_for(key), (0, 0))
+    code, removed = run(env, "attachments", "orphans", "--remove")
+    assert code == 0 and "Removed 1 file(s)" in removed and not store.path_for(key).exists()
+
+
 def test_attachment_orphans_in_the_database_store_need_no_sweep(cli_env: dict[str, str]) -> None:
     run(cli_env, "migrate")
     code, output = run({**cli_env, "DISCLOSURE_ATTACHMENT_STORE": "database"}, "attachments", "orphans")
