@@ -76,6 +76,7 @@ PERSON_OWN = frozenset(
         "missing_notifications",
         "missing_notification_items",
         "missing_pending_matches",
+        "subject_access_requests",
     }
 )
 """A person's own tables: rows here go with the person and do not keep them. Any other table that refers to

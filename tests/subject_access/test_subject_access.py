@@ -306,3 +306,27 @@ def test_the_api_opens_reads_decides_and_exports_with_the_officers_code(
     assert done.status_code == 200 and done.headers["content-type"] == "application/zip"
     assert "for-the-force-file/schedule.csv" in zipfile.ZipFile(io.BytesIO(done.content)).namelist()
     assert client.get(url).json()["request"]["status"] == "exported"
+
+
+def test_a_subject_access_request_goes_with_the_person_it_is_about(
+    db: Session, officer: Principal, store: LocalFileStore
+) -> None:
+    """A request is part of the person's own record: it does not keep them once their last case is
+    disposed of, and it goes with them."""
+    from disclosure.retention import service as retention
+    from tests.retention.builders import due_today, withdrawn_case
+
+    clerk = principal_for(make_user(db, Role.DATA_ADMINISTRATOR).user)
+    researcher = principal_for(make_user(db, Role.RESEARCHER).user)
+    case = withdrawn_case(db, clerk, researcher, store)
+    person = db.get(Person, uuid.UUID(subject_id(case)))
+    assert person is not None
+    person_id = person.id
+    _opened(db, officer, person)
+    record = due_today(db, case.id)
+    reviewer = principal_for(make_user(db, Role.RECORDS_REVIEWER).user)
+    gone = retention.dispose(db, reviewer, store, record.id, {"confirm": "yes"})
+    db.commit()
+    assert gone.counts.get("subject_access_requests") == 1 and gone.counts.get("subject_access_items", 0) > 0
+    assert db.get(Person, person_id) is None
+    assert db.scalar(select(func.count()).select_from(SubjectAccessRequest)) == 0
