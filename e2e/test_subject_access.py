@@ -34,11 +34,11 @@ def test_an_officer_answers_a_subject_access_request(
     page: Page, visit: Visit, live_server: str, live_sessions: sessionmaker[Session], live_settings: Settings
 ) -> None:
     iris = make_live_user(live_sessions, live_settings, "iris.rights", "Iris Rights", "information_rights")
-    make_live_user(live_sessions, live_settings, "dee.clerk", "Dee Clerk", "data_administrator")
-    make_live_user(live_sessions, live_settings, "ray.research", "Ray Research", "researcher")
+    make_live_user(live_sessions, live_settings, "sol.intake", "Sol Intake", "data_administrator")
+    make_live_user(live_sessions, live_settings, "rex.checks", "Rex Checks", "researcher")
     with unit_of_work(live_sessions) as session:
-        researcher = live_principal(session, "ray.research")
-        case = case_in_research(session, live_principal(session, "dee.clerk"), researcher)
+        researcher = live_principal(session, "rex.checks")
+        case = case_in_research(session, live_principal(session, "sol.intake"), researcher)
         research.record_evidence(session, researcher, case.id, evidence_values(case))
         person_id = uuid.UUID(subject_id(case))
 

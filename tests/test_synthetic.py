@@ -36,6 +36,7 @@ NOT_IN_TEMPLATES = {
     "missing_pending_matches": "an imported report that matches no one for sure waits for a person",
     "missing_link_considerations": "made when exploitation links cases, by hand",
     "missing_unreached_notices": "only when an urgent notice has nobody to go to",
+    "subject_access_requests": "a person's request for what is held about them: a few a month, by hand",
 }
 """Tables about a case, an episode, a meeting or a person that no template journey fills, and why."""
 
