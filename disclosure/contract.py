@@ -30,14 +30,22 @@ from litestar.exceptions import ValidationException
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import KwargDefinition
 
-_VISIBLE = r"[^\s\u0000-\u001f\u007f-\u009f]"
+from disclosure.text import has_control
+
+_KEPT = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
+"""A character the API takes in text (`text.has_control`): not a control character but tab and line breaks,
+not a bidirectional override."""
+_VISIBLE = r"[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
 """A character the services keep when they tidy text: not a space, not a control character."""
+KEPT_TEXT = f"^{_KEPT}*$"
+"""The pattern of every text field and parameter in the document that has no stricter one."""
+FILLED_TEXT = f"^{_KEPT}*{_VISIBLE}{_KEPT}*$"
 
 
 def filled(limit: int | None = None) -> KwargDefinition:
     """Text the service requires (`Annotated[str, filled(200)]`): something other than spaces and control
     characters, which it strips; with `limit`, at most that many characters."""
-    return KwargDefinition(min_length=1, max_length=limit, pattern=_VISIBLE)
+    return KwargDefinition(min_length=1, max_length=limit, pattern=FILLED_TEXT)
 
 
 def _values(kind: type[Enum] | Iterable[str]) -> list[str]:
@@ -121,12 +129,32 @@ def wrong_type(value: Any, kind: Any) -> tuple[str, str] | None:
     return None
 
 
+def control_text(value: Any, at: str = "") -> list[str]:
+    """The paths of the strings in `value` (at any depth) holding a character the service does not keep
+    (`text.has_control`: NUL, which PostgreSQL cannot store, other control characters but tab and line
+    breaks, and bidirectional overrides). The pages drop them from what is typed; an integration is told,
+    so that what it sent is what is kept."""
+    if isinstance(value, str):
+        return [at or "body"] if has_control(value) else []
+    if isinstance(value, list):
+        return [p for n, item in enumerate(value) for p in control_text(item, f"{at}.{n}" if at else str(n))]
+    if isinstance(value, dict):
+        return [
+            p
+            for key, item in value.items()
+            for p in [*control_text(str(key), at), *control_text(item, f"{at}.{key}" if at else str(key))]
+        ]
+    return []
+
+
 def _refuse(detail: str, source: str, problems: list[tuple[str, str]]) -> None:
     """A 400 naming each (field, message), as the framework's own refusals are told."""
     raise ValidationException(
         detail=detail, extra=[{"key": key, "message": message, "source": source} for key, message in problems]
     )
 
+
+_CONTROL_MESSAGE = "{} must not contain control characters (only tabs and line breaks)"
 
 _NOT_QUERY = frozenset({"request", "scope", "data", "state", "headers", "cookies", "query", "socket", "body"})
 
@@ -162,6 +190,9 @@ async def refuse_unknown_fields(request: Request[Any, Any, Any]) -> None:
                 "query",
                 [(n, f"{n} is not a parameter of this request") for n in strange],
             )
+        controls = sorted({n for n, v in request.query_params.multi_items() if has_control(n + v)})
+        if controls:
+            _refuse("Control character", "query", [(n, _CONTROL_MESSAGE.format(n)) for n in controls])
     kind = _body_type(request)
     if kind is None or request.method in ("GET", "HEAD", "OPTIONS"):
         return
@@ -174,6 +205,9 @@ async def refuse_unknown_fields(request: Request[Any, Any, Any]) -> None:
         _refuse(
             "Unknown field", "body", [(path, f"{path} is not a field of this request") for path in unknown]
         )
+    controls = control_text(body)
+    if controls:
+        _refuse("Control character", "body", [(path, _CONTROL_MESSAGE.format(path)) for path in controls])
     wrong = wrong_type(body, kind)
     if wrong:
         path, message = wrong
@@ -192,8 +226,9 @@ def _refs(schema: Any) -> list[str]:
 
 
 def close_bodies(document: dict[str, Any]) -> None:
-    """Mark every request body's schema, and each schema it holds, `additionalProperties: false`, and give
-    those that need one of their fields (`needs_one_of`) their `anyOf`."""
+    """Mark every request body's schema, and each schema it holds, `additionalProperties: false`, give
+    those that need one of their fields (`needs_one_of`) their `anyOf`, and give every text in them and in
+    the operations' parameters the characters the API takes (`KEPT_TEXT`)."""
     schemas = document.get("components", {}).get("schemas", {})
     waiting = [
         name
@@ -210,11 +245,32 @@ def close_bodies(document: dict[str, Any]) -> None:
         seen.add(name)
         if schemas[name].get("type") == "object":
             schemas[name]["additionalProperties"] = False
+        _state_text_rule(schemas[name])
         if name in _ONE_OF:
             schemas[name]["anyOf"] = [
                 {"required": [field], "properties": {field: _GIVEN}} for field in _ONE_OF[name]
             ]
         waiting += _refs(schemas[name])
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                _state_text_rule(parameter.get("schema", {}))
+
+
+def _state_text_rule(schema: Any) -> None:
+    """Give each text in `schema` that has no pattern, value list or format the one the API keeps
+    (`KEPT_TEXT`: `control_text` refuses the rest), within objects, lists and alternatives; `$ref`s are
+    each given theirs where they are defined."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"pattern", "enum", "format", "const"} & set(schema):
+        schema["pattern"] = KEPT_TEXT
+    for key in ("oneOf", "anyOf", "allOf"):
+        for alternative in schema.get(key, []):
+            _state_text_rule(alternative)
+    for value in schema.get("properties", {}).values():
+        _state_text_rule(value)
+    _state_text_rule(schema.get("items"))
 
 
 @dataclasses.dataclass(frozen=True)

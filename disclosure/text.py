@@ -22,6 +22,12 @@ def clean(value: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", value))
 
 
+def has_control(value: str) -> bool:
+    """Whether `clean` would take something out of `value` (a control character other than tab and line
+    breaks, or a bidirectional override)."""
+    return _CONTROL.search(value) is not None
+
+
 def clean_line(value: str) -> str:
     """For one-line fields (names, references, filters): every control character removed."""
     return _SINGLE_LINE_CONTROL.sub("", unicodedata.normalize("NFC", value))

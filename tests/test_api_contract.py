@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from disclosure.app import API_ERRORS, CHANGE_ERRORS, RECORD_ERRORS
-from disclosure.contract import unknown_fields, wrong_type
+from disclosure.contract import control_text, unknown_fields, wrong_type
 from disclosure.db import utcnow
 from disclosure.decisions.api import AttendanceBody
 from tests.pages import PageClient
@@ -160,3 +160,29 @@ def test_a_value_of_the_wrong_json_type_is_refused_not_coerced(api: PageClient) 
         "members.0.present",
         "Expected bool, got str",
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["Ann\x00", "Ann\x07e", "Ann\u202eeB", "\x1b[2J", "Ann\x85", "\u2066Ann"], ids=repr
+)
+def test_text_holding_a_control_character_is_refused_at_its_field_and_nothing_is_written(
+    api: PageClient, text: str
+) -> None:
+    """PostgreSQL cannot store NUL (the fuzzer's 500 on `POST /api/v1/people`), and the pages drop control
+    characters from what is typed: an integration is told instead, on every operation, query and body."""
+    body = _problem(api.post("/api/v1/people", json={"given_names": text, "family_name": "Bell"}), 400)
+    assert body["errors"] == {
+        "given_names": "given_names must not contain control characters (only tabs and line breaks)"
+    }
+    assert api.post("/api/v1/people/matches", json={"given_names": "Ann", "family_name": "Bell"}).json() == []
+    assert set(_problem(api.get("/api/v1/requests", params={"after": text}), 400)["errors"]) == {"after"}
+
+
+def test_control_characters_are_found_at_any_depth_and_tabs_and_line_breaks_are_kept() -> None:
+    seat = {"member_id": "0193e2c4", "note": "a\x00"}
+    assert control_text({"members": [seat, {"note": "fine\r\n\tline"}], "x": "\x00", "n": 3}) == [
+        "members.0.note",
+        "x",
+    ]
+    assert control_text({"ke\x00y": "v"}) == ["body"]
+    assert control_text("Flat 1\r\n2 High St\t") == []
