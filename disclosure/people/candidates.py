@@ -23,7 +23,7 @@ from sqlalchemy import CompoundSelect, Select, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from disclosure.people import matching
-from disclosure.people.matching import Candidate, CandidateName
+from disclosure.people.matching import Candidate, CandidateAddress, CandidateName
 from disclosure.people.models import Person, PersonAddress, PersonName
 from disclosure.people.schemas import PersonDetails
 
@@ -112,14 +112,16 @@ def load_candidates(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
         return []
     # Merged records are dropped here, not in SQL: "merged_into_id IS NULL" is true of nearly every row and
     # must never steer the planner away from the primary key.
-    births = {
-        person_id: born
-        for person_id, born, merged_into in session.execute(
-            select(Person.id, Person.date_of_birth, Person.merged_into_id).where(Person.id.in_(ids))
+    people = {
+        person_id: (born, gender or "")
+        for person_id, born, gender, merged_into in session.execute(
+            select(Person.id, Person.date_of_birth, Person.gender, Person.merged_into_id).where(
+                Person.id.in_(ids)
+            )
         )
         if merged_into is None
     }
-    if not births:
+    if not people:
         return []
     names: defaultdict[uuid.UUID, list[CandidateName]] = defaultdict(list)
     for row in session.execute(
@@ -132,19 +134,19 @@ def load_candidates(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
             PersonName.family_key1,
             PersonName.family_key2,
             PersonName.given_key1,
-        ).where(PersonName.person_id.in_(list(births)))
+        ).where(PersonName.person_id.in_(list(people)))
     ):
         names[row[0]].append(CandidateName(*row[1:]))
-    postcodes: defaultdict[uuid.UUID, list[str]] = defaultdict(list)
-    for person_id, postcode in session.execute(
-        select(PersonAddress.person_id, PersonAddress.postcode).where(
-            PersonAddress.person_id.in_(list(births))
-        )
+    addresses: defaultdict[uuid.UUID, list[CandidateAddress]] = defaultdict(list)
+    for person_id, line_1, town, postcode in session.execute(
+        select(
+            PersonAddress.person_id, PersonAddress.line_1, PersonAddress.town, PersonAddress.postcode
+        ).where(PersonAddress.person_id.in_(list(people)))
     ):
-        postcodes[person_id].append(postcode)
+        addresses[person_id].append(CandidateAddress(line_1, town, postcode))
     return [
-        Candidate(person_id, born, tuple(names[person_id]), tuple(postcodes[person_id]))
-        for person_id, born in births.items()
+        Candidate(person_id, born, tuple(names[person_id]), tuple(addresses[person_id]), gender)
+        for person_id, (born, gender) in people.items()
     ]
 
 

@@ -170,13 +170,27 @@ class CandidateName:
 
 
 @dataclass(frozen=True)
+class CandidateAddress:
+    """One of a candidate's addresses as stored (current or previous)."""
+
+    line_1: str = ""
+    town: str = ""
+    postcode: str = ""
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A person fetched from the index, with just what scoring needs."""
 
     person_id: uuid.UUID
     date_of_birth: date | None
     names: tuple[CandidateName, ...]
-    postcodes: tuple[str, ...] = ()
+    addresses: tuple[CandidateAddress, ...] = ()
+    gender: str = ""
+
+    @property
+    def postcodes(self) -> tuple[str, ...]:
+        return tuple(a.postcode for a in self.addresses if a.postcode)
 
 
 @dataclass(frozen=True)

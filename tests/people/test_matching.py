@@ -8,6 +8,7 @@ import pytest
 
 from disclosure.people.matching import (
     Candidate,
+    CandidateAddress,
     CandidateName,
     Probe,
     is_uk_postcode,
@@ -37,7 +38,7 @@ def candidate(
         rows.append(
             CandidateName(kind, given, family, full, keys.family_key1, keys.family_key2, keys.given_key1)
         )
-    return Candidate(uuid.uuid4(), dob, tuple(rows), postcodes)
+    return Candidate(uuid.uuid4(), dob, tuple(rows), tuple(CandidateAddress(postcode=p) for p in postcodes))
 
 
 def entered(given: str, family: str, **fields: object) -> Probe:
