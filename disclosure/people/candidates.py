@@ -1,13 +1,17 @@
 """Candidate search for matching: which people in the index might be the person being entered, found only
 through indexed lookups, each capped, so that the search costs about the same with a thousand people or a
-million.
+million [issue 20].
 
-The lookups come in three tiers. Dates of birth (the same, swapped or a year out) and the postcode find few
-people and strong ones: they are always kept. A sound-alike family name together with the first given name's
-key is kept up to its own cap (a John Smith is one of a few hundred in a million). The family name alone
-(nicknames: Bob for Robert; Smith is one person in a hundred) only fills what room is left. A common name
-can therefore never crowd out the person born on the date entered. Scoring the candidates is `matching`'s
-job.
+The lookups come in four tiers. Dates of birth (the same, swapped or a year out) and the exact postcode find
+few people and strong ones: they are always kept. The pair of sound keys of the first given name and the
+family name, in either order (`blocking`: John Smith meets Smith John), is kept up to its own cap (a John
+Smith is one of a few hundred in a million). The narrower blocking keys (a month of birth or a postcode
+sector with an initial, one name only, the family name one slip away with the given name's key, the family
+name's key with the given initial) fill the room left under the total: they find the duplicate typed with a
+slip that changed its sound, with a wrong date of birth or known by one name. The family name alone
+(nicknames: Bob for Robert; Smith is one person in a hundred) fills what room is left after them. A common
+name can therefore never crowd out the person born on the date entered. Scoring the candidates is
+`matching`'s job.
 """
 
 from __future__ import annotations
@@ -22,88 +26,136 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from disclosure.people import matching
+from disclosure.people import blocking, matching
 from disclosure.people.matching import Candidate, CandidateAddress, CandidateName
-from disclosure.people.models import Person, PersonAddress, PersonName
+from disclosure.people.models import Person, PersonAddress, PersonMatchKey, PersonName
 from disclosure.people.schemas import PersonDetails
 
-_BY_DATE_OR_POSTCODE, _BY_NAME, _BY_FAMILY_NAME_ONLY = 0, 1, 2
+_STRONG, _BY_NAME, _NARROW, _FAMILY_ONLY = 0, 1, 2, 3
+_DATE, _POSTCODE, _KEY, _FAMILY1, _FAMILY2 = "date", "postcode", "key", "family1", "family2"
+# Within the narrow tier the keys that find fewest people come first, so its cap drops the broadest.
+_NARROW_ORDER = (
+    blocking.BIRTH_MONTH,
+    blocking.SECTOR_FAMILY,
+    blocking.SECTOR_GIVEN,
+    blocking.ONE_NAME,
+    blocking.ONE_SLIP,
+    blocking.SLIP,
+    blocking.GIVEN_SLIP,
+)
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on each lookup and on each tier; at most `dates * 4 + postcode + names + total` candidates."""
+    """Caps on each lookup and on each tier. Every date (four at most) and the postcode are kept, up to
+    `per_date` and `per_postcode` people each; then at most `names` more people from the name pairs; then
+    the narrower keys and after them the family name alone fill what room is left under `total`. So at most
+    `4 * per_date + per_postcode + names` candidates, or `total` when that is more."""
 
     per_date: int = 150
     per_postcode: int = 200
     per_name_lookup: int = 300
     names: int = 400
+    per_key_lookup: int = 200
     per_family_lookup: int = 100
-    total: int = 500
+    total: int = 600
 
 
 LIMITS = Limits()
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """One capped, indexed lookup: a date of birth, a postcode, a blocking key or a family key alone."""
+
+    tier: int
+    source: str
+    value: Any
+
+
+def _dates_of(details: PersonDetails) -> list[date]:
+    day = details.date_of_birth
+    if day is None:
+        return []
+    swapped = matching.transposed(day)
+    return [day, *([swapped] if swapped else []), *matching.year_either_side(day)]
+
+
+def lookups(details: PersonDetails) -> list[Lookup]:
+    """The lookups for the details entered, strongest tier first. A partial probe (one name, no given name,
+    no date of birth) still has its keys: a family name alone has its key and its one-name key."""
+    found = [Lookup(_STRONG, _DATE, day) for day in _dates_of(details)]
+    postcode = matching.normalise_postcode(details.postcode)
+    if matching.is_uk_postcode(postcode):
+        found.append(Lookup(_STRONG, _POSTCODE, postcode))
+    keys = blocking.match_keys(details.names, details.date_of_birth, [postcode] if postcode else [])
+    found += [Lookup(_BY_NAME, _KEY, k) for k in sorted(keys) if blocking.kind_of(k) == blocking.PAIR]
+    narrow = sorted(
+        (k for k in keys if blocking.kind_of(k) in _NARROW_ORDER),
+        key=lambda k: (_NARROW_ORDER.index(blocking.kind_of(k)), k),
+    )
+    found += [Lookup(_NARROW, _KEY, k) for k in narrow]
+    family = sorted({k for name in details.names for k in matching.lookup_family_keys(name)})
+    found += [Lookup(_FAMILY_ONLY, source, k) for k in family for source in (_FAMILY1, _FAMILY2)]
+    return found
+
+
+def _select(lookup: Lookup, limits: Limits) -> Select[uuid.UUID]:
+    if lookup.source == _DATE:
+        return select(Person.id).where(Person.date_of_birth == lookup.value).limit(limits.per_date)
+    if lookup.source == _POSTCODE:
+        by_postcode = select(PersonAddress.person_id).where(PersonAddress.postcode == lookup.value)
+        return by_postcode.limit(limits.per_postcode)
+    if lookup.source == _KEY:
+        cap = limits.per_name_lookup if lookup.tier == _BY_NAME else limits.per_key_lookup
+        return select(PersonMatchKey.person_id).where(PersonMatchKey.key == lookup.value).limit(cap)
+    column = PersonName.family_key1 if lookup.source == _FAMILY1 else PersonName.family_key2
+    return select(PersonName.person_id).where(column == lookup.value).limit(limits.per_family_lookup)
+
+
 def candidate_statement(
     details: PersonDetails, limits: Limits = LIMITS
 ) -> CompoundSelect[uuid.UUID, int] | None:
-    """One UNION ALL of capped, indexed lookups, each row tagged with its tier. None when there is nothing
-    to look up."""
-    branches: list[tuple[int, Select[uuid.UUID]]] = []
-    family_keys: set[str] = set()
-    for name in details.names:
-        keys = matching.lookup_family_keys(name)
-        given = matching.name_keys(name).given_key1
-        family_keys |= keys
-        for key in sorted(keys) if given else ():
-            for column in (PersonName.family_key1, PersonName.family_key2):
-                lookup = select(PersonName.person_id).where(column == key, PersonName.given_key1 == given)
-                branches.append((_BY_NAME, lookup.limit(limits.per_name_lookup)))
-    if details.date_of_birth is not None:
-        day = details.date_of_birth
-        swapped = matching.transposed(day)
-        dates = [day, *([swapped] if swapped else []), *matching.year_either_side(day)]
-        by_date = (select(Person.id).where(Person.date_of_birth == d).limit(limits.per_date) for d in dates)
-        branches.extend((_BY_DATE_OR_POSTCODE, lookup) for lookup in by_date)
-    postcode = matching.normalise_postcode(details.postcode)
-    if matching.is_uk_postcode(postcode):
-        lookup = select(PersonAddress.person_id).where(PersonAddress.postcode == postcode)
-        branches.append((_BY_DATE_OR_POSTCODE, lookup.limit(limits.per_postcode)))
-    branches.extend(
-        (
-            _BY_FAMILY_NAME_ONLY,
-            select(PersonName.person_id).where(column == key).limit(limits.per_family_lookup),
-        )
-        for key in sorted(family_keys)
-        for column in (PersonName.family_key1, PersonName.family_key2)
-    )
-    if not branches:
-        return None
+    """One UNION ALL of capped, indexed lookups, each row tagged with the lookup's place in `lookups`.
+    None when there is nothing to look up."""
     parts = []
-    for tier, branch in branches:
-        capped = branch.subquery()
-        parts.append(select(capped.c[0].label("person_id"), literal_column(str(tier)).label("tier")))
-    return union_all(*parts)
+    for place, lookup in enumerate(lookups(details)):
+        capped = _select(lookup, limits).subquery()
+        parts.append(select(capped.c[0].label("person_id"), literal_column(str(place)).label("lookup")))
+    return union_all(*parts) if parts else None
+
+
+def choose(
+    wanted: Sequence[Lookup], found: dict[int, list[uuid.UUID]], limits: Limits = LIMITS
+) -> list[uuid.UUID]:
+    """Candidate ids without repeats from what each lookup found (by its place in `wanted`): the strong
+    tier whole, then up to `limits.names` found by name, then the narrower keys and the family name alone
+    while there is room under `limits.total`."""
+    chosen: dict[uuid.UUID, None] = {}
+    for tier in (_STRONG, _BY_NAME, _NARROW, _FAMILY_ONLY):
+        room = limits.names if tier == _BY_NAME else limits.total - len(chosen)
+        for place, lookup in enumerate(wanted):
+            if lookup.tier != tier:
+                continue
+            for person_id in found.get(place, ()):
+                if tier != _STRONG and room <= 0:
+                    break
+                if person_id not in chosen:
+                    chosen[person_id] = None
+                    room -= 1
+    return list(chosen)
 
 
 def candidate_ids(session: Session, details: PersonDetails, limits: Limits = LIMITS) -> list[uuid.UUID]:
-    """Candidate ids without repeats: everyone found by date of birth or postcode, then people found by name
-    up to `limits.names`, then people found by family name alone while there is room under `limits.total`."""
+    """Candidate ids without repeats, in one statement: everyone found by date of birth or postcode, then
+    the tiers of `Limits` in turn."""
     statement = candidate_statement(details, limits)
     if statement is None:
         return []
-    tiers: dict[int, list[uuid.UUID]] = {_BY_DATE_OR_POSTCODE: [], _BY_NAME: [], _BY_FAMILY_NAME_ONLY: []}
-    for person_id, tier in session.execute(statement):
-        tiers[int(tier)].append(person_id)
-    chosen = dict.fromkeys(tiers[_BY_DATE_OR_POSTCODE])
-    named = [p for p in dict.fromkeys(tiers[_BY_NAME]) if p not in chosen]
-    chosen.update(dict.fromkeys(named[: limits.names]))
-    for person_id in tiers[_BY_FAMILY_NAME_ONLY]:
-        if len(chosen) >= limits.total:
-            break
-        chosen.setdefault(person_id)
-    return list(chosen)
+    found: defaultdict[int, list[uuid.UUID]] = defaultdict(list)
+    for person_id, place in session.execute(statement):
+        found[int(place)].append(person_id)
+    return choose(lookups(details), found, limits)
 
 
 def load_candidates(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
@@ -155,89 +207,50 @@ def _chunks(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def _dates_of(details: PersonDetails) -> list[date]:
-    day = details.date_of_birth
-    if day is None:
-        return []
-    swapped = matching.transposed(day)
-    return [day, *([swapped] if swapped else []), *matching.year_either_side(day)]
-
-
 def candidate_ids_many(
     session: Session, probes: Sequence[PersonDetails], limits: Limits = LIMITS
 ) -> list[list[uuid.UUID]]:
-    """`candidate_ids` for many people at once (a feed import): the same tiers and caps, each tier one
-    indexed query per few thousand values instead of one per person. The family-name-only tier (nicknames)
-    needs a capped lookup per key, so probes without a date of birth, the ones it serves, take the single
-    path; with a date of birth the date tier already brings in the person."""
+    """`candidate_ids` for many people at once (a feed import): the same lookups, tiers and caps, each kind
+    one indexed IN query per few thousand values instead of one statement per person. The family-name-only
+    tier (nicknames) needs a capped lookup per key, so probes without a date of birth, the ones it serves,
+    take the single path; with a date of birth the date tier already brings in the person."""
     batched = [i for i, p in enumerate(probes) if p.date_of_birth is not None]
     results = {i: candidate_ids(session, p, limits) for i, p in enumerate(probes) if p.date_of_birth is None}
-    by_date = _people_by_date(session, {d for i in batched for d in _dates_of(probes[i])}, limits)
-    by_postcode = _people_by_postcode(session, {probes[i].postcode for i in batched}, limits)
-    lookups = {i: _name_lookups(probes[i]) for i in batched}
-    by_name = _people_by_name(session, {pair for pairs in lookups.values() for pair in pairs}, limits)
+    wanted = {i: [w for w in lookups(probes[i]) if w.tier != _FAMILY_ONLY] for i in batched}
+    values: defaultdict[str, set[Any]] = defaultdict(set)
+    for each in wanted.values():
+        for lookup in each:
+            values[lookup.source].add(lookup.value)
+    by_date = _people_by(session, Person.id, Person.date_of_birth, values[_DATE], limits.per_date)
+    by_postcode = _people_by(
+        session, PersonAddress.person_id, PersonAddress.postcode, values[_POSTCODE], limits.per_postcode
+    )
+    cap = max(limits.per_name_lookup, limits.per_key_lookup)
+    by_key = _people_by(session, PersonMatchKey.person_id, PersonMatchKey.key, values[_KEY], cap)
+    found_in = {_DATE: by_date, _POSTCODE: by_postcode, _KEY: by_key}
     for i in batched:
-        probe = probes[i]
-        chosen = dict.fromkeys(p for day in _dates_of(probe) for p in by_date.get(day, ()))
-        chosen.update(dict.fromkeys(by_postcode.get(matching.normalise_postcode(probe.postcode), ())))
-        named = (p for pair in lookups[i] for p in by_name.get(pair, ()) if p not in chosen)
-        chosen.update(dict.fromkeys(list(dict.fromkeys(named))[: limits.names]))
-        results[i] = list(chosen)
+        found: dict[int, list[uuid.UUID]] = {}
+        for place, lookup in enumerate(wanted[i]):
+            people = found_in[lookup.source].get(lookup.value, [])
+            if lookup.source == _KEY:
+                people = people[
+                    : limits.per_name_lookup if lookup.tier == _BY_NAME else limits.per_key_lookup
+                ]
+            found[place] = people
+        results[i] = choose(wanted[i], found, limits)
     return [results[i] for i in range(len(probes))]
 
 
-def _people_by_date(session: Session, days: set[date], limits: Limits) -> dict[date, list[uuid.UUID]]:
-    found: defaultdict[date, list[uuid.UUID]] = defaultdict(list)
-    for chunk in _chunks(sorted(days)):
-        for person_id, born in session.execute(
-            select(Person.id, Person.date_of_birth).where(Person.date_of_birth.in_(chunk))
-        ):
-            if born is not None and len(found[born]) < limits.per_date:
-                found[born].append(person_id)
+def _people_by(
+    session: Session, person: Any, column: Any, values: set[Any], cap: int
+) -> dict[Any, list[uuid.UUID]]:
+    """People under each value of an indexed column, at most `cap` a value, in chunks of IN queries."""
+    found: defaultdict[Any, list[uuid.UUID]] = defaultdict(list)
+    for chunk in _chunks(sorted(values), 500):
+        for person_id, value in session.execute(select(person, column).where(column.in_(chunk))):
+            if value is not None and len(found[value]) < cap:
+                found[value].append(person_id)
     return found
-
-
-def _people_by_postcode(session: Session, raw: set[str], limits: Limits) -> dict[str, list[uuid.UUID]]:
-    postcodes = sorted(p for p in {matching.normalise_postcode(r) for r in raw} if matching.is_uk_postcode(p))
-    found: defaultdict[str, list[uuid.UUID]] = defaultdict(list)
-    for chunk in _chunks(postcodes):
-        for person_id, postcode in session.execute(
-            select(PersonAddress.person_id, PersonAddress.postcode).where(PersonAddress.postcode.in_(chunk))
-        ):
-            if len(found[postcode]) < limits.per_postcode:
-                found[postcode].append(person_id)
-    return found
-
-
-def _name_lookups(probe: PersonDetails) -> list[tuple[str, str]]:
-    """(family key, first given name key) pairs, as `candidate_statement` looks them up."""
-    pairs: list[tuple[str, str]] = []
-    for name in probe.names:
-        given = matching.name_keys(name).given_key1
-        if given:
-            pairs.extend((key, given) for key in sorted(matching.lookup_family_keys(name)))
-    return pairs
-
-
-def _people_by_name(
-    session: Session, pairs: set[tuple[str, str]], limits: Limits
-) -> dict[tuple[str, str], list[uuid.UUID]]:
-    """People under each pair, by either family key, each key's lookup capped as in the single path."""
-    by_column: defaultdict[tuple[str, str, int], list[uuid.UUID]] = defaultdict(list)
-    # One query per key column, by family keys and given keys (each IN uses the (key, given key) index; a
-    # row-value IN or an OR of the two columns scans the table); pairs not asked for are dropped here.
-    for column, key_column in ((1, PersonName.family_key1), (2, PersonName.family_key2)):
-        for chunk in _chunks(sorted(pairs), 60):
-            keys, givens = sorted({k for k, _ in chunk}), sorted({g for _, g in chunk})
-            wanted = set(chunk)
-            statement = select(PersonName.person_id, key_column, PersonName.given_key1).where(
-                key_column.in_(keys), PersonName.given_key1.in_(givens)
-            )
-            for person_id, key, given in session.execute(statement):
-                found = by_column[(key, given, column)]
-                if (key, given) in wanted and len(found) < limits.per_name_lookup:
-                    found.append(person_id)
-    return {pair: by_column.get((*pair, 1), []) + by_column.get((*pair, 2), []) for pair in pairs}
 
 
 def load_candidates_many(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Candidate]:

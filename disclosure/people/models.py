@@ -2,20 +2,40 @@
 (primary, aliases, previous) and addresses (current and previous: five years are advised [Beds][Phoenix]).
 
 Matching reads only indexed columns to find candidates: the phonetic keys of every name (with the first
-given name's key beside them), the date of birth and the postcode. A duplicate merged into another record
-keeps its row, pointing at the survivor, and is never offered as a match again.
+given name's key beside them), the date of birth, the postcode, and each person's blocking keys
+(`person_match_keys`, issue 20), which a flush hook keeps in step with their names, addresses and date of
+birth. A duplicate merged into another record keeps its row, pointing at the survivor, has no blocking keys,
+and is never offered as a match again.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date, datetime
+from itertools import chain
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin
 from disclosure.grants import StatedReasonGrant
+from disclosure.people import blocking
+from disclosure.people.schemas import NameEntry
 
 NAME_KINDS = ("primary", "alias", "previous")
 
@@ -168,3 +188,99 @@ class PersonAccessGrant(IdMixin, StatedReasonGrant, Base):
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), comment="The person."
     )
+
+
+class PersonMatchKey(Base):
+    __tablename__ = "person_match_keys"
+    __table_args__ = (
+        Index("ix_person_match_keys_person", "person_id"),
+        {"comment": "Blocking keys of each person, looked up to find candidate duplicates (issue 20)."},
+    )
+
+    key: Mapped[str] = mapped_column(
+        String(blocking.KEY_LENGTH),
+        primary_key=True,
+        comment="A blocking key: its kind, then what two records of one person share (nn:JN|SM0).",
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The person the key was made from (never a merged record).",
+    )
+
+
+# ------------------------------------------------------------------------------------ keeping keys in step
+
+_PERSON_FIELDS = ("date_of_birth", "merged_into_id")
+_NAME_FIELDS = ("given_names", "family_name", "person_id", "person")
+_ADDRESS_FIELDS = ("postcode", "person_id", "person")
+
+
+def _changed_people(session: Session) -> set[uuid.UUID]:
+    """The people whose names, addresses, date of birth or merged state this flush changed."""
+    found: set[uuid.UUID] = set()
+    for record in chain(session.new, session.dirty, session.deleted):
+        state = inspect(record)
+        if isinstance(record, Person):
+            fresh = record in session.new
+            if not state.deleted and (
+                fresh or any(state.attrs[a].history.has_changes() for a in _PERSON_FIELDS)
+            ):
+                found.add(record.id)
+        elif isinstance(record, PersonName | PersonAddress):
+            fields = _NAME_FIELDS if isinstance(record, PersonName) else _ADDRESS_FIELDS
+            if record in session.dirty and not any(state.attrs[a].history.has_changes() for a in fields):
+                continue
+            found.add(record.person_id)
+            for value in chain(state.attrs.person_id.history.deleted, state.attrs.person.history.deleted):
+                found.add(value.id if isinstance(value, Person) else value)
+    found.discard(None)
+    return found
+
+
+def _keys_of(connection: Connection, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """The key rows of these people as stored now (after the flush), merged records having none."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        people = connection.execute(
+            select(Person.id, Person.date_of_birth, Person.merged_into_id).where(Person.id.in_(chunk))
+        )
+        born = {person_id: day for person_id, day, merged in people if merged is None}
+        names: defaultdict[uuid.UUID, list[NameEntry]] = defaultdict(list)
+        for person_id, given, family in connection.execute(
+            select(PersonName.person_id, PersonName.given_names, PersonName.family_name).where(
+                PersonName.person_id.in_(list(born))
+            )
+        ):
+            names[person_id].append(NameEntry(given, family))
+        postcodes: defaultdict[uuid.UUID, list[str]] = defaultdict(list)
+        for person_id, postcode in connection.execute(
+            select(PersonAddress.person_id, PersonAddress.postcode).where(
+                PersonAddress.person_id.in_(list(born))
+            )
+        ):
+            postcodes[person_id].append(postcode)
+        for person_id in sorted(born):
+            keys = blocking.match_keys(names[person_id], born[person_id], postcodes[person_id])
+            rows.extend({"key": key, "person_id": person_id} for key in sorted(keys))
+    return rows
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_match_keys(session: Session, _context: UOWTransaction) -> None:
+    """Every writer of names, addresses and dates of birth (intake, corrections, merges, the feed, the
+    synthetic force) goes through a flush, so the blocking keys are made again here, in the same
+    transaction, from the rows as they now stand [issue 20]. Bulk inserts that bypass the ORM write key
+    rows of their own (`synthetic.population.draw_people`)."""
+    changed = sorted(_changed_people(session))
+    if not changed:
+        return
+    connection = session.connection()
+    rows = _keys_of(connection, changed)
+    for start in range(0, len(changed), 500):
+        connection.execute(
+            delete(PersonMatchKey).where(PersonMatchKey.person_id.in_(changed[start : start + 500]))
+        )
+    if rows:
+        connection.execute(insert(PersonMatchKey), rows)

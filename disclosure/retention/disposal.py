@@ -71,6 +71,7 @@ PERSON_OWN = frozenset(
         "people",
         "person_names",
         "person_addresses",
+        "person_match_keys",
         "person_access_grants",
         "protocol_forms",
         "missing_notifications",

@@ -287,6 +287,7 @@ class _Copier:
         self._add("people", batch.people)
         self._add("person_names", batch.names)
         self._add("person_addresses", batch.addresses)
+        self._add("person_match_keys", batch.keys)
         self.made.people += len(batch.people)
         return batch.drawn
 
