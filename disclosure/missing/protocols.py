@@ -26,14 +26,14 @@ from disclosure.missing import notify, rules, service
 from disclosure.missing.models import Episode, PendingMatch, ProtocolForm
 from disclosure.missing.vocabulary import EpisodeStatus, MatchStatus, ProtocolKind
 from disclosure.missing.workflow import MATCHES, MatchVerb
-from disclosure.people import candidates, matching
+from disclosure.people import candidates, matching, scoring
 from disclosure.people import service as people
 from disclosure.people.matching import Probe
 from disclosure.people.schemas import PersonDetails
 from disclosure.storage import AttachmentStore
 from disclosure.uploads import UploadRefused, check_upload
 
-CERTAIN_SCORE = 90
+CERTAIN_SCORE = 99
 CLEAR_MARGIN = 10
 
 
@@ -64,6 +64,7 @@ def judge(session: Session, details: PersonDetails) -> Judgement:
         candidates.load_candidates(session, candidates.candidate_ids(session, details)),
         threshold=people.MATCH_THRESHOLD,
         limit=5,
+        scorer=scoring.scorer(session),
     )
     return _verdict(ranked)
 
@@ -72,6 +73,7 @@ def judge_many(session: Session, many: list[PersonDetails]) -> list[Judgement]:
     """`judge` for a batch (the feed): the candidates of all found together, each scored on its own."""
     ids = candidates.candidate_ids_many(session, many)
     loaded = candidates.load_candidates_many(session, (i for found in ids for i in found))
+    scorer = scoring.scorer(session)
     return [
         _verdict(
             matching.rank(
@@ -79,6 +81,7 @@ def judge_many(session: Session, many: list[PersonDetails]) -> list[Judgement]:
                 [loaded[i] for i in found if i in loaded],
                 threshold=people.MATCH_THRESHOLD,
                 limit=5,
+                scorer=scorer,
             )
         )
         for details, found in zip(many, ids, strict=True)

@@ -13,6 +13,7 @@ of birth and addresses [Beds][Phoenix].
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 import uuid
@@ -20,11 +21,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from doublemetaphone import doublemetaphone as _double_metaphone  # type: ignore[import-untyped]
-from rapidfuzz import fuzz
 
+from disclosure.people import model
 from disclosure.people.schemas import NameEntry, PersonDetails
 
-DEFAULT_THRESHOLD = 60
+DEFAULT_THRESHOLD = 20
+"""A possible match: shown for the user to judge, at or above this probability (per cent)."""
+LIKELY_THRESHOLD = 90
+"""A likely match: said so beside it; the feed links automatically only above this, clear of the next."""
 KEY_LENGTH = 12
 
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc`\u00b4]")
@@ -33,11 +37,6 @@ _PARTICLES = frozenset(
     | {"la", "le", "mac", "mc", "o", "st", "te", "ten", "ter", "van", "von"}
 )
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
-# Weights of the evidence: the name carries most, the date of birth confirms, an address adds a little.
-_NAME_WEIGHT, _DOB_WEIGHT = 0.6, 0.4
-# A date of birth known on both sides that plainly differs makes the same name less likely the same person.
-_DOB_CONFLICT_PENALTY = 10
-_SAME_POSTCODE_BONUS, _SAME_DISTRICT_BONUS = 10, 4
 
 
 # ------------------------------------------------------------------------------------------------ names
@@ -195,21 +194,48 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    """How likely the candidate is the person entered (0-100) and the reasons, strongest first."""
+    """How likely the candidate is the person entered: the match probability as a whole percentage
+    (`score`, never rounded up to a certainty it is not), its match weight in bits, and each field's
+    contribution in words with its weight (`reasons`), in the order of the fields."""
 
     person_id: uuid.UUID
     score: int
     reasons: tuple[str, ...]
+    probability: float = 0.0
+    contributions: tuple[model.Contribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """The parameters in use (the shipped defaults, or the force's own trained version) and the size of
+    the index, which sets the prior odds that any one candidate is the person entered."""
+
+    parameters: model.Parameters = model.SHIPPED
+    population: int = 1
+    version: int = 0
+
+
+SHIPPED_SCORER = Scorer()
 
 
 @dataclass(frozen=True)
 class _Entered:
     label: str
-    full: str
-    family: str
-    family_keys: frozenset[str]
     given: str
     given_key: str
+    other_given: tuple[str, ...]
+    family: str
+    family_keys: frozenset[str]
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_parts(given_names: str, family_name: str) -> tuple[str, tuple[str, ...], str]:
+    """(first given name, the other given names, family name), each normalised."""
+    given = normalise(given_names).split()
+    return (given[0] if given else ""), tuple(given[1:]), normalise(family_name)
+
+
+_NOWHERE = model.Place()
 
 
 @dataclass(frozen=True)
@@ -219,30 +245,63 @@ class Probe:
     names: tuple[_Entered, ...]
     date_of_birth: date | None
     postcode: str
+    place: model.Place = _NOWHERE
+    sex: str = ""
 
     @classmethod
     def of(cls, details: PersonDetails) -> Probe:
         names = []
         for name in details.names:
-            full = normalise(name.full_name)
-            if not full:
+            if not normalise(name.full_name):
                 continue
-            keys = name_keys(name)
+            given, others, family = _name_parts(name.given_names, name.family_name)
             names.append(
                 _Entered(
                     label=name.full_name,
-                    full=full,
-                    family=normalise(name.family_name),
-                    family_keys=frozenset(lookup_family_keys(name)),
-                    given=first_given_name(name.given_names),
-                    given_key=keys.given_key1,
+                    given=given,
+                    given_key=double_metaphone(given)[0] if given else "",
+                    other_given=others,
+                    family=family,
+                    family_keys=frozenset(lookup_family_keys(name)) if family else frozenset(),
                 )
             )
         postcode = normalise_postcode(details.postcode) if is_uk_postcode(details.postcode) else ""
-        return cls(tuple(names), details.date_of_birth, postcode)
+        return cls(
+            tuple(names),
+            details.date_of_birth,
+            postcode,
+            model.Place(normalise_address(details.address_line_1), normalise(details.town), postcode),
+            model.sex_of(details.gender),
+        )
 
 
-_KIND_LABELS = {"primary": "Name", "alias": "Alias", "previous": "Previous name"}
+_KIND_LABELS = {"primary": "name", "alias": "alias", "previous": "previous name"}
+
+
+_STREET_WORDS = {
+    "street": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "lane": "ln",
+    "drive": "dr",
+    "close": "cl",
+    "court": "ct",
+    "crescent": "cres",
+    "gardens": "gdns",
+    "place": "pl",
+    "square": "sq",
+    "terrace": "ter",
+    "grove": "gr",
+}
+
+
+def normalise_address(line: str) -> str:
+    """An address line for comparison: lower case, punctuation gone, numbers kept, the usual street words
+    abbreviated the Royal Mail way (14 High Street -> 14 high st)."""
+    decomposed = unicodedata.normalize("NFKD", line.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = "".join(c if c.isalnum() else " " for c in plain).split()
+    return " ".join(_STREET_WORDS.get(w, w) for w in words)
 
 
 def candidate_of(key: uuid.UUID, full_name: str, date_of_birth: date | None = None) -> Candidate:
@@ -263,80 +322,93 @@ def candidate_of(key: uuid.UUID, full_name: str, date_of_birth: date | None = No
     return Candidate(key, date_of_birth, (name,))
 
 
-# One rule a line, strongest first: it reads best as a ladder of returns.
-def name_score(entered: _Entered, candidate: CandidateName) -> tuple[float, str | None]:  # noqa: PLR0911
-    """0-100 for one entered name against one of the candidate's names, with the reason in words."""
-    theirs = candidate.normalised
-    if not theirs:
-        return 0.0, None
-    label = f"{_KIND_LABELS.get(candidate.kind, 'Name')} '{candidate.full_name}'"
-    if theirs == entered.full:
-        return 100.0, f"{label} matches"
-    spelling = float(fuzz.token_sort_ratio(entered.full, theirs))
-    family_sounds = bool(entered.family_keys & {candidate.family_key1, candidate.family_key2})
-    their_initial = normalise(candidate.given_names.lstrip()[:1])
-    given_sounds = bool(entered.given_key) and entered.given_key == candidate.given_key1
-    one_side_has_no_given_name = not entered.given or not their_initial
-    same_initial = bool(entered.given and their_initial) and entered.given[0] == their_initial
-    sounds_like = f"{label} sounds like '{entered.label}'"
-    if family_sounds and given_sounds:
-        return max(spelling, 90.0), sounds_like
-    if family_sounds and one_side_has_no_given_name:
-        return max(spelling, 80.0), sounds_like
-    if family_sounds and same_initial:
-        return max(spelling, 75.0), f"{label}: family name sounds like '{entered.label}', same initial"
-    if spelling >= 85:
-        return spelling, f"{label} is spelt like '{entered.label}'"
-    if family_sounds:
-        # Same family name, different given name: a relative more often than the same person.
-        return 50.0, f"{label}: family name sounds like '{entered.label}'"
-    return spelling * 0.8, None
+def _their_keys(name: CandidateName) -> frozenset[str]:
+    return frozenset(k for k in (name.family_key1, name.family_key2) if k)
 
 
-def dob_score(entered: date | None, theirs: date | None) -> tuple[float, str | None]:
-    """Exact; day and month swapped; a year out with the same day and month; the same year only."""
-    if entered is None or theirs is None:
-        return 0.0, None
-    if entered == theirs:
-        return 100.0, "Date of birth matches"
-    if transposed(entered) == theirs:
-        return 85.0, "Date of birth matches with day and month swapped"
-    if (entered.month, entered.day) == (theirs.month, theirs.day) and abs(entered.year - theirs.year) == 1:
-        return 70.0, "Date of birth a year out, same day and month"
-    if entered.year == theirs.year:
-        return 30.0, "Same year of birth"
-    return 0.0, None
+def _name_contributions(
+    parameters: model.Parameters, entered: _Entered, theirs: CandidateName
+) -> tuple[float, list[model.Contribution]]:
+    """The best alignment of an entered name with one of the candidate's: as written, or with given and
+    family names swapped (less `SWAP_PENALTY`); its weight and contributions."""
+    given, others, family = _name_parts(theirs.given_names, theirs.family_name)
+    about = (
+        "" if theirs.kind == "primary" else f" ({_KIND_LABELS.get(theirs.kind, 'name')} '{theirs.full_name}')"
+    )
+    best: tuple[float, list[model.Contribution]] = (-math.inf, [])
+    their_given_key = double_metaphone(given)[0] if given else ""
+    alignments = [(entered.given, entered.given_key, entered.family, entered.family_keys, 0.0)]
+    if entered.given and entered.family:
+        swapped_keys = frozenset(k for k in double_metaphone(entered.given) if k)
+        alignments.append(
+            (
+                entered.family,
+                double_metaphone(entered.family)[0],
+                entered.given,
+                swapped_keys,
+                model.SWAP_PENALTY,
+            )
+        )
+    for first, first_key, last, last_keys, penalty in alignments:
+        found: list[model.Contribution] = []
+        level = model.compare_given(first, first_key, given, their_given_key, others)
+        if level:
+            found.append(model.contribution(parameters, model.GIVEN, level, first, about))
+        level = model.compare_family(last, last_keys, family, _their_keys(theirs))
+        if level:
+            found.append(model.contribution(parameters, model.FAMILY, level, last.replace(" ", ""), about))
+        if penalty:
+            found.append(
+                model.Contribution("name_order", "swapped", "Given and family names swapped", -penalty)
+            )
+        weight = sum(c.weight for c in found)
+        if weight > best[0]:
+            best = (weight, found)
+    return best
 
 
-def score(probe: Probe, candidate: Candidate) -> Match:
-    """One score from 0 to 100: the best name against any of the candidate's names (primary, aliases,
-    previous) weighs most, the date of birth confirms it (when both are known), and the same postcode or
-    postcode district adds a little. A plainly different date of birth lowers the score."""
-    best, name_reason = 0.0, None
+def score(probe: Probe, candidate: Candidate, scorer: Scorer = SHIPPED_SCORER) -> Match:
+    """Fellegi-Sunter (`model`): the best-fitting pair of names (the entered name and aliases against the
+    candidate's primary, alias and previous names), then date of birth, address (line, postcode and town
+    against any of the candidate's addresses) and sex, each at its level of agreement; a field missing on
+    either side counts for nothing. The weights and the prior odds make the match probability [issue 20]."""
+    parameters = scorer.parameters
+    names: tuple[float, list[model.Contribution]] = (0.0, [])
     for entered in probe.names:
         for theirs in candidate.names:
-            value, reason = name_score(entered, theirs)
-            if value > best:
-                best, name_reason = value, reason
-    dob_value, dob_reason = dob_score(probe.date_of_birth, candidate.date_of_birth)
-    if probe.date_of_birth is None or candidate.date_of_birth is None:
-        total = best
-    else:
-        total = best * _NAME_WEIGHT + dob_value * _DOB_WEIGHT
-        if dob_value == 0:
-            total -= _DOB_CONFLICT_PENALTY
-    reasons = [r for r in (name_reason, dob_reason) if r]
-    if probe.postcode and probe.postcode in candidate.postcodes:
-        total += _SAME_POSTCODE_BONUS
-        reasons.append(f"Same postcode {probe.postcode}")
-    elif probe.postcode and outward_code(probe.postcode) in {outward_code(p) for p in candidate.postcodes}:
-        total += _SAME_DISTRICT_BONUS
-        reasons.append(f"Same postcode district {outward_code(probe.postcode)}")
-    return Match(candidate.person_id, max(0, min(100, round(total))), tuple(reasons))
+            aligned = _name_contributions(parameters, entered, theirs)
+            if not names[1] or aligned[0] > names[0]:
+                names = aligned
+    found = list(names[1])
+    places = tuple(
+        model.Place(normalise_address(a.line_1), normalise(a.town), a.postcode) for a in candidate.addresses
+    )
+    levels = (
+        (model.BIRTH, model.compare_birth(probe.date_of_birth, candidate.date_of_birth)),
+        (model.ADDRESS, model.compare_address(probe.place, places)),
+        (model.SEX, model.compare_sex(probe.sex, model.sex_of(candidate.gender))),
+    )
+    found += [model.contribution(parameters, comparison, level) for comparison, level in levels if level]
+    bits = parameters.prior_bits(scorer.population) + sum(c.weight for c in found)
+    chance = model.probability(bits)
+    return Match(
+        candidate.person_id,
+        min(100, math.floor(chance * 100)),
+        tuple(c.reason for c in found),
+        chance,
+        tuple(found),
+    )
 
 
-def rank(probe: Probe, candidates: list[Candidate], *, threshold: int, limit: int) -> list[Match]:
-    """The candidates scoring at or above the threshold, best first, at most `limit` of them."""
-    scored = [m for m in (score(probe, c) for c in candidates) if m.score >= threshold]
-    scored.sort(key=lambda m: -m.score)
+def rank(
+    probe: Probe,
+    candidates: list[Candidate],
+    *,
+    threshold: int,
+    limit: int,
+    scorer: Scorer = SHIPPED_SCORER,
+) -> list[Match]:
+    """The candidates scoring at or above the threshold, most probable first, at most `limit` of them."""
+    scored = [m for m in (score(probe, c, scorer) for c in candidates) if m.score >= threshold]
+    scored.sort(key=lambda m: -m.probability)
     return scored[:limit]

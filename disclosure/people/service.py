@@ -27,7 +27,7 @@ from disclosure.auth import Principal
 from disclosure.db import Base, check_version, utcnow
 from disclosure.errors import Conflict, FormInvalid, NotFound, PermissionDenied, StaleRecord
 from disclosure.forms import raise_if
-from disclosure.people import access, candidates, matching
+from disclosure.people import access, candidates, matching, scoring
 from disclosure.people.matching import Probe
 from disclosure.people.models import Person, PersonAddress, PersonName
 from disclosure.people.schemas import (
@@ -181,7 +181,11 @@ def find_matches(
     only: the names searched for are personal data and stay out of the log."""
     ids = candidates.candidate_ids(session, details)
     ranked = matching.rank(
-        Probe.of(details), candidates.load_candidates(session, ids), threshold=threshold, limit=limit
+        Probe.of(details),
+        candidates.load_candidates(session, ids),
+        threshold=threshold,
+        limit=limit,
+        scorer=scoring.scorer(session),
     )
     shown = summaries(session, [m.person_id for m in ranked])
     _record(

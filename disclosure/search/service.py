@@ -33,7 +33,7 @@ from disclosure.forms import parse_date, text
 from disclosure.missing.models import Episode, PendingMatch
 from disclosure.missing.vocabulary import EpisodeStatus
 from disclosure.people import access as people_access
-from disclosure.people import candidates, matching
+from disclosure.people import candidates, matching, scoring
 from disclosure.people import service as people
 from disclosure.people.models import Person, PersonAddress
 from disclosure.people.schemas import PersonDetails
@@ -45,8 +45,9 @@ from disclosure.requests.workflow import OPEN_REQUEST_STATUSES, RequestStatus
 
 LIMIT = 50
 """At most this many of each kind of result: a search that finds more asks for more detail."""
-THRESHOLD = matching.DEFAULT_THRESHOLD
-"""A name finds the people the intake check would call likely matches (`people.matching`)."""
+THRESHOLD = 60
+"""A name finds the people whose fields agree with the words typed more than they differ: the intake
+check's weights without its prior (`scoring.resemblance`)."""
 MAX_QUERY = 200
 
 
@@ -183,8 +184,10 @@ def _people(session: Session, actor: Principal, query: Query) -> list[PersonHit]
         details = PersonDetails(given_names=given, family_name=family, date_of_birth=query.date_of_birth)
         probe = matching.Probe.of(details)
         loaded = candidates.load_candidates(session, candidates.candidate_ids(session, details))
-        for match in matching.rank(probe, loaded, threshold=THRESHOLD, limit=LIMIT * 4):
-            reasons[match.person_id] = match.reasons
+        scorer = scoring.resemblance(session)
+        for match in matching.rank(probe, loaded, threshold=THRESHOLD, limit=LIMIT * 4, scorer=scorer):
+            if not _born_otherwise(match):
+                reasons[match.person_id] = match.reasons
     elif query.kind == "postcode" or (not query.kind and query.date_of_birth):
         statement = select(Person.id).where(Person.merged_into_id.is_(None))
         if query.kind == "postcode":
@@ -292,7 +295,16 @@ def _unconfirmed(session: Session, query: Query) -> list[uuid.UUID]:
         PersonDetails(given_names=given, family_name=family, date_of_birth=query.date_of_birth)
     )
     loaded = [matching.candidate_of(episode_id, name, born) for episode_id, name, born in rows]
-    return [m.person_id for m in matching.rank(probe, loaded, threshold=THRESHOLD, limit=LIMIT)]
+    ranked = matching.rank(
+        probe, loaded, threshold=THRESHOLD, limit=LIMIT, scorer=scoring.resemblance(session)
+    )
+    return [m.person_id for m in ranked if not _born_otherwise(m)]
+
+
+def _born_otherwise(match: matching.Match) -> bool:
+    """A date of birth typed in a search narrows it: a record born on a plainly different date is left out
+    (one part out, or day and month swapped, is still found)."""
+    return any(c.comparison == "date_of_birth" and c.level == "other" for c in match.contributions)
 
 
 def _episodes(session: Session, query: Query, person_ids: list[uuid.UUID]) -> list[EpisodeHit]:
