@@ -19,7 +19,7 @@ from disclosure.accounts.roles import Role
 from disclosure.audit import SystemActor
 from disclosure.config import ConfigurationError, Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work
-from disclosure.errors import DisclosureError, FormInvalid
+from disclosure.errors import DisclosureError, FormInvalid, NotFound
 from disclosure.letters.vocabulary import LetterKind
 from disclosure.requests import stored_deadlines
 from disclosure.storage import LocalFileStore, store_for
@@ -407,6 +407,74 @@ def restore_command(archive: Path, replace: bool, check_only: bool) -> None:
     click.echo(f"Restored {archive} (taken {outcome.manifest.created_at}): {backup.summary(outcome)}.")
     for note in outcome.notes:
         click.echo(f"Note: {note}")
+
+
+@main.group("people")
+def people_group() -> None:
+    """The people index's matching model: see the README, "People index"."""
+
+
+@people_group.command("train-matcher")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the pairs sampled.")
+def people_train_matcher(seed: int) -> None:
+    """Estimate the matching model from the people index and put it in use as the next version."""
+    from disclosure.people import training
+
+    with _unit(_settings()) as session:
+        try:
+            trained = training.train(session, seed=seed)
+        except FormInvalid as exc:
+            raise click.ClickException(" ".join(exc.errors.values())) from exc
+        version = training.record_training(session, SystemActor(label="cli"), trained)
+        figures = trained.summary
+    click.echo(
+        f"Matching model version {version.number} in use: trained on {figures['people']:,} people, "
+        f"{figures['random_pairs']:,} random pairs for u and {figures['blocked_pairs']:,} candidate pairs "
+        f"for m ({figures['iterations']} iterations). `disclosure people use-matcher N` puts another back."
+    )
+
+
+@people_group.command("matcher-versions")
+def people_matcher_versions() -> None:
+    """List the matching model's versions, the one in use marked."""
+    from disclosure.people import training
+
+    with _unit(_settings()) as session:
+        rows = [
+            f"{'*' if v.in_use else ' '} {v.number:>4}  {v.made_by:<10}  {v.created_at:%Y-%m-%d %H:%M}  "
+            f"possible {v.possible}%  likely {v.likely}%  {v.population:,} people"
+            for v in training.versions(session)
+        ]
+    click.echo("\n".join(rows) if rows else "No versions yet: matching uses the shipped defaults.")
+
+
+@people_group.command("use-matcher")
+@click.argument("number", type=int)
+def people_use_matcher(number: int) -> None:
+    """Put matching model version NUMBER in use (an earlier one, to undo a training)."""
+    from disclosure.people import training
+
+    with _unit(_settings()) as session:
+        try:
+            training.use_version(session, SystemActor(label="cli"), number)
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Matching model version {number} is in use.")
+
+
+@people_group.command("matcher-thresholds")
+@click.option("--possible", type=int, required=True, help="Percentage from which a match is shown.")
+@click.option("--likely", type=int, required=True, help="Percentage from which a match is called likely.")
+def people_matcher_thresholds(possible: int, likely: int) -> None:
+    """Change the possible and likely thresholds (a new version, in use at once)."""
+    from disclosure.people import training
+
+    with _unit(_settings()) as session:
+        try:
+            version = training.set_thresholds(session, SystemActor(label="cli"), possible, likely)
+        except FormInvalid as exc:
+            raise click.ClickException(" ".join(exc.errors.values())) from exc
+    click.echo(f"Matching model version {version.number} in use: possible {possible}%, likely {likely}%.")
 
 
 @main.group("retention")

@@ -177,6 +177,9 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "missing.risk_level": "Changed a risk level's wording or use",
         # People index
         "person.search": "Searched the people index for likely matches",
+        "matcher.train": "Trained the matching model on the people index",
+        "matcher.thresholds": "Changed the matching thresholds",
+        "matcher.use": "Put a matching model version in use",
         "person.create": "Added a person to the people index",
         "person.view": "Viewed a person's record",
         "person.open_with_reason": "Opened a person's record, stating a reason",
@@ -211,6 +214,7 @@ RECORD_KINDS: Final[Mapping[str, str]] = MappingProxyType(
         "request": "Case",
         "disclosure_request": "Case",
         "person": "Person's record",
+        "matcher_version": "Matching model version",
         "user": "User account",
         "api_token": "API token",  # nosec B105  # the words for an object type
         "one_time_link": "Set-up link",

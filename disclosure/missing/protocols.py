@@ -59,36 +59,38 @@ def judge(session: Session, details: PersonDetails) -> Judgement:
     """The intake's candidate search and scoring, then one rule for the feed and the forms: a best match
     at or above CERTAIN_SCORE and clear of the next by CLEAR_MARGIN is the person (id, None); likely
     matches wait for a person to choose (None, candidates); nothing close means someone new (None, None)."""
+    matcher = scoring.matcher(session)
     ranked = matching.rank(
         Probe.of(details),
         candidates.load_candidates(session, candidates.candidate_ids(session, details)),
-        threshold=people.MATCH_THRESHOLD,
+        threshold=matcher.possible,
         limit=5,
-        scorer=scoring.scorer(session),
+        scorer=matcher.scorer,
     )
-    return _verdict(ranked)
+    return _verdict(ranked, matcher.likely)
 
 
 def judge_many(session: Session, many: list[PersonDetails]) -> list[Judgement]:
     """`judge` for a batch (the feed): the candidates of all found together, each scored on its own."""
     ids = candidates.candidate_ids_many(session, many)
     loaded = candidates.load_candidates_many(session, (i for found in ids for i in found))
-    scorer = scoring.scorer(session)
+    matcher = scoring.matcher(session)
     return [
         _verdict(
             matching.rank(
                 Probe.of(details),
                 [loaded[i] for i in found if i in loaded],
-                threshold=people.MATCH_THRESHOLD,
+                threshold=matcher.possible,
                 limit=5,
-                scorer=scorer,
-            )
+                scorer=matcher.scorer,
+            ),
+            matcher.likely,
         )
         for details, found in zip(many, ids, strict=True)
     ]
 
 
-def _verdict(ranked: list[matching.Match]) -> Judgement:
+def _verdict(ranked: list[matching.Match], likely: int) -> Judgement:
     if (
         ranked
         and ranked[0].score >= CERTAIN_SCORE
@@ -97,7 +99,13 @@ def _verdict(ranked: list[matching.Match]) -> Judgement:
         return ranked[0].person_id, None
     if ranked:
         return None, [
-            {"person_id": str(m.person_id), "score": m.score, "reasons": list(m.reasons)} for m in ranked
+            {
+                "person_id": str(m.person_id),
+                "score": m.score,
+                "reasons": list(m.reasons),
+                "likely": m.score >= likely,
+            }
+            for m in ranked
         ]
     return None, None
 

@@ -229,7 +229,7 @@ class _Entered:
 
 
 @functools.lru_cache(maxsize=65536)
-def _name_parts(given_names: str, family_name: str) -> tuple[str, tuple[str, ...], str]:
+def name_parts(given_names: str, family_name: str) -> tuple[str, tuple[str, ...], str]:
     """(first given name, the other given names, family name), each normalised."""
     given = normalise(given_names).split()
     return (given[0] if given else ""), tuple(given[1:]), normalise(family_name)
@@ -254,7 +254,7 @@ class Probe:
         for name in details.names:
             if not normalise(name.full_name):
                 continue
-            given, others, family = _name_parts(name.given_names, name.family_name)
+            given, others, family = name_parts(name.given_names, name.family_name)
             names.append(
                 _Entered(
                     label=name.full_name,
@@ -331,7 +331,7 @@ def _name_contributions(
 ) -> tuple[float, list[model.Contribution]]:
     """The best alignment of an entered name with one of the candidate's: as written, or with given and
     family names swapped (less `SWAP_PENALTY`); its weight and contributions."""
-    given, others, family = _name_parts(theirs.given_names, theirs.family_name)
+    given, others, family = name_parts(theirs.given_names, theirs.family_name)
     about = (
         "" if theirs.kind == "primary" else f" ({_KIND_LABELS.get(theirs.kind, 'name')} '{theirs.full_name}')"
     )

@@ -17,6 +17,7 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -284,3 +285,38 @@ def _refresh_match_keys(session: Session, _context: UOWTransaction) -> None:
         )
     if rows:
         connection.execute(insert(PersonMatchKey), rows)
+
+
+class MatcherVersion(IdMixin, TimestampMixin, Base):
+    """One version of the matching model's parameters and thresholds [issue 20]: trained from the index
+    (`disclosure people train-matcher`) or a change of thresholds; exactly one is in use, and any earlier
+    one can be put back in use (`disclosure people use-matcher`), each step audited."""
+
+    __tablename__ = "matcher_versions"
+    __table_args__ = (
+        Index(
+            "ux_matcher_versions_in_use",
+            "in_use",
+            unique=True,
+            sqlite_where=text("in_use"),
+            postgresql_where=text("in_use"),
+        ),
+        CheckConstraint("possible >= 1 AND possible <= likely AND likely <= 100", name="thresholds_in_order"),
+        {"comment": "Versions of the people-matching model (Fellegi-Sunter m, u, prior and frequencies)."},
+    )
+
+    number: Mapped[int] = mapped_column(unique=True, comment="Version number, from 1.")
+    parameters: Mapped[dict[str, Any]] = mapped_column(
+        JSON, comment="m and u of every level, the prior and name frequencies (model.Parameters)."
+    )
+    population: Mapped[int] = mapped_column(comment="People in the index when the version was made.")
+    possible: Mapped[int] = mapped_column(comment="Percentage from which a match is shown as possible.")
+    likely: Mapped[int] = mapped_column(comment="Percentage from which a match is shown as likely.")
+    made_by: Mapped[str] = mapped_column(String(20), comment="trained or thresholds: how it was made.")
+    summary: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, comment="What training saw: pairs compared, iterations, convergence."
+    )
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id"), comment="Who made it (none when made by a command)."
+    )
+    in_use: Mapped[bool] = mapped_column(default=False, comment="Whether matching uses this version now.")

@@ -77,7 +77,8 @@ class PersonDetails:
 
 @dataclass(frozen=True)
 class MatchView:
-    """A likely match shown while a person is entered: who, how strongly (0-100) and why, in words."""
+    """A possible match shown while a person is entered: who, how likely (a percentage, `likely` at or
+    above the likely threshold) and why, each field's contribution in words with its weight."""
 
     person_id: uuid.UUID
     display_name: str
@@ -86,6 +87,7 @@ class MatchView:
     reasons: tuple[str, ...]
     other_names: tuple[str, ...] = ()
     address: str = ""
+    likely: bool = False
 
 
 @dataclass(frozen=True)

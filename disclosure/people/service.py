@@ -173,19 +173,21 @@ def find_matches(
     actor: Actor,
     details: PersonDetails,
     *,
-    threshold: int = MATCH_THRESHOLD,
+    threshold: int | None = None,
     limit: int = MAX_MATCHES,
 ) -> list[MatchView]:
     """Likely matches for the details being entered, best first, each with a score and its reasons, so the
     user links the existing record instead of creating a duplicate. Audited as a consultation with counts
     only: the names searched for are personal data and stay out of the log."""
+    matcher = scoring.matcher(session)
+    threshold = matcher.possible if threshold is None else threshold
     ids = candidates.candidate_ids(session, details)
     ranked = matching.rank(
         Probe.of(details),
         candidates.load_candidates(session, ids),
         threshold=threshold,
         limit=limit,
-        scorer=scoring.scorer(session),
+        scorer=matcher.scorer,
     )
     shown = summaries(session, [m.person_id for m in ranked])
     _record(
@@ -205,6 +207,7 @@ def find_matches(
             reasons=m.reasons,
             other_names=tuple(shown[m.person_id].aliases),
             address=shown[m.person_id].address,
+            likely=m.score >= matcher.likely,
         )
         for m in ranked
     ]

@@ -1,0 +1,346 @@
+"""Training the matching model on a force's own people index, and the versions it makes [issue 20].
+
+As Splink does: u, the chance two different people agree at a level, is counted on random pairs of
+people; m, the chance a person's two records agree at it, and the share of candidate pairs that match,
+are estimated by expectation maximisation over the pairs the blocking fetches (most are different people,
+some are duplicates, and EM tells them apart by how their fields agree together); the name frequencies are
+counted on the index. Each training, or change of thresholds, is a new numbered version; one is in use;
+putting an earlier one back in use is as easy, and every step is audited.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import random
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from disclosure import audit
+from disclosure.audit import Actor, AuditCategory
+from disclosure.errors import FormInvalid, NotFound
+from disclosure.people import candidates, matching, model
+from disclosure.people.matching import Candidate, Probe, Scorer
+from disclosure.people.models import MatcherVersion, Person, PersonName
+from disclosure.people.schemas import NameEntry, PersonDetails
+
+RANDOM_PAIRS = 20_000
+"""Random pairs of people counted for u."""
+PROBES = 2_000
+"""People whose blocked candidates make the pairs EM learns m from."""
+ITERATIONS = 30
+CONVERGED = 1e-5
+"""EM stops when no m moves by more than this in an iteration."""
+TOP_NAMES = 2_000
+"""Common given and family names whose own shares are kept; rarer ones share the rarest kept share."""
+SMOOTHING = 1.0
+"""Added to every level's count so that no m or u is 0 (a level never seen is rare, not impossible)."""
+MIN_PEOPLE = 1_000
+"""An index smaller than this is not trained on: its counts would say more about chance than the force."""
+
+
+@dataclass(frozen=True)
+class Trained:
+    parameters: model.Parameters
+    summary: dict[str, Any]
+
+
+def details_of(candidate: Candidate) -> PersonDetails:
+    """A person as stored, as if entered: the primary name, the other names as aliases, the first address."""
+    names = sorted(candidate.names, key=lambda n: n.kind != "primary")
+    first = names[0] if names else None
+    place = candidate.addresses[0] if candidate.addresses else None
+    return PersonDetails(
+        given_names=first.given_names if first else "",
+        family_name=first.family_name if first else "",
+        aliases=tuple(NameEntry(n.given_names, n.family_name) for n in names[1:]),
+        date_of_birth=candidate.date_of_birth,
+        gender=candidate.gender,
+        address_line_1=place.line_1 if place else "",
+        town=place.town if place else "",
+        postcode=place.postcode if place else "",
+    )
+
+
+Pattern = tuple[str | None, ...]
+"""The level of each comparison of a pair (None: missing on one side), in `model.COMPARISONS` order."""
+
+
+def pattern(probe: Probe, candidate: Candidate) -> Pattern:
+    levels = {c.comparison: c.level for c in matching.score(probe, candidate).contributions}
+    return tuple(levels.get(c.name) for c in model.COMPARISONS)
+
+
+def _people(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
+    return [c for chunk in _chunks(ids, 500) for c in candidates.load_candidates(session, chunk)]
+
+
+def _chunks(items: list[uuid.UUID], size: int) -> Iterable[list[uuid.UUID]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _share(counts: Mapping[str | None, float], comparison: model.Comparison) -> dict[str, float]:
+    """Smoothed shares of each level among the pairs where the comparison is known."""
+    total = sum(n for level, n in counts.items() if level is not None) + SMOOTHING * len(comparison.levels)
+    return {level.name: (counts.get(level.name, 0) + SMOOTHING) / total for level in comparison.levels}
+
+
+def estimate_u(patterns: list[Pattern]) -> dict[str, dict[str, float]]:
+    """u of every level: its share among random pairs (nearly all of which are different people)."""
+    return {
+        comparison.name: _share(Counter(p[i] for p in patterns), comparison)
+        for i, comparison in enumerate(model.COMPARISONS)
+    }
+
+
+def estimate_m(
+    patterns: Counter[Pattern], u: dict[str, dict[str, float]], start: model.Parameters
+) -> tuple[dict[str, dict[str, float]], float, int]:
+    """m of every level and the share of pairs that match, by EM over the blocked pairs' patterns with u
+    held (counted on random pairs); returns them and the iterations run."""
+    m = {name: dict(levels) for name, levels in start.m.items()}
+    matched = 0.1
+    iterations = 0
+    for iterations in range(1, ITERATIONS + 1):  # noqa: B007 (the count is returned)
+        weights: dict[Pattern, float] = {}
+        for found in patterns:
+            log_m = log_u = 0.0
+            for comparison, level in zip(model.COMPARISONS, found, strict=True):
+                if level is not None:
+                    log_m += math.log(m[comparison.name][level])
+                    log_u += math.log(u[comparison.name][level])
+            a = math.log(matched) + log_m
+            b = math.log(1 - matched) + log_u
+            weights[found] = 1 / (1 + math.exp(min(b - a, 700)))
+        total = sum(patterns.values())
+        matched = min(max(sum(weights[p] * n for p, n in patterns.items()) / total, 1e-6), 1 - 1e-6)
+        moved = 0.0
+        for i, comparison in enumerate(model.COMPARISONS):
+            counts: dict[str | None, float] = {}
+            for found, n in patterns.items():
+                counts[found[i]] = counts.get(found[i], 0.0) + weights[found] * n
+            new = _share(counts, comparison)
+            moved = max(moved, *(abs(new[k] - m[comparison.name][k]) for k in new))
+            m[comparison.name] = new
+        if moved < CONVERGED:
+            break
+    return m, matched, iterations
+
+
+def name_frequencies(session: Session) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Each common first given name's and family name's share of the index's names, and the share given
+    to the rest (the rarest kept share, or one name in all of them when every name is kept)."""
+    given: Counter[str] = Counter()
+    family: Counter[str] = Counter()
+    for given_names, family_name in session.execute(select(PersonName.given_names, PersonName.family_name)):
+        first, _, last = matching.name_parts(given_names, family_name)
+        if first:
+            given[first] += 1
+        if last:
+            family[last.replace(" ", "")] += 1
+    tables: dict[str, dict[str, float]] = {}
+    rare: dict[str, float] = {}
+    for name, counts in (("given_name", given), ("family_name", family)):
+        total = sum(counts.values()) or 1
+        kept = dict(counts.most_common(TOP_NAMES))
+        tables[name] = {value: n / total for value, n in kept.items()}
+        rare[name] = (min(kept.values()) if len(kept) < len(counts) else 1) / total
+    return tables, rare
+
+
+def train(session: Session, *, seed: int = 0, start: model.Parameters = model.SHIPPED) -> Trained:
+    """Estimate the model from the index as it is now (random, but repeatable with `seed`)."""
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # sampling pairs to count, seeded: no secret
+    ids = list(session.scalars(select(Person.id).where(Person.merged_into_id.is_(None))))
+    if len(ids) < MIN_PEOPLE:
+        raise FormInvalid(
+            {"index": f"Training needs at least {MIN_PEOPLE:,} people in the index; it has {len(ids):,}"}, {}
+        )
+    frequencies, rare = name_frequencies(session)
+    pairs = min(RANDOM_PAIRS, len(ids) * (len(ids) - 1) // 2)
+    drawn = [tuple(rng.sample(range(len(ids)), 2)) for _ in range(pairs)]
+    loaded = {c.person_id: c for c in _people(session, sorted({ids[i] for pair in drawn for i in pair}))}
+    randoms = [
+        pattern(Probe.of(details_of(loaded[ids[a]])), loaded[ids[b]])
+        for a, b in drawn
+        if ids[a] in loaded and ids[b] in loaded
+    ]
+    u = estimate_u(randoms)
+    probes = _people(session, rng.sample(ids, min(PROBES, len(ids))))
+    blocked: Counter[Pattern] = Counter()
+    for person in probes:
+        details = details_of(person)
+        found = candidates.load_candidates(session, candidates.candidate_ids(session, details))
+        probe = Probe.of(details)
+        blocked.update(pattern(probe, other) for other in found if other.person_id != person.person_id)
+    m, matched, iterations = estimate_m(blocked, u, start)
+    parameters = model.Parameters(m=m, u=u, prior=start.prior, frequencies=frequencies, rare=rare)
+    parameters.check()
+    summary = {
+        "people": len(ids),
+        "random_pairs": len(randoms),
+        "blocked_pairs": sum(blocked.values()),
+        "patterns": len(blocked),
+        "iterations": iterations,
+        "matched_share": round(matched, 6),
+        "seed": seed,
+    }
+    return Trained(parameters, summary)
+
+
+# ------------------------------------------------------------------------------------------ versions
+
+
+DEFAULT_POSSIBLE = matching.DEFAULT_THRESHOLD
+DEFAULT_LIKELY = matching.LIKELY_THRESHOLD
+
+
+def in_use(session: Session) -> MatcherVersion | None:
+    return session.scalar(select(MatcherVersion).where(MatcherVersion.in_use.is_(True)))
+
+
+@functools.lru_cache(maxsize=8)
+def _parameters(version_id: uuid.UUID, number: int, data: str) -> model.Parameters:  # noqa: ARG001
+    """Parsed once per version (and checked), not at every match."""
+    return model.Parameters.from_json(json.loads(data))
+
+
+def scorer_of(version: MatcherVersion | None, smallest_population: int) -> tuple[Scorer, int, int]:
+    """The scorer a version makes, with its possible and likely thresholds; the shipped defaults when
+    no version has been made."""
+    if version is None:
+        return Scorer(model.SHIPPED, smallest_population), DEFAULT_POSSIBLE, DEFAULT_LIKELY
+    parameters = _parameters(version.id, version.number, json.dumps(version.parameters, sort_keys=True))
+    scorer = Scorer(parameters, max(version.population, smallest_population), version.number)
+    return scorer, version.possible, version.likely
+
+
+def _next_number(session: Session) -> int:
+    return int(session.scalar(select(func.max(MatcherVersion.number))) or 0) + 1
+
+
+def _put_in_use(session: Session, version: MatcherVersion) -> None:
+    session.execute(update(MatcherVersion).where(MatcherVersion.in_use.is_(True)).values(in_use=False))
+    session.flush()
+    version.in_use = True
+    session.flush()
+
+
+def _details(version: MatcherVersion) -> dict[str, Any]:
+    """What an audit event says of a version: its number, how it was made, its thresholds and counts."""
+    return {
+        "number": version.number,
+        "made_by": version.made_by,
+        "possible": version.possible,
+        "likely": version.likely,
+        **{k: v for k, v in version.summary.items() if isinstance(v, int | float)},
+    }
+
+
+def record_training(session: Session, actor: Actor, trained: Trained) -> MatcherVersion:
+    """Keep a training as the next version and put it in use, with the thresholds now in use."""
+    current = in_use(session)
+    version = MatcherVersion(
+        number=_next_number(session),
+        parameters=trained.parameters.to_json(),
+        population=int(trained.summary["people"]),
+        possible=current.possible if current else DEFAULT_POSSIBLE,
+        likely=current.likely if current else DEFAULT_LIKELY,
+        made_by="trained",
+        summary=trained.summary,
+        created_by_id=getattr(actor, "user_id", None),
+    )
+    session.add(version)
+    session.flush()
+    _put_in_use(session, version)
+    audit.record(
+        session,
+        actor=actor,
+        action="matcher.train",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="matcher_version",
+        object_id=version.id,
+        justification="Matching model trained on the people index",
+        details=_details(version),
+    )
+    return version
+
+
+def set_thresholds(session: Session, actor: Actor, possible: int, likely: int) -> MatcherVersion:
+    """A new version with the parameters in use and these thresholds (percentages), put in use."""
+    if not 1 <= possible <= likely <= 100:
+        raise FormInvalid(
+            {"possible": "The possible threshold must be from 1 to 100 and no more than the likely one"},
+            {"possible": str(possible), "likely": str(likely)},
+        )
+    current = in_use(session)
+    version = MatcherVersion(
+        number=_next_number(session),
+        parameters=current.parameters if current else model.SHIPPED.to_json(),
+        population=current.population if current else 0,
+        possible=possible,
+        likely=likely,
+        made_by="thresholds",
+        summary={},
+        created_by_id=getattr(actor, "user_id", None),
+    )
+    session.add(version)
+    session.flush()
+    _put_in_use(session, version)
+    audit.record(
+        session,
+        actor=actor,
+        action="matcher.thresholds",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="matcher_version",
+        object_id=version.id,
+        justification="Matching thresholds changed",
+        details=_details(version),
+    )
+    return version
+
+
+def use_version(session: Session, actor: Actor, number: int) -> MatcherVersion:
+    """Put an earlier (or later) version back in use."""
+    version = session.scalar(select(MatcherVersion).where(MatcherVersion.number == number))
+    if version is None:
+        raise NotFound(f"There is no matching model version {number}")
+    _put_in_use(session, version)
+    audit.record(
+        session,
+        actor=actor,
+        action="matcher.use",
+        category=AuditCategory.ADMINISTRATION,
+        object_type="matcher_version",
+        object_id=version.id,
+        justification=f"Matching model version {number} put in use",
+        details=_details(version),
+    )
+    return version
+
+
+def versions(session: Session) -> list[MatcherVersion]:
+    return list(session.scalars(select(MatcherVersion).order_by(MatcherVersion.number.desc())))
+
+
+__all__ = [
+    "Trained",
+    "details_of",
+    "estimate_m",
+    "estimate_u",
+    "in_use",
+    "record_training",
+    "scorer_of",
+    "set_thresholds",
+    "train",
+    "use_version",
+    "versions",
+]
