@@ -117,6 +117,7 @@ bench: install-dev ## Benchmarks: letters, people matching, the feed, every page
 	mkdir -p $(BENCH_OUT)
 	set -o pipefail; $(BIN)/python bench/letters.py | tee $(BENCH_OUT)/letters.txt
 	set -o pipefail; $(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000} | tee $(BENCH_OUT)/people-matching.txt
+	set -o pipefail; $(BIN)/python bench/matching_quality.py --people $${MATCH_PEOPLE:-10000} --json $(BENCH_OUT)/matching-quality.json | tee $(BENCH_OUT)/matching-quality.txt
 	set -o pipefail; $(BIN)/python bench/missing_import.py --rows $${FEED_ROWS:-100000} | tee $(BENCH_OUT)/missing-import.txt
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --json $(BENCH_OUT)/sqlite-10000.json | tee $(BENCH_OUT)/sqlite-10000.txt
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --database-url $(BENCH_PG) --json $(BENCH_OUT)/postgresql-10000.json | tee $(BENCH_OUT)/postgresql-10000.txt

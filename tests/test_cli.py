@@ -385,3 +385,28 @@ def test_the_command_line_makes_no_administrator_that_reads_cases(cli_env: dict[
     code, output = create(cli_env, "twohats", "administrator", "data_administrator")
     assert code != 0 and "An administrator account cannot also read cases" in output
     assert "Traceback" not in output and read(cli_env, select(User)) == []
+
+
+def test_the_matcher_commands_say_plainly_what_they_did_or_why_not(cli_env: dict[str, str]) -> None:
+    """An index too small to train on is refused in words; thresholds make a version, listed as in use;
+    an unknown version is refused; an earlier version goes back in use [issue 20]."""
+    assert run(cli_env, "migrate")[0] == 0
+    assert run(cli_env, "people", "matcher-versions") == (
+        0,
+        "No versions yet: matching uses the shipped defaults.\n",
+    )
+    code, output = run(cli_env, "people", "train-matcher")
+    assert code == 1 and "Training needs at least 1,000 people in the index; it has 0" in output
+    code, output = run(cli_env, "people", "matcher-thresholds", "--possible", "70", "--likely", "40")
+    assert code == 1 and "no more than the likely one" in output
+    assert run(cli_env, "people", "matcher-thresholds", "--possible", "30", "--likely", "95") == (
+        0,
+        "Matching model version 1 in use: possible 30%, likely 95%.\n",
+    )
+    assert run(cli_env, "people", "matcher-thresholds", "--possible", "25", "--likely", "90")[0] == 0
+    code, output = run(cli_env, "people", "use-matcher", "7")
+    assert code == 1 and "There is no matching model version 7" in output
+    assert run(cli_env, "people", "use-matcher", "1") == (0, "Matching model version 1 is in use.\n")
+    listed = run(cli_env, "people", "matcher-versions")[1].splitlines()
+    assert listed[0].startswith("     2  thresholds") and "possible 25%" in listed[0]
+    assert listed[1].startswith("*    1  thresholds") and "likely 95%" in listed[1]
