@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from disclosure.audit import AuditEvent
 from disclosure.db import utcnow
 from disclosure.missing import notify, rules
-from disclosure.missing.models import Episode, Notification, ProtocolForm
+from disclosure.missing.models import Episode, Notification, PendingMatch, ProtocolForm
 from tests import samples
 from tests.builders import make_user, principal_for, sign_in_as
 from tests.missing.builders import (
@@ -358,3 +358,42 @@ def test_long_lists_count_everyone_and_say_how_many_they_list(
     )
     matches = client.get("/missing/matches").text
     assert "3 to confirm (the 2 waiting longest listed" in matches
+
+
+def test_people_to_confirm_who_share_a_likely_match_are_listed_together(
+    db: Session, client: PageClient
+) -> None:
+    """A may be B and B may be C: the coordinator sees the entries together, marked, to settle at once."""
+    from disclosure.missing import service as missing
+
+    actor = coordinator(db)
+    shared, other = person(db, actor, "Jamie", "Rivers"), person(db, actor, "Kit", "Marlowe")
+    chain = person(db, actor, "Jaimie", "Rivres")
+    rows = [
+        ("Jamie", [shared.id]),
+        ("Kit", [other.id]),
+        ("Jaimy", [shared.id, chain.id]),
+        ("Jayme", [chain.id]),
+    ]
+    for hours, (given, candidates) in enumerate(rows):
+        missing_child = person(db, actor, "Pat", ("Ash", "Birch", "Cedar", "Dale")[hours])
+        episode = missing.record_episode(db, actor, missing_child.id, episode_values(hours_ago=8 - hours))
+        db.add(
+            PendingMatch(
+                episode_id=episode.id,
+                given_names=given,
+                family_name="Rivers",
+                candidates=[{"person_id": str(c), "score": 50, "reasons": []} for c in candidates],
+                created_at=utcnow() - timedelta(hours=8 - hours),
+            )
+        )
+    db.flush()
+    sign_in_as(db, client, actor)
+    page = client.get("/missing/matches").text
+    listed = re.findall(r">(\w+) Rivers</a>(<br><strong[^>]*>May be one person: (\d) of (\d))?", page)
+    assert [(name, n, of) for name, _, n, of in listed] == [
+        ("Jamie", "1", "3"),
+        ("Jaimy", "2", "3"),
+        ("Jayme", "3", "3"),
+        ("Kit", "", ""),
+    ]

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from disclosure.auth import require_principal
 from disclosure.missing import protocols, rules, service
 from disclosure.missing.vocabulary import ProtocolKind
+from disclosure.people import clustering
 from disclosure.people import service as people
 from disclosure.storage import store_for
 from disclosure.web import Db, Form, FormState, Id, attachment_response, page, round_trip
@@ -55,7 +56,15 @@ def released_form(request: Request[Any, Any, Any], db: Db, form_id: Id) -> Respo
 def matches(request: Request[Any, Any, Any], db: Db) -> Template:
     waiting = protocols.pending_matches(db, require_principal(request))
     total = protocols.pending_count(db) if len(waiting) == protocols.MATCHES_LISTED else len(waiting)
-    return page(request, "missing/matches.html", heading="People to confirm", waiting=waiting, total=total)
+    groups = clustering.clusters(waiting, ([c["person_id"] for c in m.candidates] for m in waiting))
+    return page(
+        request,
+        "missing/matches.html",
+        heading="People to confirm",
+        groups=groups,
+        waiting=waiting,
+        total=total,
+    )
 
 
 def _match_page(
