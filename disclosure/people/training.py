@@ -245,22 +245,30 @@ def _details(version: MatcherVersion) -> dict[str, Any]:
     }
 
 
+def _add_version(session: Session, actor: Actor, **fields: Any) -> MatcherVersion:
+    """The next version, made by `actor`, put in use."""
+    version = MatcherVersion(
+        number=_next_number(session), created_by_id=getattr(actor, "user_id", None), **fields
+    )
+    session.add(version)
+    session.flush()
+    _put_in_use(session, version)
+    return version
+
+
 def record_training(session: Session, actor: Actor, trained: Trained) -> MatcherVersion:
     """Keep a training as the next version and put it in use, with the thresholds now in use."""
     current = in_use(session)
-    version = MatcherVersion(
-        number=_next_number(session),
+    version = _add_version(
+        session,
+        actor,
         parameters=trained.parameters.to_json(),
         population=int(trained.summary["people"]),
         possible=current.possible if current else DEFAULT_POSSIBLE,
         likely=current.likely if current else DEFAULT_LIKELY,
         made_by="trained",
         summary=trained.summary,
-        created_by_id=getattr(actor, "user_id", None),
     )
-    session.add(version)
-    session.flush()
-    _put_in_use(session, version)
     audit.record(
         session,
         actor=actor,
@@ -282,19 +290,16 @@ def set_thresholds(session: Session, actor: Actor, possible: int, likely: int) -
             {"possible": str(possible), "likely": str(likely)},
         )
     current = in_use(session)
-    version = MatcherVersion(
-        number=_next_number(session),
+    version = _add_version(
+        session,
+        actor,
         parameters=current.parameters if current else model.SHIPPED.to_json(),
         population=current.population if current else 0,
         possible=possible,
         likely=likely,
         made_by="thresholds",
         summary={},
-        created_by_id=getattr(actor, "user_id", None),
     )
-    session.add(version)
-    session.flush()
-    _put_in_use(session, version)
     audit.record(
         session,
         actor=actor,
