@@ -54,7 +54,7 @@ from disclosure.accounts.models import User
 from disclosure.audit import SystemActor
 from disclosure.db import create_db_engine, create_session_factory, new_id, unit_of_work, utcnow
 from disclosure.missing import protocols
-from disclosure.people import candidates, matching, service
+from disclosure.people import candidates, matching, service, training
 from disclosure.people.matching import Probe
 from disclosure.people.models import Person
 from disclosure.people.schemas import PersonDetails
@@ -536,6 +536,7 @@ class Settings:
     duplicate_rate: float
     seed: int
     fresh: int
+    train: bool = False
 
 
 def load(
@@ -554,6 +555,32 @@ def load(
             done = len(ids)
             print(f"  {done:>7,} people created ({done / (time.perf_counter() - started):,.0f} people/s)")
     return ids, time.perf_counter() - started
+
+
+def train(
+    factory: sessionmaker[Session],
+    actor: SystemActor,
+    gen: Generator,
+    originals: list[Record],
+    probed: set[int],
+    settings: Settings,
+) -> None:
+    """As a force would: the index holds its own duplicates (of people not probed, at the same rate), then
+    `disclosure people train-matcher` estimates the model from it and puts it in use."""
+    others = [i for i in range(len(originals)) if i not in probed]
+    held = gen.rng.sample(others, min(len(others), round(len(originals) * settings.duplicate_rate)))
+    load(factory, actor, [corrupt(gen, originals[i])[0] for i in held])
+    started = time.perf_counter()
+    with unit_of_work(factory) as session:
+        trained = training.train(session, seed=settings.seed)
+        version = training.record_training(session, actor, trained)
+        number = version.number
+    figures = trained.summary
+    print(
+        f"Trained version {number} on {figures['people']:,} people (with {len(held):,} duplicates of "
+        f"people not probed) in {time.perf_counter() - started:.1f} s: {figures['blocked_pairs']:,} "
+        f"candidate pairs, {figures['iterations']} iterations, matched share {figures['matched_share']}"
+    )
 
 
 def run(url: str, settings: Settings) -> dict[str, Any]:
@@ -594,6 +621,8 @@ def run(url: str, settings: Settings) -> dict[str, Any]:
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
     print(f"Created {len(ids):,} people in {seconds:.1f} s ({len(ids) / seconds:,.0f} people/s)")
+    if settings.train:
+        train(factory, actor, gen, originals, set(chosen), settings)
     print(f"Searching for {len(duplicates):,} duplicates and {len(fresh):,} people not in the index")
 
     outcomes = [Outcome(kinds, ids[i]) for i, _, kinds in duplicates] + [Outcome((), None) for _ in fresh]
@@ -721,11 +750,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20, help="random seed, for repeatable runs")
     parser.add_argument("--database-url", default="", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--train",
+        action="store_true",
+        help="hold duplicates of other people in the index too and train the matcher on it first",
+    )
     args = parser.parse_args()
     if not 0 < args.duplicate_rate <= 1:
         parser.error("--duplicate-rate must be more than 0 and at most 1")
     duplicates = round(args.people * args.duplicate_rate)
-    settings = Settings(args.people, args.duplicate_rate, args.seed, args.fresh or duplicates)
+    settings = Settings(args.people, args.duplicate_rate, args.seed, args.fresh or duplicates, args.train)
     if args.database_url:
         result = run(args.database_url, settings)
     else:

@@ -1,11 +1,12 @@
 """Training the matching model on a force's own people index, and the versions it makes [issue 20].
 
-As Splink does: u, the chance two different people agree at a level, is counted on random pairs of
-people; m, the chance a person's two records agree at it, and the share of candidate pairs that match,
-are estimated by expectation maximisation over the pairs the blocking fetches (most are different people,
-some are duplicates, and EM tells them apart by how their fields agree together); the name frequencies are
-counted on the index. Each training, or change of thresholds, is a new numbered version; one is in use;
-putting an earlier one back in use is as easy, and every step is audited.
+As Splink does: u, the chance two different people agree at a level, is counted on random pairs of people; m,
+the chance a person's two records agree at it, and the share of candidate pairs that match, are estimated by
+expectation maximisation over the pairs the blocking fetches (most are different people, some are duplicates,
+and EM tells them apart by how their fields agree together), and kept only when the share it finds is
+plausible (`PLAUSIBLE_MATCH_SHARE`); the name frequencies are counted on the index. Each training, or change
+of thresholds, is a new numbered version; one is in use; putting an earlier one back in use is as easy, and
+every step is audited.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ TOP_NAMES = 2_000
 """Common given and family names whose own shares are kept; rarer ones share the rarest kept share."""
 SMOOTHING = 1.0
 """Added to every level's count so that no m or u is 0 (a level never seen is rare, not impossible)."""
+PLAUSIBLE_MATCH_SHARE = 0.5
+"""EM's m is taken only when it finds fewer than this share of the blocked pairs to be matches. Pairs fetched
+by blocking agree on names or dates far more than random pairs do, and EM with u held can explain all of
+that agreement as matches (a share near 1): then m stays as it was (the shipped or last version's) and
+only u and the name frequencies are the index's own; the summary says so (`m_kept`)."""
 MIN_PEOPLE = 1_000
 """An index smaller than this is not trained on: its counts would say more about chance than the force."""
 
@@ -182,6 +188,9 @@ def train(session: Session, *, seed: int = 0, start: model.Parameters = model.SH
         probe = Probe.of(details)
         blocked.update(pattern(probe, other) for other in found if other.person_id != person.person_id)
     m, matched, iterations = estimate_m(blocked, u, start)
+    kept = not matched < PLAUSIBLE_MATCH_SHARE
+    if kept:  # EM explained the blocking's own agreement as matches: its m would mistake namesakes for one
+        m = {name: dict(levels) for name, levels in start.m.items()}
     parameters = model.Parameters(m=m, u=u, prior=start.prior, frequencies=frequencies, rare=rare)
     parameters.check()
     summary = {
@@ -191,6 +200,7 @@ def train(session: Session, *, seed: int = 0, start: model.Parameters = model.SH
         "patterns": len(blocked),
         "iterations": iterations,
         "matched_share": round(matched, 6),
+        "m_kept": int(kept),
         "seed": seed,
     }
     return Trained(parameters, summary)
