@@ -11,8 +11,6 @@ every step is audited.
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 import random
 import uuid
@@ -217,10 +215,16 @@ def in_use(session: Session) -> MatcherVersion | None:
     return session.scalar(select(MatcherVersion).where(MatcherVersion.in_use.is_(True)))
 
 
-@functools.lru_cache(maxsize=8)
-def _parameters(version_id: uuid.UUID, number: int, data: str) -> model.Parameters:  # noqa: ARG001
-    """Parsed once per version (and checked), not at every match."""
-    return model.Parameters.from_json(json.loads(data))
+_PARSED: dict[uuid.UUID, model.Parameters] = {}
+"""Each version's parameters parsed (and checked) once, not at every match: a version never changes."""
+
+
+def _parameters(version: MatcherVersion) -> model.Parameters:
+    if version.id not in _PARSED:
+        if len(_PARSED) >= 16:
+            _PARSED.clear()
+        _PARSED[version.id] = model.Parameters.from_json(version.parameters)
+    return _PARSED[version.id]
 
 
 def scorer_of(version: MatcherVersion | None, smallest_population: int) -> tuple[Scorer, int, int]:
@@ -228,7 +232,7 @@ def scorer_of(version: MatcherVersion | None, smallest_population: int) -> tuple
     no version has been made."""
     if version is None:
         return Scorer(model.SHIPPED, smallest_population), DEFAULT_POSSIBLE, DEFAULT_LIKELY
-    parameters = _parameters(version.id, version.number, json.dumps(version.parameters, sort_keys=True))
+    parameters = _parameters(version)
     scorer = Scorer(parameters, max(version.population, smallest_population), version.number)
     return scorer, version.possible, version.likely
 
