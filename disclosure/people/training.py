@@ -139,6 +139,16 @@ def estimate_m(
     return m, matched, iterations
 
 
+def chosen_m(
+    estimated: dict[str, dict[str, float]], matched: float, start: model.Parameters
+) -> tuple[dict[str, dict[str, float]], bool]:
+    """EM's m when the share of matches it found is plausible; otherwise the starting m (EM explained the
+    blocking's own agreement as matches, and its m would mistake namesakes for one person), and True."""
+    if matched < PLAUSIBLE_MATCH_SHARE:
+        return estimated, False
+    return {name: dict(levels) for name, levels in start.m.items()}, True
+
+
 def name_frequencies(session: Session) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """Each common first given name's and family name's share of the index's names, and the share given
     to the rest (the rarest kept share, or one name in all of them when every name is kept)."""
@@ -185,10 +195,8 @@ def train(session: Session, *, seed: int = 0, start: model.Parameters = model.SH
         found = candidates.load_candidates(session, candidates.candidate_ids(session, details))
         probe = Probe.of(details)
         blocked.update(pattern(probe, other) for other in found if other.person_id != person.person_id)
-    m, matched, iterations = estimate_m(blocked, u, start)
-    kept = not matched < PLAUSIBLE_MATCH_SHARE
-    if kept:  # EM explained the blocking's own agreement as matches: its m would mistake namesakes for one
-        m = {name: dict(levels) for name, levels in start.m.items()}
+    estimated, matched, iterations = estimate_m(blocked, u, start)
+    m, kept = chosen_m(estimated, matched, start)
     parameters = model.Parameters(m=m, u=u, prior=start.prior, frequencies=frequencies, rare=rare)
     parameters.check()
     summary = {

@@ -53,6 +53,14 @@ def test_em_recovers_the_m_of_a_known_mixture_with_u_held() -> None:
     assert 1 < iterations <= training.ITERATIONS
 
 
+def test_em_s_m_is_taken_only_when_its_share_of_matches_is_plausible() -> None:
+    estimated = {name: dict.fromkeys(levels, 0.5) for name, levels in model.SHIPPED.m.items()}
+    assert training.chosen_m(estimated, 0.05, model.SHIPPED) == (estimated, False)
+    kept, was_kept = training.chosen_m(estimated, 0.999, model.SHIPPED)
+    assert was_kept and kept == model.SHIPPED.m
+    assert training.chosen_m(estimated, training.PLAUSIBLE_MATCH_SHARE, model.SHIPPED)[1]
+
+
 def test_u_is_each_levels_share_of_random_pairs_and_never_zero() -> None:
     patterns: list[training.Pattern] = [("exact", "other", None, None, "exact")] * 3 + [
         ("other", "other", "other", None, "other")
