@@ -44,15 +44,15 @@ from typing import Any
 from faker import Faker
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.people_matching import bench_user
 from disclosure import migrations
-from disclosure.accounts.models import User
 from disclosure.audit import SystemActor
-from disclosure.db import create_db_engine, create_session_factory, new_id, unit_of_work, utcnow
+from disclosure.db import create_db_engine, create_session_factory, unit_of_work
 from disclosure.missing import protocols
 from disclosure.people import candidates, matching, service, training
 from disclosure.people.matching import Probe
@@ -595,22 +595,7 @@ def run(url: str, settings: Settings) -> dict[str, Any]:
     duplicates = [(i, *corrupt(gen, originals[i])) for i in chosen]
     fresh = [gen.person() for _ in range(settings.fresh)]
 
-    user_id, now = new_id(), utcnow()
-    with engine.begin() as connection:
-        connection.execute(
-            insert(User),
-            [
-                {
-                    "id": user_id,
-                    "username": "bench",
-                    "display_name": "Benchmark",
-                    "email": "bench@example.invalid",
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
-        )
+    user_id = bench_user(engine)
     actor = SystemActor(label="benchmark", user_id=user_id)
     factory = create_session_factory(engine)
     where = engine.url.render_as_string(hide_password=True)

@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,17 +39,15 @@ Target = Drawn
 """A person the queries look for."""
 
 
-def build(engine: Engine, people: int, targets_wanted: int, seed: int) -> tuple[list[Target], float]:
-    """Bulk-load the synthetic people; returns the people to look for and the seconds it took."""
-    rng = random.Random(seed)
-    population = Population(rng)
-    creator, now = new_id(), utcnow()
+def bench_user(engine: Engine) -> uuid.UUID:
+    """The user the benchmarks' people are created by; its id."""
+    user_id, now = new_id(), utcnow()
     with engine.begin() as connection:
         connection.execute(
             insert(User),
             [
                 {
-                    "id": creator,
+                    "id": user_id,
                     "username": "bench",
                     "display_name": "Benchmark",
                     "email": "bench@example.invalid",
@@ -58,6 +57,14 @@ def build(engine: Engine, people: int, targets_wanted: int, seed: int) -> tuple[
                 }
             ],
         )
+    return user_id
+
+
+def build(engine: Engine, people: int, targets_wanted: int, seed: int) -> tuple[list[Target], float]:
+    """Bulk-load the synthetic people; returns the people to look for and the seconds it took."""
+    rng = random.Random(seed)
+    population = Population(rng)
+    creator, now = bench_user(engine), utcnow()
     targets: list[Target] = []
     started = time.perf_counter()
     batch = 25_000
