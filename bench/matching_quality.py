@@ -578,8 +578,13 @@ def train(
     figures = trained.summary
     print(
         f"Trained version {number} on {figures['people']:,} people (with {len(held):,} duplicates of "
-        f"people not probed) in {time.perf_counter() - started:.1f} s: {figures['blocked_pairs']:,} "
-        f"candidate pairs, {figures['iterations']} iterations, matched share {figures['matched_share']}"
+        f"people not probed) in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(
+            f"{rule.name} {figures[f'{rule.name}_pairs']:,} pairs, {figures[f'{rule.name}_iterations']} "
+            f"iterations, matched share {figures[f'{rule.name}_matched_share']}"
+            for rule in training.SESSIONS
+        )
+        + f"; {figures['m_kept']} comparisons kept their m"
     )
 
 

@@ -429,8 +429,9 @@ def people_train_matcher(seed: int) -> None:
         figures = trained.summary
     click.echo(
         f"Matching model version {version.number} in use: trained on {figures['people']:,} people, "
-        f"{figures['random_pairs']:,} random pairs for u and {figures['blocked_pairs']:,} candidate pairs "
-        f"for m ({figures['iterations']} iterations). `disclosure people use-matcher N` puts another back."
+        f"{figures['random_pairs']:,} random pairs for u, and for m {figures['birthday_pairs']:,} pairs "
+        f"born on the same day and {figures['namesakes_pairs']:,} pairs of namesakes "
+        f"({figures['m_kept']} comparisons kept their m). `disclosure people use-matcher N` puts one back."
     )
 
 

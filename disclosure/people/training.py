@@ -1,12 +1,15 @@
 """Training the matching model on a force's own people index, and the versions it makes [issue 20].
 
 As Splink does: u, the chance two different people agree at a level, is counted on random pairs of people; m,
-the chance a person's two records agree at it, and the share of candidate pairs that match, are estimated by
-expectation maximisation over the pairs the blocking fetches (most are different people, some are duplicates,
-and EM tells them apart by how their fields agree together), and kept only when the share it finds is
-plausible (`PLAUSIBLE_MATCH_SHARE`); the name frequencies are counted on the index. Each training, or change
-of thresholds, is a new numbered version; one is in use; putting an earlier one back in use is as easy, and
-every step is audited.
+the chance a person's two records agree at it, is estimated by expectation maximisation in sessions, each over
+the pairs one blocking rule fetches (`SESSIONS`: people born on the same day; people whose family names sound
+alike and whose given names share an initial). Most of a session's pairs are different people and some are
+duplicates, and EM tells them apart by how the other fields agree together; the comparisons the rule itself
+holds are left out of that session (every pair agrees on them, so they say nothing), and each comparison's m
+is the mean of the sessions that estimate it. A session's m is kept only when the share of matches it finds
+is plausible (`PLAUSIBLE_MATCH_SHARE`); the name frequencies are counted on the index. Each training, or
+change of thresholds, is a new numbered version; one is in use; putting an earlier one back in use is as easy,
+and every step is audited.
 """
 
 from __future__ import annotations
@@ -20,20 +23,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from disclosure import audit
 from disclosure.audit import Actor, AuditCategory
 from disclosure.errors import FormInvalid, NotFound
-from disclosure.people import candidates, matching, model
+from disclosure.people import blocking, candidates, matching, model
 from disclosure.people.matching import Candidate, Probe, Scorer
-from disclosure.people.models import MatcherVersion, Person, PersonName
+from disclosure.people.models import MatcherVersion, Person, PersonMatchKey, PersonName
 from disclosure.people.schemas import NameEntry, PersonDetails
 
 RANDOM_PAIRS = 20_000
 """Random pairs of people counted for u."""
 PROBES = 2_000
-"""People whose blocked candidates make the pairs EM learns m from."""
+"""People whose pairs in each session EM learns m from."""
+PAIRS_PER_PROBE = 20
+"""Others fetched for each probe in a session (a common birthday or name must not crowd out the rest)."""
 ITERATIONS = 30
 CONVERGED = 1e-5
 """EM stops when no m moves by more than this in an iteration."""
@@ -42,12 +47,30 @@ TOP_NAMES = 2_000
 SMOOTHING = 1.0
 """Added to every level's count so that no m or u is 0 (a level never seen is rare, not impossible)."""
 PLAUSIBLE_MATCH_SHARE = 0.5
-"""EM's m is taken only when it finds fewer than this share of the blocked pairs to be matches. Pairs fetched
-by blocking agree on names or dates far more than random pairs do, and EM with u held can explain all of
-that agreement as matches (a share near 1): then m stays as it was (the shipped or last version's) and
-only u and the name frequencies are the index's own; the summary says so (`m_kept`)."""
+"""A session's m is taken only when EM finds fewer than this share of its pairs to be matches. Most people
+born on one day, or namesakes, are different people; a share near 1 means EM explained the rule's own
+agreement as matches, and its m would mistake namesakes for one person: that session is set aside, and a
+comparison no session estimated keeps its starting m (the shipped or last version's; `m_kept` counts them)."""
 MIN_PEOPLE = 1_000
 """An index smaller than this is not trained on: its counts would say more about chance than the force."""
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """The pairs one EM session learns from, and the comparisons the rule fetching them holds."""
+
+    name: str
+    label: str
+    held: frozenset[str]
+
+
+BIRTHDAY = BlockingRule("birthday", "born on the same day", frozenset({"date_of_birth"}))
+NAMESAKES = BlockingRule(
+    "namesakes", "family names sound alike, same given initial", frozenset({"given_name", "family_name"})
+)
+SESSIONS = (BIRTHDAY, NAMESAKES)
+"""Between them every comparison is estimated at least once: names and address on people born the same day,
+the date of birth and address on namesakes."""
 
 
 @dataclass(frozen=True)
@@ -106,18 +129,24 @@ def estimate_u(patterns: list[Pattern]) -> dict[str, dict[str, float]]:
 
 
 def estimate_m(
-    patterns: Counter[Pattern], u: dict[str, dict[str, float]], start: model.Parameters
+    patterns: Counter[Pattern],
+    u: dict[str, dict[str, float]],
+    start: model.Parameters,
+    held: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, dict[str, float]], float, int]:
     """m of every level and the share of pairs that match, by EM over the blocked pairs' patterns with u
-    held (counted on random pairs); returns them and the iterations run."""
+    held (counted on random pairs); the comparisons in `held` (those the blocking rule fixes) take no part and
+    keep their starting m. Returns m, the share and the iterations run."""
     m = {name: dict(levels) for name, levels in start.m.items()}
+    used = [(i, c) for i, c in enumerate(model.COMPARISONS) if c.name not in held]
     matched = 0.1
     iterations = 0
     for iterations in range(1, ITERATIONS + 1):  # noqa: B007 (the count is returned)
         weights: dict[Pattern, float] = {}
         for found in patterns:
             log_m = log_u = 0.0
-            for comparison, level in zip(model.COMPARISONS, found, strict=True):
+            for i, comparison in used:
+                level = found[i]
                 if level is not None:
                     log_m += math.log(m[comparison.name][level])
                     log_u += math.log(u[comparison.name][level])
@@ -127,7 +156,7 @@ def estimate_m(
         total = sum(patterns.values())
         matched = min(max(sum(weights[p] * n for p, n in patterns.items()) / total, 1e-6), 1 - 1e-6)
         moved = 0.0
-        for i, comparison in enumerate(model.COMPARISONS):
+        for i, comparison in used:
             counts: dict[str | None, float] = {}
             for found, n in patterns.items():
                 counts[found[i]] = counts.get(found[i], 0.0) + weights[found] * n
@@ -137,16 +166,6 @@ def estimate_m(
         if moved < CONVERGED:
             break
     return m, matched, iterations
-
-
-def chosen_m(
-    estimated: dict[str, dict[str, float]], matched: float, start: model.Parameters
-) -> tuple[dict[str, dict[str, float]], bool]:
-    """EM's m when the share of matches it found is plausible; otherwise the starting m (EM explained the
-    blocking's own agreement as matches, and its m would mistake namesakes for one person), and True."""
-    if matched < PLAUSIBLE_MATCH_SHARE:
-        return estimated, False
-    return {name: dict(levels) for name, levels in start.m.items()}, True
 
 
 def name_frequencies(session: Session) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
@@ -170,10 +189,60 @@ def name_frequencies(session: Session) -> tuple[dict[str, dict[str, float]], dic
     return tables, rare
 
 
+def combined_m(
+    start: model.Parameters, estimates: Iterable[tuple[BlockingRule, dict[str, dict[str, float]]]]
+) -> tuple[dict[str, dict[str, float]], int]:
+    """Each comparison's m as the mean of the sessions that estimated it (not held by their rule); the
+    starting m where none did. Returns m and how many comparisons kept the starting m."""
+    m: dict[str, dict[str, float]] = {}
+    kept = 0
+    taken = list(estimates)
+    for comparison in model.COMPARISONS:
+        found = [estimated[comparison.name] for rule, estimated in taken if comparison.name not in rule.held]
+        if not found:
+            kept += 1
+            m[comparison.name] = dict(start.m[comparison.name])
+            continue
+        m[comparison.name] = {
+            level.name: sum(e[level.name] for e in found) / len(found) for level in comparison.levels
+        }
+    return m, kept
+
+
+def _pairs_of(session: Session, rule: BlockingRule, probe_id: uuid.UUID) -> list[uuid.UUID]:
+    """Up to `PAIRS_PER_PROBE` people the rule pairs with a probe, by indexed lookups."""
+    other = aliased(Person)
+    if rule is BIRTHDAY:
+        mine = select(Person.date_of_birth).where(Person.id == probe_id).scalar_subquery()
+        statement = select(other.id).where(other.date_of_birth == mine)
+    else:
+        own, theirs = aliased(PersonMatchKey), aliased(PersonMatchKey)
+        statement = (
+            select(other.id)
+            .join(theirs, theirs.person_id == other.id)
+            .join(own, own.key == theirs.key)
+            .where(own.person_id == probe_id, own.key.startswith(f"{blocking.GIVEN_SLIP}:"))
+            .distinct()
+        )
+    statement = statement.where(other.id != probe_id, other.merged_into_id.is_(None))
+    return list(session.scalars(statement.limit(PAIRS_PER_PROBE)))
+
+
+def session_patterns(session: Session, rule: BlockingRule, probes: list[Candidate]) -> Counter[Pattern]:
+    """The patterns of the pairs a rule fetches for the probes."""
+    wanted = {probe.person_id: _pairs_of(session, rule, probe.person_id) for probe in probes}
+    loaded = {c.person_id: c for c in _people(session, sorted({i for ids in wanted.values() for i in ids}))}
+    found: Counter[Pattern] = Counter()
+    for person in probes:
+        probe = Probe.of(details_of(person))
+        found.update(pattern(probe, loaded[i]) for i in wanted[person.person_id] if i in loaded)
+    return found
+
+
 def train(session: Session, *, seed: int = 0, start: model.Parameters = model.SHIPPED) -> Trained:
     """Estimate the model from the index as it is now (random, but repeatable with `seed`)."""
     rng = random.Random(seed)  # noqa: S311  # nosec B311  # sampling pairs to count, seeded: no secret
-    ids = list(session.scalars(select(Person.id).where(Person.merged_into_id.is_(None))))
+    ids = list(session.scalars(select(Person.id).where(Person.merged_into_id.is_(None)).order_by(Person.id)))
     if len(ids) < MIN_PEOPLE:
         raise FormInvalid(
             {"index": f"Training needs at least {MIN_PEOPLE:,} people in the index; it has {len(ids):,}"}, {}
@@ -189,27 +258,22 @@ def train(session: Session, *, seed: int = 0, start: model.Parameters = model.SH
     ]
     u = estimate_u(randoms)
     probes = _people(session, rng.sample(ids, min(PROBES, len(ids))))
-    blocked: Counter[Pattern] = Counter()
-    for person in probes:
-        details = details_of(person)
-        found = candidates.load_candidates(session, candidates.candidate_ids(session, details))
-        probe = Probe.of(details)
-        blocked.update(pattern(probe, other) for other in found if other.person_id != person.person_id)
-    estimated, matched, iterations = estimate_m(blocked, u, start)
-    m, kept = chosen_m(estimated, matched, start)
+    summary: dict[str, Any] = {"people": len(ids), "random_pairs": len(randoms), "seed": seed}
+    plausible: list[tuple[BlockingRule, dict[str, dict[str, float]]]] = []
+    for rule in SESSIONS:
+        patterns = session_patterns(session, rule, probes)
+        estimated, matched, iterations = estimate_m(patterns, u, start, rule.held)
+        if matched < PLAUSIBLE_MATCH_SHARE:
+            plausible.append((rule, estimated))
+        summary |= {
+            f"{rule.name}_pairs": sum(patterns.values()),
+            f"{rule.name}_iterations": iterations,
+            f"{rule.name}_matched_share": round(matched, 6),
+        }
+    m, kept = combined_m(start, plausible)
     parameters = model.Parameters(m=m, u=u, prior=start.prior, frequencies=frequencies, rare=rare)
     parameters.check()
-    summary = {
-        "people": len(ids),
-        "random_pairs": len(randoms),
-        "blocked_pairs": sum(blocked.values()),
-        "patterns": len(blocked),
-        "iterations": iterations,
-        "matched_share": round(matched, 6),
-        "m_kept": int(kept),
-        "seed": seed,
-    }
-    return Trained(parameters, summary)
+    return Trained(parameters, summary | {"m_kept": kept})
 
 
 # ------------------------------------------------------------------------------------------ versions
@@ -304,6 +368,23 @@ def record_training(session: Session, actor: Actor, trained: Trained) -> Matcher
     return version
 
 
+def thresholds_from(values: Mapping[str, str]) -> tuple[int, int]:
+    """The possible and likely thresholds typed on the matching settings page, as whole percentages."""
+    errors: dict[str, str] = {}
+    found: dict[str, int] = {}
+    for field, label in (("possible", "possible match"), ("likely", "likely match")):
+        raw = values.get(field, "").strip().removesuffix("%").strip()
+        if not raw:
+            errors[field] = f"Enter the {label} threshold"
+        elif not raw.isdigit() or not 1 <= int(raw) <= 100:
+            errors[field] = f"The {label} threshold must be a whole number from 1 to 100"
+        else:
+            found[field] = int(raw)
+    if errors:
+        raise FormInvalid(errors, dict(values))
+    return found["possible"], found["likely"]
+
+
 def set_thresholds(session: Session, actor: Actor, possible: int, likely: int) -> MatcherVersion:
     """A new version with the parameters in use and these thresholds (percentages), put in use."""
     if not 1 <= possible <= likely <= 100:
@@ -354,19 +435,28 @@ def use_version(session: Session, actor: Actor, number: int) -> MatcherVersion:
     return version
 
 
-def versions(session: Session) -> list[MatcherVersion]:
-    return list(session.scalars(select(MatcherVersion).order_by(MatcherVersion.number.desc())))
+def versions(session: Session, limit: int | None = None) -> list[MatcherVersion]:
+    """The versions, newest first (the `limit` newest, when given)."""
+    return list(session.scalars(select(MatcherVersion).order_by(MatcherVersion.number.desc()).limit(limit)))
+
+
+def count_versions(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(MatcherVersion)) or 0)
 
 
 __all__ = [
     "Trained",
+    "combined_m",
+    "count_versions",
     "details_of",
     "estimate_m",
     "estimate_u",
     "in_use",
     "record_training",
     "scorer_of",
+    "session_patterns",
     "set_thresholds",
+    "thresholds_from",
     "train",
     "use_version",
     "versions",

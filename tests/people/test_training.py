@@ -53,12 +53,33 @@ def test_em_recovers_the_m_of_a_known_mixture_with_u_held() -> None:
     assert 1 < iterations <= training.ITERATIONS
 
 
-def test_em_s_m_is_taken_only_when_its_share_of_matches_is_plausible() -> None:
-    estimated = {name: dict.fromkeys(levels, 0.5) for name, levels in model.SHIPPED.m.items()}
-    assert training.chosen_m(estimated, 0.05, model.SHIPPED) == (estimated, False)
-    kept, was_kept = training.chosen_m(estimated, 0.999, model.SHIPPED)
-    assert was_kept and kept == model.SHIPPED.m
-    assert training.chosen_m(estimated, training.PLAUSIBLE_MATCH_SHARE, model.SHIPPED)[1]
+def test_comparisons_a_rule_holds_take_no_part_in_its_session_and_keep_their_m() -> None:
+    rng = random.Random(8)  # noqa: S311 (a seeded mixture, no secret)
+    start = model.Parameters(
+        m={c.name: {level.name: 1 / len(c.levels) for level in c.levels} for c in model.COMPARISONS},
+        u=model.SHIPPED.u,
+    )
+    u = {name: dict(levels) for name, levels in model.SHIPPED.u.items()}
+    m, matched, _ = training.estimate_m(_mixture(rng, 20_000, 0.2), u, start, training.BIRTHDAY.held)
+    assert m["date_of_birth"] == start.m["date_of_birth"]
+    assert matched == pytest.approx(0.2, abs=0.03)
+    assert m["given_name"]["exact"] == pytest.approx(model.SHIPPED.m["given_name"]["exact"], abs=0.04)
+
+
+def test_each_comparisons_m_is_the_mean_of_the_sessions_that_estimate_it() -> None:
+    def flat(value: float) -> dict[str, dict[str, float]]:
+        return {c.name: {level.name: value for level in c.levels} for c in model.COMPARISONS}
+
+    m, kept = training.combined_m(
+        model.SHIPPED, [(training.BIRTHDAY, flat(0.2)), (training.NAMESAKES, flat(0.4))]
+    )
+    assert m["date_of_birth"]["exact"] == pytest.approx(0.4)  # only the namesakes estimate it
+    assert m["given_name"]["exact"] == pytest.approx(0.2)  # only people born on one day estimate it
+    assert m["address"]["full"] == pytest.approx(0.3) and m["sex"]["exact"] == pytest.approx(0.3)  # both
+    assert kept == 0
+    alone, kept = training.combined_m(model.SHIPPED, [(training.BIRTHDAY, flat(0.2))])
+    assert alone["date_of_birth"] == model.SHIPPED.m["date_of_birth"] and kept == 1
+    assert training.combined_m(model.SHIPPED, [])[0] == model.SHIPPED.m
 
 
 def test_u_is_each_levels_share_of_random_pairs_and_never_zero() -> None:
@@ -95,8 +116,9 @@ def test_a_training_is_a_version_in_use_that_matching_reads_and_can_be_undone(db
     assert now.scorer.version == 1 and now.scorer.population == max(1_200, scoring.SMALLEST_POPULATION)
     assert now.scorer.parameters.frequencies["family_name"]  # counted on this index, not shipped
     assert now.scorer.parameters.u != model.SHIPPED.u
-    assert trained.summary["m_kept"] in (0, 1)  # EM's m only when its share of matches is plausible
-    assert trained.summary["blocked_pairs"] > 0 and trained.summary["random_pairs"] > 1_000
+    assert 0 <= trained.summary["m_kept"] <= len(model.COMPARISONS)
+    assert trained.summary["random_pairs"] > 1_000
+    assert trained.summary["birthday_pairs"] > 0 and trained.summary["namesakes_pairs"] > 0
 
     second = training.set_thresholds(db, CLI, 35, 95)
     assert (second.number, second.possible, second.likely) == (2, 35, 95)
@@ -118,6 +140,18 @@ def test_a_training_is_a_version_in_use_that_matching_reads_and_can_be_undone(db
         )
     )
     assert actions == ["matcher.train", "matcher.thresholds", "matcher.use"]
+
+
+def test_each_session_pairs_people_by_its_rule(db: Session) -> None:
+    """People born on the same day for names and address; namesakes (family names that sound alike, the
+    same given initial) for the date of birth."""
+    _index(db, 1_200)
+    probes = training._people(db, list(db.scalars(select(Person.id).limit(300))))
+    born = training.session_patterns(db, training.BIRTHDAY, probes)
+    namesakes = training.session_patterns(db, training.NAMESAKES, probes)
+    at = {c.name: i for i, c in enumerate(model.COMPARISONS)}
+    assert born and {p[at["date_of_birth"]] for p in born} == {"exact"}
+    assert namesakes and "other" not in {p[at["family_name"]] for p in namesakes}
 
 
 def test_a_refused_training_or_threshold_writes_nothing(db: Session) -> None:
