@@ -64,6 +64,7 @@ from disclosure.letters import controllers as letters_pages
 from disclosure.missing import api as missing_api
 from disclosure.missing import controllers as missing_pages
 from disclosure.missing.dispatcher import Dispatcher
+from disclosure.people import admin as people_admin
 from disclosure.people import api as people_api
 from disclosure.people import controllers as people_pages
 from disclosure.reports import api as reports_api
@@ -207,6 +208,7 @@ def create_app(
             Router("/", route_handlers=auditing_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=requests_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=people_pages.ROUTES, include_in_schema=False),
+            Router("/", route_handlers=people_admin.ROUTES, include_in_schema=False),
             Router("/", route_handlers=research_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=research_admin_pages.ROUTES, include_in_schema=False),
             Router("/", route_handlers=agencies_pages.ROUTES, include_in_schema=False),

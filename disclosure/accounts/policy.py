@@ -232,6 +232,9 @@ POLICY: dict[str, Rule] = {
     "decisions.urgent": URGENT,
     "decisions.settings": ADMIN,
     "requests.clock_settings": ADMIN,
+    "people.matching_settings": ADMIN,
+    "people.matching_thresholds": ADMIN,
+    "people.use_matcher": ADMIN,
     "requests.clock_policy_form": ADMIN,
     "requests.add_clock_policy": ADMIN,
     "requests.add_clock_reason": ADMIN,
@@ -415,6 +418,7 @@ def navigation(
             ("/admin/panel-settings", "Panel settings"),
             ("/admin/letter-templates", "Letter wording"),
             ("/admin/missing", "Missing-person rules"),
+            ("/admin/matching", "Matching"),
             ("/admin/retention", "Retention"),
             ("/admin/settings", "Settings"),
         ]
