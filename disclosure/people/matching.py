@@ -42,17 +42,20 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 # ------------------------------------------------------------------------------------------------ names
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower case, accents removed (José -> jose), apostrophes joined (O'Brien -> obrien), hyphens and other
-    punctuation turned into single spaces. Letters of any script are kept."""
+    punctuation turned into single spaces. Letters of any script are kept. Cached: towns and names recur."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = _APOSTROPHES.sub("", plain)
     return " ".join("".join(c if c.isalpha() else " " for c in plain).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def double_metaphone(word: str) -> tuple[str, str]:
-    """Primary and secondary Double Metaphone keys (the secondary is the primary when there is no other)."""
+    """Primary and secondary Double Metaphone keys (the secondary is the primary when there is no other).
+    Cached: scoring keys the same common names at every match."""
     primary, secondary = _double_metaphone(word)
     first = str(primary or "")[:KEY_LENGTH]
     return first, str(secondary or first)[:KEY_LENGTH]
@@ -226,6 +229,10 @@ class _Entered:
     other_given: tuple[str, ...]
     family: str
     family_keys: frozenset[str]
+    swapped_given_key: str = ""
+    """The family name's key, for the alignment with given and family names swapped."""
+    swapped_keys: frozenset[str] = frozenset()
+    """The first given name's keys, for that alignment."""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -263,6 +270,8 @@ class Probe:
                     other_given=others,
                     family=family,
                     family_keys=frozenset(lookup_family_keys(name)) if family else frozenset(),
+                    swapped_given_key=double_metaphone(family)[0] if family else "",
+                    swapped_keys=frozenset(k for k in double_metaphone(given) if k) if given else frozenset(),
                 )
             )
         postcode = normalise_postcode(details.postcode) if is_uk_postcode(details.postcode) else ""
@@ -295,9 +304,10 @@ _STREET_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_address(line: str) -> str:
     """An address line for comparison: lower case, punctuation gone, numbers kept, the usual street words
-    abbreviated the Royal Mail way (14 High Street -> 14 high st)."""
+    abbreviated the Royal Mail way (14 High Street -> 14 high st). Cached: a household's line recurs."""
     decomposed = unicodedata.normalize("NFKD", line.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = "".join(c if c.isalnum() else " " for c in plain).split()
@@ -326,45 +336,101 @@ def _their_keys(name: CandidateName) -> frozenset[str]:
     return frozenset(k for k in (name.family_key1, name.family_key2) if k)
 
 
-def _name_contributions(
+_Part = tuple[model.Comparison | None, str, float, str]
+"""One comparison's part before it is put in words: the comparison (None: given and family names swapped),
+its level, its weight and what name it was ("(alias 'Jo Bloggs')"). Scoring every candidate needs only the
+weights; the words are made for the few that are shown (`_contributions`)."""
+_SWAPPED = "Given and family names swapped"
+
+
+def _name_parts_of(
     parameters: model.Parameters, entered: _Entered, theirs: CandidateName
-) -> tuple[float, list[model.Contribution]]:
+) -> tuple[float, list[_Part]]:
     """The best alignment of an entered name with one of the candidate's: as written, or with given and
-    family names swapped (less `SWAP_PENALTY`); its weight and contributions."""
+    family names swapped (less `SWAP_PENALTY`); its weight and parts."""
     given, others, family = name_parts(theirs.given_names, theirs.family_name)
     about = (
         "" if theirs.kind == "primary" else f" ({_KIND_LABELS.get(theirs.kind, 'name')} '{theirs.full_name}')"
     )
-    best: tuple[float, list[model.Contribution]] = (-math.inf, [])
+    best: tuple[float, list[_Part]] = (-math.inf, [])
     their_given_key = double_metaphone(given)[0] if given else ""
+    their_keys = _their_keys(theirs)
     alignments = [(entered.given, entered.given_key, entered.family, entered.family_keys, 0.0)]
     if entered.given and entered.family:
-        swapped_keys = frozenset(k for k in double_metaphone(entered.given) if k)
         alignments.append(
             (
                 entered.family,
-                double_metaphone(entered.family)[0],
+                entered.swapped_given_key,
                 entered.given,
-                swapped_keys,
+                entered.swapped_keys,
                 model.SWAP_PENALTY,
             )
         )
     for first, first_key, last, last_keys, penalty in alignments:
-        found: list[model.Contribution] = []
+        found: list[_Part] = []
+        weight = 0.0
         level = model.compare_given(first, first_key, given, their_given_key, others)
         if level:
-            found.append(model.contribution(parameters, model.GIVEN, level, first, about))
-        level = model.compare_family(last, last_keys, family, _their_keys(theirs))
+            part = parameters.weight(model.GIVEN.name, level, first)
+            found.append((model.GIVEN, level, part, about))
+            weight += part
+        level = model.compare_family(last, last_keys, family, their_keys)
         if level:
-            found.append(model.contribution(parameters, model.FAMILY, level, last.replace(" ", ""), about))
+            part = parameters.weight(model.FAMILY.name, level, last.replace(" ", ""))
+            found.append((model.FAMILY, level, part, about))
+            weight += part
         if penalty:
-            found.append(
-                model.Contribution("name_order", "swapped", "Given and family names swapped", -penalty)
-            )
-        weight = sum(c.weight for c in found)
+            found.append((None, "swapped", -penalty, ""))
+            weight -= penalty
         if weight > best[0]:
             best = (weight, found)
     return best
+
+
+def _contributions(parts: list[_Part]) -> tuple[model.Contribution, ...]:
+    return tuple(
+        model.Contribution("name_order", level, _SWAPPED, weight)
+        if comparison is None
+        else model.Contribution(
+            comparison.name, level, f"{comparison.label} {comparison.level(level).words}{about}", weight
+        )
+        for comparison, level, weight, about in parts
+    )
+
+
+def _assess(probe: Probe, candidate: Candidate, scorer: Scorer) -> tuple[float, list[_Part]]:
+    """A candidate's total match weight (with the prior) and its parts."""
+    parameters = scorer.parameters
+    names: tuple[float, list[_Part]] = (0.0, [])
+    for entered in probe.names:
+        for theirs in candidate.names:
+            aligned = _name_parts_of(parameters, entered, theirs)
+            if not names[1] or aligned[0] > names[0]:
+                names = aligned
+    found = list(names[1])
+    bits = parameters.prior_bits(scorer.population) + (names[0] if names[1] else 0.0)
+    places = tuple(
+        model.Place(normalise_address(a.line_1), normalise(a.town), a.postcode) for a in candidate.addresses
+    )
+    for comparison, level in (
+        (model.BIRTH, model.compare_birth(probe.date_of_birth, candidate.date_of_birth)),
+        (model.ADDRESS, model.compare_address(probe.place, places)),
+        (model.SEX, model.compare_sex(probe.sex, model.sex_of(candidate.gender))),
+    ):
+        if level:
+            weight = parameters.weight(comparison.name, level)
+            found.append((comparison, level, weight, ""))
+            bits += weight
+    return bits, found
+
+
+def _percent(chance: float) -> int:
+    return min(100, math.floor(chance * 100))
+
+
+def _match(person_id: uuid.UUID, chance: float, parts: list[_Part]) -> Match:
+    found = _contributions(parts)
+    return Match(person_id, _percent(chance), tuple(c.reason for c in found), chance, found)
 
 
 def score(probe: Probe, candidate: Candidate, scorer: Scorer = SHIPPED_SCORER) -> Match:
@@ -372,32 +438,8 @@ def score(probe: Probe, candidate: Candidate, scorer: Scorer = SHIPPED_SCORER) -
     candidate's primary, alias and previous names), then date of birth, address (line, postcode and town
     against any of the candidate's addresses) and sex, each at its level of agreement; a field missing on
     either side counts for nothing. The weights and the prior odds make the match probability [issue 20]."""
-    parameters = scorer.parameters
-    names: tuple[float, list[model.Contribution]] = (0.0, [])
-    for entered in probe.names:
-        for theirs in candidate.names:
-            aligned = _name_contributions(parameters, entered, theirs)
-            if not names[1] or aligned[0] > names[0]:
-                names = aligned
-    found = list(names[1])
-    places = tuple(
-        model.Place(normalise_address(a.line_1), normalise(a.town), a.postcode) for a in candidate.addresses
-    )
-    levels = (
-        (model.BIRTH, model.compare_birth(probe.date_of_birth, candidate.date_of_birth)),
-        (model.ADDRESS, model.compare_address(probe.place, places)),
-        (model.SEX, model.compare_sex(probe.sex, model.sex_of(candidate.gender))),
-    )
-    found += [model.contribution(parameters, comparison, level) for comparison, level in levels if level]
-    bits = parameters.prior_bits(scorer.population) + sum(c.weight for c in found)
-    chance = model.probability(bits)
-    return Match(
-        candidate.person_id,
-        min(100, math.floor(chance * 100)),
-        tuple(c.reason for c in found),
-        chance,
-        tuple(found),
-    )
+    bits, parts = _assess(probe, candidate, scorer)
+    return _match(candidate.person_id, model.probability(bits), parts)
 
 
 def rank(
@@ -409,6 +451,11 @@ def rank(
     scorer: Scorer = SHIPPED_SCORER,
 ) -> list[Match]:
     """The candidates scoring at or above the threshold, most probable first, at most `limit` of them."""
-    scored = [m for m in (score(probe, c, scorer) for c in candidates) if m.score >= threshold]
-    scored.sort(key=lambda m: -m.probability)
-    return scored[:limit]
+    kept: list[tuple[float, Candidate, list[_Part]]] = []
+    for candidate in candidates:
+        bits, parts = _assess(probe, candidate, scorer)
+        chance = model.probability(bits)
+        if _percent(chance) >= threshold:
+            kept.append((chance, candidate, parts))
+    kept.sort(key=lambda found: -found[0])
+    return [_match(candidate.person_id, chance, parts) for chance, candidate, parts in kept[:limit]]

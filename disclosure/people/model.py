@@ -21,6 +21,7 @@ The levels are code (what can be compared); m, u, the prior and the name frequen
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,7 +57,11 @@ class Comparison:
     levels: tuple[Level, ...]
 
     def level(self, name: str) -> Level:
-        return next(level for level in self.levels if level.name == name)
+        return self.by_name[name]
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, Level]:
+        return {level.name: level for level in self.levels}
 
 
 GIVEN = Comparison(
@@ -110,6 +115,18 @@ SEX = Comparison("sex", "Sex", (Level("exact", "matches"), Level("other", "diffe
 
 COMPARISONS = (GIVEN, FAMILY, BIRTH, ADDRESS, SEX)
 BY_NAME = {c.name: c for c in COMPARISONS}
+_BY_FREQUENCY = frozenset(
+    (c.name, level.name) for c in COMPARISONS for level in c.levels if level.by_frequency
+)
+
+
+_VALUES_KEPT = 200_000
+"""Frequency-weighed values whose weights a set of parameters keeps (then it starts again)."""
+
+
+def _log_ratio(m: float, u: float) -> float:
+    return math.log2(max(m, 1e-12) / max(u, 1e-12))
+
 
 # --------------------------------------------------------------------------------------- parameters
 
@@ -127,12 +144,34 @@ class Parameters:
     rare: Mapping[str, float] = field(default_factory=dict)
 
     def weight(self, comparison: str, level: str, value: str = "") -> float:
-        """log2(m/u) of a level; for a level weighed by frequency, u is the value's own share."""
-        m, u = self.m[comparison][level], self.u[comparison][level]
-        if value and BY_NAME[comparison].level(level).by_frequency:
-            table = self.frequencies.get(comparison, {})
-            u = table.get(value, self.rare.get(comparison, u))
-        return math.log2(max(m, 1e-12) / max(u, 1e-12))
+        """log2(m/u) of a level; for a level weighed by frequency, u is the value's own share. Worked out
+        once per level (and value) for these parameters, which never change: scoring asks thousands of
+        times a match."""
+        if value and (comparison, level) in _BY_FREQUENCY:
+            cache = self._value_weights
+            known = cache.get((comparison, level, value))
+            if known is None:
+                if len(cache) >= _VALUES_KEPT:
+                    cache.clear()
+                m = self.m[comparison][level]
+                table = self.frequencies.get(comparison, {})
+                u = table.get(value, self.rare.get(comparison, self.u[comparison][level]))
+                known = cache[(comparison, level, value)] = _log_ratio(m, u)
+            return known
+        return self._weights[(comparison, level)]
+
+    @functools.cached_property
+    def _weights(self) -> dict[tuple[str, str], float]:
+        return {
+            (c.name, level.name): _log_ratio(self.m[c.name][level.name], self.u[c.name][level.name])
+            for c in COMPARISONS
+            for level in c.levels
+        }
+
+    @functools.cached_property
+    def _value_weights(self) -> dict[tuple[str, str, str], float]:
+        """Weights of frequency-weighed values met so far (names: a few thousand common, the rest rare)."""
+        return {}
 
     def prior_bits(self, population: int) -> float:
         """Prior log2 odds that a candidate is the person entered: `prior` (the chance the person is in the
