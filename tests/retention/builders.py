@@ -1,16 +1,20 @@
 """Records under the review schedule for the retention tests: a closed Clare's Law case with evidence and a
-stored file, scheduled by the scan as it would be on the day it falls due."""
+stored file, scheduled by the scan as it would be on the day it falls due.
+
+Every retention test runs at noon of the day the suite started (`NOON`, the conftest's clock), so a case
+withdrawn in a test closes on `DAY` and `DUE` stays ten years on from it at any hour the suite runs: a suite
+started before midnight and still running after it once found its cases closed a day later than `DUE`."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure.auth import Principal
-from disclosure.clocks import uk_date
+from disclosure.clocks import UK_TIME, uk_date
 from disclosure.db import utcnow
 from disclosure.requests import service as requests
 from disclosure.requests.models import DisclosureRequest
@@ -21,7 +25,9 @@ from disclosure.storage import LocalFileStore
 from tests import samples
 from tests.research.builders import case_in_research, evidence_values
 
-DUE = add_years(uk_date(utcnow()), 10)
+DAY = uk_date(utcnow())
+NOON = datetime.combine(DAY, time(12), tzinfo=UK_TIME)
+DUE = add_years(DAY, 10)
 """A Clare's Law case withdrawn today is due for review (group 2) ten years on."""
 
 
