@@ -343,6 +343,21 @@ weights; the words are made for the few that are shown (`_contributions`)."""
 _SWAPPED = "Given and family names swapped"
 
 
+def _name_weight(
+    parameters: model.Parameters, comparison: str, level: str, value: str, swapped: bool
+) -> float:
+    """A name part's weight, weighed by the value's share among the names of its kind. With given and family
+    names swapped it is not known which record has them in their right places, so the part is weighed by
+    the commoner reading: "Cross" matched as a given name counts for no more than Cross, a common family
+    name, does (weighed as a rare given name, two namesakes' records, one typed swapped, looked certain)."""
+    value = value.replace(" ", "")
+    own = parameters.weight(comparison, level, value)
+    if not swapped:
+        return own
+    other = model.FAMILY.name if comparison == model.GIVEN.name else model.GIVEN.name
+    return min(own, parameters.weight(comparison, level, value, share_in=other))
+
+
 def _name_parts_of(
     parameters: model.Parameters, entered: _Entered, theirs: CandidateName
 ) -> tuple[float, list[_Part]]:
@@ -371,12 +386,12 @@ def _name_parts_of(
         weight = 0.0
         level = model.compare_given(first, first_key, given, their_given_key, others)
         if level:
-            part = parameters.weight(model.GIVEN.name, level, first)
+            part = _name_weight(parameters, model.GIVEN.name, level, first, swapped=bool(penalty))
             found.append((model.GIVEN, level, part, about))
             weight += part
         level = model.compare_family(last, last_keys, family, their_keys)
         if level:
-            part = parameters.weight(model.FAMILY.name, level, last.replace(" ", ""))
+            part = _name_weight(parameters, model.FAMILY.name, level, last, swapped=bool(penalty))
             found.append((model.FAMILY, level, part, about))
             weight += part
         if penalty:

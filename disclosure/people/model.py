@@ -143,20 +143,21 @@ class Parameters:
     frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     rare: Mapping[str, float] = field(default_factory=dict)
 
-    def weight(self, comparison: str, level: str, value: str = "") -> float:
-        """log2(m/u) of a level; for a level weighed by frequency, u is the value's own share. Worked out
-        once per level (and value) for these parameters, which never change: scoring asks thousands of
-        times a match."""
+    def weight(self, comparison: str, level: str, value: str = "", share_in: str = "") -> float:
+        """log2(m/u) of a level; for a level weighed by frequency, u is the value's own share (among the
+        values of `share_in`, the comparison's own by default). Worked out once per level (and value) for
+        these parameters, which never change: scoring asks thousands of times a match."""
         if value and (comparison, level) in _BY_FREQUENCY:
             cache = self._value_weights
-            known = cache.get((comparison, level, value))
+            among = share_in or comparison
+            known = cache.get((comparison, level, value, among))
             if known is None:
                 if len(cache) >= _VALUES_KEPT:
                     cache.clear()
                 m = self.m[comparison][level]
-                table = self.frequencies.get(comparison, {})
-                u = table.get(value, self.rare.get(comparison, self.u[comparison][level]))
-                known = cache[(comparison, level, value)] = _log_ratio(m, u)
+                table = self.frequencies.get(among, {})
+                u = table.get(value, self.rare.get(among, self.u[comparison][level]))
+                known = cache[(comparison, level, value, among)] = _log_ratio(m, u)
             return known
         return self._weights[(comparison, level)]
 
@@ -169,7 +170,7 @@ class Parameters:
         }
 
     @functools.cached_property
-    def _value_weights(self) -> dict[tuple[str, str, str], float]:
+    def _value_weights(self) -> dict[tuple[str, str, str, str], float]:
         """Weights of frequency-weighed values met so far (names: a few thousand common, the rest rare)."""
         return {}
 
@@ -525,11 +526,28 @@ def compare_address(entered: Place, theirs: tuple[Place, ...]) -> str | None:
 _ADDRESS_ORDER = [level.name for level in ADDRESS.levels] + [None]
 
 
+@functools.lru_cache(maxsize=65536)
+def _house_numbers(line: str) -> frozenset[int]:
+    return frozenset(int(w) for w in line.split() if w.isdigit())
+
+
+def _same_house(line: str, other: str) -> bool:
+    """Whether two address lines' numbers agree ("097" is 97), one's within the other's where only one
+    gives the flat ("14 High St", "Flat 2, 14 High Street"): a line spelt alike with another house number
+    is a neighbour's, not the same address."""
+    mine, theirs = _house_numbers(line), _house_numbers(other)
+    return mine <= theirs or theirs <= mine
+
+
 def _address_level(entered: Place, theirs: Place) -> str | None:
     unit, sector, district = postcode_parts(entered.postcode)
     their_unit, their_sector, their_district = postcode_parts(theirs.postcode)
     same_line = bool(entered.line and theirs.line) and (
-        entered.line == theirs.line or fuzz.token_set_ratio(entered.line, theirs.line) >= CLOSE_ADDRESS
+        entered.line == theirs.line
+        or (
+            _same_house(entered.line, theirs.line)
+            and fuzz.token_set_ratio(entered.line, theirs.line) >= CLOSE_ADDRESS
+        )
     )
     same_unit = bool(unit) and unit == their_unit
     found = None

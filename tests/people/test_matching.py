@@ -201,6 +201,28 @@ def test_given_and_family_names_swapped_still_match_with_a_penalty() -> None:
     assert swapped.score >= 90
 
 
+def test_a_swapped_name_is_weighed_by_its_commoner_reading_either_way_round() -> None:
+    """Two namesakes' records, one typed "Cross Martyn": weighed as if Cross were a rare given name, the
+    names alone made them certain."""
+    parameters = replace(
+        SHIPPED,
+        frequencies={"given_name": {"martyn": 0.002}, "family_name": {"cross": 0.004}},
+        rare={"given_name": 0.00001, "family_name": 0.00001},
+    )
+    scorer = Scorer(parameters, population=10_000)
+    natural = score(entered("Martyn", "Cross"), candidate(("Martyn", "Cross")), scorer)
+    for probe, theirs in (
+        (entered("Martyn", "Cross"), ("Cross", "Martyn")),
+        (entered("Cross", "Martyn"), ("Martyn", "Cross")),
+    ):
+        swapped = score(probe, candidate(theirs), scorer)
+        assert levels(swapped) == {"given_name": "exact", "family_name": "exact", "name_order": "swapped"}
+        names = sum(c.weight for c in swapped.contributions if c.comparison != "name_order")
+        assert names <= sum(c.weight for c in natural.contributions) + 1e-9
+    given = next(c for c in swapped.contributions if c.comparison == "given_name")
+    assert given.weight == pytest.approx(math.log2(SHIPPED.m["given_name"]["exact"] / 0.002))
+
+
 def test_an_alias_carries_the_match_and_says_so() -> None:
     match = score(entered("John", "Smith"), candidate(("Robert", "Brown"), ("Jon", "Smyth")))
     assert match.score >= 85
@@ -350,6 +372,8 @@ def test_any_of_the_addresses_counts_a_previous_one_too() -> None:
     [
         (("14 High St", "Leeds", "LS1 4AP"), ("Flat 2, 14 High Street", "Leeds", "LS1 4AP"), "full"),
         (("14 High St", "Leeds", ""), ("14 High Street", "Leeds", "LS1 4AP"), "line"),
+        (("59 Matthews Cliffs", "Leeds", ""), ("097 Matthews Cliff", "York", ""), "other"),
+        (("97 Matthews Cliffs", "Leeds", ""), ("097 Matthews Cliff", "York", ""), "line"),
         (("", "Leeds", ""), ("14 High Street", "Leeds", "LS1 4AP"), "town"),
         (("", "York", ""), ("14 High Street", "Leeds", "LS1 4AP"), "other"),
         (("", "", "LS1 4AP"), ("14 High Street", "Leeds", ""), None),
