@@ -32,7 +32,7 @@ from disclosure.accounts.models import User
 from disclosure.audit import SystemActor
 from disclosure.db import create_db_engine, create_session_factory, new_id, unit_of_work, utcnow
 from disclosure.people import matching, service
-from disclosure.people.models import Person, PersonAddress, PersonMatchKey, PersonName
+from disclosure.people.models import Person, PersonAddress, PersonMatchCard, PersonMatchKey, PersonName
 from disclosure.synthetic.population import Drawn, Population, draw_people, misspell
 
 Target = Drawn
@@ -76,6 +76,7 @@ def build(engine: Engine, people: int, targets_wanted: int, seed: int) -> tuple[
             connection.execute(insert(PersonName), drawn.names)
             connection.execute(insert(PersonAddress), drawn.addresses)
             connection.execute(insert(PersonMatchKey), drawn.keys)
+            connection.execute(insert(PersonMatchCard), drawn.cards)
         done = offset + len(drawn.people)
         if done % 200_000 < batch:
             print(f"  {done:>9,} people loaded ({done / (time.perf_counter() - started):,.0f} people/s)")
@@ -138,7 +139,13 @@ def run(url: str, people: int, query_count: int, seed: int) -> None:
         # Autovacuum analyses new tables in time; straight after a bulk load the planner has no statistics
         # and guesses table scans for the lookups by person.
         with engine.begin() as connection:
-            for table in ("people", "person_names", "person_addresses", "person_match_keys"):
+            for table in (
+                "people",
+                "person_names",
+                "person_addresses",
+                "person_match_keys",
+                "person_match_cards",
+            ):
                 connection.execute(text(f"ANALYZE {table}"))
     rows = people + names + addresses
     print(

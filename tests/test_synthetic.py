@@ -25,7 +25,7 @@ from disclosure.synthetic import cloning, generate, journeys
 
 UK = ZoneInfo("Europe/London")
 SCALE = 60
-DRAWN = {"people", "person_names", "person_addresses", "person_match_keys"}
+DRAWN = {"people", "person_names", "person_addresses", "person_match_keys", "person_match_cards"}
 """Tables each copy fills from the population rather than from the templates."""
 NOT_IN_TEMPLATES = {
     "access_grants": "restricted cases are few; their grants are made by hand",

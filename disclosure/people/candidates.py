@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from disclosure.people import blocking, matching
-from disclosure.people.matching import Candidate, CandidateAddress, CandidateName
-from disclosure.people.models import Person, PersonAddress, PersonMatchKey, PersonName
+from disclosure.people import blocking, cards, matching
+from disclosure.people.matching import Candidate
+from disclosure.people.models import Person, PersonAddress, PersonMatchCard, PersonMatchKey, PersonName
 from disclosure.people.schemas import PersonDetails
 
 _STRONG, _BY_NAME, _NARROW, _FAMILY_ONLY = 0, 1, 2, 3
@@ -159,47 +159,14 @@ def candidate_ids(session: Session, details: PersonDetails, limits: Limits = LIM
 
 
 def load_candidates(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
-    """What scoring needs, in three indexed queries by id; merged records are left out."""
+    """What scoring needs, from the people's match cards in one query by primary key (`cards`); merged
+    records, which have no card, are left out."""
     if not ids:
         return []
-    # Merged records are dropped here, not in SQL: "merged_into_id IS NULL" is true of nearly every row and
-    # must never steer the planner away from the primary key.
-    people = {
-        person_id: (born, gender or "")
-        for person_id, born, gender, merged_into in session.execute(
-            select(Person.id, Person.date_of_birth, Person.gender, Person.merged_into_id).where(
-                Person.id.in_(ids)
-            )
-        )
-        if merged_into is None
-    }
-    if not people:
-        return []
-    names: defaultdict[uuid.UUID, list[CandidateName]] = defaultdict(list)
-    for row in session.execute(
-        select(
-            PersonName.person_id,
-            PersonName.kind,
-            PersonName.given_names,
-            PersonName.family_name,
-            PersonName.normalised,
-            PersonName.family_key1,
-            PersonName.family_key2,
-            PersonName.given_key1,
-        ).where(PersonName.person_id.in_(list(people)))
-    ):
-        names[row[0]].append(CandidateName(*row[1:]))
-    addresses: defaultdict[uuid.UUID, list[CandidateAddress]] = defaultdict(list)
-    for person_id, line_1, town, postcode in session.execute(
-        select(
-            PersonAddress.person_id, PersonAddress.line_1, PersonAddress.town, PersonAddress.postcode
-        ).where(PersonAddress.person_id.in_(list(people)))
-    ):
-        addresses[person_id].append(CandidateAddress(line_1, town, postcode))
-    return [
-        Candidate(person_id, born, tuple(names[person_id]), tuple(addresses[person_id]), gender)
-        for person_id, (born, gender) in people.items()
-    ]
+    found = session.execute(
+        select(PersonMatchCard.person_id, PersonMatchCard.card).where(PersonMatchCard.person_id.in_(ids))
+    )
+    return [cards.candidate_of(person_id, card) for person_id, card in found]
 
 
 def _chunks(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:

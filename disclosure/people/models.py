@@ -3,9 +3,10 @@
 
 Matching reads only indexed columns to find candidates: the phonetic keys of every name (with the first
 given name's key beside them), the date of birth, the postcode, and each person's blocking keys
-(`person_match_keys`, issue 20), which a flush hook keeps in step with their names, addresses and date of
-birth. A duplicate merged into another record keeps its row, pointing at the survivor, has no blocking keys,
-and is never offered as a match again.
+(`person_match_keys`, issue 20); a candidate found is scored from its match card (`person_match_cards`,
+one row by primary key). A flush hook keeps keys and cards in step with their names, addresses, date of
+birth and sex. A duplicate merged into another record keeps its row, pointing at the survivor, has no
+blocking keys and no card, and is never offered as a match again.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relat
 
 from disclosure.db import Base, IdMixin, TimestampMixin, VersionMixin
 from disclosure.grants import StatedReasonGrant
-from disclosure.people import blocking
+from disclosure.people import blocking, cards
 from disclosure.people.schemas import NameEntry
 
 NAME_KINDS = ("primary", "alias", "previous")
@@ -210,15 +211,32 @@ class PersonMatchKey(Base):
     )
 
 
+class PersonMatchCard(Base):
+    __tablename__ = "person_match_cards"
+    __table_args__ = {
+        "comment": "What scoring needs about each person, in one row read by primary key (issue 20)."
+    }
+
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The person (never a merged record).",
+    )
+    card: Mapped[str] = mapped_column(
+        Text,
+        comment="Date of birth, sex, names with their sound keys and addresses, as compact JSON.",
+    )
+
+
 # ------------------------------------------------------------------------------------ keeping keys in step
 
-_PERSON_FIELDS = ("date_of_birth", "merged_into_id")
-_NAME_FIELDS = ("given_names", "family_name", "person_id", "person")
-_ADDRESS_FIELDS = ("postcode", "person_id", "person")
+_PERSON_FIELDS = ("date_of_birth", "gender", "merged_into_id")
+_NAME_FIELDS = ("kind", "given_names", "family_name", "normalised", "person_id", "person")
+_ADDRESS_FIELDS = ("line_1", "town", "postcode", "person_id", "person")
 
 
 def _changed_people(session: Session) -> set[uuid.UUID]:
-    """The people whose names, addresses, date of birth or merged state this flush changed."""
+    """The people whose names, addresses, date of birth, sex or merged state this flush changed."""
     found: set[uuid.UUID] = set()
     for record in chain(session.new, session.dirty, session.deleted):
         state = inspect(record)
@@ -239,52 +257,63 @@ def _changed_people(session: Session) -> set[uuid.UUID]:
     return found
 
 
-def _keys_of(connection: Connection, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    """The key rows of these people as stored now (after the flush), merged records having none."""
-    rows: list[dict[str, Any]] = []
+def _match_rows_of(
+    connection: Connection, ids: list[uuid.UUID]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The key rows and card rows of these people as stored now (after the flush), merged records having
+    none."""
+    keys: list[dict[str, Any]] = []
+    made: list[dict[str, Any]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         people = connection.execute(
-            select(Person.id, Person.date_of_birth, Person.merged_into_id).where(Person.id.in_(chunk))
+            select(Person.id, Person.date_of_birth, Person.gender, Person.merged_into_id).where(
+                Person.id.in_(chunk)
+            )
         )
-        born = {person_id: day for person_id, day, merged in people if merged is None}
-        names: defaultdict[uuid.UUID, list[NameEntry]] = defaultdict(list)
-        for person_id, given, family in connection.execute(
-            select(PersonName.person_id, PersonName.given_names, PersonName.family_name).where(
-                PersonName.person_id.in_(list(born))
-            )
+        alive = {row.id: row for row in people if row.merged_into_id is None}
+        names: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
+        name_columns = [getattr(PersonName, f) for f in cards.NAME_FIELDS]
+        for row in connection.execute(
+            select(PersonName.person_id, *name_columns).where(PersonName.person_id.in_(list(alive)))
         ):
-            names[person_id].append(NameEntry(given, family))
-        postcodes: defaultdict[uuid.UUID, list[str]] = defaultdict(list)
-        for person_id, postcode in connection.execute(
-            select(PersonAddress.person_id, PersonAddress.postcode).where(
-                PersonAddress.person_id.in_(list(born))
-            )
+            names[row.person_id].append(row._mapping)
+        addresses: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
+        address_columns = [getattr(PersonAddress, f) for f in cards.ADDRESS_FIELDS]
+        for row in connection.execute(
+            select(PersonAddress.person_id, *address_columns).where(PersonAddress.person_id.in_(list(alive)))
         ):
-            postcodes[person_id].append(postcode)
-        for person_id in sorted(born):
-            keys = blocking.match_keys(names[person_id], born[person_id], postcodes[person_id])
-            rows.extend({"key": key, "person_id": person_id} for key in sorted(keys))
-    return rows
+            addresses[row.person_id].append(row._mapping)
+        for person_id in sorted(alive):
+            person = alive[person_id]
+            entries = [NameEntry(n["given_names"], n["family_name"]) for n in names[person_id]]
+            postcodes = [a["postcode"] for a in addresses[person_id]]
+            found = blocking.match_keys(entries, person.date_of_birth, postcodes)
+            keys.extend({"key": key, "person_id": person_id} for key in sorted(found))
+            card = cards.card_of(person.date_of_birth, person.gender, names[person_id], addresses[person_id])
+            made.append({"person_id": person_id, "card": card})
+    return keys, made
 
 
 @event.listens_for(Session, "after_flush")
-def _refresh_match_keys(session: Session, _context: UOWTransaction) -> None:
-    """Every writer of names, addresses and dates of birth (intake, corrections, merges, the feed, the
-    synthetic force) goes through a flush, so the blocking keys are made again here, in the same
-    transaction, from the rows as they now stand [issue 20]. Bulk inserts that bypass the ORM write key
+def _refresh_match_rows(session: Session, _context: UOWTransaction) -> None:
+    """Every writer of names, addresses, dates of birth and sex (intake, corrections, merges, the feed, the
+    synthetic force) goes through a flush, so the blocking keys and match cards are made again here, in the
+    same transaction, from the rows as they now stand [issue 20]. Bulk inserts that bypass the ORM write
     rows of their own (`synthetic.population.draw_people`)."""
     changed = sorted(_changed_people(session))
     if not changed:
         return
     connection = session.connection()
-    rows = _keys_of(connection, changed)
+    keys, made = _match_rows_of(connection, changed)
     for start in range(0, len(changed), 500):
-        connection.execute(
-            delete(PersonMatchKey).where(PersonMatchKey.person_id.in_(changed[start : start + 500]))
-        )
-    if rows:
-        connection.execute(insert(PersonMatchKey), rows)
+        chunk = changed[start : start + 500]
+        connection.execute(delete(PersonMatchKey).where(PersonMatchKey.person_id.in_(chunk)))
+        connection.execute(delete(PersonMatchCard).where(PersonMatchCard.person_id.in_(chunk)))
+    if keys:
+        connection.execute(insert(PersonMatchKey), keys)
+    if made:
+        connection.execute(insert(PersonMatchCard), made)
 
 
 class MatcherVersion(IdMixin, TimestampMixin, Base):

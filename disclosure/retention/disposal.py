@@ -72,6 +72,7 @@ PERSON_OWN = frozenset(
         "person_names",
         "person_addresses",
         "person_match_keys",
+        "person_match_cards",
         "person_access_grants",
         "protocol_forms",
         "missing_notifications",

@@ -288,6 +288,7 @@ class _Copier:
         self._add("person_names", batch.names)
         self._add("person_addresses", batch.addresses)
         self._add("person_match_keys", batch.keys)
+        self._add("person_match_cards", batch.cards)
         self.made.people += len(batch.people)
         return batch.drawn
 

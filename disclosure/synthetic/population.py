@@ -13,7 +13,7 @@ from itertools import accumulate
 from typing import Any
 
 from disclosure.db import new_id
-from disclosure.people import blocking, matching
+from disclosure.people import blocking, cards, matching
 from disclosure.people.schemas import NameEntry
 
 
@@ -233,14 +233,15 @@ class Drawn:
 
 
 class Batch:
-    """Rows for `people`, `person_names`, `person_addresses` and `person_match_keys` (the blocking keys the
-    flush hook would have made, issue 20), ready for a bulk insert."""
+    """Rows for `people`, `person_names`, `person_addresses`, `person_match_keys` and `person_match_cards`
+    (the blocking keys and match cards the flush hook would have made, issue 20), ready for a bulk insert."""
 
     def __init__(self) -> None:
         self.people: list[dict[str, Any]] = []
         self.names: list[dict[str, Any]] = []
         self.addresses: list[dict[str, Any]] = []
         self.keys: list[dict[str, Any]] = []
+        self.cards: list[dict[str, Any]] = []
         self.drawn: list[Drawn] = []
 
 
@@ -282,19 +283,24 @@ def draw_people(
                     "updated_at": now,
                 }
             )
-            batch.names.append(population.name_row(person_id, "primary", given, family_as_typed, now))
+            name_rows = [population.name_row(person_id, "primary", given, family_as_typed, now)]
             names = [NameEntry(given, family_as_typed)]
             if alias is not None:
-                batch.names.append(population.name_row(person_id, alias[0], alias[1], alias[2], now))
+                name_rows.append(population.name_row(person_id, alias[0], alias[1], alias[2], now))
                 names.append(NameEntry(alias[1], alias[2]))
             places: list[str] = []
+            address_rows: list[dict[str, Any]] = []
             if postcode:
                 places = [postcode, *([population.postcode()] if rng.random() < 0.2 else [])]
-                batch.addresses.extend(
+                address_rows = [
                     population.address_row(person_id, place, place == postcode, now) for place in places
-                )
+                ]
+            batch.names.extend(name_rows)
+            batch.addresses.extend(address_rows)
             keys = blocking.match_keys(names, dob, places)
             batch.keys.extend({"key": key, "person_id": person_id} for key in sorted(keys))
+            card = cards.card_of(dob, "", name_rows, address_rows)
+            batch.cards.append({"person_id": person_id, "card": card})
             drawn_alias = (alias[1], alias[2]) if alias else None
             batch.drawn.append(
                 Drawn(person_id, given, family_as_typed, dob or date_of_birth, postcode, drawn_alias)

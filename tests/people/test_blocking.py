@@ -1,7 +1,8 @@
 """Blocking keys of the people index [issue 20]: the duplicates the phonetic and date lookups missed (a slip
 that changes the family name's sound with no date of birth, given and family names swapped, one name only,
-a wrong date of birth at another address) are fetched through `person_match_keys`; the keys follow every
-writer of names, addresses and dates of birth; lookups stay indexed and their statements constant."""
+a wrong date of birth at another address) are fetched through `person_match_keys`; the keys and the match
+cards scoring reads (`person_match_cards`) follow every writer of names, addresses, dates of birth and sex;
+lookups stay indexed and their statements constant."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.auth import Principal
 from disclosure.db import create_db_engine, new_id, utcnow
-from disclosure.people import blocking, candidates, service
-from disclosure.people.models import Person, PersonMatchKey, PersonName
+from disclosure.people import blocking, candidates, cards, service
+from disclosure.people.models import Person, PersonMatchCard, PersonMatchKey, PersonName
 from disclosure.people.schemas import AddressDetails, NameEntry, PersonDetails
 from disclosure.requests.vocabulary import PartyRole
 from disclosure.synthetic.population import Population, draw_people
@@ -55,13 +56,27 @@ def stored(db: Session, person_id: uuid.UUID) -> set[str]:
     return set(db.scalars(select(PersonMatchKey.key).where(PersonMatchKey.person_id == person_id)))
 
 
+def stored_card(db: Session, person_id: uuid.UUID) -> str | None:
+    db.flush()
+    return db.scalar(select(PersonMatchCard.card).where(PersonMatchCard.person_id == person_id))
+
+
 def in_step(db: Session, record: Person) -> bool:
-    """The stored keys are the keys of the person's names, addresses and date of birth as they stand."""
+    """The stored keys and card are those of the person's names, addresses, date of birth and sex as they
+    stand; a merged record has neither."""
     db.flush()
     db.refresh(record)
     names = [NameEntry(n.given_names, n.family_name) for n in record.names]
     expected = blocking.match_keys(names, record.date_of_birth, [a.postcode for a in record.addresses])
-    return stored(db, record.id) == (set() if record.is_merged else expected)
+    card = cards.card_of(
+        record.date_of_birth,
+        record.gender,
+        [{f: getattr(n, f) for f in cards.NAME_FIELDS} for n in record.names],
+        [{f: getattr(a, f) for f in cards.ADDRESS_FIELDS} for a in record.addresses],
+    )
+    if record.is_merged:
+        return stored(db, record.id) == set() and stored_card(db, record.id) is None
+    return stored(db, record.id) == expected and stored_card(db, record.id) == card
 
 
 # ---------------------------------------------------------------------------------------------- keys
@@ -88,7 +103,7 @@ def test_one_name_is_keyed_alike_in_either_field() -> None:
     )
 
 
-def test_the_synthetic_population_carries_the_keys_the_flush_would_make() -> None:
+def test_the_synthetic_population_carries_the_keys_and_cards_the_flush_would_make() -> None:
     population = Population(random.Random(20))  # noqa: S311 (test data, not secrets)
     batch = draw_people(population, 200, new_id(), utcnow())
     made: dict[Any, set[str]] = {}
@@ -100,9 +115,19 @@ def test_the_synthetic_population_carries_the_keys_the_flush_would_make() -> Non
     postcodes: dict[Any, list[str]] = {}
     for row in batch.addresses:
         postcodes.setdefault(row["person_id"], []).append(row["postcode"])
+    name_rows: dict[Any, list[dict[str, Any]]] = {}
+    for row in batch.names:
+        name_rows.setdefault(row["person_id"], []).append(row)
+    address_rows: dict[Any, list[dict[str, Any]]] = {}
+    for row in batch.addresses:
+        address_rows.setdefault(row["person_id"], []).append(row)
+    carded = {row["person_id"]: row["card"] for row in batch.cards}
     for row in batch.people:
         who = row["id"]
         assert made[who] == blocking.match_keys(names[who], row["date_of_birth"], postcodes.get(who, []))
+        card = cards.card_of(row["date_of_birth"], row["gender"], name_rows[who], address_rows.get(who, []))
+        assert carded[who] == card
+    assert len(carded) == len(batch.people)
 
 
 # -------------------------------------------------------------------------------- duplicates fetched
@@ -182,11 +207,15 @@ def test_keys_follow_a_correction_of_the_name_date_of_birth_and_address(
         "family_name": "Dawe",
         "date_of_birth-month": "5",
         "postcode": "M1 1AE",
+        "gender": "Female",
     }
     service.correct_person(db, clerk, record.id, values)
     keys = stored(db, record.id)
     assert in_step(db, record)
     assert {"fd:dawe|JN", "ym:1990-05|d", "psf:M1 1|d"} <= keys and "fd:doe|JN" not in keys
+    sex_only = service.correctable_values(record) | {"reason": "She told us herself.", "gender": "Male"}
+    service.correct_person(db, clerk, record.id, sex_only)
+    assert in_step(db, record) and '"Male"' in (stored_card(db, record.id) or "")
 
 
 def test_a_merge_moves_the_keys_to_the_survivor_and_leaves_the_duplicate_none(
@@ -200,7 +229,9 @@ def test_a_merge_moves_the_keys_to_the_survivor_and_leaves_the_duplicate_none(
     assert duplicate.id not in fetched(db, given_names="Jayne", family_name="Dough")
 
 
-def test_the_migration_makes_the_keys_of_people_already_in_the_index(fresh_database_url: str) -> None:
+def test_the_migrations_make_the_keys_and_cards_of_people_already_in_the_index(
+    fresh_database_url: str,
+) -> None:
     from alembic import command
 
     command.downgrade(migrations.alembic_config(fresh_database_url), "0040")
@@ -256,11 +287,18 @@ def test_the_migration_makes_the_keys_of_people_already_in_the_index(fresh_datab
         migrations.upgrade(fresh_database_url)
         with engine.connect() as connection:
             keys = connection.execute(select(PersonMatchKey.person_id, PersonMatchKey.key)).all()
+            carded = dict(connection.execute(select(PersonMatchCard.person_id, PersonMatchCard.card)).all())
     finally:
         engine.dispose()
     expected = blocking.match_keys([NameEntry("Jane", "Doe")], date(1990, 4, 3), [])
     assert {key for who, key in keys if who == alive} == expected
     assert not [key for who, key in keys if who == merged]
+    assert list(carded) == [alive], "a card for the living record, none for the merged one"
+    candidate = cards.candidate_of(alive, carded[alive])
+    assert candidate.date_of_birth == date(1990, 4, 3) and candidate.addresses == ()
+    assert [(n.kind, n.given_names, n.family_name, n.given_key1) for n in candidate.names] == [
+        ("primary", "Jane", "Doe", "JN")
+    ]
 
 
 # ------------------------------------------------------------------------------------ indexed, constant

@@ -16,7 +16,14 @@ from disclosure.db import utcnow
 from disclosure.errors import FormInvalid, NotFound
 from disclosure.people import model, scoring, training
 from disclosure.people import service as people
-from disclosure.people.models import MatcherVersion, Person, PersonAddress, PersonMatchKey, PersonName
+from disclosure.people.models import (
+    MatcherVersion,
+    Person,
+    PersonAddress,
+    PersonMatchCard,
+    PersonMatchKey,
+    PersonName,
+)
 from disclosure.synthetic.population import Population, draw_people
 from tests.builders import make_user
 
@@ -101,6 +108,7 @@ def _index(db: Session, people_count: int) -> None:
     db.execute(insert(PersonName), batch.names)
     db.execute(insert(PersonAddress), batch.addresses)
     db.execute(insert(PersonMatchKey), batch.keys)
+    db.execute(insert(PersonMatchCard), batch.cards)
     db.flush()
 
 
