@@ -112,12 +112,16 @@ lint: install-dev $(TOOLS)/semgrep/.installed ## ruff, mypy, bandit and semgrep 
 # `make bench` keeps every figure in var/bench/ and writes docs/PERFORMANCE.md from them (bench/performance.py).
 BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/disclosure_bench
 BENCH_OUT := var/bench
-bench: install-dev ## Benchmarks: letters, people matching, the feed, every page at 10,000 requests on both engines (NATIONAL=1: and at the country's size); writes docs/PERFORMANCE.md
+bench: install-dev ## Benchmarks: letters, people matching (speed on both engines, quality shipped and trained, at two duplicate rates), the feed, every page at 10,000 requests on both engines (NATIONAL=1: and at the country's size); writes docs/PERFORMANCE.md
 	scripts/system-packages bench
 	mkdir -p $(BENCH_OUT)
 	set -o pipefail; $(BIN)/python bench/letters.py | tee $(BENCH_OUT)/letters.txt
 	set -o pipefail; $(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000} | tee $(BENCH_OUT)/people-matching.txt
+	set -o pipefail; $(BIN)/python bench/people_matching.py --people $${PEOPLE:-1000000} --database-url $(BENCH_PG)_people --recreate | tee $(BENCH_OUT)/people-matching-postgresql.txt
 	set -o pipefail; $(BIN)/python bench/matching_quality.py --people $${MATCH_PEOPLE:-10000} --json $(BENCH_OUT)/matching-quality.json | tee $(BENCH_OUT)/matching-quality.txt
+	set -o pipefail; $(BIN)/python bench/matching_quality.py --people $${MATCH_PEOPLE:-10000} --train --json $(BENCH_OUT)/matching-quality-trained.json | tee $(BENCH_OUT)/matching-quality-trained.txt
+	set -o pipefail; $(BIN)/python bench/matching_quality.py --people $${MATCH_PEOPLE:-10000} --duplicate-rate 0.3 --train --json $(BENCH_OUT)/matching-quality-trained-30.json | tee $(BENCH_OUT)/matching-quality-trained-30.txt
+	set -o pipefail; $(BIN)/python bench/matching_quality.py --people $${MATCH_PEOPLE:-10000} --train --database-url $(BENCH_PG)_quality --recreate --json $(BENCH_OUT)/matching-quality-trained-postgresql.json | tee $(BENCH_OUT)/matching-quality-trained-postgresql.txt
 	set -o pipefail; $(BIN)/python bench/missing_import.py --rows $${FEED_ROWS:-100000} | tee $(BENCH_OUT)/missing-import.txt
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --json $(BENCH_OUT)/sqlite-10000.json | tee $(BENCH_OUT)/sqlite-10000.txt
 	set -o pipefail; $(BIN)/python bench/pages.py --requests 10000 --database-url $(BENCH_PG) --json $(BENCH_OUT)/postgresql-10000.json | tee $(BENCH_OUT)/postgresql-10000.txt

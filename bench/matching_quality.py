@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.pages import fresh_postgres
 from bench.people_matching import bench_user
 from disclosure import migrations
 from disclosure.audit import SystemActor
@@ -739,6 +740,11 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=20, help="random seed, for repeatable runs")
     parser.add_argument("--database-url", default="", help="an empty database (default: a new SQLite file)")
+    parser.add_argument(
+        "--recreate",
+        action="store_true",
+        help="drop and make again the PostgreSQL database given first (as make bench does)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--train",
@@ -750,6 +756,8 @@ def main() -> None:
         parser.error("--duplicate-rate must be more than 0 and at most 1")
     duplicates = round(args.people * args.duplicate_rate)
     settings = Settings(args.people, args.duplicate_rate, args.seed, args.fresh or duplicates, args.train)
+    if args.recreate and args.database_url.startswith("postgresql"):
+        fresh_postgres(args.database_url)
     if args.database_url:
         result = run(args.database_url, settings)
     else:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import CompoundSelect, Select, literal_column, select, union_all
+from sqlalchemy import CompoundSelect, Select, String, literal_column, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from disclosure.people import blocking, cards, matching
@@ -62,6 +62,9 @@ class Limits:
 
 
 LIMITS = Limits()
+
+_Id = TypeVar("_Id", bound=Hashable)
+"""A person's identifier as a lookup returned it."""
 
 
 @dataclass(frozen=True)
@@ -115,23 +118,29 @@ def _select(lookup: Lookup, limits: Limits) -> Select[uuid.UUID]:
 
 def candidate_statement(
     details: PersonDetails, limits: Limits = LIMITS
-) -> CompoundSelect[uuid.UUID, int] | None:
+) -> CompoundSelect[str, int] | None:
     """One UNION ALL of capped, indexed lookups, each row tagged with the lookup's place in `lookups`.
     None when there is nothing to look up."""
-    parts = []
+    parts: list[Select[str, int]] = []
     for place, lookup in enumerate(lookups(details)):
         capped = _select(lookup, limits).subquery()
-        parts.append(select(capped.c[0].label("person_id"), literal_column(str(place)).label("lookup")))
+        # The identifiers come back as the driver gives them (text on SQLite): a thousand rows a match at a
+        # million people, most of them repeats or cut by the caps, need no UUID each; `_identifier` makes
+        # the few hundred chosen.
+        found = type_coerce(capped.c[0], String).label("person_id")
+        parts.append(select(found, literal_column(str(place)).label("lookup")))
     return union_all(*parts) if parts else None
 
 
-def choose(
-    wanted: Sequence[Lookup], found: dict[int, list[uuid.UUID]], limits: Limits = LIMITS
-) -> list[uuid.UUID]:
+def _identifier(value: uuid.UUID | str) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def choose(wanted: Sequence[Lookup], found: Mapping[int, list[_Id]], limits: Limits = LIMITS) -> list[_Id]:
     """Candidate ids without repeats from what each lookup found (by its place in `wanted`): the strong
     tier whole, then up to `limits.names` found by name, then the narrower keys and the family name alone
     while there is room under `limits.total`."""
-    chosen: dict[uuid.UUID, None] = {}
+    chosen: dict[_Id, None] = {}
     for tier in (_STRONG, _BY_NAME, _NARROW, _FAMILY_ONLY):
         room = limits.names if tier == _BY_NAME else limits.total - len(chosen)
         for place, lookup in enumerate(wanted):
@@ -152,10 +161,10 @@ def candidate_ids(session: Session, details: PersonDetails, limits: Limits = LIM
     statement = candidate_statement(details, limits)
     if statement is None:
         return []
-    found: defaultdict[int, list[uuid.UUID]] = defaultdict(list)
+    found: defaultdict[int, list[uuid.UUID | str]] = defaultdict(list)
     for person_id, place in session.execute(statement):
         found[int(place)].append(person_id)
-    return choose(lookups(details), found, limits)
+    return [_identifier(person_id) for person_id in choose(lookups(details), found, limits)]
 
 
 def load_candidates(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
@@ -163,10 +172,16 @@ def load_candidates(session: Session, ids: list[uuid.UUID]) -> list[Candidate]:
     records, which have no card, are left out."""
     if not ids:
         return []
+    asked = {person_id.hex: person_id for person_id in ids}  # SQLite gives the identifier as its hex text
     found = session.execute(
-        select(PersonMatchCard.person_id, PersonMatchCard.card).where(PersonMatchCard.person_id.in_(ids))
+        select(type_coerce(PersonMatchCard.person_id, String), PersonMatchCard.card).where(
+            PersonMatchCard.person_id.in_(ids)
+        )
     )
-    return [cards.candidate_of(person_id, card) for person_id, card in found]
+    return [
+        cards.candidate_of(person_id if isinstance(person_id, uuid.UUID) else asked[person_id], card)
+        for person_id, card in found
+    ]
 
 
 def _chunks(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:
