@@ -13,6 +13,7 @@ def import_all_models() -> None:
     import disclosure.letters.models
     import disclosure.missing.models
     import disclosure.people.models
+    import disclosure.public.models
     import disclosure.requests.models
     import disclosure.research.models
     import disclosure.retention.models
