@@ -88,6 +88,12 @@ class Settings:
     """Mail server password, if it needs one."""
     smtp_from: str = "disclosure@localhost"
     """Sender address of outbox messages."""
+    public_applications_per_sender: int = 3
+    """Online applications accepted from one connection in an hour (counted by a keyed hash of its address,
+    never the address); more are refused with when to try again."""
+    public_applications_per_hour: int = 200
+    """Online applications accepted from everyone together in an hour: a flood from many addresses stops
+    here."""
 
     @property
     def is_production(self) -> bool:

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from disclosure.config import Settings
 from disclosure.errors import DisclosureError
 from disclosure.public.models import RateLimitCount
 from disclosure.text import format_datetime
@@ -50,6 +51,17 @@ class RateLimited(DisclosureError):
             f"Too many applications have been sent {who} in a short time. Try again after "
             f"{format_datetime(retry_at)}, or call 101 (in an emergency, 999)."
         )
+
+
+HOUR = timedelta(hours=1)
+
+
+def applications(settings: Settings) -> list[Limit]:
+    """The limits on online applications, per sender then for everyone (DISCLOSURE_PUBLIC_APPLICATIONS_*)."""
+    return [
+        Limit("application", settings.public_applications_per_sender, HOUR, per_sender=True),
+        Limit("applications", settings.public_applications_per_hour, HOUR, per_sender=False),
+    ]
 
 
 def window_start(now: datetime, window: timedelta) -> datetime:

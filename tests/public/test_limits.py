@@ -5,12 +5,14 @@ connections counting at once never let an extra one through; the sender's addres
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure.config import Settings
 from disclosure.db import create_db_engine, create_session_factory, unit_of_work, utcnow
 from disclosure.public import limits
 from disclosure.public.models import RateLimitCount
@@ -113,3 +115,16 @@ def test_connections_counting_at_once_let_no_extra_submission_through(fresh_data
     finally:
         engine.dispose()
     assert (len(accepted), len(refused), hits) == (4, 4, 4)
+
+
+def test_the_application_limits_are_the_settings(db: Session, settings: Settings) -> None:
+    rules = limits.applications(
+        replace(settings, public_applications_per_sender=1, public_applications_per_hour=2)
+    )
+    now = utcnow()
+    submit(db, "a", now, rules)
+    with pytest.raises(limits.RateLimited, match="from this connection"):
+        submit(db, "a", now, rules)
+    submit(db, "b", now, rules)
+    with pytest.raises(limits.RateLimited, match="to the service"):
+        submit(db, "c", now, rules)
