@@ -116,9 +116,7 @@ def _select(lookup: Lookup, limits: Limits) -> Select[uuid.UUID]:
     return select(PersonName.person_id).where(column == lookup.value).limit(limits.per_family_lookup)
 
 
-def candidate_statement(
-    details: PersonDetails, limits: Limits = LIMITS
-) -> CompoundSelect[str, int] | None:
+def candidate_statement(details: PersonDetails, limits: Limits = LIMITS) -> CompoundSelect[str, int] | None:
     """One UNION ALL of capped, indexed lookups, each row tagged with the lookup's place in `lookups`.
     None when there is nothing to look up."""
     parts: list[Select[str, int]] = []
