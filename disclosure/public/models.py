@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from disclosure.db import Base
+from disclosure.db import Base, IdMixin, TimestampMixin
 
 
 class RateLimitCount(Base):
@@ -27,3 +27,22 @@ class RateLimitCount(Base):
     )
     window_start: Mapped[datetime] = mapped_column(primary_key=True, comment="When the window began (UTC).")
     hits: Mapped[int] = mapped_column(Integer, comment="Submissions accepted in the window so far.")
+
+
+class PublicDraft(IdMixin, TimestampMixin, Base):
+    """The answers of an online application being filled in, kept here under a token the browser holds only
+    as a session cookie (`public.drafts`)."""
+
+    __tablename__ = "public_drafts"
+    __table_args__ = (
+        Index("ux_public_drafts_token_hash", "token_hash", unique=True),
+        Index("ix_public_drafts_expires_at", "expires_at"),
+        {"comment": "Online applications being filled in, until submitted, exited or idle (issue 21)."},
+    )
+
+    token_hash: Mapped[str] = mapped_column(
+        String(64), comment="SHA-256 of the draft's cookie token (the token itself is never stored)."
+    )
+    route: Mapped[str] = mapped_column(String(40), comment="The application being made (its journey).")
+    answers: Mapped[str] = mapped_column(Text, default="{}", comment="The answers so far, as JSON.")
+    expires_at: Mapped[datetime] = mapped_column(comment="When the draft ends unless it is changed first.")
