@@ -10,7 +10,6 @@ someone's application.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from disclosure.accounts.service.common import token_hash
 from disclosure.errors import FormInvalid
 from disclosure.public.models import PublicDraft
 
@@ -37,14 +37,10 @@ class Opened:
     draft: PublicDraft
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start(session: Session, route: str, now: datetime) -> Opened:
     """A new, empty draft of the application `route`."""
     token = secrets.token_urlsafe(32)
-    draft = PublicDraft(token_hash=_hash(token), route=route, answers="{}", expires_at=now + IDLE)
+    draft = PublicDraft(token_hash=token_hash(token), route=route, answers="{}", expires_at=now + IDLE)
     session.add(draft)
     session.flush()
     return Opened(token, draft)
@@ -54,7 +50,7 @@ def find(session: Session, token: str | None, now: datetime) -> PublicDraft | No
     """The draft the token opens, if it has not ended."""
     if not token:
         return None
-    draft = session.scalar(select(PublicDraft).where(PublicDraft.token_hash == _hash(token)))
+    draft = session.scalar(select(PublicDraft).where(PublicDraft.token_hash == token_hash(token)))
     if draft is None or draft.expires_at <= now:
         return None
     return draft
@@ -85,7 +81,7 @@ def discard(session: Session, token: str | None) -> bool:
     was one."""
     if not token:
         return False
-    result = session.execute(delete(PublicDraft).where(PublicDraft.token_hash == _hash(token)))
+    result = session.execute(delete(PublicDraft).where(PublicDraft.token_hash == token_hash(token)))
     return bool(getattr(result, "rowcount", 0))
 
 
